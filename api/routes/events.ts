@@ -1,0 +1,44 @@
+import { Hono } from 'hono'
+import { streamSSE } from 'hono/streaming'
+import type { PeerEvent } from '../../src/telemetry/peer-table.ts'
+import type { ApiEnv } from '../context.ts'
+
+const KEEPALIVE_MS = 15_000
+
+/** Server-sent events: peers joining, leaving and changing state, as this node sees them. */
+export function eventRoutes (): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>()
+  app.get('/', c => streamSSE(c, async stream => {
+    const queue: PeerEvent[] = []
+    let wake: (() => void) | undefined
+    const unsubscribe = c.var.mesh.onEvent(e => {
+      queue.push(e)
+      wake?.()
+    })
+    const done = new Promise<void>(resolve => {
+      stream.onAbort(resolve)
+      c.var.shutdown.addEventListener('abort', () => resolve(), { once: true })
+    })
+    let id = 0
+    try {
+      while (!stream.aborted && !c.var.shutdown.aborted) {
+        const next = queue.shift()
+        if (next !== undefined) {
+          await stream.writeSSE({ event: next.type, id: String(++id), data: JSON.stringify(eventView(next)) })
+          continue
+        }
+        const timer = new Promise<'keepalive'>(resolve => setTimeout(() => resolve('keepalive'), KEEPALIVE_MS).unref())
+        const woken = new Promise<void>(resolve => { wake = resolve })
+        if (await Promise.race([timer, woken, done]) === 'keepalive') await stream.write(': keepalive\n\n')
+      }
+    } finally {
+      unsubscribe()
+    }
+  }))
+  return app
+}
+
+function eventView (e: PeerEvent): Record<string, unknown> {
+  const base = { peer_id: e.peerId, time: new Date(e.at).toISOString() }
+  return e.type === 'peer:state' ? { ...base, from: e.from, to: e.to } : base
+}

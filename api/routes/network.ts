@@ -1,0 +1,65 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { ApiEnv } from '../context.ts'
+import { jsonBody, query } from '../validation.ts'
+import { peerView, round } from '../views.ts'
+
+const DiagnosticsRequest = z.object({
+  peer_id: z.string().min(1),
+  count: z.number().int().min(1).max(20).default(3),
+  timeout_ms: z.number().int().min(100).max(10_000).default(2_000)
+}).strict()
+
+export function networkRoutes (): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>()
+
+  app.get('/status', c => {
+    const mesh = c.var.mesh
+    const peers = mesh.peers()
+    const counts = mesh.peerCounts()
+    const rtts = peers.map(p => p.rttMs).filter((r): r is number => r !== undefined)
+    const regions: Record<string, number> = {}
+    for (const p of peers) regions[p.snapshot.region] = (regions[p.snapshot.region] ?? 0) + 1
+    return c.json({
+      network_id: mesh.networkId,
+      genesis_hash: mesh.genesisHash,
+      peer_id: mesh.peerId.toString(),
+      total_peers: peers.length,
+      connected_peers: mesh.connectedPeers().length,
+      peers_by_state: counts,
+      network_health: peers.length === 0 ? null : round(counts.healthy / peers.length),
+      average_latency_ms: rtts.length === 0 ? null : round(rtts.reduce((a, b) => a + b, 0) / rtts.length),
+      regions,
+      listen_addresses: mesh.listenAddresses(),
+      gossip: mesh.gossipTopics().map(t => ({ topic: t.topic, mesh_peers: t.meshPeers, subscribers: t.subscribers })),
+      refused_peers: mesh.refusedPeers()
+    })
+  })
+
+  app.get('/peers', c => {
+    const { state } = query(c, z.object({ state: z.enum(['healthy', 'suspect', 'down']).optional() }))
+    const peers = c.var.mesh.peers()
+      .filter(p => state === undefined || p.state === state)
+      .sort((a, b) => a.peerId.localeCompare(b.peerId))
+    return c.json({ peers: peers.map(peerView), total: peers.length })
+  })
+
+  app.post('/diagnostics', async c => {
+    const body = await jsonBody(c, DiagnosticsRequest)
+    const result = await c.var.mesh.diagnose(body.peer_id, body.count, body.timeout_ms)
+    const ok = result.rttsMs.filter((r): r is number => r !== null)
+    return c.json({
+      test_type: 'ping',
+      peer_id: result.peerId,
+      sent: result.sent,
+      received: result.received,
+      loss: round((result.sent - result.received) / result.sent),
+      rtt_ms: result.rttsMs,
+      min_ms: ok.length === 0 ? null : Math.min(...ok),
+      avg_ms: ok.length === 0 ? null : round(ok.reduce((a, b) => a + b, 0) / ok.length),
+      max_ms: ok.length === 0 ? null : Math.max(...ok),
+      errors: result.errors
+    })
+  })
+  return app
+}

@@ -1,0 +1,40 @@
+import type { PeerSnapshot } from '../src/telemetry/peer-table.ts'
+import type { TelemetrySnapshot } from '../src/telemetry/snapshot.ts'
+
+/** Shared JSON renderings of domain types, in the API's snake_case. */
+export function loadView (s: TelemetrySnapshot): Record<string, unknown> {
+  return {
+    cpu_usage: round(s.cpu),
+    memory_usage: round(s.memory.systemShare),
+    rss_bytes: s.memory.rssBytes,
+    heap_used_bytes: s.memory.heapUsedBytes,
+    event_loop_delay_ms: { p50: round(s.eventLoopDelayMs.p50), p99: round(s.eventLoopDelayMs.p99), max: round(s.eventLoopDelayMs.max) },
+    active_requests: s.requests.active,
+    served_requests: s.requests.served,
+    error_rate: s.requests.served === 0 ? 0 : round(s.requests.errors / s.requests.served)
+  }
+}
+
+export function peerView (p: PeerSnapshot): Record<string, unknown> {
+  const s = p.snapshot
+  return {
+    peer_id: p.peerId,
+    status: p.state,
+    status_since: new Date(p.stateSince).toISOString(),
+    connected: p.connected,
+    last_snapshot_age_ms: p.ageMs,
+    rtt_ms: p.rttMs === undefined ? null : round(p.rttMs),
+    api_url: s.apiUrl === '' ? null : s.apiUrl,
+    region: s.region,
+    version: s.version,
+    uptime_seconds: Math.round(s.uptimeMs / 1000),
+    snapshot: { seq: s.seq, incarnation: s.incarnation, time: new Date(s.time).toISOString(), interval_ms: s.intervalMs },
+    metrics: loadView(s),
+    services: s.services
+  }
+}
+
+export function round (x: number, digits = 4): number {
+  const f = 10 ** digits
+  return Math.round(x * f) / f
+}

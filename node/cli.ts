@@ -1,0 +1,103 @@
+import { writeFile } from 'node:fs/promises'
+import { Command, Option } from 'commander'
+import { MeshError } from '../src/errors.ts'
+import { createGenesis, type Operator } from '../src/governance/genesis.ts'
+import { NetworkParamsSchema, PRODUCTION_PARAMS } from '../src/governance/params.ts'
+import { loadOrCreateIdentity } from '../src/p2p/identity.ts'
+import { VERSION } from '../src/version.ts'
+import { DEFAULTS, loadConfig } from './config.ts'
+import { ensureDataDir, loadOrCreateApiToken } from './data-dir.ts'
+import { runNode } from './run-node.ts'
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
+
+export function buildCli (): Command {
+  const program = new Command('meshnode')
+    .description('A peer-to-peer mesh node: gossips load and health, serves a local HTTP API.')
+    .version(VERSION)
+    .showHelpAfterError('(run meshnode --help for usage)')
+
+  program.command('start')
+    .description('Start a node. Settings come from flags, then MESHNODE_* variables, then a config file, then defaults.')
+    .option('--data <dir>', `data directory: key, API token, genesis, database (env MESHNODE_DATA, default ${DEFAULTS.dataDir})`)
+    .option('--listen <multiaddr>', `p2p listen address, repeatable (env MESHNODE_LISTEN, comma-separated; default ${DEFAULTS.listen.join(',')})`, collect)
+    .option('--api <host:port>', `local HTTP API address (env MESHNODE_API, default ${DEFAULTS.api.host}:${DEFAULTS.api.port})`)
+    .option('--bootstrap <multiaddr>', 'peer to join through, /ip4/.../tcp/.../p2p/<id>, repeatable (env MESHNODE_BOOTSTRAP, comma-separated)', collect)
+    .option('--genesis <file>', 'genesis file of the network to join or found (env MESHNODE_GENESIS); without it the genesis is fetched from a bootstrap peer, or a development network is created')
+    .option('--config <file>', 'JSON config file with keys data, listen, api, bootstrap, genesis, telemetry_interval_ms, max_peers, region, log_level (env MESHNODE_CONFIG)')
+    .option('--telemetry-interval <ms>', `how often this node gossips its load and health (env MESHNODE_TELEMETRY_INTERVAL, default ${DEFAULTS.telemetryIntervalMs})`)
+    .option('--max-peers <n>', `connections the node seeks and keeps (env MESHNODE_MAX_PEERS, default ${DEFAULTS.maxPeers})`)
+    .option('--region <name>', `region this node reports (env MESHNODE_REGION, default ${DEFAULTS.region})`)
+    .addOption(new Option('--log-level <level>', `log level of the JSON logs on stderr (env MESHNODE_LOG_LEVEL, default ${DEFAULTS.logLevel})`)
+      .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+    .action(async (opts: Record<string, string | string[] | undefined>) => {
+      const config = await loadConfig({
+        dataDir: opts.data,
+        listen: opts.listen,
+        api: opts.api,
+        bootstrap: opts.bootstrap,
+        genesis: opts.genesis,
+        telemetryIntervalMs: opts.telemetryInterval,
+        maxPeers: opts.maxPeers,
+        region: opts.region,
+        logLevel: opts.logLevel,
+        config: opts.config as string | undefined
+      }, process.env)
+      await runNode(config)
+    })
+
+  program.command('init')
+    .description('Create the data directory with the node key and API token, and print the peer id.')
+    .option('--data <dir>', 'data directory (env MESHNODE_DATA)', process.env.MESHNODE_DATA ?? DEFAULTS.dataDir)
+    .action(async (opts: { data: string }) => {
+      await ensureDataDir(opts.data)
+      const identity = await loadOrCreateIdentity(opts.data)
+      const token = await loadOrCreateApiToken(opts.data)
+      console.log(identity.peerId.toString())
+      if (token.created) console.error(`API token (printed once, kept in ${opts.data}/api-token): ${token.token}`)
+    })
+
+  program.command('genesis')
+    .description('Write the genesis file of a new network.')
+    .requiredOption('--network-id <id>', 'network id: lowercase letters, digits and dashes')
+    .requiredOption('--operator <peerId:weight:name>', 'an initial operator, repeatable', collect)
+    .option('--param <key=value>', `a network parameter, repeatable (${Object.keys(PRODUCTION_PARAMS).join(', ')})`, collect)
+    .option('--out <file>', 'where to write it (default: standard output)')
+    .action(async (opts: { networkId: string, operator: string[], param?: string[], out?: string }) => {
+      const genesis = createGenesis({
+        networkId: opts.networkId,
+        operators: opts.operator.map(parseOperator),
+        params: parseParams(opts.param ?? []),
+        createdAt: new Date()
+      })
+      const text = JSON.stringify(genesis, null, 2) + '\n'
+      if (opts.out === undefined) process.stdout.write(text)
+      else await writeFile(opts.out, text)
+    })
+
+  return program
+}
+
+function parseOperator (spec: string): Operator {
+  const [peerId, weight, ...name] = spec.split(':')
+  if (peerId === undefined || weight === undefined || name.length === 0) {
+    throw new MeshError('GENESIS_ERROR', `invalid --operator ${JSON.stringify(spec)}: expected peerId:weight:name`)
+  }
+  return { peer_id: peerId, weight: Number(weight), name: name.join(':') }
+}
+
+function parseParams (specs: string[]): ReturnType<typeof NetworkParamsSchema.parse> {
+  const values: Record<string, unknown> = {}
+  for (const spec of specs) {
+    const eq = spec.indexOf('=')
+    if (eq < 1) throw new MeshError('GENESIS_ERROR', `invalid --param ${JSON.stringify(spec)}: expected key=value`)
+    const raw = spec.slice(eq + 1)
+    values[spec.slice(0, eq)] = Number.isNaN(Number(raw)) ? raw : Number(raw)
+  }
+  const result = NetworkParamsSchema.safeParse(values)
+  if (!result.success) {
+    const issue = result.error.issues[0]
+    throw new MeshError('GENESIS_ERROR', `invalid --param ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`)
+  }
+  return result.data
+}

@@ -1,0 +1,110 @@
+import { randomBytes, createHash } from 'node:crypto'
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
+import { MeshError, errorMessage } from '../src/errors.ts'
+import { createGenesis, genesisBytes, genesisHash, parseGenesisJson, type Genesis } from '../src/governance/genesis.ts'
+import { DEVELOPMENT_PARAMS } from '../src/governance/params.ts'
+import type { Logger } from '../src/logging.ts'
+import { fetchGenesis } from '../src/p2p/genesis-exchange.ts'
+
+/**
+ * The data directory: the node's key (node.key), its API token (api-token), the genesis of
+ * its network (genesis.json, which pins the network) and its database (db/).
+ */
+export const TOKEN_FILE = 'api-token'
+export const GENESIS_FILE = 'genesis.json'
+
+export async function ensureDataDir (dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 })
+  } catch (err) {
+    throw new MeshError('CONFIG_ERROR', `cannot create data directory ${dir}: ${errorMessage(err)}`)
+  }
+}
+
+/** The API token, created with the key on first start; the caller prints it once. */
+export async function loadOrCreateApiToken (dir: string): Promise<{ token: string, created: boolean }> {
+  const path = join(dir, TOKEN_FILE)
+  try {
+    const token = (await readFile(path, 'utf8')).trim()
+    if (token.length < 32) throw new MeshError('CONFIG_ERROR', `API token file ${path} is too short to be a token`)
+    return { token, created: false }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+  }
+  const token = randomBytes(32).toString('base64url')
+  await writeFile(path, token + '\n', { mode: 0o600, flag: 'wx' })
+  await chmod(path, 0o600)
+  return { token, created: true }
+}
+
+export type GenesisOrigin = 'file' | 'pinned' | 'fetched' | 'created'
+
+export interface GenesisChoice {
+  genesisPath: string | undefined
+  bootstrap: Multiaddr[]
+  privateKey: PrivateKey
+  peerId: PeerId
+  log: Logger
+  signal: AbortSignal
+}
+
+/**
+ * Which network this node belongs to. A genesis pinned in the data directory wins; a
+ * --genesis file must match it; otherwise the genesis is fetched from a bootstrap peer, or,
+ * with no bootstrap peer either, a new development network is created.
+ */
+export async function resolveGenesis (dataDir: string, choice: GenesisChoice): Promise<{ genesis: Genesis, origin: GenesisOrigin }> {
+  const pinnedPath = join(dataDir, GENESIS_FILE)
+  const pinned = await readOptional(pinnedPath)
+  const pinnedGenesis = pinned === undefined ? undefined : parseGenesisJson(pinned, `${pinnedPath} (pinned)`)
+  if (choice.genesisPath !== undefined) {
+    const text = await readOptional(choice.genesisPath)
+    if (text === undefined) throw new MeshError('GENESIS_ERROR', `genesis file ${choice.genesisPath} does not exist`)
+    const genesis = parseGenesisJson(text, `file ${choice.genesisPath}`)
+    if (pinnedGenesis !== undefined && genesisHash(pinnedGenesis) !== genesisHash(genesis)) {
+      throw new MeshError('NETWORK_MISMATCH', `genesis ${choice.genesisPath} (hash ${short(genesis)}) differs from the one pinned in ${pinnedPath} (hash ${short(pinnedGenesis)})`)
+    }
+    if (pinnedGenesis === undefined) await pin(pinnedPath, genesis)
+    return { genesis, origin: 'file' }
+  }
+  if (pinnedGenesis !== undefined) return { genesis: pinnedGenesis, origin: 'pinned' }
+  if (choice.bootstrap.length > 0) {
+    const { genesis, from } = await fetchGenesis(choice.bootstrap, {
+      privateKey: choice.privateKey,
+      log: choice.log,
+      signal: choice.signal,
+      deadlineMs: 10 * 60_000
+    })
+    choice.log.info({ from, network: genesis.network_id, hash: genesisHash(genesis) }, 'fetched and pinned the genesis')
+    await pin(pinnedPath, genesis)
+    return { genesis, origin: 'fetched' }
+  }
+  const genesis = createGenesis({
+    networkId: `dev-${createHash('sha256').update(choice.peerId.toString()).digest('hex').slice(0, 8)}`,
+    operators: [{ peer_id: choice.peerId.toString(), weight: 1, name: 'operator-1' }],
+    params: DEVELOPMENT_PARAMS,
+    createdAt: new Date()
+  })
+  await pin(pinnedPath, genesis)
+  return { genesis, origin: 'created' }
+}
+
+function short (genesis: Genesis): string {
+  return genesisHash(genesis).slice(0, 16)
+}
+
+async function pin (path: string, genesis: Genesis): Promise<void> {
+  await writeFile(path, new TextDecoder().decode(genesisBytes(genesis)) + '\n', { mode: 0o644 })
+}
+
+async function readOptional (path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw new MeshError('CONFIG_ERROR', `cannot read ${path}: ${errorMessage(err)}`)
+  }
+}

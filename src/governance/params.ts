@@ -1,0 +1,23 @@
+import { z } from 'zod'
+
+/**
+ * Network parameters: values every node of a network must agree on. The genesis file holds
+ * their initial values; governance changes them later.
+ */
+export const NetworkParamsSchema = z.object({
+  /**
+   * GossipSub's IP-colocation penalty starts above this many peers on one IP; 0 turns it off.
+   * Production keeps it (Sybil resistance); local and test meshes, where every peer is on
+   * 127.0.0.1, must turn it off or their gossip mesh never forms.
+   */
+  gossip_ip_colocation_threshold: z.number().int().min(0).max(1000).default(10),
+  /** How far ahead of the receiver's clock a gossiped timestamp may be before it is rejected. */
+  max_clock_skew_ms: z.number().int().min(100).max(600_000).default(30_000)
+}).strict()
+
+export type NetworkParams = z.infer<typeof NetworkParamsSchema>
+
+export const PRODUCTION_PARAMS: NetworkParams = NetworkParamsSchema.parse({})
+
+/** A development network lives on one machine or LAN: no IP-colocation penalty. */
+export const DEVELOPMENT_PARAMS: NetworkParams = { ...PRODUCTION_PARAMS, gossip_ip_colocation_threshold: 0 }

@@ -1,0 +1,339 @@
+import { EventEmitter } from 'node:events'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { systemClock, type Clock } from './clock.ts'
+import { MeshError, errorMessage } from './errors.ts'
+import { genesisHash, type Genesis } from './governance/genesis.ts'
+import type { Logger } from './logging.ts'
+import { MeshMetrics } from './metrics.ts'
+import { serveGenesis } from './p2p/genesis-exchange.ts'
+import { createMeshLibp2p, type MeshLibp2p } from './p2p/libp2p.ts'
+import { NetworkGuard } from './p2p/network-guard.ts'
+import { PeerConnector } from './p2p/peer-connector.ts'
+import { networkProtocols, type NetworkProtocols } from './p2p/protocols.ts'
+import { MeshDatabase } from './storage/database.ts'
+import { LoadHistory, type LoadSummary } from './telemetry/load-history.ts'
+import { LoadSampler, RequestCounters } from './telemetry/load-sampler.ts'
+import { PeerTable, type PeerEvent, type PeerSnapshot } from './telemetry/peer-table.ts'
+import { TelemetryService } from './telemetry/telemetry-service.ts'
+import { VERSION } from './version.ts'
+
+export interface MeshNodeOptions {
+  dataDir: string
+  privateKey: PrivateKey
+  peerId: PeerId
+  genesis: Genesis
+  listen: string[]
+  bootstrap: Multiaddr[]
+  telemetryIntervalMs: number
+  maxPeers: number
+  region: string
+  log: Logger
+  clock?: Clock
+}
+
+/** The settings of a running node that its operator may change without a restart. */
+export interface RuntimeSettings {
+  telemetryIntervalMs: number
+  maxPeers: number
+}
+
+export interface Readiness {
+  ready: boolean
+  libp2p: boolean
+  database: boolean
+  subscriptions: boolean
+}
+
+export interface DiagnosticsResult {
+  peerId: string
+  sent: number
+  received: number
+  rttsMs: Array<number | null>
+  errors: string[]
+}
+
+const TICK_INTERVAL_MS = 500
+const KNOWN_PEERS_KEY = 'known_peers'
+const GENESIS_HASH_KEY = 'genesis_hash'
+const REMEMBER_EVERY_MS = 30_000
+/** A node keeps at most this many of its peers' addresses to reconnect after a restart. */
+const REMEMBERED_PEERS = 32
+
+/**
+ * One meshnode: composes storage, the libp2p node and the domain services, and owns their
+ * start and stop. The API and the CLI talk to the mesh only through this class.
+ */
+export class MeshNode {
+  readonly peerId: PeerId
+  readonly genesis: Genesis
+  readonly genesisHash: string
+  readonly protocols: NetworkProtocols
+  readonly requests = new RequestCounters()
+  readonly metrics: MeshMetrics
+  readonly startedAt: number
+  private readonly opts: MeshNodeOptions
+  private readonly clock: Clock
+  private readonly log: Logger
+  private readonly db: MeshDatabase
+  private readonly events = new EventEmitter<{ event: [PeerEvent] }>()
+  private readonly peerTable: PeerTable
+  private readonly guard: NetworkGuard
+  private readonly history: LoadHistory
+  private readonly settings: RuntimeSettings
+  private libp2p: MeshLibp2p | undefined
+  private telemetry: TelemetryService | undefined
+  private connector: PeerConnector | undefined
+  private sampler: LoadSampler | undefined
+  private rememberTimer: NodeJS.Timeout | undefined
+  private apiUrl = ''
+  private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new'
+
+  constructor (opts: MeshNodeOptions) {
+    this.opts = opts
+    this.clock = opts.clock ?? systemClock
+    this.log = opts.log
+    this.peerId = opts.peerId
+    this.genesis = opts.genesis
+    this.genesisHash = genesisHash(opts.genesis)
+    this.protocols = networkProtocols(opts.genesis.network_id, this.genesisHash)
+    this.startedAt = this.clock.now()
+    this.settings = { telemetryIntervalMs: opts.telemetryIntervalMs, maxPeers: opts.maxPeers }
+    this.db = new MeshDatabase(opts.dataDir)
+    this.peerTable = new PeerTable({ tickIntervalMs: TICK_INTERVAL_MS, onEvent: e => this.onPeerEvent(e) })
+    this.metrics = new MeshMetrics(() => this.peerTable.countByState())
+    // One hour of own samples at the default interval, for /v1/system/metrics.
+    this.history = new LoadHistory(3600)
+    this.guard = new NetworkGuard({
+      membershipProtocol: this.protocols.membership,
+      refuseForMs: 60_000,
+      now: () => this.clock.now(),
+      log: this.log
+    })
+  }
+
+  get networkId (): string {
+    return this.genesis.network_id
+  }
+
+  /** The URL of this node's API, announced in its telemetry. */
+  advertiseApiUrl (url: string): void {
+    this.apiUrl = url
+  }
+
+  async start (): Promise<void> {
+    if (this.state !== 'new') throw new MeshError('CONFLICT', `cannot start a node that is ${this.state}`)
+    this.state = 'starting'
+    try {
+      await this.db.open()
+      await this.checkGenesisPin()
+      const libp2p = await createMeshLibp2p({
+        privateKey: this.opts.privateKey,
+        listen: this.opts.listen,
+        protocols: this.protocols,
+        params: this.genesis.params,
+        connectionGater: this.guard.gater,
+        maxConnections: Math.max(this.settings.maxPeers * 2, 16)
+      })
+      this.libp2p = libp2p
+      this.guard.attach(libp2p)
+      await libp2p.handle(this.protocols.membership, ({ stream }) => { void stream.close() })
+      await serveGenesis(libp2p, this.genesis, this.log)
+      await libp2p.start()
+      this.sampler = new LoadSampler(this.requests)
+      this.telemetry = new TelemetryService({
+        libp2p,
+        clock: this.clock,
+        peerTable: this.peerTable,
+        sampler: this.sampler,
+        history: this.history,
+        metrics: this.metrics,
+        log: this.log
+      }, {
+        topic: this.protocols.topics.telemetry,
+        intervalMs: this.settings.telemetryIntervalMs,
+        tickIntervalMs: TICK_INTERVAL_MS,
+        maxSkewMs: this.genesis.params.max_clock_skew_ms,
+        describeSelf: () => ({ services: [], apiUrl: this.apiUrl, region: this.opts.region, version: VERSION })
+      })
+      this.telemetry.start()
+      this.connector = new PeerConnector(libp2p, {
+        bootstrap: this.opts.bootstrap,
+        remembered: await this.rememberedPeers(),
+        targetPeers: this.settings.maxPeers,
+        maintainIntervalMs: 2_000,
+        isRefused: id => this.guard.isRefused(id),
+        log: this.log
+      })
+      this.connector.start()
+      this.rememberTimer = setInterval(() => { void this.rememberPeers() }, REMEMBER_EVERY_MS)
+      this.state = 'running'
+    } catch (err) {
+      await this.stop()
+      throw err
+    }
+  }
+
+  /** Stops everything this node started, in reverse order; safe to call more than once. */
+  async stop (): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'stopping') return
+    this.state = 'stopping'
+    clearInterval(this.rememberTimer)
+    await this.connector?.stop()
+    this.telemetry?.stop()
+    this.sampler?.stop()
+    if (this.libp2p !== undefined && this.db.isOpen) await this.rememberPeers()
+    await this.libp2p?.stop()
+    if (this.db.isOpen) await this.db.close()
+    this.state = 'stopped'
+  }
+
+  readiness (): Readiness {
+    const libp2p = this.libp2p?.status === 'started'
+    const database = this.db.isOpen
+    const subscriptions = this.telemetry?.subscribed === true
+    return { ready: this.state === 'running' && libp2p && database && subscriptions, libp2p, database, subscriptions }
+  }
+
+  uptimeMs (): number {
+    return this.clock.now() - this.startedAt
+  }
+
+  listenAddresses (): string[] {
+    return this.libp2p?.getMultiaddrs().map(a => a.toString()) ?? []
+  }
+
+  connectedPeers (): string[] {
+    return this.libp2p?.getPeers().map(p => p.toString()) ?? []
+  }
+
+  peers (): PeerSnapshot[] {
+    return this.peerTable.list(this.clock.now())
+  }
+
+  peer (peerId: string): PeerSnapshot | undefined {
+    return this.peerTable.get(peerId, this.clock.now())
+  }
+
+  peerCounts (): ReturnType<PeerTable['countByState']> {
+    return this.peerTable.countByState()
+  }
+
+  /** This node's own latest snapshot, as its peers see it. */
+  ownSnapshot (): TelemetryService['published'] {
+    return this.telemetry?.published
+  }
+
+  loadSummary (periodMs: number): LoadSummary | undefined {
+    return this.history.summary(periodMs, this.clock.now())
+  }
+
+  gossipTopics (): Array<{ topic: string, meshPeers: number, subscribers: number }> {
+    const pubsub = this.libp2p?.services.pubsub
+    if (pubsub === undefined) return []
+    return pubsub.getTopics().map(topic => ({
+      topic,
+      meshPeers: pubsub.getMeshPeers(topic).length,
+      subscribers: pubsub.getSubscribers(topic).length
+    }))
+  }
+
+  refusedPeers (): number {
+    return this.guard.refusedTotal
+  }
+
+  /** Pings a peer `count` times, one after the other, and reports every RTT. */
+  async diagnose (peerId: string, count: number, timeoutMs: number): Promise<DiagnosticsResult> {
+    const telemetry = this.requireRunning()
+    try {
+      peerIdFromString(peerId)
+    } catch {
+      throw new MeshError('VALIDATION_ERROR', 'peer_id is not a valid peer id', { field: 'peer_id' })
+    }
+    if (!this.peerTable.has(peerId) && !this.connectedPeers().includes(peerId)) {
+      throw new MeshError('NOT_FOUND', `peer ${peerId} is not known to this node`, { peer_id: peerId })
+    }
+    const result: DiagnosticsResult = { peerId, sent: 0, received: 0, rttsMs: [], errors: [] }
+    for (let i = 0; i < count; i++) {
+      result.sent++
+      try {
+        result.rttsMs.push(await telemetry.ping(peerId, timeoutMs))
+        result.received++
+      } catch (err) {
+        result.rttsMs.push(null)
+        result.errors.push(errorMessage(err))
+      }
+    }
+    return result
+  }
+
+  runtimeSettings (): RuntimeSettings {
+    return { ...this.settings }
+  }
+
+  updateSettings (change: Partial<RuntimeSettings>): RuntimeSettings {
+    const telemetry = this.requireRunning()
+    if (change.telemetryIntervalMs !== undefined && change.telemetryIntervalMs !== this.settings.telemetryIntervalMs) {
+      this.settings.telemetryIntervalMs = change.telemetryIntervalMs
+      telemetry.setInterval(change.telemetryIntervalMs)
+    }
+    if (change.maxPeers !== undefined) {
+      this.settings.maxPeers = change.maxPeers
+      this.connector?.setTargetPeers(change.maxPeers)
+    }
+    return this.runtimeSettings()
+  }
+
+  onEvent (listener: (event: PeerEvent) => void): () => void {
+    this.events.on('event', listener)
+    return () => { this.events.off('event', listener) }
+  }
+
+  private requireRunning (): TelemetryService {
+    if (this.state !== 'running' || this.telemetry === undefined) throw new MeshError('UNAVAILABLE', 'the node is not running')
+    return this.telemetry
+  }
+
+  private onPeerEvent (event: PeerEvent): void {
+    this.log.info(event, event.type)
+    this.events.emit('event', event)
+  }
+
+  /** The database belongs to one network: opening it with another genesis is refused. */
+  private async checkGenesisPin (): Promise<void> {
+    const pinned = await this.db.getMeta<string>(GENESIS_HASH_KEY)
+    if (pinned === undefined) {
+      await this.db.putMeta(GENESIS_HASH_KEY, this.genesisHash)
+    } else if (pinned !== this.genesisHash) {
+      throw new MeshError('NETWORK_MISMATCH', `the database in ${this.opts.dataDir} belongs to genesis ${pinned.slice(0, 16)}, not ${this.genesisHash.slice(0, 16)}`)
+    }
+  }
+
+  private async rememberedPeers (): Promise<Multiaddr[]> {
+    const stored = await this.db.getMeta<string[]>(KNOWN_PEERS_KEY) ?? []
+    const addrs: Multiaddr[] = []
+    for (const s of stored) {
+      try {
+        addrs.push(multiaddr(s))
+      } catch (err) {
+        this.log.warn({ address: s, err: errorMessage(err) }, 'ignoring a remembered address that does not parse')
+      }
+    }
+    return addrs
+  }
+
+  private async rememberPeers (): Promise<void> {
+    const libp2p = this.libp2p
+    if (libp2p === undefined) return
+    const addrs = libp2p.getConnections()
+      .filter(c => c.direction === 'outbound')
+      .map(c => c.remoteAddr.getPeerId() === null ? `${c.remoteAddr.toString()}/p2p/${c.remotePeer.toString()}` : c.remoteAddr.toString())
+    if (addrs.length === 0) return
+    try {
+      await this.db.putMeta(KNOWN_PEERS_KEY, [...new Set(addrs)].slice(0, REMEMBERED_PEERS))
+    } catch (err) {
+      this.log.warn({ err: errorMessage(err) }, 'could not remember peers')
+    }
+  }
+}

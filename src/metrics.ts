@@ -1,0 +1,37 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
+import type { PeerState } from './telemetry/failure-detector.ts'
+
+export type GossipOutcome = 'published' | 'received' | 'rejected'
+
+/**
+ * The node's Prometheus metrics, in a registry of its own so that several nodes can share a
+ * process (tests, simulations). Label values come from small fixed sets only.
+ */
+export class MeshMetrics {
+  readonly registry = new Registry()
+  readonly gossipMessages: Counter<'topic' | 'outcome' | 'reason'>
+  private readonly peers: Gauge<'state'>
+
+  constructor (peerCounts: () => Record<PeerState, number>) {
+    collectDefaultMetrics({ register: this.registry })
+    this.gossipMessages = new Counter({
+      name: 'meshnode_gossip_messages_total',
+      help: 'Gossip messages by topic and outcome (published, received, rejected with the reason)',
+      labelNames: ['topic', 'outcome', 'reason'],
+      registers: [this.registry]
+    })
+    this.peers = new Gauge({
+      name: 'meshnode_peers',
+      help: 'Peers in the peer table by failure-detector state',
+      labelNames: ['state'],
+      registers: [this.registry],
+      collect: () => {
+        for (const [state, count] of Object.entries(peerCounts())) this.peers.set({ state }, count)
+      }
+    })
+  }
+
+  gossip (topic: string, outcome: GossipOutcome, reason = ''): void {
+    this.gossipMessages.inc({ topic, outcome, reason })
+  }
+}

@@ -1,0 +1,74 @@
+import { gossipsub, type GossipSub } from '@chainsafe/libp2p-gossipsub'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify, type Identify } from '@libp2p/identify'
+import type { ConnectionGater, Libp2p, PrivateKey } from '@libp2p/interface'
+import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
+import { ping, type PingService } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import { createLibp2p } from 'libp2p'
+import type { NetworkParams } from '../governance/params.ts'
+import { VERSION } from '../version.ts'
+import type { NetworkProtocols } from './protocols.ts'
+
+export interface MeshServices extends Record<string, unknown> {
+  identify: Identify
+  ping: PingService
+  dht: KadDHT
+  pubsub: GossipSub
+}
+
+export type MeshLibp2p = Libp2p<MeshServices>
+
+export interface MeshLibp2pOptions {
+  privateKey: PrivateKey
+  listen: string[]
+  protocols: NetworkProtocols
+  params: NetworkParams
+  connectionGater: ConnectionGater
+  maxConnections: number
+}
+
+/**
+ * Builds (does not start) the libp2p node of one network: TCP, Noise, Yamux, identify, ping,
+ * a Kademlia DHT under the network's prefix and GossipSub with signed messages.
+ */
+export async function createMeshLibp2p (opts: MeshLibp2pOptions): Promise<MeshLibp2p> {
+  const colocation = opts.params.gossip_ip_colocation_threshold
+  return await createLibp2p({
+    privateKey: opts.privateKey,
+    start: false,
+    addresses: { listen: opts.listen },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: opts.connectionGater,
+    connectionManager: {
+      maxConnections: opts.maxConnections,
+      // The defaults (5 inbound connections per second per host, 10 pending) starve a mesh
+      // whose peers all dial from one address, as every loopback mesh does.
+      inboundConnectionThreshold: 200,
+      maxIncomingPendingConnections: 100
+    },
+    services: {
+      identify: identify({ agentVersion: `meshnode/${VERSION}` }),
+      ping: ping(),
+      dht: kadDHT({
+        protocol: opts.protocols.dht,
+        // Server mode is chosen automatically only for public addresses; a LAN or loopback
+        // mesh must serve the DHT too, or nobody answers queries.
+        clientMode: false,
+        logPrefix: 'meshnode:dht',
+        metricsPrefix: 'meshnode_dht'
+      }),
+      pubsub: gossipsub({
+        globalSignaturePolicy: 'StrictSign',
+        allowPublishToZeroTopicPeers: true,
+        emitSelf: false,
+        scoreParams: colocation === 0
+          ? { IPColocationFactorWeight: 0 }
+          : { IPColocationFactorThreshold: colocation }
+      })
+    }
+  }) as MeshLibp2p
+}

@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto'
+import type { PeerId } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import { errorMessage } from '../errors.ts'
+import type { Logger } from '../logging.ts'
+import type { MeshLibp2p } from './libp2p.ts'
+
+export interface PeerConnectorOptions {
+  bootstrap: Multiaddr[]
+  /** Peers known from an earlier run, tried like bootstrap peers. */
+  remembered: Multiaddr[]
+  /** Below this many connections the connector looks for more peers. */
+  targetPeers: number
+  maintainIntervalMs: number
+  isRefused: (peerId: string) => boolean
+  log: Logger
+}
+
+const MAX_BACKOFF_MS = 30_000
+const DIALS_PER_ROUND = 4
+const DIAL_TIMEOUT_MS = 5_000
+
+/**
+ * Keeps this node in the mesh. While it has no peer it dials the bootstrap (and remembered)
+ * addresses with exponential backoff; while it has fewer peers than its target it dials
+ * peers that the DHT and other peers revealed, and walks the DHT for more.
+ */
+export class PeerConnector {
+  private readonly libp2p: MeshLibp2p
+  private readonly opts: PeerConnectorOptions
+  private timer: NodeJS.Timeout | undefined
+  private bootstrapFailures = 0
+  private nextBootstrapAt = 0
+  private running = false
+  private round: Promise<void> = Promise.resolve()
+
+  constructor (libp2p: MeshLibp2p, opts: PeerConnectorOptions) {
+    this.libp2p = libp2p
+    this.opts = opts
+  }
+
+  start (): void {
+    this.running = true
+    this.libp2p.addEventListener('peer:discovery', this.onDiscovery)
+    this.schedule(0)
+  }
+
+  async stop (): Promise<void> {
+    this.running = false
+    clearTimeout(this.timer)
+    this.libp2p.removeEventListener('peer:discovery', this.onDiscovery)
+    await this.round
+  }
+
+  setTargetPeers (target: number): void {
+    this.opts.targetPeers = target
+  }
+
+  private readonly onDiscovery = (evt: CustomEvent<{ id: PeerId }>): void => {
+    if (!this.running || this.connectedCount() >= this.opts.targetPeers) return
+    void this.dial(evt.detail.id)
+  }
+
+  private schedule (delayMs: number): void {
+    if (!this.running) return
+    this.timer = setTimeout(() => {
+      this.round = this.maintain()
+        .catch((err: unknown) => this.opts.log.warn({ err: errorMessage(err) }, 'peer maintenance failed'))
+        .finally(() => this.schedule(this.opts.maintainIntervalMs))
+    }, delayMs)
+  }
+
+  private connectedCount (): number {
+    return this.libp2p.getPeers().length
+  }
+
+  private async maintain (): Promise<void> {
+    if (this.connectedCount() === 0) {
+      await this.dialBootstrap()
+      if (this.connectedCount() === 0) return
+    }
+    if (this.connectedCount() >= this.opts.targetPeers) return
+    const connected = new Set(this.libp2p.getPeers().map(p => p.toString()))
+    const self = this.libp2p.peerId.toString()
+    const candidates = (await this.libp2p.peerStore.all())
+      .filter(p => p.addresses.length > 0)
+      .map(p => p.id)
+      .filter(id => { const s = id.toString(); return s !== self && !connected.has(s) && !this.opts.isRefused(s) })
+      .slice(0, DIALS_PER_ROUND)
+    await Promise.all(candidates.map(async id => { await this.dial(id) }))
+    if (this.connectedCount() < this.opts.targetPeers) await this.randomWalk()
+  }
+
+  private async dialBootstrap (): Promise<void> {
+    const addrs = [...this.opts.bootstrap, ...this.opts.remembered]
+    if (addrs.length === 0 || Date.now() < this.nextBootstrapAt) return
+    const results = await Promise.allSettled(addrs.map(async a => await this.libp2p.dial(a, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })))
+    if (results.some(r => r.status === 'fulfilled')) {
+      this.bootstrapFailures = 0
+      this.opts.log.info({ peers: this.connectedCount() }, 'connected to bootstrap peers')
+      return
+    }
+    this.bootstrapFailures++
+    const backoff = Math.min(MAX_BACKOFF_MS, 500 * 2 ** (this.bootstrapFailures - 1))
+    this.nextBootstrapAt = Date.now() + backoff
+    this.opts.log.info({ attempt: this.bootstrapFailures, retryInMs: backoff, error: describe(results) }, 'bootstrap peers not reachable, retrying')
+  }
+
+  private async dial (peerId: PeerId): Promise<void> {
+    if (peerId.equals(this.libp2p.peerId) || this.opts.isRefused(peerId.toString())) return
+    try {
+      await this.libp2p.dial(peerId, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
+    } catch (err) {
+      this.opts.log.debug({ peer: peerId.toString(), err: errorMessage(err) }, 'dial failed')
+    }
+  }
+
+  /** A DHT query for a random key: every peer met on the way lands in the peer store. */
+  private async randomWalk (): Promise<void> {
+    const signal = AbortSignal.timeout(DIAL_TIMEOUT_MS)
+    try {
+      for await (const event of this.libp2p.services.dht.getClosestPeers(randomBytes(32), { signal })) {
+        if (event.name === 'FINAL_PEER' && this.connectedCount() < this.opts.targetPeers) void this.dial(event.peer.id)
+      }
+    } catch (err) {
+      this.opts.log.debug({ err: errorMessage(err) }, 'random walk ended early')
+    }
+  }
+}
+
+function describe (results: Array<PromiseSettledResult<unknown>>): string {
+  return results.map(r => r.status === 'rejected' ? errorMessage(r.reason) : 'ok').join('; ')
+}

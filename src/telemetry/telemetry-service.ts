@@ -1,0 +1,207 @@
+import { TopicValidatorResult, type Message, type PeerId } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { Clock } from '../clock.ts'
+import { errorMessage } from '../errors.ts'
+import type { Logger } from '../logging.ts'
+import type { MeshMetrics } from '../metrics.ts'
+import type { MeshLibp2p } from '../p2p/libp2p.ts'
+import type { LoadHistory } from './load-history.ts'
+import type { LoadSampler } from './load-sampler.ts'
+import type { PeerTable } from './peer-table.ts'
+import { encodeSnapshot, type ServiceOffer, type TelemetrySnapshot } from './snapshot.ts'
+import { validateSnapshot } from './validator.ts'
+
+export interface TelemetryComponents {
+  libp2p: MeshLibp2p
+  clock: Clock
+  peerTable: PeerTable
+  sampler: LoadSampler
+  history: LoadHistory
+  metrics: MeshMetrics
+  log: Logger
+}
+
+export interface TelemetryOptions {
+  topic: string
+  intervalMs: number
+  /** How often the failure detector advances; the peer table must be built with the same. */
+  tickIntervalMs: number
+  maxSkewMs: number
+  /** What the snapshot says of this node beyond its measured load. */
+  describeSelf: () => { services: ServiceOffer[], apiUrl: string, region: string, version: string }
+}
+
+const PROBE_TIMEOUT_MS = 1_500
+/** Healthy peers pinged per round for their RTT, so that each is measured every few rounds. */
+const RTT_PINGS_PER_ROUND = 4
+
+/**
+ * Publishes this node's snapshot every interval, validates and applies the snapshots of
+ * others, and probes the peers the failure detector doubts.
+ */
+export class TelemetryService {
+  private readonly c: TelemetryComponents
+  private readonly opts: TelemetryOptions
+  private readonly incarnation: number
+  private readonly startedAt: number
+  private seq = 0
+  private intervalMs: number
+  private publishTimer: NodeJS.Timeout | undefined
+  private tickTimer: NodeJS.Timeout | undefined
+  private rttCursor = 0
+  private probing = false
+  /** Snapshots parsed by the validator, handed to the message handler without parsing twice. */
+  private readonly validated = new WeakMap<Message, TelemetrySnapshot>()
+  private lastPublished: TelemetrySnapshot | undefined
+  subscribed = false
+
+  constructor (components: TelemetryComponents, opts: TelemetryOptions) {
+    this.c = components
+    this.opts = opts
+    this.intervalMs = opts.intervalMs
+    this.startedAt = components.clock.now()
+    this.incarnation = this.startedAt
+  }
+
+  get interval (): number {
+    return this.intervalMs
+  }
+
+  get published (): TelemetrySnapshot | undefined {
+    return this.lastPublished
+  }
+
+  start (): void {
+    const { libp2p } = this.c
+    const pubsub = libp2p.services.pubsub
+    pubsub.topicValidators.set(this.opts.topic, this.validate)
+    pubsub.addEventListener('message', this.onMessage)
+    libp2p.addEventListener('peer:connect', this.onConnect)
+    libp2p.addEventListener('peer:disconnect', this.onDisconnect)
+    pubsub.subscribe(this.opts.topic)
+    this.subscribed = true
+    this.schedulePublish(0)
+    this.tickTimer = setInterval(this.tick, this.opts.tickIntervalMs)
+  }
+
+  stop (): void {
+    const { libp2p } = this.c
+    clearTimeout(this.publishTimer)
+    clearInterval(this.tickTimer)
+    libp2p.removeEventListener('peer:connect', this.onConnect)
+    libp2p.removeEventListener('peer:disconnect', this.onDisconnect)
+    libp2p.services.pubsub.removeEventListener('message', this.onMessage)
+    libp2p.services.pubsub.topicValidators.delete(this.opts.topic)
+    this.subscribed = false
+  }
+
+  /** Changes the publication interval at run time; the next snapshot announces it. */
+  setInterval (ms: number): void {
+    this.intervalMs = ms
+    clearTimeout(this.publishTimer)
+    this.schedulePublish(ms)
+  }
+
+  private schedulePublish (delayMs: number): void {
+    this.publishTimer = setTimeout(() => {
+      this.publish()
+      this.schedulePublish(this.intervalMs)
+    }, delayMs)
+  }
+
+  private publish (): void {
+    const now = this.c.clock.now()
+    const load = this.c.sampler.sample()
+    this.c.history.add(now, load)
+    const snapshot: TelemetrySnapshot = {
+      incarnation: this.incarnation,
+      seq: ++this.seq,
+      time: now,
+      intervalMs: this.intervalMs,
+      ...load,
+      ...this.opts.describeSelf(),
+      uptimeMs: now - this.startedAt
+    }
+    this.lastPublished = snapshot
+    this.c.libp2p.services.pubsub.publish(this.opts.topic, encodeSnapshot(snapshot))
+      .then(() => this.c.metrics.gossip(this.opts.topic, 'published'))
+      .catch((err: unknown) => this.c.log.warn({ err: errorMessage(err) }, 'telemetry publish failed'))
+  }
+
+  private readonly validate = (_from: PeerId, msg: Message): TopicValidatorResult => {
+    const { metrics, clock, peerTable } = this.c
+    if (msg.type !== 'signed') {
+      metrics.gossip(this.opts.topic, 'rejected', 'unsigned')
+      return TopicValidatorResult.Reject
+    }
+    const author = msg.from.toString()
+    const now = clock.now()
+    const verdict = validateSnapshot(msg.data, peerTable.position(author), {
+      now,
+      maxSkewMs: this.opts.maxSkewMs,
+      maxAgeMs: this.opts.maxSkewMs
+    })
+    if (!verdict.accept) {
+      metrics.gossip(this.opts.topic, 'rejected', verdict.reason)
+      // A replayed or stale snapshot is not the relayer's fault: ignore it without penalty.
+      return verdict.reason === 'replayed' || verdict.reason === 'stale' ? TopicValidatorResult.Ignore : TopicValidatorResult.Reject
+    }
+    this.validated.set(msg, verdict.snapshot)
+    return TopicValidatorResult.Accept
+  }
+
+  private readonly onMessage = (evt: CustomEvent<Message>): void => {
+    const msg = evt.detail
+    if (msg.topic !== this.opts.topic || msg.type !== 'signed') return
+    const snapshot = this.validated.get(msg)
+    if (snapshot === undefined) return
+    const author = msg.from
+    this.c.metrics.gossip(this.opts.topic, 'received')
+    this.c.peerTable.applySnapshot(author.toString(), snapshot, this.c.clock.now(), this.c.libp2p.getConnections(author).length > 0)
+  }
+
+  private readonly onConnect = (evt: CustomEvent<PeerId>): void => {
+    this.c.peerTable.connectionChanged(evt.detail.toString(), true, this.c.clock.now())
+  }
+
+  private readonly onDisconnect = (evt: CustomEvent<PeerId>): void => {
+    this.c.peerTable.connectionChanged(evt.detail.toString(), false, this.c.clock.now())
+  }
+
+  private readonly tick = (): void => {
+    this.c.peerTable.tick(this.c.clock.now())
+    if (!this.probing) {
+      this.probing = true
+      void this.probeRound().finally(() => { this.probing = false })
+    }
+  }
+
+  /** Pings the doubted peers, and a few healthy ones in turn for their RTT. */
+  private async probeRound (): Promise<void> {
+    const { peerTable } = this.c
+    const doubted = peerTable.doubted()
+    const all = peerTable.list(this.c.clock.now()).filter(p => p.state === 'healthy').map(p => p.peerId)
+    const rtt: string[] = []
+    for (let i = 0; i < Math.min(RTT_PINGS_PER_ROUND, all.length); i++) {
+      const id = all[(this.rttCursor + i) % all.length]
+      if (id !== undefined) rtt.push(id)
+    }
+    this.rttCursor += rtt.length
+    await Promise.all([...doubted, ...rtt].map(async id => { await this.probe(id) }))
+  }
+
+  async probe (peerId: string): Promise<void> {
+    const { peerTable, clock } = this.c
+    try {
+      const rttMs = await this.ping(peerId, PROBE_TIMEOUT_MS)
+      peerTable.probeResult(peerId, { ok: true, rttMs }, clock.now())
+    } catch {
+      peerTable.probeResult(peerId, { ok: false }, clock.now())
+    }
+  }
+
+  /** One ping, dialling the peer if it has no connection: the RTT in milliseconds. */
+  async ping (peerId: string, timeoutMs: number): Promise<number> {
+    return await this.c.libp2p.services.ping.ping(peerIdFromString(peerId), { signal: AbortSignal.timeout(timeoutMs) })
+  }
+}

@@ -1,0 +1,32 @@
+import { decodeSnapshot, isNewer, type SnapshotPosition, type TelemetrySnapshot } from './snapshot.ts'
+
+export type SnapshotVerdict =
+  | { accept: true, snapshot: TelemetrySnapshot }
+  | { accept: false, reason: RejectReason }
+
+export type RejectReason = 'oversized' | 'malformed' | 'replayed' | 'future' | 'stale'
+
+export interface ValidationContext {
+  now: number
+  maxSkewMs: number
+  /** Snapshots older than this are not news any more, whoever relays them. */
+  maxAgeMs: number
+}
+
+/**
+ * Judges one gossiped snapshot. Synchronous and O(1): it runs on the gossip path for every
+ * message, so it does no I/O and no work that grows with the number of peers.
+ */
+export function validateSnapshot (
+  bytes: Uint8Array,
+  last: SnapshotPosition | undefined,
+  ctx: ValidationContext
+): SnapshotVerdict {
+  const decoded = decodeSnapshot(bytes)
+  if (!decoded.ok) return { accept: false, reason: decoded.reason }
+  const s = decoded.snapshot
+  if (s.time > ctx.now + ctx.maxSkewMs) return { accept: false, reason: 'future' }
+  if (s.time < ctx.now - ctx.maxAgeMs) return { accept: false, reason: 'stale' }
+  if (!isNewer(s, last)) return { accept: false, reason: 'replayed' }
+  return { accept: true, snapshot: s }
+}

@@ -3,7 +3,7 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify, type Identify } from '@libp2p/identify'
 import type { ConnectionGater, Libp2p, PrivateKey } from '@libp2p/interface'
-import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
+import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
 import { ping, type PingService } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
@@ -58,6 +58,8 @@ export async function createMeshLibp2p (opts: MeshLibp2pOptions): Promise<MeshLi
         // Server mode is chosen automatically only for public addresses; a LAN or loopback
         // mesh must serve the DHT too, or nobody answers queries.
         clientMode: false,
+        // The default mapper drops private addresses, which are all a LAN or loopback mesh has.
+        peerInfoMapper: passthroughMapper,
         logPrefix: 'meshnode:dht',
         metricsPrefix: 'meshnode_dht'
       }),

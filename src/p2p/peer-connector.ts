@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { PeerId } from '@libp2p/interface'
+import type { PeerId, PeerInfo } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { errorMessage } from '../errors.ts'
 import type { Logger } from '../logging.ts'
@@ -56,9 +56,9 @@ export class PeerConnector {
     this.opts.targetPeers = target
   }
 
-  private readonly onDiscovery = (evt: CustomEvent<{ id: PeerId }>): void => {
-    if (!this.running || this.connectedCount() >= this.opts.targetPeers) return
-    void this.dial(evt.detail.id)
+  private readonly onDiscovery = (evt: CustomEvent<PeerInfo>): void => {
+    if (!this.running || this.connectedCount() >= this.opts.targetPeers || evt.detail.multiaddrs.length === 0) return
+    void this.dial(evt.detail.id, evt.detail.multiaddrs)
   }
 
   private schedule (delayMs: number): void {
@@ -83,11 +83,9 @@ export class PeerConnector {
     const connected = new Set(this.libp2p.getPeers().map(p => p.toString()))
     const self = this.libp2p.peerId.toString()
     const candidates = (await this.libp2p.peerStore.all())
-      .filter(p => p.addresses.length > 0)
-      .map(p => p.id)
-      .filter(id => { const s = id.toString(); return s !== self && !connected.has(s) && !this.opts.isRefused(s) })
+      .filter(p => { const s = p.id.toString(); return p.addresses.length > 0 && s !== self && !connected.has(s) })
       .slice(0, DIALS_PER_ROUND)
-    await Promise.all(candidates.map(async id => { await this.dial(id) }))
+    await Promise.all(candidates.map(async p => { await this.dial(p.id, p.addresses.map(a => a.multiaddr)) }))
     if (this.connectedCount() < this.opts.targetPeers) await this.randomWalk()
   }
 
@@ -106,10 +104,14 @@ export class PeerConnector {
     this.opts.log.info({ attempt: this.bootstrapFailures, retryInMs: backoff, error: describe(results) }, 'bootstrap peers not reachable, retrying')
   }
 
-  private async dial (peerId: PeerId): Promise<void> {
-    if (peerId.equals(this.libp2p.peerId) || this.opts.isRefused(peerId.toString())) return
+  /**
+   * Dials a peer at the given addresses. Never by peer id alone: that starts a DHT lookup,
+   * and while it is pending every other dial to that peer waits on it.
+   */
+  private async dial (peerId: PeerId, addrs: Multiaddr[]): Promise<void> {
+    if (peerId.equals(this.libp2p.peerId) || this.opts.isRefused(peerId.toString()) || addrs.length === 0) return
     try {
-      await this.libp2p.dial(peerId, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
+      await this.libp2p.dial(addrs.map(a => a.getPeerId() === null ? a.encapsulate(`/p2p/${peerId.toString()}`) : a), { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
     } catch (err) {
       this.opts.log.debug({ peer: peerId.toString(), err: errorMessage(err) }, 'dial failed')
     }
@@ -120,7 +122,7 @@ export class PeerConnector {
     const signal = AbortSignal.timeout(DIAL_TIMEOUT_MS)
     try {
       for await (const event of this.libp2p.services.dht.getClosestPeers(randomBytes(32), { signal })) {
-        if (event.name === 'FINAL_PEER' && this.connectedCount() < this.opts.targetPeers) void this.dial(event.peer.id)
+        if (event.name === 'FINAL_PEER' && this.connectedCount() < this.opts.targetPeers) void this.dial(event.peer.id, event.peer.multiaddrs)
       }
     } catch (err) {
       this.opts.log.debug({ err: errorMessage(err) }, 'random walk ended early')

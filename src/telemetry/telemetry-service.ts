@@ -176,11 +176,11 @@ export class TelemetryService {
     }
   }
 
-  /** Pings the doubted peers, and a few healthy ones in turn for their RTT. */
+  /** Pings the doubted peers, and in turn a few healthy connected ones for their RTT. */
   private async probeRound (): Promise<void> {
     const { peerTable } = this.c
     const doubted = peerTable.doubted()
-    const all = peerTable.list(this.c.clock.now()).filter(p => p.state === 'healthy').map(p => p.peerId)
+    const all = peerTable.list(this.c.clock.now()).filter(p => p.state === 'healthy' && p.connected).map(p => p.peerId)
     const rtt: string[] = []
     for (let i = 0; i < Math.min(RTT_PINGS_PER_ROUND, all.length); i++) {
       const id = all[(this.rttCursor + i) % all.length]
@@ -200,8 +200,19 @@ export class TelemetryService {
     }
   }
 
-  /** One ping, dialling the peer if it has no connection: the RTT in milliseconds. */
+  /**
+   * One ping: the RTT in milliseconds. A peer without a connection is dialled at the addresses
+   * this node already knows, never looked up in the DHT: a probe must answer fast, and a
+   * lookup left pending would hold up every later dial to that peer.
+   */
   async ping (peerId: string, timeoutMs: number): Promise<number> {
-    return await this.c.libp2p.services.ping.ping(peerIdFromString(peerId), { signal: AbortSignal.timeout(timeoutMs) })
+    const { libp2p } = this.c
+    const id = peerIdFromString(peerId)
+    const signal = AbortSignal.timeout(timeoutMs)
+    if (libp2p.getConnections(id).length > 0) return await libp2p.services.ping.ping(id, { signal })
+    const known = await libp2p.peerStore.get(id).catch(() => undefined)
+    const addrs = known?.addresses.map(a => a.multiaddr.encapsulate(`/p2p/${peerId}`)) ?? []
+    if (addrs.length === 0) throw new Error('no known address')
+    return await libp2p.services.ping.ping(addrs, { signal })
   }
 }

@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import { genesisHash, parseGenesisJson } from '../../src/governance/genesis.ts'
+import type { RunningNode } from '../../node/launch.ts'
+import { getJson, removeDir, spawnNode, startNode, stopChild, tempDir, type ChildNode } from '../helpers/nodes.ts'
+import { waitFor } from '../helpers/wait.ts'
+
+interface PeerRow { peer_id: string, status: string, last_snapshot_age_ms: number, api_url: string | null }
+
+async function peersOf (apiUrl: string): Promise<PeerRow[]> {
+  return (await getJson<{ peers: PeerRow[] }>(`${apiUrl}/v1/network/peers`)).body.peers
+}
+
+async function stateOn (apiUrl: string, peerId: string): Promise<string | undefined> {
+  return (await peersOf(apiUrl)).find(p => p.peer_id === peerId)?.status
+}
+
+/** Every node in `observers` reports `peerId` in `state`. */
+async function everywhere (observers: ChildNode[], peerId: string, state: string): Promise<boolean> {
+  const states = await Promise.all(observers.map(async o => await stateOn(o.apiUrl, peerId)))
+  return states.every(s => s === state)
+}
+
+describe('a five-node mesh on loopback', { timeout: 180_000 }, () => {
+  const dirs: string[] = []
+  const nodes: ChildNode[] = []
+  const inProcess: RunningNode[] = []
+
+  before(async () => {
+    // A chain: each node knows only the previous one.
+    for (let i = 0; i < 5; i++) {
+      const dir = await tempDir()
+      dirs.push(dir)
+      const args = ['--data', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0']
+      const prev = nodes[i - 1]
+      if (prev !== undefined) args.push('--bootstrap', prev.joinAddress)
+      nodes.push(await spawnNode(args))
+    }
+  })
+
+  after(async () => {
+    await Promise.all(inProcess.map(async n => { await n.stop() }))
+    await Promise.all(nodes.map(async n => await stopChild(n)))
+    await Promise.all(dirs.map(removeDir))
+  })
+
+  test('every node lists the four others as healthy with fresh snapshots within 10 s', async () => {
+    const started = Date.now()
+    await waitFor('a converged mesh', async () => {
+      for (const node of nodes) {
+        const healthy = (await peersOf(node.apiUrl)).filter(p => p.status === 'healthy' && p.last_snapshot_age_ms < 3000)
+        const ids = new Set(healthy.map(p => p.peer_id))
+        if (!nodes.every(o => o === node || ids.has(o.peerId))) return false
+      }
+      return true
+    }, { timeoutMs: 10_000, intervalMs: 200 })
+    const peers = await peersOf(nodes[0]?.apiUrl ?? '')
+    assert.equal(peers.length, 4)
+    for (const p of peers) assert.match(p.api_url ?? '', /^http:\/\/127\.0\.0\.1:\d+$/)
+    console.log(`# converged in ${Date.now() - started} ms`)
+  })
+
+  test('joining needed no file copying: every node pinned the genesis of the first', async () => {
+    const first = parseGenesisJson(await readFile(join(dirs[0] ?? '', 'genesis.json'), 'utf8'), 'first')
+    for (const dir of dirs.slice(1)) {
+      const pinned = parseGenesisJson(await readFile(join(dir, 'genesis.json'), 'utf8'), dir)
+      assert.equal(genesisHash(pinned), genesisHash(first))
+    }
+  })
+
+  test('a crashed node is down everywhere within 5 s, and healthy again after a restart with the same id', async () => {
+    const victim = nodes[2]
+    assert.ok(victim !== undefined)
+    const observers = nodes.filter(n => n !== victim)
+    victim.child.kill('SIGKILL')
+    const killedAt = Date.now()
+    await victim.exited
+    await waitFor('the crashed node to be down everywhere', async () => await everywhere(observers, victim.peerId, 'down'),
+      { timeoutMs: 5_000, intervalMs: 100 })
+    console.log(`# down everywhere ${Date.now() - killedAt} ms after SIGKILL`)
+
+    const restarted = await spawnNode(['--data', dirs[2] ?? '', '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0',
+      '--bootstrap', nodes[1]?.joinAddress ?? ''])
+    nodes[2] = restarted
+    assert.equal(restarted.peerId, victim.peerId)
+    await waitFor('the restarted node to be healthy everywhere', async () => await everywhere(observers, victim.peerId, 'healthy'),
+      { timeoutMs: 10_000, intervalMs: 200 })
+  })
+
+  test('a node whose event loop is blocked for 2 s is at most suspect, never down, and accuses no one', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const slow = await startNode(dir, { bootstrap: [nodes[0]?.joinAddress ?? ''] })
+    inProcess.push(slow)
+    const id = slow.mesh.peerId.toString()
+    await waitFor('the in-process node to be healthy everywhere', async () => await everywhere(nodes, id, 'healthy'),
+      { timeoutMs: 15_000, intervalMs: 200 })
+    await waitFor('the in-process node to see every other node healthy',
+      () => slow.mesh.peers().filter(p => p.state === 'healthy').length >= nodes.length, { timeoutMs: 10_000 })
+
+    const accusedBySlow = new Set<string>()
+    const unsubscribe = slow.mesh.onEvent(e => { if (e.type === 'peer:state' && e.to === 'down') accusedBySlow.add(e.peerId) })
+    const blockUntil = Date.now() + 2_000
+    while (Date.now() < blockUntil) { /* busy: the event loop of this process is blocked */ }
+
+    const seen = new Set<string>()
+    const watchUntil = Date.now() + 8_000
+    while (Date.now() < watchUntil) {
+      for (const node of nodes) seen.add(await stateOn(node.apiUrl, id) ?? 'missing')
+      if (seen.has('down')) break
+      await new Promise(resolve => setTimeout(resolve, 100))
+    }
+    unsubscribe()
+    assert.ok(!seen.has('down'), `a blocked node was declared down (states seen: ${[...seen].join(', ')})`)
+    assert.deepEqual([...accusedBySlow], [], 'the blocked node accused its peers')
+    assert.ok(slow.mesh.peers().every(p => p.state !== 'down'))
+    await waitFor('the blocked node to be healthy everywhere again', async () => await everywhere(nodes, id, 'healthy'),
+      { timeoutMs: 10_000, intervalMs: 200 })
+    console.log(`# states seen while blocked: ${[...seen].join(', ')}`)
+  })
+
+  test('a node of another network is refused', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const stranger = await startNode(dir, { genesis: undefined })
+    inProcess.push(stranger)
+    const target = nodes[0]
+    assert.ok(target !== undefined)
+    const before = (await getJson<{ refused_peers: number }>(`${target.apiUrl}/v1/network/status`)).body.refused_peers
+    const { multiaddr } = await import('@multiformats/multiaddr')
+    const libp2p = (stranger.mesh as unknown as { libp2p: { dial: (a: unknown) => Promise<unknown> } }).libp2p
+    await libp2p.dial(multiaddr(target.joinAddress)).catch(() => undefined)
+    await waitFor('the target to refuse the stranger', async () =>
+      (await getJson<{ refused_peers: number }>(`${target.apiUrl}/v1/network/status`)).body.refused_peers > before,
+    { timeoutMs: 10_000 })
+    await waitFor('the connection to be gone', () => !stranger.mesh.connectedPeers().includes(target.peerId), { timeoutMs: 10_000 })
+    assert.equal(await stateOn(target.apiUrl, stranger.mesh.peerId.toString()), undefined)
+    assert.notEqual(stranger.mesh.networkId, (await getJson<{ network_id: string }>(`${target.apiUrl}/v1/network/status`)).body.network_id)
+  })
+})

@@ -7,6 +7,8 @@ import type { Logger } from '../src/logging.ts'
 /** The one error shape of the API: `{"error": {"code", "message", "details"}, "request_id"}`. */
 export function errorResponse (c: Context, err: MeshError): Response {
   if (err.code === 'AUTHENTICATION_ERROR') c.header('WWW-Authenticate', 'Bearer realm="meshnode"')
+  // The unread rest of an oversized body makes the connection unusable: close it.
+  if (err.code === 'PAYLOAD_TOO_LARGE') c.header('Connection', 'close')
   return c.json({
     error: { code: err.code, message: err.message, details: err.details ?? {} },
     request_id: c.get('requestId')

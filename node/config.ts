@@ -29,16 +29,21 @@ export const DEFAULTS: NodeConfig = {
   logLevel: 'info'
 }
 
-const Multiaddress = z.string().refine(s => {
+function parsedMultiaddr (s: string): ReturnType<typeof multiaddr> | undefined {
   try {
-    multiaddr(s)
-    return true
+    return multiaddr(s)
   } catch {
-    return false
+    return undefined
   }
-}, { message: 'not a multiaddr' })
+}
 
-const BootstrapAddress = Multiaddress.refine(s => multiaddr(s).getPeerId() !== null, { message: 'must end in /p2p/<peer id>' })
+const Multiaddress = z.string().refine(s => parsedMultiaddr(s) !== undefined, { message: 'not a multiaddr' })
+
+const BootstrapAddress = z.string().superRefine((s, ctx) => {
+  const addr = parsedMultiaddr(s)
+  if (addr === undefined) ctx.addIssue({ code: 'custom', message: 'not a multiaddr' })
+  else if (addr.getPeerId() === null) ctx.addIssue({ code: 'custom', message: 'must end in /p2p/<peer id>' })
+})
 
 const ApiAddress = z.string().transform((s, ctx) => {
   const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(s)

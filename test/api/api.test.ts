@@ -1,0 +1,486 @@
+import assert from 'node:assert/strict'
+import { request as httpRequest } from 'node:http'
+import { connect } from 'node:net'
+import { after, before, describe, test } from 'node:test'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import type { RunningNode } from '../../node/launch.ts'
+import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
+import { waitFor } from '../helpers/wait.ts'
+
+interface Reply<T = Record<string, unknown>> {
+  status: number
+  headers: Headers
+  text: string
+  body: T
+}
+
+interface ErrorBody {
+  error: { code: string, message: string, details: Record<string, unknown> }
+  request_id: string
+}
+
+/** One request to the node's API: status, headers, raw text and the body parsed as JSON when it is JSON. */
+async function call<T = Record<string, unknown>> (url: string, init?: RequestInit): Promise<Reply<T>> {
+  const res = await fetch(url, init)
+  const text = await res.text()
+  let body: unknown = {}
+  if ((res.headers.get('content-type') ?? '').includes('application/json')) body = JSON.parse(text)
+  return { status: res.status, headers: res.headers, text, body: body as T }
+}
+
+/** Asserts the one documented error shape, its status and code; returns the error for further checks. */
+function assertError (reply: Reply, status: number, code: string): ErrorBody['error'] {
+  assert.equal(reply.status, status, `expected ${status} ${code}, got ${reply.status}: ${reply.text}`)
+  assert.match(reply.headers.get('content-type') ?? '', /application\/json/)
+  const body = reply.body as unknown as ErrorBody
+  assert.deepEqual(Object.keys(body).sort(), ['error', 'request_id'])
+  assert.deepEqual(Object.keys(body.error).sort(), ['code', 'details', 'message'])
+  assert.equal(body.error.code, code)
+  assert.equal(typeof body.error.message, 'string')
+  assert.ok(body.error.message.length > 0)
+  assert.equal(typeof body.error.details, 'object')
+  assert.notEqual(body.error.details, null)
+  assert.equal(typeof body.request_id, 'string')
+  assert.ok(body.request_id.length > 0)
+  assert.equal(reply.headers.get('x-request-id'), body.request_id)
+  return body.error
+}
+
+/** A validation error naming `field`, in its details and its message. */
+function assertValidation (reply: Reply, field: string): ErrorBody['error'] {
+  const error = assertError(reply, 422, 'VALIDATION_ERROR')
+  assert.equal(error.details.field, field)
+  assert.ok(error.message.includes(field), `message does not name ${field}: ${error.message}`)
+  return error
+}
+
+/** The value of the first Prometheus sample of `name` whose labels include all of `labels`. */
+function sample (text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#')) continue
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)/.exec(line)
+    if (m === null || m[1] !== name) continue
+    const present = m[3] ?? ''
+    if (Object.entries(labels).every(([k, v]) => present.includes(`${k}="${v}"`))) return Number(m[4])
+  }
+  return undefined
+}
+
+/** Every value of one label of one metric, over all its samples. */
+function labelValues (text: string, name: string, label: string): Set<string> {
+  const values = new Set<string>()
+  const re = new RegExp(`${label}="([^"]*)"`)
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue
+    const v = re.exec(line)?.[1]
+    if (v !== undefined) values.add(v)
+  }
+  return values
+}
+
+/**
+ * One request on a connection of its own (node:http without an agent), so that whatever the
+ * server does to that connection cannot touch the pooled connections of `fetch`.
+ */
+async function isolatedCall (url: string, method: string, headers: Record<string, string>, body: string): Promise<Reply> {
+  return await new Promise<Reply>((resolve, reject) => {
+    const req = httpRequest(url, { method, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: false }, res => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('error', reject)
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8')
+        const h = new Headers()
+        for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') h.set(k, v)
+        const isJson = (res.headers['content-type'] ?? '').includes('application/json')
+        resolve({ status: res.statusCode ?? 0, headers: h, text, body: (isJson ? JSON.parse(text) : {}) as Record<string, unknown> })
+      })
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+interface Series { average: number, peak: number, current: number }
+
+interface SseEvent { event: string, id: string, data: string }
+
+/** Parses complete SSE frames out of `buffer`; returns the events and what is left over. */
+function parseSse (buffer: string): { events: SseEvent[], rest: string } {
+  const events: SseEvent[] = []
+  const frames = buffer.split('\n\n')
+  const rest = frames.pop() ?? ''
+  for (const frame of frames) {
+    const e: SseEvent = { event: 'message', id: '', data: '' }
+    let any = false
+    for (const line of frame.split('\n')) {
+      if (line.startsWith(':') || line === '') continue
+      const i = line.indexOf(':')
+      const field = i < 0 ? line : line.slice(0, i)
+      const value = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '')
+      if (field === 'event') e.event = value
+      else if (field === 'id') e.id = value
+      else if (field === 'data') e.data = e.data === '' ? value : `${e.data}\n${value}`
+      else continue
+      any = true
+    }
+    if (any) events.push(e)
+  }
+  return { events, rest }
+}
+
+describe('HTTP API of a lone node', { timeout: 120_000 }, () => {
+  let node: RunningNode
+  let dir: string
+  let url: string
+  let auth: Record<string, string>
+
+  before(async () => {
+    dir = await tempDir()
+    node = await startNode(dir)
+    url = node.api.url
+    auth = { authorization: `Bearer ${node.token}` }
+  })
+
+  after(async () => {
+    await node?.stop()
+    if (dir !== undefined) await removeDir(dir)
+  })
+
+  describe('root probes', () => {
+    test('GET /health is 200 ok', async () => {
+      const r = await call(`${url}/health`)
+      assert.equal(r.status, 200)
+      assert.deepEqual(r.body, { status: 'ok' })
+    })
+
+    test('GET /ready is 200 with every check true once started', async () => {
+      const r = await call<{ status: string, checks: Record<string, boolean> }>(`${url}/ready`)
+      assert.equal(r.status, 200)
+      assert.equal(r.body.status, 'ready')
+      assert.deepEqual(r.body.checks, { libp2p: true, database: true, subscriptions: true })
+    })
+
+    test('GET /metrics is Prometheus text with gossip, peer, request and process metrics', async () => {
+      // The first snapshot is published at once; its counter is incremented when the publish settles.
+      const text = await waitFor('a published telemetry message to be counted', async () => {
+        const r = await call(`${url}/metrics`)
+        return (sample(r.text, 'meshnode_gossip_messages_total', { outcome: 'published' }) ?? 0) >= 1 ? r.text : undefined
+      }, { timeoutMs: 10_000 })
+      const r = await call(`${url}/metrics`)
+      assert.equal(r.status, 200)
+      assert.match(r.headers.get('content-type') ?? '', /^text\/plain/)
+      assert.match(text, /^# HELP meshnode_gossip_messages_total /m)
+      assert.match(text, /^# TYPE meshnode_gossip_messages_total counter$/m)
+      assert.match(text, /^# TYPE meshnode_peers gauge$/m)
+      for (const state of ['healthy', 'suspect', 'down']) assert.equal(sample(r.text, 'meshnode_peers', { state }), 0)
+      assert.match(r.text, /^# TYPE meshnode_api_request_duration_seconds histogram$/m)
+      const cpu = sample(r.text, 'process_cpu_user_seconds_total')
+      assert.equal(typeof cpu, 'number')
+      assert.ok(cpu !== undefined && cpu > 0)
+    })
+
+    test('request durations are labelled by route pattern, and unknown paths as "unmatched"', async () => {
+      assert.equal((await call(`${url}/v1/system/status`)).status, 200)
+      assert.equal((await call(`${url}/no/such/path`)).status, 404)
+      assert.equal((await call(`${url}/v1/system/no-such-thing`)).status, 404)
+      const text = (await call(`${url}/metrics`)).text
+      const routes = labelValues(text, 'meshnode_api_request_duration_seconds', 'route')
+      assert.ok(routes.has('/v1/system/status'), `routes: ${[...routes].join(', ')}`)
+      assert.ok(routes.has('unmatched'), `routes: ${[...routes].join(', ')}`)
+      assert.ok(!routes.has('/no/such/path'), 'a raw unknown path became a label value')
+      assert.ok(!routes.has('/v1/system/no-such-thing'), 'a raw unknown path became a label value')
+      const count = sample(text, 'meshnode_api_request_duration_seconds_count', { method: 'GET', route: 'unmatched', status: '404' })
+      assert.ok(count !== undefined && count >= 2, `unmatched 404 count: ${count}`)
+      assert.ok((sample(text, 'meshnode_api_request_duration_seconds_count', { method: 'GET', route: '/v1/system/status', status: '200' }) ?? 0) >= 1)
+    })
+  })
+
+  describe('system', () => {
+    test('GET /v1/system/status describes this node with measured load', async () => {
+      const r = await waitFor('a status with a load snapshot', async () => {
+        const reply = await call<Record<string, unknown> & { load: Record<string, unknown> | null }>(`${url}/v1/system/status`)
+        return reply.body.load !== null ? reply : undefined
+      }, { timeoutMs: 10_000 })
+      assert.equal(r.status, 200)
+      const b = r.body
+      assert.equal(b.peer_id, node.mesh.peerId.toString())
+      assert.equal(b.status, 'healthy')
+      assert.equal(b.network_id, node.mesh.networkId)
+      assert.equal(typeof b.version, 'string')
+      assert.equal(typeof b.uptime_seconds, 'number')
+      assert.ok((b.uptime_seconds as number) >= 0)
+      assert.ok(!Number.isNaN(Date.parse(b.started_at as string)))
+      const components = b.components as Record<string, Record<string, unknown>>
+      assert.deepEqual(Object.keys(components).sort(), ['p2p', 'peers', 'storage', 'telemetry'])
+      assert.equal(components.p2p?.status, 'active')
+      assert.deepEqual(components.p2p?.listen_addresses, node.mesh.listenAddresses())
+      assert.equal(components.telemetry?.status, 'active')
+      assert.equal(components.storage?.status, 'open')
+      assert.deepEqual(components.peers, { total: 0, healthy: 0, suspect: 0, down: 0 })
+      const load = b.load as Record<string, number>
+      for (const key of ['cpu_usage', 'memory_usage']) {
+        assert.equal(typeof load[key], 'number', key)
+        assert.ok((load[key] as number) >= 0 && (load[key] as number) <= 1, `${key} = ${load[key]}`)
+      }
+      assert.ok((load.rss_bytes as number) > 0)
+    })
+
+    test('GET /v1/system/metrics?period=1m gives averages, peaks and current values', async () => {
+      const r = await waitFor('a load summary', async () => {
+        const reply = await call<{ period: string, samples: number, metrics: Record<string, Series> }>(`${url}/v1/system/metrics?period=1m`)
+        return reply.status === 200 ? reply : undefined
+      }, { timeoutMs: 10_000 })
+      assert.equal(r.body.period, '1m')
+      assert.ok(r.body.samples >= 1)
+      for (const key of ['cpu', 'memory', 'rss_bytes', 'event_loop_delay_p99_ms']) {
+        const s = r.body.metrics[key]
+        assert.ok(s !== undefined, key)
+        for (const k of ['average', 'peak', 'current'] as const) assert.equal(typeof s[k], 'number', `${key}.${k}`)
+      }
+      const cpu = r.body.metrics.cpu
+      assert.ok(cpu !== undefined && cpu.average >= 0 && cpu.average <= 1 && cpu.peak >= cpu.average)
+    })
+
+    test('GET /v1/system/metrics?period=2d is a validation error naming "period"', async () => {
+      assertValidation(await call(`${url}/v1/system/metrics?period=2d`), 'period')
+    })
+  })
+
+  describe('network', () => {
+    test('GET /v1/network/status of a lone node', async () => {
+      const r = await call<Record<string, unknown>>(`${url}/v1/network/status`)
+      assert.equal(r.status, 200)
+      assert.equal(r.body.peer_id, node.mesh.peerId.toString())
+      assert.equal(r.body.network_id, node.mesh.networkId)
+      assert.equal(r.body.genesis_hash, node.mesh.genesisHash)
+      assert.equal(r.body.total_peers, 0)
+      assert.equal(r.body.connected_peers, 0)
+      assert.deepEqual(r.body.peers_by_state, { healthy: 0, suspect: 0, down: 0 })
+      assert.equal(r.body.network_health, null)
+      assert.equal(r.body.average_latency_ms, null)
+      assert.deepEqual(r.body.listen_addresses, node.mesh.listenAddresses())
+      assert.ok(Array.isArray(r.body.gossip))
+      assert.equal(typeof r.body.refused_peers, 'number')
+    })
+
+    test('GET /v1/network/peers is an empty list for a lone node', async () => {
+      const r = await call(`${url}/v1/network/peers`)
+      assert.equal(r.status, 200)
+      assert.deepEqual(r.body, { peers: [], total: 0 })
+      const healthy = await call(`${url}/v1/network/peers?state=healthy`)
+      assert.equal(healthy.status, 200)
+      assert.deepEqual(healthy.body, { peers: [], total: 0 })
+    })
+
+    test('GET /v1/network/peers?state=bogus is a validation error naming "state"', async () => {
+      assertValidation(await call(`${url}/v1/network/peers?state=bogus`), 'state')
+    })
+  })
+
+  describe('POST /v1/network/diagnostics', () => {
+    const json = { 'content-type': 'application/json' }
+
+    test('without a token: 401 with a WWW-Authenticate challenge', async () => {
+      const r = await call(`${url}/v1/network/diagnostics`, { method: 'POST', headers: json, body: '{"peer_id":"x"}' })
+      assertError(r, 401, 'AUTHENTICATION_ERROR')
+      assert.match(r.headers.get('www-authenticate') ?? '', /^Bearer/)
+    })
+
+    test('with a wrong token: 401', async () => {
+      const r = await call(`${url}/v1/network/diagnostics`, {
+        method: 'POST', headers: { ...json, authorization: 'Bearer not-the-token' }, body: '{"peer_id":"x"}'
+      })
+      assertError(r, 401, 'AUTHENTICATION_ERROR')
+      assert.match(r.headers.get('www-authenticate') ?? '', /^Bearer/)
+    })
+
+    test('with a body that is not JSON: 400', async () => {
+      const r = await call(`${url}/v1/network/diagnostics`, { method: 'POST', headers: { ...json, ...auth }, body: '{"peer_id": ' })
+      assertError(r, 400, 'BAD_REQUEST')
+    })
+
+    test('without peer_id: 422 naming peer_id', async () => {
+      const r = await call(`${url}/v1/network/diagnostics`, { method: 'POST', headers: { ...json, ...auth }, body: '{"count": 3}' })
+      assertValidation(r, 'peer_id')
+    })
+
+    test('with a valid peer id this node does not know: 404', async () => {
+      const stranger = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
+      const r = await call(`${url}/v1/network/diagnostics`, {
+        method: 'POST', headers: { ...json, ...auth }, body: JSON.stringify({ peer_id: stranger, count: 1 })
+      })
+      const error = assertError(r, 404, 'NOT_FOUND')
+      assert.ok(error.message.includes(stranger))
+    })
+
+    test('with peer_id "not-a-peer": 422 naming peer_id', async () => {
+      const r = await call(`${url}/v1/network/diagnostics`, {
+        method: 'POST', headers: { ...json, ...auth }, body: JSON.stringify({ peer_id: 'not-a-peer' })
+      })
+      assertValidation(r, 'peer_id')
+    })
+
+    test('with an unknown extra field: 422 naming that field', async () => {
+      const self = node.mesh.peerId.toString()
+      const r = await call(`${url}/v1/network/diagnostics`, {
+        method: 'POST', headers: { ...json, ...auth }, body: JSON.stringify({ peer_id: self, count: 1, colour: 'blue' })
+      })
+      const error = assertError(r, 422, 'VALIDATION_ERROR')
+      assert.ok(error.message.includes('colour'), error.message)
+    })
+  })
+
+  describe('errors common to every route', () => {
+    test('a body over 1 MiB is refused with 413', async () => {
+      const big = JSON.stringify({ telemetry: { interval_ms: 1000 }, padding: 'x'.repeat(2 * 1024 * 1024) })
+      const r = await isolatedCall(`${url}/v1/config/system`, 'PUT', { 'content-type': 'application/json', ...auth }, big)
+      assertError(r, 413, 'PAYLOAD_TOO_LARGE')
+      // Nothing changed.
+      assert.equal(node.mesh.runtimeSettings().telemetryIntervalMs, 1000)
+    })
+
+    test('after a 413 the keep-alive connection serves the next request, or the 413 said Connection: close', async () => {
+      const { hostname, port } = new URL(url)
+      const socket = connect(Number(port), hostname)
+      try {
+        await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject) })
+        let received = ''
+        let closed = false
+        socket.on('data', (d: Buffer) => { received += d.toString('latin1') })
+        socket.on('close', () => { closed = true })
+        socket.on('error', () => { closed = true })
+        const body = 'x'.repeat(2 * 1024 * 1024)
+        socket.write(`PUT /v1/config/system HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${node.token}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`)
+        socket.write(body)
+        await waitFor('the 413 response', () => /^HTTP\/1\.1 413 [^]*?\r\n\r\n[^]*\}$/.test(received), { timeoutMs: 5_000, intervalMs: 20 })
+        const head = received.slice(0, received.indexOf('\r\n\r\n')).toLowerCase()
+        if (/^connection: *close$/m.test(head)) {
+          await waitFor('the server to close the connection it said it would close', () => closed, { timeoutMs: 5_000 })
+          return
+        }
+        received = ''
+        socket.write(`GET /health HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`)
+        const outcome = await waitFor('the next request on the same connection to be answered', () => {
+          if (/^HTTP\/1\.1 200 /.test(received)) return 'answered'
+          return closed ? 'closed' : undefined
+        }, { timeoutMs: 3_000, intervalMs: 20 })
+        assert.equal(outcome, 'answered', 'the server closed the keep-alive connection without answering the next request')
+      } finally {
+        socket.destroy()
+      }
+    })
+
+    test('an unknown route is a JSON 404 whose request id is also in X-Request-Id', async () => {
+      const r = await call(`${url}/no/such/path`)
+      const error = assertError(r, 404, 'NOT_FOUND')
+      assert.ok(error.message.includes('/no/such/path'))
+      const again = await call(`${url}/no/such/path`)
+      assert.notEqual((again.body as unknown as ErrorBody).request_id, (r.body as unknown as ErrorBody).request_id)
+    })
+  })
+
+  describe('config', () => {
+    const json = { 'content-type': 'application/json' }
+
+    test('GET /v1/config/system shows the telemetry interval and max peers', async () => {
+      const r = await call<{ telemetry: { interval_ms: number }, network: { max_peers: number, network_id: string }, node: { peer_id: string }, mutable: string[] }>(`${url}/v1/config/system`)
+      assert.equal(r.status, 200)
+      assert.equal(r.body.telemetry.interval_ms, 1000)
+      assert.equal(r.body.network.max_peers, 32)
+      assert.equal(r.body.network.network_id, node.mesh.networkId)
+      assert.equal(r.body.node.peer_id, node.mesh.peerId.toString())
+      assert.deepEqual(r.body.mutable, ['telemetry.interval_ms', 'network.max_peers'])
+    })
+
+    test('PUT without a token: 401 and nothing changes', async () => {
+      const r = await call(`${url}/v1/config/system`, { method: 'PUT', headers: json, body: '{"telemetry":{"interval_ms":500}}' })
+      assertError(r, 401, 'AUTHENTICATION_ERROR')
+      assert.equal(node.mesh.runtimeSettings().telemetryIntervalMs, 1000)
+    })
+
+    test('PUT telemetry.interval_ms 5: 422 naming telemetry.interval_ms', async () => {
+      const r = await call(`${url}/v1/config/system`, { method: 'PUT', headers: { ...json, ...auth }, body: '{"telemetry":{"interval_ms":5}}' })
+      assertValidation(r, 'telemetry.interval_ms')
+      assert.equal(node.mesh.runtimeSettings().telemetryIntervalMs, 1000)
+    })
+
+    test('PUT {}: 422', async () => {
+      const r = await call(`${url}/v1/config/system`, { method: 'PUT', headers: { ...json, ...auth }, body: '{}' })
+      assertError(r, 422, 'VALIDATION_ERROR')
+    })
+
+    test('PUT {"unknown":1}: 422', async () => {
+      const r = await call(`${url}/v1/config/system`, { method: 'PUT', headers: { ...json, ...auth }, body: '{"unknown":1}' })
+      const error = assertError(r, 422, 'VALIDATION_ERROR')
+      assert.ok(error.message.includes('unknown'), error.message)
+    })
+
+    test('PUT telemetry.interval_ms 500 takes effect at once and in the next snapshot', async () => {
+      const r = await call<{ telemetry: { interval_ms: number } }>(`${url}/v1/config/system`, {
+        method: 'PUT', headers: { ...json, ...auth }, body: '{"telemetry":{"interval_ms":500}}'
+      })
+      assert.equal(r.status, 200, r.text)
+      assert.equal(r.body.telemetry.interval_ms, 500)
+      const got = await call<{ telemetry: { interval_ms: number } }>(`${url}/v1/config/system`)
+      assert.equal(got.body.telemetry.interval_ms, 500)
+      const snapshot = await waitFor('a snapshot announcing 500 ms', () => {
+        const s = node.mesh.ownSnapshot()
+        return s?.intervalMs === 500 ? s : undefined
+      }, { timeoutMs: 5_000, intervalMs: 50 })
+      assert.equal(snapshot.intervalMs, 500)
+      const status = await call<{ components: { telemetry: { interval_ms: number } } }>(`${url}/v1/system/status`)
+      assert.equal(status.body.components.telemetry.interval_ms, 500)
+    })
+  })
+
+  // Last: it adds a peer to the node, which the lone-node tests above must not see.
+  describe('GET /v1/events', () => {
+    test('streams peer:joined when a second node joins by bootstrap', { timeout: 60_000 }, async () => {
+      const controller = new AbortController()
+      const res = await fetch(`${url}/v1/events`, { signal: controller.signal })
+      assert.equal(res.status, 200)
+      assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/)
+      assert.ok(res.body !== null)
+      const events: SseEvent[] = []
+      const decoder = new TextDecoder()
+      const reader = res.body.getReader()
+      const reading = (async () => {
+        let buffer = ''
+        try {
+          for (;;) {
+            const { done, value } = await reader.read()
+            if (done) return
+            buffer += decoder.decode(value, { stream: true })
+            const parsed = parseSse(buffer)
+            buffer = parsed.rest
+            events.push(...parsed.events)
+          }
+        } catch (err) {
+          if (!controller.signal.aborted) throw err
+        }
+      })()
+
+      const dir2 = await tempDir()
+      let second: RunningNode | undefined
+      try {
+        second = await startNode(dir2, { bootstrap: node.mesh.listenAddresses() })
+        const id = second.mesh.peerId.toString()
+        const joined = await waitFor('a peer:joined event for the second node', () =>
+          events.find(e => e.event === 'peer:joined' && (JSON.parse(e.data) as { peer_id: string }).peer_id === id),
+        { timeoutMs: 15_000 })
+        const data = JSON.parse(joined.data) as { peer_id: string, time: string }
+        assert.equal(data.peer_id, id)
+        assert.ok(!Number.isNaN(Date.parse(data.time)))
+        assert.match(joined.id, /^\d+$/)
+      } finally {
+        await second?.stop()
+        controller.abort()
+        await reading
+        await removeDir(dir2)
+      }
+    })
+  })
+})

@@ -22,9 +22,10 @@ export function buildCli (): Command {
     .option('--data <dir>', `data directory: key, API token, genesis, database (env MESHNODE_DATA, default ${DEFAULTS.dataDir})`)
     .option('--listen <multiaddr>', `p2p listen address, repeatable (env MESHNODE_LISTEN, comma-separated; default ${DEFAULTS.listen.join(',')})`, collect)
     .option('--api <host:port>', `local HTTP API address (env MESHNODE_API, default ${DEFAULTS.api.host}:${DEFAULTS.api.port})`)
+    .option('--api-url <url>', 'API URL announced to peers, when the listen address is not reachable as is (env MESHNODE_API_URL)')
     .option('--bootstrap <multiaddr>', 'peer to join through, /ip4/.../tcp/.../p2p/<id>, repeatable (env MESHNODE_BOOTSTRAP, comma-separated)', collect)
     .option('--genesis <file>', 'genesis file of the network to join or found (env MESHNODE_GENESIS); without it the genesis is fetched from a bootstrap peer, or a development network is created')
-    .option('--config <file>', 'JSON config file with keys data, listen, api, bootstrap, genesis, telemetry_interval_ms, max_peers, region, log_level (env MESHNODE_CONFIG)')
+    .option('--config <file>', 'JSON config file with keys data, listen, api, api_url, bootstrap, genesis, telemetry_interval_ms, max_peers, region, log_level (env MESHNODE_CONFIG)')
     .option('--telemetry-interval <ms>', `how often this node gossips its load and health (env MESHNODE_TELEMETRY_INTERVAL, default ${DEFAULTS.telemetryIntervalMs})`)
     .option('--max-peers <n>', `connections the node seeks and keeps (env MESHNODE_MAX_PEERS, default ${DEFAULTS.maxPeers})`)
     .option('--region <name>', `region this node reports (env MESHNODE_REGION, default ${DEFAULTS.region})`)
@@ -35,6 +36,7 @@ export function buildCli (): Command {
         dataDir: opts.data,
         listen: opts.listen,
         api: opts.api,
+        apiUrl: opts.apiUrl,
         bootstrap: opts.bootstrap,
         genesis: opts.genesis,
         telemetryIntervalMs: opts.telemetryInterval,

@@ -9,6 +9,8 @@ export interface NodeConfig {
   dataDir: string
   listen: string[]
   api: { host: string, port: number }
+  /** The API URL this node announces to its peers; by default the address it listens on. */
+  apiUrl: string | undefined
   bootstrap: string[]
   genesis: string | undefined
   telemetryIntervalMs: number
@@ -21,6 +23,7 @@ export const DEFAULTS: NodeConfig = {
   dataDir: './.meshnode',
   listen: ['/ip4/0.0.0.0/tcp/4001'],
   api: { host: '127.0.0.1', port: 8080 },
+  apiUrl: undefined,
   bootstrap: [],
   genesis: undefined,
   telemetryIntervalMs: 1000,
@@ -74,6 +77,7 @@ const FIELDS: Field[] = [
   { key: 'dataDir', flag: '--data', env: 'MESHNODE_DATA', file: 'data', schema: z.string().min(1), fromText: text },
   { key: 'listen', flag: '--listen', env: 'MESHNODE_LISTEN', file: 'listen', schema: z.array(Multiaddress).min(1), fromText: list },
   { key: 'api', flag: '--api', env: 'MESHNODE_API', file: 'api', schema: ApiAddress, fromText: text },
+  { key: 'apiUrl', flag: '--api-url', env: 'MESHNODE_API_URL', file: 'api_url', schema: z.url({ protocol: /^https?$/ }), fromText: text },
   { key: 'bootstrap', flag: '--bootstrap', env: 'MESHNODE_BOOTSTRAP', file: 'bootstrap', schema: z.array(BootstrapAddress), fromText: list },
   { key: 'genesis', flag: '--genesis', env: 'MESHNODE_GENESIS', file: 'genesis', schema: z.string().min(1), fromText: text },
   { key: 'telemetryIntervalMs', flag: '--telemetry-interval', env: 'MESHNODE_TELEMETRY_INTERVAL', file: 'telemetry_interval_ms', schema: z.number().int().min(100).max(600_000), fromText: num },

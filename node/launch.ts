@@ -1,3 +1,4 @@
+import { hostname } from 'node:os'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createApi } from '../api/app.ts'
 import { listenApi, type ApiServer } from '../api/server.ts'
@@ -57,8 +58,8 @@ export async function launchNode (config: NodeConfig, log: Logger, signal: Abort
     logLevel: config.logLevel
   }
   const api = await listenApi(createApi({ mesh, token, log, staticConfig, shutdown: shutdown.signal }), config.api.host, config.api.port)
-  staticConfig.apiUrl = api.url
-  mesh.advertiseApiUrl(api.url)
+  staticConfig.apiUrl = config.apiUrl ?? advertisedUrl(api.url)
+  mesh.advertiseApiUrl(staticConfig.apiUrl)
   const stop = async (): Promise<void> => {
     shutdown.abort()
     await api.close()
@@ -71,4 +72,11 @@ export async function launchNode (config: NodeConfig, log: Logger, signal: Abort
     throw err
   }
   return { mesh, api, token, tokenCreated, keyCreated: identity.created, genesisOrigin: origin, stop }
+}
+
+/** A wildcard address is no use to peers: announce the host's name instead. */
+function advertisedUrl (bound: string): string {
+  const url = new URL(bound)
+  if (url.hostname === '0.0.0.0' || url.hostname === '[::]') url.hostname = hostname()
+  return url.toString().replace(/\/$/, '')
 }

@@ -93,9 +93,11 @@ export function needsProbe (l: Liveness): boolean {
 }
 
 /**
- * The observer was not running for `stallMs` (its event loop was blocked, the process was
- * paused): it could not have heard anyone then, so that time does not count as silence.
+ * The observer was not running for the `stallMs` before `at` (its event loop was blocked, the
+ * process was paused): it could not have heard anyone then, so that time does not count as
+ * silence. Only the part of a peer's silence that overlaps the stall is excused.
  */
-export function forgiveLocalStall (l: Liveness, stallMs: number): Liveness {
-  return stallMs > 0 ? { ...l, lastHeardAt: l.lastHeardAt + stallMs, lastAliveAt: l.lastAliveAt + stallMs } : l
+export function forgiveLocalStall (l: Liveness, stallMs: number, at: number): Liveness {
+  const excuse = (t: number): number => t + Math.min(stallMs, Math.max(0, at - t))
+  return stallMs > 0 ? { ...l, lastHeardAt: excuse(l.lastHeardAt), lastAliveAt: excuse(l.lastAliveAt) } : l
 }

@@ -108,7 +108,7 @@ export class PeerTable {
     const stallMs = late > this.tickIntervalMs ? late : 0
     this.lastTickAt = at
     for (const [peerId, record] of this.peers) {
-      if (stallMs > 0) record.liveness = forgiveLocalStall(record.liveness, stallMs)
+      if (stallMs > 0) record.liveness = forgiveLocalStall(record.liveness, stallMs, at)
       this.observe(peerId, record, { kind: 'tick', at })
       if (record.liveness.state === 'down' && at - record.liveness.since > this.forgetAfterMs) {
         this.peers.delete(peerId)

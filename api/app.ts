@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { bearerAuth } from 'hono/bearer-auth'
 import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
@@ -10,6 +10,10 @@ import { handleError, notFound } from './errors.ts'
 import { requestMetrics } from './middleware/request-metrics.ts'
 import { configRoutes, type StaticConfig } from './routes/config.ts'
 import { eventRoutes } from './routes/events.ts'
+import { failoverRoutes } from './routes/failover.ts'
+import { loadBalancerRoutes } from './routes/load-balancer.ts'
+import { routeRoutes } from './routes/route.ts'
+import { serviceRoutes } from './routes/services.ts'
 import { healthRoutes } from './routes/health.ts'
 import { networkRoutes } from './routes/network.ts'
 import { systemRoutes } from './routes/system.ts'
@@ -22,6 +26,7 @@ export interface ApiOptions {
   /** Aborted when the server shuts down, to end long-lived streams. */
   shutdown: AbortSignal
   maxBodyBytes?: number
+  maxRouteBodyBytes: number
 }
 
 const MUTATING = ['POST', 'PUT', 'PATCH', 'DELETE']
@@ -29,6 +34,7 @@ const MUTATING = ['POST', 'PUT', 'PATCH', 'DELETE']
 /** The node's local API: one route module per domain, mounted on one app. */
 export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
+  const maxBody = opts.maxBodyBytes ?? 1024 * 1024
 
   app.use(requestId())
   app.use(requestMetrics(opts.mesh.metrics.registry, opts.mesh.requests))
@@ -37,17 +43,28 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
     c.set('shutdown', opts.shutdown)
     await next()
   })
-  app.on(MUTATING, '*', bearerAuth({ token: opts.token }))
-  app.use(bodyLimit({
-    maxSize: opts.maxBodyBytes ?? 1024 * 1024,
-    onError: () => { throw new MeshError('PAYLOAD_TOO_LARGE', `the request body is larger than ${opts.maxBodyBytes ?? 1024 * 1024} bytes`) }
-  }))
+  // Routed requests are client traffic with limits of their own: no operator token, no API body limit.
+  const isRoute = (path: string): boolean => path.startsWith('/v1/route/')
+  const auth = bearerAuth({ token: opts.token }) as unknown as MiddlewareHandler<ApiEnv>
+  const limit = bodyLimit({
+    maxSize: maxBody,
+    onError: () => { throw new MeshError('PAYLOAD_TOO_LARGE', `the request body is larger than ${maxBody} bytes`) }
+  }) as unknown as MiddlewareHandler<ApiEnv>
+  app.use(async (c, next) => {
+    if (isRoute(c.req.path)) return await next()
+    if (!MUTATING.includes(c.req.method)) return await limit(c, next)
+    return await auth(c, async () => { await limit(c, next) })
+  })
 
   app.route('/', healthRoutes())
   app.route('/v1/system', systemRoutes())
   app.route('/v1/network', networkRoutes())
   app.route('/v1/config', configRoutes(opts.staticConfig))
   app.route('/v1/events', eventRoutes())
+  app.route('/v1/services', serviceRoutes())
+  app.route('/v1/route', routeRoutes(opts.token, opts.maxRouteBodyBytes))
+  app.route('/v1/load-balancer', loadBalancerRoutes())
+  app.route('/v1/failover', failoverRoutes())
 
   app.notFound(notFound)
   app.onError(handleError(opts.log))

@@ -25,9 +25,12 @@ export function buildCli (): Command {
     .option('--api-url <url>', 'API URL announced to peers, when the listen address is not reachable as is (env MESHNODE_API_URL)')
     .option('--bootstrap <multiaddr>', 'peer to join through, /ip4/.../tcp/.../p2p/<id>, repeatable (env MESHNODE_BOOTSTRAP, comma-separated)', collect)
     .option('--genesis <file>', 'genesis file of the network to join or found (env MESHNODE_GENESIS); without it the genesis is fetched from a bootstrap peer, or a development network is created')
-    .option('--config <file>', 'JSON config file with keys data, listen, api, api_url, bootstrap, genesis, telemetry_interval_ms, max_peers, region, log_level (env MESHNODE_CONFIG)')
+    .option('--config <file>', 'JSON config file with keys data, listen, api, api_url, bootstrap, genesis, telemetry_interval_ms, max_peers, region, log_level, services, strategy, request_timeout_ms (env MESHNODE_CONFIG)')
     .option('--telemetry-interval <ms>', `how often this node gossips its load and health (env MESHNODE_TELEMETRY_INTERVAL, default ${DEFAULTS.telemetryIntervalMs})`)
     .option('--max-peers <n>', `connections the node seeks and keeps (env MESHNODE_MAX_PEERS, default ${DEFAULTS.maxPeers})`)
+    .option('--service <name=url>', 'offer a service: NAME=URL of a local upstream HTTP server, repeatable (env MESHNODE_SERVICES, comma-separated)', collect)
+    .option('--strategy <name>', `routing strategy: round_robin, weighted_round_robin, least_connections, adaptive (env MESHNODE_STRATEGY, default ${DEFAULTS.strategy})`)
+    .option('--request-timeout <ms>', `timeout of one routed request (env MESHNODE_REQUEST_TIMEOUT, default ${DEFAULTS.requestTimeoutMs})`)
     .option('--region <name>', `region this node reports (env MESHNODE_REGION, default ${DEFAULTS.region})`)
     .addOption(new Option('--log-level <level>', `log level of the JSON logs on stderr (env MESHNODE_LOG_LEVEL, default ${DEFAULTS.logLevel})`)
       .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
@@ -42,6 +45,9 @@ export function buildCli (): Command {
         telemetryIntervalMs: opts.telemetryInterval,
         maxPeers: opts.maxPeers,
         region: opts.region,
+        services: opts.service,
+        strategy: opts.strategy,
+        requestTimeoutMs: opts.requestTimeout,
         logLevel: opts.logLevel,
         config: opts.config as string | undefined
       }, process.env)

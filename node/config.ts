@@ -3,6 +3,8 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { z } from 'zod'
 import { MeshError, errorMessage } from '../src/errors.ts'
 import { LOG_LEVELS, type LogLevel } from '../src/logging.ts'
+import type { ServiceConfig } from '../src/routing/local-services.ts'
+import { STRATEGY_NAMES, type StrategyName } from '../src/routing/strategies.ts'
 
 /** A node's settings, resolved from flags, then `MESHNODE_*` variables, then a config file, then defaults. */
 export interface NodeConfig {
@@ -17,6 +19,9 @@ export interface NodeConfig {
   maxPeers: number
   region: string
   logLevel: LogLevel
+  services: ServiceConfig[]
+  strategy: StrategyName
+  requestTimeoutMs: number
 }
 
 export const DEFAULTS: NodeConfig = {
@@ -29,7 +34,10 @@ export const DEFAULTS: NodeConfig = {
   telemetryIntervalMs: 1000,
   maxPeers: 32,
   region: 'local',
-  logLevel: 'info'
+  logLevel: 'info',
+  services: [],
+  strategy: 'adaptive',
+  requestTimeoutMs: 30_000
 }
 
 function parsedMultiaddr (s: string): ReturnType<typeof multiaddr> | undefined {
@@ -58,6 +66,27 @@ const ApiAddress = z.string().transform((s, ctx) => {
   return { host: m[1].replace(/^\[|\]$/g, ''), port }
 })
 
+const DEFAULT_CAPACITY = 100
+
+/** `NAME=URL` on the command line; `{name, url, capacity}` or the same string in a file. */
+const Service = z.union([
+  z.string().transform((spec, ctx) => {
+    const eq = spec.indexOf('=')
+    if (eq < 1) {
+      ctx.addIssue({ code: 'custom', message: `expected NAME=URL, got ${JSON.stringify(spec)}` })
+      return z.NEVER
+    }
+    return { name: spec.slice(0, eq), url: spec.slice(eq + 1), capacity: DEFAULT_CAPACITY }
+  }),
+  z.object({ name: z.string(), url: z.string(), capacity: z.number().int().min(1).max(1_000_000).default(DEFAULT_CAPACITY) }).strict()
+]).pipe(z.object({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a service name is letters, digits, dot, dash, underscore'),
+  url: z.url({ protocol: /^https?$/ }),
+  capacity: z.number()
+}))
+
+const Services = z.array(Service).refine(list => new Set(list.map(s => s.name)).size === list.length, { message: 'a service is named twice' })
+
 /** One setting: its schema, and where each source names it. */
 interface Field {
   key: keyof NodeConfig
@@ -83,6 +112,9 @@ const FIELDS: Field[] = [
   { key: 'telemetryIntervalMs', flag: '--telemetry-interval', env: 'MESHNODE_TELEMETRY_INTERVAL', file: 'telemetry_interval_ms', schema: z.number().int().min(100).max(600_000), fromText: num },
   { key: 'maxPeers', flag: '--max-peers', env: 'MESHNODE_MAX_PEERS', file: 'max_peers', schema: z.number().int().min(1).max(1000), fromText: num },
   { key: 'region', flag: '--region', env: 'MESHNODE_REGION', file: 'region', schema: z.string().min(1).max(64), fromText: text },
+  { key: 'services', flag: '--service', env: 'MESHNODE_SERVICES', file: 'services', schema: Services, fromText: list },
+  { key: 'strategy', flag: '--strategy', env: 'MESHNODE_STRATEGY', file: 'strategy', schema: z.enum(STRATEGY_NAMES as [StrategyName, ...StrategyName[]]), fromText: text },
+  { key: 'requestTimeoutMs', flag: '--request-timeout', env: 'MESHNODE_REQUEST_TIMEOUT', file: 'request_timeout_ms', schema: z.number().int().min(100).max(600_000), fromText: num },
   { key: 'logLevel', flag: '--log-level', env: 'MESHNODE_LOG_LEVEL', file: 'log_level', schema: z.enum(LOG_LEVELS), fromText: text }
 ]
 
@@ -118,7 +150,7 @@ export function resolveConfig (sources: ConfigSources): NodeConfig {
       config[field.key] = check(field, field.fromText(env), `invalid ${field.env}=${JSON.stringify(env)}`)
     } else if (fromFile[field.file] !== undefined) {
       let value = fromFile[field.file]
-      if ((field.key === 'listen' || field.key === 'bootstrap') && typeof value === 'string') value = [value]
+      if ((field.key === 'listen' || field.key === 'bootstrap' || field.key === 'services') && typeof value === 'string') value = [value]
       config[field.key] = check(field, value, `invalid ${field.file} in config file ${sources.file?.path ?? ''}`)
     }
   }

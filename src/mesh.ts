@@ -12,6 +12,12 @@ import { createMeshLibp2p, type MeshLibp2p } from './p2p/libp2p.ts'
 import { NetworkGuard } from './p2p/network-guard.ts'
 import { PeerConnector } from './p2p/peer-connector.ts'
 import { networkProtocols, type NetworkProtocols } from './p2p/protocols.ts'
+import { LocalServices, type ServiceConfig } from './routing/local-services.ts'
+import { serveRoutes } from './routing/route-server.ts'
+import { Router } from './routing/router.ts'
+import { DEFAULT_HEALTH_CHECK, type HealthCheckConfig } from './routing/service-health.ts'
+import type { StrategyName } from './routing/strategies.ts'
+import type { UsageEvent } from './routing/usage.ts'
 import { MeshDatabase } from './storage/database.ts'
 import { LoadHistory, type LoadSummary } from './telemetry/load-history.ts'
 import { LoadSampler, RequestCounters } from './telemetry/load-sampler.ts'
@@ -29,8 +35,28 @@ export interface MeshNodeOptions {
   telemetryIntervalMs: number
   maxPeers: number
   region: string
+  services?: ServiceConfig[]
+  healthCheck?: HealthCheckConfig
+  routing?: Partial<RoutingSettings>
   log: Logger
   clock?: Clock
+  random?: () => number
+}
+
+export interface RoutingSettings {
+  strategy: StrategyName
+  requestTimeoutMs: number
+  maxRequestBytes: number
+  maxResponseBytes: number
+  maxAttempts: number
+}
+
+export const DEFAULT_ROUTING: RoutingSettings = {
+  strategy: 'adaptive',
+  requestTimeoutMs: 30_000,
+  maxRequestBytes: 10 * 1024 * 1024,
+  maxResponseBytes: 100 * 1024 * 1024,
+  maxAttempts: 3
 }
 
 /** The settings of a running node that its operator may change without a restart. */
@@ -82,6 +108,10 @@ export class MeshNode {
   private readonly guard: NetworkGuard
   private readonly history: LoadHistory
   private readonly settings: RuntimeSettings
+  private readonly localServices: LocalServices
+  private readonly routing: RoutingSettings
+  private usageSink: (event: UsageEvent) => void
+  private routerInstance: Router | undefined
   private libp2p: MeshLibp2p | undefined
   private telemetry: TelemetryService | undefined
   private connector: PeerConnector | undefined
@@ -105,6 +135,9 @@ export class MeshNode {
     this.metrics = new MeshMetrics(() => this.peerTable.countByState())
     // One hour of own samples at the default interval, for /v1/system/metrics.
     this.history = new LoadHistory(3600)
+    this.localServices = new LocalServices(opts.services ?? [], opts.healthCheck ?? DEFAULT_HEALTH_CHECK, this.log)
+    this.routing = { ...DEFAULT_ROUTING, ...opts.routing }
+    this.usageSink = e => { this.metrics.routed(e) }
     this.guard = new NetworkGuard({
       membershipProtocol: this.protocols.membership,
       refuseForMs: 60_000,
@@ -140,7 +173,27 @@ export class MeshNode {
       this.guard.attach(libp2p)
       await libp2p.handle(this.protocols.membership, ({ stream }) => { void stream.close() })
       await serveGenesis(libp2p, this.genesis, this.log)
+      await serveRoutes(libp2p, this.protocols.route, this.localServices, {
+        maxRequestBytes: this.routing.maxRequestBytes,
+        maxResponseBytes: this.routing.maxResponseBytes,
+        timeoutMs: this.routing.requestTimeoutMs
+      }, this.log)
       await libp2p.start()
+      this.localServices.start()
+      this.routerInstance = new Router({
+        libp2p,
+        selfId: this.peerId.toString(),
+        peers: () => this.peers(),
+        ownLoad: () => {
+          const own = this.telemetry?.published
+          return { cpu: own?.cpu ?? 0, activeRequests: own?.requests.active ?? 0 }
+        },
+        services: this.localServices,
+        clock: this.clock,
+        random: this.opts.random ?? Math.random,
+        log: this.log,
+        onUsage: e => { this.usageSink(e) }
+      }, { protocol: this.protocols.route, ...this.routing, weights: {} })
       this.sampler = new LoadSampler(this.requests)
       this.telemetry = new TelemetryService({
         libp2p,
@@ -155,7 +208,7 @@ export class MeshNode {
         intervalMs: this.settings.telemetryIntervalMs,
         tickIntervalMs: TICK_INTERVAL_MS,
         maxSkewMs: this.genesis.params.max_clock_skew_ms,
-        describeSelf: () => ({ services: [], apiUrl: this.apiUrl, region: this.opts.region, version: VERSION })
+        describeSelf: () => ({ services: this.localServices.offers(), apiUrl: this.apiUrl, region: this.opts.region, version: VERSION })
       })
       this.telemetry.start()
       this.connector = new PeerConnector(libp2p, {
@@ -180,6 +233,7 @@ export class MeshNode {
     if (this.state === 'stopped' || this.state === 'stopping') return
     this.state = 'stopping'
     clearInterval(this.rememberTimer)
+    this.localServices.stop()
     await this.connector?.stop()
     this.telemetry?.stop()
     this.sampler?.stop()
@@ -194,6 +248,11 @@ export class MeshNode {
     const database = this.db.isOpen
     const subscriptions = this.telemetry?.subscribed === true
     return { ready: this.state === 'running' && libp2p && database && subscriptions, libp2p, database, subscriptions }
+  }
+
+  /** The node's clock, for the API's time-dependent views. */
+  now (): number {
+    return this.clock.now()
   }
 
   uptimeMs (): number {
@@ -283,6 +342,24 @@ export class MeshNode {
       this.connector?.setTargetPeers(change.maxPeers)
     }
     return this.runtimeSettings()
+  }
+
+  /** The data plane; available while the node runs. */
+  get router (): Router {
+    if (this.state !== 'running' || this.routerInstance === undefined) throw new MeshError('UNAVAILABLE', 'the node is not running')
+    return this.routerInstance
+  }
+
+  services (): ReturnType<LocalServices['list']> {
+    return this.localServices.list()
+  }
+
+  /** Where routed usage goes: billing attaches here; by default it is only counted in metrics. */
+  onUsage (sink: (event: UsageEvent) => void): void {
+    this.usageSink = e => {
+      this.metrics.routed(e)
+      sink(e)
+    }
   }
 
   onEvent (listener: (event: PeerEvent) => void): () => void {

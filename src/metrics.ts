@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
+import type { UsageEvent } from './routing/usage.ts'
 import type { PeerState } from './telemetry/failure-detector.ts'
 
 export type GossipOutcome = 'published' | 'received' | 'rejected'
@@ -11,6 +12,8 @@ export class MeshMetrics {
   readonly registry = new Registry()
   readonly gossipMessages: Counter<'topic' | 'outcome' | 'reason'>
   private readonly peers: Gauge<'state'>
+  private readonly routedRequests: Counter<'status_class'>
+  private readonly routedBytes: Counter<'direction'>
 
   constructor (peerCounts: () => Record<PeerState, number>) {
     collectDefaultMetrics({ register: this.registry })
@@ -18,6 +21,18 @@ export class MeshMetrics {
       name: 'meshnode_gossip_messages_total',
       help: 'Gossip messages by topic and outcome (published, received, rejected with the reason)',
       labelNames: ['topic', 'outcome', 'reason'],
+      registers: [this.registry]
+    })
+    this.routedRequests = new Counter({
+      name: 'meshnode_routed_requests_total',
+      help: 'Requests routed through this node, by status class of the answer',
+      labelNames: ['status_class'],
+      registers: [this.registry]
+    })
+    this.routedBytes = new Counter({
+      name: 'meshnode_routed_bytes_total',
+      help: 'Body bytes of routed requests and responses',
+      labelNames: ['direction'],
       registers: [this.registry]
     })
     this.peers = new Gauge({
@@ -29,6 +44,13 @@ export class MeshMetrics {
         for (const [state, count] of Object.entries(peerCounts())) this.peers.set({ state }, count)
       }
     })
+  }
+
+  /** Routed requests by status class only: service names come from the network and are unbounded. */
+  routed (e: UsageEvent): void {
+    this.routedRequests.inc({ status_class: `${Math.floor(e.status / 100)}xx` })
+    this.routedBytes.inc({ direction: 'request' }, e.requestBytes)
+    this.routedBytes.inc({ direction: 'response' }, e.responseBytes)
   }
 
   gossip (topic: string, outcome: GossipOutcome, reason = ''): void {

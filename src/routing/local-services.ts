@@ -1,0 +1,104 @@
+import { errorMessage } from '../errors.ts'
+import type { Logger } from '../logging.ts'
+import type { ServiceOffer } from '../telemetry/snapshot.ts'
+import { ServiceHealth, type HealthCheckConfig } from './service-health.ts'
+
+/** A service this node offers: a name and the local upstream HTTP server behind it. */
+export interface ServiceConfig {
+  name: string
+  url: string
+  capacity: number
+}
+
+export interface UpstreamRequest {
+  method: string
+  path: string
+  headers: Array<[string, string]>
+  body: Uint8Array | undefined
+}
+
+interface LocalService {
+  config: ServiceConfig
+  health: ServiceHealth
+}
+
+/**
+ * The upstreams behind this node's services: checks their health on an interval and calls
+ * them. Only healthy services are advertised in telemetry.
+ */
+export class LocalServices {
+  private readonly services = new Map<string, LocalService>()
+  private readonly check: HealthCheckConfig
+  private readonly log: Logger
+  private timer: NodeJS.Timeout | undefined
+
+  constructor (services: ServiceConfig[], check: HealthCheckConfig, log: Logger) {
+    for (const config of services) this.services.set(config.name, { config, health: new ServiceHealth(check) })
+    this.check = check
+    this.log = log
+  }
+
+  start (): void {
+    if (this.services.size === 0) return
+    void this.checkAll()
+    this.timer = setInterval(() => { void this.checkAll() }, this.check.intervalMs)
+  }
+
+  stop (): void {
+    clearInterval(this.timer)
+  }
+
+  has (name: string): boolean {
+    return this.services.has(name)
+  }
+
+  isHealthy (name: string): boolean {
+    return this.services.get(name)?.health.healthy === true
+  }
+
+  offers (): ServiceOffer[] {
+    return [...this.services.values()]
+      .filter(s => s.health.healthy)
+      .map(s => ({ name: s.config.name, capacity: s.config.capacity }))
+  }
+
+  list (): Array<ServiceConfig & { healthy: boolean, lastError: string | undefined }> {
+    return [...this.services.values()].map(s => ({ ...s.config, healthy: s.health.healthy, lastError: s.health.lastError }))
+  }
+
+  /** Calls the upstream of `name`; the response body streams. */
+  async call (name: string, req: UpstreamRequest, signal: AbortSignal): Promise<Response> {
+    const service = this.services.get(name)
+    if (service === undefined) throw new Error(`no local service ${name}`)
+    return await fetch(joinUrl(service.config.url, req.path), {
+      method: req.method,
+      headers: req.headers,
+      body: req.body === undefined || req.body.byteLength === 0 ? undefined : req.body,
+      redirect: 'manual',
+      signal
+    })
+  }
+
+  private async checkAll (): Promise<void> {
+    await Promise.all([...this.services.values()].map(async s => {
+      const result = await this.probe(s.config.url)
+      if (s.health.record(result)) {
+        this.log.info({ service: s.config.name, healthy: s.health.healthy, error: s.health.lastError }, 'service health changed')
+      }
+    }))
+  }
+
+  private async probe (url: string): Promise<{ ok: true } | { ok: false, error: string }> {
+    try {
+      const res = await fetch(joinUrl(url, this.check.path), { signal: AbortSignal.timeout(this.check.timeoutMs), redirect: 'manual' })
+      await res.body?.cancel()
+      return res.status < 500 ? { ok: true } : { ok: false, error: `status ${res.status}` }
+    } catch (err) {
+      return { ok: false, error: errorMessage(err) }
+    }
+  }
+}
+
+function joinUrl (base: string, path: string): string {
+  return base.replace(/\/+$/, '') + path
+}

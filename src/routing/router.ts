@@ -1,0 +1,407 @@
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { Clock } from '../clock.ts'
+import { MeshError, errorMessage } from '../errors.ts'
+import type { Logger } from '../logging.ts'
+import type { MeshLibp2p } from '../p2p/libp2p.ts'
+import type { PeerSnapshot } from '../telemetry/peer-table.ts'
+import { CircuitBreaker, DEFAULT_BREAKER_CONFIG, type BreakerConfig } from './circuit-breaker.ts'
+import { LatencyEwma } from './latency-ewma.ts'
+import type { LocalServices } from './local-services.ts'
+import { RouteStream, forwardableHeaders } from './route-protocol.ts'
+import { RetryBudget } from './retry-budget.ts'
+import { Selector, costOf, type PeerCandidate, type Selection, type StrategyName } from './strategies.ts'
+import type { UsageEvent } from './usage.ts'
+
+export interface RouteRequest {
+  service: string
+  method: string
+  /** Path and query under the service, starting with '/'. */
+  path: string
+  headers: Array<[string, string]>
+  body: Uint8Array
+  user: string
+  /** Aborted when the client goes away. */
+  signal: AbortSignal
+}
+
+export interface RouteResult {
+  status: number
+  headers: Array<[string, string]>
+  body: ReadableStream<Uint8Array>
+  servedBy: string
+  attempts: number
+}
+
+export interface RouterOptions {
+  protocol: string
+  requestTimeoutMs: number
+  maxRequestBytes: number
+  maxResponseBytes: number
+  maxAttempts: number
+  strategy: StrategyName
+  /** Weights by peer id for weighted_round_robin; others weigh their advertised capacity. */
+  weights: Record<string, number>
+  breaker?: BreakerConfig
+}
+
+export interface RouterComponents {
+  libp2p: MeshLibp2p
+  selfId: string
+  peers: () => PeerSnapshot[]
+  /** This node's load as its peers see it in its telemetry, so that it competes on equal terms. */
+  ownLoad: () => PeerCandidate['load']
+  services: LocalServices
+  clock: Clock
+  random: () => number
+  log: Logger
+  onUsage: (event: UsageEvent) => void
+}
+
+export interface PeerRouteStats {
+  inFlight: number
+  selections: number
+  errors: number
+  latency: LatencyEwma
+}
+
+export interface Drain { reason: string, since: number, force: boolean }
+
+export interface RecentFailure { peerId: string, service: string, at: number, error: string }
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
+/** Gateway errors from an upstream are worth another peer, for requests safe to repeat. */
+const RETRYABLE_STATUS = new Set([502, 503, 504])
+const RECENT_FAILURES = 50
+
+type Attempt =
+  | { ok: true, result: Omit<RouteResult, 'attempts'> }
+  | { ok: false, reached: boolean, error: MeshError }
+
+/**
+ * The data plane: picks the best peer offering a service, forwards the request over the route
+ * protocol (or calls the local upstream when the best peer is this node), and fails over to
+ * another peer when that is safe: always when nothing reached the upstream, and for
+ * idempotent methods otherwise, within a retry budget.
+ */
+export class Router {
+  private readonly c: RouterComponents
+  private readonly opts: RouterOptions
+  private readonly selectors = new Map<string, Selector>()
+  private readonly breakers = new Map<string, CircuitBreaker>()
+  private readonly stats = new Map<string, PeerRouteStats>()
+  private readonly drains = new Map<string, Drain>()
+  private readonly inFlightAborts = new Map<string, Set<AbortController>>()
+  private readonly budget = new RetryBudget({ ratio: 0.2, minConcurrent: 3, windowMs: 10_000 })
+  private readonly failures: RecentFailure[] = []
+
+  constructor (components: RouterComponents, opts: RouterOptions) {
+    this.c = components
+    this.opts = { ...opts, weights: { ...opts.weights } }
+  }
+
+  get strategy (): StrategyName {
+    return this.opts.strategy
+  }
+
+  get weights (): Record<string, number> {
+    return { ...this.opts.weights }
+  }
+
+  configure (change: { strategy?: StrategyName, weights?: Record<string, number> }): void {
+    if (change.strategy !== undefined) {
+      this.opts.strategy = change.strategy
+      for (const s of this.selectors.values()) s.setStrategy(change.strategy)
+    }
+    if (change.weights !== undefined) this.opts.weights = { ...change.weights }
+  }
+
+  /** Every service known in the mesh, with the peers that advertise it. */
+  services (): Map<string, PeerSnapshot[]> {
+    const map = new Map<string, PeerSnapshot[]>()
+    for (const p of this.c.peers()) {
+      for (const s of p.snapshot.services) map.set(s.name, [...(map.get(s.name) ?? []), p])
+    }
+    return map
+  }
+
+  /** The peers that could serve `service` now, as the strategies see them. */
+  candidates (service: string): PeerCandidate[] {
+    const now = this.c.clock.now()
+    const list: PeerCandidate[] = []
+    const add = (peerId: string, capacity: number, load: PeerCandidate['load']): void => {
+      if (this.drains.has(peerId) || this.breaker(peerId, service).state(now) === 'open') return
+      const stats = this.statsOf(peerId)
+      list.push({
+        peerId,
+        capacity,
+        weight: this.opts.weights[peerId] ?? Math.max(1, capacity),
+        inFlight: stats.inFlight,
+        latencyMs: stats.latency.value(now),
+        load
+      })
+    }
+    for (const p of this.c.peers()) {
+      const offer = p.snapshot.services.find(s => s.name === service)
+      if (offer !== undefined && p.state === 'healthy') add(p.peerId, offer.capacity, { cpu: p.snapshot.cpu, activeRequests: p.snapshot.requests.active })
+    }
+    const local = this.c.services.offers().find(s => s.name === service)
+    if (local !== undefined) add(this.c.selfId, local.capacity, this.c.ownLoad())
+    return list
+  }
+
+  isKnown (service: string): boolean {
+    return this.c.services.has(service) || this.services().has(service)
+  }
+
+  /** What the strategy would pick now, without forwarding. */
+  select (service: string): { selection: Selection, candidate: PeerCandidate, cost: number } | undefined {
+    const candidates = this.candidates(service)
+    const selection = this.selector(service).pick(candidates, this.c.random)
+    const candidate = candidates.find(c => c.peerId === selection?.peerId)
+    if (selection === undefined || candidate === undefined) return undefined
+    return { selection, candidate, cost: costOf(candidate, priorLatency(candidates)) }
+  }
+
+  async forward (req: RouteRequest): Promise<RouteResult> {
+    if (!this.isKnown(req.service)) throw new MeshError('NOT_FOUND', `no peer of the mesh offers service ${req.service}`, { service: req.service })
+    const now = this.c.clock.now()
+    this.budget.recordRequest(now)
+    const tried = new Set<string>()
+    let last: MeshError | undefined
+    for (let attempt = 1; attempt <= this.opts.maxAttempts; attempt++) {
+      const candidates = this.candidates(req.service).filter(c => !tried.has(c.peerId))
+      const selection = this.selector(req.service).pick(candidates, this.c.random)
+      if (selection === undefined) break
+      tried.add(selection.peerId)
+      if (attempt > 1 && !this.budget.tryAcquire(this.c.clock.now())) {
+        last = new MeshError('UPSTREAM_ERROR', `retry budget exhausted after: ${last?.message ?? 'a failure'}`)
+        break
+      }
+      const outcome = await this.attempt(selection.peerId, req).finally(() => { if (attempt > 1) this.budget.release() })
+      if (outcome.ok) return this.metered(req, now, { ...outcome.result, attempts: attempt })
+      last = outcome.error
+      this.recordFailure(selection.peerId, req.service, outcome.error.message)
+      if (req.signal.aborted) break
+      if (outcome.reached && !IDEMPOTENT.has(req.method)) break
+    }
+    const error = last ?? new MeshError('UNAVAILABLE', `no peer is available for service ${req.service}`, { service: req.service })
+    this.c.onUsage({ user: req.user, service: req.service, peerId: '', requestBytes: req.body.byteLength, responseBytes: 0, durationMs: this.c.clock.now() - now, status: error.status, at: this.c.clock.now() })
+    throw error
+  }
+
+  /** One usage event per routed request, once its response body has been sent or failed. */
+  private metered (req: RouteRequest, started: number, result: RouteResult): RouteResult {
+    let bytes = 0
+    let done = false
+    const emit = (): void => {
+      if (done) return
+      done = true
+      const at = this.c.clock.now()
+      this.c.onUsage({ user: req.user, service: req.service, peerId: result.servedBy, requestBytes: req.body.byteLength, responseBytes: bytes, durationMs: at - started, status: result.status, at })
+    }
+    const body = result.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
+      transform (chunk, controller) { bytes += chunk.byteLength; controller.enqueue(chunk) },
+      flush: emit
+    }))
+    return { ...result, body: watchErrors(body, emit) }
+  }
+
+  drain (peerId: string, reason: string, force: boolean): Drain {
+    const drain = { reason, since: this.c.clock.now(), force }
+    this.drains.set(peerId, drain)
+    if (force) for (const ctl of this.inFlightAborts.get(peerId) ?? []) ctl.abort(new Error(`peer drained: ${reason}`))
+    return drain
+  }
+
+  undrain (peerId: string): boolean {
+    return this.drains.delete(peerId)
+  }
+
+  drained (): Map<string, Drain> {
+    return new Map(this.drains)
+  }
+
+  recentFailures (): RecentFailure[] {
+    return [...this.failures]
+  }
+
+  peerStats (): Map<string, PeerRouteStats> {
+    return this.stats
+  }
+
+  breakerStates (): Array<{ peerId: string, service: string, breaker: CircuitBreaker }> {
+    return [...this.breakers].map(([key, breaker]) => {
+      const [peerId = '', service = ''] = key.split('\n')
+      return { peerId, service, breaker }
+    })
+  }
+
+  retryBudget (): RetryBudget {
+    return this.budget
+  }
+
+  private async attempt (peerId: string, req: RouteRequest): Promise<Attempt> {
+    const breaker = this.breaker(peerId, req.service)
+    const started = this.c.clock.now()
+    if (!breaker.tryAcquire(started)) return { ok: false, reached: false, error: new MeshError('UNAVAILABLE', `circuit breaker of ${peerId} is open`) }
+    const stats = this.statsOf(peerId)
+    stats.selections++
+    stats.inFlight++
+    const ctl = new AbortController()
+    const aborts = this.inFlightAborts.get(peerId) ?? new Set()
+    aborts.add(ctl)
+    this.inFlightAborts.set(peerId, aborts)
+    const timeout = AbortSignal.timeout(this.opts.requestTimeoutMs)
+    const signal = AbortSignal.any([req.signal, ctl.signal, timeout])
+    let settled = false
+    const finish = (ok: boolean): void => {
+      if (settled) return
+      settled = true
+      stats.inFlight--
+      aborts.delete(ctl)
+      if (ok) breaker.onSuccess(this.c.clock.now())
+      else { breaker.onFailure(this.c.clock.now()); stats.errors++ }
+    }
+    try {
+      const head = peerId === this.c.selfId ? await this.callLocal(req, signal) : await this.callRemote(peerId, req, signal)
+      stats.latency.observe(this.c.clock.now() - started, this.c.clock.now())
+      if (RETRYABLE_STATUS.has(head.status) && IDEMPOTENT.has(req.method)) {
+        await head.body.cancel()
+        finish(false)
+        return { ok: false, reached: true, error: new MeshError('UPSTREAM_ERROR', `peer ${peerId} answered ${head.status}`) }
+      }
+      const upstreamFailed = head.status >= 500
+      const body = head.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ flush: () => { finish(!upstreamFailed) } }))
+      // A body that fails or is cancelled half-way still settles the attempt.
+      signal.addEventListener('abort', () => finish(false), { once: true })
+      return { ok: true, result: { status: head.status, headers: head.headers, body: watchErrors(body, () => finish(false)), servedBy: peerId } }
+    } catch (err) {
+      const reached = !(err instanceof NotReachedError)
+      const cause = err instanceof NotReachedError ? err.cause : err
+      const error = timeout.aborted
+        ? new MeshError('TIMEOUT', `peer ${peerId} did not answer within ${this.opts.requestTimeoutMs} ms`)
+        : cause instanceof MeshError ? cause : new MeshError('UPSTREAM_ERROR', `peer ${peerId} failed: ${errorMessage(cause)}`)
+      finish(false)
+      return { ok: false, reached, error }
+    }
+  }
+
+  private async callLocal (req: RouteRequest, signal: AbortSignal): Promise<Omit<RouteResult, 'attempts' | 'servedBy'>> {
+    let res: Response
+    try {
+      res = await this.c.services.call(req.service, { method: req.method, path: req.path, headers: forwardableHeaders(req.headers), body: req.body }, signal)
+    } catch (err) {
+      // fetch fails before any byte was sent when the upstream refuses the connection.
+      if ((err as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED') throw new NotReachedError(err)
+      throw err
+    }
+    return { status: res.status, headers: forwardableHeaders(res.headers.entries()), body: res.body ?? new ReadableStream({ start: c => c.close() }) }
+  }
+
+  private async callRemote (peerId: string, req: RouteRequest, signal: AbortSignal): Promise<Omit<RouteResult, 'attempts' | 'servedBy'>> {
+    let route: RouteStream
+    let accepted = false
+    try {
+      const stream = await this.c.libp2p.dialProtocol(peerIdFromString(peerId), this.opts.protocol, { signal })
+      route = new RouteStream(stream, Math.max(this.opts.maxRequestBytes, this.opts.maxResponseBytes))
+      signal.addEventListener('abort', () => stream.abort(new Error('request cancelled')), { once: true })
+      await route.writeJson({ service: req.service, method: req.method, path: req.path, headers: forwardableHeaders(req.headers), bodyBytes: req.body.byteLength }, signal)
+      await route.writeBody([req.body], signal)
+      const first = await route.readReply(signal)
+      if (first.kind === 'error') {
+        const e = new MeshError(first.code === 'TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : first.code === 'TIMEOUT' ? 'TIMEOUT' : 'UPSTREAM_ERROR', `peer ${peerId}: ${first.message}`)
+        if (!first.reachedUpstream) throw new NotReachedError(e)
+        throw e
+      }
+      if (first.kind !== 'accepted') throw new Error(`unexpected ${first.kind} before accepted`)
+      accepted = true
+      const head = await route.readReply(signal)
+      if (head.kind === 'error') throw new MeshError(head.code === 'TIMEOUT' ? 'TIMEOUT' : 'UPSTREAM_ERROR', `peer ${peerId}: ${head.message}`)
+      if (head.kind !== 'response') throw new Error(`unexpected ${head.kind} reply`)
+      const frames = route.readBody(this.opts.maxResponseBytes, signal)
+      const body = new ReadableStream<Uint8Array>({
+        pull: async controller => {
+          const next = await frames.next()
+          if (next.done === true) {
+            controller.close()
+            await route.stream.close().catch(() => undefined)
+          } else {
+            controller.enqueue(next.value)
+          }
+        },
+        cancel: () => { route.stream.abort(new Error('response cancelled')) }
+      })
+      return { status: head.status, headers: head.headers, body }
+    } catch (err) {
+      if (!accepted && !(err instanceof MeshError)) throw new NotReachedError(err)
+      throw err
+    }
+  }
+
+  private recordFailure (peerId: string, service: string, error: string): void {
+    this.failures.push({ peerId, service, at: this.c.clock.now(), error })
+    if (this.failures.length > RECENT_FAILURES) this.failures.shift()
+    this.c.log.debug({ peer: peerId, service, error }, 'route attempt failed')
+  }
+
+  private selector (service: string): Selector {
+    let s = this.selectors.get(service)
+    if (s === undefined) {
+      s = new Selector(this.opts.strategy)
+      this.selectors.set(service, s)
+    }
+    return s
+  }
+
+  private breaker (peerId: string, service: string): CircuitBreaker {
+    const key = `${peerId}\n${service}`
+    let b = this.breakers.get(key)
+    if (b === undefined) {
+      b = new CircuitBreaker(this.opts.breaker ?? DEFAULT_BREAKER_CONFIG)
+      this.breakers.set(key, b)
+    }
+    return b
+  }
+
+  private statsOf (peerId: string): PeerRouteStats {
+    let s = this.stats.get(peerId)
+    if (s === undefined) {
+      s = { inFlight: 0, selections: 0, errors: 0, latency: new LatencyEwma({ decayMs: 10_000 }) }
+      this.stats.set(peerId, s)
+    }
+    return s
+  }
+}
+
+/** A failure that certainly happened before the upstream saw the request. */
+class NotReachedError extends Error {
+  constructor (cause: unknown) {
+    super(errorMessage(cause), { cause })
+    this.name = 'NotReachedError'
+  }
+}
+
+function priorLatency (candidates: PeerCandidate[]): number {
+  const known = candidates.map(c => c.latencyMs).filter((l): l is number => l !== undefined).sort((a, b) => a - b)
+  return known[Math.floor(known.length / 2)] ?? 1
+}
+
+function watchErrors (body: ReadableStream<Uint8Array>, onError: () => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader()
+  return new ReadableStream<Uint8Array>({
+    pull: async controller => {
+      try {
+        const { done, value } = await reader.read()
+        if (done) controller.close()
+        else controller.enqueue(value)
+      } catch (err) {
+        onError()
+        controller.error(err)
+      }
+    },
+    cancel: async reason => {
+      onError()
+      await reader.cancel(reason)
+    }
+  })
+}

@@ -1,0 +1,183 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import type { RunningNode } from '../../node/launch.ts'
+import { getJson, removeDir, spawnNode, startNode, stopChild, tempDir, type ChildNode } from '../helpers/nodes.ts'
+import { startUpstream, type Upstream } from '../helpers/upstream.ts'
+import { waitFor } from '../helpers/wait.ts'
+
+
+/** Waits until `node` can route `service` to each of `peerIds` (itself included when local). */
+async function waitForOffers (node: RunningNode, service: string, peerIds: string[]): Promise<void> {
+  await waitFor(`${service} offered by ${peerIds.length} peers`, () => {
+    const offering = new Set(node.mesh.router.candidates(service).map(c => c.peerId))
+    return peerIds.every(id => offering.has(id))
+  }, { timeoutMs: 20_000, intervalMs: 100 })
+}
+
+async function setStrategy (node: RunningNode, strategy: string): Promise<void> {
+  const r = await fetch(`${node.api.url}/v1/load-balancer/config`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${node.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ strategy })
+  })
+  assert.equal(r.status, 200)
+}
+
+describe('routing across three nodes', { timeout: 180_000 }, () => {
+  const dirs: string[] = []
+  const upstreams: Upstream[] = []
+  const nodes: RunningNode[] = []
+  let entry: RunningNode
+
+  before(async () => {
+    for (const name of ['a', 'b', 'c']) upstreams.push(await startUpstream(name))
+    for (let i = 0; i < 3; i++) {
+      const dir = await tempDir()
+      dirs.push(dir)
+      nodes.push(await startNode(dir, {
+        services: [{ name: 'echo', url: upstreams[i]?.url ?? '', capacity: 100 }],
+        bootstrap: i === 0 ? [] : [nodes[0]?.mesh.listenAddresses()[0] ?? '']
+      }))
+    }
+    entry = nodes[0] as RunningNode
+    await waitForOffers(entry, 'echo', nodes.map(n => n.mesh.peerId.toString()))
+  })
+
+  after(async () => {
+    await Promise.all(nodes.map(async n => { await n.stop() }))
+    await Promise.all(upstreams.map(async u => { await u.close() }))
+    await Promise.all(dirs.map(removeDir))
+  })
+
+  test('requests sent to one node are served by all three, intact', async () => {
+    await setStrategy(entry, 'round_robin')
+    const servedBy = new Map<string, number>()
+    for (let i = 0; i < 30; i++) {
+      const body = `payload ${i} ${'x'.repeat(i * 100)}`
+      const r = await fetch(`${entry.api.url}/v1/route/echo/echo?i=${i}`, { method: 'POST', body })
+      assert.equal(r.status, 200)
+      const peer = r.headers.get('x-mesh-peer') ?? ''
+      servedBy.set(peer, (servedBy.get(peer) ?? 0) + 1)
+      const echo = await r.json() as { served_by: string, method: string, path: string, body: string }
+      assert.deepEqual({ method: echo.method, path: echo.path, body: echo.body }, { method: 'POST', path: `/echo?i=${i}`, body })
+      assert.equal(r.headers.get('x-mesh-attempts'), '1')
+    }
+    assert.deepEqual([...servedBy.keys()].sort(), nodes.map(n => n.mesh.peerId.toString()).sort())
+    for (const count of servedBy.values()) assert.equal(count, 10)
+
+    const status = await fetch(`${entry.api.url}/v1/route/echo/status/418`)
+    assert.equal(status.status, 418)
+    assert.equal(await status.text(), 'status 418')
+
+    for (let i = 0; i < 3; i++) {
+      const streamed = await fetch(`${entry.api.url}/v1/route/echo/stream?chunks=20`)
+      const text = await streamed.text()
+      const who = streamed.headers.get('x-served-by') ?? ''
+      assert.equal(text, Array.from({ length: 20 }, (_, k) => `chunk ${k} from ${who}\n`).join(''))
+    }
+    await setStrategy(entry, 'adaptive')
+  })
+
+  test('adaptive sends clearly fewer requests to a ten times slower upstream; round_robin does not', async () => {
+    const slow = upstreams[2] as Upstream
+    for (const u of upstreams) u.mode.delayMs = 5
+    slow.mode.delayMs = 50
+    const slowPeer = nodes[2]?.mesh.peerId.toString() ?? ''
+    const share = async (strategy: string): Promise<number> => {
+      await setStrategy(entry, strategy)
+      let toSlow = 0
+      const total = 120
+      let next = 0
+      await Promise.all(Array.from({ length: 4 }, async () => {
+        while (next < total) {
+          next++
+          const r = await fetch(`${entry.api.url}/v1/route/echo/echo`)
+          await r.arrayBuffer()
+          if (r.headers.get('x-mesh-peer') === slowPeer) toSlow++
+        }
+      }))
+      return toSlow / total
+    }
+    const roundRobin = await share('round_robin')
+    const adaptive = await share('adaptive')
+    for (const u of upstreams) u.mode.delayMs = 0
+    assert.ok(roundRobin > 0.25, `round_robin gave the slow peer ${roundRobin}`)
+    assert.ok(adaptive < roundRobin / 2, `adaptive gave the slow peer ${adaptive} (round_robin ${roundRobin})`)
+  })
+
+  test('a client that goes away cancels the upstream request', async () => {
+    await setStrategy(entry, 'round_robin')
+    for (const u of upstreams) u.mode.hold = true
+    const abortedBefore = upstreams.reduce((n, u) => n + u.aborted, 0)
+    const ctl = new AbortController()
+    const pending = fetch(`${entry.api.url}/v1/route/echo/echo`, { signal: ctl.signal }).catch(() => undefined)
+    await waitFor('the upstream to hold the request', () => upstreams.some(u => u.held() > 0), { timeoutMs: 5_000 })
+    ctl.abort()
+    await pending
+    await waitFor('the upstream request to be cancelled', () => upstreams.reduce((n, u) => n + u.aborted, 0) > abortedBefore, { timeoutMs: 5_000 })
+    for (const u of upstreams) { u.mode.hold = false; u.release() }
+    await setStrategy(entry, 'adaptive')
+  })
+})
+
+describe('a serving node crashes while requests are in flight', { timeout: 120_000 }, () => {
+  const dirs: string[] = []
+  const upstreams: Upstream[] = []
+  let entry: RunningNode | undefined
+  let other: RunningNode | undefined
+  let victim: ChildNode | undefined
+
+  after(async () => {
+    if (victim !== undefined) await stopChild(victim)
+    await entry?.stop()
+    await other?.stop()
+    await Promise.all(upstreams.map(async u => { await u.close() }))
+    await Promise.all(dirs.map(removeDir))
+  })
+
+  test('GETs complete elsewhere, a POST that reached the upstream fails with 502 and is not repeated', async () => {
+    const [ua, ub, uc] = [await startUpstream('a'), await startUpstream('b'), await startUpstream('c')]
+    upstreams.push(ua, ub, uc)
+    for (let i = 0; i < 3; i++) dirs.push(await tempDir())
+    // The entry node offers nothing itself, so that every request crosses the mesh.
+    entry = await startNode(dirs[0] ?? '', { requestTimeoutMs: 10_000 })
+    const bootstrap = entry.mesh.listenAddresses()[0] ?? ''
+    other = await startNode(dirs[1] ?? '', { bootstrap: [bootstrap], services: [{ name: 'echo', url: uc.url, capacity: 100 }] })
+    victim = await spawnNode(['--data', dirs[2] ?? '', '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0',
+      '--bootstrap', bootstrap, '--service', `echo=${ub.url}`])
+    await waitForOffers(entry, 'echo', [other.mesh.peerId.toString(), victim.peerId])
+    await setStrategy(entry, 'round_robin')
+
+    ub.mode.hold = true
+    const url = `${entry.api.url}/v1/route/echo/echo`
+    const requests = Array.from({ length: 8 }, (_, i) => {
+      const method = i % 2 === 0 ? 'GET' : 'POST'
+      const started = Date.now()
+      return fetch(url, { method, headers: { 'x-test-id': `${method}-${i}` }, body: method === 'POST' ? `post ${i}` : undefined })
+        .then(async r => ({ id: `${method}-${i}`, method, status: r.status, peer: r.headers.get('x-mesh-peer'), body: await r.text(), ms: Date.now() - started }))
+    })
+    await waitFor('the victim to hold a GET and a POST', () =>
+      ub.ids.some(id => id.startsWith('GET')) && ub.ids.some(id => id.startsWith('POST')), { timeoutMs: 10_000 })
+    victim.child.kill('SIGKILL')
+    const results = await Promise.all(requests)
+
+    const heldPosts = ub.ids.filter(id => id.startsWith('POST'))
+    for (const r of results) {
+      assert.ok(r.ms < 10_000, `${r.id} took ${r.ms} ms`)
+      if (r.method === 'GET') {
+        assert.equal(r.status, 200, `${r.id} should have completed elsewhere: ${r.body}`)
+        assert.notEqual(r.peer, victim.peerId)
+      } else if (heldPosts.includes(r.id)) {
+        assert.equal(r.status, 502, `${r.id} reached the crashed upstream: ${r.body}`)
+        assert.equal(JSON.parse(r.body).error.code, 'UPSTREAM_ERROR')
+      } else {
+        assert.equal(r.status, 200)
+      }
+    }
+    // No POST reached two upstreams.
+    const allPosts = [...ub.ids, ...uc.ids].filter(id => id.startsWith('POST'))
+    assert.equal(new Set(allPosts).size, allPosts.length, `a POST was repeated: ${allPosts.join(', ')}`)
+    const metrics = await getJson<unknown>(`${entry.api.url}/v1/failover/status`)
+    assert.ok((metrics.body as { recent_failures: unknown[] }).recent_failures.length > 0)
+  })
+})

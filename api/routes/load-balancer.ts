@@ -57,7 +57,7 @@ export function loadBalancerRoutes (): Hono<ApiEnv> {
         in_flight: candidate.inFlight,
         capacity: candidate.capacity,
         latency_ewma_ms: nullable(candidate.latencyMs),
-        cost: round(pick.cost)
+        cost: pick.selection.cost === undefined ? null : round(pick.selection.cost)
       },
       selection_reason: pick.selection.reason
     })

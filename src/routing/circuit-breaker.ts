@@ -1,4 +1,5 @@
 import { MeshError } from '../errors.ts'
+import { CountWindow } from './time-window.ts'
 
 /**
  * A per-peer circuit breaker. All transitions sit in `transition`, in the manner of
@@ -49,57 +50,9 @@ export interface BreakerStats {
   openUntil: number | undefined
 }
 
-/** The window is cut into this many buckets: memory stays bounded, precision is windowMs / 10. */
-const BUCKETS = 10
-
-interface Bucket { epoch: number, requests: number, failures: number }
-
-/** Requests and failures over the trailing window, in time buckets. */
-class OutcomeWindow {
-  private readonly bucketMs: number
-  private buckets: Bucket[] = []
-
-  constructor (windowMs: number) {
-    this.bucketMs = windowMs / BUCKETS
-  }
-
-  add (now: number, failed: boolean): void {
-    const epoch = this.prune(now)
-    let bucket = this.buckets.find(b => b.epoch === epoch)
-    if (bucket === undefined) {
-      bucket = { epoch, requests: 0, failures: 0 }
-      this.buckets.push(bucket)
-    }
-    bucket.requests++
-    if (failed) bucket.failures++
-  }
-
-  totals (now: number): { requests: number, failures: number } {
-    this.prune(now)
-    let requests = 0
-    let failures = 0
-    for (const b of this.buckets) {
-      requests += b.requests
-      failures += b.failures
-    }
-    return { requests, failures }
-  }
-
-  clear (): void {
-    this.buckets = []
-  }
-
-  /** Drops the buckets that left the window; returns the current bucket's epoch. */
-  private prune (now: number): number {
-    const epoch = Math.floor(now / this.bucketMs)
-    this.buckets = this.buckets.filter(b => b.epoch > epoch - BUCKETS)
-    return epoch
-  }
-}
-
 export class CircuitBreaker {
   private readonly config: BreakerConfig
-  private readonly window: OutcomeWindow
+  private readonly window: CountWindow<'requests' | 'failures'>
   private current: BreakerState = 'closed'
   private consecutive = 0
   private trips = 0
@@ -113,7 +66,7 @@ export class CircuitBreaker {
     if (!(config.windowMs > 0)) throw new MeshError('CONFIG_ERROR', `breaker window must be > 0 ms, got ${config.windowMs}`)
     if (!(config.halfOpenProbes >= 1)) throw new MeshError('CONFIG_ERROR', `breaker half-open probes must be ≥ 1, got ${config.halfOpenProbes}`)
     this.config = config
-    this.window = new OutcomeWindow(config.windowMs)
+    this.window = new CountWindow(config.windowMs, ['requests', 'failures'])
   }
 
   state (now: number): BreakerState {
@@ -136,7 +89,7 @@ export class CircuitBreaker {
   onSuccess (now: number): void {
     switch (this.state(now)) {
       case 'closed':
-        this.window.add(now, false)
+        this.window.add(now, 'requests')
         this.consecutive = 0
         return
       case 'half_open':
@@ -153,7 +106,8 @@ export class CircuitBreaker {
   onFailure (now: number): void {
     switch (this.state(now)) {
       case 'closed': {
-        this.window.add(now, true)
+        this.window.add(now, 'requests')
+        this.window.add(now, 'failures')
         this.consecutive++
         const { requests, failures } = this.window.totals(now)
         const rateTrips = requests >= this.config.minRequests && failures / requests >= this.config.failureRateThreshold

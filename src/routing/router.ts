@@ -9,7 +9,7 @@ import { LatencyEwma } from './latency-ewma.ts'
 import type { LocalServices } from './local-services.ts'
 import { RouteStream, forwardableHeaders } from './route-protocol.ts'
 import { RetryBudget } from './retry-budget.ts'
-import { Selector, costOf, type PeerCandidate, type Selection, type StrategyName } from './strategies.ts'
+import { Selector, type PeerCandidate, type Selection, type StrategyName } from './strategies.ts'
 import type { UsageEvent } from './usage.ts'
 
 export interface RouteRequest {
@@ -154,12 +154,11 @@ export class Router {
   }
 
   /** What the strategy would pick now, without forwarding. */
-  select (service: string): { selection: Selection, candidate: PeerCandidate, cost: number } | undefined {
+  select (service: string): { selection: Selection, candidate: PeerCandidate } | undefined {
     const candidates = this.candidates(service)
     const selection = this.selector(service).pick(candidates, this.c.random)
     const candidate = candidates.find(c => c.peerId === selection?.peerId)
-    if (selection === undefined || candidate === undefined) return undefined
-    return { selection, candidate, cost: costOf(candidate, priorLatency(candidates)) }
+    return selection === undefined || candidate === undefined ? undefined : { selection, candidate }
   }
 
   async forward (req: RouteRequest): Promise<RouteResult> {
@@ -379,11 +378,6 @@ class NotReachedError extends Error {
     super(errorMessage(cause), { cause })
     this.name = 'NotReachedError'
   }
-}
-
-function priorLatency (candidates: PeerCandidate[]): number {
-  const known = candidates.map(c => c.latencyMs).filter((l): l is number => l !== undefined).sort((a, b) => a - b)
-  return known[Math.floor(known.length / 2)] ?? 1
 }
 
 function watchErrors (body: ReadableStream<Uint8Array>, onError: () => void): ReadableStream<Uint8Array> {

@@ -33,9 +33,10 @@ export interface Selection {
  *
  *   (latencyMs ?? prior) × (inFlight + 1) × (1 + cpu) × (1 + activeRequests / max(1, capacity))
  *
- * Latency and in-flight are this node's own live view (latency × queue depth, as peak EWMA);
- * the gossiped cpu and utilisation at most double the cost each, so stale gossip nudges a
- * choice but cannot outweigh what this node measures itself.
+ * Latency and in-flight are this node's own live view (latency × queue depth, as peak EWMA).
+ * The gossiped factors only scale it up: cpu at most doubles the cost, and each capacity's
+ * worth of requests the peer reports active adds the cost once more; gossip that is seconds
+ * old thus shades a choice while this node's own figures drive it.
  */
 export function costOf (c: PeerCandidate, priorLatencyMs: number): number {
   return (c.latencyMs ?? priorLatencyMs) *

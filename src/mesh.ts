@@ -181,7 +181,7 @@ export class MeshNode {
       await libp2p.start()
       this.localServices.start()
       this.routerInstance = new Router({
-        libp2p,
+        openStream: async (peerId, signal) => await libp2p.dialProtocol(peerIdFromString(peerId), this.protocols.route, { signal }),
         selfId: this.peerId.toString(),
         peers: () => this.peers(),
         ownLoad: () => {
@@ -193,7 +193,7 @@ export class MeshNode {
         random: this.opts.random ?? Math.random,
         log: this.log,
         onUsage: e => { this.usageSink(e) }
-      }, { protocol: this.protocols.route, ...this.routing, weights: {} })
+      }, { ...this.routing, weights: {} })
       this.sampler = new LoadSampler(this.requests)
       this.telemetry = new TelemetryService({
         libp2p,

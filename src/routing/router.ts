@@ -1,8 +1,7 @@
-import { peerIdFromString } from '@libp2p/peer-id'
+import type { Stream } from '@libp2p/interface'
 import type { Clock } from '../clock.ts'
 import { MeshError, errorMessage } from '../errors.ts'
 import type { Logger } from '../logging.ts'
-import type { MeshLibp2p } from '../p2p/libp2p.ts'
 import type { PeerSnapshot } from '../telemetry/peer-table.ts'
 import { CircuitBreaker, DEFAULT_BREAKER_CONFIG, type BreakerConfig } from './circuit-breaker.ts'
 import { LatencyEwma } from './latency-ewma.ts'
@@ -33,7 +32,6 @@ export interface RouteResult {
 }
 
 export interface RouterOptions {
-  protocol: string
   requestTimeoutMs: number
   maxRequestBytes: number
   maxResponseBytes: number
@@ -45,7 +43,8 @@ export interface RouterOptions {
 }
 
 export interface RouterComponents {
-  libp2p: MeshLibp2p
+  /** Opens a route-protocol stream to a peer. */
+  openStream: (peerId: string, signal: AbortSignal) => Promise<Stream>
   selfId: string
   peers: () => PeerSnapshot[]
   /** This node's load as its peers see it in its telemetry, so that it competes on equal terms. */
@@ -301,7 +300,7 @@ export class Router {
     let route: RouteStream
     let accepted = false
     try {
-      const stream = await this.c.libp2p.dialProtocol(peerIdFromString(peerId), this.opts.protocol, { signal })
+      const stream = await this.c.openStream(peerId, signal)
       route = new RouteStream(stream, Math.max(this.opts.maxRequestBytes, this.opts.maxResponseBytes))
       signal.addEventListener('abort', () => stream.abort(new Error('request cancelled')), { once: true })
       await route.writeJson({ service: req.service, method: req.method, path: req.path, headers: forwardableHeaders(req.headers), bodyBytes: req.body.byteLength }, signal)

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { MeshError, errorMessage } from '../src/errors.ts'
 import { LOG_LEVELS, type LogLevel } from '../src/logging.ts'
 import type { ServiceConfig } from '../src/routing/local-services.ts'
+import { DEFAULT_HEALTH_CHECK, type HealthCheckConfig } from '../src/routing/service-health.ts'
 import { STRATEGY_NAMES, type StrategyName } from '../src/routing/strategies.ts'
 
 /** A node's settings, resolved from flags, then `MESHNODE_*` variables, then a config file, then defaults. */
@@ -20,6 +21,7 @@ export interface NodeConfig {
   region: string
   logLevel: LogLevel
   services: ServiceConfig[]
+  healthCheck: HealthCheckConfig
   strategy: StrategyName
   requestTimeoutMs: number
 }
@@ -36,6 +38,7 @@ export const DEFAULTS: NodeConfig = {
   region: 'local',
   logLevel: 'info',
   services: [],
+  healthCheck: DEFAULT_HEALTH_CHECK,
   strategy: 'adaptive',
   requestTimeoutMs: 30_000
 }
@@ -69,23 +72,40 @@ const ApiAddress = z.string().transform((s, ctx) => {
 const DEFAULT_CAPACITY = 100
 
 /** `NAME=URL` on the command line; `{name, url, capacity}` or the same string in a file. */
-const Service = z.union([
-  z.string().transform((spec, ctx) => {
-    const eq = spec.indexOf('=')
-    if (eq < 1) {
-      ctx.addIssue({ code: 'custom', message: `expected NAME=URL, got ${JSON.stringify(spec)}` })
-      return z.NEVER
-    }
-    return { name: spec.slice(0, eq), url: spec.slice(eq + 1), capacity: DEFAULT_CAPACITY }
-  }),
-  z.object({ name: z.string(), url: z.string(), capacity: z.number().int().min(1).max(1_000_000).default(DEFAULT_CAPACITY) }).strict()
-]).pipe(z.object({
+const Service = z.preprocess((v, ctx) => {
+  if (typeof v !== 'string') return v
+  const eq = v.indexOf('=')
+  if (eq < 1) ctx.addIssue({ code: 'custom', message: `expected NAME=URL, got ${JSON.stringify(v)}`, input: v })
+  return { name: v.slice(0, eq), url: v.slice(eq + 1) }
+}, z.object({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a service name is letters, digits, dot, dash, underscore'),
   url: z.url({ protocol: /^https?$/ }),
-  capacity: z.number()
-}))
+  capacity: z.number().int().min(1).max(1_000_000).default(DEFAULT_CAPACITY)
+}).strict())
 
 const Services = z.array(Service).refine(list => new Set(list.map(s => s.name)).size === list.length, { message: 'a service is named twice' })
+
+const HealthCheckFields = z.object({
+  path: z.string().startsWith('/').max(1024),
+  interval_ms: z.number().int().min(100).max(600_000),
+  timeout_ms: z.number().int().min(50).max(60_000),
+  rise: z.number().int().min(1).max(100),
+  fall: z.number().int().min(1).max(100)
+}).partial().strict()
+
+/** `path=/health,interval_ms=2000,...` on the command line, an object in a file; unset keys keep their defaults. */
+const HealthCheck = z.preprocess((v, ctx) => {
+  if (typeof v !== 'string') return v
+  const entries = v.split(',').map(p => p.split('='))
+  if (entries.some(e => e.length !== 2)) ctx.addIssue({ code: 'custom', message: 'expected key=value pairs separated by commas', input: v })
+  return Object.fromEntries(entries.map(([k, x]) => [k, k === 'path' ? x : Number(x)]))
+}, HealthCheckFields).transform(h => ({
+  path: h.path ?? DEFAULT_HEALTH_CHECK.path,
+  intervalMs: h.interval_ms ?? DEFAULT_HEALTH_CHECK.intervalMs,
+  timeoutMs: h.timeout_ms ?? DEFAULT_HEALTH_CHECK.timeoutMs,
+  rise: h.rise ?? DEFAULT_HEALTH_CHECK.rise,
+  fall: h.fall ?? DEFAULT_HEALTH_CHECK.fall
+}))
 
 /** One setting: its schema, and where each source names it. */
 interface Field {
@@ -113,6 +133,7 @@ const FIELDS: Field[] = [
   { key: 'maxPeers', flag: '--max-peers', env: 'MESHNODE_MAX_PEERS', file: 'max_peers', schema: z.number().int().min(1).max(1000), fromText: num },
   { key: 'region', flag: '--region', env: 'MESHNODE_REGION', file: 'region', schema: z.string().min(1).max(64), fromText: text },
   { key: 'services', flag: '--service', env: 'MESHNODE_SERVICES', file: 'services', schema: Services, fromText: list },
+  { key: 'healthCheck', flag: '--health-check', env: 'MESHNODE_HEALTH_CHECK', file: 'health_check', schema: HealthCheck, fromText: text },
   { key: 'strategy', flag: '--strategy', env: 'MESHNODE_STRATEGY', file: 'strategy', schema: z.enum(STRATEGY_NAMES as [StrategyName, ...StrategyName[]]), fromText: text },
   { key: 'requestTimeoutMs', flag: '--request-timeout', env: 'MESHNODE_REQUEST_TIMEOUT', file: 'request_timeout_ms', schema: z.number().int().min(100).max(600_000), fromText: num },
   { key: 'logLevel', flag: '--log-level', env: 'MESHNODE_LOG_LEVEL', file: 'log_level', schema: z.enum(LOG_LEVELS), fromText: text }
@@ -133,7 +154,9 @@ export interface ConfigSources {
 function check (field: Field, value: unknown, where: string): unknown {
   const result = field.schema.safeParse(value)
   if (result.success) return result.data
-  throw new MeshError('CONFIG_ERROR', `${where}: ${result.error.issues[0]?.message ?? 'invalid value'}`, { field: field.key })
+  const issue = result.error.issues[0]
+  const path = issue?.path.join('.') ?? ''
+  throw new MeshError('CONFIG_ERROR', `${where}: ${path === '' ? '' : `${path}: `}${issue?.message ?? 'invalid value'}`, { field: field.key })
 }
 
 /** Pure: merges the sources by precedence and validates each value, naming its source on error. */

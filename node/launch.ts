@@ -47,6 +47,7 @@ export async function launchNode (config: NodeConfig, log: Logger, signal: Abort
     maxPeers: config.maxPeers,
     region: config.region,
     services: config.services,
+    healthCheck: config.healthCheck,
     routing: { strategy: config.strategy, requestTimeoutMs: config.requestTimeoutMs },
     log
   })

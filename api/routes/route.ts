@@ -14,7 +14,9 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
     const service = c.req.param('service')
     const url = new URL(c.req.url)
     const prefix = `/v1/route/${encodeURIComponent(service)}`
-    const path = (url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : '/') || '/'
+    const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : ''
+    // Hono's trailing `*` also matches nothing: `/v1/route/<service>` alone names no path.
+    if (path === '') throw new MeshError('NOT_FOUND', `route paths are /v1/route/${service}/<path>`)
     const declared = Number(c.req.header('content-length') ?? 0)
     if (declared > maxBodyBytes) throw new MeshError('PAYLOAD_TOO_LARGE', `the request body is larger than ${maxBodyBytes} bytes`)
     const body = new Uint8Array(await c.req.arrayBuffer())
@@ -35,7 +37,6 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
     out.set('X-Request-Id', c.var.requestId)
     return new Response(c.req.method === 'HEAD' ? null : result.body, { status: result.status, headers: out })
   })
-  app.all('/:service', c => { throw new MeshError('NOT_FOUND', `route paths are /v1/route/${c.req.param('service')}/<path>`) })
   return app
 }
 

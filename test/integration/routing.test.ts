@@ -105,6 +105,44 @@ describe('routing across three nodes', { timeout: 180_000 }, () => {
     assert.ok(adaptive < roundRobin / 2, `adaptive gave the slow peer ${adaptive} (round_robin ${roundRobin})`)
   })
 
+  test('a forced drain cuts the in-flight requests of a peer; they fail over, and the drain is reversible', async () => {
+    await setStrategy(entry, 'round_robin')
+    const [, b] = upstreams as [Upstream, Upstream, Upstream]
+    const drained = nodes[1]?.mesh.peerId.toString() ?? ''
+    b.mode.hold = true
+    const abortedBefore = b.aborted
+    const requests = Array.from({ length: 3 }, async () => await fetch(`${entry.api.url}/v1/route/echo/echo`))
+    await waitFor('a request held by the peer to drain', () => b.held() > 0, { timeoutMs: 5_000 })
+    const auth = { authorization: `Bearer ${entry.token}`, 'content-type': 'application/json' }
+    const trigger = await fetch(`${entry.api.url}/v1/failover/trigger`, { method: 'POST', headers: auth, body: JSON.stringify({ node_id: drained, reason: 'maintenance', force: true }) })
+    assert.equal(trigger.status, 200)
+    const results = await Promise.all(requests)
+    for (const r of results) {
+      assert.equal(r.status, 200)
+      assert.notEqual(r.headers.get('x-mesh-peer'), drained)
+      await r.arrayBuffer()
+    }
+    assert.ok(results.some(r => r.headers.get('x-mesh-attempts') === '2'), 'the cut request was retried elsewhere')
+    await waitFor('the drained upstream to see its request cancelled', () => b.aborted > abortedBefore, { timeoutMs: 5_000 })
+    b.mode.hold = false
+    b.release()
+    for (let i = 0; i < 6; i++) {
+      const r = await fetch(`${entry.api.url}/v1/route/echo/echo`)
+      await r.arrayBuffer()
+      assert.notEqual(r.headers.get('x-mesh-peer'), drained, 'a drained peer gets no new requests')
+    }
+    const undo = await fetch(`${entry.api.url}/v1/failover/trigger/${drained}`, { method: 'DELETE', headers: auth })
+    assert.equal(undo.status, 200)
+    const peers = new Set<string>()
+    for (let i = 0; i < 6; i++) {
+      const r = await fetch(`${entry.api.url}/v1/route/echo/echo`)
+      await r.arrayBuffer()
+      peers.add(r.headers.get('x-mesh-peer') ?? '')
+    }
+    assert.ok(peers.has(drained), 'after the drain is lifted the peer serves again')
+    await setStrategy(entry, 'adaptive')
+  })
+
   test('a client that goes away cancels the upstream request', async () => {
     await setStrategy(entry, 'round_robin')
     for (const u of upstreams) u.mode.hold = true

@@ -8,6 +8,7 @@ import type { MeshNode } from '../src/mesh.ts'
 import type { ApiEnv } from './context.ts'
 import { handleError, notFound } from './errors.ts'
 import { requestMetrics } from './middleware/request-metrics.ts'
+import { billingRoutes } from './routes/billing.ts'
 import { configRoutes, type StaticConfig } from './routes/config.ts'
 import { eventRoutes } from './routes/events.ts'
 import { failoverRoutes } from './routes/failover.ts'
@@ -65,6 +66,7 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.route('/v1/route', routeRoutes(opts.token, opts.maxRouteBodyBytes))
   app.route('/v1/load-balancer', loadBalancerRoutes())
   app.route('/v1/failover', failoverRoutes())
+  app.route('/v1/billing', billingRoutes())
 
   app.notFound(notFound)
   app.onError(handleError(opts.log))

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { BillingService } from './billing/billing-service.ts'
 import { systemClock, type Clock } from './clock.ts'
 import { MeshError, errorMessage } from './errors.ts'
 import { genesisHash, type Genesis } from './governance/genesis.ts'
@@ -110,8 +112,8 @@ export class MeshNode {
   private readonly settings: RuntimeSettings
   private readonly localServices: LocalServices
   private readonly routing: RoutingSettings
-  private usageSink: (event: UsageEvent) => void
   private routerInstance: Router | undefined
+  private billingInstance: BillingService | undefined
   private libp2p: MeshLibp2p | undefined
   private telemetry: TelemetryService | undefined
   private connector: PeerConnector | undefined
@@ -137,7 +139,6 @@ export class MeshNode {
     this.history = new LoadHistory(3600)
     this.localServices = new LocalServices(opts.services ?? [], opts.healthCheck ?? DEFAULT_HEALTH_CHECK, this.log)
     this.routing = { ...DEFAULT_ROUTING, ...opts.routing }
-    this.usageSink = e => { this.metrics.routed(e) }
     this.guard = new NetworkGuard({
       membershipProtocol: this.protocols.membership,
       refuseForMs: 60_000,
@@ -178,7 +179,21 @@ export class MeshNode {
         maxResponseBytes: this.routing.maxResponseBytes,
         timeoutMs: this.routing.requestTimeoutMs
       }, this.log)
+      const billing = new BillingService({
+        libp2p,
+        db: this.db,
+        clock: this.clock,
+        log: this.log,
+        metrics: this.metrics,
+        privateKey: this.opts.privateKey,
+        selfId: this.peerId.toString(),
+        isMember: author => this.isMember(author),
+        penalize: (peerId, reason) => { this.penalize(peerId, reason) }
+      }, { topic: this.protocols.topics.billing, protocol: this.protocols.sync, antiEntropyMs: 5_000 })
+      await billing.open()
+      this.billingInstance = billing
       await libp2p.start()
+      await billing.start()
       this.localServices.start()
       this.routerInstance = new Router({
         openStream: async (peerId, signal) => await libp2p.dialProtocol(peerIdFromString(peerId), this.protocols.route, { signal }),
@@ -192,7 +207,10 @@ export class MeshNode {
         clock: this.clock,
         random: this.opts.random ?? Math.random,
         log: this.log,
-        onUsage: e => { this.usageSink(e) }
+        onUsage: e => {
+          this.metrics.routed(e)
+          this.recordRoutedUsage(e)
+        }
       }, { ...this.routing, weights: {} })
       this.sampler = new LoadSampler(this.requests)
       this.telemetry = new TelemetryService({
@@ -235,6 +253,7 @@ export class MeshNode {
     clearInterval(this.rememberTimer)
     this.localServices.stop()
     await this.connector?.stop()
+    await this.billingInstance?.stop()
     this.telemetry?.stop()
     this.sampler?.stop()
     if (this.libp2p !== undefined && this.db.isOpen) await this.rememberPeers()
@@ -350,16 +369,38 @@ export class MeshNode {
     return this.routerInstance
   }
 
-  services (): ReturnType<LocalServices['list']> {
-    return this.localServices.list()
+  /** The replicated billing log; available while the node runs. */
+  get billing (): BillingService {
+    if (this.state !== 'running' || this.billingInstance === undefined) throw new MeshError('UNAVAILABLE', 'the node is not running')
+    return this.billingInstance
   }
 
-  /** Where routed usage goes: billing attaches here; by default it is only counted in metrics. */
-  onUsage (sink: (event: UsageEvent) => void): void {
-    this.usageSink = e => {
-      this.metrics.routed(e)
-      sink(e)
-    }
+  /** Writers of the billing log: this node, its peers of the mesh, and the operators. */
+  private isMember (author: string): boolean {
+    return author === this.peerId.toString() || this.peerTable.has(author) || this.genesis.operators.some(o => o.peer_id === author)
+  }
+
+  private penalize (peerId: string, reason: string): void {
+    this.guard.refuse(peerId)
+    this.log.warn({ peer: peerId, reason }, 'disconnecting a misbehaving peer')
+    this.libp2p?.hangUp(peerIdFromString(peerId)).catch((err: unknown) => this.log.debug({ err: errorMessage(err) }, 'hang-up failed'))
+  }
+
+  /** A routed request is one usage record of the calling user, appended by the node that received it. */
+  private recordRoutedUsage (e: UsageEvent): void {
+    this.billingInstance?.append([{
+      id: randomUUID(),
+      user_id: e.user,
+      resource_type: 'request',
+      amount: 1,
+      unit: 'request',
+      timestamp: e.at,
+      metadata: { service: e.service, peer: e.peerId, status: e.status, request_bytes: e.requestBytes, response_bytes: e.responseBytes, duration_ms: e.durationMs }
+    }]).catch((err: unknown) => this.log.warn({ err: errorMessage(err) }, 'routed usage not recorded'))
+  }
+
+  services (): ReturnType<LocalServices['list']> {
+    return this.localServices.list()
   }
 
   onEvent (listener: (event: PeerEvent) => void): () => void {

@@ -12,6 +12,9 @@ export class MeshMetrics {
   readonly registry = new Registry()
   readonly gossipMessages: Counter<'topic' | 'outcome' | 'reason'>
   private readonly peers: Gauge<'state'>
+  private readonly billingRecords: Counter<'source'>
+  private readonly billingForks: Counter
+  private readonly billingRejected: Counter
   private readonly routedRequests: Counter<'status_class'>
   private readonly routedBytes: Counter<'direction'>
 
@@ -21,6 +24,22 @@ export class MeshMetrics {
       name: 'meshnode_gossip_messages_total',
       help: 'Gossip messages by topic and outcome (published, received, rejected with the reason)',
       labelNames: ['topic', 'outcome', 'reason'],
+      registers: [this.registry]
+    })
+    this.billingRecords = new Counter({
+      name: 'meshnode_billing_records_total',
+      help: 'Usage records stored in the billing log, appended here or replicated from peers',
+      labelNames: ['source'],
+      registers: [this.registry]
+    })
+    this.billingForks = new Counter({
+      name: 'meshnode_billing_forks_total',
+      help: 'Forks detected: an author signed two different entries at one sequence',
+      registers: [this.registry]
+    })
+    this.billingRejected = new Counter({
+      name: 'meshnode_billing_rejected_batches_total',
+      help: 'Sync batches rejected whole because an entry was forged or malformed',
       registers: [this.registry]
     })
     this.routedRequests = new Counter({
@@ -51,6 +70,12 @@ export class MeshMetrics {
     this.routedRequests.inc({ status_class: `${Math.floor(e.status / 100)}xx` })
     this.routedBytes.inc({ direction: 'request' }, e.requestBytes)
     this.routedBytes.inc({ direction: 'response' }, e.responseBytes)
+  }
+
+  billing (event: 'appended' | 'replicated' | 'forks' | 'rejected', n: number): void {
+    if (event === 'forks') this.billingForks.inc(n)
+    else if (event === 'rejected') this.billingRejected.inc(n)
+    else this.billingRecords.inc({ source: event }, n)
   }
 
   gossip (topic: string, outcome: GossipOutcome, reason = ''): void {

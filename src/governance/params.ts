@@ -12,7 +12,17 @@ export const NetworkParamsSchema = z.object({
    */
   gossip_ip_colocation_threshold: z.number().int().min(0).max(1000).default(10),
   /** How far ahead of the receiver's clock a gossiped timestamp may be before it is rejected. */
-  max_clock_skew_ms: z.number().int().min(100).max(600_000).default(30_000)
+  max_clock_skew_ms: z.number().int().min(100).max(600_000).default(30_000),
+  /** Prices of metered resources, by resource type; the same on every node, changed by governance. */
+  price_list: z.record(z.string().min(1).max(64), z.object({
+    unit: z.string().min(1).max(32),
+    unit_price: z.number().finite().min(0)
+  }).strict()).default({
+    request: { unit: 'request', unit_price: 0.0001 },
+    storage: { unit: 'GB', unit_price: 0.02 },
+    bandwidth: { unit: 'GB', unit_price: 0.01 }
+  }),
+  currency: z.string().regex(/^[A-Z]{3}$/).default('USD')
 }).strict()
 
 export type NetworkParams = z.infer<typeof NetworkParamsSchema>

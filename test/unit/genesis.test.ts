@@ -101,7 +101,7 @@ describe('genesis', () => {
         network_id: 'devnet',
         created_at: CREATED_AT,
         operators,
-        params: { gossip_ip_colocation_threshold: 0, max_clock_skew_ms: 30_000 }
+        params: { ...PRODUCTION_PARAMS, gossip_ip_colocation_threshold: 0 }
       })
       // What createGenesis makes, parseGenesis reads back identically (the file round trip).
       assert.deepEqual(parseGenesisJson(JSON.stringify(g), SOURCE), g)
@@ -115,7 +115,9 @@ describe('genesis', () => {
 
     test('missing params take their defaults', () => {
       const g = parseGenesis({ ...valid(), params: {} }, SOURCE)
-      assert.deepEqual(g.params, { gossip_ip_colocation_threshold: 10, max_clock_skew_ms: 30_000 })
+      assert.equal(g.params.gossip_ip_colocation_threshold, 10)
+      assert.equal(g.params.max_clock_skew_ms, 30_000)
+      assert.equal(g.params.currency, 'USD')
       assert.deepEqual(g.params, PRODUCTION_PARAMS)
     })
 
@@ -268,7 +270,12 @@ describe('genesis', () => {
     test('stable under key order, at every level', () => {
       const g = parseGenesis(valid(), SOURCE)
       const reordered: Genesis = {
-        params: { max_clock_skew_ms: g.params.max_clock_skew_ms, gossip_ip_colocation_threshold: g.params.gossip_ip_colocation_threshold },
+        params: {
+          currency: g.params.currency,
+          price_list: Object.fromEntries(Object.entries(g.params.price_list).reverse()),
+          max_clock_skew_ms: g.params.max_clock_skew_ms,
+          gossip_ip_colocation_threshold: g.params.gossip_ip_colocation_threshold
+        },
         operators: g.operators.map(o => ({ name: o.name, weight: o.weight, peer_id: o.peer_id })),
         created_at: g.created_at,
         network_id: g.network_id

@@ -135,10 +135,16 @@ function encodeCursor (t: number, id: string): string {
   return Buffer.from(JSON.stringify([t, id])).toString('base64url')
 }
 
+const CursorSchema = z.tuple([z.number(), z.string()])
+
 function decodeCursor (cursor: string): { t: number, id: string } {
+  let value: unknown
   try {
-    const [t, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown]
-    if (typeof t === 'number' && typeof id === 'string') return { t, id }
-  } catch {}
-  throw new MeshError('VALIDATION_ERROR', 'invalid cursor', { field: 'cursor', reason: 'not a cursor of this API' })
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+  } catch {
+    value = undefined
+  }
+  const parsed = CursorSchema.safeParse(value)
+  if (!parsed.success) throw new MeshError('VALIDATION_ERROR', 'invalid cursor', { field: 'cursor', reason: 'not a cursor of this API' })
+  return { t: parsed.data[0], id: parsed.data[1] }
 }

@@ -9,6 +9,7 @@ import { MeshError, errorMessage } from './errors.ts'
 import { genesisHash, type Genesis } from './governance/genesis.ts'
 import type { Logger } from './logging.ts'
 import { MeshMetrics } from './metrics.ts'
+import { dialTarget } from './p2p/dial-target.ts'
 import { serveGenesis } from './p2p/genesis-exchange.ts'
 import { createMeshLibp2p, type MeshLibp2p } from './p2p/libp2p.ts'
 import { NetworkGuard } from './p2p/network-guard.ts'
@@ -196,7 +197,7 @@ export class MeshNode {
       await billing.start()
       this.localServices.start()
       this.routerInstance = new Router({
-        openStream: async (peerId, signal) => await libp2p.dialProtocol(peerIdFromString(peerId), this.protocols.route, { signal }),
+        openStream: async (peerId, signal) => await libp2p.dialProtocol(await dialTarget(libp2p, peerId), this.protocols.route, { signal }),
         selfId: this.peerId.toString(),
         peers: () => this.peers(),
         ownLoad: () => {
@@ -415,6 +416,7 @@ export class MeshNode {
 
   private onPeerEvent (event: PeerEvent): void {
     this.log.info(event, event.type)
+    if (event.type === 'peer:joined') this.billingInstance?.peerJoined(event.peerId)
     this.events.emit('event', event)
   }
 

@@ -15,6 +15,7 @@ export class MeshMetrics {
   private readonly billingRecords: Counter<'source'>
   private readonly billingForks: Counter
   private readonly billingRejected: Counter
+  private readonly billingHeldBack: Counter
   private readonly routedRequests: Counter<'status_class'>
   private readonly routedBytes: Counter<'direction'>
 
@@ -40,6 +41,11 @@ export class MeshMetrics {
     this.billingRejected = new Counter({
       name: 'meshnode_billing_rejected_batches_total',
       help: 'Sync batches rejected whole because an entry was forged or malformed',
+      registers: [this.registry]
+    })
+    this.billingHeldBack = new Counter({
+      name: 'meshnode_billing_held_back_batches_total',
+      help: 'Sync batches not stored because their author is not (yet) known as a node of the network',
       registers: [this.registry]
     })
     this.routedRequests = new Counter({
@@ -72,9 +78,10 @@ export class MeshMetrics {
     this.routedBytes.inc({ direction: 'response' }, e.responseBytes)
   }
 
-  billing (event: 'appended' | 'replicated' | 'forks' | 'rejected', n: number): void {
+  billing (event: 'appended' | 'replicated' | 'forks' | 'rejected' | 'held_back', n: number): void {
     if (event === 'forks') this.billingForks.inc(n)
     else if (event === 'rejected') this.billingRejected.inc(n)
+    else if (event === 'held_back') this.billingHeldBack.inc(n)
     else this.billingRecords.inc({ source: event }, n)
   }
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { TopicValidatorResult, type Message, type PeerId, type PrivateKey } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
 import type { Clock } from '../clock.ts'
 import { MeshError, errorMessage } from '../errors.ts'
 import type { Logger } from '../logging.ts'
 import type { MeshMetrics } from '../metrics.ts'
+import { dialTarget } from '../p2p/dial-target.ts'
 import { requestFrame, serveFrames } from '../p2p/frames.ts'
 import type { MeshLibp2p } from '../p2p/libp2p.ts'
 import type { MeshDatabase } from '../storage/database.ts'
@@ -65,7 +65,11 @@ export class BillingService {
   private readonly verifier = new Verifier()
   private readonly sign: Sign
   private readonly announced = new Map<string, number>()
+  /** Per author: the highest sequence heard of, and a peer that has it. */
+  private readonly wanted = new Map<string, { seq: number, peerId: string }>()
   private readonly pulling = new Set<string>()
+  /** Replication work under way, awaited by `stop` so that nothing touches a closed database. */
+  private readonly tasks = new Set<Promise<unknown>>()
   private readonly corruption: Corruption[] = []
   private pending: Pending[] = []
   private flushing: Promise<void> | undefined
@@ -94,7 +98,7 @@ export class BillingService {
     libp2p.services.pubsub.addEventListener('message', this.onMessage)
     libp2p.services.pubsub.subscribe(this.opts.topic)
     libp2p.addEventListener('peer:identify', this.onIdentify)
-    this.timer = setInterval(() => { void this.antiEntropy() }, this.opts.antiEntropyMs)
+    this.timer = setInterval(() => { this.track(this.antiEntropy()) }, this.opts.antiEntropyMs)
   }
 
   async stop (): Promise<void> {
@@ -105,6 +109,13 @@ export class BillingService {
     libp2p.services.pubsub.removeEventListener('message', this.onMessage)
     libp2p.services.pubsub.topicValidators.delete(this.opts.topic)
     await this.flushing
+    while (this.tasks.size > 0) await Promise.allSettled([...this.tasks])
+  }
+
+  private track (task: Promise<unknown>): void {
+    const settled = task.catch((err: unknown) => this.c.log.debug({ err: errorMessage(err) }, 'billing replication task failed'))
+      .finally(() => this.tasks.delete(settled))
+    this.tasks.add(settled)
   }
 
   /**
@@ -249,12 +260,12 @@ export class BillingService {
     if (head === undefined) return
     this.c.metrics.gossip(this.opts.topic, 'received')
     this.noteAnnounced(head.author, head.seq)
-    if (head.seq > (this.store.head(head.author)?.seq ?? 0)) void this.pull(head.author, head.seq, msg.from.toString())
+    this.want(head.author, head.seq, msg.from.toString())
   }
 
   /** On a new connection, compare what both sides hold: a node back from offline catches up. */
   private readonly onIdentify = (evt: CustomEvent<{ peerId: PeerId }>): void => {
-    void this.exchangeHeads(evt.detail.peerId.toString())
+    this.track(this.exchangeHeads(evt.detail.peerId.toString()))
   }
 
   private async antiEntropy (): Promise<void> {
@@ -267,7 +278,7 @@ export class BillingService {
     if (!this.running) return
     let response: Uint8Array
     try {
-      response = await requestFrame(this.c.libp2p, peerIdFromString(peerId), this.opts.protocol, encodeJson({ type: 'heads' }), SYNC_LIMITS)
+      response = await requestFrame(this.c.libp2p, await dialTarget(this.c.libp2p, peerId), this.opts.protocol, encodeJson({ type: 'heads' }), SYNC_LIMITS)
     } catch (err) {
       this.c.log.debug({ peer: peerId, err: errorMessage(err) }, 'heads exchange failed')
       return
@@ -281,7 +292,7 @@ export class BillingService {
       const mine = this.store.head(h.author)
       if (mine === undefined || h.seq > mine.seq) {
         this.noteAnnounced(h.author, h.seq)
-        void this.pull(h.author, h.seq, peerId)
+        this.want(h.author, h.seq, peerId)
       } else {
         const held = await this.store.get(h.author, h.seq)
         if (held !== undefined && held.hash !== h.hash) await this.checkFork(h.author, h.seq, peerId)
@@ -290,26 +301,37 @@ export class BillingService {
     this.clearOwnCorruption()
   }
 
-  /** Pulls an author's missing entries from `peerId`, in bounded batches, verifying each batch whole. */
-  private async pull (author: string, target: number, peerId: string): Promise<void> {
-    if (this.pulling.has(author) || !this.running || peerId === this.c.selfId) return
+  /** Notes that `peerId` holds `author`'s log up to `seq`, and pulls what is missing. */
+  private want (author: string, seq: number, peerId: string): void {
+    if (peerId === this.c.selfId || seq <= (this.store.head(author)?.seq ?? 0)) return
+    const current = this.wanted.get(author)
+    if (current === undefined || seq > current.seq) this.wanted.set(author, { seq, peerId })
+    if (!this.pulling.has(author)) this.track(this.pull(author))
+  }
+
+  /**
+   * Pulls an author's missing entries, in bounded batches, from the peer that announced the
+   * highest sequence, until this node holds it; each batch is verified whole before storing.
+   */
+  private async pull (author: string): Promise<void> {
     this.pulling.add(author)
     try {
-      while (this.running && (this.store.head(author)?.seq ?? 0) < target) {
+      for (;;) {
+        const target = this.wanted.get(author)
         const held = this.store.head(author)
+        if (!this.running || target === undefined || (held?.seq ?? 0) >= target.seq) return
         const from = (held?.seq ?? 0) + 1
-        const response = await requestFrame(this.c.libp2p, peerIdFromString(peerId), this.opts.protocol,
+        const response = await requestFrame(this.c.libp2p, await dialTarget(this.c.libp2p, target.peerId), this.opts.protocol,
           encodeJson({ type: 'range', author, from, limit: RANGE_LIMIT }), SYNC_LIMITS)
         const range = decodeJson(response, RangeResponseSchema)
-        if (range === undefined) {
-          this.reject(peerId, 'malformed range response')
-          return
-        }
-        if (range.entries.length === 0) return
-        const verdict = this.verifyBatch(author, from, held, range.entries)
-        if (verdict !== undefined) {
-          if (verdict.fault === 'chain' && verdict.signedByAuthor) await this.checkFork(author, from - 1, peerId)
-          else this.reject(peerId, `entry ${author}/${verdict.seq}: ${verdict.fault}`)
+        const verdict = range === undefined
+          ? { seq: from, fault: 'malformed' as const, signedByAuthor: false }
+          : range.entries.length === 0 ? undefined : this.verifyBatch(author, from, held, range.entries)
+        if (range === undefined || range.entries.length === 0 || verdict !== undefined) {
+          this.wanted.delete(author)
+          if (verdict?.fault === 'chain' && verdict.signedByAuthor) await this.checkFork(author, from - 1, target.peerId)
+          else if (verdict?.fault === 'author') this.holdBack(author, target.peerId)
+          else if (verdict !== undefined) this.reject(target.peerId, `entry ${author}/${verdict.seq}: ${verdict.fault}`)
           return
         }
         await this.store.append(range.entries, false)
@@ -317,7 +339,8 @@ export class BillingService {
         this.c.metrics.billing('replicated', range.entries.reduce((n, e) => n + e.records.length, 0))
       }
     } catch (err) {
-      this.c.log.debug({ author, peer: peerId, err: errorMessage(err) }, 'pull failed')
+      this.wanted.delete(author)
+      this.c.log.debug({ author, err: errorMessage(err) }, 'pull failed')
     } finally {
       this.pulling.delete(author)
     }
@@ -349,7 +372,7 @@ export class BillingService {
     if (ours === undefined) return
     let theirs: LogEntry | undefined
     try {
-      const response = await requestFrame(this.c.libp2p, peerIdFromString(peerId), this.opts.protocol,
+      const response = await requestFrame(this.c.libp2p, await dialTarget(this.c.libp2p, peerId), this.opts.protocol,
         encodeJson({ type: 'range', author, from: seq, limit: 1 }), SYNC_LIMITS)
       theirs = decodeJson(response, RangeResponseSchema)?.entries[0]
     } catch (err) {
@@ -368,6 +391,21 @@ export class BillingService {
     this.ledger.exclude(author, seq)
     this.c.metrics.billing('forks', 1)
     this.c.log.error({ author, seq }, 'fork: the author signed two different entries at one sequence')
+  }
+
+  /**
+   * Entries of an author not known as a node of this network are not stored. A node that just
+   * joined is not known yet either, so the peer that served them is not blamed: the entries
+   * are fetched again once the author's telemetry has been seen (`peerJoined`).
+   */
+  private holdBack (author: string, peerId: string): void {
+    this.c.metrics.billing('held_back', 1)
+    this.c.log.debug({ author, peer: peerId }, 'entries of an unknown author held back')
+  }
+
+  /** A peer's first snapshot arrived: it is a node of the network now, and may hold entries. */
+  peerJoined (peerId: string): void {
+    this.track(this.exchangeHeads(peerId))
   }
 
   private reject (peerId: string, reason: string): void {

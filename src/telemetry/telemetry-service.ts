@@ -1,9 +1,9 @@
 import { TopicValidatorResult, type Message, type PeerId } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
 import type { Clock } from '../clock.ts'
 import { errorMessage } from '../errors.ts'
 import type { Logger } from '../logging.ts'
 import type { MeshMetrics } from '../metrics.ts'
+import { dialTarget } from '../p2p/dial-target.ts'
 import type { MeshLibp2p } from '../p2p/libp2p.ts'
 import type { LoadHistory } from './load-history.ts'
 import type { LoadSampler } from './load-sampler.ts'
@@ -200,19 +200,9 @@ export class TelemetryService {
     }
   }
 
-  /**
-   * One ping: the RTT in milliseconds. A peer without a connection is dialled at the addresses
-   * this node already knows, never looked up in the DHT: a probe must answer fast, and a
-   * lookup left pending would hold up every later dial to that peer.
-   */
+  /** One ping: the RTT in milliseconds. A probe must answer fast: no DHT lookup (see dialTarget). */
   async ping (peerId: string, timeoutMs: number): Promise<number> {
-    const { libp2p } = this.c
-    const id = peerIdFromString(peerId)
-    const signal = AbortSignal.timeout(timeoutMs)
-    if (libp2p.getConnections(id).length > 0) return await libp2p.services.ping.ping(id, { signal })
-    const known = await libp2p.peerStore.get(id).catch(() => undefined)
-    const addrs = known?.addresses.map(a => a.multiaddr.encapsulate(`/p2p/${peerId}`)) ?? []
-    if (addrs.length === 0) throw new Error('no known address')
-    return await libp2p.services.ping.ping(addrs, { signal })
+    return await this.c.libp2p.services.ping.ping(await dialTarget(this.c.libp2p, peerId), { signal: AbortSignal.timeout(timeoutMs) })
   }
+
 }

@@ -9,21 +9,27 @@ function invalid (error: z.ZodError, where: string): MeshError {
     { field, reason: issue?.message ?? 'invalid' })
 }
 
-/** The request body, parsed as JSON (400 when it is not) and checked by the schema (422). */
-export async function jsonBody<T extends z.ZodType> (c: Context, schema: T): Promise<z.infer<T>> {
-  let value: unknown
+/** The request body parsed as JSON; 400 when it is not JSON. */
+export async function jsonValue (c: Context): Promise<unknown> {
   try {
-    value = JSON.parse(await c.req.text())
+    return JSON.parse(await c.req.text())
   } catch {
     throw new MeshError('BAD_REQUEST', 'the request body is not valid JSON')
   }
+}
+
+/** Checks a value with a schema; 422 naming the first bad field. */
+export function validate<T extends z.ZodType> (value: unknown, schema: T, where: string): z.infer<T> {
   const result = schema.safeParse(value)
-  if (!result.success) throw invalid(result.error, 'body')
+  if (!result.success) throw invalid(result.error, where)
   return result.data
 }
 
+/** The request body, parsed as JSON (400 when it is not) and checked by the schema (422). */
+export async function jsonBody<T extends z.ZodType> (c: Context, schema: T): Promise<z.infer<T>> {
+  return validate(await jsonValue(c), schema, 'body')
+}
+
 export function query<T extends z.ZodType> (c: Context, schema: T): z.infer<T> {
-  const result = schema.safeParse(c.req.query())
-  if (!result.success) throw invalid(result.error, 'query')
-  return result.data
+  return validate(c.req.query(), schema, 'query')
 }

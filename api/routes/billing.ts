@@ -5,7 +5,7 @@ import { invoiceFor, periodOf } from '../../src/billing/pricing.ts'
 import { UsageRecordSchema, type UsageRecord } from '../../src/billing/usage-record.ts'
 import { MeshError } from '../../src/errors.ts'
 import type { ApiEnv } from '../context.ts'
-import { jsonBody, query } from '../validation.ts'
+import { jsonValue, query, validate } from '../validation.ts'
 import { round } from '../views.ts'
 
 const MAX_BATCH = 1000
@@ -24,16 +24,23 @@ const RecordInput = z.object({
   metadata: UsageRecordSchema.shape.metadata.optional()
 }).strict()
 
-const UsageRequest = z.union([
-  z.object({ records: z.array(RecordInput).min(1).max(MAX_BATCH) }).strict(),
-  RecordInput
-])
+const BatchInput = z.object({ records: z.array(RecordInput).min(1).max(MAX_BATCH) }).strict()
+
+/** In a query string: milliseconds since the epoch, or an ISO 8601 time. */
+const QueryTimestamp = z.string().transform((s, ctx) => {
+  const t = /^\d+$/.test(s) ? Number(s) : z.iso.datetime({ offset: true }).safeParse(s).success ? Date.parse(s) : Number.NaN
+  if (Number.isNaN(t)) {
+    ctx.addIssue({ code: 'custom', message: 'milliseconds since the epoch or an ISO 8601 time' })
+    return z.NEVER
+  }
+  return t
+})
 
 const UsageQuery = z.object({
   user_id: z.string().min(1).optional(),
   resource_type: z.string().min(1).optional(),
-  from: Timestamp.optional(),
-  to: Timestamp.optional(),
+  from: QueryTimestamp.optional(),
+  to: QueryTimestamp.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   cursor: z.string().max(512).optional()
 }).strict()
@@ -47,14 +54,16 @@ export function billingRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
 
   app.post('/usage', async c => {
-    const body = await jsonBody(c, UsageRequest)
+    // One record, or {records: [...]}: the shape picks the schema, so that errors name the field.
+    const value = await jsonValue(c)
+    const batch = typeof value === 'object' && value !== null && 'records' in value
+    const inputs = batch ? validate(value, BatchInput, 'body').records : [validate(value, RecordInput, 'body')]
     const mesh = c.var.mesh
     const now = mesh.now()
     const skew = mesh.genesis.params.max_clock_skew_ms
-    const inputs = 'records' in body ? body.records : [body]
     const records: UsageRecord[] = inputs.map((r, i) => {
       const timestamp = r.timestamp ?? now
-      const field = 'records' in body ? `records.${i}.timestamp` : 'timestamp'
+      const field = batch ? `records.${i}.timestamp` : 'timestamp'
       if (timestamp > now + skew) throw new MeshError('VALIDATION_ERROR', `${field} is more than ${skew} ms in the future`, { field, reason: 'future' })
       if (timestamp < now - MAX_AGE_MS) throw new MeshError('VALIDATION_ERROR', `${field} is more than 31 days old`, { field, reason: 'too old' })
       return { ...r, id: r.id ?? mesh.billing.newRecordId(), timestamp, metadata: r.metadata ?? {} }
@@ -94,8 +103,7 @@ export function billingRoutes (): Hono<ApiEnv> {
     return c.json({
       records: records.length,
       users: ledger.users().length,
-      totals_by_resource: [...byResource].sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([resource, t]) => ({ resource_type: resource, amount: round(t.amount, 6), unit: t.unit, records: t.records })),
+      totals_by_resource: byResource.map(t => ({ resource_type: t.resourceType, amount: round(t.amount, 6), unit: t.unit, records: t.records })),
       revenue: { currency: mesh.genesis.params.currency, total: round(revenue, 6) },
       replication: {
         authors: authors.length,

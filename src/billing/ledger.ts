@@ -4,7 +4,8 @@ import type { UsageRecord } from './usage-record.ts'
 /** Where a record sits in the replicated log. */
 export interface Position { author: string, seq: number }
 
-export interface Total { amount: number, unit: string, records: number }
+/** The total of one resource type in one unit: amounts in different units are never added. */
+export interface Total { resourceType: string, unit: string, amount: number, records: number }
 
 interface Occurrence { record: UsageRecord, at: Position }
 
@@ -49,7 +50,7 @@ export class Ledger {
     return this.counted.get(id)?.at
   }
 
-  totalsOf (user: string): Map<string, Total> {
+  totalsOf (user: string): Total[] {
     return sum([...this.byUser.get(user) ?? []].sort().map(id => this.counted.get(id)?.record).filter(r => r !== undefined))
   }
 
@@ -93,14 +94,15 @@ export class Ledger {
   }
 }
 
-/** Totals by resource type, summed in the order given. */
-export function sum (records: UsageRecord[]): Map<string, Total> {
+/** Totals by resource type and unit, summed in the order given, listed by resource type then unit. */
+export function sum (records: UsageRecord[]): Total[] {
   const totals = new Map<string, Total>()
   for (const r of records) {
-    const t = totals.get(r.resource_type) ?? { amount: 0, unit: r.unit, records: 0 }
+    const key = `${r.resource_type}\n${r.unit}`
+    const t = totals.get(key) ?? { resourceType: r.resource_type, unit: r.unit, amount: 0, records: 0 }
     t.amount += r.amount
     t.records++
-    totals.set(r.resource_type, t)
+    totals.set(key, t)
   }
-  return totals
+  return [...totals].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, t]) => t)
 }

@@ -36,11 +36,11 @@ export function periodOf (timestamp: number): string {
 export function invoiceFor (user: string, period: string, records: UsageRecord[], params: Pick<NetworkParams, 'price_list' | 'currency'>): Invoice {
   const mine = records.filter(r => r.user_id === user && periodOf(r.timestamp) === period)
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-  const line_items = [...sum(mine)].sort(([a], [b]) => (a < b ? -1 : 1)).map(([resource, t]): LineItem => {
-    const price = params.price_list[resource]
+  const line_items = sum(mine).map((t): LineItem => {
+    const price = params.price_list[t.resourceType]
     const priced = price !== undefined && price.unit === t.unit
     return {
-      resource_type: resource,
+      resource_type: t.resourceType,
       quantity: money(t.amount),
       unit: t.unit,
       unit_price: priced ? price.unit_price : null,

@@ -43,6 +43,9 @@ export async function createMeshLibp2p (opts: MeshLibp2pOptions): Promise<MeshLi
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: opts.connectionGater,
+    // The failure detector judges liveness; libp2p must not cut a connection on one slow ping,
+    // or a peer that stalls for a moment loses its connections and looks crashed.
+    connectionMonitor: { abortConnectionOnPingFailure: false },
     connectionManager: {
       maxConnections: opts.maxConnections,
       // The defaults (5 inbound connections per second per host, 10 pending) starve a mesh

@@ -5,14 +5,15 @@
  *
  *   healthy --(no snapshot for suspectAfter, connection lost, or failed probes)--> suspect
  *   suspect --(fresh snapshot)--> healthy
- *   suspect --(no connection and probeFailuresForDown failed probes in a row)--> down
+ *   suspect --(for suspicionMs, with no connection and probeFailuresForDown failed probes in a row)--> down
  *   any     --(no sign of life, snapshot or probe answer, for downAfter)--> down
  *   down    --(fresh snapshot)--> healthy;  down --(probe answered)--> suspect
  *
  * A peer is declared down only on strong evidence: it cannot be reached at all (its
- * connections are gone and dialling it fails) or it has been silent for a long time. A slow
- * peer keeps its connections, so missed snapshots and timed-out pings make it suspect, never
- * down. The observer's own stalls are not held against its peers (Lifeguard): see
+ * connections are gone and dialling it fails) for a while, or it has been silent for a long
+ * time. A slow peer keeps its connections, so missed snapshots and timed-out pings make it
+ * suspect, never down; and a suspicion must last `suspicionMs` before it becomes a verdict,
+ * so that a peer stalled for a moment (or an observer that was) is not condemned. The observer's own stalls are not held against its peers (Lifeguard): see
  * `forgiveLocalStall`.
  */
 export type PeerState = 'healthy' | 'suspect' | 'down'
@@ -22,6 +23,8 @@ export interface DetectorConfig {
   suspectAfterIntervals: number
   /** Failed probes in a row that make a peer suspect, and with no connection, down. */
   probeFailuresForDown: number
+  /** How long a peer stays suspect, at least, before it can be declared down. */
+  suspicionMs: number
   /** No sign of life for this long makes a peer down even if a connection seems open. */
   downAfterMs: number
 }
@@ -29,6 +32,7 @@ export interface DetectorConfig {
 export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   suspectAfterIntervals: 3,
   probeFailuresForDown: 2,
+  suspicionMs: 3_000,
   downAfterMs: 30_000
 }
 
@@ -82,7 +86,7 @@ function decide (l: Liveness, at: number, config: DetectorConfig): Liveness {
   if (at - l.lastAliveAt > config.downAfterMs) return moveTo(l, 'down', at)
   if (l.state === 'down') return l
   const unreachable = l.probeFailures >= config.probeFailuresForDown
-  if (l.state === 'suspect' && unreachable && !l.connected) return moveTo(l, 'down', at)
+  if (l.state === 'suspect' && unreachable && !l.connected && at - l.since >= config.suspicionMs) return moveTo(l, 'down', at)
   if (unreachable || at - l.lastHeardAt > config.suspectAfterIntervals * l.intervalMs) return moveTo(l, 'suspect', at)
   return l
 }

@@ -6,7 +6,8 @@ import {
   type DetectorConfig, type Liveness
 } from '../../src/telemetry/failure-detector.ts'
 
-const CONFIG: DetectorConfig = { suspectAfterIntervals: 3, probeFailuresForDown: 2, downAfterMs: 30_000 }
+/** No suspicion delay here: the transitions are tested on their own; `suspicionMs` has its own tests. */
+const CONFIG: DetectorConfig = { suspectAfterIntervals: 3, probeFailuresForDown: 2, suspicionMs: 0, downAfterMs: 30_000 }
 const INTERVAL = 1000
 /** Silence after which a peer publishing every INTERVAL becomes suspect. */
 const SUSPECT_AFTER = CONFIG.suspectAfterIntervals * INTERVAL
@@ -84,7 +85,33 @@ describe('initialLiveness', () => {
   })
 
   test('the defaults are the documented ones', () => {
-    assert.deepEqual(DEFAULT_DETECTOR_CONFIG, { suspectAfterIntervals: 3, probeFailuresForDown: 2, downAfterMs: 30_000 })
+    assert.deepEqual(DEFAULT_DETECTOR_CONFIG, { suspectAfterIntervals: 3, probeFailuresForDown: 2, suspicionMs: 3_000, downAfterMs: 30_000 })
+  })
+})
+
+describe('suspicion lasts suspicionMs before a verdict', () => {
+  const SUSPICION: DetectorConfig = { ...CONFIG, suspicionMs: 3_000 }
+  const lost = (): { l: Liveness, at: number } => {
+    const at = 1_000_000
+    let l = initialLiveness(at, INTERVAL, true)
+    l = observe(l, { kind: 'connection', at, connected: false }, SUSPICION)
+    l = observe(l, { kind: 'probe', at: at + 100, ok: false }, SUSPICION)
+    l = observe(l, { kind: 'probe', at: at + 200, ok: false }, SUSPICION)
+    return { l, at }
+  }
+
+  test('an unreachable peer stays suspect until suspicionMs after it became suspect', () => {
+    const { l, at } = lost()
+    assert.equal(l.state, 'suspect')
+    assert.equal(observe(l, { kind: 'tick', at: at + 2_999 }, SUSPICION).state, 'suspect')
+    assert.equal(observe(l, { kind: 'tick', at: at + 3_000 }, SUSPICION).state, 'down')
+  })
+
+  test('a peer that answers again within suspicionMs is never declared down (a two-second stall)', () => {
+    const { l, at } = lost()
+    const back = observe(l, { kind: 'probe', at: at + 2_000, ok: true }, SUSPICION)
+    assert.equal(observe(back, { kind: 'tick', at: at + 3_500 }, SUSPICION).state, 'suspect')
+    assert.equal(observe(back, { kind: 'snapshot', at: at + 2_100, intervalMs: INTERVAL }, SUSPICION).state, 'healthy')
   })
 })
 

@@ -9,7 +9,7 @@ import { validateSnapshot } from '../../src/telemetry/validator.ts'
 const TICK = 500
 /** Peers publish every 500 ms, so that silence of more than 1500 ms makes them suspect. */
 const INTERVAL = 500
-const DETECTOR: DetectorConfig = { suspectAfterIntervals: 3, probeFailuresForDown: 2, downAfterMs: 30_000 }
+const DETECTOR: DetectorConfig = { suspectAfterIntervals: 3, probeFailuresForDown: 2, suspicionMs: 0, downAfterMs: 30_000 }
 const SUSPECT_AFTER = DETECTOR.suspectAfterIntervals * INTERVAL
 const FORGET = 60_000
 

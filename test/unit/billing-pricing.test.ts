@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { PRODUCTION_PARAMS, type NetworkParams } from '../../src/governance/params.ts'
+import { invoiceFor, periodOf } from '../../src/billing/pricing.ts'
+import type { UsageRecord } from '../../src/billing/usage-record.ts'
+
+const JAN = Date.UTC(2026, 0, 10, 8, 30, 0)
+
+type Prices = Pick<NetworkParams, 'price_list' | 'currency'>
+
+const PARAMS: Prices = {
+  currency: 'EUR',
+  price_list: {
+    request: { unit: 'request', unit_price: 0.0001 },
+    storage: { unit: 'GB', unit_price: 0.02 },
+    bandwidth: { unit: 'GB', unit_price: 0.01 },
+    compute: { unit: 'vcpu-hour', unit_price: 0.035 }
+  }
+}
+
+let n = 0
+function rec (user: string, resource: string, amount: number, unit: string, timestamp = JAN, id?: string): UsageRecord {
+  n++
+  return { id: id ?? `rec-${String(n).padStart(5, '0')}`, user_id: user, resource_type: resource, amount, unit, timestamp, metadata: {} }
+}
+
+/** Fisher–Yates with a seeded generator, so that a failing order can be replayed. */
+function shuffled<T> (items: T[], seed: number): T[] {
+  const out = [...items]
+  let s = seed
+  const next = (): number => {
+    s = (s * 1103515245 + 12345) % 2147483648
+    return s / 2147483648
+  }
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1))
+    const t = out[i] as T
+    out[i] = out[j] as T
+    out[j] = t
+  }
+  return out
+}
+
+describe('billing pricing: invoiceFor', () => {
+  test('periodOf is the UTC month of a timestamp', () => {
+    assert.equal(periodOf(JAN), '2026-01')
+    assert.equal(periodOf(Date.UTC(2026, 0, 31, 23, 59, 59, 999)), '2026-01')
+    assert.equal(periodOf(Date.UTC(2026, 1, 1, 0, 0, 0, 0)), '2026-02')
+    assert.equal(periodOf(Date.UTC(2025, 11, 31, 23, 59, 59, 999)), '2025-12')
+  })
+
+  test('one line item per resource, sorted, with quantity, unit, unit price from the list, total and record count', () => {
+    const records = [
+      rec('alice', 'storage', 1.5, 'GB'),
+      rec('alice', 'request', 300, 'request'),
+      rec('alice', 'storage', 2.5, 'GB'),
+      rec('alice', 'bandwidth', 10, 'GB'),
+      rec('alice', 'request', 700, 'request')
+    ]
+    const inv = invoiceFor('alice', '2026-01', records, PARAMS)
+    assert.deepEqual(inv, {
+      user_id: 'alice',
+      period: '2026-01',
+      currency: 'EUR',
+      line_items: [
+        { resource_type: 'bandwidth', quantity: 10, unit: 'GB', unit_price: 0.01, total: 0.1, records: 1 },
+        { resource_type: 'request', quantity: 1000, unit: 'request', unit_price: 0.0001, total: 0.1, records: 2 },
+        { resource_type: 'storage', quantity: 4, unit: 'GB', unit_price: 0.02, total: 0.08, records: 2 }
+      ],
+      total: 0.28,
+      records: 5
+    })
+  })
+
+  test('quantities and totals are rounded to millionths', () => {
+    const records = [
+      rec('u', 'storage', 0.1, 'GB'), rec('u', 'storage', 0.2, 'GB'),
+      rec('u', 'request', 3, 'request'),
+      rec('u', 'bandwidth', 1234567.1234567, 'GB'),
+      rec('u', 'compute', 0.0000004, 'vcpu-hour')
+    ]
+    const inv = invoiceFor('u', '2026-01', records, PARAMS)
+    const item = (r: string) => inv.line_items.find(l => l.resource_type === r)
+    // 0.1 + 0.2 is 0.30000000000000004 as a double; 3 * 0.0001 is 0.00030000000000000003.
+    assert.equal(item('storage')?.quantity, 0.3)
+    assert.equal(item('storage')?.total, 0.006)
+    assert.equal(item('request')?.total, 0.0003)
+    assert.equal(item('bandwidth')?.quantity, 1234567.123457)
+    assert.equal(item('bandwidth')?.total, 12345.671235)
+    assert.equal(item('compute')?.quantity, 0)
+    assert.equal(item('compute')?.total, 0)
+    assert.equal(inv.total, 12345.677535)
+    const millionths = (x: number): boolean => Math.abs(x * 1e6 - Math.round(x * 1e6)) < 1e-6
+    for (const l of inv.line_items) {
+      assert.ok(millionths(l.quantity), `quantity ${l.quantity}`)
+      assert.ok(millionths(l.total), `total ${l.total}`)
+    }
+    assert.ok(millionths(inv.total))
+  })
+
+  test('a resource not in the price list is listed unpriced: unit_price null, total 0', () => {
+    const inv = invoiceFor('u', '2026-01', [rec('u', 'gpu', 5, 'gpu-hour'), rec('u', 'request', 10, 'request')], PARAMS)
+    assert.deepEqual(inv.line_items, [
+      { resource_type: 'gpu', quantity: 5, unit: 'gpu-hour', unit_price: null, total: 0, records: 1 },
+      { resource_type: 'request', quantity: 10, unit: 'request', unit_price: 0.0001, total: 0.001, records: 1 }
+    ])
+    assert.equal(inv.total, 0.001)
+    assert.equal(inv.records, 2)
+  })
+
+  test('a resource in another unit than the price list\'s is listed unpriced', () => {
+    const inv = invoiceFor('u', '2026-01', [rec('u', 'storage', 500, 'MB'), rec('u', 'bandwidth', 2, 'GB')], PARAMS)
+    assert.deepEqual(inv.line_items, [
+      { resource_type: 'bandwidth', quantity: 2, unit: 'GB', unit_price: 0.01, total: 0.02, records: 1 },
+      { resource_type: 'storage', quantity: 500, unit: 'MB', unit_price: null, total: 0, records: 1 }
+    ])
+    assert.equal(inv.total, 0.02)
+  })
+
+  test('a price of 0 is a price: unit_price 0, not null', () => {
+    const free: Prices = { currency: 'USD', price_list: { request: { unit: 'request', unit_price: 0 } } }
+    const inv = invoiceFor('u', '2026-01', [rec('u', 'request', 9, 'request')], free)
+    assert.deepEqual(inv.line_items, [{ resource_type: 'request', quantity: 9, unit: 'request', unit_price: 0, total: 0, records: 1 }])
+  })
+
+  test('only the user\'s records in the period (the UTC month) count', () => {
+    const records = [
+      rec('alice', 'request', 1, 'request', Date.UTC(2026, 0, 1, 0, 0, 0, 0)),
+      rec('alice', 'request', 2, 'request', Date.UTC(2026, 0, 31, 23, 59, 59, 999)),
+      rec('alice', 'request', 4, 'request', Date.UTC(2025, 11, 31, 23, 59, 59, 999)),
+      rec('alice', 'request', 8, 'request', Date.UTC(2026, 1, 1, 0, 0, 0, 0)),
+      rec('alice', 'request', 16, 'request', Date.UTC(2025, 0, 15)),
+      rec('bob', 'request', 32, 'request', JAN),
+      rec('alice2', 'request', 64, 'request', JAN),
+      rec('Alice', 'request', 128, 'request', JAN)
+    ]
+    const jan = invoiceFor('alice', '2026-01', records, PARAMS)
+    assert.deepEqual(jan.line_items.map(l => [l.resource_type, l.quantity, l.records]), [['request', 3, 2]])
+    assert.equal(jan.records, 2)
+    assert.equal(invoiceFor('alice', '2025-12', records, PARAMS).line_items[0]?.quantity, 4)
+    assert.equal(invoiceFor('alice', '2026-02', records, PARAMS).line_items[0]?.quantity, 8)
+    assert.equal(invoiceFor('alice', '2025-01', records, PARAMS).line_items[0]?.quantity, 16)
+    assert.equal(invoiceFor('bob', '2026-01', records, PARAMS).line_items[0]?.quantity, 32)
+    const none = invoiceFor('alice', '2026-03', records, PARAMS)
+    assert.deepEqual(none, { user_id: 'alice', period: '2026-03', currency: 'EUR', line_items: [], total: 0, records: 0 })
+    assert.deepEqual(invoiceFor('nobody', '2026-01', records, PARAMS).line_items, [])
+  })
+
+  test('the invoice JSON is byte-identical for the same records in any input order', () => {
+    const amounts = [0.1, 0.2, 0.3, 0.7, 1.1, 2.2, 3.3, 0.01, 0.000123]
+    const records: UsageRecord[] = []
+    for (let i = 0; i < 300; i++) {
+      const resource = ['storage', 'bandwidth', 'request', 'gpu'][i % 4] ?? 'storage'
+      const unit = resource === 'request' ? 'request' : resource === 'gpu' ? 'gpu-hour' : 'GB'
+      records.push(rec(i % 7 === 0 ? 'bob' : 'alice', resource, amounts[i % amounts.length] ?? 0.1, unit, JAN + (i % 13) * 1000))
+    }
+    const reference = JSON.stringify(invoiceFor('alice', '2026-01', records, PARAMS))
+    // The records' own order matters to a naive sum: the test data can tell orders apart.
+    const storage = records.filter(r => r.user_id === 'alice' && r.resource_type === 'storage')
+    const naive = (rs: UsageRecord[]): number => rs.reduce((a, r) => a + r.amount, 0)
+    const orders = [[...records].reverse(), ...Array.from({ length: 20 }, (_, s) => shuffled(records, s + 1))]
+    assert.ok(new Set([records, ...orders].map(o => naive(o.filter(r => storage.includes(r))))).size > 1, 'orders give different naive sums')
+    for (const order of orders) {
+      assert.equal(JSON.stringify(invoiceFor('alice', '2026-01', order, PARAMS)), reference)
+    }
+    // The input array is not reordered in place.
+    const copy = [...records]
+    invoiceFor('alice', '2026-01', copy, PARAMS)
+    assert.deepEqual(copy, records)
+  })
+
+  test('the default price list prices request, storage and bandwidth', () => {
+    const inv = invoiceFor('u', '2026-01', [
+      rec('u', 'request', 12345, 'request'), rec('u', 'storage', 3, 'GB'), rec('u', 'bandwidth', 7, 'GB')
+    ], PRODUCTION_PARAMS)
+    assert.equal(inv.currency, 'USD')
+    assert.deepEqual(inv.line_items.map(l => [l.resource_type, l.unit_price, l.total]), [
+      ['bandwidth', 0.01, 0.07], ['request', 0.0001, 1.2345], ['storage', 0.02, 0.06]
+    ])
+    assert.equal(inv.total, 1.3645)
+  })
+})

@@ -12,6 +12,7 @@ import { billingRoutes } from './routes/billing.ts'
 import { configRoutes, type StaticConfig } from './routes/config.ts'
 import { eventRoutes } from './routes/events.ts'
 import { failoverRoutes } from './routes/failover.ts'
+import { electionRoutes, governanceRoutes } from './routes/governance.ts'
 import { loadBalancerRoutes } from './routes/load-balancer.ts'
 import { routeRoutes } from './routes/route.ts'
 import { serviceRoutes } from './routes/services.ts'
@@ -67,6 +68,8 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.route('/v1/load-balancer', loadBalancerRoutes())
   app.route('/v1/failover', failoverRoutes())
   app.route('/v1/billing', billingRoutes())
+  app.route('/v1/governance', governanceRoutes())
+  app.route('/v1/election', electionRoutes())
 
   app.notFound(notFound)
   app.onError(handleError(opts.log))

@@ -24,6 +24,7 @@ export interface NodeConfig {
   healthCheck: HealthCheckConfig
   strategy: StrategyName
   requestTimeoutMs: number
+  candidate: boolean
 }
 
 export const DEFAULTS: NodeConfig = {
@@ -40,7 +41,8 @@ export const DEFAULTS: NodeConfig = {
   services: [],
   healthCheck: DEFAULT_HEALTH_CHECK,
   strategy: 'adaptive',
-  requestTimeoutMs: 30_000
+  requestTimeoutMs: 30_000,
+  candidate: false
 }
 
 function parsedMultiaddr (s: string): ReturnType<typeof multiaddr> | undefined {
@@ -136,6 +138,7 @@ const FIELDS: Field[] = [
   { key: 'healthCheck', flag: '--health-check', env: 'MESHNODE_HEALTH_CHECK', file: 'health_check', schema: HealthCheck, fromText: text },
   { key: 'strategy', flag: '--strategy', env: 'MESHNODE_STRATEGY', file: 'strategy', schema: z.enum(STRATEGY_NAMES as [StrategyName, ...StrategyName[]]), fromText: text },
   { key: 'requestTimeoutMs', flag: '--request-timeout', env: 'MESHNODE_REQUEST_TIMEOUT', file: 'request_timeout_ms', schema: z.number().int().min(100).max(600_000), fromText: num },
+  { key: 'candidate', flag: '--candidate', env: 'MESHNODE_CANDIDATE', file: 'candidate', schema: z.boolean(), fromText: s => s === 'true' || s === '1' ? true : s === 'false' || s === '0' ? false : s },
   { key: 'logLevel', flag: '--log-level', env: 'MESHNODE_LOG_LEVEL', file: 'log_level', schema: z.enum(LOG_LEVELS), fromText: text }
 ]
 

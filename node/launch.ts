@@ -48,6 +48,7 @@ export async function launchNode (config: NodeConfig, log: Logger, signal: Abort
     region: config.region,
     services: config.services,
     healthCheck: config.healthCheck,
+    candidate: config.candidate,
     routing: { strategy: config.strategy, requestTimeoutMs: config.requestTimeoutMs },
     log
   })

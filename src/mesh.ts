@@ -6,7 +6,9 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { BillingService } from './billing/billing-service.ts'
 import { systemClock, type Clock } from './clock.ts'
 import { MeshError, errorMessage } from './errors.ts'
-import { genesisHash, type Genesis } from './governance/genesis.ts'
+import { genesisHash, type Genesis, type Operator } from './governance/genesis.ts'
+import { GovernanceService } from './governance/governance-service.ts'
+import type { NetworkParams } from './governance/params.ts'
 import type { Logger } from './logging.ts'
 import { MeshMetrics } from './metrics.ts'
 import { dialTarget } from './p2p/dial-target.ts'
@@ -38,6 +40,8 @@ export interface MeshNodeOptions {
   telemetryIntervalMs: number
   maxPeers: number
   region: string
+  /** Stand for election as a bootstrap operator (operators only). */
+  candidate?: boolean
   services?: ServiceConfig[]
   healthCheck?: HealthCheckConfig
   routing?: Partial<RoutingSettings>
@@ -115,12 +119,15 @@ export class MeshNode {
   private readonly routing: RoutingSettings
   private routerInstance: Router | undefined
   private billingInstance: BillingService | undefined
+  private governanceInstance: GovernanceService | undefined
   private libp2p: MeshLibp2p | undefined
   private telemetry: TelemetryService | undefined
   private connector: PeerConnector | undefined
   private sampler: LoadSampler | undefined
   private rememberTimer: NodeJS.Timeout | undefined
   private apiUrl = ''
+  /** libp2p rebuilds its address list on every call: keep it, and refresh it when it changes. */
+  private addresses: string[] = []
   private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new'
 
   constructor (opts: MeshNodeOptions) {
@@ -193,8 +200,24 @@ export class MeshNode {
       }, { topic: this.protocols.topics.billing, protocol: this.protocols.sync, antiEntropyMs: 5_000 })
       await billing.open()
       this.billingInstance = billing
+      const governance = new GovernanceService({
+        libp2p,
+        db: this.db,
+        clock: this.clock,
+        log: this.log,
+        metrics: this.metrics,
+        privateKey: this.opts.privateKey,
+        selfId: this.peerId.toString(),
+        genesis: this.genesis,
+        genesisHash: this.genesisHash
+      }, { topic: this.protocols.topics.governance, protocol: this.protocols.governanceSync, candidate: this.opts.candidate ?? false, antiEntropyMs: 5_000 })
+      await governance.open()
+      this.governanceInstance = governance
+      libp2p.addEventListener('self:peer:update', () => { this.addresses = libp2p.getMultiaddrs().map(a => a.toString()) })
       await libp2p.start()
+      this.addresses = libp2p.getMultiaddrs().map(a => a.toString())
       await billing.start()
+      await governance.start()
       this.localServices.start()
       this.routerInstance = new Router({
         openStream: async (peerId, signal) => await libp2p.dialProtocol(await dialTarget(libp2p, peerId), this.protocols.route, { signal }),
@@ -226,7 +249,7 @@ export class MeshNode {
         topic: this.protocols.topics.telemetry,
         intervalMs: this.settings.telemetryIntervalMs,
         tickIntervalMs: TICK_INTERVAL_MS,
-        maxSkewMs: this.genesis.params.max_clock_skew_ms,
+        maxSkewMs: () => this.params().max_clock_skew_ms,
         describeSelf: () => ({ services: this.localServices.offers(), apiUrl: this.apiUrl, region: this.opts.region, version: VERSION })
       })
       this.telemetry.start()
@@ -255,6 +278,7 @@ export class MeshNode {
     this.localServices.stop()
     await this.connector?.stop()
     await this.billingInstance?.stop()
+    await this.governanceInstance?.stop()
     this.telemetry?.stop()
     this.sampler?.stop()
     if (this.libp2p !== undefined && this.db.isOpen) await this.rememberPeers()
@@ -280,7 +304,7 @@ export class MeshNode {
   }
 
   listenAddresses (): string[] {
-    return this.libp2p?.getMultiaddrs().map(a => a.toString()) ?? []
+    return this.addresses
   }
 
   connectedPeers (): string[] {
@@ -376,9 +400,37 @@ export class MeshNode {
     return this.billingInstance
   }
 
+  /** Governance and election; available while the node runs. */
+  get governance (): GovernanceService {
+    if (this.state !== 'running' || this.governanceInstance === undefined) throw new MeshError('UNAVAILABLE', 'the node is not running')
+    return this.governanceInstance
+  }
+
+  /** The network parameters in force now: the genesis values and every change governance passed. */
+  params (): NetworkParams {
+    return this.governanceInstance?.state.params(this.clock.now()) ?? this.genesis.params
+  }
+
+  operators (): Operator[] {
+    return this.governanceInstance?.state.operators(this.clock.now()) ?? this.genesis.operators
+  }
+
+  /**
+   * Cuts this node off from every peer outside `reachable` (undefined heals): the connection
+   * gater refuses them and their connections are closed. For tests and simulations of
+   * partitions; it needs no privileges.
+   */
+  partition (reachable: Set<string> | undefined): void {
+    this.guard.partition(reachable)
+    if (reachable === undefined || this.libp2p === undefined) return
+    for (const peer of this.libp2p.getPeers()) {
+      if (!reachable.has(peer.toString())) this.libp2p.hangUp(peer).catch((err: unknown) => this.log.debug({ err: errorMessage(err) }, 'hang-up failed'))
+    }
+  }
+
   /** Writers of the billing log: this node, its peers of the mesh, and the operators. */
   private isMember (author: string): boolean {
-    return author === this.peerId.toString() || this.peerTable.has(author) || this.genesis.operators.some(o => o.peer_id === author)
+    return author === this.peerId.toString() || this.peerTable.has(author) || this.operators().some(o => o.peer_id === author)
   }
 
   private penalize (peerId: string, reason: string): void {
@@ -416,7 +468,10 @@ export class MeshNode {
 
   private onPeerEvent (event: PeerEvent): void {
     this.log.info(event, event.type)
-    if (event.type === 'peer:joined') this.billingInstance?.peerJoined(event.peerId)
+    if (event.type === 'peer:joined') {
+      this.billingInstance?.peerJoined(event.peerId)
+      this.governanceInstance?.peerJoined(event.peerId)
+    }
     this.events.emit('event', event)
   }
 

@@ -60,7 +60,7 @@ export function billingRoutes (): Hono<ApiEnv> {
     const inputs = batch ? validate(value, BatchInput, 'body').records : [validate(value, RecordInput, 'body')]
     const mesh = c.var.mesh
     const now = mesh.now()
-    const skew = mesh.genesis.params.max_clock_skew_ms
+    const skew = mesh.params().max_clock_skew_ms
     const records: UsageRecord[] = inputs.map((r, i) => {
       const timestamp = r.timestamp ?? now
       const field = batch ? `records.${i}.timestamp` : 'timestamp'
@@ -98,13 +98,13 @@ export function billingRoutes (): Hono<ApiEnv> {
     const byResource = sum([...records].sort((a, b) => (a.id < b.id ? -1 : 1)))
     const periods = new Set(records.map(r => periodOf(r.timestamp)))
     let revenue = 0
-    for (const user of ledger.users()) for (const period of periods) revenue += invoiceFor(user, period, records, mesh.genesis.params).total
+    for (const user of ledger.users()) for (const period of periods) revenue += invoiceFor(user, period, records, mesh.params()).total
     const authors = mesh.billing.authors()
     return c.json({
       records: records.length,
       users: ledger.users().length,
       totals_by_resource: byResource.map(t => ({ resource_type: t.resourceType, amount: round(t.amount, 6), unit: t.unit, records: t.records })),
-      revenue: { currency: mesh.genesis.params.currency, total: round(revenue, 6) },
+      revenue: { currency: mesh.params().currency, total: round(revenue, 6) },
       replication: {
         authors: authors.length,
         lagging_authors: authors.filter(a => (a.held?.seq ?? 0) < a.announced).length,
@@ -118,7 +118,7 @@ export function billingRoutes (): Hono<ApiEnv> {
     const q = query(c, InvoiceQuery)
     const mesh = c.var.mesh
     const period = q.period ?? periodOf(mesh.now())
-    return c.json({ invoice: invoiceFor(q.user_id, period, mesh.billing.ledger.records(), mesh.genesis.params) })
+    return c.json({ invoice: invoiceFor(q.user_id, period, mesh.billing.ledger.records(), mesh.params()) })
   })
 
   app.get('/log', c => {

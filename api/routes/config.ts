@@ -33,7 +33,7 @@ export function configRoutes (staticConfig: StaticConfig): Hono<ApiEnv> {
       },
       telemetry: { interval_ms: s.telemetryIntervalMs },
       api: { url: staticConfig.apiUrl },
-      params: mesh.genesis.params,
+      params: mesh.params(),
       mutable: ['telemetry.interval_ms', 'network.max_peers']
     }
   }

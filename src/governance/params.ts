@@ -22,7 +22,19 @@ export const NetworkParamsSchema = z.object({
     storage: { unit: 'GB', unit_price: 0.02 },
     bandwidth: { unit: 'GB', unit_price: 0.01 }
   }),
-  currency: z.string().regex(/^[A-Z]{3}$/).default('USD')
+  currency: z.string().regex(/^[A-Z]{3}$/).default('USD'),
+  /** Tally rules (Cosmos SDK): share of all weight that must vote, yes share to pass, veto share to reject. */
+  quorum: z.number().min(0).max(1).default(0.334),
+  threshold: z.number().min(0).max(1).default(0.5),
+  veto: z.number().min(0).max(1).default(0.334),
+  min_voting_period_ms: z.number().int().min(1_000).default(10_000),
+  max_voting_period_ms: z.number().int().min(1_000).default(14 * 24 * 3600_000),
+  /** A passed change takes effect this long after the end of voting, on every node alike. */
+  activation_delay_ms: z.number().int().min(0).default(5_000),
+  /** After the end of voting, the bootstrap operators wait this long, then certify the tally. */
+  certification_grace_ms: z.number().int().min(0).default(5_000),
+  epoch_ms: z.number().int().min(1_000).default(60_000),
+  bootstrap_operator_count: z.number().int().min(1).max(100).default(3)
 }).strict()
 
 export type NetworkParams = z.infer<typeof NetworkParamsSchema>

@@ -51,7 +51,11 @@ export async function createMeshLibp2p (opts: MeshLibp2pOptions): Promise<MeshLi
       // The defaults (5 inbound connections per second per host, 10 pending) starve a mesh
       // whose peers all dial from one address, as every loopback mesh does.
       inboundConnectionThreshold: 200,
-      maxIncomingPendingConnections: 100
+      maxIncomingPendingConnections: 100,
+      // libp2p 2.10 leaves these undefined, which makes its reconnect backoff NaN (no backoff).
+      reconnectRetries: 5,
+      reconnectRetryInterval: 1_000,
+      reconnectBackoffFactor: 2
     },
     services: {
       identify: identify({ agentVersion: `meshnode/${VERSION}` }),

@@ -17,6 +17,7 @@ export interface NetworkGuardOptions {
  */
 export class NetworkGuard {
   private readonly refused = new Map<string, number>()
+  private reachable: Set<string> | undefined
   private readonly opts: NetworkGuardOptions
   refusedTotal = 0
 
@@ -44,7 +45,13 @@ export class NetworkGuard {
     this.refusedTotal++
   }
 
+  /** Only these peers may connect, until healed with undefined: a partition for tests and simulations. */
+  partition (reachable: Set<string> | undefined): void {
+    this.reachable = reachable
+  }
+
   isRefused (peerId: string): boolean {
+    if (this.reachable !== undefined && !this.reachable.has(peerId)) return true
     const until = this.refused.get(peerId)
     if (until === undefined) return false
     if (until > this.opts.now()) return true

@@ -17,6 +17,8 @@ export interface PeerConnectorOptions {
 }
 
 const MAX_BACKOFF_MS = 30_000
+/** A random walk costs a DHT query: at most this often while the peer count stays the same. */
+const WALK_EVERY_MS = 30_000
 const DIALS_PER_ROUND = 4
 const DIAL_TIMEOUT_MS = 5_000
 
@@ -33,6 +35,7 @@ export class PeerConnector {
   private nextBootstrapAt = 0
   private running = false
   private round: Promise<void> = Promise.resolve()
+  private lastWalk = { at: 0, peers: -1 }
 
   constructor (libp2p: MeshLibp2p, opts: PeerConnectorOptions) {
     this.libp2p = libp2p
@@ -86,7 +89,11 @@ export class PeerConnector {
       .filter(p => { const s = p.id.toString(); return p.addresses.length > 0 && s !== self && !connected.has(s) })
       .slice(0, DIALS_PER_ROUND)
     await Promise.all(candidates.map(async p => { await this.dial(p.id, p.addresses.map(a => a.multiaddr)) }))
-    if (this.connectedCount() < this.opts.targetPeers) await this.randomWalk()
+    const peers = this.connectedCount()
+    if (peers < this.opts.targetPeers && (peers !== this.lastWalk.peers || Date.now() - this.lastWalk.at > WALK_EVERY_MS)) {
+      this.lastWalk = { at: Date.now(), peers }
+      await this.randomWalk()
+    }
   }
 
   private async dialBootstrap (): Promise<void> {

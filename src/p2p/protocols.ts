@@ -11,6 +11,7 @@ export interface NetworkProtocols {
   membership: string
   route: string
   sync: string
+  governanceSync: string
   topics: { telemetry: string, governance: string, billing: string }
 }
 
@@ -22,6 +23,7 @@ export function networkProtocols (networkId: string, genesisHash: string): Netwo
     membership: `${prefix}/member/${genesisHash.slice(0, 16)}/1.0.0`,
     route: `${prefix}/route/1.0.0`,
     sync: `${prefix}/sync/1.0.0`,
+    governanceSync: `${prefix}/gov-sync/1.0.0`,
     topics: {
       telemetry: `${prefix}/telemetry/1`,
       governance: `${prefix}/governance/1`,

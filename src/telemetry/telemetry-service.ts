@@ -26,7 +26,8 @@ export interface TelemetryOptions {
   intervalMs: number
   /** How often the failure detector advances; the peer table must be built with the same. */
   tickIntervalMs: number
-  maxSkewMs: number
+  /** Read per message: governance may change it. */
+  maxSkewMs: () => number
   /** What the snapshot says of this node beyond its measured load. */
   describeSelf: () => { services: ServiceOffer[], apiUrl: string, region: string, version: string }
 }
@@ -136,11 +137,8 @@ export class TelemetryService {
     }
     const author = msg.from.toString()
     const now = clock.now()
-    const verdict = validateSnapshot(msg.data, peerTable.position(author), {
-      now,
-      maxSkewMs: this.opts.maxSkewMs,
-      maxAgeMs: this.opts.maxSkewMs
-    })
+    const skew = this.opts.maxSkewMs()
+    const verdict = validateSnapshot(msg.data, peerTable.position(author), { now, maxSkewMs: skew, maxAgeMs: skew })
     if (!verdict.accept) {
       metrics.gossip(this.opts.topic, 'rejected', verdict.reason)
       // A replayed or stale snapshot is not the relayer's fault: ignore it without penalty.

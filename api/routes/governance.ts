@@ -1,0 +1,206 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { MeshError } from '../../src/errors.ts'
+import { OperatorChangeSchema, type ProposalBody } from '../../src/governance/objects.ts'
+import type { ProposalView } from '../../src/governance/state.ts'
+import type { ApiEnv } from '../context.ts'
+import { jsonBody, query } from '../validation.ts'
+import { round } from '../views.ts'
+
+/** `30s`, `10m`, `2h`, `14d`, or milliseconds. */
+const Duration = z.union([
+  z.number().int().positive(),
+  z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 30s, 10m, 2h or 14d').transform(s => {
+    const [, n, unit] = /^(\d+)(ms|s|m|h|d)$/.exec(s) ?? []
+    return Number(n) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit as 'ms']
+  })
+])
+
+const ProposalRequest = z.object({
+  title: z.string().min(1).max(200),
+  description: z.string().max(10_000).default(''),
+  change: OperatorChangeSchema,
+  voting_period: Duration,
+  quorum: z.number().min(0).max(1).optional(),
+  threshold: z.number().min(0).max(1).optional()
+}).strict()
+
+const VoteRequest = z.object({
+  vote: z.enum(['yes', 'no', 'abstain', 'veto']),
+  reason: z.string().max(1000).default('')
+}).strict()
+
+const ProposalQuery = z.object({
+  status: z.enum(['voting', 'tallying', 'passed', 'rejected', 'rejected_veto', 'failed_quorum']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0)
+}).strict()
+
+function proposalView (v: ProposalView, detailed: boolean): Record<string, unknown> {
+  const p = v.proposal.body
+  const t = v.tally
+  return {
+    id: v.proposal.id,
+    title: p.title,
+    description: p.description,
+    type: p.change.type,
+    change: p.change,
+    proposer: p.author,
+    status: v.status,
+    created_at: new Date(p.created_at).toISOString(),
+    voting_ends_at: new Date(p.voting_ends_at).toISOString(),
+    activates_at: new Date(v.activatesAt).toISOString(),
+    rules: { quorum: p.quorum, threshold: p.threshold, veto: p.veto },
+    tally: {
+      yes: t.yes,
+      no: t.no,
+      abstain: t.abstain,
+      veto: t.veto,
+      total_weight: t.totalWeight,
+      voted_weight: t.votedWeight,
+      turnout: round(t.turnout),
+      voters: t.voters,
+      outcome: t.outcome,
+      counted_hash: t.countedHash
+    },
+    ...(detailed
+      ? {
+          weights: p.weights,
+          certified: v.certificate === undefined ? null : { by: v.certificate.body.author, outcome: v.certificate.body.outcome, counted_hash: v.certificate.body.counted_hash },
+          certificates: v.certificates.map(c => ({ id: c.id, certifier: c.body.author, outcome: c.body.outcome, counted_hash: c.body.counted_hash, votes: c.body.vote_ids.length, time: new Date(c.body.time).toISOString() })),
+          missing_votes: v.missingVotes.length
+        }
+      : {})
+  }
+}
+
+export function governanceRoutes (): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>()
+
+  app.get('/overview', c => {
+    const mesh = c.var.mesh
+    const state = mesh.governance.state
+    const now = mesh.now()
+    const operators = mesh.operators()
+    const total = operators.reduce((a, o) => a + o.weight, 0)
+    const views = state.proposalIds().map(id => state.view(id, now)).filter(v => v !== undefined)
+    return c.json({
+      active_proposals: views.filter(v => v.status === 'voting').length,
+      proposals: views.length,
+      operators: operators.length,
+      total_weight: total,
+      bootstrap_operators: state.election(state.epochOf(now)).elected,
+      voting_power_distribution: Object.fromEntries(operators.map(o => [o.peer_id, round(o.weight / total)]))
+    })
+  })
+
+  app.get('/proposals', c => {
+    const q = query(c, ProposalQuery)
+    const mesh = c.var.mesh
+    const state = mesh.governance.state
+    const views = state.proposalIds().map(id => state.view(id, mesh.now())).filter(v => v !== undefined)
+      .filter(v => q.status === undefined || v.status === q.status)
+      .sort((a, b) => b.proposal.body.created_at - a.proposal.body.created_at || (a.proposal.id < b.proposal.id ? -1 : 1))
+    return c.json({ proposals: views.slice(q.offset, q.offset + q.limit).map(v => proposalView(v, false)), total: views.length, offset: q.offset, limit: q.limit })
+  })
+
+  app.post('/proposals', async c => {
+    const body = await jsonBody(c, ProposalRequest)
+    const mesh = c.var.mesh
+    const now = mesh.now()
+    const params = mesh.params()
+    const proposal: ProposalBody = {
+      kind: 'proposal',
+      author: mesh.peerId.toString(),
+      title: body.title,
+      description: body.description,
+      change: body.change,
+      created_at: now,
+      voting_ends_at: now + body.voting_period,
+      quorum: body.quorum ?? params.quorum,
+      threshold: body.threshold ?? params.threshold,
+      veto: params.veto,
+      weights: mesh.governance.state.weights(now)
+    }
+    const signed = await mesh.governance.publish(proposal)
+    const view = mesh.governance.state.view(signed.id, now)
+    if (view === undefined) throw new MeshError('SYSTEM_ERROR', 'the proposal was not kept')
+    return c.json(proposalView(view, true), 201)
+  })
+
+  app.get('/proposals/:id', c => {
+    const mesh = c.var.mesh
+    const view = mesh.governance.state.view(c.req.param('id'), mesh.now())
+    if (view === undefined) throw new MeshError('NOT_FOUND', `no proposal ${c.req.param('id')}`)
+    return c.json(proposalView(view, true))
+  })
+
+  app.post('/proposals/:id/vote', async c => {
+    const body = await jsonBody(c, VoteRequest)
+    const mesh = c.var.mesh
+    const id = c.req.param('id')
+    if (!/^[0-9a-f]{64}$/.test(id) || mesh.governance.state.view(id, mesh.now()) === undefined) throw new MeshError('NOT_FOUND', `no proposal ${id}`)
+    const vote = await mesh.governance.publish({ kind: 'vote', author: mesh.peerId.toString(), proposal_id: id, option: body.vote, reason: body.reason, time: mesh.now() })
+    return c.json({ id: vote.id, proposal_id: id, voter: vote.body.author, vote: body.vote }, 201)
+  })
+
+  app.get('/operators', c => {
+    const mesh = c.var.mesh
+    const state = mesh.governance.state
+    const now = mesh.now()
+    const elected = new Set(state.election(state.epochOf(now)).elected)
+    const self = mesh.peerId.toString()
+    return c.json({
+      operators: mesh.operators().map(o => ({
+        peer_id: o.peer_id,
+        name: o.name,
+        weight: o.weight,
+        online: o.peer_id === self || mesh.peer(o.peer_id)?.state === 'healthy',
+        bootstrap_role: elected.has(o.peer_id) ? 'elected' : 'none'
+      }))
+    })
+  })
+
+  app.get('/params', c => {
+    const mesh = c.var.mesh
+    return c.json({
+      current: mesh.params(),
+      pending: mesh.governance.state.pending(mesh.now()).map(p => ({
+        proposal_id: p.id,
+        change: p.proposal.change,
+        activates_at: new Date(p.activatesAt).toISOString()
+      }))
+    })
+  })
+  return app
+}
+
+const EndorseRequest = z.object({ candidate: z.string().min(1).max(128), withdraw: z.boolean().default(false) }).strict()
+
+export function electionRoutes (): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>()
+  app.get('/status', c => {
+    const mesh = c.var.mesh
+    const state = mesh.governance.state
+    const now = mesh.now()
+    const epoch = state.epochOf(now)
+    const result = state.election(epoch)
+    return c.json({
+      epoch,
+      epoch_ms: mesh.genesis.params.epoch_ms,
+      epoch_started_at: new Date(state.epochStart(epoch)).toISOString(),
+      next_boundary: new Date(state.epochStart(epoch + 1)).toISOString(),
+      seats: mesh.params().bootstrap_operator_count,
+      elected: result.elected,
+      candidates: result.standings.map(s => ({ peer_id: s.candidate, score: s.score, elected: result.elected.includes(s.candidate) })),
+      seed: result.nextSeed
+    })
+  })
+  app.post('/endorsements', async c => {
+    const body = await jsonBody(c, EndorseRequest)
+    const mesh = c.var.mesh
+    const o = await mesh.governance.publish({ kind: 'endorsement', author: mesh.peerId.toString(), candidate: body.candidate, withdrawn: body.withdraw, time: mesh.now() })
+    return c.json({ id: o.id, endorser: o.body.author, candidate: body.candidate, withdrawn: body.withdraw }, 201)
+  })
+  return app
+}

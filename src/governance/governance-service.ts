@@ -1,0 +1,277 @@
+import { createHash } from 'node:crypto'
+import { TopicValidatorResult, type Message, type PeerId, type PrivateKey } from '@libp2p/interface'
+import { CID } from 'multiformats/cid'
+import * as raw from 'multiformats/codecs/raw'
+import { create as createDigest } from 'multiformats/hashes/digest'
+import { z } from 'zod'
+import { decodeJson, encodeJson } from '../billing/sync-protocol.ts'
+import { Verifier, signerOf, type Sign } from '../billing/signing.ts'
+import type { Clock } from '../clock.ts'
+import { MeshError, errorMessage } from '../errors.ts'
+import type { Logger } from '../logging.ts'
+import type { MeshMetrics } from '../metrics.ts'
+import { dialTarget } from '../p2p/dial-target.ts'
+import { requestFrame, serveFrames } from '../p2p/frames.ts'
+import type { MeshLibp2p } from '../p2p/libp2p.ts'
+import type { MeshDatabase, Sublevel } from '../storage/database.ts'
+import type { Genesis } from './genesis.ts'
+import { SignedSchema, authentic, signObject, type GovBody, type Signed } from './objects.ts'
+import { GovernanceState } from './state.ts'
+
+export interface GovernanceComponents {
+  libp2p: MeshLibp2p
+  db: MeshDatabase
+  clock: Clock
+  log: Logger
+  metrics: MeshMetrics
+  privateKey: PrivateKey
+  selfId: string
+  genesis: Genesis
+  genesisHash: string
+}
+
+export interface GovernanceOptions {
+  topic: string
+  protocol: string
+  /** Stand for election: renew a candidacy every epoch. */
+  candidate: boolean
+  antiEntropyMs: number
+}
+
+const SYNC_LIMITS = { maxRequestBytes: 64 * 1024, maxResponseBytes: 16 * 1024 * 1024, timeoutMs: 10_000 }
+const IDS_PER_REQUEST = 256
+const Id = z.string().regex(/^[0-9a-f]{64}$/)
+const GovSyncRequest = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('inventory') }).strict(),
+  z.object({ type: z.literal('objects'), ids: z.array(Id).min(1).max(IDS_PER_REQUEST) }).strict()
+])
+const InventoryResponse = z.object({ ids: z.array(Id).max(1_000_000) }).strict()
+const ObjectsResponse = z.object({ objects: z.array(SignedSchema).max(IDS_PER_REQUEST) }).strict()
+/** Proposals before the votes and certificates that refer to them. */
+const ORDER: Record<GovBody['kind'], number> = { proposal: 0, candidacy: 1, endorsement: 1, vote: 2, certificate: 3 }
+
+/**
+ * Governance and election on one node: signs this node's proposals, votes, candidacies,
+ * endorsements and certificates; spreads them by gossip; fetches what it lacks from peers
+ * (anti-entropy, and the votes a certificate counted); certifies tallies when elected; and
+ * announces itself in the DHT as a bootstrap operator while elected.
+ */
+export class GovernanceService {
+  private readonly c: GovernanceComponents
+  private readonly opts: GovernanceOptions
+  readonly state: GovernanceState
+  private readonly verifier = new Verifier()
+  private readonly sign: Sign
+  private readonly store: Sublevel<Signed>
+  private readonly bootstrapKey: CID
+  private readonly tasks = new Set<Promise<unknown>>()
+  private timer: NodeJS.Timeout | undefined
+  private lastEpoch = -1
+  private running = false
+  readonly dropped = new Map<string, number>()
+
+  constructor (components: GovernanceComponents, opts: GovernanceOptions) {
+    this.c = components
+    this.opts = opts
+    this.state = new GovernanceState(components.genesis, components.genesisHash)
+    this.sign = signerOf(components.privateKey)
+    this.store = components.db.sublevel('governance-objects')
+    const digest = createHash('sha256').update(`meshnode:${components.genesisHash}:bootstrap-operators`).digest()
+    this.bootstrapKey = CID.createV1(raw.code, createDigest(0x12, digest))
+  }
+
+  async open (): Promise<void> {
+    const all: Signed[] = []
+    for await (const o of this.store.values()) all.push(o)
+    this.addAll(all, 'store')
+  }
+
+  async start (): Promise<void> {
+    const { libp2p } = this.c
+    this.running = true
+    await serveFrames(libp2p, this.opts.protocol, req => this.answerSync(req), SYNC_LIMITS, this.c.log)
+    libp2p.services.pubsub.topicValidators.set(this.opts.topic, this.validate)
+    libp2p.services.pubsub.subscribe(this.opts.topic)
+    this.timer = setInterval(() => { this.tick() }, 1_000)
+    this.tick()
+  }
+
+  async stop (): Promise<void> {
+    this.running = false
+    clearInterval(this.timer)
+    this.c.libp2p.services.pubsub.topicValidators.delete(this.opts.topic)
+    while (this.tasks.size > 0) await Promise.allSettled([...this.tasks])
+  }
+
+  now (): number {
+    return this.c.clock.now()
+  }
+
+  /** Signs, stores and gossips an object of this node; the API's errors come from here. */
+  async publish (body: GovBody): Promise<Signed> {
+    const o = signObject(body, this.sign)
+    const verdict = this.state.add(o, this.now(), this.maxSkew())
+    if (!verdict.ok) throw new MeshError(verdict.reason === 'unknown proposal' ? 'NOT_FOUND' : 'VALIDATION_ERROR', verdict.reason)
+    await this.store.put(o.id, o)
+    await this.c.libp2p.services.pubsub.publish(this.opts.topic, encodeJson(o))
+      .catch((err: unknown) => this.c.log.debug({ err: errorMessage(err) }, 'governance gossip not sent'))
+    return o
+  }
+
+  /** A peer's first snapshot arrived: compare what both hold. */
+  peerJoined (peerId: string): void {
+    this.track(this.reconcile(peerId))
+  }
+
+  private maxSkew (): number {
+    return this.state.params(this.now()).max_clock_skew_ms
+  }
+
+  private track (task: Promise<unknown>): void {
+    const settled = task.catch((err: unknown) => this.c.log.debug({ err: errorMessage(err) }, 'governance task failed'))
+      .finally(() => this.tasks.delete(settled))
+    this.tasks.add(settled)
+  }
+
+  /** Adds objects from the store or a peer, proposals first; returns how many were new. */
+  private addAll (objects: Signed[], from: string): number {
+    let added = 0
+    for (const o of [...objects].sort((a, b) => ORDER[a.body.kind] - ORDER[b.body.kind])) {
+      if (this.state.has(o.id)) continue
+      if (from !== 'store' && !authentic(o, this.verifier)) {
+        this.drop('forged')
+        continue
+      }
+      const verdict = this.state.add(o, this.now(), this.maxSkew())
+      if (verdict.ok) added++
+      else this.drop(verdict.reason)
+    }
+    return added
+  }
+
+  private drop (reason: string): void {
+    this.dropped.set(reason, (this.dropped.get(reason) ?? 0) + 1)
+    this.c.metrics.gossip(this.opts.topic, 'rejected', reason.replace(/\W+/g, '_'))
+  }
+
+  private readonly validate = (_from: PeerId, msg: Message): TopicValidatorResult => {
+    const o = decodeJson(msg.data, SignedSchema)
+    if (o === undefined || !authentic(o, this.verifier)) {
+      this.drop(o === undefined ? 'malformed' : 'forged')
+      return TopicValidatorResult.Reject
+    }
+    if (this.state.has(o.id)) return TopicValidatorResult.Ignore
+    const verdict = this.state.add(o, this.now(), this.maxSkew())
+    if (!verdict.ok) {
+      this.drop(verdict.reason)
+      return TopicValidatorResult.Ignore
+    }
+    this.c.metrics.gossip(this.opts.topic, 'received')
+    this.track(this.store.put(o.id, o))
+    return TopicValidatorResult.Accept
+  }
+
+  private answerSync (bytes: Uint8Array): Uint8Array {
+    const req = decodeJson(bytes, GovSyncRequest)
+    if (req === undefined) throw new Error('malformed governance sync request')
+    if (req.type === 'inventory') return encodeJson({ ids: this.state.ids() })
+    return encodeJson({ objects: req.ids.map(id => this.state.get(id)).filter(o => o !== undefined) })
+  }
+
+  private async fetch (peerId: string, ids: string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
+      const response = await requestFrame(this.c.libp2p, await dialTarget(this.c.libp2p, peerId), this.opts.protocol,
+        encodeJson({ type: 'objects', ids: ids.slice(i, i + IDS_PER_REQUEST) }), SYNC_LIMITS)
+      const got = decodeJson(response, ObjectsResponse)
+      if (got === undefined) throw new Error(`malformed objects from ${peerId}`)
+      this.addAll(got.objects, peerId)
+      await Promise.all(got.objects.filter(o => this.state.has(o.id)).map(async o => { await this.store.put(o.id, o) }))
+    }
+  }
+
+  /** Anti-entropy: fetch whatever a peer holds and this node does not. */
+  private async reconcile (peerId: string): Promise<void> {
+    if (!this.running) return
+    const response = await requestFrame(this.c.libp2p, await dialTarget(this.c.libp2p, peerId), this.opts.protocol, encodeJson({ type: 'inventory' }), SYNC_LIMITS)
+    const inventory = decodeJson(response, InventoryResponse)
+    if (inventory === undefined) throw new Error(`malformed inventory from ${peerId}`)
+    const missing = inventory.ids.filter(id => !this.state.has(id))
+    if (missing.length > 0) await this.fetch(peerId, missing)
+  }
+
+  private tick (): void {
+    if (!this.running) return
+    const now = this.now()
+    const epoch = this.state.epochOf(now)
+    if (epoch !== this.lastEpoch) {
+      this.lastEpoch = epoch
+      if (this.opts.candidate) this.track(this.renewCandidacy(epoch, now))
+      this.track(this.announceIfElected(epoch))
+      // Each epoch, every node connects to the bootstrap operators it elected, found in the DHT.
+      this.track(this.connectBootstrapOperators())
+    }
+    this.track(this.certifyDue(now))
+    this.track(this.fetchCertifiedVotes())
+    if (now % this.opts.antiEntropyMs < 1_000) {
+      const peers = this.c.libp2p.getPeers()
+      const peer = peers[Math.floor(Math.random() * peers.length)]
+      if (peer !== undefined) this.track(this.reconcile(peer.toString()))
+    }
+  }
+
+  private async renewCandidacy (epoch: number, now: number): Promise<void> {
+    if (!this.state.isOperator(this.c.selfId, now)) return
+    await this.publish({ kind: 'candidacy', author: this.c.selfId, epoch: epoch + 1, time: now })
+  }
+
+  /** While elected, this node is findable in the DHT under the network's bootstrap key. */
+  private async announceIfElected (epoch: number): Promise<void> {
+    if (!this.state.election(epoch).elected.includes(this.c.selfId)) return
+    await this.c.libp2p.services.dht.provide(this.bootstrapKey, { signal: AbortSignal.timeout(10_000) })
+  }
+
+  /** Connects to the current bootstrap operators, found through the DHT; returns those reached. */
+  async connectBootstrapOperators (): Promise<string[]> {
+    const elected = new Set(this.state.election(this.state.epochOf(this.now())).elected)
+    const reached: string[] = []
+    for await (const event of this.c.libp2p.services.dht.findProviders(this.bootstrapKey, { signal: AbortSignal.timeout(10_000) })) {
+      if (event.name !== 'PROVIDER') continue
+      for (const provider of event.providers) {
+        const id = provider.id.toString()
+        if (!elected.has(id) || reached.includes(id) || id === this.c.selfId || provider.multiaddrs.length === 0) continue
+        try {
+          await this.c.libp2p.dial(provider.multiaddrs.map(a => a.encapsulate(`/p2p/${id}`)), { signal: AbortSignal.timeout(5_000) })
+          reached.push(id)
+        } catch (err) {
+          this.c.log.debug({ peer: id, err: errorMessage(err) }, 'bootstrap operator not reachable')
+        }
+      }
+      if (reached.length === elected.size) break
+    }
+    return reached
+  }
+
+  /** Once a proposal's grace period is over, a certifier signs the tally it counted. */
+  private async certifyDue (now: number): Promise<void> {
+    const grace = this.c.genesis.params.certification_grace_ms
+    for (const id of this.state.proposalIds()) {
+      const view = this.state.view(id, now)
+      if (view === undefined) continue
+      const p = view.proposal.body
+      if (now < p.voting_ends_at + grace || view.certificates.some(c => c.body.author === this.c.selfId)) continue
+      if (!this.state.certifiers(p).includes(this.c.selfId)) continue
+      const counted = this.state.countedVoteIds(id)
+      await this.publish({ kind: 'certificate', author: this.c.selfId, proposal_id: id, outcome: view.tally.outcome, counted_hash: view.tally.countedHash, vote_ids: counted, time: now })
+    }
+  }
+
+  /** A certificate counted votes this node never got: fetch them from the certifier. */
+  private async fetchCertifiedVotes (): Promise<void> {
+    const now = this.now()
+    for (const id of this.state.proposalIds()) {
+      const view = this.state.view(id, now)
+      if (view?.certificate === undefined || view.missingVotes.length === 0) continue
+      await this.fetch(view.certificate.body.author, view.missingVotes)
+    }
+  }
+}

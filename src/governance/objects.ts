@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto'
+import { z } from 'zod'
+import { canonicalJson } from '../codec/canonical-json.ts'
+import type { Sign, Verifier } from '../billing/signing.ts'
+
+/**
+ * The signed objects of governance and election. Each is a body signed by its author; its id
+ * is the hash of the body. They travel by gossip and by the governance sync protocol, and
+ * every node that holds the same set computes the same tallies and elections.
+ */
+const PeerId = z.string().min(1).max(128)
+const Time = z.number().int().min(0)
+const Share = z.number().min(0).max(1)
+
+export const OperatorChangeSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('param_change'), params: z.record(z.string(), z.unknown()) }).strict(),
+  z.object({ type: z.literal('operator_add'), peer_id: PeerId, weight: z.number().int().positive(), name: z.string().min(1).max(64) }).strict(),
+  z.object({ type: z.literal('operator_remove'), peer_id: PeerId }).strict(),
+  z.object({ type: z.literal('operator_weight'), peer_id: PeerId, weight: z.number().int().positive() }).strict(),
+  z.object({ type: z.literal('text') }).strict()
+])
+
+export const ProposalBodySchema = z.object({
+  kind: z.literal('proposal'),
+  author: PeerId,
+  title: z.string().min(1).max(200),
+  description: z.string().max(10_000),
+  change: OperatorChangeSchema,
+  created_at: Time,
+  voting_ends_at: Time,
+  quorum: Share,
+  threshold: Share,
+  veto: Share,
+  /** Operator weights when the proposal was made: the tally uses these, whatever changes later. */
+  weights: z.record(PeerId, z.number().int().positive())
+}).strict()
+
+export const VoteBodySchema = z.object({
+  kind: z.literal('vote'),
+  author: PeerId,
+  proposal_id: z.string().regex(/^[0-9a-f]{64}$/),
+  option: z.enum(['yes', 'no', 'abstain', 'veto']),
+  reason: z.string().max(1000),
+  time: Time
+}).strict()
+
+export const CandidacyBodySchema = z.object({
+  kind: z.literal('candidacy'),
+  author: PeerId,
+  epoch: z.number().int().min(0),
+  time: Time
+}).strict()
+
+export const EndorsementBodySchema = z.object({
+  kind: z.literal('endorsement'),
+  author: PeerId,
+  candidate: PeerId,
+  withdrawn: z.boolean(),
+  time: Time
+}).strict()
+
+export const CertificateBodySchema = z.object({
+  kind: z.literal('certificate'),
+  author: PeerId,
+  proposal_id: z.string().regex(/^[0-9a-f]{64}$/),
+  outcome: z.enum(['passed', 'rejected', 'rejected_veto', 'failed_quorum']),
+  counted_hash: z.string().regex(/^[0-9a-f]{64}$/),
+  vote_ids: z.array(z.string().regex(/^[0-9a-f]{64}$/)).max(100_000),
+  time: Time
+}).strict()
+
+export const GovBodySchema = z.discriminatedUnion('kind', [
+  ProposalBodySchema, VoteBodySchema, CandidacyBodySchema, EndorsementBodySchema, CertificateBodySchema
+])
+
+export const SignedSchema = z.object({
+  body: GovBodySchema,
+  id: z.string().regex(/^[0-9a-f]{64}$/),
+  sig: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/).max(200)
+}).strict()
+
+export type GovBody = z.infer<typeof GovBodySchema>
+export type ProposalBody = z.infer<typeof ProposalBodySchema>
+export type VoteBody = z.infer<typeof VoteBodySchema>
+export type CandidacyBody = z.infer<typeof CandidacyBodySchema>
+export type EndorsementBody = z.infer<typeof EndorsementBodySchema>
+export type CertificateBody = z.infer<typeof CertificateBodySchema>
+export type Signed<B extends GovBody = GovBody> = { body: B, id: string, sig: string }
+
+export function objectId (body: GovBody): string {
+  return createHash('sha256').update(canonicalJson(body)).digest('hex')
+}
+
+export function signObject<B extends GovBody> (body: B, sign: Sign): Signed<B> {
+  const id = objectId(body)
+  return { body, id, sig: Buffer.from(sign(Buffer.from(id, 'hex'))).toString('base64') }
+}
+
+/** Whether the id is the body's hash and the signature the author's. */
+export function authentic (o: Signed, verifier: Verifier): boolean {
+  return objectId(o.body) === o.id && verifier.verify(o.body.author, Buffer.from(o.id, 'hex'), Buffer.from(o.sig, 'base64'))
+}

@@ -1,0 +1,314 @@
+import type { Genesis, Operator } from './genesis.ts'
+import type { CandidacyBody, CertificateBody, EndorsementBody, GovBody, ProposalBody, Signed, VoteBody } from './objects.ts'
+import { NetworkParamsSchema, type NetworkParams } from './params.ts'
+import { countedVotes, tally, type Outcome, type Tally, type TallyVote } from './tally.ts'
+import { elect, type ElectionResult } from '../election/elect.ts'
+
+export type ProposalStatus = 'voting' | 'tallying' | 'passed' | 'rejected' | 'rejected_veto' | 'failed_quorum'
+
+export interface ProposalView {
+  proposal: Signed<ProposalBody>
+  status: ProposalStatus
+  tally: Tally
+  /** The certificate the result rests on, once there is one. */
+  certificate: Signed<CertificateBody> | undefined
+  certificates: Array<Signed<CertificateBody>>
+  /** Vote ids a certificate counted that this node does not hold yet. */
+  missingVotes: string[]
+  activatesAt: number
+}
+
+export type Verdict = { ok: true } | { ok: false, reason: string }
+
+/**
+ * Parameters that governance may not change: they define the network's clock, and when a
+ * result settles and takes effect (so that no result depends on another one's timing).
+ */
+const FIXED_PARAMS = new Set(['epoch_ms', 'activation_delay_ms', 'certification_grace_ms'])
+
+/**
+ * Everything governance and election know, as a pure function of the signed objects held:
+ * the operators and parameters in force at any time, every proposal's tally and result, and
+ * each epoch's elected bootstrap operators. Two nodes that hold the same objects agree on all
+ * of it, whatever the order in which the objects arrived.
+ */
+export class GovernanceState {
+  private readonly genesis: Genesis
+  private readonly genesisHash: string
+  private readonly start: number
+  private readonly objects = new Map<string, Signed>()
+  private readonly proposals = new Map<string, Signed<ProposalBody>>()
+  private readonly votes = new Map<string, Map<string, Signed<VoteBody>>>()
+  private readonly candidacies: Array<Signed<CandidacyBody>> = []
+  private readonly endorsements: Array<Signed<EndorsementBody>> = []
+  private readonly certificates = new Map<string, Array<Signed<CertificateBody>>>()
+  private readonly elections = new Map<number, ElectionResult>()
+  /** Outcomes by proposal, dropped when a vote or certificate of that proposal arrives. */
+  private readonly outcomes = new Map<string, Outcome>()
+
+  constructor (genesis: Genesis, genesisHash: string) {
+    this.genesis = genesis
+    this.genesisHash = genesisHash
+    this.start = Date.parse(genesis.created_at)
+  }
+
+  has (id: string): boolean {
+    return this.objects.has(id)
+  }
+
+  ids (): string[] {
+    return [...this.objects.keys()]
+  }
+
+  get (id: string): Signed | undefined {
+    return this.objects.get(id)
+  }
+
+  /** Checks an authentic object against the rules and, if it passes, holds it. */
+  add (o: Signed, now: number, maxSkewMs: number): Verdict {
+    if (this.objects.has(o.id)) return { ok: false, reason: 'duplicate' }
+    const verdict = this.check(o.body, now, maxSkewMs)
+    if (!verdict.ok) return verdict
+    this.objects.set(o.id, o)
+    const b = o.body
+    this.forgetElectionsAfter(this.earliestEffect(b))
+    if (b.kind === 'vote' || b.kind === 'certificate') this.outcomes.delete(b.proposal_id)
+    else this.outcomes.clear()
+    if (b.kind === 'proposal') this.proposals.set(o.id, o as Signed<ProposalBody>)
+    else if (b.kind === 'vote') {
+      const byVoter = this.votes.get(b.proposal_id) ?? new Map<string, Signed<VoteBody>>()
+      byVoter.set(o.id, o as Signed<VoteBody>)
+      this.votes.set(b.proposal_id, byVoter)
+    } else if (b.kind === 'candidacy') this.candidacies.push(o as Signed<CandidacyBody>)
+    else if (b.kind === 'endorsement') this.endorsements.push(o as Signed<EndorsementBody>)
+    else this.certificates.set(b.proposal_id, [...this.certificates.get(b.proposal_id) ?? [], o as Signed<CertificateBody>])
+    return { ok: true }
+  }
+
+  private check (b: GovBody, now: number, maxSkewMs: number): Verdict {
+    const at = b.kind === 'proposal' ? b.created_at : b.time
+    if (at > now + maxSkewMs) return { ok: false, reason: 'time is in the future' }
+    switch (b.kind) {
+      case 'proposal': {
+        if (!this.isOperator(b.author, at)) return { ok: false, reason: 'only operators propose' }
+        const p = this.params(at)
+        const period = b.voting_ends_at - b.created_at
+        if (period < p.min_voting_period_ms || period > p.max_voting_period_ms) return { ok: false, reason: `voting period must be within ${p.min_voting_period_ms}..${p.max_voting_period_ms} ms` }
+        if (b.quorum < p.quorum || b.threshold < p.threshold || b.veto > p.veto) return { ok: false, reason: 'quorum, threshold and veto may only be stricter than the network parameters' }
+        if (b.change.type === 'param_change') return this.checkParamChange(b.change.params, at)
+        if ((b.change.type === 'operator_remove' || b.change.type === 'operator_weight') && !this.isOperator(b.change.peer_id, at)) return { ok: false, reason: `${b.change.peer_id} is not an operator` }
+        if (b.change.type === 'operator_add' && this.isOperator(b.change.peer_id, at)) return { ok: false, reason: `${b.change.peer_id} is an operator already` }
+        return { ok: true }
+      }
+      case 'vote': {
+        const proposal = this.proposals.get(b.proposal_id)?.body
+        if (proposal === undefined) return { ok: false, reason: 'unknown proposal' }
+        if (proposal.weights[b.author] === undefined) return { ok: false, reason: 'only operators vote' }
+        if (b.time > proposal.voting_ends_at) return { ok: false, reason: 'voting has ended' }
+        if (b.time < proposal.created_at) return { ok: false, reason: 'vote older than the proposal' }
+        return { ok: true }
+      }
+      case 'candidacy':
+        if (!this.isOperator(b.author, b.time)) return { ok: false, reason: 'only operators stand for election' }
+        if (b.epoch !== this.epochOf(b.time) + 1) return { ok: false, reason: 'a candidacy stands for the next epoch' }
+        return { ok: true }
+      case 'endorsement':
+        return this.isOperator(b.author, b.time) ? { ok: true } : { ok: false, reason: 'only operators endorse' }
+      case 'certificate': {
+        const proposal = this.proposals.get(b.proposal_id)?.body
+        if (proposal === undefined) return { ok: false, reason: 'unknown proposal' }
+        return this.isOperator(b.author, b.time) ? { ok: true } : { ok: false, reason: 'only operators certify' }
+      }
+    }
+  }
+
+  private checkParamChange (change: Record<string, unknown>, at: number): Verdict {
+    const fixed = Object.keys(change).find(k => FIXED_PARAMS.has(k))
+    if (fixed !== undefined) return { ok: false, reason: `${fixed} cannot be changed by governance` }
+    if (Object.keys(change).length === 0) return { ok: false, reason: 'no parameter to change' }
+    const parsed = NetworkParamsSchema.safeParse({ ...this.params(at), ...change })
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      return { ok: false, reason: `invalid parameter ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}` }
+    }
+    return { ok: true }
+  }
+
+  epochOf (at: number): number {
+    return Math.max(0, Math.floor((at - this.start) / this.genesis.params.epoch_ms))
+  }
+
+  epochStart (epoch: number): number {
+    return this.start + epoch * this.genesis.params.epoch_ms
+  }
+
+  /** When a proposal's result takes effect: after the grace period for certification, at the earliest. */
+  private activationOf (p: ProposalBody): number {
+    return p.voting_ends_at + Math.max(this.genesis.params.activation_delay_ms, this.genesis.params.certification_grace_ms)
+  }
+
+  /** Proposals in the order their results take effect, with the time they do. */
+  private activations (): Array<{ at: number, proposal: ProposalBody, id: string }> {
+    return [...this.proposals].map(([id, p]) => ({ at: this.activationOf(p.body), proposal: p.body, id }))
+      .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1))
+  }
+
+  /** The network parameters in force at `at`: the genesis values, then every passed change that took effect by then. */
+  params (at: number): NetworkParams {
+    let params = this.genesis.params
+    for (const a of this.activations()) {
+      if (a.at > at) break
+      if (a.proposal.change.type === 'param_change' && this.settledOutcome(a.id) === 'passed') {
+        params = NetworkParamsSchema.parse({ ...params, ...a.proposal.change.params })
+      }
+    }
+    return params
+  }
+
+  operators (at: number): Operator[] {
+    const ops = new Map(this.genesis.operators.map(o => [o.peer_id, { ...o }]))
+    for (const a of this.activations()) {
+      if (a.at > at) break
+      const c = a.proposal.change
+      if (c.type === 'param_change' || c.type === 'text' || this.settledOutcome(a.id) !== 'passed') continue
+      if (c.type === 'operator_add') ops.set(c.peer_id, { peer_id: c.peer_id, weight: c.weight, name: c.name })
+      else if (c.type === 'operator_remove') ops.delete(c.peer_id)
+      else {
+        const op = ops.get(c.peer_id)
+        if (op !== undefined) op.weight = c.weight
+      }
+    }
+    return [...ops.values()].sort((a, b) => (a.peer_id < b.peer_id ? -1 : 1))
+  }
+
+  isOperator (peerId: string, at: number): boolean {
+    return this.operators(at).some(o => o.peer_id === peerId)
+  }
+
+  weights (at: number): Record<string, number> {
+    return Object.fromEntries(this.operators(at).map(o => [o.peer_id, o.weight]))
+  }
+
+  /** Pending changes: passed or still open, not yet in force at `now`. */
+  pending (now: number): Array<{ id: string, proposal: ProposalBody, activatesAt: number }> {
+    return this.activations().filter(a => a.at > now && a.proposal.change.type !== 'text')
+      .map(a => ({ id: a.id, proposal: a.proposal, activatesAt: a.at }))
+  }
+
+  /** When an object can first change an election: its own time, or when the result it touches takes effect. */
+  private earliestEffect (b: GovBody): number {
+    if (b.kind === 'proposal') return b.created_at
+    if (b.kind === 'certificate') {
+      const p = this.proposals.get(b.proposal_id)?.body
+      return p === undefined ? b.time : Math.min(b.time, this.activationOf(p))
+    }
+    return b.time
+  }
+
+  /** Elections of epochs that start after `t` may change; earlier ones cannot. */
+  private forgetElectionsAfter (t: number): void {
+    const first = this.epochOf(t)
+    for (const epoch of this.elections.keys()) if (epoch > first) this.elections.delete(epoch)
+  }
+
+  /**
+   * The elected bootstrap operators of an epoch: a pure function of the objects held. Each
+   * epoch's seed comes from the one before, so the chain is built forward from the last epoch
+   * still known, in a loop (a long-lived network has many epochs).
+   */
+  election (epoch: number): ElectionResult {
+    let from = epoch
+    while (from > 0 && !this.elections.has(from - 1)) from--
+    for (let e = from; e <= epoch; e++) if (!this.elections.has(e)) this.elections.set(e, this.computeElection(e))
+    return this.elections.get(epoch) as ElectionResult
+  }
+
+  private computeElection (epoch: number): ElectionResult {
+    const boundary = this.epochStart(epoch)
+    const seed = epoch === 0 ? this.genesisHash : (this.elections.get(epoch - 1) as ElectionResult).nextSeed
+    return elect({
+      epoch,
+      candidacies: this.candidacies.filter(c => c.body.epoch === epoch && c.body.time < boundary)
+        .map(c => ({ candidate: c.body.author, epoch: c.body.epoch })),
+      endorsements: this.endorsements.filter(e => e.body.time < boundary)
+        .map(e => ({ endorser: e.body.author, candidate: e.body.candidate, time: e.body.time, withdrawn: e.body.withdrawn, id: e.id })),
+      weights: this.weights(boundary),
+      seed,
+      seats: this.params(boundary).bootstrap_operator_count
+    })
+  }
+
+  /** Who may certify a proposal's tally: the operators elected for the epoch in which its grace period ends, or any operator if none was elected. */
+  certifiers (p: ProposalBody): string[] {
+    const at = p.voting_ends_at + this.genesis.params.certification_grace_ms
+    const elected = this.election(this.epochOf(at)).elected
+    return elected.length > 0 ? elected : this.operators(at).map(o => o.peer_id)
+  }
+
+  private certificateOf (id: string, p: ProposalBody): Signed<CertificateBody> | undefined {
+    const certs = this.certificates.get(id) ?? []
+    // The first certifier, in the elected order, that certified is the one every node follows.
+    for (const certifier of this.certifiers(p)) {
+      const cert = certs.filter(c => c.body.author === certifier).sort((a, b) => (a.id < b.id ? -1 : 1))[0]
+      if (cert !== undefined) return cert
+    }
+    return undefined
+  }
+
+  /** The outcome a change rests on when it takes effect: certified if certified, else computed. */
+  private settledOutcome (id: string): Outcome | undefined {
+    const cached = this.outcomes.get(id)
+    if (cached !== undefined) return cached
+    const p = this.proposals.get(id)?.body
+    if (p === undefined) return undefined
+    const outcome = this.certificateOf(id, p)?.body.outcome ?? this.tallyOf(id, p).outcome
+    this.outcomes.set(id, outcome)
+    return outcome
+  }
+
+  private tallyVotes (id: string, only?: Set<string>): TallyVote[] {
+    return [...(this.votes.get(id)?.values() ?? [])]
+      .filter(v => only === undefined || only.has(v.id))
+      .map(v => ({ voter: v.body.author, option: v.body.option, time: v.body.time, id: v.id }))
+  }
+
+  private tallyOf (id: string, p: ProposalBody, only?: Set<string>): Tally {
+    return tally(this.tallyVotes(id, only), p.weights, p.voting_ends_at, { quorum: p.quorum, threshold: p.threshold, veto: p.veto })
+  }
+
+  /** The ids of the votes a tally of this proposal counts now, sorted: what a certificate lists. */
+  countedVoteIds (id: string): string[] {
+    const p = this.proposals.get(id)?.body
+    if (p === undefined) return []
+    return countedVotes(this.tallyVotes(id), p.weights, p.voting_ends_at).map(v => v.id).sort()
+  }
+
+  proposalIds (): string[] {
+    return [...this.proposals.keys()]
+  }
+
+  view (id: string, now: number): ProposalView | undefined {
+    const proposal = this.proposals.get(id)
+    if (proposal === undefined) return undefined
+    const p = proposal.body
+    const certificate = this.certificateOf(id, p)
+    const held = this.votes.get(id) ?? new Map()
+    const missingVotes = certificate === undefined ? [] : certificate.body.vote_ids.filter(v => !held.has(v))
+    const result = certificate !== undefined && missingVotes.length === 0
+      ? this.tallyOf(id, p, new Set(certificate.body.vote_ids))
+      : this.tallyOf(id, p)
+    const status: ProposalStatus = now <= p.voting_ends_at
+      ? 'voting'
+      : certificate !== undefined && missingVotes.length === 0 ? certificate.body.outcome
+        : now < p.voting_ends_at + this.genesis.params.certification_grace_ms || certificate !== undefined ? 'tallying' : result.outcome
+    return {
+      proposal,
+      status,
+      tally: result,
+      certificate,
+      certificates: this.certificates.get(id) ?? [],
+      missingVotes,
+      activatesAt: this.activationOf(p)
+    }
+  }
+}

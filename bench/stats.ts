@@ -1,0 +1,93 @@
+/** Shared helpers of the benchmarks: percentiles, formatting and a plain-text table. */
+import { readFile } from 'node:fs/promises'
+
+export interface Summary {
+  count: number
+  min: number
+  p50: number
+  p90: number
+  p99: number
+  max: number
+  mean: number
+}
+
+/** Nearest-rank percentile of an ascending array; NaN when it is empty. */
+export function percentile (sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN
+  const rank = Math.ceil((p / 100) * sorted.length)
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] ?? Number.NaN
+}
+
+export function summarize (values: readonly number[]): Summary {
+  const sorted = [...values].sort((a, b) => a - b)
+  const sum = sorted.reduce((s, v) => s + v, 0)
+  return {
+    count: sorted.length,
+    min: sorted[0] ?? Number.NaN,
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? Number.NaN,
+    mean: sorted.length === 0 ? Number.NaN : sum / sorted.length
+  }
+}
+
+/** The median of a few repeated measurements (the mean of the middle two for an even count). */
+export function median (values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  if (sorted.length === 0) return Number.NaN
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid] ?? Number.NaN : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
+}
+
+export function fmtMs (ms: number, digits = 1): string {
+  return Number.isFinite(ms) ? `${ms.toFixed(digits)} ms` : '-'
+}
+
+export function fmtMb (bytes: number): string {
+  return Number.isFinite(bytes) ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : '-'
+}
+
+export function fmtNum (n: number, digits = 0): string {
+  return Number.isFinite(n) ? n.toFixed(digits) : '-'
+}
+
+export function fmtPct (share: number): string {
+  return Number.isFinite(share) ? `${(share * 100).toFixed(0)} %` : '-'
+}
+
+export function verdict (pass: boolean): string {
+  return pass ? 'PASS' : 'MISS'
+}
+
+/** A left-aligned first column and right-aligned others, separated by two spaces. */
+export function table (headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map(r => (r[i] ?? '').length)))
+  const line = (cells: string[]): string => cells
+    .map((c, i) => i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))
+    .join('  ')
+    .trimEnd()
+  const rule = widths.map(w => '-'.repeat(w)).join('  ')
+  return [line(headers), rule, ...rows.map(line)].join('\n')
+}
+
+/** Resident set size of a process in bytes, from /proc/<pid>/status (Linux); field VmRSS or VmHWM. */
+export async function procMemory (pid: number): Promise<{ rss: number, hwm: number }> {
+  const text = await readFile(`/proc/${pid}/status`, 'utf8')
+  const kb = (field: string): number => {
+    const m = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(text)
+    return m?.[1] === undefined ? Number.NaN : Number(m[1]) * 1024
+  }
+  return { rss: kb('VmRSS'), hwm: kb('VmHWM') }
+}
+
+export const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
+
+/** What every benchmark returns to the runner. */
+export interface BenchOutcome {
+  name: string
+  target: string
+  pass: boolean
+  /** The measured figure against the target, for the closing summary. */
+  measured: string
+}

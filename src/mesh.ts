@@ -4,6 +4,7 @@ import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { BillingService } from './billing/billing-service.ts'
+import { UsageBuffer } from './billing/usage-buffer.ts'
 import { systemClock, type Clock } from './clock.ts'
 import { MeshError, errorMessage } from './errors.ts'
 import { genesisHash, type Genesis, type Operator } from './governance/genesis.ts'
@@ -119,6 +120,7 @@ export class MeshNode {
   private readonly routing: RoutingSettings
   private routerInstance: Router | undefined
   private billingInstance: BillingService | undefined
+  private routedUsage: UsageBuffer | undefined
   private governanceInstance: GovernanceService | undefined
   private libp2p: MeshLibp2p | undefined
   private telemetry: TelemetryService | undefined
@@ -200,6 +202,7 @@ export class MeshNode {
       }, { topic: this.protocols.topics.billing, protocol: this.protocols.sync, antiEntropyMs: 5_000 })
       await billing.open()
       this.billingInstance = billing
+      this.routedUsage = new UsageBuffer(async records => await billing.append(records), this.log)
       const governance = new GovernanceService({
         libp2p,
         db: this.db,
@@ -277,6 +280,7 @@ export class MeshNode {
     clearInterval(this.rememberTimer)
     this.localServices.stop()
     await this.connector?.stop()
+    await this.routedUsage?.drain()
     await this.billingInstance?.stop()
     await this.governanceInstance?.stop()
     this.telemetry?.stop()
@@ -441,7 +445,7 @@ export class MeshNode {
 
   /** A routed request is one usage record of the calling user, appended by the node that received it. */
   private recordRoutedUsage (e: UsageEvent): void {
-    this.billingInstance?.append([{
+    this.routedUsage?.add({
       id: randomUUID(),
       user_id: e.user,
       resource_type: 'request',
@@ -449,7 +453,7 @@ export class MeshNode {
       unit: 'request',
       timestamp: e.at,
       metadata: { service: e.service, peer: e.peerId, status: e.status, request_bytes: e.requestBytes, response_bytes: e.responseBytes, duration_ms: e.durationMs }
-    }]).catch((err: unknown) => this.log.warn({ err: errorMessage(err) }, 'routed usage not recorded'))
+    })
   }
 
   services (): ReturnType<LocalServices['list']> {

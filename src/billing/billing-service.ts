@@ -50,6 +50,8 @@ export interface AuthorState {
 
 export interface Corruption { author: string, seq: number, fault: EntryFault | 'missing' }
 
+const ANNOUNCE_EVERY_MS = 50
+
 interface Pending { records: UsageRecord[], resolve: (r: Appended[]) => void, reject: (e: unknown) => void }
 
 /**
@@ -74,6 +76,8 @@ export class BillingService {
   private pending: Pending[] = []
   private flushing: Promise<void> | undefined
   private timer: NodeJS.Timeout | undefined
+  private announceTimer: NodeJS.Timeout | undefined
+  private unannounced: LogEntry | undefined
   private running = false
 
   constructor (components: BillingComponents, opts: BillingOptions) {
@@ -104,6 +108,7 @@ export class BillingService {
   async stop (): Promise<void> {
     this.running = false
     clearInterval(this.timer)
+    clearTimeout(this.announceTimer)
     const { libp2p } = this.c
     libp2p.removeEventListener('peer:identify', this.onIdentify)
     libp2p.services.pubsub.removeEventListener('message', this.onMessage)
@@ -176,10 +181,21 @@ export class BillingService {
     group.forEach((p, i) => { p.resolve(answers[i] ?? []) })
   }
 
+  /**
+   * Announces this node's head, at most once per ANNOUNCE_EVERY_MS: under a stream of appends
+   * one announcement covers many entries, and peers pull them in one range.
+   */
   private announce (entry: LogEntry): void {
-    const message = encodeJson({ author: entry.author, seq: entry.seq, hash: entry.hash })
-    this.c.libp2p.services.pubsub.publish(this.opts.topic, message)
-      .catch((err: unknown) => this.c.log.debug({ err: errorMessage(err) }, 'head announcement not sent'))
+    this.unannounced = entry
+    this.announceTimer ??= setTimeout(() => {
+      this.announceTimer = undefined
+      const head = this.unannounced
+      this.unannounced = undefined
+      if (head === undefined || !this.running) return
+      const message = encodeJson({ author: head.author, seq: head.seq, hash: head.hash })
+      this.c.libp2p.services.pubsub.publish(this.opts.topic, message)
+        .catch((err: unknown) => this.c.log.debug({ err: errorMessage(err) }, 'head announcement not sent'))
+    }, ANNOUNCE_EVERY_MS)
   }
 
   authors (): AuthorState[] {

@@ -252,9 +252,12 @@ export class Router {
     const timeout = AbortSignal.timeout(this.opts.requestTimeoutMs)
     const signal = AbortSignal.any([req.signal, ctl.signal, timeout])
     let settled = false
+    // A body that fails or is cancelled half-way still settles the attempt.
+    const onAbort = (): void => { finish(false) }
     const finish = (ok: boolean): void => {
       if (settled) return
       settled = true
+      signal.removeEventListener('abort', onAbort)
       stats.inFlight--
       aborts.delete(ctl)
       if (ok) breaker.onSuccess(this.c.clock.now())
@@ -270,8 +273,7 @@ export class Router {
       }
       const upstreamFailed = head.status >= 500
       const body = head.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ flush: () => { finish(!upstreamFailed) } }))
-      // A body that fails or is cancelled half-way still settles the attempt.
-      signal.addEventListener('abort', () => finish(false), { once: true })
+      signal.addEventListener('abort', onAbort, { once: true })
       return { ok: true, result: { status: head.status, headers: head.headers, body: watchErrors(body, () => finish(false)), servedBy: peerId } }
     } catch (err) {
       const reached = !(err instanceof NotReachedError)
@@ -299,10 +301,14 @@ export class Router {
   private async callRemote (peerId: string, req: RouteRequest, signal: AbortSignal): Promise<Omit<RouteResult, 'attempts' | 'servedBy'>> {
     let route: RouteStream
     let accepted = false
+    // Cancelling the request resets the stream; the listener goes once the stream is done.
+    let detach = (): void => {}
     try {
       const stream = await this.c.openStream(peerId, signal)
       route = new RouteStream(stream, Math.max(this.opts.maxRequestBytes, this.opts.maxResponseBytes))
-      signal.addEventListener('abort', () => stream.abort(new Error('request cancelled')), { once: true })
+      const onAbort = (): void => { stream.abort(new Error('request cancelled')) }
+      signal.addEventListener('abort', onAbort, { once: true })
+      detach = () => { signal.removeEventListener('abort', onAbort) }
       await route.writeJson({ service: req.service, method: req.method, path: req.path, headers: forwardableHeaders(req.headers), bodyBytes: req.body.byteLength }, signal)
       await route.writeBody([req.body], signal)
       const first = await route.readReply(signal)
@@ -319,18 +325,26 @@ export class Router {
       const frames = route.readBody(this.opts.maxResponseBytes, signal)
       const body = new ReadableStream<Uint8Array>({
         pull: async controller => {
-          const next = await frames.next()
+          const next = await frames.next().catch((err: unknown) => {
+            detach()
+            throw err
+          })
           if (next.done === true) {
+            detach()
             controller.close()
             await route.stream.close().catch(() => undefined)
           } else {
             controller.enqueue(next.value)
           }
         },
-        cancel: () => { route.stream.abort(new Error('response cancelled')) }
+        cancel: () => {
+          detach()
+          route.stream.abort(new Error('response cancelled'))
+        }
       })
       return { status: head.status, headers: head.headers, body }
     } catch (err) {
+      detach()
       if (!accepted && !(err instanceof MeshError)) throw new NotReachedError(err)
       throw err
     }

@@ -143,6 +143,30 @@ describe('routing across three nodes', { timeout: 180_000 }, () => {
     await setStrategy(entry, 'adaptive')
   })
 
+  test('each routed request is recorded once, as usage of the calling user, by the node that received it', async () => {
+    const token = `client-token-${Date.now()}`
+    const n = 12
+    for (let i = 0; i < n; i++) {
+      const r = await fetch(`${entry.api.url}/v1/route/echo/echo`, { headers: { authorization: `Bearer ${token}` } })
+      assert.equal(r.status, 200)
+      await r.arrayBuffer()
+    }
+    const { createHash } = await import('node:crypto')
+    const user = `user-${createHash('sha256').update(token).digest('hex').slice(0, 16)}`
+    await waitFor('the usage on every node', async () => {
+      for (const node of nodes) {
+        const page = (await getJson<{ records: unknown[] }>(`${node.api.url}/v1/billing/usage?user_id=${user}&limit=100`)).body
+        if (page.records.length !== n) return false
+      }
+      return true
+    }, { timeoutMs: 15_000, intervalMs: 200 })
+    const records = (await getJson<{ records: Array<{ resource_type: string, amount: number, metadata: { service: string, status: number } }> }>(
+      `${nodes[2]?.api.url ?? ''}/v1/billing/usage?user_id=${user}&limit=100`)).body.records
+    for (const r of records) assert.deepEqual([r.resource_type, r.amount, r.metadata.service, r.metadata.status], ['request', 1, 'echo', 200])
+    const log = (await getJson<{ authors: Array<{ author: string, held_seq: number }> }>(`${entry.api.url}/v1/billing/log`)).body
+    assert.ok(log.authors.some(a => a.author === entry.mesh.peerId.toString() && a.held_seq > 0), 'the entry node wrote them')
+  })
+
   test('a client that goes away cancels the upstream request', async () => {
     await setStrategy(entry, 'round_robin')
     for (const u of upstreams) u.mode.hold = true

@@ -18,6 +18,7 @@ import { silentLogger } from '../../src/logging.ts'
 import { serveFrames } from '../../src/p2p/frames.ts'
 import { serveGenesis } from '../../src/p2p/genesis-exchange.ts'
 import { createMeshLibp2p, type MeshLibp2p } from '../../src/p2p/libp2p.ts'
+import { KEY_FILE as KEY_FILE_NAME } from '../../src/p2p/identity.ts'
 import { networkProtocols } from '../../src/p2p/protocols.ts'
 import { getJson, removeDir, spawnNode, startNode, stopChild, tempDir } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -256,3 +257,75 @@ async function counter (url: string, name: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text()
   return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0)
 }
+
+describe('a corrupt tail and a fork', { timeout: 120_000 }, () => {
+  const dirs: string[] = []
+  const running: RunningNode[] = []
+  after(async () => {
+    await Promise.all(running.map(async n => { await n.stop() }))
+    await Promise.all(dirs.map(removeDir))
+  })
+  const start = async (dir: string, overrides: Parameters<typeof startNode>[1] = {}): Promise<RunningNode> => {
+    const node = await startNode(dir, overrides)
+    running.push(node)
+    return node
+  }
+  const logOf = async (node: RunningNode): Promise<LogView & { forks: number }> =>
+    (await getJson<LogView & { forks: number }>(`${node.api.url}/v1/billing/log`)).body
+
+  test('a corrupt tail is found at start, cut off and not served; the node takes its own entry back from a peer', async () => {
+    const dirA = await tempDir()
+    const dirB = await tempDir()
+    dirs.push(dirA, dirB)
+    let a = await start(dirA)
+    const b = await start(dirB, { bootstrap: [a.mesh.listenAddresses()[0] ?? ''] })
+    const self = a.mesh.peerId.toString()
+    for (let i = 0; i < 3; i++) assert.equal((await postUsage(a, record(`tail-${i}`, 'tina', 1))).status, 201)
+    await waitFor('B to hold A\'s three entries', async () => (await logOf(b)).authors.find(x => x.author === self)?.held_seq === 3, { timeoutMs: 10_000 })
+    await a.stop()
+    // Flip an amount in A's last entry, as a bad disk would.
+    const { MeshDatabase } = await import('../../src/storage/database.ts')
+    const db = new MeshDatabase(dirA)
+    await db.open()
+    const entries = db.sublevel<LogEntry>('billing-entries')
+    const key = `${self}!${String(3).padStart(12, '0')}`
+    const entry = await entries.get(key) as LogEntry
+    await entries.put(key, { ...entry, records: entry.records.map(r => ({ ...r, amount: 999 })) })
+    await db.close()
+
+    a = await start(dirA, { bootstrap: [b.mesh.listenAddresses()[0] ?? ''] })
+    const log = await logOf(a)
+    assert.deepEqual(log.corrupt, [{ author: self, seq: 3, fault: 'hash' }])
+    await waitFor('A to take its entry 3 back from B', async () => (await logOf(a)).authors.find(x => x.author === self)?.held_seq === 3, { timeoutMs: 10_000 })
+    await waitFor('appends to resume', async () => (await postUsage(a, record('tail-after', 'tina', 1))).status === 201, { timeoutMs: 10_000 })
+    const usage = (await getJson<{ records: Array<{ amount: number }> }>(`${a.api.url}/v1/billing/usage?user_id=tina`)).body.records
+    assert.deepEqual(usage.map(r => r.amount), [1, 1, 1, 1], 'the corrupt amount was never served')
+  })
+
+  test('an author that signs two different entries at one sequence is reported as a fork, and neither branch is counted', async () => {
+    const dirX = await tempDir()
+    const dirB = await tempDir()
+    dirs.push(dirX, dirB)
+    const x = await start(dirX)
+    const b = await start(dirB, { bootstrap: [x.mesh.listenAddresses()[0] ?? ''] })
+    const author = x.mesh.peerId.toString()
+    assert.equal((await postUsage(x, record('branch-1', 'fay', 5))).status, 201)
+    await waitFor('B to hold X\'s entry', async () => (await logOf(b)).authors.find(a => a.author === author)?.held_seq === 1, { timeoutMs: 10_000 })
+    await x.stop()
+    // The same key and network, with a fresh database: X writes a different entry at seq 1.
+    const dirX2 = await tempDir()
+    dirs.push(dirX2)
+    const { copyFile } = await import('node:fs/promises')
+    for (const f of [KEY_FILE_NAME, 'genesis.json', 'api-token']) await copyFile(join(dirX, f), join(dirX2, f))
+    const x2 = await start(dirX2, { bootstrap: [b.mesh.listenAddresses()[0] ?? ''] })
+    assert.equal((await postUsage(x2, record('branch-2', 'fay', 7))).status, 201)
+    await waitFor('B to report the fork', async () => (await logOf(b)).forks > 0, { timeoutMs: 15_000 })
+    const fork = (await getJson<{ authors: Array<{ author: string, forks: Array<{ seq: number, hashes: string[] }> }> }>(`${b.api.url}/v1/billing/log`)).body
+      .authors.find(a => a.author === author)?.forks[0]
+    assert.equal(fork?.seq, 1)
+    assert.equal(fork?.hashes.length, 2)
+    assert.ok(await counter(b.api.url, 'meshnode_billing_forks_total') >= 1)
+    const fay = (await getJson<{ records: unknown[] }>(`${b.api.url}/v1/billing/usage?user_id=fay`)).body.records
+    assert.deepEqual(fay, [], 'neither branch is counted')
+  })
+})

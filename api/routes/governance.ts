@@ -65,7 +65,7 @@ function proposalView (v: ProposalView, detailed: boolean): Record<string, unkno
     },
     ...(detailed
       ? {
-          weights: p.weights,
+          weights: v.weights,
           certified: v.certificate === undefined ? null : { by: v.certificate.body.author, outcome: v.certificate.body.outcome, counted_hash: v.certificate.body.counted_hash },
           certificates: v.certificates.map(c => ({ id: c.id, certifier: c.body.author, outcome: c.body.outcome, counted_hash: c.body.counted_hash, votes: c.body.vote_ids.length, time: new Date(c.body.time).toISOString() })),
           missing_votes: v.missingVotes.length
@@ -119,8 +119,7 @@ export function governanceRoutes (): Hono<ApiEnv> {
       voting_ends_at: now + body.voting_period,
       quorum: body.quorum ?? params.quorum,
       threshold: body.threshold ?? params.threshold,
-      veto: params.veto,
-      weights: mesh.governance.state.weights(now)
+      veto: params.veto
     }
     const signed = await mesh.governance.publish(proposal)
     const view = mesh.governance.state.view(signed.id, now)

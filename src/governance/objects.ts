@@ -30,9 +30,7 @@ export const ProposalBodySchema = z.object({
   voting_ends_at: Time,
   quorum: Share,
   threshold: Share,
-  veto: Share,
-  /** Operator weights when the proposal was made: the tally uses these, whatever changes later. */
-  weights: z.record(PeerId, z.number().int().positive())
+  veto: Share
 }).strict()
 
 export const VoteBodySchema = z.object({

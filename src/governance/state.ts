@@ -16,6 +16,8 @@ export interface ProposalView {
   /** Vote ids a certificate counted that this node does not hold yet. */
   missingVotes: string[]
   activatesAt: number
+  /** The weights the proposal is tallied with. */
+  weights: Record<string, number>
 }
 
 export type Verdict = { ok: true } | { ok: false, reason: string }
@@ -43,7 +45,7 @@ export class GovernanceState {
   private readonly endorsements: Array<Signed<EndorsementBody>> = []
   private readonly certificates = new Map<string, Array<Signed<CertificateBody>>>()
   private readonly elections = new Map<number, ElectionResult>()
-  /** Outcomes by proposal, dropped when a vote or certificate of that proposal arrives. */
+  /** Outcomes by proposal, computed on demand and dropped whenever an object is added. */
   private readonly outcomes = new Map<string, Outcome>()
 
   constructor (genesis: Genesis, genesisHash: string) {
@@ -72,8 +74,9 @@ export class GovernanceState {
     this.objects.set(o.id, o)
     const b = o.body
     this.forgetElectionsAfter(this.earliestEffect(b))
-    if (b.kind === 'vote' || b.kind === 'certificate') this.outcomes.delete(b.proposal_id)
-    else this.outcomes.clear()
+    // Any object can change an outcome: a vote for one proposal can change who is elected,
+    // and so who certifies another.
+    this.outcomes.clear()
     if (b.kind === 'proposal') this.proposals.set(o.id, o as Signed<ProposalBody>)
     else if (b.kind === 'vote') {
       const byVoter = this.votes.get(b.proposal_id) ?? new Map<string, Signed<VoteBody>>()
@@ -103,7 +106,7 @@ export class GovernanceState {
       case 'vote': {
         const proposal = this.proposals.get(b.proposal_id)?.body
         if (proposal === undefined) return { ok: false, reason: 'unknown proposal' }
-        if (proposal.weights[b.author] === undefined) return { ok: false, reason: 'only operators vote' }
+        if (this.snapshot(proposal)[b.author] === undefined) return { ok: false, reason: 'only operators vote' }
         if (b.time > proposal.voting_ends_at) return { ok: false, reason: 'voting has ended' }
         if (b.time < proposal.created_at) return { ok: false, reason: 'vote older than the proposal' }
         return { ok: true }
@@ -185,6 +188,14 @@ export class GovernanceState {
     return this.operators(at).some(o => o.peer_id === peerId)
   }
 
+  /**
+   * The weights a proposal is tallied with: the operators' weights when it was made, as the
+   * replicated state says, never what its proposer claims. Later changes do not affect it.
+   */
+  snapshot (p: ProposalBody): Record<string, number> {
+    return this.weights(p.created_at)
+  }
+
   weights (at: number): Record<string, number> {
     return Object.fromEntries(this.operators(at).map(o => [o.peer_id, o.weight]))
   }
@@ -232,17 +243,22 @@ export class GovernanceState {
         .map(c => ({ candidate: c.body.author, epoch: c.body.epoch })),
       endorsements: this.endorsements.filter(e => e.body.time < boundary)
         .map(e => ({ endorser: e.body.author, candidate: e.body.candidate, time: e.body.time, withdrawn: e.body.withdrawn, id: e.id })),
-      weights: this.weights(boundary),
+      weights: this.weights(boundary - 1),
       seed,
-      seats: this.params(boundary).bootstrap_operator_count
+      seats: this.params(boundary - 1).bootstrap_operator_count
     })
   }
 
-  /** Who may certify a proposal's tally: the operators elected for the epoch in which its grace period ends, or any operator if none was elected. */
+  /**
+   * Who may certify a proposal's tally: the operators elected for the epoch in which its grace
+   * period ends, or any operator if none was elected. Both are read from the state just before
+   * that moment, and an election from the state just before its epoch begins: a result takes
+   * effect at the end of its grace period at the earliest, so no result ever depends on itself.
+   */
   certifiers (p: ProposalBody): string[] {
     const at = p.voting_ends_at + this.genesis.params.certification_grace_ms
     const elected = this.election(this.epochOf(at)).elected
-    return elected.length > 0 ? elected : this.operators(at).map(o => o.peer_id)
+    return elected.length > 0 ? elected : this.operators(at - 1).map(o => o.peer_id)
   }
 
   private certificateOf (id: string, p: ProposalBody): Signed<CertificateBody> | undefined {
@@ -273,14 +289,14 @@ export class GovernanceState {
   }
 
   private tallyOf (id: string, p: ProposalBody, only?: Set<string>): Tally {
-    return tally(this.tallyVotes(id, only), p.weights, p.voting_ends_at, { quorum: p.quorum, threshold: p.threshold, veto: p.veto })
+    return tally(this.tallyVotes(id, only), this.snapshot(p), p.voting_ends_at, { quorum: p.quorum, threshold: p.threshold, veto: p.veto })
   }
 
   /** The ids of the votes a tally of this proposal counts now, sorted: what a certificate lists. */
   countedVoteIds (id: string): string[] {
     const p = this.proposals.get(id)?.body
     if (p === undefined) return []
-    return countedVotes(this.tallyVotes(id), p.weights, p.voting_ends_at).map(v => v.id).sort()
+    return countedVotes(this.tallyVotes(id), this.snapshot(p), p.voting_ends_at).map(v => v.id).sort()
   }
 
   proposalIds (): string[] {
@@ -291,7 +307,8 @@ export class GovernanceState {
     const proposal = this.proposals.get(id)
     if (proposal === undefined) return undefined
     const p = proposal.body
-    const certificate = this.certificateOf(id, p)
+    // Certificates come after the end of voting: no election needs computing before.
+    const certificate = now > p.voting_ends_at ? this.certificateOf(id, p) : undefined
     const held = this.votes.get(id) ?? new Map()
     const missingVotes = certificate === undefined ? [] : certificate.body.vote_ids.filter(v => !held.has(v))
     const result = certificate !== undefined && missingVotes.length === 0
@@ -308,7 +325,8 @@ export class GovernanceState {
       certificate,
       certificates: this.certificates.get(id) ?? [],
       missingVotes,
-      activatesAt: this.activationOf(p)
+      activatesAt: this.activationOf(p),
+      weights: this.snapshot(p)
     }
   }
 }

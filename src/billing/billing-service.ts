@@ -135,8 +135,23 @@ export class BillingService {
     }
     return await new Promise((resolve, reject) => {
       this.pending.push({ records, resolve, reject })
-      this.flushing ??= this.flush().finally(() => { this.flushing = undefined })
+      this.kick()
     })
+  }
+
+  /**
+   * Starts the writer unless it runs. It first yields one turn of the event loop, so that the
+   * appends of the same turn share the first write; when it ends, anything queued meanwhile
+   * starts it again.
+   */
+  private kick (): void {
+    if (this.flushing !== undefined) return
+    this.flushing = new Promise<void>(resolve => setImmediate(resolve))
+      .then(async () => { await this.flush() })
+      .finally(() => {
+        this.flushing = undefined
+        if (this.pending.length > 0) this.kick()
+      })
   }
 
   /** Group commit: every request that queued during a write goes into the next entry. */

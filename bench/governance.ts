@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto'
 import { elect, type Candidacy, type ElectionInput, type Endorsement } from '../src/election/elect.ts'
 import { tally, type TallyRules, type TallyVote, type VoteOption } from '../src/governance/tally.ts'
 import { fmtMs, median, summarize, table, verdict, type BenchOutcome } from './stats.ts'
+import { seededRandom as prng } from '../src/random.ts'
 
 const OPERATORS = 1_000
 const VOTES = 100_000
@@ -24,17 +25,6 @@ const ENDS_AT = 1_000_000
 const RULES: TallyRules = { quorum: 0.334, threshold: 0.5, veto: 0.334 }
 const OPTIONS: readonly VoteOption[] = ['yes', 'no', 'abstain', 'veto']
 
-/** mulberry32: a small seeded PRNG, so that the inputs are the same on every run. */
-function prng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex')
 /** Peer-id-like names of the real length (52 characters). */

@@ -21,6 +21,7 @@ import type { StrategyName } from '../src/routing/strategies.ts'
 import { startUpstream, type Upstream } from '../test/helpers/upstream.ts'
 import { waitFor } from '../test/helpers/wait.ts'
 import { fmtMs, fmtNum, summarize, table, verdict, type BenchOutcome } from './stats.ts'
+import { seededRandom as seeded } from '../src/random.ts'
 
 const SELF = fileURLToPath(import.meta.url)
 const STRATEGIES: readonly StrategyName[] = ['round_robin', 'weighted_round_robin', 'least_connections', 'adaptive']
@@ -59,17 +60,6 @@ interface ClientOutput {
 
 // ---------------------------------------------------------------- the client (child process)
 
-/** A small deterministic PRNG (mulberry32), so that the failing upstream fails the same way each run. */
-function seeded (seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6D2B79F5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 async function clientMain (args: string[]): Promise<void> {
   const [url = '', warmup, count, concurrency, maxSeconds] = args.map(String)

@@ -1,18 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { STRATEGY_NAMES, Selector, costOf, type PeerCandidate } from '../../src/routing/strategies.ts'
+import { seededRandom as mulberry32 } from '../../src/random.ts'
 
-/** A tiny seeded PRNG, so that random runs are repeatable. */
-function mulberry32 (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** A `random` that returns the given values in turn. */
 function sequence (...values: number[]): () => number {

@@ -1,0 +1,14 @@
+/**
+ * A seeded pseudo-random generator (mulberry32): randomness is passed in, and a seed makes a
+ * run repeatable in tests, benchmarks and simulations. Returns numbers in [0, 1).
+ */
+export function seededRandom (seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6D2B79F5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}

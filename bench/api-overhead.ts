@@ -4,7 +4,6 @@
  * client in a child process (bench/load-client.ts), so client and server do not share one
  * event loop. Runs alternate (bare, mesh, health, bare, mesh, health) and each route's median is reported.
  */
-import { spawn } from 'node:child_process'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
@@ -12,6 +11,7 @@ import { Hono } from 'hono'
 import type { RunningNode } from '../node/launch.ts'
 import { removeDir, startNode, tempDir } from '../test/helpers/nodes.ts'
 import { waitFor } from '../test/helpers/wait.ts'
+import { loadFigures, runLoadClient, type LoadFigures, type LoadResult } from './load-runner.ts'
 import { fmtMs, fmtNum, fmtPct, median, table, verdict, type BenchOutcome } from './stats.ts'
 
 const CONCURRENCY = 32
@@ -19,54 +19,13 @@ const SECONDS = 10
 const WARMUP_SECONDS = 2
 const ROUNDS = 2
 const TARGET_RATIO = 0.7
-const CLIENT = new URL('./load-client.ts', import.meta.url).pathname
 
-interface LoadResult {
-  requests: number
-  errors: number
-  rps: number
-  cpuShare: number
-  /** This (server) process's CPU share of one core over the client's measured span. */
-  serverCpu: number
-  /** Server CPU time per request, in microseconds: not capped by the client. */
-  serverUsPerRequest: number
-  latencyMs: { p50: number, p90: number, p99: number, max: number, mean: number }
-  firstError?: string
-}
+/** A load run, with this (server) process's CPU time per request in microseconds: not capped by the client. */
+type ApiLoadResult = LoadResult & { serverUsPerRequest: number }
 
-/** Runs the load client in a child process and parses the line of JSON it prints last. */
-async function load (url: string): Promise<LoadResult> {
-  const child = spawn(process.execPath, [CLIENT, url, String(SECONDS), String(CONCURRENCY), String(WARMUP_SECONDS), 'http'], {
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let out = ''
-  let err = ''
-  // This process's CPU over the span the client counts, from its `measuring` line to its exit.
-  let cpu0: NodeJS.CpuUsage | undefined
-  let wall0 = 0
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString()
-    if (cpu0 === undefined && out.includes('measuring\n')) {
-      cpu0 = process.cpuUsage()
-      wall0 = performance.now()
-    }
-  })
-  child.stderr.on('data', (d: Buffer) => { err += d.toString() })
-  // The client stops itself after warm-up + measurement; this is only the safety net.
-  const killer = setTimeout(() => child.kill('SIGKILL'), (WARMUP_SECONDS + SECONDS + 30) * 1000)
-  try {
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.once('error', reject)
-      child.once('exit', c => resolve(c))
-    })
-    if (code !== 0) throw new Error(`load client exited with ${code}: ${err.trim()}`)
-  } finally {
-    clearTimeout(killer)
-  }
-  const cpu = process.cpuUsage(cpu0)
-  const serverCpu = cpu0 === undefined ? Number.NaN : (cpu.user + cpu.system) / 1000 / (performance.now() - wall0)
-  const result = JSON.parse(out.trim().split('\n').pop() ?? '') as Omit<LoadResult, 'serverCpu' | 'serverUsPerRequest'>
-  return { ...result, serverCpu, serverUsPerRequest: serverCpu * 1e6 / result.rps }
+async function load (url: string): Promise<ApiLoadResult> {
+  const result = await runLoadClient(url, { seconds: SECONDS, concurrency: CONCURRENCY, warmupSeconds: WARMUP_SECONDS, mode: 'http' })
+  return { ...result, serverUsPerRequest: result.serverCpu * 1e6 / result.rps }
 }
 
 async function serveBare (): Promise<{ url: string, close: () => Promise<void> }> {
@@ -107,7 +66,7 @@ export async function runApiOverhead (): Promise<BenchOutcome> {
     // an informational third row that splits the overhead between middleware and handler.
     const urls = { bare: bare.url, mesh: meshUrl, health: `${node.api.url}/health` }
     type Target = keyof typeof urls
-    const runs: Array<{ target: Target, round: number, r: LoadResult }> = []
+    const runs: Array<{ target: Target, round: number, r: ApiLoadResult }> = []
     for (let round = 1; round <= ROUNDS; round++) {
       for (const target of ['bare', 'mesh', 'health'] as const) {
         const r = await load(urls[target])
@@ -118,18 +77,9 @@ export async function runApiOverhead (): Promise<BenchOutcome> {
       }
     }
 
-    const side = (target: Target): { rps: number, p50: number, p99: number, serverCpu: number, serverUs: number, clientCpu: number, requests: number, errors: number } => {
+    const side = (target: Target): LoadFigures & { serverUs: number } => {
       const rs = runs.filter(x => x.target === target).map(x => x.r)
-      return {
-        rps: median(rs.map(r => r.rps)),
-        p50: median(rs.map(r => r.latencyMs.p50)),
-        p99: median(rs.map(r => r.latencyMs.p99)),
-        serverCpu: median(rs.map(r => r.serverCpu)),
-        serverUs: median(rs.map(r => r.serverUsPerRequest)),
-        clientCpu: median(rs.map(r => r.cpuShare)),
-        requests: rs.reduce((s, r) => s + r.requests, 0),
-        errors: rs.reduce((s, r) => s + r.errors, 0)
-      }
+      return { ...loadFigures(rs), serverUs: median(rs.map(r => r.serverUsPerRequest)) }
     }
     const b = side('bare')
     const m = side('mesh')

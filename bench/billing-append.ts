@@ -19,7 +19,6 @@
  * same stretch of time. Warm-ups are not counted. Targets: >= 20,000 durable records/s through
  * the log, and log/raw >= 0.5, at every K.
  */
-import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
@@ -28,6 +27,7 @@ import type { UsageRecord } from '../src/billing/usage-record.ts'
 import { MeshDatabase, type BatchPut, type Sublevel } from '../src/storage/database.ts'
 import { removeDir, startNode, tempDir } from '../test/helpers/nodes.ts'
 import { waitFor } from '../test/helpers/wait.ts'
+import { lastJsonLine, runChild } from './load-runner.ts'
 import { fmtMs, fmtNum, fmtPct, percentile, summarize, table, verdict, type BenchOutcome } from './stats.ts'
 
 const WRITERS = [64, 256]
@@ -278,34 +278,21 @@ async function apiRun (concurrency: number, batch: number): Promise<ApiResult> {
   return await withNode('meshnode-bench-billing-api-', async node => {
     const url = `${node.api.url}/v1/billing/usage`
     const billing = node.mesh.billing
-    const child = spawn(process.execPath, [SELF, '--client', url, String(API_SECONDS), String(WARMUP_MS), String(concurrency), String(batch)], {
-      env: { ...process.env, [TOKEN_ENV]: node.token },
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    let out = ''
-    let err = ''
     const marks: Array<{ at: Mark, seq: number, size: number }> = []
     let seen = 0
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString()
-      const lines = out.split('\n').filter(l => l === 'measuring' || l === 'window-end').length
-      for (; seen < lines; seen++) marks.push({ at: mark(), seq: ownSeq(node), size: billing.ledger.size })
+    const { out, err } = await runChild(SELF, ['--client', url, String(API_SECONDS), String(WARMUP_MS), String(concurrency), String(batch)], {
+      name: 'billing client',
+      env: { ...process.env, [TOKEN_ENV]: node.token },
+      // The client stops itself after warm-up + window + its last requests; this is the safety net.
+      killAfterMs: WARMUP_MS + (API_SECONDS + 60) * 1000,
+      onStdout: stdout => {
+        const lines = stdout.split('\n').filter(l => l === 'measuring' || l === 'window-end').length
+        for (; seen < lines; seen++) marks.push({ at: mark(), seq: ownSeq(node), size: billing.ledger.size })
+      }
     })
-    child.stderr.on('data', (d: Buffer) => { err += d.toString() })
-    // The client stops itself after warm-up + window + its last requests; this is the safety net.
-    const killer = setTimeout(() => child.kill('SIGKILL'), WARMUP_MS + (API_SECONDS + 60) * 1000)
-    try {
-      const code = await new Promise<number | null>((resolve, reject) => {
-        child.once('error', reject)
-        child.once('exit', c => resolve(c))
-      })
-      if (code !== 0) throw new Error(`billing client exited with ${code}: ${err.trim()}`)
-    } finally {
-      clearTimeout(killer)
-    }
     const [m0, m1] = marks
     if (m0 === undefined || m1 === undefined) throw new Error(`billing client printed no window marks: ${out.trim()} ${err.trim()}`)
-    const result = JSON.parse(out.trim().split('\n').pop() ?? '') as ClientResult
+    const result = lastJsonLine<ClientResult>(out)
     const usage = usageBetween(m0.at, m1.at)
     const records = m1.size - m0.size
     const entries = m1.seq - m0.seq

@@ -9,13 +9,13 @@
  * so the p50 overhead is judged at concurrency 1 (latency-bound) and the throughput ratio at
  * the high concurrency; each side's figure is the median of its runs.
  */
-import { spawn } from 'node:child_process'
 import type { RunningNode } from '../node/launch.ts'
 import { DEFAULT_HEALTH_CHECK } from '../src/routing/service-health.ts'
 import { removeDir, startNode, tempDir } from '../test/helpers/nodes.ts'
 import { startUpstream, type Upstream } from '../test/helpers/upstream.ts'
 import { waitFor } from '../test/helpers/wait.ts'
-import { fmtMs, fmtNum, fmtPct, median, table, verdict, type BenchOutcome } from './stats.ts'
+import { loadFigures, runLoadClient, type LoadFigures, type LoadResult } from './load-runner.ts'
+import { fmtMs, fmtNum, fmtPct, table, verdict, type BenchOutcome } from './stats.ts'
 
 const HIGH_CONCURRENCY = 32
 const SECONDS = 8
@@ -23,74 +23,14 @@ const WARMUP_SECONDS = 2
 const ROUNDS = 2
 const TARGET_P50_OVERHEAD_MS = 1
 const TARGET_RATIO = 0.5
-const CLIENT = new URL('./load-client.ts', import.meta.url).pathname
 /** Health checks go to /health, so that they neither count as nor disturb /echo traffic. */
 const HEALTH_CHECK = { ...DEFAULT_HEALTH_CHECK, path: '/health', intervalMs: 1_000 }
 
-interface LoadResult {
-  requests: number
-  errors: number
-  rps: number
-  /** The client's CPU share of one core over its measured window. */
-  cpuShare: number
-  /** This process's (nodes + upstream) CPU share of one core over the client's measured window. */
-  serverCpu: number
-  latencyMs: { p50: number, p90: number, p99: number, max: number, mean: number }
-  firstError?: string
-}
-
-/**
- * Runs bench/load-client.ts in a child process and parses the JSON of its last line. The same
- * as the private `load` of bench/api-overhead.ts (not exported), with the concurrency as a parameter.
- */
 async function load (url: string, concurrency: number): Promise<LoadResult> {
-  const child = spawn(process.execPath, [CLIENT, url, String(SECONDS), String(concurrency), String(WARMUP_SECONDS), 'http'], {
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let out = ''
-  let err = ''
-  // This process's CPU over the span the client counts, from its `measuring` line to its exit.
-  let cpu0: NodeJS.CpuUsage | undefined
-  let wall0 = 0
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString()
-    if (cpu0 === undefined && out.includes('measuring\n')) {
-      cpu0 = process.cpuUsage()
-      wall0 = performance.now()
-    }
-  })
-  child.stderr.on('data', (d: Buffer) => { err += d.toString() })
-  // The client stops itself after warm-up + measurement; this is only the safety net.
-  const killer = setTimeout(() => child.kill('SIGKILL'), (WARMUP_SECONDS + SECONDS + 30) * 1000)
-  try {
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.once('error', reject)
-      child.once('exit', c => resolve(c))
-    })
-    if (code !== 0) throw new Error(`load client exited with ${code}: ${err.trim()}`)
-  } finally {
-    clearTimeout(killer)
-  }
-  const cpu = cpu0 === undefined ? undefined : process.cpuUsage(cpu0)
-  const serverCpu = cpu === undefined ? Number.NaN : (cpu.user + cpu.system) / 1000 / (performance.now() - wall0)
-  return { ...JSON.parse(out.trim().split('\n').pop() ?? '') as Omit<LoadResult, 'serverCpu'>, serverCpu }
+  return await runLoadClient(url, { seconds: SECONDS, concurrency, warmupSeconds: WARMUP_SECONDS, mode: 'http' })
 }
 
 type Side = 'direct' | 'mesh'
-
-interface Figures { rps: number, p50: number, p99: number, serverCpu: number, clientCpu: number, requests: number, errors: number }
-
-function figures (results: LoadResult[]): Figures {
-  return {
-    rps: median(results.map(r => r.rps)),
-    p50: median(results.map(r => r.latencyMs.p50)),
-    p99: median(results.map(r => r.latencyMs.p99)),
-    serverCpu: median(results.map(r => r.serverCpu)),
-    clientCpu: median(results.map(r => r.cpuShare)),
-    requests: results.reduce((s, r) => s + r.requests, 0),
-    errors: results.reduce((s, r) => s + r.errors, 0)
-  }
-}
 
 export async function runRoutingOverhead (): Promise<BenchOutcome> {
   console.log(`\n== routing: GET A/v1/route/echo/echo (A -> B -> upstream) vs GET upstream/echo directly ` +
@@ -136,12 +76,12 @@ export async function runRoutingOverhead (): Promise<BenchOutcome> {
       }
     }
 
-    const of = (side: Side, concurrency: number): Figures => figures(runs.filter(x => x.side === side && x.concurrency === concurrency).map(x => x.r))
+    const of = (side: Side, concurrency: number): LoadFigures => loadFigures(runs.filter(x => x.side === side && x.concurrency === concurrency).map(x => x.r))
     const dHigh = of('direct', HIGH_CONCURRENCY)
     const mHigh = of('mesh', HIGH_CONCURRENCY)
     const d1 = of('direct', 1)
     const m1 = of('mesh', 1)
-    const row = (label: string, f: Figures): string[] => [label, fmtNum(f.rps), fmtMs(f.p50, 2), fmtMs(f.p99, 2),
+    const row = (label: string, f: LoadFigures): string[] => [label, fmtNum(f.rps), fmtMs(f.p50, 2), fmtMs(f.p99, 2),
       fmtPct(f.serverCpu), fmtPct(f.clientCpu), String(f.requests), String(f.errors)]
     console.log()
     console.log(table(

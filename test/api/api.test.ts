@@ -5,67 +5,9 @@ import { after, before, describe, test } from 'node:test'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { RunningNode } from '../../node/launch.ts'
+import { assertError, assertValidation, call, readReply, sample, type ErrorBody, type Reply } from '../helpers/api.ts'
 import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
-
-interface Reply<T = Record<string, unknown>> {
-  status: number
-  headers: Headers
-  text: string
-  body: T
-}
-
-interface ErrorBody {
-  error: { code: string, message: string, details: Record<string, unknown> }
-  request_id: string
-}
-
-/** One request to the node's API: status, headers, raw text and the body parsed as JSON when it is JSON. */
-async function call<T = Record<string, unknown>> (url: string, init?: RequestInit): Promise<Reply<T>> {
-  const res = await fetch(url, init)
-  const text = await res.text()
-  let body: unknown = {}
-  if ((res.headers.get('content-type') ?? '').includes('application/json')) body = JSON.parse(text)
-  return { status: res.status, headers: res.headers, text, body: body as T }
-}
-
-/** Asserts the one documented error shape, its status and code; returns the error for further checks. */
-function assertError (reply: Reply, status: number, code: string): ErrorBody['error'] {
-  assert.equal(reply.status, status, `expected ${status} ${code}, got ${reply.status}: ${reply.text}`)
-  assert.match(reply.headers.get('content-type') ?? '', /application\/json/)
-  const body = reply.body as unknown as ErrorBody
-  assert.deepEqual(Object.keys(body).sort(), ['error', 'request_id'])
-  assert.deepEqual(Object.keys(body.error).sort(), ['code', 'details', 'message'])
-  assert.equal(body.error.code, code)
-  assert.equal(typeof body.error.message, 'string')
-  assert.ok(body.error.message.length > 0)
-  assert.equal(typeof body.error.details, 'object')
-  assert.notEqual(body.error.details, null)
-  assert.equal(typeof body.request_id, 'string')
-  assert.ok(body.request_id.length > 0)
-  assert.equal(reply.headers.get('x-request-id'), body.request_id)
-  return body.error
-}
-
-/** A validation error naming `field`, in its details and its message. */
-function assertValidation (reply: Reply, field: string): ErrorBody['error'] {
-  const error = assertError(reply, 422, 'VALIDATION_ERROR')
-  assert.equal(error.details.field, field)
-  assert.ok(error.message.includes(field), `message does not name ${field}: ${error.message}`)
-  return error
-}
-
-/** The value of the first Prometheus sample of `name` whose labels include all of `labels`. */
-function sample (text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#')) continue
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)/.exec(line)
-    if (m === null || m[1] !== name) continue
-    const present = m[3] ?? ''
-    if (Object.entries(labels).every(([k, v]) => present.includes(`${k}="${v}"`))) return Number(m[4])
-  }
-  return undefined
-}
 
 /** Every value of one label of one metric, over all its samples. */
 function labelValues (text: string, name: string, label: string): Set<string> {
@@ -86,16 +28,7 @@ function labelValues (text: string, name: string, label: string): Set<string> {
 async function isolatedCall (url: string, method: string, headers: Record<string, string>, body: string): Promise<Reply> {
   return await new Promise<Reply>((resolve, reject) => {
     const req = httpRequest(url, { method, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: false }, res => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('error', reject)
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8')
-        const h = new Headers()
-        for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') h.set(k, v)
-        const isJson = (res.headers['content-type'] ?? '').includes('application/json')
-        resolve({ status: res.statusCode ?? 0, headers: h, text, body: (isJson ? JSON.parse(text) : {}) as Record<string, unknown> })
-      })
+      readReply(res).then(resolve, reject)
     })
     req.on('error', reject)
     req.end(body)

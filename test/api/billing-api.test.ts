@@ -1,20 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { RunningNode } from '../../node/launch.ts'
+import { assertError, assertValidation, call, type Reply } from '../helpers/api.ts'
 import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
-
-interface Reply<T = Record<string, unknown>> {
-  status: number
-  headers: Headers
-  text: string
-  body: T
-}
-
-interface ErrorBody {
-  error: { code: string, message: string, details: Record<string, unknown> }
-  request_id: string
-}
 
 interface Accepted { id: string, author: string, seq: number, duplicate: boolean }
 interface PostReply { records: Accepted[] }
@@ -49,32 +38,6 @@ interface Sent { id: string, user_id: string, resource_type: string, amount: num
 
 const DAY = 24 * 3600_000
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
-
-async function call<T = Record<string, unknown>> (url: string, init?: RequestInit): Promise<Reply<T>> {
-  const res = await fetch(url, init)
-  const text = await res.text()
-  let body: unknown = {}
-  if ((res.headers.get('content-type') ?? '').includes('application/json')) body = JSON.parse(text)
-  return { status: res.status, headers: res.headers, text, body: body as T }
-}
-
-function assertError (reply: Reply<unknown>, status: number, code: string): ErrorBody['error'] {
-  assert.equal(reply.status, status, `expected ${status} ${code}, got ${reply.status}: ${reply.text}`)
-  const body = reply.body as ErrorBody
-  assert.deepEqual(Object.keys(body).sort(), ['error', 'request_id'])
-  assert.equal(body.error.code, code)
-  assert.equal(typeof body.error.message, 'string')
-  assert.equal(typeof body.error.details, 'object')
-  return body.error
-}
-
-/** A 422 whose details and message both name `field`. */
-function assertValidation (reply: Reply<unknown>, field: string): ErrorBody['error'] {
-  const error = assertError(reply, 422, 'VALIDATION_ERROR')
-  assert.equal(error.details.field, field, `details do not name ${field}: ${reply.text}`)
-  assert.ok(error.message.includes(field), `message does not name ${field}: ${error.message}`)
-  return error
-}
 
 const money = (x: number): number => Math.round(x * 1e6) / 1e6
 const periodOf = (t: number): string => new Date(t).toISOString().slice(0, 7)

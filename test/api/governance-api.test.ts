@@ -8,6 +8,7 @@ import type { RunningNode } from '../../node/launch.ts'
 import { createGenesis, type Genesis } from '../../src/governance/genesis.ts'
 import { DEVELOPMENT_PARAMS, type NetworkParams } from '../../src/governance/params.ts'
 import { KEY_FILE } from '../../src/p2p/identity.ts'
+import { assertError, assertValidation, call, type Reply } from '../helpers/api.ts'
 import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 
@@ -17,18 +18,6 @@ import { waitFor } from '../helpers/wait.ts'
  * 1 s after the end of voting and in force 1.5 s after it, epochs of 2 s. The node stands for
  * election, so from epoch 1 on it is the elected bootstrap operator.
  */
-
-interface Reply<T = Record<string, unknown>> {
-  status: number
-  headers: Headers
-  text: string
-  body: T
-}
-
-interface ErrorBody {
-  error: { code: string, message: string, details: Record<string, unknown> }
-  request_id: string
-}
 
 interface TallyJson { yes: number, no: number, abstain: number, veto: number, total_weight: number, voted_weight: number, turnout: number, voters: number, outcome: string, counted_hash: string }
 interface ProposalJson {
@@ -61,38 +50,6 @@ const EPOCH_MS = 2_000
 const GRACE_MS = 1_000
 const DELAY_MS = 1_500
 const HEX64 = /^[0-9a-f]{64}$/
-
-async function call<T = Record<string, unknown>> (url: string, init?: RequestInit): Promise<Reply<T>> {
-  const res = await fetch(url, init)
-  const text = await res.text()
-  let body: unknown = {}
-  if ((res.headers.get('content-type') ?? '').includes('application/json')) body = JSON.parse(text)
-  return { status: res.status, headers: res.headers, text, body: body as T }
-}
-
-function assertError (reply: Reply<unknown>, status: number, code: string): ErrorBody['error'] {
-  assert.equal(reply.status, status, `expected ${status} ${code}, got ${reply.status}: ${reply.text}`)
-  assert.match(reply.headers.get('content-type') ?? '', /application\/json/)
-  const body = reply.body as ErrorBody
-  assert.deepEqual(Object.keys(body).sort(), ['error', 'request_id'])
-  assert.deepEqual(Object.keys(body.error).sort(), ['code', 'details', 'message'])
-  assert.equal(body.error.code, code)
-  assert.equal(typeof body.error.message, 'string')
-  assert.ok(body.error.message.length > 0)
-  assert.equal(typeof body.error.details, 'object')
-  assert.notEqual(body.error.details, null)
-  assert.equal(typeof body.request_id, 'string')
-  assert.ok(body.request_id.length > 0)
-  return body.error
-}
-
-/** A 422 that names `field` in its message and, unless it is an unknown key (reported at the object), in its details. */
-function assertValidation (reply: Reply<unknown>, field: string, unknownKey = false): ErrorBody['error'] {
-  const error = assertError(reply, 422, 'VALIDATION_ERROR')
-  if (!unknownKey) assert.equal(error.details.field, field, `details do not name ${field}: ${reply.text}`)
-  assert.ok(error.message.includes(field), `message does not name ${field}: ${error.message}`)
-  return error
-}
 
 describe('governance and election API: the sole operator of its own network', { timeout: 120_000 }, () => {
   let dir: string

@@ -2,21 +2,10 @@ import assert from 'node:assert/strict'
 import { request as httpRequest } from 'node:http'
 import { after, before, describe, test } from 'node:test'
 import type { RunningNode } from '../../node/launch.ts'
+import { assertError, assertValidation, call, readReply, sample, type Reply } from '../helpers/api.ts'
 import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
 import { startUpstream, type Upstream } from '../helpers/upstream.ts'
 import { waitFor } from '../helpers/wait.ts'
-
-interface Reply<T = Record<string, unknown>> {
-  status: number
-  headers: Headers
-  text: string
-  body: T
-}
-
-interface ErrorBody {
-  error: { code: string, message: string, details: Record<string, unknown> }
-  request_id: string
-}
 
 interface Echo { served_by: string, method: string, path: string, body: string }
 
@@ -75,52 +64,6 @@ interface Selected {
   selection_reason: string
 }
 
-/** One request: status, headers, raw text, and the body parsed as JSON when it is JSON. */
-async function call<T = Record<string, unknown>> (url: string, init?: RequestInit): Promise<Reply<T>> {
-  const res = await fetch(url, init)
-  const text = await res.text()
-  let body: unknown = {}
-  if ((res.headers.get('content-type') ?? '').includes('application/json') && text !== '') body = JSON.parse(text)
-  return { status: res.status, headers: res.headers, text, body: body as T }
-}
-
-/** Asserts the one documented error shape, its status and code; returns the error. */
-function assertError (reply: Reply, status: number, code: string): ErrorBody['error'] {
-  assert.equal(reply.status, status, `expected ${status} ${code}, got ${reply.status}: ${reply.text}`)
-  assert.match(reply.headers.get('content-type') ?? '', /application\/json/)
-  const body = reply.body as unknown as ErrorBody
-  assert.deepEqual(Object.keys(body).sort(), ['error', 'request_id'])
-  assert.deepEqual(Object.keys(body.error).sort(), ['code', 'details', 'message'])
-  assert.equal(body.error.code, code)
-  assert.equal(typeof body.error.message, 'string')
-  assert.ok(body.error.message.length > 0)
-  assert.equal(typeof body.error.details, 'object')
-  assert.notEqual(body.error.details, null)
-  assert.equal(typeof body.request_id, 'string')
-  assert.ok(body.request_id.length > 0)
-  return body.error
-}
-
-/** A 422 naming `field` in its details and its message. */
-function assertValidation (reply: Reply, field: string): ErrorBody['error'] {
-  const error = assertError(reply, 422, 'VALIDATION_ERROR')
-  assert.equal(error.details.field, field)
-  assert.ok(error.message.includes(field), `message does not name ${field}: ${error.message}`)
-  return error
-}
-
-/** The value of the first Prometheus sample of `name` whose labels include all of `labels`. */
-function sample (text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#')) continue
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)/.exec(line)
-    if (m === null || m[1] !== name) continue
-    const present = m[3] ?? ''
-    if (Object.entries(labels).every(([k, v]) => present.includes(`${k}="${v}"`))) return Number(m[4])
-  }
-  return undefined
-}
-
 /**
  * One request with a large body on a connection of its own (node:http without an agent). The
  * server may answer before it read the body and close the connection: a write error after
@@ -132,16 +75,7 @@ async function isolatedUpload (url: string, method: string, headers: Record<stri
     const sent = chunked ? { ...headers, 'transfer-encoding': 'chunked' } : { ...headers, 'content-length': String(body.byteLength) }
     const req = httpRequest(url, { method, headers: sent, agent: false }, res => {
       answered = true
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('error', reject)
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8')
-        const h = new Headers()
-        for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') h.set(k, v)
-        const isJson = (res.headers['content-type'] ?? '').includes('application/json')
-        resolve({ status: res.statusCode ?? 0, headers: h, text, body: (isJson ? JSON.parse(text) : {}) as Record<string, unknown> })
-      })
+      readReply(res).then(resolve, reject)
     })
     req.on('error', err => { if (!answered) reject(err) })
     if (chunked) {
@@ -327,7 +261,7 @@ describe('routing API of two nodes, each offering service "echo"', { timeout: 24
         await drain(other, 'pin HEAD to one peer')
         try {
           const before = upstreamOf(peer).counts.HEAD ?? 0
-          const r = await call(`${url}/v1/route/echo/echo?x=1`, { method: 'HEAD' })
+          const r = await call(`${url}/v1/route/echo/echo?x=1`, { method: 'HEAD' }, { allowEmptyBody: true })
           assert.equal(r.status, 200)
           assert.equal(r.text, '')
           assert.equal(r.headers.get('x-mesh-peer'), peer)
@@ -657,7 +591,7 @@ describe('routing API of two nodes, each offering service "echo"', { timeout: 24
           assert.equal((await call(`${url}/v1/route/echo/echo`)).status, 200)
           assert.equal((await call(`${url}/v1/route/echo/echo`, { method: 'POST', body: 'x' })).status, 200)
           assert.equal((await call(`${url}/v1/route/echo/stream?chunks=2`)).status, 200)
-          assert.equal((await call(`${url}/v1/route/echo/echo`, { method: 'HEAD' })).status, 200)
+          assert.equal((await call(`${url}/v1/route/echo/echo`, { method: 'HEAD' }, { allowEmptyBody: true })).status, 200)
           assert.equal((await call(`${url}/v1/route/echo/status/404`)).status, 404)
         } finally {
           await undrainAll()

@@ -77,6 +77,8 @@ export class BillingService {
   private flushing: Promise<void> | undefined
   private timer: NodeJS.Timeout | undefined
   private announceTimer: NodeJS.Timeout | undefined
+  /** Aborted on stop: sync requests under way end at once. */
+  private readonly stopping = new AbortController()
   private unannounced: LogEntry | undefined
   private running = false
 
@@ -109,6 +111,7 @@ export class BillingService {
     this.running = false
     clearInterval(this.timer)
     clearTimeout(this.announceTimer)
+    this.stopping.abort()
     const { libp2p } = this.c
     libp2p.removeEventListener('peer:identify', this.onIdentify)
     libp2p.services.pubsub.removeEventListener('message', this.onMessage)
@@ -309,7 +312,7 @@ export class BillingService {
     if (!this.running) return
     let response: Uint8Array
     try {
-      response = await requestFrame(this.c.libp2p, await dialTarget(this.c.libp2p, peerId), this.opts.protocol, encodeJson({ type: 'heads' }), SYNC_LIMITS)
+      response = await requestFrame(this.c.libp2p, await dialTarget(this.c.libp2p, peerId), this.opts.protocol, encodeJson({ type: 'heads' }), SYNC_LIMITS, this.stopping.signal)
     } catch (err) {
       this.c.log.debug({ peer: peerId, err: errorMessage(err) }, 'heads exchange failed')
       return
@@ -353,7 +356,7 @@ export class BillingService {
         if (!this.running || target === undefined || (held?.seq ?? 0) >= target.seq) return
         const from = (held?.seq ?? 0) + 1
         const response = await requestFrame(this.c.libp2p, await dialTarget(this.c.libp2p, target.peerId), this.opts.protocol,
-          encodeJson({ type: 'range', author, from, limit: RANGE_LIMIT }), SYNC_LIMITS)
+          encodeJson({ type: 'range', author, from, limit: RANGE_LIMIT }), SYNC_LIMITS, this.stopping.signal)
         const range = decodeJson(response, RangeResponseSchema)
         const verdict = range === undefined
           ? { seq: from, fault: 'malformed' as const, signedByAuthor: false }
@@ -404,7 +407,7 @@ export class BillingService {
     let theirs: LogEntry | undefined
     try {
       const response = await requestFrame(this.c.libp2p, await dialTarget(this.c.libp2p, peerId), this.opts.protocol,
-        encodeJson({ type: 'range', author, from: seq, limit: 1 }), SYNC_LIMITS)
+        encodeJson({ type: 'range', author, from: seq, limit: 1 }), SYNC_LIMITS, this.stopping.signal)
       theirs = decodeJson(response, RangeResponseSchema)?.entries[0]
     } catch (err) {
       this.c.log.debug({ peer: peerId, err: errorMessage(err) }, 'fork check failed')

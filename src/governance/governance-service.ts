@@ -66,6 +66,8 @@ export class GovernanceService {
   private readonly bootstrapKey: CID
   private readonly tasks = new Set<Promise<unknown>>()
   private timer: NodeJS.Timeout | undefined
+  /** Aborted on stop: DHT queries and sync requests under way end at once. */
+  private readonly stopping = new AbortController()
   private lastEpoch = -1
   private running = false
   readonly dropped = new Map<string, number>()
@@ -99,6 +101,7 @@ export class GovernanceService {
   async stop (): Promise<void> {
     this.running = false
     clearInterval(this.timer)
+    this.stopping.abort()
     this.c.libp2p.services.pubsub.topicValidators.delete(this.opts.topic)
     while (this.tasks.size > 0) await Promise.allSettled([...this.tasks])
   }
@@ -121,6 +124,11 @@ export class GovernanceService {
   /** A peer's first snapshot arrived: compare what both hold. */
   peerJoined (peerId: string): void {
     this.track(this.reconcile(peerId))
+  }
+
+  /** A deadline that also ends when the service stops. */
+  private bounded (ms: number): AbortSignal {
+    return AbortSignal.any([this.stopping.signal, AbortSignal.timeout(ms)])
   }
 
   private maxSkew (): number {
@@ -181,7 +189,7 @@ export class GovernanceService {
   private async fetch (peerId: string, ids: string[]): Promise<void> {
     for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
       const response = await requestFrame(this.c.libp2p, await dialTarget(this.c.libp2p, peerId), this.opts.protocol,
-        encodeJson({ type: 'objects', ids: ids.slice(i, i + IDS_PER_REQUEST) }), SYNC_LIMITS)
+        encodeJson({ type: 'objects', ids: ids.slice(i, i + IDS_PER_REQUEST) }), SYNC_LIMITS, this.stopping.signal)
       const got = decodeJson(response, ObjectsResponse)
       if (got === undefined) throw new Error(`malformed objects from ${peerId}`)
       this.addAll(got.objects, peerId)
@@ -192,7 +200,7 @@ export class GovernanceService {
   /** Anti-entropy: fetch whatever a peer holds and this node does not. */
   private async reconcile (peerId: string): Promise<void> {
     if (!this.running) return
-    const response = await requestFrame(this.c.libp2p, await dialTarget(this.c.libp2p, peerId), this.opts.protocol, encodeJson({ type: 'inventory' }), SYNC_LIMITS)
+    const response = await requestFrame(this.c.libp2p, await dialTarget(this.c.libp2p, peerId), this.opts.protocol, encodeJson({ type: 'inventory' }), SYNC_LIMITS, this.stopping.signal)
     const inventory = decodeJson(response, InventoryResponse)
     if (inventory === undefined) throw new Error(`malformed inventory from ${peerId}`)
     const missing = inventory.ids.filter(id => !this.state.has(id))
@@ -227,20 +235,20 @@ export class GovernanceService {
   /** While elected, this node is findable in the DHT under the network's bootstrap key. */
   private async announceIfElected (epoch: number): Promise<void> {
     if (!this.state.election(epoch).elected.includes(this.c.selfId)) return
-    await this.c.libp2p.services.dht.provide(this.bootstrapKey, { signal: AbortSignal.timeout(10_000) })
+    await this.c.libp2p.services.dht.provide(this.bootstrapKey, { signal: this.bounded(10_000) })
   }
 
   /** Connects to the current bootstrap operators, found through the DHT; returns those reached. */
   async connectBootstrapOperators (): Promise<string[]> {
     const elected = new Set(this.state.election(this.state.epochOf(this.now())).elected)
     const reached: string[] = []
-    for await (const event of this.c.libp2p.services.dht.findProviders(this.bootstrapKey, { signal: AbortSignal.timeout(10_000) })) {
+    for await (const event of this.c.libp2p.services.dht.findProviders(this.bootstrapKey, { signal: this.bounded(10_000) })) {
       if (event.name !== 'PROVIDER') continue
       for (const provider of event.providers) {
         const id = provider.id.toString()
         if (!elected.has(id) || reached.includes(id) || id === this.c.selfId || provider.multiaddrs.length === 0) continue
         try {
-          await this.c.libp2p.dial(provider.multiaddrs.map(a => a.encapsulate(`/p2p/${id}`)), { signal: AbortSignal.timeout(5_000) })
+          await this.c.libp2p.dial(provider.multiaddrs.map(a => a.encapsulate(`/p2p/${id}`)), { signal: this.bounded(5_000) })
           reached.push(id)
         } catch (err) {
           this.c.log.debug({ peer: id, err: errorMessage(err) }, 'bootstrap operator not reachable')

@@ -33,8 +33,11 @@ export interface TelemetryOptions {
 }
 
 const PROBE_TIMEOUT_MS = 1_500
-/** Healthy peers pinged per round for their RTT, so that each is measured every few rounds. */
-const RTT_PINGS_PER_ROUND = 4
+/**
+ * One healthy peer is pinged for its RTT every this many ticks: each ping opens a stream, and
+ * in a mesh of N nodes every node pings, so this is what idle nodes spend most on as N grows.
+ */
+const RTT_EVERY_TICKS = 4
 
 /**
  * Publishes this node's snapshot every interval, validates and applies the snapshots of
@@ -50,6 +53,7 @@ export class TelemetryService {
   private publishTimer: NodeJS.Timeout | undefined
   private tickTimer: NodeJS.Timeout | undefined
   private rttCursor = 0
+  private ticks = 0
   private probing = false
   /** Snapshots parsed by the validator, handed to the message handler without parsing twice. */
   private readonly validated = new WeakMap<Message, TelemetrySnapshot>()
@@ -174,17 +178,16 @@ export class TelemetryService {
     }
   }
 
-  /** Pings the doubted peers, and in turn a few healthy connected ones for their RTT. */
+  /** Pings the doubted peers, and now and then one healthy connected peer for its RTT. */
   private async probeRound (): Promise<void> {
     const { peerTable } = this.c
     const doubted = peerTable.doubted()
-    const all = peerTable.list(this.c.clock.now()).filter(p => p.state === 'healthy' && p.connected).map(p => p.peerId)
     const rtt: string[] = []
-    for (let i = 0; i < Math.min(RTT_PINGS_PER_ROUND, all.length); i++) {
-      const id = all[(this.rttCursor + i) % all.length]
+    if (++this.ticks % RTT_EVERY_TICKS === 0) {
+      const healthy = peerTable.list(this.c.clock.now()).filter(p => p.state === 'healthy' && p.connected).map(p => p.peerId)
+      const id = healthy[this.rttCursor++ % Math.max(1, healthy.length)]
       if (id !== undefined) rtt.push(id)
     }
-    this.rttCursor += rtt.length
     await Promise.all([...doubted, ...rtt].map(async id => { await this.probe(id) }))
   }
 

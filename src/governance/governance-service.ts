@@ -70,7 +70,6 @@ export class GovernanceService {
   private readonly stopping = new AbortController()
   private lastEpoch = -1
   private running = false
-  readonly dropped = new Map<string, number>()
 
   constructor (components: GovernanceComponents, opts: GovernanceOptions) {
     this.c = components
@@ -157,9 +156,10 @@ export class GovernanceService {
     return added
   }
 
+  /** Counts a dropped object; the label keeps the reason's fixed words only (bounded cardinality). */
   private drop (reason: string): void {
-    this.dropped.set(reason, (this.dropped.get(reason) ?? 0) + 1)
-    this.c.metrics.gossip(this.opts.topic, 'rejected', reason.replace(/\W+/g, '_'))
+    const label = (reason.split(':')[0] ?? '').replace(/12D3KooW\w+/g, 'peer').replace(/\d+/g, 'n').replace(/\W+/g, '_').slice(0, 48)
+    this.c.metrics.gossip(this.opts.topic, 'rejected', label)
   }
 
   private readonly validate = (_from: PeerId, msg: Message): TopicValidatorResult => {

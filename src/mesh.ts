@@ -394,20 +394,17 @@ export class MeshNode {
 
   /** The data plane; available while the node runs. */
   get router (): Router {
-    if (this.state !== 'running' || this.routerInstance === undefined) throw new MeshError('UNAVAILABLE', 'the node is not running')
-    return this.routerInstance
+    return this.whileRunning(this.routerInstance)
   }
 
   /** The replicated billing log; available while the node runs. */
   get billing (): BillingService {
-    if (this.state !== 'running' || this.billingInstance === undefined) throw new MeshError('UNAVAILABLE', 'the node is not running')
-    return this.billingInstance
+    return this.whileRunning(this.billingInstance)
   }
 
   /** Governance and election; available while the node runs. */
   get governance (): GovernanceService {
-    if (this.state !== 'running' || this.governanceInstance === undefined) throw new MeshError('UNAVAILABLE', 'the node is not running')
-    return this.governanceInstance
+    return this.whileRunning(this.governanceInstance)
   }
 
   /** The network parameters in force now: the genesis values and every change governance passed. */
@@ -466,8 +463,13 @@ export class MeshNode {
   }
 
   private requireRunning (): TelemetryService {
-    if (this.state !== 'running' || this.telemetry === undefined) throw new MeshError('UNAVAILABLE', 'the node is not running')
-    return this.telemetry
+    return this.whileRunning(this.telemetry)
+  }
+
+  /** A service of the running node; 503 for the API while the node starts or stops. */
+  private whileRunning<T> (service: T | undefined): T {
+    if (this.state !== 'running' || service === undefined) throw new MeshError('UNAVAILABLE', 'the node is not running')
+    return service
   }
 
   private onPeerEvent (event: PeerEvent): void {

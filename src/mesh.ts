@@ -6,6 +6,7 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { BillingService } from './billing/billing-service.ts'
 import { UsageBuffer } from './billing/usage-buffer.ts'
 import { systemClock, type Clock } from './clock.ts'
+import type { NodeComponents } from './components.ts'
 import { MeshError, errorMessage } from './errors.ts'
 import { genesisHash, type Genesis, type Operator } from './governance/genesis.ts'
 import { GovernanceService } from './governance/governance-service.ts'
@@ -189,14 +190,17 @@ export class MeshNode {
         maxResponseBytes: this.routing.maxResponseBytes,
         timeoutMs: this.routing.requestTimeoutMs
       }, this.log)
-      const billing = new BillingService({
+      const components: NodeComponents = {
         libp2p,
         db: this.db,
         clock: this.clock,
         log: this.log,
         metrics: this.metrics,
         privateKey: this.opts.privateKey,
-        selfId: this.peerId.toString(),
+        selfId: this.peerId.toString()
+      }
+      const billing = new BillingService({
+        ...components,
         isMember: author => this.isMember(author),
         penalize: (peerId, reason) => { this.penalize(peerId, reason) }
       }, { topic: this.protocols.topics.billing, protocol: this.protocols.sync, antiEntropyMs: 5_000 })
@@ -204,13 +208,7 @@ export class MeshNode {
       this.billingInstance = billing
       this.routedUsage = new UsageBuffer(async records => await billing.append(records), this.log)
       const governance = new GovernanceService({
-        libp2p,
-        db: this.db,
-        clock: this.clock,
-        log: this.log,
-        metrics: this.metrics,
-        privateKey: this.opts.privateKey,
-        selfId: this.peerId.toString(),
+        ...components,
         genesis: this.genesis,
         genesisHash: this.genesisHash
       }, { topic: this.protocols.topics.governance, protocol: this.protocols.governanceSync, candidate: this.opts.candidate ?? false, antiEntropyMs: 5_000 })

@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { TopicValidatorResult, type Message, type PeerId, type PrivateKey } from '@libp2p/interface'
-import type { Clock } from '../clock.ts'
+import { TopicValidatorResult, type Message, type PeerId } from '@libp2p/interface'
+import type { NodeComponents } from '../components.ts'
 import { MeshError, errorMessage } from '../errors.ts'
-import type { Logger } from '../logging.ts'
-import type { MeshMetrics } from '../metrics.ts'
 import { dialTarget } from '../p2p/dial-target.ts'
 import { requestFrame, serveFrames } from '../p2p/frames.ts'
-import type { MeshLibp2p } from '../p2p/libp2p.ts'
-import type { MeshDatabase } from '../storage/database.ts'
 import { Ledger, type Position } from './ledger.ts'
 import { GENESIS_PREV, MAX_RECORDS_PER_ENTRY, checkEntry, sealEntry, type EntryFault, type LogEntry } from './log-entry.ts'
 import { LogStore, type ForkReport, type Head } from './log-store.ts'
@@ -18,14 +14,7 @@ import {
 } from './sync-protocol.ts'
 import type { UsageRecord } from './usage-record.ts'
 
-export interface BillingComponents {
-  libp2p: MeshLibp2p
-  db: MeshDatabase
-  clock: Clock
-  log: Logger
-  metrics: MeshMetrics
-  privateKey: PrivateKey
-  selfId: string
+export interface BillingComponents extends NodeComponents {
   /** Whether an author may write to this network's billing log. */
   isMember: (author: string) => boolean
   /** A peer sent forged or malformed data: drop it for a while. */

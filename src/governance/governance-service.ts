@@ -1,31 +1,21 @@
 import { createHash } from 'node:crypto'
-import { TopicValidatorResult, type Message, type PeerId, type PrivateKey } from '@libp2p/interface'
+import { TopicValidatorResult, type Message, type PeerId } from '@libp2p/interface'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { create as createDigest } from 'multiformats/hashes/digest'
 import { z } from 'zod'
 import { decodeJson, encodeJson } from '../billing/sync-protocol.ts'
 import { Verifier, signerOf, type Sign } from '../billing/signing.ts'
-import type { Clock } from '../clock.ts'
+import type { NodeComponents } from '../components.ts'
 import { MeshError, errorMessage } from '../errors.ts'
-import type { Logger } from '../logging.ts'
-import type { MeshMetrics } from '../metrics.ts'
 import { dialTarget } from '../p2p/dial-target.ts'
 import { requestFrame, serveFrames } from '../p2p/frames.ts'
-import type { MeshLibp2p } from '../p2p/libp2p.ts'
-import type { MeshDatabase, Sublevel } from '../storage/database.ts'
+import type { Sublevel } from '../storage/database.ts'
 import type { Genesis } from './genesis.ts'
 import { SignedSchema, authentic, signObject, type GovBody, type Signed } from './objects.ts'
 import { GovernanceState } from './state.ts'
 
-export interface GovernanceComponents {
-  libp2p: MeshLibp2p
-  db: MeshDatabase
-  clock: Clock
-  log: Logger
-  metrics: MeshMetrics
-  privateKey: PrivateKey
-  selfId: string
+export interface GovernanceComponents extends NodeComponents {
   genesis: Genesis
   genesisHash: string
 }

@@ -5,8 +5,9 @@ import { after, before, describe, test } from 'node:test'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { DEFAULTS, loadConfig, resolveConfig, type ConfigSources, type FlagValues } from '../../node/config.ts'
-import { MeshError } from '../../src/errors.ts'
+import type { MeshError } from '../../src/errors.ts'
 import { removeDir, tempDir } from '../helpers/nodes.ts'
+import { includes, meshError, meshErrorAsync } from '../helpers/errors.ts'
 
 const FILE = '/etc/meshnode/config.json'
 
@@ -18,36 +19,8 @@ function sources (flags: FlagValues = {}, env: Record<string, string | undefined
   }
 }
 
-/** Runs `fn`, which must throw a CONFIG_ERROR MeshError with a one-line message; returns it. */
-function configError (fn: () => unknown): MeshError {
-  let caught: unknown
-  try {
-    fn()
-  } catch (err) {
-    caught = err
-  }
-  assert.ok(caught instanceof MeshError, `expected a MeshError, got ${String(caught)}`)
-  assert.equal(caught.code, 'CONFIG_ERROR')
-  assert.ok(!caught.message.includes('\n'), `message is not one line: ${JSON.stringify(caught.message)}`)
-  return caught
-}
-
-async function configErrorAsync (fn: () => Promise<unknown>): Promise<MeshError> {
-  let caught: unknown
-  try {
-    await fn()
-  } catch (err) {
-    caught = err
-  }
-  assert.ok(caught instanceof MeshError, `expected a MeshError, got ${String(caught)}`)
-  assert.equal(caught.code, 'CONFIG_ERROR')
-  assert.ok(!caught.message.includes('\n'), `message is not one line: ${JSON.stringify(caught.message)}`)
-  return caught
-}
-
-function includes (message: string, ...parts: string[]): void {
-  for (const part of parts) assert.ok(message.includes(part), `message ${JSON.stringify(message)} does not mention ${part}`)
-}
+const configError = (fn: () => unknown): MeshError => meshError('CONFIG_ERROR', fn)
+const configErrorAsync = async (fn: () => Promise<unknown>): Promise<MeshError> => await meshErrorAsync('CONFIG_ERROR', fn)
 
 describe('resolveConfig', () => {
   let peerA: string

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { MeshError } from '../../src/errors.ts'
+import type { MeshError } from '../../src/errors.ts'
 import {
   NETWORK_ID_PATTERN, createGenesis, genesisBytes, genesisHash, parseGenesis, parseGenesisJson,
   type Genesis, type Operator
 } from '../../src/governance/genesis.ts'
 import { DEVELOPMENT_PARAMS, PRODUCTION_PARAMS } from '../../src/governance/params.ts'
+import { includes, meshError } from '../helpers/errors.ts'
 
 const SOURCE = '/etc/meshnode/genesis.json'
 const CREATED_AT = '2025-01-02T03:04:05.678Z'
@@ -16,24 +17,7 @@ async function newPeerId (): Promise<string> {
   return peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
 }
 
-/** Runs `fn`, which must throw a one-line GENESIS_ERROR MeshError; returns it. */
-function genesisError (fn: () => unknown): MeshError {
-  let caught: unknown
-  try {
-    fn()
-  } catch (err) {
-    caught = err
-  }
-  assert.ok(caught instanceof MeshError, `expected a MeshError, got ${String(caught)}`)
-  assert.equal(caught.code, 'GENESIS_ERROR')
-  assert.equal(caught.name, 'MeshError')
-  assert.ok(!caught.message.includes('\n'), `message is not one line: ${JSON.stringify(caught.message)}`)
-  return caught
-}
-
-function includes (message: string, ...parts: string[]): void {
-  for (const part of parts) assert.ok(message.includes(part), `message ${JSON.stringify(message)} does not mention ${part}`)
-}
+const genesisError = (fn: () => unknown): MeshError => meshError('GENESIS_ERROR', fn)
 
 type Json = Record<string, unknown>
 

@@ -96,9 +96,21 @@ export function billingRoutes (): Hono<ApiEnv> {
     const ledger = mesh.billing.ledger
     const records = ledger.records()
     const byResource = sum([...records].sort((a, b) => (a.id < b.id ? -1 : 1)))
-    const periods = new Set(records.map(r => periodOf(r.timestamp)))
+    // Revenue is the sum of every invoice: one per user and month that has records, each priced
+    // from that user's records of that month only.
+    const groups = new Map<string, { user: string, period: string, records: UsageRecord[] }>()
+    for (const r of records) {
+      const period = periodOf(r.timestamp)
+      const key = `${r.user_id}\n${period}`
+      const group = groups.get(key) ?? { user: r.user_id, period, records: [] }
+      group.records.push(r)
+      groups.set(key, group)
+    }
+    const params = mesh.params()
     let revenue = 0
-    for (const user of ledger.users()) for (const period of periods) revenue += invoiceFor(user, period, records, mesh.params()).total
+    for (const g of [...groups.keys()].sort().map(k => groups.get(k))) {
+      if (g !== undefined) revenue += invoiceFor(g.user, g.period, g.records, params).total
+    }
     const authors = mesh.billing.authors()
     return c.json({
       records: records.length,

@@ -18,7 +18,8 @@ export const ERROR_STATUS = {
   CONFIG_ERROR: 500,
   GENESIS_ERROR: 500,
   NETWORK_MISMATCH: 409,
-  STORAGE_ERROR: 500
+  STORAGE_ERROR: 500,
+  SCENARIO_ERROR: 400
 } as const
 
 export type ErrorCode = keyof typeof ERROR_STATUS

@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
+import { DurationSchema } from '../../src/duration.ts'
 import { MeshError } from '../../src/errors.ts'
 import { OperatorChangeSchema, type ProposalBody } from '../../src/governance/objects.ts'
 import type { ProposalView } from '../../src/governance/state.ts'
@@ -7,20 +8,11 @@ import type { ApiEnv } from '../context.ts'
 import { jsonBody, query } from '../validation.ts'
 import { round } from '../views.ts'
 
-/** `30s`, `10m`, `2h`, `14d`, or milliseconds. */
-const Duration = z.union([
-  z.number().int().positive(),
-  z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 30s, 10m, 2h or 14d').transform(s => {
-    const [, n, unit] = /^(\d+)(ms|s|m|h|d)$/.exec(s) ?? []
-    return Number(n) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit as 'ms']
-  })
-])
-
 const ProposalRequest = z.object({
   title: z.string().min(1).max(200),
   description: z.string().max(10_000).default(''),
   change: OperatorChangeSchema,
-  voting_period: Duration,
+  voting_period: DurationSchema,
   quorum: z.number().min(0).max(1).optional(),
   threshold: z.number().min(0).max(1).optional()
 }).strict()

@@ -1,0 +1,151 @@
+import { z } from 'zod'
+import { DurationSchema } from '../../src/duration.ts'
+
+/**
+ * A scenario: a network, and the steps a simulation drives it through. The same scenario
+ * runs live (real nodes on 127.0.0.1) or in the model (virtual nodes in virtual time); each
+ * step is an object with exactly one key, its kind. Nodes are named by their index, in the
+ * order they were started (0 is the first).
+ */
+
+const NodeIndex = z.number().int().min(0)
+const NodeSet = z.union([NodeIndex, z.array(NodeIndex).min(1), z.literal('all')])
+export type NodeSet = z.infer<typeof NodeSet>
+
+const VoteOption = z.enum(['yes', 'no', 'abstain', 'veto'])
+
+/** Link latency between two nodes: the model draws one value per message; live ignores it (loopback). */
+const LatencySchema = z.discriminatedUnion('distribution', [
+  z.object({ distribution: z.literal('constant'), ms: z.number().min(0) }).strict(),
+  z.object({ distribution: z.literal('uniform'), min_ms: z.number().min(0), max_ms: z.number().min(0) }).strict(),
+  /** Log-normal with this median and 99th percentile: long tails, as on real networks. */
+  z.object({ distribution: z.literal('lognormal'), median_ms: z.number().positive(), p99_ms: z.number().positive() }).strict()
+])
+export type Latency = z.infer<typeof LatencySchema>
+
+export const NetworkSchema = z.object({
+  latency: LatencySchema.default({ distribution: 'lognormal', median_ms: 20, p99_ms: 120 }),
+  /** Share of messages lost on a link (model only; live loopback does not lose). */
+  loss: z.number().min(0).max(0.5).default(0),
+  /** The first `operators` nodes are the genesis operators (weight `10 + index`); at least 1. */
+  operators: z.number().int().min(1).default(1),
+  telemetry_interval: DurationSchema.default(1_000),
+  /** Governance timings of the genesis parameters; short so that a scenario can see them. */
+  epoch: DurationSchema.default(10_000),
+  min_voting_period: DurationSchema.default(1_000),
+  activation_delay: DurationSchema.default(1_000),
+  certification_grace: DurationSchema.default(1_500),
+  bootstrap_operator_count: z.number().int().min(1).max(100).default(3)
+}).strict()
+export type NetworkSpec = z.infer<typeof NetworkSchema>
+
+/** Conditions an `assert` step waits for, each until its deadline. */
+const ConditionSchema = z.union([
+  /** Every running node sees every other running node it can reach `healthy`, with a fresh snapshot. */
+  z.object({ converged: z.object({}).strict() }).strict(),
+  /** Every running node other than `node` that can reach... or not: sees `node` in `state`. */
+  z.object({ peer_state: z.object({ node: NodeIndex, state: z.enum(['healthy', 'suspect', 'down']), seen_by: NodeSet.default('all') }).strict() }).strict(),
+  /** Every running node has the same tally of the proposal (and this outcome, if given). */
+  z.object({ tally_agrees: z.object({ proposal: z.string().min(1), outcome: z.enum(['passed', 'rejected', 'rejected_veto', 'failed_quorum']).optional() }).strict() }).strict(),
+  /** Every running node elected the same bootstrap operators for the current epoch. */
+  z.object({ election_agrees: z.object({}).strict() }).strict(),
+  /** Every running node holds the same billing totals (live only). */
+  z.object({ billing_agrees: z.object({}).strict() }).strict(),
+  /** The last `load` step: error rate at most, requests served by at least this many nodes, p99 at most. */
+  z.object({
+    load: z.object({
+      max_error_rate: z.number().min(0).max(1).optional(),
+      min_nodes_serving: z.number().int().min(1).optional(),
+      max_p99: DurationSchema.optional(),
+      /** The named node served at most this share of the requests. */
+      max_share: z.object({ node: NodeIndex, share: z.number().min(0).max(1) }).strict().optional()
+    }).strict()
+  }).strict()
+])
+export type Condition = z.infer<typeof ConditionSchema>
+
+export const StepSchema = z.union([
+  /** Start `count` new nodes; each bootstraps from the first node (node 0 founds the network). */
+  z.object({ start: z.object({ count: z.number().int().min(1).max(100_000), candidate: z.boolean().default(false) }).strict() }).strict(),
+  /** Wait until every running node sees every reachable running node healthy. */
+  z.object({ wait_converged: z.object({ within: DurationSchema.default(30_000) }).strict() }).strict(),
+  /** Wait this long. */
+  z.object({ wait: DurationSchema }).strict(),
+  /** Wait until `count` epoch boundaries have passed. */
+  z.object({ wait_epochs: z.number().int().min(1).max(1000) }).strict(),
+  /** Stop nodes abruptly: connections reset, no goodbye, nothing flushed. */
+  z.object({ crash: NodeSet }).strict(),
+  /** Start crashed nodes again, with the same data directory and peer id. */
+  z.object({ restart: NodeSet }).strict(),
+  /** Split the mesh: a node reaches only the nodes of its own group; nodes in no group form one more group. */
+  z.object({ partition: z.array(z.array(NodeIndex).min(1)).min(1) }).strict(),
+  /** Remove every partition. */
+  z.object({ heal: z.object({}).strict() }).strict(),
+  /** For `duration`: every `every`, crash one random running node (never node 0) and restart it after `down_for`. */
+  z.object({ churn: z.object({ duration: DurationSchema, every: DurationSchema, down_for: DurationSchema }).strict() }).strict(),
+  /** Live: serve `service` from a local upstream on these nodes, answering after `latency`, failing `error_rate` of requests. */
+  z.object({
+    offer_service: z.object({
+      service: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+      nodes: NodeSet,
+      latency: DurationSchema.optional(),
+      error_rate: z.number().min(0).max(1).default(0)
+    }).strict()
+  }).strict(),
+  /** Live: send requests for `service` through the mesh, at `rate` per second for `duration`, spread over `via` nodes. */
+  z.object({
+    load: z.object({
+      service: z.string().min(1),
+      rate: z.number().positive().max(10_000),
+      duration: DurationSchema,
+      via: NodeSet.default('all'),
+      users: z.number().int().min(1).max(1000).default(1),
+      method: z.enum(['GET', 'POST']).default('GET')
+    }).strict()
+  }).strict(),
+  /** Set the routing strategy on every running node. */
+  z.object({ strategy: z.enum(['round_robin', 'weighted_round_robin', 'least_connections', 'adaptive']) }).strict(),
+  /** An operator submits a proposal to change parameters; `id` names it in later steps. */
+  z.object({
+    propose: z.object({
+      id: z.string().min(1).max(64),
+      by: NodeIndex,
+      params: z.record(z.string(), z.unknown()),
+      voting_period: DurationSchema
+    }).strict()
+  }).strict(),
+  /** Operators vote; `at_remaining` waits until that much of the voting period is left. */
+  z.object({
+    vote: z.object({
+      proposal: z.string().min(1),
+      by: NodeSet,
+      option: VoteOption,
+      at_remaining: DurationSchema.optional()
+    }).strict()
+  }).strict(),
+  /** Wait until the condition holds, failing the run after `within`. */
+  z.object({ assert: z.object({ that: ConditionSchema, within: DurationSchema.default(10_000) }).strict() }).strict()
+])
+export type Step = z.infer<typeof StepSchema>
+
+export const ScenarioSchema = z.object({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+  description: z.string().min(1).max(200),
+  mode: z.enum(['live', 'model']).default('live'),
+  seed: z.number().int().min(0).default(1),
+  network: NetworkSchema.default(NetworkSchema.parse({})),
+  /** Model only: how long to run in virtual time after the last step. */
+  tail: DurationSchema.default(0),
+  steps: z.array(z.unknown()).min(1)
+}).strict()
+
+export type Mode = 'live' | 'model'
+
+export interface Scenario extends Omit<z.infer<typeof ScenarioSchema>, 'steps'> {
+  steps: Step[]
+}
+
+/** The kind of a step: its one key. */
+export function stepKind (step: Step): string {
+  return Object.keys(step)[0] ?? ''
+}

@@ -8,6 +8,8 @@ export interface ApiServer {
   url: string
   /** Stops accepting connections and waits for in-flight requests to finish. */
   close: () => Promise<void>
+  /** Stops at once, cutting every connection: a crash, for simulations. */
+  destroy: () => Promise<void>
 }
 
 export async function listenApi (app: Hono<ApiEnv>, host: string, port: number): Promise<ApiServer> {
@@ -23,6 +25,12 @@ export async function listenApi (app: Hono<ApiEnv>, host: string, port: number):
       await new Promise<void>(resolve => {
         server.close(() => resolve())
         server.closeIdleConnections()
+      })
+    },
+    destroy: async () => {
+      await new Promise<void>(resolve => {
+        server.close(() => resolve())
+        server.closeAllConnections()
       })
     }
   }

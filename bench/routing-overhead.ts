@@ -12,7 +12,7 @@
 import type { RunningNode } from '../node/launch.ts'
 import { DEFAULT_HEALTH_CHECK } from '../src/routing/service-health.ts'
 import { removeDir, startNode, tempDir } from '../test/helpers/nodes.ts'
-import { startUpstream, type Upstream } from '../test/helpers/upstream.ts'
+import { startUpstream, type Upstream } from '../simulations/live/upstream.ts'
 import { waitFor } from '../test/helpers/wait.ts'
 import { loadFigures, runLoadClient, type LoadFigures, type LoadResult } from './load-runner.ts'
 import { fmtMs, fmtNum, fmtPct, table, verdict, type BenchOutcome } from './stats.ts'

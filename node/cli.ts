@@ -1,6 +1,8 @@
 import { writeFile } from 'node:fs/promises'
 import { Command, Option } from 'commander'
+import { z } from 'zod'
 import { MeshError } from '../src/errors.ts'
+import { LOG_LEVELS } from '../src/logging.ts'
 import { createGenesis, type Operator } from '../src/governance/genesis.ts'
 import { NetworkParamsSchema, PRODUCTION_PARAMS } from '../src/governance/params.ts'
 import { loadOrCreateIdentity } from '../src/p2p/identity.ts'
@@ -8,6 +10,16 @@ import { VERSION } from '../src/version.ts'
 import { DEFAULTS, loadConfig } from './config.ts'
 import { ensureDataDir, loadOrCreateApiToken } from './data-dir.ts'
 import { runNode } from './run-node.ts'
+
+const SimOptions = z.object({
+  list: z.boolean().default(false),
+  mode: z.enum(['live', 'model']).optional(),
+  seed: z.coerce.number().int().min(0).optional(),
+  procs: z.coerce.number().int().min(1).max(64),
+  out: z.string().min(1),
+  compare: z.boolean().default(false),
+  logLevel: z.enum(LOG_LEVELS)
+})
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
 
@@ -85,6 +97,27 @@ export function buildCli (): Command {
       const text = JSON.stringify(genesis, null, 2) + '\n'
       if (opts.out === undefined) process.stdout.write(text)
       else await writeFile(opts.out, text)
+    })
+
+  program.command('sim')
+    .description('Run a network simulation: real nodes on 127.0.0.1 (live) or virtual nodes in virtual time (model). Writes a JSON result and an HTML report; exits 1 when a step fails.')
+    .argument('[scenario]', 'a built-in scenario (see --list) or a scenario file (.yaml, .yml, .json)')
+    .option('--list', 'list the built-in scenarios with a line on each')
+    .option('--mode <mode>', 'live or model (default: the scenario\'s own)')
+    .option('--seed <n>', 'random seed (default: the scenario\'s own)')
+    .option('--procs <n>', 'live: spread the nodes over this many processes', '1')
+    .option('--out <dir>', 'where the reports go', './sim-results')
+    .option('--compare', 'run the scenario live and in the model, and say how far apart they are')
+    .option('--log-level <level>', 'log level of the simulation runner', 'warn')
+    .action(async (scenario: string | undefined, opts: Record<string, string | boolean | undefined>) => {
+      const parsed = SimOptions.safeParse(opts)
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]
+        throw new MeshError('CONFIG_ERROR', `invalid --${String(issue?.path[0] ?? '').replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)}: ${issue?.message ?? 'invalid'}`)
+      }
+      // Loaded on demand: a node started with `meshnode start` never loads the simulator.
+      const { runSim } = await import('./run-sim.ts')
+      process.exitCode = await runSim({ scenario, ...parsed.data })
     })
 
   return program

@@ -17,6 +17,8 @@ export interface RunningNode {
   genesisOrigin: GenesisOrigin
   /** Finishes in-flight API requests, then stops the mesh and closes the database. */
   stop: () => Promise<void>
+  /** Stops abruptly, as a killed process would (see MeshNode.crash); for simulations. */
+  crash: () => Promise<void>
 }
 
 /**
@@ -75,7 +77,11 @@ export async function launchNode (config: NodeConfig, log: Logger, signal: Abort
     await stop()
     throw err
   }
-  return { mesh, api, token, tokenCreated, keyCreated: identity.created, genesisOrigin: origin, stop }
+  const crash = async (): Promise<void> => {
+    shutdown.abort()
+    await Promise.all([api.destroy(), mesh.crash()])
+  }
+  return { mesh, api, token, tokenCreated, keyCreated: identity.created, genesisOrigin: origin, stop, crash }
 }
 
 /** A wildcard address is no use to peers: announce the host's name instead. */

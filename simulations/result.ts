@@ -65,7 +65,7 @@ export interface RequestFigures {
   errors: number
   error_rate: number
   latency_ms: Summary
-  /** Counts of requests by latency bucket upper bound (ms); the last bucket is +Inf (le_ms null). */
+  /** Requests per latency bucket: above the previous bound, up to le_ms (not cumulative); the last bucket is +Inf (le_ms null). */
   histogram: Array<{ le_ms: number | null, count: number }>
   served_by: Array<{ node: number, count: number }>
 }

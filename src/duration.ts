@@ -9,4 +9,4 @@ export const DurationSchema = z.union([
     const [, n, unit] = /^(\d+)(ms|s|m|h|d)$/.exec(s) ?? []
     return Number(n) * UNIT_MS[unit as keyof typeof UNIT_MS]
   })
-])
+], { error: 'expected a duration such as 500ms, 30s, 10m, 2h or 14d, or a positive number of milliseconds' })

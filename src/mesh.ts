@@ -74,6 +74,15 @@ export interface RuntimeSettings {
   maxPeers: number
 }
 
+/** One peer snapshot received: who published it, which one, and when it left and arrived. */
+export interface SnapshotReceipt {
+  peerId: string
+  incarnation: number
+  seq: number
+  publishedAt: number
+  receivedAt: number
+}
+
 export interface Readiness {
   ready: boolean
   libp2p: boolean
@@ -112,7 +121,7 @@ export class MeshNode {
   private readonly clock: Clock
   private readonly log: Logger
   private readonly db: MeshDatabase
-  private readonly events = new EventEmitter<{ event: [PeerEvent] }>()
+  private readonly events = new EventEmitter<{ event: [PeerEvent], snapshot: [SnapshotReceipt] }>()
   private readonly peerTable: PeerTable
   private readonly guard: NetworkGuard
   private readonly history: LoadHistory
@@ -144,7 +153,13 @@ export class MeshNode {
     this.startedAt = this.clock.now()
     this.settings = { telemetryIntervalMs: opts.telemetryIntervalMs, maxPeers: opts.maxPeers }
     this.db = new MeshDatabase(opts.dataDir)
-    this.peerTable = new PeerTable({ tickIntervalMs: TICK_INTERVAL_MS, onEvent: e => this.onPeerEvent(e) })
+    this.peerTable = new PeerTable({
+      tickIntervalMs: TICK_INTERVAL_MS,
+      onEvent: e => this.onPeerEvent(e),
+      onSnapshot: (peerId, snapshot, at) => {
+        if (this.events.listenerCount('snapshot') > 0) this.events.emit('snapshot', { peerId, seq: snapshot.seq, incarnation: snapshot.incarnation, publishedAt: snapshot.time, receivedAt: at })
+      }
+    })
     this.metrics = new MeshMetrics(() => this.peerTable.countByState())
     // One hour of own samples at the default interval, for /v1/system/metrics.
     this.history = new LoadHistory(3600)
@@ -269,6 +284,18 @@ export class MeshNode {
       await this.stop()
       throw err
     }
+  }
+
+  /**
+   * Stops as a killed process would, for simulations: every connection is reset at once, with
+   * no goodbye, and no peer may reach the node while it stops. The database is still closed,
+   * so that a restart can open the same data directory in this process.
+   */
+  async crash (): Promise<void> {
+    if (this.state !== 'running' || this.libp2p === undefined) return
+    this.guard.partition(new Set())
+    for (const connection of this.libp2p.getConnections()) connection.abort(new Error('crashed'))
+    await this.stop()
   }
 
   /** Stops everything this node started, in reverse order; safe to call more than once. */
@@ -458,6 +485,12 @@ export class MeshNode {
   onEvent (listener: (event: PeerEvent) => void): () => void {
     this.events.on('event', listener)
     return () => { this.events.off('event', listener) }
+  }
+
+  /** Every peer snapshot this node applies, as it applies it. */
+  onSnapshot (listener: (receipt: SnapshotReceipt) => void): () => void {
+    this.events.on('snapshot', listener)
+    return () => { this.events.off('snapshot', listener) }
   }
 
   private requireRunning (): TelemetryService {

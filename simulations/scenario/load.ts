@@ -5,6 +5,9 @@ import type { z } from 'zod'
 import { errorMessage, MeshError } from '../../src/errors.ts'
 import { ScenarioSchema, StepSchema, stepKind, type Condition, type Mode, type NodeSet, type Scenario, type Step } from './schema.ts'
 
+/** Each step kind's own schema, by its one key. */
+const STEP_KINDS = new Map(StepSchema.options.map(o => [Object.keys(o.shape)[0] ?? '', o as z.ZodType]))
+
 /** What each mode can run; a scenario asking for more is refused before any node starts. */
 const LIVE_ONLY_STEPS = new Set(['offer_service', 'load', 'strategy'])
 const LIVE_ONLY_CONDITIONS = new Set(['load', 'billing_agrees'])
@@ -31,14 +34,27 @@ export function parseScenario (text: string, source: string, format: 'json' | 'y
   const top = ScenarioSchema.safeParse(raw)
   if (!top.success) fail(source, issueText(top.error))
   const steps: Step[] = top.data.steps.map((s, i) => {
-    const parsed = StepSchema.safeParse(s)
-    if (parsed.success) return parsed.data
-    const kind = typeof s === 'object' && s !== null ? Object.keys(s).join(',') : typeof s
+    const keys = typeof s === 'object' && s !== null && !Array.isArray(s) ? Object.keys(s) : []
+    const kind = keys[0]
+    if (keys.length !== 1 || kind === undefined) fail(source, `step ${i + 1}: a step is an object with one key, its kind (${[...STEP_KINDS.keys()].join(', ')})`)
+    const schema = STEP_KINDS.get(kind)
+    if (schema === undefined) fail(source, `step ${i + 1} (${kind}): unknown step; known: ${[...STEP_KINDS.keys()].join(', ')}`)
+    // The kind's own schema, rather than the union, gives an error about the field that is wrong.
+    const parsed = schema.safeParse(s)
+    if (parsed.success) return parsed.data as Step
     fail(source, `step ${i + 1} (${kind}): ${issueText(parsed.error)}`)
   })
   const scenario: Scenario = { ...top.data, steps }
   checkSteps(scenario, source)
   return scenario
+}
+
+/** The scenario run in another mode, checked again: the model refuses steps only live runs can do. */
+export function inMode (scenario: Scenario, mode: Mode): Scenario {
+  if (scenario.mode === mode) return scenario
+  const moved = { ...scenario, mode }
+  checkSteps(moved, `${scenario.name} (${mode})`)
+  return moved
 }
 
 export async function loadScenarioFile (path: string): Promise<Scenario> {

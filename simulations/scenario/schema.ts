@@ -100,7 +100,9 @@ export const StepSchema = z.union([
       duration: DurationSchema,
       via: NodeSet.default('all'),
       users: z.number().int().min(1).max(1000).default(1),
-      method: z.enum(['GET', 'POST']).default('GET')
+      method: z.enum(['GET', 'POST']).default('GET'),
+      /** Go on to the next steps while the load runs (a crash under load); an `assert load` waits for it. */
+      background: z.boolean().default(false)
     }).strict()
   }).strict(),
   /** Set the routing strategy on every running node. */

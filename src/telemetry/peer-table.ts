@@ -37,6 +37,8 @@ export interface PeerTableOptions {
   /** A peer down for this long is forgotten. */
   forgetAfterMs?: number
   onEvent?: (event: PeerEvent) => void
+  /** Every snapshot applied, as it is applied: for simulations and benchmarks that time gossip. */
+  onSnapshot?: (peerId: string, snapshot: TelemetrySnapshot, at: number) => void
 }
 
 /**
@@ -49,6 +51,7 @@ export class PeerTable {
   private readonly tickIntervalMs: number
   private readonly forgetAfterMs: number
   private readonly onEvent: (event: PeerEvent) => void
+  private readonly onSnapshot: ((peerId: string, snapshot: TelemetrySnapshot, at: number) => void) | undefined
   private lastTickAt: number | undefined
 
   constructor (opts: PeerTableOptions) {
@@ -56,6 +59,7 @@ export class PeerTable {
     this.tickIntervalMs = opts.tickIntervalMs
     this.forgetAfterMs = opts.forgetAfterMs ?? 10 * 60_000
     this.onEvent = opts.onEvent ?? (() => {})
+    this.onSnapshot = opts.onSnapshot
   }
 
   get size (): number {
@@ -72,6 +76,7 @@ export class PeerTable {
   }
 
   applySnapshot (peerId: string, snapshot: TelemetrySnapshot, at: number, connected: boolean): void {
+    this.onSnapshot?.(peerId, snapshot, at)
     const record = this.peers.get(peerId)
     if (record === undefined) {
       this.peers.set(peerId, {

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test'
 import type { RunningNode } from '../../node/launch.ts'
 import { assertError, assertValidation, call, readReply, sample, type Reply } from '../helpers/api.ts'
 import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
-import { startUpstream, type Upstream } from '../helpers/upstream.ts'
+import { startUpstream, type Upstream } from '../../simulations/live/upstream.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 interface Echo { served_by: string, method: string, path: string, body: string }

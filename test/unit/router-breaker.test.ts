@@ -7,7 +7,7 @@ import { DEFAULT_BREAKER_CONFIG } from '../../src/routing/circuit-breaker.ts'
 import { LocalServices } from '../../src/routing/local-services.ts'
 import { Router } from '../../src/routing/router.ts'
 import type { UsageEvent } from '../../src/routing/usage.ts'
-import { startUpstream, type Upstream } from '../helpers/upstream.ts'
+import { startUpstream, type Upstream } from '../../simulations/live/upstream.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 // A router whose only candidate is its own upstream, with time in the test's hands.

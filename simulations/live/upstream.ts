@@ -2,9 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 
 /**
- * A small upstream HTTP server for routing tests. It names itself in every answer, counts
- * requests by method, and can be told to be slow, to fail, or to hold requests until released.
- *   GET /health              200
+ * A small upstream HTTP server behind a node's service, for simulations, routing tests and
+ * benchmarks. It names itself in every answer, counts requests by method, and can be told to
+ * be offline, slow, to fail, or to hold requests until released.
+ *   GET /health              200 (503 while offline)
  *   ANY /echo                200 {served_by, method, path, body}
  *   GET /stream?chunks=N     N chunks, 10 ms apart
  *   GET /status/<code>       that status
@@ -18,7 +19,7 @@ export interface Upstream {
   ids: string[]
   /** Requests whose client went away before the answer was sent. */
   aborted: number
-  mode: { delayMs: number, failRate: number, hold: boolean }
+  mode: { delayMs: number, failRate: number, hold: boolean, offline: boolean }
   /** Answers every held request. */
   release: () => void
   held: () => number
@@ -33,7 +34,7 @@ export async function startUpstream (name: string, random: () => number = Math.r
     counts: {},
     ids: [],
     aborted: 0,
-    mode: { delayMs: 0, failRate: 0, hold: false },
+    mode: { delayMs: 0, failRate: 0, hold: false, offline: false },
     release: () => { for (const answer of heldResponses.splice(0)) answer() },
     held: () => heldResponses.length,
     close: async () => {
@@ -50,6 +51,10 @@ export async function startUpstream (name: string, random: () => number = Math.r
 
 async function handle (u: Upstream, held: Array<() => void>, random: () => number, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://x')
+  if (u.mode.offline) {
+    res.writeHead(503).end('offline')
+    return
+  }
   if (url.pathname === '/health') {
     res.end('ok')
     return

@@ -1,0 +1,418 @@
+import { createHash } from 'node:crypto'
+import { DEFAULT_DETECTOR_CONFIG } from '../../src/telemetry/failure-detector.ts'
+import { seededRandom } from '../../src/random.ts'
+import type { Engine, RunOptions } from '../engine.ts'
+import type { AgreementSample, SimulationResult, StepRecord } from '../result.ts'
+import { stepKind, type Condition, type Scenario, type Step } from '../scenario/schema.ts'
+import { Detection, TICK_MS } from './detection.ts'
+import { EventQueue } from './event-queue.ts'
+import { Gossip } from './gossip.ts'
+import { Governance } from './governance.ts'
+import { LinkModel } from './latency.ts'
+import { CONN_MAX, CONN_TARGET, CONNECTOR_MS, HEARTBEAT_MS, MESH_D, Overlay, type LinkEvent } from './overlay.ts'
+import { PARTITION_SAMPLE, planRun, resolve, type Plan } from './plan.ts'
+import { SnapshotLog } from './telemetry.ts'
+
+/** How often convergence and agreement are sampled, and conditions re-checked, in virtual time. */
+const SAMPLE_MS = 500
+const CHECK_MS = 100
+/** Events between two yields to the event loop (for the abort signal and the progress bar). */
+const YIELD_EVERY = 20_000
+
+interface Outcome {
+  ok: boolean
+  summary: string
+}
+
+/** Runs a scenario in the model: virtual nodes in virtual time, as described in the result's notes. */
+export const runModel: Engine = async (scenario, opts) => await new ModelRun(scenario, opts).run()
+
+class ModelRun {
+  private readonly scenario: Scenario
+  private readonly opts: RunOptions
+  private readonly plan: Plan
+  private readonly rand: () => number
+  private readonly queue = new EventQueue()
+  private readonly link: LinkModel
+  private readonly overlay: Overlay
+  private readonly log: SnapshotLog
+  private readonly detection: Detection
+  private readonly governance: Governance
+  private readonly interval: number
+  private readonly candidate: Uint8Array
+  private readonly convergence: Array<{ at_ms: number, share: number }> = []
+  private readonly agreement: AgreementSample[] = []
+  private readonly partitioned: number[] = []
+  private stepIndex = 0
+  private stepLabel = 'starting'
+  private events = 0
+  private peakRss = 0
+  private maxRunning = 0
+
+  constructor (scenario: Scenario, opts: RunOptions) {
+    this.scenario = scenario
+    this.opts = opts
+    const net = scenario.network
+    this.interval = net.telemetry_interval
+    this.plan = planRun(scenario, opts.seed)
+    this.rand = seededRandom(opts.seed)
+    this.link = new LinkModel(net.latency, net.loss)
+    this.overlay = new Overlay(this.plan.nodes, this.rand, e => { this.onLink(e) })
+    const gossip = new Gossip(this.overlay, this.link, this.rand)
+    this.log = new SnapshotLog(this.overlay, gossip, this.plan.subjects)
+    this.detection = new Detection(this.overlay, this.log, this.queue, this.link, this.rand, this.interval)
+    this.governance = new Governance(this.overlay, gossip, this.queue, this.link, this.rand, {
+      operators: net.operators,
+      epochMs: net.epoch,
+      seats: net.bootstrap_operator_count,
+      grace: net.certification_grace,
+      // Not the seed of the run: a different seed must elect the same operators.
+      genesisSeed: createHash('sha256').update(`meshnode model genesis:${scenario.name}`).digest('hex')
+    })
+    this.candidate = new Uint8Array(this.plan.nodes)
+  }
+
+  async run (): Promise<SimulationResult> {
+    const startedAt = new Date().toISOString()
+    const wall0 = performance.now()
+    const steps: StepRecord[] = []
+    let error: string | null = null
+    this.every(HEARTBEAT_MS, () => { this.overlay.heartbeat() })
+    this.every(CONNECTOR_MS, () => { this.overlay.maintainConnections(this.queue.now) })
+    this.every(SAMPLE_MS, () => { this.sample() })
+    this.queue.at(this.governance.nextAntiEntropy(0), () => { this.antiEntropy() })
+    for (const [i, step] of this.scenario.steps.entries()) {
+      const kind = stepKind(step)
+      this.stepIndex = i + 1
+      this.stepLabel = kind
+      this.progress()
+      const at = this.queue.now
+      const outcome = await this.exec(step, i)
+      if (this.opts.signal.aborted) {
+        error = `aborted during step ${i + 1} (${kind})`
+        steps.push({ index: i + 1, kind, summary: 'aborted', at_ms: at, duration_ms: this.queue.now - at, ok: false })
+        break
+      }
+      steps.push({ index: i + 1, kind, summary: outcome.summary, at_ms: at, duration_ms: this.queue.now - at, ok: outcome.ok })
+      if (!outcome.ok) {
+        error = `step ${i + 1} (${kind}): ${outcome.summary}`
+        break
+      }
+    }
+    if (error === null && this.scenario.tail > 0) {
+      this.stepLabel = 'tail'
+      await this.advanceTo(this.queue.now + this.scenario.tail)
+      if (this.opts.signal.aborted) error = 'aborted during the tail'
+    }
+    this.detection.endAll()
+    this.peakRss = Math.max(this.peakRss, process.memoryUsage.rss())
+    return {
+      scenario: this.scenario.name,
+      description: this.scenario.description,
+      mode: 'model',
+      seed: this.opts.seed,
+      nodes: this.maxRunning,
+      procs: 1,
+      started_at: startedAt,
+      wall_ms: Math.round(performance.now() - wall0),
+      virtual_ms: this.queue.now,
+      peak_rss_bytes: this.peakRss,
+      ok: error === null,
+      error,
+      steps,
+      convergence: { samples: this.convergence, times_ms: this.log.convergenceTimes() },
+      detection: this.detection.records(),
+      requests: null,
+      agreement: this.agreement,
+      notes: this.notes()
+    }
+  }
+
+  private progress (): void {
+    this.opts.onProgress({ step: this.stepIndex, steps: this.scenario.steps.length, label: this.stepLabel, at_ms: this.queue.now })
+  }
+
+  /** Runs every event due by `t`, then sets the clock to `t`; yields now and then, and stops early when aborted. */
+  private async advanceTo (t: number): Promise<void> {
+    while (this.queue.peekTime() <= t) {
+      this.queue.runNext()
+      if (++this.events % YIELD_EVERY === 0) {
+        await new Promise(resolve => setImmediate(resolve))
+        this.peakRss = Math.max(this.peakRss, process.memoryUsage.rss())
+        this.progress()
+        if (this.opts.signal.aborted) return
+      }
+    }
+    this.queue.now = Math.max(this.queue.now, t)
+  }
+
+  private every (period: number, action: () => void): void {
+    const loop = (): void => {
+      action()
+      this.queue.after(period, loop)
+    }
+    this.queue.at(period, loop)
+  }
+
+  private antiEntropy (): void {
+    this.governance.antiEntropy(this.queue.now)
+    this.queue.after(this.governance.nextAntiEntropy(this.queue.now + 1) - this.queue.now, () => { this.antiEntropy() })
+  }
+
+  private onLink (e: LinkEvent): void {
+    if ((this.log.slotOf[e.peer] as number) < 0) return
+    this.detection.connectionChanged(e.observer, e.peer, e.up, e.remote ? e.at + this.link.latency(this.rand()) : e.at)
+  }
+
+  private sample (): void {
+    const at = this.queue.now
+    const share = this.log.share(at)
+    if (share !== undefined) this.convergence.push({ at_ms: at, share: round(share) })
+    for (const name of this.governance.proposalNames()) {
+      const s = this.governance.tallyStanding(name, at)
+      if (s !== undefined) this.agreement.push({ at_ms: at, subject: `proposal ${name}`, share: round(s.share), outcomes: s.outcomes })
+    }
+    const epoch = this.governance.epochOf(at)
+    if (this.governance.hasCandidacies && epoch >= 1) {
+      const s = this.governance.electionStanding(epoch, at)
+      this.agreement.push({ at_ms: at, subject: `election epoch ${epoch}`, share: round(s.share), outcomes: s.outcomes })
+    }
+  }
+
+  // ---- nodes ----
+
+  private startNodes (nodes: number[], first: boolean): void {
+    const now = this.queue.now
+    if (!first) for (const node of nodes) this.detection.restarted(node)
+    this.overlay.joinAll(nodes, now)
+    for (const node of nodes) {
+      const inc = this.detection.incarnation[node] as number
+      const alive = (): boolean => this.overlay.running[node] === 1 && this.detection.incarnation[node] === inc
+      if (first) {
+        // Each node ticks its peer table at its own phase, from its start.
+        const tick = (): void => {
+          if (this.overlay.running[node] === 1) this.detection.tick(node, this.queue.now)
+          this.queue.after(TICK_MS, tick)
+        }
+        this.queue.after(this.rand() * TICK_MS, tick)
+      }
+      const slot = this.log.slotOf[node] as number
+      if (slot >= 0) {
+        const publish = (): void => {
+          if (!alive()) return
+          this.log.publish(slot, this.queue.now)
+          this.queue.after(this.interval, publish)
+        }
+        // A node publishes as soon as it starts; nodes started together spread over one interval.
+        this.queue.after(first ? this.rand() * this.interval : 0, publish)
+      }
+    }
+    this.governance.joined(nodes, now, first)
+    for (const node of nodes) {
+      if (this.candidate[node] !== 1) continue
+      const inc = this.detection.incarnation[node] as number
+      this.governance.candidacy(node, now)
+      const renew = (): void => {
+        if (this.overlay.running[node] !== 1 || this.detection.incarnation[node] !== inc) return
+        this.governance.candidacy(node, this.queue.now)
+        this.queue.at(this.governance.tickInEpoch(node, this.governance.epochOf(this.queue.now) + 1), renew)
+      }
+      this.queue.at(this.governance.tickInEpoch(node, this.governance.epochOf(now) + 1), renew)
+    }
+    this.countRunning()
+  }
+
+  private crashNode (node: number, cause: 'crash' | 'churn'): void {
+    this.overlay.crash(node, this.queue.now)
+    this.detection.beginEpisode(node, cause, this.queue.now)
+  }
+
+  private restartNode (node: number): void {
+    this.detection.endEpisode(node)
+    this.startNodes([node], false)
+  }
+
+  private countRunning (): void {
+    let running = 0
+    for (let i = 0; i < this.overlay.started; i++) running += this.overlay.running[i] as number
+    this.maxRunning = Math.max(this.maxRunning, running)
+  }
+
+  // ---- steps ----
+
+  private async exec (step: Step, index: number): Promise<Outcome> {
+    const { overlay, governance } = this
+    const now = (): number => this.queue.now
+    if ('start' in step) {
+      const from = overlay.started
+      const nodes = Array.from({ length: step.start.count }, (_, k) => from + k)
+      if (step.start.candidate) for (const n of nodes) this.candidate[n] = 1
+      this.startNodes(nodes, true)
+      return { ok: true, summary: `started nodes ${from}..${from + step.start.count - 1}${step.start.candidate ? ' (candidates)' : ''}` }
+    }
+    if ('wait_converged' in step) return await this.waitFor({ converged: {} }, step.wait_converged.within)
+    if ('wait' in step) {
+      await this.advanceTo(now() + step.wait)
+      return { ok: true, summary: `waited ${step.wait} ms` }
+    }
+    if ('wait_epochs' in step) {
+      const target = (governance.epochOf(now()) + step.wait_epochs) * this.scenario.network.epoch
+      await this.advanceTo(target)
+      return { ok: true, summary: `reached epoch ${governance.epochOf(target)}` }
+    }
+    if ('crash' in step) {
+      const nodes = resolve(step.crash, overlay.started)
+      for (const n of nodes) this.crashNode(n, 'crash')
+      return { ok: true, summary: `crashed ${list(nodes)}` }
+    }
+    if ('restart' in step) {
+      const nodes = resolve(step.restart, overlay.started)
+      for (const n of nodes) this.restartNode(n)
+      return { ok: true, summary: `restarted ${list(nodes)}` }
+    }
+    if ('partition' in step) {
+      overlay.partition(step.partition, now())
+      for (const n of this.plan.partitionSubjects.get(index) ?? []) {
+        if (overlay.running[n] !== 1) continue
+        this.detection.beginEpisode(n, 'partition', now())
+        this.partitioned.push(n)
+      }
+      const sizes = [...overlay.runningByGroup()].sort((a, b) => a[0] - b[0]).map(([, count]) => count)
+      return { ok: true, summary: `partitioned into groups of ${sizes.join(' + ')} running nodes` }
+    }
+    if ('heal' in step) {
+      overlay.heal(now())
+      for (const n of this.partitioned.splice(0)) this.detection.endEpisode(n)
+      return { ok: true, summary: 'healed' }
+    }
+    if ('churn' in step) {
+      const start = now()
+      const events = this.plan.churn.get(index) ?? []
+      for (const e of events) {
+        this.queue.at(start + e.offset, () => {
+          this.crashNode(e.node, 'churn')
+          this.queue.after(step.churn.down_for, () => { this.restartNode(e.node) })
+        })
+      }
+      await this.advanceTo(start + step.churn.duration)
+      return { ok: true, summary: `churned ${events.length} nodes (${list(events.map(e => e.node))})` }
+    }
+    if ('propose' in step) {
+      const p = step.propose
+      const err = governance.propose(p.id, p.by, now(), p.voting_period)
+      return err === undefined ? { ok: true, summary: `node ${p.by} proposed ${p.id}` } : { ok: false, summary: err }
+    }
+    if ('vote' in step) {
+      const v = step.vote
+      const endsAt = governance.endsAt(v.proposal)
+      if (v.at_remaining !== undefined && endsAt !== undefined && endsAt - v.at_remaining > now()) await this.advanceTo(endsAt - v.at_remaining)
+      const voters = resolve(v.by, overlay.started)
+      // An operator votes once its node holds the proposal: wait for it, until the end of voting.
+      const start = now()
+      while (endsAt !== undefined && now() < endsAt && !voters.every(n => overlay.running[n] !== 1 || governance.holdsProposal(v.proposal, n, now()))) {
+        await this.advanceTo(Math.min(now() + CHECK_MS, endsAt))
+        if (this.opts.signal.aborted) return { ok: false, summary: 'aborted' }
+      }
+      for (const n of voters) {
+        const err = governance.vote(v.proposal, n, v.option, now())
+        if (err !== undefined) return { ok: false, summary: err }
+      }
+      const waited = now() > start ? ` (after waiting ${Math.round(now() - start)} ms for the proposal to reach them)` : ''
+      return { ok: true, summary: `${list(voters)} voted ${v.option} on ${v.proposal}${waited}` }
+    }
+    if ('assert' in step) return await this.waitFor(step.assert.that, step.assert.within)
+    return { ok: false, summary: `${stepKind(step)} runs only live` }
+  }
+
+  /** Waits until the condition holds, checking every CHECK_MS of virtual time, for at most `within`. */
+  private async waitFor (that: Condition, within: number): Promise<Outcome> {
+    const start = this.queue.now
+    const deadline = start + within
+    for (;;) {
+      const check = this.check(that)
+      if (check.ok) return { ok: true, summary: `${check.summary} after ${Math.round(this.queue.now - start)} ms` }
+      if (this.queue.now >= deadline || this.opts.signal.aborted) return { ok: false, summary: `${check.summary} after ${within} ms` }
+      await this.advanceTo(Math.min(this.queue.now + CHECK_MS, deadline))
+    }
+  }
+
+  private check (that: Condition): Outcome {
+    const { overlay, detection, governance } = this
+    const at = this.queue.now
+    if ('converged' in that) {
+      let pairs = 0
+      let bad = 0
+      for (const author of this.plan.subjects) {
+        if (author >= overlay.started || overlay.running[author] !== 1) continue
+        for (let o = 0; o < overlay.started; o++) {
+          if (o === author || !overlay.reachable(o, author)) continue
+          pairs++
+          // As live: healthy, with a snapshot no older than three intervals.
+          const l = detection.stateOf(o, author, at)
+          if (l?.state !== 'healthy' || at - l.lastHeardAt > 3 * this.interval) bad++
+        }
+      }
+      return bad === 0 ? { ok: true, summary: `converged (${pairs} pairs healthy)` } : { ok: false, summary: `not converged: ${bad} of ${pairs} pairs not healthy` }
+    }
+    if ('peer_state' in that) {
+      const { node, state, seen_by: seenBy } = that.peer_state
+      let seen = 0
+      let wrong = 0
+      for (const o of resolve(seenBy, overlay.started)) {
+        if (o === node || overlay.running[o] !== 1) continue
+        seen++
+        if (detection.stateOf(o, node, at)?.state !== state) wrong++
+      }
+      return wrong === 0 ? { ok: true, summary: `node ${node} is ${state} for ${seen} observers` } : { ok: false, summary: `node ${node} is not ${state} for ${wrong} of ${seen} observers` }
+    }
+    if ('tally_agrees' in that) {
+      const { proposal, outcome } = that.tally_agrees
+      const s = governance.tallyStanding(proposal, at)
+      if (s === undefined) return { ok: false, summary: `proposal ${proposal} is unknown` }
+      if (s.pending > 0) return { ok: false, summary: `${s.pending} nodes are still voting or counting ${proposal}` }
+      const agreed = s.outcomes === 1
+      if (agreed && (outcome === undefined || s.top.startsWith(`${outcome} `))) return { ok: true, summary: `every running node tallies ${proposal}: ${s.top}` }
+      return { ok: false, summary: `tally of ${proposal}: ${s.outcomes} outcomes, the most common (${round(s.share * 100)} % of nodes) ${s.top}${outcome === undefined ? '' : `, expected ${outcome}`}` }
+    }
+    if ('election_agrees' in that) {
+      const epoch = governance.epochOf(at)
+      const s = governance.electionStanding(epoch, at)
+      return s.outcomes === 1
+        ? { ok: true, summary: `every running node elected [${s.top}] for epoch ${epoch}` }
+        : { ok: false, summary: `election of epoch ${epoch}: ${s.outcomes} outcomes, the most common (${round(s.share * 100)} % of nodes) [${s.top}]` }
+    }
+    return { ok: false, summary: `condition ${Object.keys(that)[0] ?? ''} runs only live` }
+  }
+
+  private notes (): string[] {
+    const net = this.scenario.network
+    const lat = net.latency
+    const latency = lat.distribution === 'constant' ? `constant ${lat.ms} ms`
+      : lat.distribution === 'uniform' ? `uniform ${lat.min_ms}..${lat.max_ms} ms`
+        : `lognormal, median ${lat.median_ms} ms, p99 ${lat.p99_ms} ms (read from a 4,096-quantile table)`
+    const d = DEFAULT_DETECTOR_CONFIG
+    const notes = [
+      `Model: virtual time, seed ${this.opts.seed}; every link draws its latency per message (${latency}) and loses ${net.loss * 100} % of messages.`,
+      `Overlay: each node dials ${CONN_TARGET} random peers it can reach (accepting up to ${CONN_MAX}; the live default is 32/64) and keeps a GossipSub mesh of degree ${MESH_D} (4..12, heartbeat 1 s); authors flood-publish to all their connections; IHAVE/IWANT lazy repair to 6 non-mesh peers at each of 3 heartbeats.`,
+      'Each message\'s spread is computed at once, as the earliest arrival over all forwarding paths (one draw per hop), over the overlay as it is at publication: a crash or partition within the few hundred ms of a spread acts from the next message.',
+      `Failure detection: the live detector (observe/needsProbe, DEFAULT_DETECTOR_CONFIG: suspect after ${d.suspectAfterIntervals} silent intervals, down after ${d.suspicionMs} ms suspected with ${d.probeFailuresForDown} failed probes and no connection) fed snapshots, connection changes, a tick every ${TICK_MS} ms and probe results; a probe of a crashed node is refused after a round trip, one across a partition times out after 1,500 ms; the RTT ping of healthy peers is not modelled.`,
+      'A partition closes the connections between groups (both ends see them close); heal lifts it and re-dials the connections it closed.',
+      'Governance: proposals, votes and candidacies spread by the same gossip, with anti-entropy every 5 s to one random connected peer and a reconciliation when a node (re)joins; each node tallies (tally()) the votes it holds and elects (elect(), seed chained from epoch 0) from the candidacies it holds. Not modelled: tally certificates, endorsements (no step makes them), and passed parameter changes taking effect.'
+    ]
+    if (!this.plan.full) {
+      const sampled = this.plan.subjects.length - this.plan.named
+      notes.push(`Sampled: snapshots and failure detectors are followed for ${this.plan.subjects.length} of ${this.plan.nodes} authors (${this.plan.named} named by the steps, churn victims and up to ${PARTITION_SAMPLE} random nodes of each partition group, plus ${sampled} random others), by every observer: convergence samples and times, detection records and the converged condition cover those (observer, author) pairs only.`)
+    }
+    if (this.log.unconverged > 0) notes.push(`${this.log.unconverged} of ${this.log.published} followed snapshots never reached some running node of their group; they are left out of the convergence times.`)
+    return notes
+  }
+}
+
+function round (x: number): number {
+  return Math.round(x * 1e6) / 1e6
+}
+
+function list (nodes: number[]): string {
+  const shown = nodes.slice(0, 10).join(', ')
+  return nodes.length > 10 ? `${nodes.length} nodes (${shown}, ...)` : `node${nodes.length === 1 ? '' : 's'} ${shown}`
+}

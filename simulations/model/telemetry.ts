@@ -1,0 +1,97 @@
+import { summarize, type Summary } from '../../src/stats.ts'
+import type { Gossip } from './gossip.ts'
+import type { Overlay } from './overlay.ts'
+
+/**
+ * Telemetry snapshots of the tracked authors: each publication is spread over the overlay
+ * at once (see gossip.ts) and its arrival time at every node kept in a ring of the last RING
+ * publications, from which the failure detector and the convergence figures read.
+ */
+export const RING = 4
+
+export class SnapshotLog {
+  readonly subjects: readonly number[]
+  /** Slot of each node among the tracked authors; -1 for a node whose snapshots are not followed. */
+  readonly slotOf: Int32Array
+  /** Latest sequence number published by each slot (0: none yet); numbers never restart. */
+  readonly latestSeq: Int32Array
+  /** arrivals[slot * RING + seq % RING][node]: when the node first held that snapshot. */
+  readonly arrivals: Float64Array[]
+  readonly pubTime: Float64Array
+  private readonly overlay: Overlay
+  private readonly gossip: Gossip
+  private readonly times: number[] = []
+  /** Snapshots that some running, reachable node never received. */
+  unconverged = 0
+  published = 0
+
+  constructor (overlay: Overlay, gossip: Gossip, subjects: readonly number[]) {
+    this.overlay = overlay
+    this.gossip = gossip
+    this.subjects = subjects
+    this.slotOf = new Int32Array(overlay.n).fill(-1)
+    subjects.forEach((node, slot) => { this.slotOf[node] = slot })
+    this.latestSeq = new Int32Array(subjects.length)
+    this.arrivals = Array.from({ length: subjects.length * RING }, () => new Float64Array(overlay.n))
+    this.pubTime = new Float64Array(subjects.length * RING)
+  }
+
+  /** A tracked author publishes a snapshot now: spread it and record its convergence time. */
+  publish (slot: number, at: number): void {
+    const node = this.subjects[slot] as number
+    const seq = (this.latestSeq[slot] as number) + 1
+    this.latestSeq[slot] = seq
+    const k = slot * RING + (seq % RING)
+    const out = this.arrivals[k] as Float64Array
+    this.pubTime[k] = at
+    this.gossip.spread(node, at, out)
+    this.published++
+    const { overlay } = this
+    const group = overlay.group[node]
+    let last = at
+    for (let v = 0; v < overlay.started; v++) {
+      if (overlay.running[v] !== 1 || overlay.group[v] !== group) continue
+      const t = out[v] as number
+      if (t === Number.POSITIVE_INFINITY) {
+        this.unconverged++
+        return
+      }
+      if (t > last) last = t
+    }
+    this.times.push(last - at)
+  }
+
+  /** Arrival of snapshot `seq` of `slot` at `node`; Infinity when it is out of the ring or never came. */
+  arrival (slot: number, seq: number, node: number): number {
+    const latest = this.latestSeq[slot] as number
+    if (seq <= 0 || seq > latest || seq <= latest - RING) return Number.POSITIVE_INFINITY
+    return (this.arrivals[slot * RING + (seq % RING)] as Float64Array)[node] as number
+  }
+
+  /**
+   * Share of (observer, author) pairs, both running and in one partition group, where the
+   * observer holds the author's latest snapshot at `at`; undefined when there is no pair.
+   */
+  share (at: number): number | undefined {
+    const { overlay } = this
+    let pairs = 0
+    let held = 0
+    for (let slot = 0; slot < this.subjects.length; slot++) {
+      const author = this.subjects[slot] as number
+      const seq = this.latestSeq[slot] as number
+      if (overlay.running[author] !== 1 || seq === 0) continue
+      const out = this.arrivals[slot * RING + (seq % RING)] as Float64Array
+      const group = overlay.group[author]
+      for (let v = 0; v < overlay.started; v++) {
+        if (v === author || overlay.running[v] !== 1 || overlay.group[v] !== group) continue
+        pairs++
+        if ((out[v] as number) <= at) held++
+      }
+    }
+    return pairs === 0 ? undefined : held / pairs
+  }
+
+  convergenceTimes (): Summary | null {
+    return this.times.length === 0 ? null : summarize(this.times)
+  }
+}

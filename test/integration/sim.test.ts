@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import type { SimulationResult } from '../../simulations/result.ts'
+import { removeDir, tempDir } from '../helpers/nodes.ts'
+import { waitFor } from '../helpers/wait.ts'
+
+const MAIN = new URL('../../node/main.ts', import.meta.url).pathname
+
+interface Sim { code: Promise<number | null>, stdout: () => string, stderr: () => string, kill: (s: NodeJS.Signals) => void }
+
+function sim (args: string[]): Sim {
+  const child = spawn(process.execPath, [MAIN, 'sim', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  let err = ''
+  child.stdout.on('data', (d: Buffer) => { out += d.toString() })
+  child.stderr.on('data', (d: Buffer) => { err += d.toString() })
+  return {
+    code: new Promise(resolve => child.once('exit', code => resolve(code))),
+    stdout: () => out,
+    stderr: () => err,
+    kill: s => child.kill(s)
+  }
+}
+
+async function finished (s: Sim, timeoutMs: number): Promise<number | null> {
+  const timer = setTimeout(() => s.kill('SIGKILL'), timeoutMs)
+  try {
+    return await s.code
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Temporary data directories of live runs: each run removes its own. */
+async function simDirs (): Promise<string[]> {
+  return (await readdir(tmpdir())).filter(d => d.startsWith('meshnode-sim-'))
+}
+
+async function resultIn (dir: string): Promise<SimulationResult> {
+  const files = await readdir(dir)
+  const json = files.find(f => f.endsWith('.json'))
+  assert.ok(json !== undefined, `no JSON result in ${files.join(', ')}`)
+  assert.ok(files.some(f => f.endsWith('.html')), 'no HTML report')
+  return JSON.parse(await readFile(join(dir, json), 'utf8')) as SimulationResult
+}
+
+describe('meshnode sim', { timeout: 300_000 }, () => {
+  let dir: string
+  let leftBefore: string[]
+
+  before(async () => {
+    dir = await tempDir('meshnode-sim-test-')
+    leftBefore = await simDirs()
+  })
+
+  after(async () => {
+    await removeDir(dir)
+  })
+
+  test('--list names every built-in scenario with its mode and a line on it', async () => {
+    const s = sim(['--list'])
+    assert.equal(await finished(s, 30_000), 0)
+    for (const name of ['smoke', 'churn', 'partition-heal', 'slow-peer', 'governance-race', 'scale-10k']) {
+      assert.match(s.stdout(), new RegExp(`^${name}\\s+(live|model)\\s+\\S`, 'm'))
+    }
+  })
+
+  test('smoke: five live nodes pass every assertion, and the run leaves a JSON result, an HTML report and no node behind', async () => {
+    const out = join(dir, 'smoke')
+    const s = sim(['smoke', '--out', out])
+    assert.equal(await finished(s, 150_000), 0, s.stdout() + s.stderr())
+    assert.match(s.stdout(), /PASS/)
+    const result = await resultIn(out)
+    assert.equal(result.ok, true)
+    assert.equal(result.nodes, 5)
+    assert.ok(result.steps.every(step => step.ok))
+    assert.ok((result.convergence.times_ms?.count ?? 0) > 0, 'convergence was timed')
+    assert.equal(result.detection[0]?.cause, 'crash')
+    assert.ok(result.detection[0]?.all_down_ms !== null, 'every observer saw the crashed node down')
+    assert.ok((result.requests?.served_by.length ?? 0) === 3, 'the three offering nodes served requests')
+    assert.ok(result.agreement.some(a => a.subject.startsWith('proposal') && a.share === 1))
+    assert.deepEqual(await simDirs(), leftBefore)
+  })
+
+  test('nodes spread over two processes: partition-heal passes', async () => {
+    const out = join(dir, 'procs')
+    const s = sim(['partition-heal', '--procs', '2', '--out', out])
+    assert.equal(await finished(s, 150_000), 0, s.stdout() + s.stderr())
+    const result = await resultIn(out)
+    assert.equal(result.procs, 2)
+    assert.equal(result.detection.length, 3, 'the smaller side (three nodes) is watched')
+    assert.ok(result.detection.every(d => d.all_down_ms !== null && d.observers === 3))
+  })
+
+  test('a scenario with a bad step is refused before any node starts', async () => {
+    const file = join(dir, 'bad.yaml')
+    await writeFile(file, 'name: bad\ndescription: crashes a node that does not exist\nsteps:\n  - start: { count: 2 }\n  - crash: 5\n')
+    const out = join(dir, 'bad-out')
+    const s = sim([file, '--out', out])
+    assert.equal(await finished(s, 30_000), 1)
+    assert.equal(s.stderr().trim().split('\n').length, 1, s.stderr())
+    assert.match(s.stderr(), /step 2 \(crash\): node 5 does not exist yet/)
+    assert.equal(s.stdout(), '', 'no progress: nothing ran')
+    await assert.rejects(readdir(out), 'no report was written')
+  })
+
+  test('Ctrl-C stops every node it started and still writes what it measured', async () => {
+    const out = join(dir, 'interrupted')
+    const s = sim(['churn', '--out', out])
+    await waitFor('the churn to begin', () => s.stdout().includes('step 5/'), { timeoutMs: 60_000 })
+    s.kill('SIGINT')
+    assert.equal(await finished(s, 30_000), 1)
+    assert.match(s.stdout(), /FAIL/)
+    const result = await resultIn(out)
+    assert.equal(result.ok, false)
+    assert.match(result.error ?? '', /interrupted/)
+    assert.deepEqual(await simDirs(), leftBefore)
+  })
+})

@@ -96,6 +96,21 @@ describe('meshnode sim', { timeout: 300_000 }, () => {
     assert.ok(result.detection.every(d => d.all_down_ms !== null && d.observers === 3))
   })
 
+  test('the model agrees with live nodes on a small scenario (N = 10, no loss), and both reports say by how much', async () => {
+    const out = join(dir, 'compare')
+    const s = sim(['model-check', '--compare', '--out', out])
+    assert.equal(await finished(s, 150_000), 0, s.stdout() + s.stderr())
+    const ratio = (what: RegExp): number => Number(what.exec(s.stdout())?.[1] ?? Number.NaN)
+    const convergence = ratio(/convergence p50 [\d.]+ ms vs [\d.]+ ms \(([\d.]+)x\)/)
+    const detection = ratio(/saw a fault down, mean [\d.]+ ms vs [\d.]+ ms \(([\d.]+)x\)/)
+    // The same order: gossip over the same overlay shape, the same failure detector.
+    assert.ok(convergence >= 0.1 && convergence <= 10, `convergence p50 ratio ${convergence}`)
+    assert.ok(detection >= 0.5 && detection <= 2, `detection ratio ${detection}`)
+    const results = await Promise.all((await readdir(out)).filter(f => f.endsWith('.json')).map(async f => JSON.parse(await readFile(join(out, f), 'utf8')) as SimulationResult))
+    assert.deepEqual(results.map(r => r.mode).sort(), ['live', 'model'])
+    for (const r of results) assert.ok(r.notes.some(n => n.startsWith('model vs live, model-check: convergence p50')), 'the comparison is in both reports')
+  })
+
   test('a scenario with a bad step is refused before any node starts', async () => {
     const file = join(dir, 'bad.yaml')
     await writeFile(file, 'name: bad\ndescription: crashes a node that does not exist\nsteps:\n  - start: { count: 2 }\n  - crash: 5\n')

@@ -75,7 +75,7 @@ function detectionLine (r: SimulationResult): string {
   const suspect = known(r.detection.map(d => d.suspect_median_ms))
   const down = known(r.detection.map(d => d.all_down_ms))
   const missed = r.detection.length - down.length
-  return `${r.detection.length} events: suspect ${formatMs(suspect.length === 0 ? null : median(suspect))}, ` +
+  return `${r.detection.length} event${r.detection.length === 1 ? '' : 's'}: suspect ${formatMs(suspect.length === 0 ? null : median(suspect))}, ` +
     `all down ${formatMs(down.length === 0 ? null : median(down))} (medians)` +
     (missed > 0 ? `; ${missed} not seen down by all` : '')
 }

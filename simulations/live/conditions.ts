@@ -110,7 +110,7 @@ export async function serviceOffered (cluster: Cluster, service: string, offerin
       }
     }
   }
-  return { ok: true, detail: `${offering.length} nodes offer ${service}` }
+  return { ok: true, detail: `${offering.length} node${offering.length === 1 ? '' : 's'} offer${offering.length === 1 ? 's' : ''} ${service}` }
 }
 
 export function loadHolds (samples: readonly RequestSample[], c: Extract<Condition, { load: unknown }>['load']): Check {

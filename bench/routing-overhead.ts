@@ -107,7 +107,7 @@ export async function runRoutingOverhead (): Promise<BenchOutcome> {
     console.log(`(info) throughput ratio mesh/direct at c=1: ${(m1.rps / d1.rps).toFixed(2)}`)
     console.log(`errors: ${runs.reduce((s, x) => s + x.r.errors, 0)} (PASS needs none)   overall: ${verdict(pass)}`)
     console.log('note: both nodes and the upstream run in this process, the client in one child process, on a 2-core machine ' +
-      'shared with other work. A mesh request costs A\'s HTTP API, a libp2p stream (noise + yamux) to B and B\'s fetch ' +
+      'shared with other work. A mesh request costs A\'s HTTP API, a request on a reused libp2p stream (noise + yamux) to B, B\'s HTTP call ' +
       'to the upstream, and after it the billing record A appends for it (signed, fsynced, announced by gossip, pulled and ' +
       'verified by B), all on this one event loop; the direct request costs only the upstream. CPU is a share of one ' +
       'core over the measured window (server: this whole process; client: the load client).')

@@ -2,19 +2,13 @@ import { errorMessage } from '../errors.ts'
 import type { Logger } from '../logging.ts'
 import type { ServiceOffer } from '../telemetry/snapshot.ts'
 import { ServiceHealth, type HealthCheckConfig } from './service-health.ts'
+import { UpstreamClient, type UpstreamRequest, type UpstreamResponse } from './upstream-client.ts'
 
 /** A service this node offers: a name and the local upstream HTTP server behind it. */
 export interface ServiceConfig {
   name: string
   url: string
   capacity: number
-}
-
-export interface UpstreamRequest {
-  method: string
-  path: string
-  headers: Array<[string, string]>
-  body: Uint8Array | undefined
 }
 
 interface LocalService {
@@ -30,6 +24,7 @@ export class LocalServices {
   private readonly services = new Map<string, LocalService>()
   private readonly check: HealthCheckConfig
   private readonly log: Logger
+  private readonly client = new UpstreamClient()
   private timer: NodeJS.Timeout | undefined
 
   constructor (services: ServiceConfig[], check: HealthCheckConfig, log: Logger) {
@@ -46,6 +41,7 @@ export class LocalServices {
 
   stop (): void {
     clearInterval(this.timer)
+    this.client.close()
   }
 
   has (name: string): boolean {
@@ -67,16 +63,10 @@ export class LocalServices {
   }
 
   /** Calls the upstream of `name`; the response body streams. */
-  async call (name: string, req: UpstreamRequest, signal: AbortSignal): Promise<Response> {
+  async call (name: string, req: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
     const service = this.services.get(name)
     if (service === undefined) throw new Error(`no local service ${name}`)
-    return await fetch(joinUrl(service.config.url, req.path), {
-      method: req.method,
-      headers: req.headers,
-      body: req.body === undefined || req.body.byteLength === 0 ? undefined : req.body,
-      redirect: 'manual',
-      signal
-    })
+    return await this.client.call(joinUrl(service.config.url, req.path), req, signal)
   }
 
   private async checkAll (): Promise<void> {

@@ -3,14 +3,29 @@ import { lpStream, type LengthPrefixedStream } from 'it-length-prefixed-stream'
 import { z } from 'zod'
 
 /**
- * The route protocol: one request per stream. The caller writes a head frame (JSON), the
- * request body as frames and an empty frame; the server answers `accepted` just before it
- * calls its upstream, then a response head and the body as frames and an empty frame.
- * `accepted` tells the caller whether a failure can have reached the upstream: before it,
- * nothing did, and any request may be retried elsewhere.
+ * The route protocol: requests one after another on a stream, one at a time. The caller
+ * writes a head frame (JSON), the request body as frames and an empty frame; the server
+ * answers `accepted` just before it calls its upstream, then a response head and the body as
+ * frames and an empty frame, and waits for the next head. `accepted` tells the caller whether
+ * a failure can have reached the upstream: before it, nothing did, and any request may be
+ * retried elsewhere. An `error` reply ends the stream, and so does anything unexpected; the
+ * caller ends an idle stream by closing it. Reusing streams spares each request a stream
+ * negotiation round trip (see stream-pool.ts); a caller that sends one request per stream
+ * and closes it is served just the same.
  */
 export const MAX_HEAD_BYTES = 64 * 1024
 export const BODY_FRAME_BYTES = 64 * 1024
+/** The caller closes a stream idle for this long. */
+export const CALLER_IDLE_MS = 10_000
+/** The server ends a stream idle for this long: a guard against callers that never close, well past CALLER_IDLE_MS. */
+export const SERVER_IDLE_MS = 6 * CALLER_IDLE_MS
+/**
+ * Route streams allowed per connection and direction. Each carries one request at a time, so
+ * this bounds the requests in flight between two nodes; libp2p's defaults (32 inbound, 64
+ * outbound) would refuse the 65th concurrent request to a peer. Yamux allows 1000 streams per
+ * connection for all protocols together: this leaves room for the others.
+ */
+export const MAX_STREAMS_PER_CONNECTION = 768
 
 const Headers = z.array(z.tuple([z.string().max(256), z.string().max(8192)])).max(200)
 
@@ -40,6 +55,8 @@ export type RouteReply = z.infer<typeof RouteReplySchema>
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
+/** The empty frame that ends a body. */
+const END = new Uint8Array(0)
 
 export class RouteStream {
   private readonly lp: LengthPrefixedStream<Stream>
@@ -52,6 +69,28 @@ export class RouteStream {
 
   async writeJson (value: RouteRequestHead | RouteReply, signal: AbortSignal): Promise<void> {
     await this.lp.write(encoder.encode(JSON.stringify(value)), { signal })
+  }
+
+  /** Writes a request: head, body frames and end frame, a small one in a single write (one muxer frame, one encryption). */
+  async writeRequest (head: RouteRequestHead, body: Uint8Array, signal: AbortSignal): Promise<void> {
+    const json = encoder.encode(JSON.stringify(head))
+    if (body.byteLength > BODY_FRAME_BYTES) {
+      await this.lp.write(json, { signal })
+      await this.writeBody([body], signal)
+      return
+    }
+    const frames = body.byteLength === 0 ? [json, END] : [json, body, END]
+    await this.lp.writeV(frames, { signal })
+  }
+
+  /** The next request's head, or undefined when the caller closed the stream instead. */
+  async readNextHead (signal: AbortSignal): Promise<RouteRequestHead | undefined> {
+    try {
+      return await this.readHead(signal)
+    } catch (err) {
+      if (err instanceof Error && err.name === 'UnexpectedEOFError') return undefined
+      throw err
+    }
   }
 
   async readHead (signal: AbortSignal): Promise<RouteRequestHead> {
@@ -72,8 +111,40 @@ export class RouteStream {
         await this.lp.write(piece, { signal })
       }
     }
-    await this.lp.write(new Uint8Array(0), { signal })
+    await this.lp.write(END, { signal })
     return total
+  }
+
+  /**
+   * Writes a response head, its body as frames and the end frame. Frames ready within one
+   * event-loop turn go out in one write: each write costs a muxer frame, an encryption, a
+   * syscall and a window update back, and a small body is complete by the time its head is.
+   * A body that trickles in still goes out chunk by chunk, as it comes.
+   */
+  async writeResponse (head: RouteReply, body: AsyncIterable<Uint8Array>, signal: AbortSignal): Promise<void> {
+    let batch: Uint8Array[] = [encoder.encode(JSON.stringify(head))]
+    let batchBytes = 0
+    const flush = async (): Promise<void> => {
+      const frames = batch
+      batch = []
+      batchBytes = 0
+      if (frames.length > 0) await this.lp.writeV(frames, { signal })
+    }
+    const chunks = body[Symbol.asyncIterator]()
+    for (;;) {
+      const next = chunks.next()
+      if (batch.length > 0 && !await settlesThisTurn(next)) await flush()
+      const { done, value } = await next
+      if (done === true) break
+      for (let offset = 0; offset < value.byteLength; offset += BODY_FRAME_BYTES) {
+        const piece = value.subarray(offset, offset + BODY_FRAME_BYTES)
+        batch.push(piece)
+        batchBytes += piece.byteLength
+        if (batchBytes >= BODY_FRAME_BYTES) await flush()
+      }
+    }
+    batch.push(END)
+    await flush()
   }
 
   /** Reads body frames up to the empty end frame; fails past `maxBytes`. */
@@ -93,6 +164,18 @@ export class RouteStream {
     if (frame.byteLength > MAX_HEAD_BYTES) throw new Error('head frame too large')
     return JSON.parse(decoder.decode(frame.subarray()))
   }
+}
+
+/** Whether `p` settles before the event loop moves on to its next phase (I/O, timers). */
+async function settlesThisTurn (p: Promise<unknown>): Promise<boolean> {
+  return await new Promise(resolve => {
+    const later = setImmediate(() => { resolve(false) })
+    const now = (): void => {
+      clearImmediate(later)
+      resolve(true)
+    }
+    p.then(now, now)
+  })
 }
 
 export class BodyTooLargeError extends Error {

@@ -6,8 +6,10 @@ import type { PeerSnapshot } from '../telemetry/peer-table.ts'
 import { CircuitBreaker, DEFAULT_BREAKER_CONFIG, type BreakerConfig } from './circuit-breaker.ts'
 import { LatencyEwma } from './latency-ewma.ts'
 import type { LocalServices } from './local-services.ts'
-import { RouteStream, forwardableHeaders } from './route-protocol.ts'
+import type { UpstreamResponse } from './upstream-client.ts'
+import { CALLER_IDLE_MS, RouteStream, forwardableHeaders } from './route-protocol.ts'
 import { RetryBudget } from './retry-budget.ts'
+import { RouteStreamPool } from './stream-pool.ts'
 import { Selector, type PeerCandidate, type Selection, type StrategyName } from './strategies.ts'
 import type { UsageEvent } from './usage.ts'
 
@@ -43,7 +45,7 @@ export interface RouterOptions {
 }
 
 export interface RouterComponents {
-  /** Opens a route-protocol stream to a peer. */
+  /** Opens a route-protocol stream to a peer; the router reuses it for later requests. */
   openStream: (peerId: string, signal: AbortSignal) => Promise<Stream>
   selfId: string
   peers: () => PeerSnapshot[]
@@ -71,6 +73,8 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
 /** Gateway errors from an upstream are worth another peer, for requests safe to repeat. */
 const RETRYABLE_STATUS = new Set([502, 503, 504])
 const RECENT_FAILURES = 50
+/** Enough idle streams per peer for the concurrency one node usually sends a peer; a burst beyond opens more. */
+const IDLE_STREAMS_PER_PEER = 64
 
 type Attempt =
   | { ok: true, result: Omit<RouteResult, 'attempts'> }
@@ -92,10 +96,14 @@ export class Router {
   private readonly inFlightAborts = new Map<string, Set<AbortController>>()
   private readonly budget = new RetryBudget({ ratio: 0.2, minConcurrent: 3, windowMs: 10_000 })
   private readonly failures: RecentFailure[] = []
+  private readonly pool: RouteStreamPool
 
   constructor (components: RouterComponents, opts: RouterOptions) {
     this.c = components
     this.opts = { ...opts, weights: { ...opts.weights } }
+    const maxFrameBytes = Math.max(opts.maxRequestBytes, opts.maxResponseBytes)
+    this.pool = new RouteStreamPool(async (peerId, signal) => new RouteStream(await components.openStream(peerId, signal), maxFrameBytes),
+      { maxIdlePerPeer: IDLE_STREAMS_PER_PEER, idleMs: CALLER_IDLE_MS })
   }
 
   get strategy (): StrategyName {
@@ -190,18 +198,14 @@ export class Router {
   /** One usage event per routed request, once its response body has been sent or failed. */
   private metered (req: RouteRequest, started: number, result: RouteResult): RouteResult {
     let bytes = 0
-    let done = false
-    const emit = (): void => {
-      if (done) return
-      done = true
-      const at = this.c.clock.now()
-      this.c.onUsage({ user: req.user, service: req.service, peerId: result.servedBy, requestBytes: req.body.byteLength, responseBytes: bytes, durationMs: at - started, status: result.status, at })
-    }
-    const body = result.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
-      transform (chunk, controller) { bytes += chunk.byteLength; controller.enqueue(chunk) },
-      flush: emit
-    }))
-    return { ...result, body: watchErrors(body, emit) }
+    const body = observeBody(result.body, {
+      onChunk: chunk => { bytes += chunk.byteLength },
+      onEnd: () => {
+        const at = this.c.clock.now()
+        this.c.onUsage({ user: req.user, service: req.service, peerId: result.servedBy, requestBytes: req.body.byteLength, responseBytes: bytes, durationMs: at - started, status: result.status, at })
+      }
+    })
+    return { ...result, body }
   }
 
   drain (peerId: string, reason: string, force: boolean): Drain {
@@ -272,9 +276,9 @@ export class Router {
         return { ok: false, reached: true, error: new MeshError('UPSTREAM_ERROR', `peer ${peerId} answered ${head.status}`) }
       }
       const upstreamFailed = head.status >= 500
-      const body = head.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ flush: () => { finish(!upstreamFailed) } }))
+      const body = observeBody(head.body, { onEnd: complete => { finish(complete && !upstreamFailed) } })
       signal.addEventListener('abort', onAbort, { once: true })
-      return { ok: true, result: { status: head.status, headers: head.headers, body: watchErrors(body, () => finish(false)), servedBy: peerId } }
+      return { ok: true, result: { status: head.status, headers: head.headers, body, servedBy: peerId } }
     } catch (err) {
       const reached = !(err instanceof NotReachedError)
       const cause = err instanceof NotReachedError ? err.cause : err
@@ -287,31 +291,35 @@ export class Router {
   }
 
   private async callLocal (req: RouteRequest, signal: AbortSignal): Promise<Omit<RouteResult, 'attempts' | 'servedBy'>> {
-    let res: Response
+    let res: UpstreamResponse
     try {
       res = await this.c.services.call(req.service, { method: req.method, path: req.path, headers: forwardableHeaders(req.headers), body: req.body }, signal)
     } catch (err) {
-      // fetch fails before any byte was sent when the upstream refuses the connection.
-      if ((err as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED') throw new NotReachedError(err)
+      // The connection was refused: no byte was sent.
+      if ((err as { code?: string }).code === 'ECONNREFUSED') throw new NotReachedError(err)
       throw err
     }
-    return { status: res.status, headers: forwardableHeaders(res.headers.entries()), body: res.body ?? new ReadableStream({ start: c => c.close() }) }
+    return { status: res.status, headers: forwardableHeaders(res.headers), body: ReadableStream.from(res.body) }
   }
 
   private async callRemote (peerId: string, req: RouteRequest, signal: AbortSignal): Promise<Omit<RouteResult, 'attempts' | 'servedBy'>> {
-    let route: RouteStream
+    let route: RouteStream | undefined
     let accepted = false
     // Cancelling the request resets the stream; the listener goes once the stream is done.
     let detach = (): void => {}
+    // An exchange that does not end cleanly resets its stream, which is then never reused.
+    const discard = (reason: unknown): void => {
+      detach()
+      route?.stream.abort(reason instanceof Error ? reason : new Error(String(reason)))
+    }
     try {
-      const stream = await this.c.openStream(peerId, signal)
-      route = new RouteStream(stream, Math.max(this.opts.maxRequestBytes, this.opts.maxResponseBytes))
-      const onAbort = (): void => { stream.abort(new Error('request cancelled')) }
+      const r = await this.pool.acquire(peerId, signal)
+      route = r
+      const onAbort = (): void => { r.stream.abort(new Error('request cancelled')) }
       signal.addEventListener('abort', onAbort, { once: true })
       detach = () => { signal.removeEventListener('abort', onAbort) }
-      await route.writeJson({ service: req.service, method: req.method, path: req.path, headers: forwardableHeaders(req.headers), bodyBytes: req.body.byteLength }, signal)
-      await route.writeBody([req.body], signal)
-      const first = await route.readReply(signal)
+      await r.writeRequest({ service: req.service, method: req.method, path: req.path, headers: forwardableHeaders(req.headers), bodyBytes: req.body.byteLength }, req.body, signal)
+      const first = await r.readReply(signal)
       if (first.kind === 'error') {
         const e = new MeshError(first.code === 'TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : first.code === 'TIMEOUT' ? 'TIMEOUT' : 'UPSTREAM_ERROR', `peer ${peerId}: ${first.message}`)
         if (!first.reachedUpstream) throw new NotReachedError(e)
@@ -319,32 +327,29 @@ export class Router {
       }
       if (first.kind !== 'accepted') throw new Error(`unexpected ${first.kind} before accepted`)
       accepted = true
-      const head = await route.readReply(signal)
+      const head = await r.readReply(signal)
       if (head.kind === 'error') throw new MeshError(head.code === 'TIMEOUT' ? 'TIMEOUT' : 'UPSTREAM_ERROR', `peer ${peerId}: ${head.message}`)
       if (head.kind !== 'response') throw new Error(`unexpected ${head.kind} reply`)
-      const frames = route.readBody(this.opts.maxResponseBytes, signal)
+      const frames = r.readBody(this.opts.maxResponseBytes, signal)
       const body = new ReadableStream<Uint8Array>({
         pull: async controller => {
           const next = await frames.next().catch((err: unknown) => {
-            detach()
+            discard(err)
             throw err
           })
           if (next.done === true) {
             detach()
+            this.pool.release(peerId, r)
             controller.close()
-            await route.stream.close().catch(() => undefined)
           } else {
             controller.enqueue(next.value)
           }
         },
-        cancel: () => {
-          detach()
-          route.stream.abort(new Error('response cancelled'))
-        }
+        cancel: () => { discard(new Error('response cancelled')) }
       })
       return { status: head.status, headers: head.headers, body }
     } catch (err) {
-      detach()
+      discard(err)
       if (!accepted && !(err instanceof MeshError)) throw new NotReachedError(err)
       throw err
     }
@@ -393,21 +398,38 @@ class NotReachedError extends Error {
   }
 }
 
-function watchErrors (body: ReadableStream<Uint8Array>, onError: () => void): ReadableStream<Uint8Array> {
+interface BodyHooks {
+  onChunk?: (chunk: Uint8Array) => void
+  /** Called once: `complete` when the body was read to its end, not when it failed or was cancelled. */
+  onEnd: (complete: boolean) => void
+}
+
+/** The same body, seen on its way: one stream layer, not a TransformStream and a watcher per hook. */
+function observeBody (body: ReadableStream<Uint8Array>, hooks: BodyHooks): ReadableStream<Uint8Array> {
   const reader = body.getReader()
+  let ended = false
+  const end = (complete: boolean): void => {
+    if (ended) return
+    ended = true
+    hooks.onEnd(complete)
+  }
   return new ReadableStream<Uint8Array>({
     pull: async controller => {
-      try {
-        const { done, value } = await reader.read()
-        if (done) controller.close()
-        else controller.enqueue(value)
-      } catch (err) {
-        onError()
-        controller.error(err)
+      // A rejected pull errors this stream with the same reason.
+      const next = await reader.read().catch((err: unknown) => {
+        end(false)
+        throw err
+      })
+      if (next.done) {
+        end(true)
+        controller.close()
+      } else {
+        hooks.onChunk?.(next.value)
+        controller.enqueue(next.value)
       }
     },
     cancel: async reason => {
-      onError()
+      end(false)
       await reader.cancel(reason)
     }
   })

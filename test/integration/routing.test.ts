@@ -182,6 +182,36 @@ describe('routing across three nodes', { timeout: 180_000 }, () => {
   })
 })
 
+describe('a hundred concurrent requests to one peer', { timeout: 60_000 }, () => {
+  const dirs: string[] = []
+  const nodes: RunningNode[] = []
+  let upstream: Upstream | undefined
+
+  after(async () => {
+    await Promise.all(nodes.map(async n => { await n.stop() }))
+    await upstream?.close()
+    await Promise.all(dirs.map(removeDir))
+  })
+
+  test('all succeed: route streams are not capped at libp2p\'s default of 64 per connection', async () => {
+    upstream = await startUpstream('target')
+    for (const services of [[{ name: 'echo', url: upstream.url, capacity: 100 }], []]) {
+      const dir = await tempDir()
+      dirs.push(dir)
+      nodes.push(await startNode(dir, { services, bootstrap: nodes.length === 0 ? [] : [nodes[0]?.mesh.listenAddresses()[0] ?? ''] }))
+    }
+    const [target, entry] = nodes as [RunningNode, RunningNode]
+    await waitForOffers(entry, 'echo', [target.mesh.peerId.toString()])
+    // Slow enough that all hundred are in flight at once.
+    upstream.mode.delayMs = 500
+    const results = await Promise.all(Array.from({ length: 100 }, async (_, i) => {
+      const r = await fetch(`${entry.api.url}/v1/route/echo/echo?n=${i}`)
+      return { status: r.status, peer: r.headers.get('x-mesh-peer'), attempts: r.headers.get('x-mesh-attempts'), path: (await r.json() as { path?: string }).path }
+    }))
+    for (const [i, r] of results.entries()) assert.deepEqual(r, { status: 200, peer: target.mesh.peerId.toString(), attempts: '1', path: `/echo?n=${i}` })
+  })
+})
+
 describe('a serving node crashes while requests are in flight', { timeout: 120_000 }, () => {
   const dirs: string[] = []
   const upstreams: Upstream[] = []

@@ -1,0 +1,86 @@
+import type { Stream } from '@libp2p/interface'
+import type { RouteStream } from './route-protocol.ts'
+
+export interface StreamPoolOptions {
+  /** Idle streams kept per peer; a stream released beyond this is closed. */
+  maxIdlePerPeer: number
+  /** An idle stream is closed after this long unused. */
+  idleMs: number
+}
+
+/** How long closing an idle stream may wait for the peer's side before it is reset. */
+const CLOSE_TIMEOUT_MS = 5_000
+
+interface Idle {
+  route: RouteStream
+  timer: NodeJS.Timeout
+}
+
+/**
+ * Idle route streams by peer, each reused by one request at a time. Opening a stream costs a
+ * protocol negotiation round trip, a peer-store write and several frames on both nodes, more
+ * than a small request itself. Only a stream whose last exchange ended cleanly comes back
+ * (`release`); the caller aborts any other, so a reused stream never holds stray bytes.
+ */
+export class RouteStreamPool {
+  private readonly open: (peerId: string, signal: AbortSignal) => Promise<RouteStream>
+  private readonly opts: StreamPoolOptions
+  private readonly idle = new Map<string, Idle[]>()
+
+  constructor (open: (peerId: string, signal: AbortSignal) => Promise<RouteStream>, opts: StreamPoolOptions) {
+    this.open = open
+    this.opts = opts
+  }
+
+  /** An idle stream to `peerId` if one is still open, else a new one. */
+  async acquire (peerId: string, signal: AbortSignal): Promise<RouteStream> {
+    const list = this.idle.get(peerId) ?? []
+    // The most recently used first, so that streams beyond the steady need age out.
+    for (let entry = list.pop(); entry !== undefined; entry = list.pop()) {
+      clearTimeout(entry.timer)
+      if (usable(entry.route.stream)) {
+        if (list.length === 0) this.idle.delete(peerId)
+        return entry.route
+      }
+    }
+    this.idle.delete(peerId)
+    return await this.open(peerId, signal)
+  }
+
+  /** Takes back a stream whose exchange ended cleanly, for the next request to `peerId`. */
+  release (peerId: string, route: RouteStream): void {
+    if (!usable(route.stream)) return
+    const list = this.idle.get(peerId) ?? []
+    if (list.length >= this.opts.maxIdlePerPeer) {
+      closeQuietly(route.stream)
+      return
+    }
+    const entry: Idle = {
+      route,
+      timer: setTimeout(() => {
+        const current = this.idle.get(peerId) ?? []
+        const at = current.indexOf(entry)
+        if (at >= 0) current.splice(at, 1)
+        if (current.length === 0) this.idle.delete(peerId)
+        closeQuietly(route.stream)
+      }, this.opts.idleMs)
+    }
+    // An idle stream must not keep a stopping process alive; libp2p's stop ends it anyway.
+    entry.timer.unref()
+    list.push(entry)
+    this.idle.set(peerId, list)
+  }
+}
+
+/** Open both ways: neither side closed, reset or aborted it. */
+function usable (stream: Stream): boolean {
+  return stream.status === 'open' && stream.readStatus !== 'closing' && stream.readStatus !== 'closed' &&
+    (stream.writeStatus === 'ready' || stream.writeStatus === 'writing')
+}
+
+/** A graceful close: the server sees the end of the stream where it waits for the next request. */
+function closeQuietly (stream: Stream): void {
+  stream.close({ signal: AbortSignal.timeout(CLOSE_TIMEOUT_MS) }).catch((err: unknown) => {
+    stream.abort(err instanceof Error ? err : new Error(String(err)))
+  })
+}

@@ -264,7 +264,9 @@ export class Router {
       signal.removeEventListener('abort', onAbort)
       stats.inFlight--
       aborts.delete(ctl)
+      // A client that went away, or a drain by hand, says nothing about the peer: no verdict.
       if (ok) breaker.onSuccess(this.c.clock.now())
+      else if (!timeout.aborted && (req.signal.aborted || ctl.signal.aborted)) breaker.release()
       else { breaker.onFailure(this.c.clock.now()); stats.errors++ }
     }
     try {

@@ -85,6 +85,25 @@ test('a failing upstream opens its breaker, probes in half-open after the open t
   assert.equal(breakerState(), 'closed')
 })
 
+test('clients that go away mid-request do not count against the peer', async () => {
+  assert.equal(breakerState(), 'closed')
+  upstream.mode.delayMs = 200
+  try {
+    for (let i = 0; i < DEFAULT_BREAKER_CONFIG.consecutiveFailures + 2; i++) {
+      const client = new AbortController()
+      const pending = router.forward({ service: 'echo', method: 'GET', path: '/echo', headers: [], body: new Uint8Array(0), user: 'u1', signal: client.signal })
+      setTimeout(() => client.abort(new Error('client went away')), 20)
+      await assert.rejects(async () => { await new Response((await pending).body).arrayBuffer() })
+    }
+  } finally {
+    upstream.mode.delayMs = 0
+  }
+  assert.equal(breakerState(), 'closed')
+  const stats = router.breakerStates().find(b => b.peerId === SELF)?.breaker.stats(clock.now())
+  assert.equal(stats?.consecutiveFailures, 0)
+  assert.deepEqual(await get(), { status: 200 })
+})
+
 test('every routed request yields one usage event, failed ones included', () => {
   assert.ok(usage.length > 0)
   for (const e of usage) assert.equal(e.user, 'u1')

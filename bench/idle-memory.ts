@@ -1,9 +1,13 @@
 /**
  * Idle memory: one real node (`meshnode start` in a child process, alone in its own dev
  * network) idles for 60 s; its RSS is read from /proc and from its own /v1/system/status.
- * Bare Node processes idling alongside for the same time give the runtime's own floor.
+ * The node runs as operators run it: bin/meshnode.js gives its process the runtime settings
+ * of a daemon (V8 flags, malloc arenas, compile cache), and the table shows the command line
+ * and environment it ended up with. Bare Node processes idling alongside for the same time
+ * give the runtime's own floor.
  */
 import { spawn } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
 import { getJson, removeDir, spawnNode, stopChild, tempDir, type ChildNode } from '../test/helpers/nodes.ts'
 import { fmtMb, procMemory, sleep, table, verdict, type BenchOutcome } from './stats.ts'
 
@@ -50,11 +54,12 @@ export async function runIdleMemory (): Promise<BenchOutcome> {
     const reported = status.body.load?.rss_bytes ?? Number.NaN
     const heap = status.body.load?.heap_used_bytes ?? Number.NaN
 
+    console.log(`node process: ${await processLine(pid)}`)
     console.log(`node RSS over time (/proc VmRSS): ${samples.map(([t, b]) => `${t} ${fmtMb(b)}`).join(', ')}`)
     console.log(table(
       ['process (at 60 s)', 'VmRSS', 'VmHWM (peak)', '/v1/system/status rss', 'heap used'],
       [
-        ['meshnode start (idle, 0 peers)', fmtMb(nodeMem.rss), fmtMb(nodeMem.hwm), fmtMb(reported), fmtMb(heap)],
+        ['meshnode start (idle, 0 peers)', `${fmtMb(nodeMem.rss)} (${await anonAndFile(pid)})`, fmtMb(nodeMem.hwm), fmtMb(reported), fmtMb(heap)],
         ...floors.map((f, i) => [f.label, fmtMb(floorMem[i]?.rss ?? Number.NaN), fmtMb(floorMem[i]?.hwm ?? Number.NaN), '-', '-']),
         ['meshnode minus the TypeScript floor', fmtMb(nodeMem.rss - tsFloor), '-', '-', '-']
       ]
@@ -72,4 +77,18 @@ export async function runIdleMemory (): Promise<BenchOutcome> {
     await Promise.all(floors.map(async f => { await f.exited }))
     await removeDir(dir)
   }
+}
+
+/** The command line and the runtime variables the node process runs with. */
+async function processLine (pid: number): Promise<string> {
+  const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter(a => a !== '')
+  const env = (await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0').filter(v => /^(MALLOC_|NODE_OPTIONS|NODE_COMPILE_CACHE|UV_)/.test(v))
+  return [...env, ...cmdline].join(' ')
+}
+
+/** VmRSS is anonymous memory plus pages of mapped files, mostly the node binary's (shared between processes). */
+async function anonAndFile (pid: number): Promise<string> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8')
+  const mb = (field: string): string => fmtMb(Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1]) * 1024)
+  return `anon ${mb('RssAnon')}, file ${mb('RssFile')}`
 }

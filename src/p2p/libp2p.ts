@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto'
 import { gossipsub, type GossipSub } from '@chainsafe/libp2p-gossipsub'
+import { RPC } from '@chainsafe/libp2p-gossipsub/message'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify, type Identify } from '@libp2p/identify'
@@ -43,9 +45,11 @@ export async function createMeshLibp2p (opts: MeshLibp2pOptions): Promise<MeshLi
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: opts.connectionGater,
-    // The failure detector judges liveness; libp2p must not cut a connection on one slow ping,
-    // or a peer that stalls for a moment loses its connections and looks crashed.
-    connectionMonitor: { abortConnectionOnPingFailure: false },
+    // The failure detector judges liveness with its own probes; libp2p must not cut a connection
+    // on one slow ping, or a peer that stalls for a moment loses its connections and looks
+    // crashed. Without that, the monitor's ping of every connection every 10 s (a new stream
+    // each) would only set a round-trip time that nothing reads.
+    connectionMonitor: { enabled: false },
     connectionManager: {
       maxConnections: opts.maxConnections,
       // The defaults (5 inbound connections per second per host, 10 pending) starve a mesh
@@ -74,10 +78,21 @@ export async function createMeshLibp2p (opts: MeshLibp2pOptions): Promise<MeshLi
         globalSignaturePolicy: 'StrictSign',
         allowPublishToZeroTopicPeers: true,
         emitSelf: false,
+        fastMsgIdFn: fastMessageId,
         scoreParams: colocation === 0
           ? { IPColocationFactorWeight: 0 }
           : { IPColocationFactorThreshold: colocation }
       })
     }
   }) as MeshLibp2p
+}
+
+/**
+ * GossipSub checks a message's signature before it looks the message up in its seen cache, so
+ * each of the D copies a node receives of every message costs a signature check. Keyed by a
+ * digest of the whole message, the copies of one whose signature it checked are dropped first.
+ * Only messages with a valid signature enter that cache: a forgery cannot shadow a real message.
+ */
+function fastMessageId (msg: RPC.Message): string {
+  return createHash('sha256').update(RPC.Message.encode(msg)).digest('base64')
 }

@@ -17,8 +17,13 @@ export interface PeerConnectorOptions {
 }
 
 const MAX_BACKOFF_MS = 30_000
-/** A random walk costs a DHT query: at most this often while the peer count stays the same. */
+/**
+ * A random walk costs a DHT query to most peers. While the peer count stays the same, a walk is
+ * repeated after this long, and after twice as long each time it changed nothing (up to the
+ * maximum): a mesh with fewer nodes than the target would otherwise be walked forever.
+ */
 const WALK_EVERY_MS = 30_000
+const WALK_EVERY_MAX_MS = 300_000
 const DIALS_PER_ROUND = 4
 const DIAL_TIMEOUT_MS = 5_000
 
@@ -35,7 +40,7 @@ export class PeerConnector {
   private nextBootstrapAt = 0
   private running = false
   private round: Promise<void> = Promise.resolve()
-  private lastWalk = { at: 0, peers: -1 }
+  private lastWalk = { at: 0, peers: -1, nextInMs: WALK_EVERY_MS }
 
   constructor (libp2p: MeshLibp2p, opts: PeerConnectorOptions) {
     this.libp2p = libp2p
@@ -90,8 +95,10 @@ export class PeerConnector {
       .slice(0, DIALS_PER_ROUND)
     await Promise.all(candidates.map(async p => { await this.dial(p.id, p.addresses.map(a => a.multiaddr)) }))
     const peers = this.connectedCount()
-    if (peers < this.opts.targetPeers && (peers !== this.lastWalk.peers || Date.now() - this.lastWalk.at > WALK_EVERY_MS)) {
-      this.lastWalk = { at: Date.now(), peers }
+    if (peers >= this.opts.targetPeers) return
+    const changed = peers !== this.lastWalk.peers
+    if (changed || Date.now() - this.lastWalk.at > this.lastWalk.nextInMs) {
+      this.lastWalk = { at: Date.now(), peers, nextInMs: changed ? WALK_EVERY_MS : Math.min(WALK_EVERY_MAX_MS, this.lastWalk.nextInMs * 2) }
       await this.randomWalk()
     }
   }

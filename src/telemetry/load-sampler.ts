@@ -22,8 +22,12 @@ export class RequestCounters {
 export type LoadSample = Pick<TelemetrySnapshot, 'cpu' | 'memory' | 'eventLoopDelayMs' | 'requests'>
 
 const NS_PER_MS = 1e6
-/** The histogram samples by a timer of this period and records whole periods: subtract it. */
-const RESOLUTION_MS = 10
+/**
+ * The histogram samples by a timer of this period and records whole periods: subtract it. Each
+ * sample wakes the process; 20 ms still gives 50 samples per 1 s snapshot (p99 about the max,
+ * which catches any stall), at half the wake-ups of 10 ms (~0.1 % of a core when idle).
+ */
+const RESOLUTION_MS = 20
 const excessMs = (ns: number): number => Math.max(0, ns / NS_PER_MS - RESOLUTION_MS)
 
 /**

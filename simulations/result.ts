@@ -18,6 +18,7 @@ export interface SimulationResult {
   wall_ms: number
   /** Model: virtual time simulated. */
   virtual_ms: number | null
+  /** Live: this process and every host process together. */
   peak_rss_bytes: number
   ok: boolean
   /** Why the run failed, when it did. */

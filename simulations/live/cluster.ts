@@ -141,6 +141,11 @@ export class Cluster {
     return { status: res.status, body: (text === '' ? null : JSON.parse(text)) as T }
   }
 
+  /** Resident memory of this process and of every host process. */
+  rss (): number {
+    return process.memoryUsage.rss() + this.hosts.reduce((sum, h) => sum + h.rss, 0)
+  }
+
   /** Stops every node cleanly; every host process exits. */
   async close (): Promise<void> {
     const results = await Promise.allSettled(this.hosts.map(async h => { await h.close() }))

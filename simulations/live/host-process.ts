@@ -1,23 +1,23 @@
 /**
  * A child process that hosts some nodes of a live simulation (`meshnode sim --procs N`). The
  * parent (ProcessNodeHost) sends requests over the IPC channel; this process answers each one
- * and sends what its nodes observe in batches, every 50 ms, so that IPC stays cheap.
+ * and sends what its nodes observe in batches, with its resident memory, every 50 ms, so that
+ * IPC stays cheap.
  */
 import { errorMessage } from '../../src/errors.ts'
 import { LocalNodeHost, type HostEvent } from './node-host.ts'
-import { HostRequestSchema, type HostReply } from './host-protocol.ts'
+import { HostRequestSchema, type HostBatch, type HostReply } from './host-protocol.ts'
 
 const BATCH_MS = 50
 
 let pending: HostEvent[] = []
 const host = new LocalNodeHost(e => { pending.push(e) })
 const flusher = setInterval(() => {
-  if (pending.length === 0) return
-  send({ events: pending })
+  send({ events: pending, rss: process.memoryUsage.rss() })
   pending = []
 }, BATCH_MS)
 
-function send (message: HostReply | { events: HostEvent[] }): void {
+function send (message: HostReply | HostBatch): void {
   process.send?.(message)
 }
 
@@ -36,7 +36,7 @@ async function serve (raw: unknown): Promise<void> {
       case 'close':
         await host.close()
         clearInterval(flusher)
-        if (pending.length > 0) send({ events: pending })
+        if (pending.length > 0) send({ events: pending, rss: process.memoryUsage.rss() })
         send({ id: req.id, ok: true, result: null })
         process.disconnect()
         break

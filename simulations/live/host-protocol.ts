@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { NodeInfo } from './node-host.ts'
+import type { HostEvent, NodeInfo } from './node-host.ts'
 
 /** Requests a ProcessNodeHost sends to its child (host-process.ts) over IPC. */
 export const HostRequestSchema = z.discriminatedUnion('op', [
@@ -21,6 +21,9 @@ export const HostRequestSchema = z.discriminatedUnion('op', [
   z.object({ id: z.number(), op: z.literal('close') })
 ])
 export type HostRequest = z.infer<typeof HostRequestSchema>
+
+/** What the child observed since the last batch, and its resident memory now. */
+export interface HostBatch { events: HostEvent[], rss: number }
 
 export type HostReply =
   | { id: number, ok: true, result: NodeInfo | null }

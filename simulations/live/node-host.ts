@@ -41,6 +41,8 @@ export interface NodeHost {
   partition: (index: number, reachable: string[] | null) => Promise<void>
   /** Stops every node of the host cleanly. */
   close: () => Promise<void>
+  /** Resident memory of the host's process, when it is not this one. */
+  readonly rss: number
 }
 
 /** A loopback node with free ports, silent logs and fast service health checks. */
@@ -61,6 +63,7 @@ function configFor (l: NodeLaunch): NodeConfig {
 }
 
 export class LocalNodeHost implements NodeHost {
+  readonly rss = 0
   private readonly nodes = new Map<number, { node: RunningNode, unsubscribe: () => void }>()
   private readonly onEvent: (e: HostEvent) => void
   private readonly shutdown = new AbortController()

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { MeshError } from '../../src/errors.ts'
-import type { HostReply, HostRequest } from './host-protocol.ts'
+import type { HostBatch, HostReply, HostRequest } from './host-protocol.ts'
 import type { HostEvent, NodeHost, NodeInfo, NodeLaunch } from './node-host.ts'
 
 const HOST_MAIN = new URL('./host-process.ts', import.meta.url).pathname
@@ -15,11 +15,14 @@ export class ProcessNodeHost implements NodeHost {
   private readonly pending = new Map<number, Pending>()
   private readonly exited: Promise<void>
   private nextId = 1
+  /** The child's resident memory, as last reported. */
+  rss = 0
 
   constructor (onEvent: (e: HostEvent) => void) {
     this.child = fork(HOST_MAIN, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] })
-    this.child.on('message', (m: HostReply | { events: HostEvent[] }) => {
+    this.child.on('message', (m: HostReply | HostBatch) => {
       if ('events' in m) {
+        this.rss = m.rss
         for (const e of m.events) onEvent(e)
         return
       }

@@ -104,7 +104,7 @@ export const runLive: Engine = async (scenario, opts) => {
     })
     cluster = c
     const sampler = sampleAgreement(c, proposals, agreement, started, signal, opts)
-    const rss = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss) }, 1_000)
+    const rss = setInterval(() => { peakRss = Math.max(peakRss, c.rss()) }, 1_000)
 
     const run = async (step: Step): Promise<string> => {
       const ctx: StepContext = { cluster: c, scenario, opts, random, upstreams, proposals, openFault, closeFault }

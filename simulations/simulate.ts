@@ -1,4 +1,3 @@
-import { errorMessage } from '../src/errors.ts'
 import type { Logger } from '../src/logging.ts'
 import type { Engine } from './engine.ts'
 import { runLive } from './live/run-live.ts'
@@ -24,20 +23,28 @@ export interface SimulateOptions {
 
 export interface Simulated { result: SimulationResult, files: { json: string, html: string } }
 
-/** Runs one scenario with its engine, shows progress and a summary, and writes its reports. */
-export async function simulate (scenario: Scenario, opts: SimulateOptions): Promise<Simulated> {
-  const run = inMode(scenario, opts.mode ?? scenario.mode)
+/** Runs one scenario with its engine, with a progress bar. */
+async function run (scenario: Scenario, opts: SimulateOptions): Promise<SimulationResult> {
+  const runnable = inMode(scenario, opts.mode ?? scenario.mode)
   const progress = progressReporter(opts.out)
-  let result: SimulationResult
   try {
-    result = await ENGINES[run.mode](run, { seed: opts.seed ?? run.seed, procs: opts.procs, signal: opts.signal, log: opts.log, onProgress: progress })
+    return await ENGINES[runnable.mode](runnable, { seed: opts.seed ?? runnable.seed, procs: opts.procs, signal: opts.signal, log: opts.log, onProgress: progress })
   } finally {
     progress.done()
   }
+}
+
+/** Writes a run's reports and shows its summary. */
+async function report (result: SimulationResult, opts: SimulateOptions): Promise<Simulated> {
   const files = await writeReport(result, opts.outDir)
   opts.out.write(`${summaryTable(result, opts.out.isTTY === true && process.env.NO_COLOR === undefined)}\n`)
   opts.out.write(`report: ${files.html}\njson:   ${files.json}\n`)
   return { result, files }
+}
+
+/** Runs one scenario with its engine, shows progress and a summary, and writes its reports. */
+export async function simulate (scenario: Scenario, opts: SimulateOptions): Promise<Simulated> {
+  return await report(await run(scenario, opts), opts)
 }
 
 /**
@@ -45,19 +52,13 @@ export async function simulate (scenario: Scenario, opts: SimulateOptions): Prom
  * times are from what real nodes measured. Both reports get the comparison as a note.
  */
 export async function compareModes (scenario: Scenario, opts: SimulateOptions): Promise<{ live: Simulated, model: Simulated, lines: string[] }> {
-  const live = await simulate(scenario, { ...opts, mode: 'live' })
-  const model = await simulate(scenario, { ...opts, mode: 'model' })
-  const lines = comparison(live.result, model.result)
-  for (const s of [live, model]) {
-    s.result.notes.push(...lines)
-    try {
-      s.files = await writeReport(s.result, opts.outDir)
-    } catch (err) {
-      opts.log.warn({ err: errorMessage(err) }, 'could not rewrite the report with the comparison')
-    }
-  }
+  const live = await run(scenario, { ...opts, mode: 'live' })
+  const model = await run(scenario, { ...opts, mode: 'model' })
+  const lines = comparison(live, model)
+  for (const r of [live, model]) r.notes.push(...lines)
+  const reported = { live: await report(live, opts), model: await report(model, opts), lines }
   opts.out.write(`${lines.join('\n')}\n`)
-  return { live, model, lines }
+  return reported
 }
 
 function ratio (model: number | null | undefined, live: number | null | undefined): string {

@@ -1,7 +1,7 @@
 import { MeshError } from '../../src/errors.ts'
 import type { ServiceConfig } from '../../src/routing/local-services.ts'
 import type { NetworkSpec } from '../scenario/schema.ts'
-import { Timeline } from './measure.ts'
+import { reachable, Timeline } from './measure.ts'
 import type { PreparedNetwork } from './network-setup.ts'
 import type { HostEvent, NodeHost, NodeInfo, NodeLaunch } from './node-host.ts'
 
@@ -20,6 +20,8 @@ export class Cluster {
   readonly starts = new Map<number, number[]>()
   readonly events: HostEvent[] = []
   private readonly infos = new Map<number, NodeInfo>()
+  /** Node index by peer id: events and X-Mesh-Peer name nodes by peer id, many times a second. */
+  private readonly byPeerId = new Map<string, number>()
   private readonly launches = new Map<number, NodeLaunch>()
   private readonly live = new Set<number>()
   private groups: Map<number, number> | undefined
@@ -64,14 +66,12 @@ export class Cluster {
 
   /** The index of a peer id, for every node started so far. */
   indexOf (peerId: string): number | undefined {
-    for (const [i, info] of this.infos) if (info.peerId === peerId) return i
-    return undefined
+    return this.byPeerId.get(peerId)
   }
 
   /** Whether a and b are both running and on one side of any partition. */
   canReach (a: number, b: number): boolean {
-    if (!this.live.has(a) || !this.live.has(b)) return false
-    return this.groups === undefined || this.groups.get(a) === this.groups.get(b)
+    return reachable({ at: this.now(), running: this.live, group: this.groups }, a, b)
   }
 
   /** Starts `count` new nodes; node 0 first (it founds the network), the others bootstrap from it. */
@@ -160,6 +160,7 @@ export class Cluster {
     const bootstrap = index === 0 ? [] : [this.info(0).address]
     const info = await this.hostOf(index).launch({ ...base, bootstrap })
     this.infos.set(index, info)
+    this.byPeerId.set(info.peerId, index)
     this.live.add(index)
     this.starts.set(index, [...(this.starts.get(index) ?? []), this.now()])
     // Its group's members learn its peer id, which may be new.

@@ -92,8 +92,9 @@ export async function billingAgrees (cluster: Cluster): Promise<Check> {
     const { body } = await cluster.api<{ authors: Array<{ author: string, held_seq: number, held_hash: string | null }> }>(n, 'GET', '/v1/billing/log')
     keys.add(body.authors.map(a => `${a.author}:${a.held_seq}:${a.held_hash ?? ''}`).sort().join(' '))
   }
+  if (keys.size !== 1) return { ok: false, detail: `${keys.size} different billing logs` }
   const { body } = await cluster.api<{ records: number }>(0, 'GET', '/v1/billing/overview')
-  return keys.size === 1 ? { ok: true, detail: `every running node holds the same ${body.records} records` } : { ok: false, detail: `${keys.size} different billing logs` }
+  return { ok: true, detail: `every running node holds the same ${body.records} records` }
 }
 
 /** Every node offering `service` is seen offering it, healthy, by every running node that can reach it. */

@@ -54,44 +54,32 @@ const SETTLE_MS = 3_000
  * changed, the time until the last such observer held it.
  */
 export function convergence (receipts: readonly Receipt[], timeline: Timeline, startedAt: Map<number, number[]>, span: { from: number, to: number }, sampleEveryMs: number): Convergence & { missed: number } {
-  // Publications per author (known from any receipt), and receipts per (observer, author).
-  const published = new Map<number, number[]>()
+  // Publications per author (known from any receipt), ascending; receipts by publication; and
+  // per (observer, author) the receipt times in order with the newest publication held by then.
+  const published = new Map<number, Set<number>>()
   const receivedBy = new Map<string, Map<number, number>>()
+  const byPair = new Map<string, Receipt[]>()
   for (const r of receipts) {
-    const list = published.get(r.author) ?? []
-    list.push(r.publishedAt)
-    published.set(r.author, list)
-    const byPub = receivedBy.get(`${r.author}:${r.publishedAt}`) ?? new Map<number, number>()
-    byPub.set(r.observer, r.receivedAt)
-    receivedBy.set(`${r.author}:${r.publishedAt}`, byPub)
+    published.set(r.author, (published.get(r.author) ?? new Set()).add(r.publishedAt))
+    const key = `${r.author}:${r.publishedAt}`
+    receivedBy.set(key, (receivedBy.get(key) ?? new Map<number, number>()).set(r.observer, r.receivedAt))
+    const pair = `${r.observer}:${r.author}`
+    const list = byPair.get(pair)
+    if (list === undefined) byPair.set(pair, [r])
+    else list.push(r)
   }
-  for (const list of published.values()) list.sort((a, b) => a - b)
-  // Per pair: receipt times and the publication time each carried, in receipt order.
-  const latestHeld = new Map<string, Array<{ receivedAt: number, publishedAt: number }>>()
-  for (const r of receipts) {
-    const key = `${r.observer}:${r.author}`
-    const list = latestHeld.get(key) ?? []
-    list.push({ receivedAt: r.receivedAt, publishedAt: r.publishedAt })
-    latestHeld.set(key, list)
+  const publications = new Map([...published].map(([author, set]) => [author, [...set].sort((a, b) => a - b)]))
+  const held = new Map<string, { at: number[], newest: number[] }>()
+  for (const [pair, list] of byPair) {
+    list.sort((a, b) => a.receivedAt - b.receivedAt)
+    let newest = -Infinity
+    held.set(pair, { at: list.map(r => r.receivedAt), newest: list.map(r => (newest = Math.max(newest, r.publishedAt))) })
   }
-  for (const list of latestHeld.values()) list.sort((a, b) => a.receivedAt - b.receivedAt)
 
   const settled = (node: number, t: number): boolean => {
     const starts = startedAt.get(node) ?? []
     const last = starts.filter(s => s <= t).pop()
     return last !== undefined && t - last >= SETTLE_MS
-  }
-  const latestAt = (list: readonly number[] | undefined, t: number): number | undefined => {
-    if (list === undefined) return undefined
-    let lo = 0
-    let hi = list.length - 1
-    let found: number | undefined
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1
-      const v = list[mid] as number
-      if (v <= t) { found = v; lo = mid + 1 } else hi = mid - 1
-    }
-    return found
   }
 
   const samples: Array<{ at_ms: number, share: number }> = []
@@ -105,15 +93,12 @@ export function convergence (receipts: readonly Receipt[], timeline: Timeline, s
       for (const a of topo.running) {
         if (a === o || !settled(a, t) || !reachable(topo, o, a)) continue
         pairs++
-        const latest = latestAt(published.get(a), t)
+        const pubs = publications.get(a) ?? []
+        const latest = pubs[lastAtOrBefore(pubs, t)]
         if (latest === undefined) continue
-        const receiptsOf = latestHeld.get(`${o}:${a}`) ?? []
-        let heldPub = -Infinity
-        for (const r of receiptsOf) {
-          if (r.receivedAt > t) break
-          heldPub = Math.max(heldPub, r.publishedAt)
-        }
-        if (heldPub >= latest) holding++
+        const h = held.get(`${o}:${a}`)
+        const newest = h === undefined ? undefined : h.newest[lastAtOrBefore(h.at, t)]
+        if (newest !== undefined && newest >= latest) holding++
       }
     }
     if (pairs > 0) samples.push({ at_ms: t - span.from, share: holding / pairs })
@@ -125,8 +110,8 @@ export function convergence (receipts: readonly Receipt[], timeline: Timeline, s
   const times: number[] = []
   let missed = 0
   const QUIET_MS = 2_000
-  for (const [author, pubs] of published) {
-    for (const p of new Set(pubs)) {
+  for (const [author, pubs] of publications) {
+    for (const p of pubs) {
       if (p < span.from || p > span.to - QUIET_MS) continue
       const topo = timeline.at(p)
       if (topo === undefined) continue
@@ -142,6 +127,18 @@ export function convergence (receipts: readonly Receipt[], timeline: Timeline, s
     }
   }
   return { samples, times_ms: times.length === 0 ? null : summarize(times), missed }
+}
+
+/** Index of the last value <= t in an ascending array; -1 when there is none. */
+function lastAtOrBefore (sorted: readonly number[], t: number): number {
+  let lo = 0
+  let hi = sorted.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    if ((sorted[mid] as number) <= t) lo = mid + 1
+    else hi = mid - 1
+  }
+  return hi
 }
 
 export interface Fault { node: number, cause: DetectionRecord['cause'], at: number, until: number, observers: number[] }

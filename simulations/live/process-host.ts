@@ -7,7 +7,8 @@ const HOST_MAIN = new URL('./host-process.ts', import.meta.url).pathname
 const CLOSE_TIMEOUT_MS = 15_000
 
 type Pending = { resolve: (r: NodeInfo | null) => void, reject: (e: Error) => void }
-type Request = HostRequest extends infer R ? R extends { id: number } ? Omit<R, 'id'> : never : never
+/** A request before it gets its id (distributed over the union, so each keeps its own fields). */
+type Request<R = HostRequest> = R extends HostRequest ? Omit<R, 'id'> : never
 
 /** Nodes in a child process (host-process.ts): the same operations as LocalNodeHost, over IPC. */
 export class ProcessNodeHost implements NodeHost {

@@ -7,7 +7,7 @@ import { seededRandom } from '../../src/random.ts'
 import type { ServiceConfig } from '../../src/routing/local-services.ts'
 import type { Engine, RunOptions } from '../engine.ts'
 import type { AgreementSample, StepRecord } from '../result.ts'
-import { stepKind, type NodeSet, type Scenario, type Step } from '../scenario/schema.ts'
+import { nodesOf, stepKind, type Scenario, type Step } from '../scenario/schema.ts'
 import { describeStep } from '../scenario/describe.ts'
 import { Cluster } from './cluster.ts'
 import { billingAgrees, converged, electionAgrees, electionOf, loadHolds, peerState, serviceOffered, tallyAgrees, tallyKey, until, type Check } from './conditions.ts'
@@ -25,18 +25,13 @@ const REQUEST_TIMEOUT_MS = 10_000
 /** Wall-clock milliseconds with sub-millisecond resolution, on the same scale as Date.now(). */
 const now = (): number => performance.timeOrigin + performance.now()
 
-function indexes (set: NodeSet, size: number): number[] {
-  if (set === 'all') return Array.from({ length: size }, (_, i) => i)
-  return typeof set === 'number' ? [set] : set
-}
-
 /** The node count after every start step, and the upstreams that offer_service steps will turn on. */
 function plan (scenario: Scenario): { nodes: number, offers: Array<{ service: string, node: number }> } {
   let nodes = 0
   const offers: Array<{ service: string, node: number }> = []
   for (const step of scenario.steps) {
     if ('start' in step) nodes += step.start.count
-    if ('offer_service' in step) for (const node of indexes(step.offer_service.nodes, nodes)) offers.push({ service: step.offer_service.service, node })
+    if ('offer_service' in step) for (const node of nodesOf(step.offer_service.nodes, nodes)) offers.push({ service: step.offer_service.service, node })
   }
   return { nodes, offers }
 }
@@ -65,6 +60,7 @@ export const runLive: Engine = async (scenario, opts) => {
   let peakRss = process.memoryUsage().rss
   let error: string | null = null
   let cluster: Cluster | undefined
+  let rss: NodeJS.Timeout | undefined
   const sampling = new AbortController()
   const signal = AbortSignal.any([opts.signal, sampling.signal])
 
@@ -104,10 +100,10 @@ export const runLive: Engine = async (scenario, opts) => {
     })
     cluster = c
     const sampler = sampleAgreement(c, proposals, agreement, started, signal, opts)
-    const rss = setInterval(() => { peakRss = Math.max(peakRss, c.rss()) }, 1_000)
+    rss = setInterval(() => { peakRss = Math.max(peakRss, c.rss()) }, 1_000)
 
+    const ctx: StepContext = { cluster: c, scenario, opts, random, upstreams, proposals, openFault, closeFault }
     const run = async (step: Step): Promise<string> => {
-      const ctx: StepContext = { cluster: c, scenario, opts, random, upstreams, proposals, openFault, closeFault }
       if ('load' in step) {
         const l = step.load
         const load = generateLoad({
@@ -116,7 +112,7 @@ export const runLive: Engine = async (scenario, opts) => {
           durationMs: l.duration,
           users: l.users,
           method: l.method,
-          targets: () => indexes(l.via, c.size).filter(i => c.isRunning(i)).map(i => c.info(i).apiUrl),
+          targets: () => nodesOf(l.via, c.size).filter(i => c.isRunning(i)).map(i => c.info(i).apiUrl),
           indexOf: id => c.indexOf(id),
           random,
           now,
@@ -155,10 +151,10 @@ export const runLive: Engine = async (scenario, opts) => {
     await lastLoad
     sampling.abort()
     await sampler
-    clearInterval(rss)
   } catch (err) {
     error ??= errorMessage(err)
   } finally {
+    clearInterval(rss)
     sampling.abort()
     ended = now()
     for (const node of [...openFaults.keys()]) closeFault(node)
@@ -245,13 +241,13 @@ async function runStep (step: Step, ctx: StepContext): Promise<string> {
     return `epoch ${target} began`
   }
   if ('crash' in step) {
-    const nodes = indexes(step.crash, c.size)
+    const nodes = nodesOf(step.crash, c.size)
     for (const n of nodes) ctx.openFault(n, 'crash', c.running().filter(o => o !== n && c.canReach(o, n) && !nodes.includes(o)))
     await c.crash(nodes)
     return `crashed ${nodes.join(', ')}`
   }
   if ('restart' in step) {
-    const nodes = indexes(step.restart, c.size)
+    const nodes = nodesOf(step.restart, c.size)
     for (const n of nodes) ctx.closeFault(n)
     await c.restart(nodes)
     return `restarted ${nodes.join(', ')}`
@@ -271,7 +267,7 @@ async function runStep (step: Step, ctx: StepContext): Promise<string> {
   if ('churn' in step) return await churn(ctx, step.churn)
   if ('offer_service' in step) {
     const s = step.offer_service
-    const nodes = indexes(s.nodes, c.size)
+    const nodes = nodesOf(s.nodes, c.size)
     for (const n of nodes) {
       const u = ctx.upstreams.get(`${s.service}:${n}`)
       if (u === undefined) throw new MeshError('SYSTEM_ERROR', `no upstream was prepared for ${s.service} on node ${n}`)
@@ -307,7 +303,7 @@ async function runStep (step: Step, ctx: StepContext): Promise<string> {
       const wait = proposal.endsAt - v.at_remaining - Date.now()
       if (wait > 0) await sleep(wait, undefined, { signal })
     }
-    const voters = indexes(v.by, c.size).filter(n => n < scenario.network.operators)
+    const voters = nodesOf(v.by, c.size).filter(n => n < scenario.network.operators)
     const results = await Promise.all(voters.map(async n => {
       if (!c.isRunning(n)) return `node ${n} is down and cannot vote`
       const r = await c.api(n, 'POST', `/v1/governance/proposals/${proposal.id}/vote`, { vote: v.option })
@@ -321,7 +317,7 @@ async function runStep (step: Step, ctx: StepContext): Promise<string> {
     const that = step.assert.that
     const within = step.assert.within
     if ('converged' in that) return await expect(async () => await converged(c, interval), within, signal)
-    if ('peer_state' in that) return await expect(async () => await peerState(c, that.peer_state.node, that.peer_state.state, indexes(that.peer_state.seen_by, c.size)), within, signal)
+    if ('peer_state' in that) return await expect(async () => await peerState(c, that.peer_state.node, that.peer_state.state, nodesOf(that.peer_state.seen_by, c.size)), within, signal)
     if ('tally_agrees' in that) {
       const id = ctx.proposals.get(that.tally_agrees.proposal)?.id ?? ''
       return await expect(async () => await tallyAgrees(c, id, that.tally_agrees.outcome), within, signal)

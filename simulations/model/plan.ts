@@ -1,5 +1,5 @@
 import { seededRandom } from '../../src/random.ts'
-import type { NodeSet, Scenario } from '../scenario/schema.ts'
+import { nodesOf, type Scenario } from '../scenario/schema.ts'
 
 /**
  * Up to this many nodes, the model follows every node's snapshots and every (observer,
@@ -36,11 +36,6 @@ export interface Plan {
   named: number
 }
 
-export function resolve (set: NodeSet, started: number): number[] {
-  if (set === 'all') return Array.from({ length: started }, (_, i) => i)
-  return typeof set === 'number' ? [set] : set
-}
-
 export function planRun (scenario: Scenario, seed: number): Plan {
   const rand = seededRandom((seed ^ 0x2545f491) >>> 0)
   const nodes = scenario.steps.reduce((n, s) => n + ('start' in s ? s.start.count : 0), 0)
@@ -59,12 +54,12 @@ export function planRun (scenario: Scenario, seed: number): Plan {
   for (const [i, step] of scenario.steps.entries()) {
     if ('start' in step) started += step.start.count
     else if ('crash' in step) {
-      for (const n of resolve(step.crash, started)) {
+      for (const n of nodesOf(step.crash, started)) {
         named.add(n)
         crashed.add(n)
       }
     } else if ('restart' in step) {
-      for (const n of resolve(step.restart, started)) crashed.delete(n)
+      for (const n of nodesOf(step.restart, started)) crashed.delete(n)
     } else if ('assert' in step && 'peer_state' in step.assert.that) named.add(step.assert.that.peer_state.node)
     else if ('partition' in step) {
       const inGroup = new Set(step.partition.flat())

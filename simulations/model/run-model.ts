@@ -3,14 +3,14 @@ import { DEFAULT_DETECTOR_CONFIG } from '../../src/telemetry/failure-detector.ts
 import { seededRandom } from '../../src/random.ts'
 import type { Engine, RunOptions } from '../engine.ts'
 import type { AgreementSample, SimulationResult, StepRecord } from '../result.ts'
-import { stepKind, type Condition, type Scenario, type Step } from '../scenario/schema.ts'
+import { nodesOf, stepKind, type Condition, type Scenario, type Step } from '../scenario/schema.ts'
 import { Detection, TICK_MS } from './detection.ts'
 import { EventQueue } from './event-queue.ts'
 import { Gossip } from './gossip.ts'
 import { Governance } from './governance.ts'
 import { LinkModel } from './latency.ts'
 import { CONN_MAX, CONN_TARGET, CONNECTOR_MS, HEARTBEAT_MS, MESH_D, Overlay, type LinkEvent } from './overlay.ts'
-import { PARTITION_SAMPLE, planRun, resolve, type Plan } from './plan.ts'
+import { PARTITION_SAMPLE, planRun, type Plan } from './plan.ts'
 import { SnapshotLog } from './telemetry.ts'
 
 /** How often convergence and agreement are sampled, and conditions re-checked, in virtual time. */
@@ -261,12 +261,12 @@ class ModelRun {
       return { ok: true, summary: `reached epoch ${governance.epochOf(target)}` }
     }
     if ('crash' in step) {
-      const nodes = resolve(step.crash, overlay.started)
+      const nodes = nodesOf(step.crash, overlay.started)
       for (const n of nodes) this.crashNode(n, 'crash')
       return { ok: true, summary: `crashed ${list(nodes)}` }
     }
     if ('restart' in step) {
-      const nodes = resolve(step.restart, overlay.started)
+      const nodes = nodesOf(step.restart, overlay.started)
       for (const n of nodes) this.restartNode(n)
       return { ok: true, summary: `restarted ${list(nodes)}` }
     }
@@ -306,7 +306,7 @@ class ModelRun {
       const v = step.vote
       const endsAt = governance.endsAt(v.proposal)
       if (v.at_remaining !== undefined && endsAt !== undefined && endsAt - v.at_remaining > now()) await this.advanceTo(endsAt - v.at_remaining)
-      const voters = resolve(v.by, overlay.started)
+      const voters = nodesOf(v.by, overlay.started)
       // An operator votes once its node holds the proposal: wait for it, until the end of voting.
       const start = now()
       while (endsAt !== undefined && now() < endsAt && !voters.every(n => overlay.running[n] !== 1 || governance.holdsProposal(v.proposal, n, now()))) {
@@ -358,7 +358,7 @@ class ModelRun {
       const { node, state, seen_by: seenBy } = that.peer_state
       let seen = 0
       let wrong = 0
-      for (const o of resolve(seenBy, overlay.started)) {
+      for (const o of nodesOf(seenBy, overlay.started)) {
         if (o === node || overlay.running[o] !== 1) continue
         seen++
         if (detection.stateOf(o, node, at)?.state !== state) wrong++
@@ -397,7 +397,7 @@ class ModelRun {
       'Each message\'s spread is computed at once, as the earliest arrival over all forwarding paths (one draw per hop), over the overlay as it is at publication: a crash or partition within the few hundred ms of a spread acts from the next message.',
       `Failure detection: the live detector (observe/needsProbe, DEFAULT_DETECTOR_CONFIG: suspect after ${d.suspectAfterIntervals} silent intervals, down after ${d.suspicionMs} ms suspected with ${d.probeFailuresForDown} failed probes and no connection) fed snapshots, connection changes, a tick every ${TICK_MS} ms and probe results; a probe of a crashed node is refused after a round trip, one across a partition times out after 1,500 ms; the RTT ping of healthy peers is not modelled.`,
       'A partition closes the connections between groups (both ends see them close); heal lifts it and re-dials the connections it closed.',
-      'Governance: proposals, votes and candidacies spread by the same gossip, with anti-entropy every 5 s to one random connected peer and a reconciliation when a node (re)joins; each node tallies (tally()) the votes it holds and elects (elect(), seed chained from epoch 0) from the candidacies it holds. Not modelled: tally certificates, endorsements (no step makes them), and passed parameter changes taking effect.'
+      'Governance: proposals, votes, candidacies and certificates spread by the same gossip, with anti-entropy every 5 s to one random connected peer and a reconciliation when a node (re)joins; each node tallies (tally()) the votes it holds, or those of the first certificate in its certifier order (fetching the votes it lacks), and elects (elect(), seed chained from epoch 0) from the candidacies it holds. Not modelled: endorsements (no step makes them) and passed parameter changes taking effect.'
     ]
     if (!this.plan.full) {
       const sampled = this.plan.subjects.length - this.plan.named

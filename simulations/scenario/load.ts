@@ -3,7 +3,7 @@ import { extname } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import type { z } from 'zod'
 import { errorMessage, MeshError } from '../../src/errors.ts'
-import { ScenarioSchema, StepSchema, stepKind, type Condition, type Mode, type NodeSet, type Scenario, type Step } from './schema.ts'
+import { ScenarioSchema, StepSchema, nodesOf, stepKind, type Condition, type Mode, type NodeSet, type Scenario, type Step } from './schema.ts'
 
 /** Each step kind's own schema, by its one key. */
 const STEP_KINDS = new Map(StepSchema.options.map(o => [Object.keys(o.shape)[0] ?? '', o as z.ZodType]))
@@ -67,11 +67,6 @@ export async function loadScenarioFile (path: string): Promise<Scenario> {
   return parseScenario(text, path, extname(path) === '.json' ? 'json' : 'yaml')
 }
 
-function indexes (set: NodeSet, started: number): number[] {
-  if (set === 'all') return Array.from({ length: started }, (_, i) => i)
-  return typeof set === 'number' ? [set] : set
-}
-
 /**
  * Follows the steps through the scenario's life: nodes exist before they are named, crashed
  * before they restart, proposals exist before votes, and every step suits the mode.
@@ -85,7 +80,7 @@ function checkSteps (scenario: Scenario, source: string): void {
     const kind = stepKind(step)
     const bad = (message: string): never => fail(source, `step ${i + 1} (${kind}): ${message}`)
     const known = (set: NodeSet): number[] => {
-      const list = indexes(set, started)
+      const list = nodesOf(set, started)
       for (const n of list) if (n >= started) bad(`node ${n} does not exist yet (${started} started so far)`)
       return list
     }

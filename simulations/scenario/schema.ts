@@ -147,6 +147,12 @@ export interface Scenario extends Omit<z.infer<typeof ScenarioSchema>, 'steps'> 
   steps: Step[]
 }
 
+/** The node indexes a set names, once `started` nodes exist. */
+export function nodesOf (set: NodeSet, started: number): number[] {
+  if (set === 'all') return Array.from({ length: started }, (_, i) => i)
+  return typeof set === 'number' ? [set] : set
+}
+
 /** The kind of a step: its one key. */
 export function stepKind (step: Step): string {
   return Object.keys(step)[0] ?? ''

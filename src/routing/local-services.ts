@@ -80,8 +80,10 @@ export class LocalServices {
 
   private async probe (url: string): Promise<{ ok: true } | { ok: false, error: string }> {
     try {
-      const res = await fetch(joinUrl(url, this.check.path), { signal: AbortSignal.timeout(this.check.timeoutMs), redirect: 'manual' })
-      await res.body?.cancel()
+      // The client that serves the calls: one HTTP stack, and its keep-alive connections.
+      const res = await this.client.call(joinUrl(url, this.check.path), { method: 'GET', path: this.check.path, headers: [], body: undefined }, AbortSignal.timeout(this.check.timeoutMs))
+      // Read to the end, so that the connection can serve the next call.
+      for await (const chunk of res.body) void chunk
       return res.status < 500 ? { ok: true } : { ok: false, error: `status ${res.status}` }
     } catch (err) {
       return { ok: false, error: errorMessage(err) }

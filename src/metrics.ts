@@ -18,6 +18,7 @@ export class MeshMetrics {
   private readonly billingHeldBack: Counter
   private readonly routedRequests: Counter<'status_class'>
   private readonly routedBytes: Counter<'direction'>
+  private readonly streamRejections: Counter<'protocol' | 'reason'>
 
   constructor (peerCounts: () => Record<PeerState, number>) {
     collectDefaultMetrics({ register: this.registry })
@@ -60,6 +61,12 @@ export class MeshMetrics {
       labelNames: ['direction'],
       registers: [this.registry]
     })
+    this.streamRejections = new Counter({
+      name: 'meshnode_stream_rejections_total',
+      help: 'Requests on stream protocols (route, sync, gov-sync, genesis) refused, by protocol and reason',
+      labelNames: ['protocol', 'reason'],
+      registers: [this.registry]
+    })
     this.peers = new Gauge({
       name: 'meshnode_peers',
       help: 'Peers in the peer table by failure-detector state',
@@ -83,6 +90,11 @@ export class MeshMetrics {
     else if (event === 'rejected') this.billingRejected.inc(n)
     else if (event === 'held_back') this.billingHeldBack.inc(n)
     else this.billingRecords.inc({ source: event }, n)
+  }
+
+  /** A stream request refused; `protocol` is the short name (route, sync, ...), `reason` one of a fixed set. */
+  streamRejected (protocol: string, reason: string): void {
+    this.streamRejections.inc({ protocol, reason })
   }
 
   gossip (topic: string, outcome: GossipOutcome, reason = ''): void {

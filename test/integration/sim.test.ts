@@ -100,14 +100,18 @@ describe('meshnode sim', { timeout: 300_000 }, () => {
     const out = join(dir, 'compare')
     const s = sim(['model-check', '--compare', '--out', out])
     assert.equal(await finished(s, 150_000), 0, s.stdout() + s.stderr())
-    const ratio = (what: RegExp): number => Number(what.exec(s.stdout())?.[1] ?? Number.NaN)
-    const convergence = ratio(/convergence p50 [\d.]+ ms vs [\d.]+ ms \(([\d.]+)x\)/)
-    const detection = ratio(/saw a fault down, mean [\d.]+ ms vs [\d.]+ ms \(([\d.]+)x\)/)
-    // The same order: gossip over the same overlay shape, the same failure detector.
-    assert.ok(convergence >= 0.1 && convergence <= 10, `convergence p50 ratio ${convergence}`)
-    assert.ok(detection >= 0.5 && detection <= 2, `detection ratio ${detection}`)
+    // What the model must get right whatever the machine's load: the same faults detected by
+    // every observer, the same outcomes. How close its timings are is `npm run bench -- sim-compare`.
+    assert.match(s.stdout(), /model vs live, model-check: convergence p50 [\d.]+ ms vs [\d.]+ ms \([\d.]+x\)/)
+    assert.match(s.stdout(), /saw a fault down, mean [\d.]+ ms vs [\d.]+ ms \([\d.]+x\)/)
     const results = await Promise.all((await readdir(out)).filter(f => f.endsWith('.json')).map(async f => JSON.parse(await readFile(join(out, f), 'utf8')) as SimulationResult))
     assert.deepEqual(results.map(r => r.mode).sort(), ['live', 'model'])
+    const [live, model] = ['live', 'model'].map(mode => results.find(r => r.mode === mode)) as [SimulationResult, SimulationResult]
+    for (const r of [live, model]) {
+      assert.ok(r.ok, `${r.mode}: ${r.error ?? ''}`)
+      assert.ok(r.detection.length > 0 && r.detection.every(d => d.all_down_ms !== null), `${r.mode}: every observer saw the crash down`)
+    }
+    assert.deepEqual(model.detection.map(d => [d.node, d.cause, d.observers]), live.detection.map(d => [d.node, d.cause, d.observers]), 'the same faults, seen by as many observers')
     for (const r of results) assert.ok(r.notes.some(n => n.startsWith('model vs live, model-check: convergence p50')), 'the comparison is in both reports')
   })
 

@@ -91,14 +91,15 @@ export class BillingService {
   }
 
   /**
-   * An author's membership changed (admitted or revoked). Revoked: entries past the cut stop
-   * counting, also those stored before the revocation arrived. Admitted: its entries, refused
-   * until now, are pulled again from the peers that hold them.
+   * An author's membership changed (admitted or revoked), or the log was just opened. Entries
+   * past what it may author stop counting: a revoked member's past its cut, also those stored
+   * before the revocation arrived, and a non-member's held from before membership existed.
+   * Admitted: its entries count, and those refused until now are pulled again from peers.
    */
   membershipChanged (author: string): void {
     const through = this.c.authoredThrough(author)
-    if (Number.isFinite(through)) this.ledger.exclude(author, through + 1)
-    else if (this.running) for (const peer of this.c.libp2p.getPeers()) this.track(this.exchangeHeads(peer.toString()))
+    this.ledger.setMembershipCut(author, Number.isFinite(through) ? through + 1 : undefined)
+    if (!Number.isFinite(through) && this.running) for (const peer of this.c.libp2p.getPeers()) this.track(this.exchangeHeads(peer.toString()))
   }
 
   async start (): Promise<void> {

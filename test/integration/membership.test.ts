@@ -12,6 +12,7 @@ import { signerOf } from '../../src/billing/signing.ts'
 import { decodeJson, encodeJson, SyncRequestSchema } from '../../src/billing/sync-protocol.ts'
 import type { UsageRecord } from '../../src/billing/usage-record.ts'
 import { createGenesis, genesisHash, type Genesis } from '../../src/governance/genesis.ts'
+import { signObject, type GovBody } from '../../src/governance/objects.ts'
 import { PRODUCTION_PARAMS } from '../../src/governance/params.ts'
 import { silentLogger } from '../../src/logging.ts'
 import { serveFrames } from '../../src/p2p/frames.ts'
@@ -112,6 +113,13 @@ class Stranger {
     await this.libp2p.services.pubsub.publish(this.topics.billing, encodeJson({ author: this.id, seq: entry.seq, hash: entry.hash })).catch(() => undefined)
   }
 
+  /** Signs and gossips a governance object of its own, as a node does. */
+  async gossipObject (body: GovBody): Promise<string> {
+    const o = signObject(body, this.sign)
+    await this.libp2p.services.pubsub.publish(this.topics.governance, encodeJson(o))
+    return o.id
+  }
+
   /** Gossips valid snapshots offering `echo`, as a healthy node would. */
   advertise (): void {
     let seq = 0
@@ -200,6 +208,21 @@ describe('membership is granted by operators, not assumed', { timeout: 180_000 }
     assert.equal((await call(a, 'POST', '/v1/load-balancer/select-node', { service: 'echo' })).status, 404)
     assert.equal((await fetch(`${a.api.url}/v1/route/echo/x`)).status, 404)
     assert.equal(h.routeStreams, 0)
+
+    // It admits itself, and proposes to become an operator: both refused, held nowhere, counted.
+    const gov = networkProtocols(genesis.network_id, genesisHash(genesis)).topics.governance
+    const selfAdmission = await h.gossipObject({ kind: 'admission', author: h.id, peer_id: h.id, time: Date.now() })
+    const proposal = await h.gossipObject({
+      kind: 'proposal', author: h.id, title: 'me', description: '', change: { type: 'operator_add', peer_id: h.id, weight: 1, name: 'h' },
+      created_at: Date.now(), voting_ends_at: Date.now() + 20_000, quorum: 0.334, threshold: 0.5, veto: 0.334
+    })
+    await waitFor('A to refuse the stranger\'s governance objects', async () =>
+      await metric(a.api.url, 'meshnode_gossip_messages_total', `topic="${gov}",outcome="rejected",reason="only_operators_admit_members"`) >= 1 &&
+      await metric(a.api.url, 'meshnode_gossip_messages_total', `topic="${gov}",outcome="rejected",reason="only_operators_propose"`) >= 1, { timeoutMs: 30_000 })
+    for (const n of [a, c]) {
+      assert.equal(n.mesh.governance.state.has(selfAdmission) || n.mesh.governance.state.has(proposal), false)
+      assert.equal(n.mesh.isMember(h.id), false)
+    }
 
     // Admitted by the operator: its entries are accepted on every node, and its offer is a candidate.
     assert.equal((await call(a, 'POST', '/v1/network/members', { peer_id: h.id })).status, 201)

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { Ledger } from '../../src/billing/ledger.ts'
+import { GENESIS_PREV, type LogEntry } from '../../src/billing/log-entry.ts'
+import type { UsageRecord } from '../../src/billing/usage-record.ts'
 import { signerOf, type Sign } from '../../src/billing/signing.ts'
 import { createGenesis, genesisHash, type Genesis } from '../../src/governance/genesis.ts'
 import { listMembers, mayAuthor, standing, type Admission, type MembershipInput, type Revocation } from '../../src/governance/membership.ts'
@@ -110,5 +113,24 @@ describe('membership records in the replicated governance state', () => {
     assert.equal(new GovernanceState(dev, genesisHash(dev)).standing(stranger.id, T0).member, true)
     assert.equal('open_membership' in genesis.params, false)
     assert.equal(new GovernanceState(genesis, genesisHash(genesis)).openMembership, false)
+  })
+})
+
+describe('the ledger follows membership', () => {
+  const rec = (id: string): UsageRecord => ({ id, user_id: 'u', resource_type: 'storage', amount: 1, unit: 'GB', timestamp: 0, metadata: {} })
+  const entry = (author: string, seq: number, id: string): LogEntry => ({ author, seq, prev: seq === 1 ? GENESIS_PREV : 'f'.repeat(64), time: 0, records: [rec(id)], hash: 'f'.repeat(64), sig: 'AAAA' })
+
+  test('a cut stops counting the author\'s later entries; widening it counts them again; a fork cut stays', () => {
+    const l = new Ledger()
+    for (const seq of [1, 2, 3]) l.apply(entry('x', seq, `r${seq}`))
+    l.setMembershipCut('x', 3)
+    assert.deepEqual(l.records().map(r => r.id), ['r1', 'r2'])
+    l.setMembershipCut('x', 1)
+    assert.equal(l.size, 0)
+    l.setMembershipCut('x', undefined)
+    assert.equal(l.size, 3)
+    l.exclude('x', 2)
+    l.setMembershipCut('x', undefined)
+    assert.deepEqual(l.records().map(r => r.id), ['r1'])
   })
 })

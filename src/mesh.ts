@@ -204,8 +204,8 @@ export class MeshNode {
       this.guard.attach(libp2p)
       // GossipSub prunes peers whose invalid messages sank their score, but never hangs up.
       libp2p.services.pubsub.addEventListener('gossipsub:heartbeat', () => {
-        for (const peerId of peersToDisconnect({ getPeers: () => libp2p.getPeers(), getScore: id => libp2p.services.pubsub.getScore(id) })) {
-          this.penalize(peerId, 'gossip score below the graylist threshold (invalid messages)')
+        for (const peerId of peersToDisconnect(libp2p.services.pubsub.dumpPeerScoreStats())) {
+          this.penalize(peerId, 'invalid gossip messages sank its score below the graylist threshold')
         }
       })
       await libp2p.handle(this.protocols.membership, ({ stream }) => { void stream.close() })

@@ -7,8 +7,9 @@ import { TopicValidatorResult, type Message, type PeerId } from '@libp2p/interfa
  * GossipSub peer scoring for meshnode's three topics. Only the invalid-message penalty (P4)
  * is weighted: a message a topic validator rejects costs its sender `-10 × n²` (n decays by
  * 0.9 a second), so one bad message takes a peer out of the mesh (score below 0: pruned) and a
- * handful more graylist it. GossipSub never hangs up by itself: `ScoreWatcher` disconnects and
- * refuses peers below the graylist threshold. Delivery-rate terms (P2, P3) stay off: the
+ * handful more graylist it. GossipSub never hangs up by itself: the node disconnects and
+ * refuses peers whose invalid messages sank them below the graylist threshold
+ * (`peersToDisconnect`, on every heartbeat). Delivery-rate terms (P2, P3) stay off: the
  * billing and governance topics are quiet by nature, and a quiet honest peer must not sink.
  */
 export const GOSSIP_THRESHOLDS = {
@@ -92,12 +93,23 @@ export function guardValidator (validate: TopicValidator, onThrow: (err: unknown
   }
 }
 
-export interface ScoreSource {
-  getPeers: () => PeerId[]
-  getScore: (peerId: string) => number
+/** What GossipSub's score dump holds of a peer that the disconnect rule reads. */
+export interface PeerScoreStats {
+  connected: boolean
+  topics: Record<string, { invalidMessageDeliveries: number }>
 }
 
-/** Peers whose gossip score fell below the disconnect threshold: the caller hangs up and refuses them. */
-export function peersToDisconnect (source: ScoreSource): string[] {
-  return source.getPeers().map(p => p.toString()).filter(id => source.getScore(id) < DISCONNECT_SCORE)
+/** The invalid-message part (P4) of a peer's score, summed over the scored topics. */
+export function invalidMessagePenalty (stats: PeerScoreStats): number {
+  const perDelivery = (TOPIC_SCORE.topicWeight ?? 1) * (TOPIC_SCORE.invalidMessageDeliveriesWeight ?? 0)
+  return Object.values(stats.topics).reduce((sum, t) => sum + perDelivery * t.invalidMessageDeliveries ** 2, 0)
+}
+
+/**
+ * Connected peers whose invalid messages alone sank their score below the disconnect
+ * threshold: the caller hangs up and refuses them. Only P4 counts here, so that peers that
+ * share an IP (the colocation penalty) are graylisted by GossipSub as before, not cut off.
+ */
+export function peersToDisconnect (dump: Record<string, PeerScoreStats>): string[] {
+  return Object.entries(dump).filter(([, s]) => s.connected && invalidMessagePenalty(s) < DISCONNECT_SCORE).map(([id]) => id)
 }

@@ -5,7 +5,7 @@ import { createPeerScoreParams, validatePeerScoreParams } from '@chainsafe/libp2
 import { RejectReason, ValidateError } from '@chainsafe/libp2p-gossipsub/types'
 import { TopicValidatorResult, type Message, type PeerId } from '@libp2p/interface'
 import {
-  DISCONNECT_SCORE, gossipScoreParams, guardValidator, invalidMessageRegister, peersToDisconnect
+  DISCONNECT_SCORE, gossipScoreParams, guardValidator, invalidMessagePenalty, invalidMessageRegister, peersToDisconnect
 } from '../../src/p2p/gossip-scoring.ts'
 
 describe('gossip scoring', () => {
@@ -29,10 +29,15 @@ describe('gossip scoring', () => {
     assert.ok(score(3) < DISCONNECT_SCORE, 'three: disconnected')
   })
 
-  test('peersToDisconnect names the peers below the threshold', () => {
-    const ids = ['a', 'b', 'c'].map(s => ({ toString: () => s }) as unknown as PeerId)
-    const scores: Record<string, number> = { a: 0, b: DISCONNECT_SCORE - 1, c: DISCONNECT_SCORE }
-    assert.deepEqual(peersToDisconnect({ getPeers: () => ids, getScore: id => scores[id] ?? 0 }), ['b'])
+  test('peersToDisconnect names the connected peers whose invalid messages alone sank them', () => {
+    const topics = (n: number): Record<string, { invalidMessageDeliveries: number }> => ({ t1: { invalidMessageDeliveries: n }, t2: { invalidMessageDeliveries: 0 } })
+    assert.deepEqual(peersToDisconnect({
+      honest: { connected: true, topics: topics(0) },
+      slip: { connected: true, topics: topics(1) },
+      offender: { connected: true, topics: topics(3) },
+      gone: { connected: false, topics: topics(10) }
+    }), ['offender'])
+    assert.ok(invalidMessagePenalty({ connected: true, topics: topics(3) }) < DISCONNECT_SCORE)
   })
 
   test('a validator that throws is a reject, reported, never an exception', () => {

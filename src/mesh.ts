@@ -472,16 +472,10 @@ export class MeshNode {
 
   /** Membership now, one replicated state read for many peers (see governance/membership.ts). */
   membership (): (peerId: string) => Standing {
+    // Set early in start, before billing opens and the router exists: both read it.
     const state = this.governanceInstance?.state
-    const now = this.clock.now()
-    // Before governance opens (start-up), the genesis alone decides.
-    const input = state?.membershipInput(now) ?? {
-      operators: new Set(this.genesis.operators.map(o => o.peer_id)),
-      formerOperators: new Set<string>(),
-      open: this.genesis.params.open_membership === true,
-      admissions: [],
-      revocations: []
-    }
+    if (state === undefined) throw new MeshError('UNAVAILABLE', 'the node is not running')
+    const input = state.membershipInput(this.clock.now())
     return peerId => standing(peerId, input)
   }
 

@@ -1,6 +1,6 @@
 import type { Genesis, Operator } from './genesis.ts'
-import { listMembers, standing, type Admission, type Member, type MembershipInput, type Revocation, type Standing } from './membership.ts'
-import type { AdmissionBody, CandidacyBody, CertificateBody, EndorsementBody, GovBody, ProposalBody, RevocationBody, Signed, VoteBody } from './objects.ts'
+import { standing, type Admission, type MembershipInput, type Revocation, type Standing } from './membership.ts'
+import type { CandidacyBody, CertificateBody, EndorsementBody, GovBody, ProposalBody, Signed, VoteBody } from './objects.ts'
 import { NetworkParamsSchema, type NetworkParams } from './params.ts'
 import { countedVotes, tally, type Outcome, type Tally, type TallyVote } from './tally.ts'
 import { elect, type ElectionResult } from '../election/elect.ts'
@@ -159,20 +159,6 @@ export class GovernanceState {
 
   standing (peerId: string, at: number): Standing {
     return standing(peerId, this.membershipInput(at))
-  }
-
-  members (at: number): Member[] {
-    return listMembers(this.membershipInput(at))
-  }
-
-  /** Whether the network's genesis admits every joiner. */
-  get openMembership (): boolean {
-    return this.genesis.params.open_membership === true
-  }
-
-  /** The membership records held, for the API: what each says and who signed it. */
-  membershipRecords (): Array<Signed<AdmissionBody | RevocationBody>> {
-    return [...this.admissions, ...this.revocations].map(r => this.objects.get(r.id) as Signed<AdmissionBody | RevocationBody>)
   }
 
   private checkParamChange (change: Record<string, unknown>, at: number): Verdict {

@@ -112,7 +112,7 @@ describe('membership records in the replicated governance state', () => {
     const dev = createGenesis({ networkId: 'dev-x', operators: [{ peer_id: op.id, weight: 1, name: 'op' }], params: DEVELOPMENT_PARAMS, createdAt: new Date(T0) })
     assert.equal(new GovernanceState(dev, genesisHash(dev)).standing(stranger.id, T0).member, true)
     assert.equal('open_membership' in genesis.params, false)
-    assert.equal(new GovernanceState(genesis, genesisHash(genesis)).openMembership, false)
+    assert.equal(new GovernanceState(genesis, genesisHash(genesis)).membershipInput(T0).open, false)
   })
 })
 

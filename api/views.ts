@@ -1,3 +1,4 @@
+import type { Member, Revocation } from '../src/governance/membership.ts'
 import type { PeerSnapshot } from '../src/telemetry/peer-table.ts'
 import type { TelemetrySnapshot } from '../src/telemetry/snapshot.ts'
 
@@ -15,10 +16,12 @@ export function loadView (s: TelemetrySnapshot): Record<string, unknown> {
   }
 }
 
-export function peerView (p: PeerSnapshot): Record<string, unknown> {
+/** `member`: whether the peer may author billing, offer services to this node's clients and weigh in routing. */
+export function peerView (p: PeerSnapshot, member: boolean): Record<string, unknown> {
   const s = p.snapshot
   return {
     peer_id: p.peerId,
+    member,
     status: p.state,
     status_since: new Date(p.stateSince).toISOString(),
     connected: p.connected,
@@ -37,4 +40,18 @@ export function peerView (p: PeerSnapshot): Record<string, unknown> {
 export function round (x: number, digits = 4): number {
   const f = 10 ** digits
   return Math.round(x * f) / f
+}
+
+/** One member, with how it became one. */
+export function memberView (m: Member): Record<string, unknown> {
+  const s = m.standing
+  return {
+    peer_id: m.peerId,
+    via: s.via,
+    ...(s.via === 'admission' ? { admitted_by: s.admission.author, admitted_at: new Date(s.admission.time).toISOString(), record_id: s.admission.id } : {})
+  }
+}
+
+export function revocationView (peerId: string, r: Revocation): Record<string, unknown> {
+  return { peer_id: peerId, revoked_by: r.author, revoked_at: new Date(r.time).toISOString(), through_seq: r.throughSeq, record_id: r.id }
 }

@@ -7,6 +7,7 @@ import { createGenesis, type Operator } from '../src/governance/genesis.ts'
 import { NetworkParamsSchema, PRODUCTION_PARAMS } from '../src/governance/params.ts'
 import { loadOrCreateIdentity } from '../src/p2p/identity.ts'
 import { VERSION } from '../src/version.ts'
+import { ApiClient, resolveApiTarget } from './api-client.ts'
 import { DEFAULTS, loadConfig } from './config.ts'
 import { ensureDataDir, loadOrCreateApiToken } from './data-dir.ts'
 import { runNode } from './run-node.ts'
@@ -22,6 +23,12 @@ const SimOptions = z.object({
 })
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
+
+interface MembersView {
+  open_membership: boolean
+  members: Array<{ peer_id: string, via: string, admitted_by?: string, admitted_at?: string }>
+  revoked: Array<{ peer_id: string, revoked_by: string, revoked_at: string, through_seq: number }>
+}
 
 export function buildCli (): Command {
   const program = new Command('meshnode')
@@ -86,17 +93,49 @@ export function buildCli (): Command {
     .requiredOption('--network-id <id>', 'network id: lowercase letters, digits and dashes')
     .requiredOption('--operator <peerId:weight:name>', 'an initial operator, repeatable', collect)
     .option('--param <key=value>', `a network parameter, repeatable (${Object.keys(PRODUCTION_PARAMS).join(', ')})`, collect)
+    .option('--open-membership', 'every node that joins is a member (a development network); by default only operators and the peers they admit are')
     .option('--out <file>', 'where to write it (default: standard output)')
-    .action(async (opts: { networkId: string, operator: string[], param?: string[], out?: string }) => {
+    .action(async (opts: { networkId: string, operator: string[], param?: string[], openMembership?: boolean, out?: string }) => {
+      const params = parseParams(opts.param ?? [])
       const genesis = createGenesis({
         networkId: opts.networkId,
         operators: opts.operator.map(parseOperator),
-        params: parseParams(opts.param ?? []),
+        params: opts.openMembership === true ? { ...params, open_membership: true } : params,
         createdAt: new Date()
       })
       const text = JSON.stringify(genesis, null, 2) + '\n'
       if (opts.out === undefined) process.stdout.write(text)
       else await writeFile(opts.out, text)
+    })
+
+  const clientOptions = (cmd: Command): Command => cmd
+    .option('--api <url>', `the node's API, host:port or URL (default: "api" of the data directory's config.json, else ${DEFAULTS.api.host}:${DEFAULTS.api.port})`)
+    .option('--data <dir>', `the node's data directory, for its api-token (env MESHNODE_DATA, default ${DEFAULTS.dataDir})`, process.env.MESHNODE_DATA ?? DEFAULTS.dataDir)
+  const client = async (opts: { api?: string, data: string }): Promise<ApiClient> => new ApiClient(await resolveApiTarget({ api: opts.api, dataDir: opts.data }))
+
+  clientOptions(program.command('members')
+    .description('List the members of the network, with how each became one, and the revoked peers.'))
+    .action(async (opts: { api?: string, data: string }) => {
+      const view = await (await client(opts)).get('/v1/network/members') as MembersView
+      console.log(`open membership: ${view.open_membership ? 'yes (every node that joins is a member)' : 'no'}`)
+      for (const m of view.members) console.log(`${m.peer_id}  ${m.via}${m.admitted_by === undefined ? '' : ` by ${m.admitted_by} at ${m.admitted_at ?? ''}`}`)
+      for (const r of view.revoked) console.log(`${r.peer_id}  revoked by ${r.revoked_by} at ${r.revoked_at}, entries through seq ${r.through_seq} count`)
+    })
+
+  clientOptions(program.command('admit')
+    .description('Admit a peer as a member (this node must be an operator; signed with its key and replicated).')
+    .argument('<peerId>', 'the peer id to admit'))
+    .action(async (peerId: string, opts: { api?: string, data: string }) => {
+      const res = await (await client(opts)).post('/v1/network/members', { peer_id: peerId }) as { record_id: string }
+      console.log(`admitted ${peerId} (record ${res.record_id})`)
+    })
+
+  clientOptions(program.command('revoke')
+    .description('Revoke a member: its entries up to the highest sequence this node holds stay counted, later ones are refused everywhere.')
+    .argument('<peerId>', 'the peer id to revoke'))
+    .action(async (peerId: string, opts: { api?: string, data: string }) => {
+      const res = await (await client(opts)).delete(`/v1/network/members/${encodeURIComponent(peerId)}`) as { record_id: string, through_seq: number }
+      console.log(`revoked ${peerId} (record ${res.record_id}); its entries through seq ${res.through_seq} stay counted`)
     })
 
   program.command('sim')

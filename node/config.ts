@@ -6,6 +6,7 @@ import { LOG_LEVELS, type LogLevel } from '../src/logging.ts'
 import type { ServiceConfig } from '../src/routing/local-services.ts'
 import { DEFAULT_HEALTH_CHECK, type HealthCheckConfig } from '../src/routing/service-health.ts'
 import { STRATEGY_NAMES, type StrategyName } from '../src/routing/strategies.ts'
+import { MAX_CAPACITY } from '../src/telemetry/snapshot.ts'
 
 /** A node's settings, resolved from flags, then `MESHNODE_*` variables, then a config file, then defaults. */
 export interface NodeConfig {
@@ -82,7 +83,7 @@ const Service = z.preprocess((v, ctx) => {
 }, z.object({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a service name is letters, digits, dot, dash, underscore'),
   url: z.url({ protocol: /^https?$/ }),
-  capacity: z.number().int().min(1).max(1_000_000).default(DEFAULT_CAPACITY)
+  capacity: z.number().int().min(1).max(MAX_CAPACITY).default(DEFAULT_CAPACITY)
 }).strict())
 
 const Services = z.array(Service).refine(list => new Set(list.map(s => s.name)).size === list.length, { message: 'a service is named twice' })

@@ -10,11 +10,14 @@ import type { NodeComponents } from './components.ts'
 import { MeshError, errorMessage } from './errors.ts'
 import { genesisHash, type Genesis, type Operator } from './governance/genesis.ts'
 import { GovernanceService } from './governance/governance-service.ts'
+import { listMembers, standing, type Member, type Revocation, type Standing } from './governance/membership.ts'
+import type { AdmissionBody, RevocationBody, Signed } from './governance/objects.ts'
 import type { NetworkParams } from './governance/params.ts'
 import type { Logger } from './logging.ts'
 import { MeshMetrics } from './metrics.ts'
 import { dialTarget } from './p2p/dial-target.ts'
 import { serveGenesis } from './p2p/genesis-exchange.ts'
+import { peersToDisconnect } from './p2p/gossip-scoring.ts'
 import { createMeshLibp2p, type MeshLibp2p } from './p2p/libp2p.ts'
 import { NetworkGuard } from './p2p/network-guard.ts'
 import { PeerConnector } from './p2p/peer-connector.ts'
@@ -194,12 +197,19 @@ export class MeshNode {
         protocols: this.protocols,
         params: this.genesis.params,
         connectionGater: this.guard.gater,
-        maxConnections: Math.max(this.settings.maxPeers * 2, 16)
+        maxConnections: Math.max(this.settings.maxPeers * 2, 16),
+        onInvalidGossip: (topic, error) => { this.metrics.gossip(topic, 'rejected', error) }
       })
       this.libp2p = libp2p
       this.guard.attach(libp2p)
+      // GossipSub prunes peers whose invalid messages sank their score, but never hangs up.
+      libp2p.services.pubsub.addEventListener('gossipsub:heartbeat', () => {
+        for (const peerId of peersToDisconnect(libp2p.services.pubsub.dumpPeerScoreStats())) {
+          this.penalize(peerId, 'invalid gossip messages sank its score below the graylist threshold')
+        }
+      })
       await libp2p.handle(this.protocols.membership, ({ stream }) => { void stream.close() })
-      await serveGenesis(libp2p, this.genesis, this.log)
+      await serveGenesis(libp2p, this.genesis, this.log, reason => { this.metrics.streamRejected('genesis', reason) })
       await serveRoutes(libp2p, this.protocols.route, this.localServices, {
         maxRequestBytes: this.routing.maxRequestBytes,
         maxResponseBytes: this.routing.maxResponseBytes,
@@ -214,21 +224,23 @@ export class MeshNode {
         privateKey: this.opts.privateKey,
         selfId: this.peerId.toString()
       }
+      const governance = new GovernanceService({
+        ...components,
+        genesis: this.genesis,
+        genesisHash: this.genesisHash,
+        onMembership: record => { this.billingInstance?.membershipChanged(record.peer_id) }
+      }, { topic: this.protocols.topics.governance, protocol: this.protocols.governanceSync, candidate: this.opts.candidate ?? false, antiEntropyMs: 5_000 })
+      await governance.open()
+      this.governanceInstance = governance
+      // After governance: which entries count depends on the membership records held.
       const billing = new BillingService({
         ...components,
-        isMember: author => this.isMember(author),
+        authoredThrough: author => this.authoredThrough(author),
         penalize: (peerId, reason) => { this.penalize(peerId, reason) }
       }, { topic: this.protocols.topics.billing, protocol: this.protocols.sync, antiEntropyMs: 5_000 })
       await billing.open()
       this.billingInstance = billing
       this.routedUsage = new UsageBuffer(async records => await billing.append(records), this.log)
-      const governance = new GovernanceService({
-        ...components,
-        genesis: this.genesis,
-        genesisHash: this.genesisHash
-      }, { topic: this.protocols.topics.governance, protocol: this.protocols.governanceSync, candidate: this.opts.candidate ?? false, antiEntropyMs: 5_000 })
-      await governance.open()
-      this.governanceInstance = governance
       libp2p.addEventListener('self:peer:update', () => { this.addresses = libp2p.getMultiaddrs().map(a => a.toString()) })
       await libp2p.start()
       this.addresses = libp2p.getMultiaddrs().map(a => a.toString())
@@ -238,7 +250,11 @@ export class MeshNode {
       this.routerInstance = new Router({
         openStream: async (peerId, signal) => await libp2p.dialProtocol(await dialTarget(libp2p, peerId), this.protocols.route, { signal }),
         selfId: this.peerId.toString(),
-        peers: () => this.peers(),
+        // Only members' offers are candidates, and only members' telemetry weighs in a choice.
+        peers: () => {
+          const standing = this.membership()
+          return this.peers().filter(p => standing(p.peerId).member)
+        },
         ownLoad: () => {
           const own = this.telemetry?.published
           return { cpu: own?.cpu ?? 0, activeRequests: own?.requests.active ?? 0 }
@@ -454,9 +470,63 @@ export class MeshNode {
     }
   }
 
-  /** Writers of the billing log: this node, its peers of the mesh, and the operators. */
-  private isMember (author: string): boolean {
-    return author === this.peerId.toString() || this.peerTable.has(author) || this.operators().some(o => o.peer_id === author)
+  /** Membership now, one replicated state read for many peers (see governance/membership.ts). */
+  membership (): (peerId: string) => Standing {
+    // Set early in start, before billing opens and the router exists: both read it.
+    const state = this.governanceInstance?.state
+    if (state === undefined) throw new MeshError('UNAVAILABLE', 'the node is not running')
+    const input = state.membershipInput(this.clock.now())
+    return peerId => standing(peerId, input)
+  }
+
+  isMember (peerId: string): boolean {
+    return this.membership()(peerId).member
+  }
+
+  /** The highest sequence of an author's billing log that counts (see BillingComponents). */
+  private authoredThrough (author: string): number {
+    const s = this.membership()(author)
+    return s.member ? Number.POSITIVE_INFINITY : s.via === 'revoked' ? s.revocation.throughSeq : 0
+  }
+
+  /** The members the records name, and whether anyone else is one (open membership). */
+  members (): { open: boolean, members: Member[], revoked: Array<{ peerId: string, revocation: Revocation }> } {
+    const governance = this.governance
+    const now = this.clock.now()
+    const input = governance.state.membershipInput(now)
+    const revoked = [...new Set(input.revocations.map(r => r.peerId))].sort()
+      .map(peerId => ({ peerId, standing: standing(peerId, input) }))
+      .flatMap(x => x.standing.via === 'revoked' ? [{ peerId: x.peerId, revocation: x.standing.revocation }] : [])
+    return { open: input.open, members: listMembers(input), revoked }
+  }
+
+  /** Admits a peer as a member: a record signed by this node's operator key, replicated like governance. */
+  async admit (peerId: string): Promise<Signed<AdmissionBody>> {
+    const governance = this.governance
+    this.requireOperator('admit members')
+    const target = validPeerId(peerId)
+    const now = this.clock.now()
+    const current = governance.state.standing(target, now)
+    if (current.via === 'revoked') throw new MeshError('CONFLICT', `${target} was revoked; a revocation is final (the node needs a new key to be admitted)`, { peer_id: target })
+    return await governance.publish({ kind: 'admission', author: this.peerId.toString(), peer_id: target, time: now })
+  }
+
+  /**
+   * Revokes a member. Its entries up to the highest sequence this node holds stay counted on
+   * every node; later ones are refused everywhere.
+   */
+  async revoke (peerId: string): Promise<Signed<RevocationBody>> {
+    const governance = this.governance
+    this.requireOperator('revoke members')
+    const target = validPeerId(peerId)
+    const throughSeq = this.billing.authors().find(a => a.author === target)?.held?.seq ?? 0
+    return await governance.publish({ kind: 'revocation', author: this.peerId.toString(), peer_id: target, through_seq: throughSeq, time: this.clock.now() })
+  }
+
+  private requireOperator (what: string): void {
+    if (!this.operators().some(o => o.peer_id === this.peerId.toString())) {
+      throw new MeshError('AUTHORIZATION_ERROR', `this node is not an operator: only operators ${what}`)
+    }
   }
 
   private penalize (peerId: string, reason: string): void {
@@ -547,5 +617,13 @@ export class MeshNode {
     } catch (err) {
       this.log.warn({ err: errorMessage(err) }, 'could not remember peers')
     }
+  }
+}
+
+function validPeerId (peerId: string): string {
+  try {
+    return peerIdFromString(peerId).toString()
+  } catch {
+    throw new MeshError('VALIDATION_ERROR', 'peer_id is not a valid peer id', { field: 'peer_id' })
   }
 }

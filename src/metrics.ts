@@ -46,7 +46,7 @@ export class MeshMetrics {
     })
     this.billingHeldBack = new Counter({
       name: 'meshnode_billing_held_back_batches_total',
-      help: 'Sync batches not stored because their author is not (yet) known as a node of the network',
+      help: 'Sync heads and batches refused because their author is not a member of the network (or past a revoked member\'s cut)',
       registers: [this.registry]
     })
     this.routedRequests = new Counter({

@@ -2,13 +2,15 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import type { ApiEnv } from '../context.ts'
 import { jsonBody, query } from '../validation.ts'
-import { peerView, round } from '../views.ts'
+import { memberView, peerView, revocationView, round } from '../views.ts'
 
 const DiagnosticsRequest = z.object({
   peer_id: z.string().min(1),
   count: z.number().int().min(1).max(20).default(3),
   timeout_ms: z.number().int().min(100).max(10_000).default(2_000)
 }).strict()
+
+const MemberRequest = z.object({ peer_id: z.string().min(1).max(128) }).strict()
 
 export function networkRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
@@ -41,7 +43,29 @@ export function networkRoutes (): Hono<ApiEnv> {
     const peers = c.var.mesh.peers()
       .filter(p => state === undefined || p.state === state)
       .sort((a, b) => a.peerId.localeCompare(b.peerId))
-    return c.json({ peers: peers.map(peerView), total: peers.length })
+    const membership = c.var.mesh.membership()
+    return c.json({ peers: peers.map(p => peerView(p, membership(p.peerId).member)), total: peers.length })
+  })
+
+  app.get('/members', c => {
+    const { open, members, revoked } = c.var.mesh.members()
+    return c.json({
+      open_membership: open,
+      members: members.map(memberView),
+      total: members.length,
+      revoked: revoked.map(r => revocationView(r.peerId, r.revocation))
+    })
+  })
+
+  app.post('/members', async c => {
+    const body = await jsonBody(c, MemberRequest)
+    const record = await c.var.mesh.admit(body.peer_id)
+    return c.json({ admitted: body.peer_id, record_id: record.id, by: record.body.author, at: new Date(record.body.time).toISOString() }, 201)
+  })
+
+  app.delete('/members/:peerId', async c => {
+    const record = await c.var.mesh.revoke(c.req.param('peerId'))
+    return c.json({ revoked: c.req.param('peerId'), record_id: record.id, by: record.body.author, at: new Date(record.body.time).toISOString(), through_seq: record.body.through_seq })
   })
 
   app.post('/diagnostics', async c => {

@@ -4,6 +4,7 @@ import type { NodeComponents } from '../components.ts'
 import { MeshError, errorMessage } from '../errors.ts'
 import { dialTarget } from '../p2p/dial-target.ts'
 import { requestFrame, serveFrames } from '../p2p/frames.ts'
+import { guardValidator } from '../p2p/gossip-scoring.ts'
 import { Ledger, type Position } from './ledger.ts'
 import { GENESIS_PREV, MAX_RECORDS_PER_ENTRY, checkEntry, sealEntry, type EntryFault, type LogEntry } from './log-entry.ts'
 import { LogStore, type ForkReport, type Head } from './log-store.ts'
@@ -15,8 +16,11 @@ import {
 import type { UsageRecord } from './usage-record.ts'
 
 export interface BillingComponents extends NodeComponents {
-  /** Whether an author may write to this network's billing log. */
-  isMember: (author: string) => boolean
+  /**
+   * The highest sequence of an author's log that counts: Infinity for a member, the
+   * revocation's `through_seq` for a revoked one, 0 for a peer that is not a member.
+   */
+  authoredThrough: (author: string) => number
   /** A peer sent forged or malformed data: drop it for a while. */
   penalize: (peerId: string, reason: string) => void
 }
@@ -83,13 +87,30 @@ export class BillingService {
     await this.store.open()
     for (const [author] of this.store.allHeads()) await this.loadChain(author)
     for (const fork of this.store.forks()) this.ledger.exclude(fork.author, fork.seq)
+    for (const [author] of this.store.allHeads()) this.membershipChanged(author)
+  }
+
+  /**
+   * An author's membership changed (admitted or revoked), or the log was just opened. Entries
+   * past what it may author stop counting: a revoked member's past its cut, also those stored
+   * before the revocation arrived, and a non-member's held from before membership existed.
+   * Admitted: its entries count, and those refused until now are pulled again from peers.
+   */
+  membershipChanged (author: string): void {
+    const through = this.c.authoredThrough(author)
+    this.ledger.setMembershipCut(author, Number.isFinite(through) ? through + 1 : undefined)
+    if (!Number.isFinite(through) && this.running) for (const peer of this.c.libp2p.getPeers()) this.track(this.exchangeHeads(peer.toString()))
   }
 
   async start (): Promise<void> {
     const { libp2p } = this.c
     this.running = true
-    await serveFrames(libp2p, this.opts.protocol, async req => await this.answerSync(req), SYNC_LIMITS, this.c.log)
-    libp2p.services.pubsub.topicValidators.set(this.opts.topic, this.validateAnnouncement)
+    await serveFrames(libp2p, this.opts.protocol, async req => await this.answerSync(req), SYNC_LIMITS, this.c.log,
+      reason => { this.c.metrics.streamRejected('sync', reason) })
+    libp2p.services.pubsub.topicValidators.set(this.opts.topic, guardValidator(this.validateAnnouncement, err => {
+      this.c.log.debug({ err: errorMessage(err) }, 'billing validator threw')
+      this.c.metrics.gossip(this.opts.topic, 'rejected', 'invalid')
+    }))
     libp2p.services.pubsub.addEventListener('message', this.onMessage)
     libp2p.services.pubsub.subscribe(this.opts.topic)
     libp2p.addEventListener('peer:identify', this.onIdentify)
@@ -124,6 +145,10 @@ export class BillingService {
     const ownCorruption = this.corruption.find(c => c.author === this.c.selfId)
     if (ownCorruption !== undefined) {
       throw new MeshError('STORAGE_ERROR', `this node's log is corrupt at seq ${ownCorruption.seq} (${ownCorruption.fault}); appends wait for repair`)
+    }
+    const next = (this.store.head(this.c.selfId)?.seq ?? 0) + 1
+    if (next > this.c.authoredThrough(this.c.selfId)) {
+      throw new MeshError('AUTHORIZATION_ERROR', 'this node is not a member of the network: its records would count nowhere; an operator admits it with `meshnode admit PEERID`')
     }
     return await new Promise((resolve, reject) => {
       this.pending.push({ records, resolve, reject })
@@ -250,7 +275,7 @@ export class BillingService {
 
   private async answerSync (bytes: Uint8Array): Promise<Uint8Array> {
     const req = decodeJson(bytes, SyncRequestSchema)
-    if (req === undefined) throw new Error('malformed sync request')
+    if (req === undefined) throw new MeshError('BAD_REQUEST', 'malformed sync request')
     if (req.type === 'heads') {
       return encodeJson({ heads: [...this.store.allHeads()].map(([author, h]) => ({ author, seq: h.seq, hash: h.hash })) })
     }
@@ -266,11 +291,19 @@ export class BillingService {
   }
 
   private readonly validateAnnouncement = (_from: PeerId, msg: Message): TopicValidatorResult => {
-    const head = msg.type === 'signed' ? decodeJson(msg.data, HeadAnnouncementSchema) : undefined
-    // Only an author announces its own head; relays pass it on unchanged.
-    if (head === undefined || msg.type !== 'signed' || head.author !== msg.from.toString()) {
-      this.c.metrics.gossip(this.opts.topic, 'rejected', 'malformed')
+    const reject = (reason: string): TopicValidatorResult => {
+      this.c.metrics.gossip(this.opts.topic, 'rejected', reason)
       return TopicValidatorResult.Reject
+    }
+    if (msg.type !== 'signed') return reject('unsigned')
+    const head = decodeJson(msg.data, HeadAnnouncementSchema)
+    if (head === undefined) return reject('malformed')
+    // Only an author announces its own head; relays pass it on unchanged.
+    if (head.author !== msg.from.toString()) return reject('spoofed_author')
+    if (head.seq > this.c.authoredThrough(head.author)) {
+      // Membership is replicated state: a relay may not hold the revocation yet, so no penalty.
+      this.c.metrics.gossip(this.opts.topic, 'rejected', 'not_member')
+      return TopicValidatorResult.Ignore
     }
     if (head.seq <= (this.announced.get(head.author) ?? 0)) return TopicValidatorResult.Ignore
     return TopicValidatorResult.Accept
@@ -312,6 +345,13 @@ export class BillingService {
       return
     }
     for (const h of heads.heads) {
+      if (h.seq > this.c.authoredThrough(h.author) && h.author !== this.c.selfId) {
+        this.c.metrics.billing('held_back', 1)
+        // Still pull what counts of a revoked author's log, up to the cut.
+        const through = this.c.authoredThrough(h.author)
+        if (through > (this.store.head(h.author)?.seq ?? 0)) this.want(h.author, through, peerId)
+        continue
+      }
       const mine = this.store.head(h.author)
       if (mine === undefined || h.seq > mine.seq) {
         this.noteAnnounced(h.author, h.seq)
@@ -344,8 +384,10 @@ export class BillingService {
         const held = this.store.head(author)
         if (!this.running || target === undefined || (held?.seq ?? 0) >= target.seq) return
         const from = (held?.seq ?? 0) + 1
+        // A revoked author's log counts up to its cut: ask for no more, or the batch would be refused whole.
+        const limit = Math.max(1, Math.min(RANGE_LIMIT, this.c.authoredThrough(author) - from + 1))
         const response = await requestFrame(this.c.libp2p, await dialTarget(this.c.libp2p, target.peerId), this.opts.protocol,
-          encodeJson({ type: 'range', author, from, limit: RANGE_LIMIT }), SYNC_LIMITS, this.stopping.signal)
+          encodeJson({ type: 'range', author, from, limit }), SYNC_LIMITS, this.stopping.signal)
         const range = decodeJson(response, RangeResponseSchema)
         const verdict = range === undefined
           ? { seq: from, fault: 'malformed' as const, signedByAuthor: false }
@@ -375,7 +417,7 @@ export class BillingService {
     let previous = held
     for (const [i, e] of entries.entries()) {
       if (e.author !== author || e.seq !== from + i) return { seq: from + i, fault: 'sequence', signedByAuthor: false }
-      const fault = checkEntry(e, previous, this.verifier, this.c.isMember)
+      const fault = checkEntry(e, previous, this.verifier, a => e.seq <= this.c.authoredThrough(a))
       if (fault !== undefined) {
         const signedByAuthor = fault === 'chain' && this.verifier.verify(e.author, Buffer.from(e.hash, 'hex'), Buffer.from(e.sig, 'base64'))
         return { seq: e.seq, fault, signedByAuthor }
@@ -417,13 +459,13 @@ export class BillingService {
   }
 
   /**
-   * Entries of an author not known as a node of this network are not stored. A node that just
-   * joined is not known yet either, so the peer that served them is not blamed: the entries
-   * are fetched again once the author's telemetry has been seen (`peerJoined`).
+   * Entries of an author that is not a member (or past a revoked member's cut) are not
+   * stored. Membership is replicated state that may not have reached this node yet, so the
+   * peer that served them is not blamed: they are fetched again when an admission arrives.
    */
   private holdBack (author: string, peerId: string): void {
     this.c.metrics.billing('held_back', 1)
-    this.c.log.debug({ author, peer: peerId }, 'entries of an unknown author held back')
+    this.c.log.debug({ author, peer: peerId }, 'entries of a non-member refused')
   }
 
   /** A peer's first snapshot arrived: it is a node of the network now, and may hold entries. */

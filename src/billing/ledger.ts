@@ -23,6 +23,8 @@ export class Ledger {
   private readonly counted = new Map<string, Occurrence>()
   private readonly byUser = new Map<string, Set<string>>()
   private readonly excludedFrom = new Map<string, number>()
+  /** Per author, the first sequence its membership does not cover (see governance/membership.ts). */
+  private readonly membershipCut = new Map<string, number>()
 
   /** Adds an entry's records; returns the ids that were new to the ledger. */
   apply (entry: LogEntry): string[] {
@@ -42,6 +44,17 @@ export class Ledger {
     const current = this.excludedFrom.get(author)
     if (current !== undefined && current <= seq) return
     this.excludedFrom.set(author, seq)
+    for (const [id, list] of this.occurrences) if (list.some(o => o.at.author === author)) this.recount(id)
+  }
+
+  /**
+   * Counts an author's entries only below `seq` (a non-member: 1; revoked: its cut + 1), or
+   * all of them again (undefined: admitted). Unlike a fork, membership may widen later.
+   */
+  setMembershipCut (author: string, seq: number | undefined): void {
+    if (this.membershipCut.get(author) === seq) return
+    if (seq === undefined) this.membershipCut.delete(author)
+    else this.membershipCut.set(author, seq)
     for (const [id, list] of this.occurrences) if (list.some(o => o.at.author === author)) this.recount(id)
   }
 
@@ -72,8 +85,8 @@ export class Ledger {
     const list = this.occurrences.get(id) ?? []
     let best: Occurrence | undefined
     for (const o of list) {
-      const cut = this.excludedFrom.get(o.at.author)
-      if (cut !== undefined && o.at.seq >= cut) continue
+      const cut = Math.min(this.excludedFrom.get(o.at.author) ?? Infinity, this.membershipCut.get(o.at.author) ?? Infinity)
+      if (o.at.seq >= cut) continue
       if (best === undefined || before(o.at, best.at)) best = o
     }
     const old = this.counted.get(id)

@@ -10,14 +10,17 @@ import type { NodeComponents } from '../components.ts'
 import { MeshError, errorMessage } from '../errors.ts'
 import { dialTarget } from '../p2p/dial-target.ts'
 import { requestFrame, serveFrames } from '../p2p/frames.ts'
+import { guardValidator } from '../p2p/gossip-scoring.ts'
 import type { Sublevel } from '../storage/database.ts'
 import type { Genesis } from './genesis.ts'
-import { SignedSchema, authentic, signObject, type GovBody, type Signed } from './objects.ts'
+import { SignedSchema, authentic, signObject, type AdmissionBody, type GovBody, type RevocationBody, type Signed } from './objects.ts'
 import { GovernanceState } from './state.ts'
 
 export interface GovernanceComponents extends NodeComponents {
   genesis: Genesis
   genesisHash: string
+  /** An admission or revocation was accepted (from the store, a peer or this node). */
+  onMembership?: (record: AdmissionBody | RevocationBody) => void
 }
 
 export interface GovernanceOptions {
@@ -38,7 +41,7 @@ const GovSyncRequest = z.discriminatedUnion('type', [
 const InventoryResponse = z.object({ ids: z.array(Id).max(1_000_000) }).strict()
 const ObjectsResponse = z.object({ objects: z.array(SignedSchema).max(IDS_PER_REQUEST) }).strict()
 /** Proposals before the votes and certificates that refer to them. */
-const ORDER: Record<GovBody['kind'], number> = { proposal: 0, candidacy: 1, endorsement: 1, vote: 2, certificate: 3 }
+const ORDER: Record<GovBody['kind'], number> = { proposal: 0, candidacy: 1, endorsement: 1, admission: 1, revocation: 1, vote: 2, certificate: 3 }
 
 /**
  * Governance and election on one node: signs this node's proposals, votes, candidacies,
@@ -80,8 +83,12 @@ export class GovernanceService {
   async start (): Promise<void> {
     const { libp2p } = this.c
     this.running = true
-    await serveFrames(libp2p, this.opts.protocol, req => this.answerSync(req), SYNC_LIMITS, this.c.log)
-    libp2p.services.pubsub.topicValidators.set(this.opts.topic, this.validate)
+    await serveFrames(libp2p, this.opts.protocol, req => this.answerSync(req), SYNC_LIMITS, this.c.log,
+      reason => { this.c.metrics.streamRejected('gov-sync', reason) })
+    libp2p.services.pubsub.topicValidators.set(this.opts.topic, guardValidator(this.validate, err => {
+      this.c.log.debug({ err: errorMessage(err) }, 'governance validator threw')
+      this.drop('invalid')
+    }))
     libp2p.services.pubsub.subscribe(this.opts.topic)
     this.timer = setInterval(() => { this.tick() }, 1_000)
     this.tick()
@@ -100,10 +107,11 @@ export class GovernanceService {
   }
 
   /** Signs, stores and gossips an object of this node; the API's errors come from here. */
-  async publish (body: GovBody): Promise<Signed> {
+  async publish<B extends GovBody> (body: B): Promise<Signed<B>> {
     const o = signObject(body, this.sign)
     const verdict = this.state.add(o, this.now(), this.maxSkew())
     if (!verdict.ok) throw new MeshError(verdict.reason === 'unknown proposal' ? 'NOT_FOUND' : 'VALIDATION_ERROR', verdict.reason)
+    this.accepted(o)
     await this.store.put(o.id, o)
     await this.c.libp2p.services.pubsub.publish(this.opts.topic, encodeJson(o))
       .catch((err: unknown) => this.c.log.debug({ err: errorMessage(err) }, 'governance gossip not sent'))
@@ -140,8 +148,10 @@ export class GovernanceService {
         continue
       }
       const verdict = this.state.add(o, this.now(), this.maxSkew())
-      if (verdict.ok) added++
-      else this.drop(verdict.reason)
+      if (verdict.ok) {
+        added++
+        this.accepted(o)
+      } else this.drop(verdict.reason)
     }
     return added
   }
@@ -153,9 +163,18 @@ export class GovernanceService {
   }
 
   private readonly validate = (_from: PeerId, msg: Message): TopicValidatorResult => {
+    if (msg.type !== 'signed') {
+      this.drop('unsigned')
+      return TopicValidatorResult.Reject
+    }
     const o = decodeJson(msg.data, SignedSchema)
     if (o === undefined || !authentic(o, this.verifier)) {
       this.drop(o === undefined ? 'malformed' : 'forged')
+      return TopicValidatorResult.Reject
+    }
+    // Nodes gossip only their own objects: another signer's object under this gossip signature is spoofed.
+    if (o.body.author !== msg.from.toString()) {
+      this.drop('spoofed_author')
       return TopicValidatorResult.Reject
     }
     if (this.state.has(o.id)) return TopicValidatorResult.Ignore
@@ -165,13 +184,18 @@ export class GovernanceService {
       return TopicValidatorResult.Ignore
     }
     this.c.metrics.gossip(this.opts.topic, 'received')
+    this.accepted(o)
     this.track(this.store.put(o.id, o))
     return TopicValidatorResult.Accept
   }
 
+  private accepted (o: Signed): void {
+    if (o.body.kind === 'admission' || o.body.kind === 'revocation') this.c.onMembership?.(o.body)
+  }
+
   private answerSync (bytes: Uint8Array): Uint8Array {
     const req = decodeJson(bytes, GovSyncRequest)
-    if (req === undefined) throw new Error('malformed governance sync request')
+    if (req === undefined) throw new MeshError('BAD_REQUEST', 'malformed governance sync request')
     if (req.type === 'inventory') return encodeJson({ ids: this.state.ids() })
     return encodeJson({ objects: req.ids.map(id => this.state.get(id)).filter(o => o !== undefined) })
   }

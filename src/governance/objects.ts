@@ -67,8 +67,29 @@ export const CertificateBodySchema = z.object({
   time: Time
 }).strict()
 
+/** An operator admits a peer as a member of the network (see membership.ts). */
+export const AdmissionBodySchema = z.object({
+  kind: z.literal('admission'),
+  author: PeerId,
+  peer_id: PeerId,
+  time: Time
+}).strict()
+
+/**
+ * An operator revokes a member. `through_seq` is the member's highest billing sequence the
+ * revoking node held: entries up to it stay counted, later ones are refused everywhere.
+ */
+export const RevocationBodySchema = z.object({
+  kind: z.literal('revocation'),
+  author: PeerId,
+  peer_id: PeerId,
+  through_seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  time: Time
+}).strict()
+
 export const GovBodySchema = z.discriminatedUnion('kind', [
-  ProposalBodySchema, VoteBodySchema, CandidacyBodySchema, EndorsementBodySchema, CertificateBodySchema
+  ProposalBodySchema, VoteBodySchema, CandidacyBodySchema, EndorsementBodySchema, CertificateBodySchema,
+  AdmissionBodySchema, RevocationBodySchema
 ])
 
 export const SignedSchema = z.object({
@@ -83,6 +104,8 @@ export type VoteBody = z.infer<typeof VoteBodySchema>
 export type CandidacyBody = z.infer<typeof CandidacyBodySchema>
 export type EndorsementBody = z.infer<typeof EndorsementBodySchema>
 export type CertificateBody = z.infer<typeof CertificateBodySchema>
+export type AdmissionBody = z.infer<typeof AdmissionBodySchema>
+export type RevocationBody = z.infer<typeof RevocationBodySchema>
 export type Signed<B extends GovBody = GovBody> = { body: B, id: string, sig: string }
 
 export function objectId (body: GovBody): string {

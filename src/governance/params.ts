@@ -34,12 +34,23 @@ export const NetworkParamsSchema = z.object({
   /** After the end of voting, the bootstrap operators wait this long, then certify the tally. */
   certification_grace_ms: z.number().int().min(0).default(5_000),
   epoch_ms: z.number().int().min(1_000).default(60_000),
-  bootstrap_operator_count: z.number().int().min(1).max(100).default(3)
+  bootstrap_operator_count: z.number().int().min(1).max(100).default(3),
+  /**
+   * Whether every node that holds the genesis is a member (may author billing, offer services
+   * to other nodes' clients, have its telemetry used for routing) without an operator's
+   * admission. Fixed in the genesis. Absent means closed: no default, so that genesis files
+   * written before this parameter existed keep their hash, and a production file that never
+   * said "open" does not become open.
+   */
+  open_membership: z.boolean().optional()
 }).strict()
 
 export type NetworkParams = z.infer<typeof NetworkParamsSchema>
 
 export const PRODUCTION_PARAMS: NetworkParams = NetworkParamsSchema.parse({})
 
-/** A development network lives on one machine or LAN: no IP-colocation penalty. */
-export const DEVELOPMENT_PARAMS: NetworkParams = { ...PRODUCTION_PARAMS, gossip_ip_colocation_threshold: 0 }
+/**
+ * A development network lives on one machine or LAN: no IP-colocation penalty, and every node
+ * that joins it is a member.
+ */
+export const DEVELOPMENT_PARAMS: NetworkParams = { ...PRODUCTION_PARAMS, gossip_ip_colocation_threshold: 0, open_membership: true }

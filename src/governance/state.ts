@@ -1,4 +1,5 @@
 import type { Genesis, Operator } from './genesis.ts'
+import { standing, type Admission, type MembershipInput, type Revocation, type Standing } from './membership.ts'
 import type { CandidacyBody, CertificateBody, EndorsementBody, GovBody, ProposalBody, Signed, VoteBody } from './objects.ts'
 import { NetworkParamsSchema, type NetworkParams } from './params.ts'
 import { countedVotes, tally, type Outcome, type Tally, type TallyVote } from './tally.ts'
@@ -24,9 +25,11 @@ export type Verdict = { ok: true } | { ok: false, reason: string }
 
 /**
  * Parameters that governance may not change: they define the network's clock, and when a
- * result settles and takes effect (so that no result depends on another one's timing).
+ * result settles and takes effect (so that no result depends on another one's timing), and
+ * whether the network admits every joiner (closing an open network later would take back
+ * the authorship of every joiner, and with it records that were acknowledged).
  */
-const FIXED_PARAMS = new Set(['epoch_ms', 'activation_delay_ms', 'certification_grace_ms'])
+const FIXED_PARAMS = new Set(['epoch_ms', 'activation_delay_ms', 'certification_grace_ms', 'open_membership'])
 
 /**
  * Everything governance and election know, as a pure function of the signed objects held:
@@ -44,6 +47,8 @@ export class GovernanceState {
   private readonly candidacies: Array<Signed<CandidacyBody>> = []
   private readonly endorsements: Array<Signed<EndorsementBody>> = []
   private readonly certificates = new Map<string, Array<Signed<CertificateBody>>>()
+  private readonly admissions: Admission[] = []
+  private readonly revocations: Revocation[] = []
   private readonly elections = new Map<number, ElectionResult>()
   /** Outcomes by proposal, computed on demand and dropped whenever an object is added. */
   private readonly outcomes = new Map<string, Outcome>()
@@ -73,6 +78,15 @@ export class GovernanceState {
     if (!verdict.ok) return verdict
     this.objects.set(o.id, o)
     const b = o.body
+    // Membership records touch no tally and no election.
+    if (b.kind === 'admission') {
+      this.admissions.push({ id: o.id, author: b.author, peerId: b.peer_id, time: b.time })
+      return { ok: true }
+    }
+    if (b.kind === 'revocation') {
+      this.revocations.push({ id: o.id, author: b.author, peerId: b.peer_id, throughSeq: b.through_seq, time: b.time })
+      return { ok: true }
+    }
     this.forgetElectionsAfter(this.earliestEffect(b))
     // Any object can change an outcome: a vote for one proposal can change who is elected,
     // and so who certifies another.
@@ -122,7 +136,29 @@ export class GovernanceState {
         if (proposal === undefined) return { ok: false, reason: 'unknown proposal' }
         return this.isOperator(b.author, b.time) ? { ok: true } : { ok: false, reason: 'only operators certify' }
       }
+      case 'admission':
+        return this.isOperator(b.author, b.time) ? { ok: true } : { ok: false, reason: 'only operators admit members' }
+      case 'revocation':
+        if (!this.isOperator(b.author, b.time)) return { ok: false, reason: 'only operators revoke members' }
+        if (this.isOperator(b.peer_id, b.time)) return { ok: false, reason: 'an operator is removed by governance, not revoked' }
+        return { ok: true }
     }
+  }
+
+  /** The replicated records that decide membership at `at` (see membership.ts). */
+  membershipInput (at: number): MembershipInput {
+    const operators = new Set(this.operators(at).map(o => o.peer_id))
+    const everOperators = new Set(this.genesis.operators.map(o => o.peer_id))
+    for (const a of this.activations()) {
+      if (a.at > at) break
+      if (a.proposal.change.type === 'operator_add' && this.settledOutcome(a.id) === 'passed') everOperators.add(a.proposal.change.peer_id)
+    }
+    const formerOperators = new Set([...everOperators].filter(p => !operators.has(p)))
+    return { operators, formerOperators, open: this.genesis.params.open_membership === true, admissions: this.admissions, revocations: this.revocations }
+  }
+
+  standing (peerId: string, at: number): Standing {
+    return standing(peerId, this.membershipInput(at))
   }
 
   private checkParamChange (change: Record<string, unknown>, at: number): Verdict {

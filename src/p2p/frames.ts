@@ -1,6 +1,7 @@
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { lpStream } from 'it-length-prefixed-stream'
+import { MeshError } from '../errors.ts'
 import type { Logger } from '../logging.ts'
 
 /**
@@ -39,19 +40,34 @@ export async function requestFrame (
 
 export type FrameHandler = (request: Uint8Array, remotePeer: PeerId) => Uint8Array | Promise<Uint8Array>
 
+/**
+ * Serves one request per stream. A request refused (malformed: the handler threw a
+ * MeshError; oversized; too slow; or a broken stream) is reported to `onReject` by reason.
+ */
 export async function serveFrames (
   libp2p: Libp2p,
   protocol: string,
   handler: FrameHandler,
   limits: FrameLimits,
-  log: Logger
+  log: Logger,
+  onReject?: (reason: string) => void
 ): Promise<void> {
   await libp2p.handle(protocol, ({ stream, connection }) => {
     void answer(stream, connection.remotePeer, handler, limits).catch((err: unknown) => {
       log.debug({ err, protocol, peer: connection.remotePeer.toString() }, 'stream request failed')
+      onReject?.(rejectReason(err))
       stream.abort(err as Error)
     })
   })
+}
+
+/** A fixed set of labels, for metrics. */
+export function rejectReason (err: unknown): string {
+  if (err instanceof MeshError) return 'malformed'
+  const name = err instanceof Error ? err.name : ''
+  if (/length/i.test(name)) return 'oversized'
+  if (name === 'TimeoutError' || name === 'AbortError') return 'timeout'
+  return 'stream_error'
 }
 
 async function answer (stream: Stream, remotePeer: PeerId, handler: FrameHandler, limits: FrameLimits): Promise<void> {

@@ -15,9 +15,9 @@ import { GENESIS_EXCHANGE_PROTOCOL } from './protocols.ts'
 const LIMITS = { maxRequestBytes: 64, maxResponseBytes: 4 * 1024 * 1024, timeoutMs: 10_000 }
 
 /** Every node hands out its genesis, so that joining a network needs no file copying. */
-export async function serveGenesis (libp2p: MeshLibp2p, genesis: Genesis, log: Logger): Promise<void> {
+export async function serveGenesis (libp2p: MeshLibp2p, genesis: Genesis, log: Logger, onReject?: (reason: string) => void): Promise<void> {
   const bytes = genesisBytes(genesis)
-  await serveFrames(libp2p, GENESIS_EXCHANGE_PROTOCOL, () => bytes, LIMITS, log)
+  await serveFrames(libp2p, GENESIS_EXCHANGE_PROTOCOL, () => bytes, LIMITS, log, onReject)
 }
 
 export interface FetchGenesisOptions {

@@ -11,6 +11,7 @@ import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
 import type { NetworkParams } from '../governance/params.ts'
 import { VERSION } from '../version.ts'
+import { GOSSIP_THRESHOLDS, gossipScoreParams, invalidMessageRegister } from './gossip-scoring.ts'
 import type { NetworkProtocols } from './protocols.ts'
 
 export interface MeshServices extends Record<string, unknown> {
@@ -29,11 +30,14 @@ export interface MeshLibp2pOptions {
   params: NetworkParams
   connectionGater: ConnectionGater
   maxConnections: number
+  /** A message GossipSub dropped before the topic validators (unsigned, bad signature, ...). */
+  onInvalidGossip?: (topic: string, error: string) => void
 }
 
 /**
  * Builds (does not start) the libp2p node of one network: TCP, Noise, Yamux, identify, ping,
- * a Kademlia DHT under the network's prefix and GossipSub with signed messages.
+ * a Kademlia DHT under the network's prefix and GossipSub with signed messages, scored on the
+ * network's topics so that invalid messages cost their sender (see gossip-scoring.ts).
  */
 export async function createMeshLibp2p (opts: MeshLibp2pOptions): Promise<MeshLibp2p> {
   const colocation = opts.params.gossip_ip_colocation_threshold
@@ -79,9 +83,9 @@ export async function createMeshLibp2p (opts: MeshLibp2pOptions): Promise<MeshLi
         allowPublishToZeroTopicPeers: true,
         emitSelf: false,
         fastMsgIdFn: fastMessageId,
-        scoreParams: colocation === 0
-          ? { IPColocationFactorWeight: 0 }
-          : { IPColocationFactorThreshold: colocation }
+        scoreParams: gossipScoreParams(Object.values(opts.protocols.topics), colocation),
+        scoreThresholds: GOSSIP_THRESHOLDS,
+        ...(opts.onInvalidGossip === undefined ? {} : invalidMessageRegister(opts.onInvalidGossip))
       })
     }
   }) as MeshLibp2p

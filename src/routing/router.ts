@@ -10,7 +10,7 @@ import type { UpstreamResponse } from './upstream-client.ts'
 import { CALLER_IDLE_MS, RouteStream, forwardableHeaders } from './route-protocol.ts'
 import { RetryBudget } from './retry-budget.ts'
 import { RouteStreamPool } from './stream-pool.ts'
-import { Selector, type PeerCandidate, type Selection, type StrategyName } from './strategies.ts'
+import { Selector, capacityWeight, type PeerCandidate, type Selection, type StrategyName } from './strategies.ts'
 import type { UsageEvent } from './usage.ts'
 
 export interface RouteRequest {
@@ -39,7 +39,7 @@ export interface RouterOptions {
   maxResponseBytes: number
   maxAttempts: number
   strategy: StrategyName
-  /** Weights by peer id for weighted_round_robin; others weigh their advertised capacity. */
+  /** Weights by peer id for weighted_round_robin; others weigh their advertised capacity, bounded (capacityWeight). */
   weights: Record<string, number>
   breaker?: BreakerConfig
 }
@@ -141,7 +141,7 @@ export class Router {
       list.push({
         peerId,
         capacity,
-        weight: this.opts.weights[peerId] ?? Math.max(1, capacity),
+        weight: this.opts.weights[peerId] ?? capacityWeight(capacity),
         inFlight: stats.inFlight,
         latencyMs: stats.latency.value(now),
         load

@@ -1,3 +1,5 @@
+import { MAX_CAPACITY } from '../telemetry/snapshot.ts'
+
 /**
  * Peer selection for one service: given the peers that offer it, pick one. Pure: the live
  * figures arrive as candidates, randomness as a function. Candidates are ordered by peerId
@@ -29,20 +31,42 @@ export interface Selection {
 }
 
 /**
+ * How far a peer's advertised capacity (with the load it reports against it) can scale its
+ * adaptive cost: at most this factor. A peer's claims thus never outweigh this node's own
+ * measurements by more than that: a peer 5 times slower loses whatever capacity it claims.
+ */
+export const MAX_CAPACITY_FACTOR = 4
+
+/** An advertised capacity as the strategies use it: within 1..MAX_CAPACITY, whatever was claimed. */
+export function boundedCapacity (capacity: number): number {
+  return Math.min(MAX_CAPACITY, Math.max(1, Number.isFinite(capacity) ? capacity : 1))
+}
+
+/**
+ * The weighted-round-robin weight a peer's advertised capacity earns when the operator set
+ * none: logarithmic, 1 (capacity 0) to about 14 (MAX_CAPACITY), so that no claim buys more
+ * than about 14 times the share of the smallest peer.
+ */
+export function capacityWeight (capacity: number): number {
+  return 1 + Math.log2(1 + boundedCapacity(Math.max(0, capacity)))
+}
+
+/**
  * The adaptive cost of a peer, lower is better:
  *
- *   (latencyMs ?? prior) × (inFlight + 1) × (1 + cpu) × (1 + activeRequests / max(1, capacity))
+ *   (latencyMs ?? prior) × (inFlight + 1) × (1 + cpu) × min(4, 1 + activeRequests / capacity)
  *
- * Latency and in-flight are this node's own live view (latency × queue depth, as peak EWMA).
- * The gossiped factors only scale it up: cpu at most doubles the cost, and each capacity's
- * worth of requests the peer reports active adds the cost once more; gossip that is seconds
- * old thus shades a choice while this node's own figures drive it.
+ * with the capacity bounded to 1..MAX_CAPACITY. Latency and in-flight are this node's own live
+ * view (latency × queue depth, as peak EWMA). The gossiped factors only scale it up: cpu at
+ * most doubles the cost, and each capacity's worth of requests the peer reports active adds
+ * the cost once more, up to MAX_CAPACITY_FACTOR; gossip that is seconds old thus shades a
+ * choice while this node's own figures drive it.
  */
 export function costOf (c: PeerCandidate, priorLatencyMs: number): number {
   return (c.latencyMs ?? priorLatencyMs) *
     (c.inFlight + 1) *
     (1 + c.load.cpu) *
-    (1 + c.load.activeRequests / Math.max(1, c.capacity))
+    Math.min(MAX_CAPACITY_FACTOR, 1 + c.load.activeRequests / boundedCapacity(c.capacity))
 }
 
 /** The latency assumed for a peer never measured: the median of the known ones, else 1 ms. */

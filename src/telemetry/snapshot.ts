@@ -4,9 +4,15 @@ import { z } from 'zod'
  * A node's load and health, gossiped every interval on the telemetry topic. The author is
  * the gossip message's signer, so the snapshot itself carries no peer id or signature.
  */
+/**
+ * The largest capacity a node may advertise. Capacity is a peer's own claim, so it is bounded
+ * here and its effect on routing is bounded in the strategies (see MAX_CAPACITY_FACTOR).
+ */
+export const MAX_CAPACITY = 10_000
+
 export const ServiceOfferSchema = z.object({
   name: z.string().min(1).max(64),
-  capacity: z.number().int().min(0).max(1_000_000)
+  capacity: z.number().int().min(0).max(MAX_CAPACITY)
 }).strict()
 
 const Share = z.number().min(0).max(1)

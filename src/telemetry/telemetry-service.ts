@@ -9,6 +9,7 @@ import type { LoadHistory } from './load-history.ts'
 import type { LoadSampler } from './load-sampler.ts'
 import type { PeerTable } from './peer-table.ts'
 import { encodeSnapshot, type ServiceOffer, type TelemetrySnapshot } from './snapshot.ts'
+import { guardValidator } from '../p2p/gossip-scoring.ts'
 import { validateSnapshot } from './validator.ts'
 
 export interface TelemetryComponents {
@@ -79,7 +80,10 @@ export class TelemetryService {
   start (): void {
     const { libp2p } = this.c
     const pubsub = libp2p.services.pubsub
-    pubsub.topicValidators.set(this.opts.topic, this.validate)
+    pubsub.topicValidators.set(this.opts.topic, guardValidator(this.validate, err => {
+      this.c.log.debug({ err: errorMessage(err) }, 'telemetry validator threw')
+      this.c.metrics.gossip(this.opts.topic, 'rejected', 'invalid')
+    }))
     pubsub.addEventListener('message', this.onMessage)
     libp2p.addEventListener('peer:connect', this.onConnect)
     libp2p.addEventListener('peer:disconnect', this.onDisconnect)

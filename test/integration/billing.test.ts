@@ -188,7 +188,8 @@ describe('forged and malformed sync data', { timeout: 120_000 }, () => {
     // Operator A never runs a node; the test holds its key and signs its real entries.
     const keyA = await generateKeyPair('Ed25519')
     const a = peerIdFromPrivateKey(keyA).toString()
-    const genesis = createGenesis({ networkId: 'forgery-test', operators: [{ peer_id: a, weight: 1, name: 'a' }], params: DEVELOPMENT_PARAMS, createdAt: new Date() })
+    // A closed network (only operators and admitted peers are members), so that the outsider is no member.
+    const genesis = createGenesis({ networkId: 'forgery-test', operators: [{ peer_id: a, weight: 1, name: 'a' }], params: { ...DEVELOPMENT_PARAMS, open_membership: false }, createdAt: new Date() })
     const dir = await tempDir()
     dirs.push(dir)
     const genesisFile = join(dir, 'given-genesis.json')
@@ -227,7 +228,7 @@ describe('forged and malformed sync data', { timeout: 120_000 }, () => {
       impostors.push(impostor)
       await impostor.dial(multiaddr(v.mesh.listenAddresses()[0] ?? '')).catch(() => undefined)
       if (script.author === outsider) {
-        // An unknown author's entries are held back; the peer that served them is not blamed.
+        // A non-member's entries are held back; the peer that served them is not blamed.
         await waitFor(`${script.name}: the batch to be held back`, async () => await counter(v.api.url, 'meshnode_billing_held_back_batches_total') >= 1,
           { timeoutMs: 15_000, intervalMs: 100 })
       } else {

@@ -85,7 +85,7 @@ describe('genesis', () => {
         network_id: 'devnet',
         created_at: CREATED_AT,
         operators,
-        params: { ...PRODUCTION_PARAMS, gossip_ip_colocation_threshold: 0 }
+        params: { ...PRODUCTION_PARAMS, gossip_ip_colocation_threshold: 0, open_membership: true }
       })
       // What createGenesis makes, parseGenesis reads back identically (the file round trip).
       assert.deepEqual(parseGenesisJson(JSON.stringify(g), SOURCE), g)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { STRATEGY_NAMES, Selector, costOf, type PeerCandidate } from '../../src/routing/strategies.ts'
+import { MAX_CAPACITY_FACTOR, STRATEGY_NAMES, Selector, capacityWeight, costOf, type PeerCandidate } from '../../src/routing/strategies.ts'
 import { seededRandom as mulberry32 } from '../../src/random.ts'
 
 
@@ -244,5 +244,42 @@ describe('costOf', () => {
   test('uses the prior for a peer never measured, and capacity 0 as 1', () => {
     const c = peer('a', { latencyMs: undefined, capacity: 0, load: { cpu: 0, activeRequests: 3 } })
     assert.equal(costOf(c, 20), 20 * 1 * 1 * 4)
+  })
+})
+
+describe('advertised capacity is bounded', () => {
+  // A hostile peer claims capacity 1,000,000; an honest one, measured 5 times faster, reports
+  // itself busy against its small capacity.
+  const hostile = peer('a-hostile', { capacity: 1_000_000, latencyMs: 50, load: { cpu: 0, activeRequests: 0 } })
+  const honest = peer('b-honest', { capacity: 50, latencyMs: 10, load: { cpu: 0, activeRequests: 1_000 } })
+
+  test('adaptive: a huge capacity never wins over a peer with better measured latency', () => {
+    assert.ok(costOf(honest, 10) < costOf(hostile, 10), `${costOf(honest, 10)} < ${costOf(hostile, 10)}`)
+    const selector = new Selector('adaptive')
+    for (let i = 0; i < 20; i++) assert.equal(selector.pick([hostile, honest], sequence(0, 0.99))?.peerId, 'b-honest')
+  })
+
+  test('the capacity and reported-load factor scales the cost by at most MAX_CAPACITY_FACTOR', () => {
+    const idle = peer('x', { capacity: 1, load: { cpu: 0, activeRequests: 0 } })
+    const swamped = peer('x', { capacity: 1, load: { cpu: 0, activeRequests: 1e9 } })
+    assert.equal(costOf(swamped, 10) / costOf(idle, 10), MAX_CAPACITY_FACTOR)
+    assert.equal(costOf(peer('x', { capacity: Number.MAX_SAFE_INTEGER, load: { cpu: 0, activeRequests: 5 } }), 10),
+      costOf(peer('x', { capacity: 10_000, load: { cpu: 0, activeRequests: 5 } }), 10))
+  })
+
+  test('weighted round robin: a capacity-derived weight buys at most about 14 times the smallest share', () => {
+    assert.equal(capacityWeight(1_000_000), capacityWeight(10_000))
+    assert.ok(capacityWeight(10_000) / capacityWeight(0) < 15)
+    const selector = new Selector('weighted_round_robin')
+    const picks = new Map<string, number>()
+    const candidates = [
+      { ...hostile, weight: capacityWeight(hostile.capacity) },
+      { ...honest, weight: capacityWeight(honest.capacity) }
+    ]
+    for (let i = 0; i < 1_000; i++) {
+      const id = selector.pick(candidates, Math.random)?.peerId ?? ''
+      picks.set(id, (picks.get(id) ?? 0) + 1)
+    }
+    assert.ok((picks.get('b-honest') ?? 0) > 250, JSON.stringify([...picks]))
   })
 })

@@ -262,7 +262,8 @@ describe('validateSnapshot', () => {
       [['services', '0', 'name'], ''],
       [['services', '0', 'name'], 'x'.repeat(65)],
       [['services', '0', 'capacity'], -1],
-      [['services', '0', 'capacity'], 1_000_001],
+      [['services', '0', 'capacity'], 10_001],
+      [['services', '0', 'capacity'], 1_000_000],
       [['services', '0', 'capacity'], 1.5],
       [['services'], Array.from({ length: 65 }, (_, i) => ({ name: `s${i}`, capacity: 1 }))],
       [['apiUrl'], 'h'.repeat(257)],
@@ -280,7 +281,7 @@ describe('validateSnapshot', () => {
       const edges: Array<[string[], unknown]> = [
         [['cpu'], 0], [['cpu'], 1], [['memory', 'systemShare'], 1],
         [['intervalMs'], 100], [['intervalMs'], 600_000],
-        [['services', '0', 'name'], 'x'.repeat(64)], [['services', '0', 'capacity'], 1_000_000],
+        [['services', '0', 'name'], 'x'.repeat(64)], [['services', '0', 'capacity'], 10_000],
         [['services'], Array.from({ length: 64 }, (_, i) => ({ name: `s${i}`, capacity: 1 }))],
         [['apiUrl'], 'h'.repeat(256)], [['version'], 'v'.repeat(32)], [['region'], 'r'.repeat(64)],
         [['uptimeMs'], Number.MAX_SAFE_INTEGER]

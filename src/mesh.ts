@@ -10,7 +10,7 @@ import type { NodeComponents } from './components.ts'
 import { MeshError, errorMessage } from './errors.ts'
 import { genesisHash, type Genesis, type Operator } from './governance/genesis.ts'
 import { GovernanceService } from './governance/governance-service.ts'
-import type { NetworkParams } from './governance/params.ts'
+import { ROUTED_USAGE, type NetworkParams } from './governance/params.ts'
 import type { Logger } from './logging.ts'
 import { MeshMetrics } from './metrics.ts'
 import { dialTarget } from './p2p/dial-target.ts'
@@ -470,9 +470,8 @@ export class MeshNode {
     this.routedUsage?.add({
       id: randomUUID(),
       user_id: e.user,
-      resource_type: 'request',
+      ...ROUTED_USAGE,
       amount: 1,
-      unit: 'request',
       timestamp: e.at,
       metadata: { service: e.service, peer: e.peerId, status: e.status, request_bytes: e.requestBytes, response_bytes: e.responseBytes, duration_ms: e.durationMs }
     })

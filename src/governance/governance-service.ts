@@ -7,13 +7,13 @@ import { z } from 'zod'
 import { decodeJson, encodeJson } from '../billing/sync-protocol.ts'
 import { Verifier, signerOf, type Sign } from '../billing/signing.ts'
 import type { NodeComponents } from '../components.ts'
-import { MeshError, errorMessage } from '../errors.ts'
+import { MeshError, errorMessage, type ErrorCode } from '../errors.ts'
 import { dialTarget } from '../p2p/dial-target.ts'
 import { requestFrame, serveFrames } from '../p2p/frames.ts'
 import type { Sublevel } from '../storage/database.ts'
 import type { Genesis } from './genesis.ts'
 import { SignedSchema, authentic, signObject, type GovBody, type Signed } from './objects.ts'
-import { GovernanceState } from './state.ts'
+import { GovernanceState, type Refusal } from './state.ts'
 
 export interface GovernanceComponents extends NodeComponents {
   genesis: Genesis
@@ -37,6 +37,7 @@ const GovSyncRequest = z.discriminatedUnion('type', [
 ])
 const InventoryResponse = z.object({ ids: z.array(Id).max(1_000_000) }).strict()
 const ObjectsResponse = z.object({ objects: z.array(SignedSchema).max(IDS_PER_REQUEST) }).strict()
+const REFUSAL_CODE = { forbidden: 'AUTHORIZATION_ERROR', unknown: 'NOT_FOUND', invalid: 'VALIDATION_ERROR' } as const satisfies Record<Refusal, ErrorCode>
 /** Proposals before the votes and certificates that refer to them. */
 const ORDER: Record<GovBody['kind'], number> = { proposal: 0, candidacy: 1, endorsement: 1, vote: 2, certificate: 3 }
 
@@ -103,11 +104,26 @@ export class GovernanceService {
   async publish (body: GovBody): Promise<Signed> {
     const o = signObject(body, this.sign)
     const verdict = this.state.add(o, this.now(), this.maxSkew())
-    if (!verdict.ok) throw new MeshError(verdict.reason === 'unknown proposal' ? 'NOT_FOUND' : 'VALIDATION_ERROR', verdict.reason)
+    if (!verdict.ok) throw new MeshError(REFUSAL_CODE[verdict.refusal ?? 'invalid'], verdict.reason)
     await this.store.put(o.id, o)
     await this.c.libp2p.services.pubsub.publish(this.opts.topic, encodeJson(o))
       .catch((err: unknown) => this.c.log.debug({ err: errorMessage(err) }, 'governance gossip not sent'))
     return o
+  }
+
+  /**
+   * Endorses a candidate of the coming epoch, or withdraws an endorsement. Only the API is held
+   * to the candidacy: peers accept any operator's endorsement, so that one that arrives before
+   * its candidacy is not lost (the election counts endorsements of candidates only).
+   */
+  async endorse (candidate: string, withdrawn: boolean): Promise<Signed> {
+    const now = this.now()
+    const epoch = this.state.epochOf(now) + 1
+    if (!withdrawn && !this.state.candidates(epoch).includes(candidate)) {
+      throw new MeshError('VALIDATION_ERROR', `${candidate} is not a candidate for epoch ${epoch}: only candidates of the coming epoch can be endorsed`,
+        { field: 'candidate', reason: 'not a candidate' })
+    }
+    return await this.publish({ kind: 'endorsement', author: this.c.selfId, candidate, withdrawn, time: now })
   }
 
   /** A peer's first snapshot arrived: compare what both hold. */

@@ -112,15 +112,17 @@ export class GovernanceService {
   }
 
   /**
-   * Endorses a candidate of the coming epoch, or withdraws an endorsement. Only the API is held
-   * to the candidacy: peers accept any operator's endorsement, so that one that arrives before
-   * its candidacy is not lost (the election counts endorsements of candidates only).
+   * Endorses a candidate, or withdraws an endorsement. A candidate stands for the coming epoch;
+   * one that stood for the current epoch counts too, since it renews its candidacy only on its
+   * first tick after the boundary. Only the API is held to this: peers accept any operator's
+   * endorsement, so that one that arrives before its candidacy is not lost (the election
+   * scores candidates only).
    */
   async endorse (candidate: string, withdrawn: boolean): Promise<Signed> {
     const now = this.now()
-    const epoch = this.state.epochOf(now) + 1
-    if (!withdrawn && !this.state.candidates(epoch).includes(candidate)) {
-      throw new MeshError('VALIDATION_ERROR', `${candidate} is not a candidate for epoch ${epoch}: only candidates of the coming epoch can be endorsed`,
+    const epoch = this.state.epochOf(now)
+    if (!withdrawn && !this.state.candidates(epoch + 1).includes(candidate) && !this.state.candidates(epoch).includes(candidate)) {
+      throw new MeshError('VALIDATION_ERROR', `${candidate} is not a candidate: no candidacy for epoch ${epoch} or ${epoch + 1}`,
         { field: 'candidate', reason: 'not a candidate' })
     }
     return await this.publish({ kind: 'endorsement', author: this.c.selfId, candidate, withdrawn, time: now })

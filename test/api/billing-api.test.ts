@@ -347,7 +347,8 @@ describe('billing API', { timeout: 180_000 }, () => {
       assert.equal(again.status, 201, again.text)
       assert.deepEqual(again.body.records, [{ id: 'dup-1', author: self, seq: first.seq, duplicate: true }])
       // A retry without a timestamp is the record held under its id, not a new one dated now.
-      const { timestamp: _, ...undated } = base('dup', { id: 'dup-1', amount: 5 })
+      const undated: Partial<Sent> = base('dup', { id: 'dup-1', amount: 5 })
+      delete undated.timestamp
       const retried = await post(undated)
       assert.equal(retried.status, 201, retried.text)
       assert.deepEqual(retried.body.records, [{ id: 'dup-1', author: self, seq: first.seq, duplicate: true }])

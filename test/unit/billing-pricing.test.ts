@@ -101,7 +101,7 @@ describe('billing pricing: invoiceFor', () => {
 
   test('the total is the exact sum of the line totals, with no rounding error', () => {
     const records = Array.from({ length: 10 }, () => rec('u', 'storage', 0.1, 'GB')).concat([rec('u', 'bandwidth', 0.1, 'GB'), rec('u', 'bandwidth', 0.2, 'GB')])
-    const inv = invoiceFor('u', '2026-01', records, at({ currency: 'USD', price_list: { request: PARAMS.price_list.request, storage: { unit: 'GB', unit_price: 0.1 }, bandwidth: { unit: 'GB', unit_price: 0.2 } } }))
+    const inv = invoiceFor('u', '2026-01', records, at({ currency: 'USD', price_list: { request: { unit: 'request', unit_price: 0.0001 }, storage: { unit: 'GB', unit_price: 0.1 }, bandwidth: { unit: 'GB', unit_price: 0.2 } } }))
     assert.deepEqual(inv.line_items.map(l => [l.quantity, l.total]), [[0.3, 0.06], [1, 0.1]])
     // 0.06 + 0.1 is 0.16000000000000003 as doubles.
     assert.equal(inv.total, 0.16)
@@ -220,7 +220,8 @@ describe('billing pricing: invoiceFor', () => {
     })
 
     test('a price removed by the change leaves later records of it unpriced, earlier ones priced', () => {
-      const { storage: _, ...rest } = PARAMS.price_list
+      const rest = { ...PARAMS.price_list }
+      delete rest.storage
       const removed: ParamsPeriod[] = [...at(PARAMS), { from: CHANGE, params: { ...PRODUCTION_PARAMS, currency: 'EUR', price_list: rest } }]
       const inv = invoiceFor('u', '2026-01', records.filter(r => r.resource_type === 'storage'), removed)
       assert.deepEqual(inv.line_items.map(l => [l.quantity, l.unit_price, l.total, l.priced]), [[3.5, 0.02, 0.07, true], [4, null, 0, false]])

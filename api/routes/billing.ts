@@ -93,17 +93,23 @@ export function billingRoutes (): Hono<ApiEnv> {
   app.get('/usage', c => {
     const q = query(c, UsageQuery)
     const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor)
-    const matching = c.var.mesh.billing.ledger.records().filter(r =>
+    const filtered = c.var.mesh.billing.ledger.records().filter(r =>
       (q.user_id === undefined || r.user_id === q.user_id) &&
       (q.resource_type === undefined || r.resource_type === q.resource_type) &&
       (q.from === undefined || r.timestamp >= q.from) &&
       (q.to === undefined || r.timestamp < q.to) &&
-      (after === undefined || r.timestamp > after.t || (r.timestamp === after.t && r.id > after.id)))
+      (after === undefined || r.timestamp > after.t || (r.timestamp === after.t && r.id >= after.id)))
+    // Conflicting copies share (timestamp, id): the cursor also counts those already listed.
+    // Records at the cursor's (timestamp, id) sort first among the rest.
+    const at = (r: UsageRecord): boolean => after !== undefined && r.timestamp === after.t && r.id === after.id
+    const skip = after === undefined ? 0 : Math.min(after.seen, filtered.filter(at).length)
+    const matching = filtered.slice(skip)
     const page = matching.slice(0, q.limit)
     const last = page[page.length - 1]
+    const seen = last === undefined ? 0 : page.filter(r => r.timestamp === last.timestamp && r.id === last.id).length + (at(last) ? skip : 0)
     return c.json({
       records: page.map(r => ({ ...r, timestamp: new Date(r.timestamp).toISOString() })),
-      next_cursor: matching.length > q.limit && last !== undefined ? encodeCursor(last.timestamp, last.id) : null
+      next_cursor: matching.length > q.limit && last !== undefined ? encodeCursor(last.timestamp, last.id, seen) : null
     })
   })
 
@@ -173,13 +179,14 @@ export function billingRoutes (): Hono<ApiEnv> {
   return app
 }
 
-function encodeCursor (t: number, id: string): string {
-  return Buffer.from(JSON.stringify([t, id])).toString('base64url')
+/** After the `seen`-th record with timestamp `t` and id `id`. */
+function encodeCursor (t: number, id: string, seen: number): string {
+  return Buffer.from(JSON.stringify([t, id, seen])).toString('base64url')
 }
 
-const CursorSchema = z.tuple([z.number(), z.string()])
+const CursorSchema = z.union([z.tuple([z.number(), z.string()]), z.tuple([z.number(), z.string(), z.number().int().min(1)])])
 
-function decodeCursor (cursor: string): { t: number, id: string } {
+function decodeCursor (cursor: string): { t: number, id: string, seen: number } {
   let value: unknown
   try {
     value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
@@ -188,5 +195,5 @@ function decodeCursor (cursor: string): { t: number, id: string } {
   }
   const parsed = CursorSchema.safeParse(value)
   if (!parsed.success) throw new MeshError('VALIDATION_ERROR', 'invalid cursor', { field: 'cursor', reason: 'not a cursor of this API' })
-  return { t: parsed.data[0], id: parsed.data[1] }
+  return { t: parsed.data[0], id: parsed.data[1], seen: parsed.data[2] ?? 1 }
 }

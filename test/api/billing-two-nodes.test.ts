@@ -119,6 +119,18 @@ describe('billing and governance on two nodes', { timeout: 180_000 }, () => {
       const metrics = await (await fetch(`${n.api.url}/metrics`)).text()
       assert.equal(sample(metrics, 'meshnode_billing_conflicting_keys'), 1)
     }
+    // Walked one record per page, both copies are listed: they share timestamp and id.
+    const walked: RecordView[] = []
+    let cursor: string | null = null
+    for (let page = 0; page < 5; page++) {
+      const r: Reply<{ records: RecordView[], next_cursor: string | null }> =
+        await get(b, `/v1/billing/usage?user_id=split&limit=1${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`)
+      assert.equal(r.status, 200, r.text)
+      walked.push(...r.body.records)
+      cursor = r.body.next_cursor
+      if (cursor === null) break
+    }
+    assert.deepEqual(walked.map(r => r.amount).sort(), [1, 3])
     // Each acknowledged copy is counted, under its own author, on both nodes alike.
     const [ia, ib] = await Promise.all([a, b].map(async n => (await call(`${n.api.url}/v1/billing/invoices?user_id=split&period=${periodOf(ts)}`)).text))
     assert.equal(ib, ia, 'byte-identical invoices')

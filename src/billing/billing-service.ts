@@ -4,7 +4,7 @@ import type { NodeComponents } from '../components.ts'
 import { MeshError, errorMessage } from '../errors.ts'
 import { dialTarget } from '../p2p/dial-target.ts'
 import { requestFrame, serveFrames } from '../p2p/frames.ts'
-import { Ledger, recordDigest, type Position } from './ledger.ts'
+import { Ledger, sameRecord, type Position } from './ledger.ts'
 import { GENESIS_PREV, MAX_RECORDS_PER_ENTRY, checkEntry, sealEntry, type EntryFault, type LogEntry } from './log-entry.ts'
 import { LogStore, type ForkReport, type Head } from './log-store.ts'
 import { Verifier, signerOf, type Sign } from './signing.ts'
@@ -220,8 +220,7 @@ export class BillingService {
         answers.push({ id: r.id, position, duplicate: false })
         continue
       }
-      const digest = recordDigest(r)
-      const same = held.find(h => recordDigest(h.record) === digest)
+      const same = held.find(h => sameRecord(h.record, r))
       if (same === undefined) {
         const at = held[0]?.position as Position
         return new MeshError('CONFLICT', `idempotency key ${r.id} is already recorded with other content (${at.author}/${at.seq}): retry with the same content, or use a new id`,

@@ -16,7 +16,7 @@ export interface Copy { record: UsageRecord, positions: Position[] }
 /** An idempotency key held with different contents: every content counts, under its own authors. */
 export interface Conflict { id: string, copies: Copy[] }
 
-interface Occurrence { record: UsageRecord, at: Position, digest?: string }
+interface Occurrence { record: UsageRecord, at: Position }
 
 const before = (a: Position, b: Position): boolean => a.author < b.author || (a.author === b.author && a.seq < b.seq)
 const byPosition = (a: Position, b: Position): number => (before(a, b) ? -1 : before(b, a) ? 1 : 0)
@@ -26,9 +26,14 @@ export function recordDigest (r: UsageRecord): string {
   return createHash('sha256').update(canonicalJson(r)).digest('hex')
 }
 
-function digestOf (o: Occurrence): string {
-  o.digest ??= recordDigest(o.record)
-  return o.digest
+/**
+ * Whether two records have the same content: what equal canonical bytes mean, compared field
+ * by field (records are flat but for metadata's scalars), without encoding or hashing.
+ */
+export function sameRecord (a: UsageRecord, b: UsageRecord): boolean {
+  if (a.id !== b.id || a.user_id !== b.user_id || a.resource_type !== b.resource_type || a.amount !== b.amount || a.unit !== b.unit || a.timestamp !== b.timestamp) return false
+  const keys = Object.keys(a.metadata)
+  return keys.length === Object.keys(b.metadata).length && keys.every(k => Object.hasOwn(b.metadata, k) && a.metadata[k] === b.metadata[k])
 }
 
 /**
@@ -126,15 +131,13 @@ export class Ledger {
       const cut = this.excludedFrom.get(o.at.author)
       return cut === undefined || o.at.seq < cut
     })
-    const groups = new Map<string, Copy>()
+    // A key has one occurrence, or a few (retries): comparing each with the contents found is cheap.
+    const copies: Copy[] = []
     for (const o of live) {
-      // With one occurrence there is nothing to compare: no hash needed.
-      const digest = live.length === 1 ? '' : digestOf(o)
-      const copy = groups.get(digest) ?? { record: o.record, positions: [] }
-      copy.positions.push(o.at)
-      groups.set(digest, copy)
+      const copy = copies.find(c => sameRecord(c.record, o.record))
+      if (copy === undefined) copies.push({ record: o.record, positions: [o.at] })
+      else copy.positions.push(o.at)
     }
-    const copies = [...groups.values()]
     for (const c of copies) c.positions.sort(byPosition)
     copies.sort((a, b) => byPosition(a.positions[0] as Position, b.positions[0] as Position))
 

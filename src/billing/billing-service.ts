@@ -70,6 +70,7 @@ export class BillingService {
   private readonly stopping = new AbortController()
   private unannounced: LogEntry | undefined
   private running = false
+  private conflictsSeen = 0
 
   constructor (components: BillingComponents, opts: BillingOptions) {
     this.c = components
@@ -86,8 +87,12 @@ export class BillingService {
     this.countConflicts()
   }
 
+  /** Updates the gauge; a new conflict is also logged, since it means a member wrote another content under a key. */
   private countConflicts (): void {
-    this.c.metrics.billingConflictingKeys(this.ledger.conflictCount)
+    const count = this.ledger.conflictCount
+    if (count > this.conflictsSeen) this.c.log.warn({ conflicting_keys: count }, 'idempotency keys held with different contents: each content counted under its own authors, see /v1/billing/log')
+    this.conflictsSeen = count
+    this.c.metrics.billingConflictingKeys(count)
   }
 
   async start (): Promise<void> {

@@ -117,7 +117,7 @@ describe('billing ledger', () => {
     assert.deepEqual(totals(l, 'mallory'), { request: { amount: 2, unit: 'request', records: 1 } })
     assert.deepEqual(l.users(), ['alice', 'mallory'])
     // Content is every field: metadata alone (a key more, or another value) makes another copy.
-    for (const metadata of [{ via: 'x' }, { via: 'client', more: 1 }, {}]) {
+    for (const metadata of [{ via: 'x' }, { via: 'client', more: 1 }, {}] as Array<UsageRecord['metadata']>) {
       const m = ledgerOf([entry('B', 1, [rec('k', 'u', 'request', 1, { metadata: { via: 'client' } })]), entry('A', 1, [rec('k', 'u', 'request', 1, { metadata })])])
       assert.equal(m.copies('k').length, 2, JSON.stringify(metadata))
     }

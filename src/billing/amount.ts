@@ -5,25 +5,32 @@ import { MeshError } from '../errors.ts'
  * Exact decimal amounts for billing: quantities, prices and money are kept as bigint counts of
  * millionths, so that sums are exact and the same on every node whatever the order of
  * addition. On the wire they stay JSON numbers, read as the shortest decimal that denotes
- * them (what `String(x)` prints), which must have at most DECIMALS decimals.
+ * them (what `String(x)` prints), which must have at most DECIMALS decimals: 0.3 is 300000
+ * millionths, 0.1 + 0.2 (0.30000000000000004) is refused.
  */
 export type Decimal = bigint
 
 export const DECIMALS = 6
 const SCALE = 10n ** BigInt(DECIMALS)
+const SCALE_NUMBER = 10 ** DECIMALS
 /** The largest amount of one usage record. */
 export const MAX_AMOUNT = 1_000_000_000
 /** The largest unit price of the price list. */
 export const MAX_UNIT_PRICE = 1_000_000
 
-const PLAIN = new RegExp(`^(\\d+)(?:\\.(\\d{1,${DECIMALS}}))?$`)
+/** Below this, millionths are integers that doubles hold exactly (2^52 millionths). */
+const MAX_PARSED = 2 ** 52 / SCALE_NUMBER
 
-/** The exact millionths of a number, or undefined if it has more decimals, is negative or not finite. */
+/**
+ * The exact millionths of a number, or undefined if it has more decimals, is negative, not
+ * finite or above MAX_PARSED. A double has at most 6 decimals in its shortest form exactly when
+ * it is the double nearest to k millionths for an integer k, which is k / 1e6 (a correctly
+ * rounded division), so no string is built.
+ */
 export function parseDecimal (x: number): Decimal | undefined {
-  // Numbers from 1e-6 to below 1e21 print without an exponent; anything else is out of range anyway.
-  const m = Number.isFinite(x) ? PLAIN.exec(String(x)) : null
-  if (m === null) return undefined
-  return BigInt(m[1] ?? '0') * SCALE + BigInt((m[2] ?? '').padEnd(DECIMALS, '0'))
+  if (!Number.isFinite(x) || x < 0 || x > MAX_PARSED) return undefined
+  const k = Math.round(x * SCALE_NUMBER)
+  return k / SCALE_NUMBER === x ? BigInt(k) : undefined
 }
 
 /** Like parseDecimal, for values the edges already checked; a MeshError otherwise. */

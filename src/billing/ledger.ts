@@ -127,37 +127,38 @@ export class Ledger {
   }
 
   private recount (id: string): void {
-    const live = (this.occurrences.get(id) ?? []).filter(o => {
-      const cut = this.excludedFrom.get(o.at.author)
-      return cut === undefined || o.at.seq < cut
-    })
     // A key has one occurrence, or a few (retries): comparing each with the contents found is cheap.
     const copies: Copy[] = []
-    for (const o of live) {
+    for (const o of this.occurrences.get(id) ?? []) {
+      const cut = this.excludedFrom.get(o.at.author)
+      if (cut !== undefined && o.at.seq >= cut) continue
       const copy = copies.find(c => sameRecord(c.record, o.record))
       if (copy === undefined) copies.push({ record: o.record, positions: [o.at] })
       else copy.positions.push(o.at)
     }
-    for (const c of copies) c.positions.sort(byPosition)
-    copies.sort((a, b) => byPosition(a.positions[0] as Position, b.positions[0] as Position))
-
-    const old = this.counted.get(id) ?? []
-    if (old.length > 1) this.conflicting--
-    if (copies.length > 1) this.conflicting++
-    for (const user of new Set(old.map(c => c.record.user_id))) {
-      const ids = this.byUser.get(user)
-      ids?.delete(id)
-      if (ids?.size === 0) this.byUser.delete(user)
+    if (copies.length > 1 || (copies[0]?.positions.length ?? 0) > 1) {
+      for (const c of copies) c.positions.sort(byPosition)
+      copies.sort((a, b) => byPosition(a.positions[0] as Position, b.positions[0] as Position))
+    }
+    const old = this.counted.get(id)
+    if (old !== undefined) {
+      if (old.length > 1) this.conflicting--
+      for (const c of old) {
+        const ids = this.byUser.get(c.record.user_id)
+        ids?.delete(id)
+        if (ids?.size === 0) this.byUser.delete(c.record.user_id)
+      }
     }
     if (copies.length === 0) {
       this.counted.delete(id)
       return
     }
+    if (copies.length > 1) this.conflicting++
     this.counted.set(id, copies)
     for (const c of copies) {
-      const ids = this.byUser.get(c.record.user_id) ?? new Set<string>()
-      ids.add(id)
-      this.byUser.set(c.record.user_id, ids)
+      const ids = this.byUser.get(c.record.user_id)
+      if (ids === undefined) this.byUser.set(c.record.user_id, new Set([id]))
+      else ids.add(id)
     }
   }
 }

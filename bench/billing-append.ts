@@ -24,6 +24,7 @@ import { readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import type { RunningNode } from '../node/launch.ts'
 import type { UsageRecord } from '../src/billing/usage-record.ts'
+import { PRODUCTION_PARAMS } from '../src/governance/params.ts'
 import { MeshDatabase, type BatchPut, type Sublevel } from '../src/storage/database.ts'
 import { removeDir, startNode, tempDir } from '../test/helpers/nodes.ts'
 import { waitFor } from '../test/helpers/wait.ts'
@@ -55,16 +56,17 @@ const SELF = new URL(import.meta.url).pathname
 const TOKEN_ENV = 'MESHNODE_BENCH_TOKEN'
 const CORES = availableParallelism()
 
-const RESOURCES = ['compute', 'storage', 'egress', 'request']
+/** Resources of the default price list with their units: the API refuses any other. */
+const RESOURCES = Object.entries(PRODUCTION_PARAMS.price_list).map(([resource, price]) => ({ resource, unit: price.unit }))
 
 /** A usage record like the ones nodes append: ~180 bytes of JSON. */
 export function usageRecord (i: number): UsageRecord {
   return {
     id: randomUUID(),
     user_id: `user-${String(i % 1000).padStart(4, '0')}`,
-    resource_type: RESOURCES[i % RESOURCES.length] ?? 'compute',
+    resource_type: RESOURCES[i % RESOURCES.length]?.resource ?? 'request',
     amount: 1.25,
-    unit: 'second',
+    unit: RESOURCES[i % RESOURCES.length]?.unit ?? 'request',
     timestamp: Date.now(),
     metadata: { service: 'llm' }
   }

@@ -12,7 +12,7 @@ import { genesisHash, type Genesis, type Operator } from './governance/genesis.t
 import { GovernanceService } from './governance/governance-service.ts'
 import { listMembers, standing, type Member, type Revocation, type Standing } from './governance/membership.ts'
 import type { AdmissionBody, RevocationBody, Signed } from './governance/objects.ts'
-import type { NetworkParams } from './governance/params.ts'
+import { ROUTED_USAGE, type NetworkParams } from './governance/params.ts'
 import type { Logger } from './logging.ts'
 import { MeshMetrics } from './metrics.ts'
 import { dialTarget } from './p2p/dial-target.ts'
@@ -540,9 +540,8 @@ export class MeshNode {
     this.routedUsage?.add({
       id: randomUUID(),
       user_id: e.user,
-      resource_type: 'request',
+      ...ROUTED_USAGE,
       amount: 1,
-      unit: 'request',
       timestamp: e.at,
       metadata: { service: e.service, peer: e.peerId, status: e.status, request_bytes: e.requestBytes, response_bytes: e.responseBytes, duration_ms: e.durationMs }
     })

@@ -16,6 +16,7 @@ export class MeshMetrics {
   private readonly billingForks: Counter
   private readonly billingRejected: Counter
   private readonly billingHeldBack: Counter
+  private readonly billingConflicts: Gauge
   private readonly routedRequests: Counter<'status_class'>
   private readonly routedBytes: Counter<'direction'>
   private readonly streamRejections: Counter<'protocol' | 'reason'>
@@ -47,6 +48,11 @@ export class MeshMetrics {
     this.billingHeldBack = new Counter({
       name: 'meshnode_billing_held_back_batches_total',
       help: 'Sync heads and batches refused because their author is not a member of the network (or past a revoked member\'s cut)',
+      registers: [this.registry]
+    })
+    this.billingConflicts = new Gauge({
+      name: 'meshnode_billing_conflicting_keys',
+      help: 'Idempotency keys held with different contents by different entries (each content counted under its own authors)',
       registers: [this.registry]
     })
     this.routedRequests = new Counter({
@@ -90,6 +96,11 @@ export class MeshMetrics {
     else if (event === 'rejected') this.billingRejected.inc(n)
     else if (event === 'held_back') this.billingHeldBack.inc(n)
     else this.billingRecords.inc({ source: event }, n)
+  }
+
+  /** How many idempotency keys the ledger holds with conflicting contents now. */
+  billingConflictingKeys (keys: number): void {
+    this.billingConflicts.set(keys)
   }
 
   /** A stream request refused; `protocol` is the short name (route, sync, ...), `reason` one of a fixed set. */

@@ -1,14 +1,17 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { sum } from '../../src/billing/ledger.ts'
-import { invoiceFor, periodOf } from '../../src/billing/pricing.ts'
+import { toNumber } from '../../src/billing/amount.ts'
+import { recordDigest, sum } from '../../src/billing/ledger.ts'
+import { invoiceFor, periodOf, priceOf, revenueOf } from '../../src/billing/pricing.ts'
 import { UsageRecordSchema, type UsageRecord } from '../../src/billing/usage-record.ts'
 import { MeshError } from '../../src/errors.ts'
+import { paramsAt } from '../../src/governance/params.ts'
 import type { ApiEnv } from '../context.ts'
 import { jsonValue, query, validate } from '../validation.ts'
-import { round } from '../views.ts'
 
 const MAX_BATCH = 1000
+/** Conflicting keys and uncounted records listed in the log view; the counts are complete. */
+const MAX_LISTED = 100
 /** How far back a record may be dated: late reports are normal, ancient ones are mistakes. */
 const MAX_AGE_MS = 31 * 24 * 3600_000
 
@@ -61,11 +64,24 @@ export function billingRoutes (): Hono<ApiEnv> {
     const mesh = c.var.mesh
     const now = mesh.now()
     const skew = mesh.params().max_clock_skew_ms
+    const periods = mesh.governance.state.paramsPeriods(now + skew)
     const records: UsageRecord[] = inputs.map((r, i) => {
-      const timestamp = r.timestamp ?? now
-      const field = batch ? `records.${i}.timestamp` : 'timestamp'
+      const path = (name: string): string => (batch ? `records.${i}.${name}` : name)
+      // A retry without a timestamp is the record already held under its id, not a new one.
+      const timestamp = r.timestamp ?? (r.id === undefined ? undefined : mesh.billing.ledger.copies(r.id)[0]?.record.timestamp) ?? now
+      const field = path('timestamp')
       if (timestamp > now + skew) throw new MeshError('VALIDATION_ERROR', `${field} is more than ${skew} ms in the future`, { field, reason: 'future' })
       if (timestamp < now - MAX_AGE_MS) throw new MeshError('VALIDATION_ERROR', `${field} is more than 31 days old`, { field, reason: 'too old' })
+      // Only what the price list in force at the record's time prices is accepted: nothing is invoiced at no price.
+      const listed = priceOf(paramsAt(periods, timestamp).price_list, r.resource_type)
+      if (listed === undefined) {
+        const f = path('resource_type')
+        throw new MeshError('VALIDATION_ERROR', `${f} "${r.resource_type}" is not in the price list`, { field: f, reason: 'unknown resource type' })
+      }
+      if (listed.unit !== r.unit) {
+        const f = path('unit')
+        throw new MeshError('VALIDATION_ERROR', `${f} "${r.unit}": ${r.resource_type} is priced in ${listed.unit}`, { field: f, reason: `expected ${listed.unit}` })
+      }
       return { ...r, id: r.id ?? mesh.billing.newRecordId(), timestamp, metadata: r.metadata ?? {} }
     })
     const appended = await mesh.billing.append(records)
@@ -77,17 +93,23 @@ export function billingRoutes (): Hono<ApiEnv> {
   app.get('/usage', c => {
     const q = query(c, UsageQuery)
     const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor)
-    const matching = c.var.mesh.billing.ledger.records().filter(r =>
+    const filtered = c.var.mesh.billing.ledger.records().filter(r =>
       (q.user_id === undefined || r.user_id === q.user_id) &&
       (q.resource_type === undefined || r.resource_type === q.resource_type) &&
       (q.from === undefined || r.timestamp >= q.from) &&
       (q.to === undefined || r.timestamp < q.to) &&
-      (after === undefined || r.timestamp > after.t || (r.timestamp === after.t && r.id > after.id)))
+      (after === undefined || r.timestamp > after.t || (r.timestamp === after.t && r.id >= after.id)))
+    // Conflicting copies share (timestamp, id): the cursor also counts those already listed.
+    // Records at the cursor's (timestamp, id) sort first among the rest.
+    const at = (r: UsageRecord): boolean => after !== undefined && r.timestamp === after.t && r.id === after.id
+    const skip = after === undefined ? 0 : Math.min(after.seen, filtered.filter(at).length)
+    const matching = filtered.slice(skip)
     const page = matching.slice(0, q.limit)
     const last = page[page.length - 1]
+    const seen = last === undefined ? 0 : page.filter(r => r.timestamp === last.timestamp && r.id === last.id).length + (at(last) ? skip : 0)
     return c.json({
       records: page.map(r => ({ ...r, timestamp: new Date(r.timestamp).toISOString() })),
-      next_cursor: matching.length > q.limit && last !== undefined ? encodeCursor(last.timestamp, last.id) : null
+      next_cursor: matching.length > q.limit && last !== undefined ? encodeCursor(last.timestamp, last.id, seen) : null
     })
   })
 
@@ -95,28 +117,16 @@ export function billingRoutes (): Hono<ApiEnv> {
     const mesh = c.var.mesh
     const ledger = mesh.billing.ledger
     const records = ledger.records()
-    const byResource = sum([...records].sort((a, b) => (a.id < b.id ? -1 : 1)))
-    // Revenue is the sum of every invoice: one per user and month that has records, each priced
-    // from that user's records of that month only.
-    const groups = new Map<string, { user: string, period: string, records: UsageRecord[] }>()
-    for (const r of records) {
-      const period = periodOf(r.timestamp)
-      const key = `${r.user_id}\n${period}`
-      const group = groups.get(key) ?? { user: r.user_id, period, records: [] }
-      group.records.push(r)
-      groups.set(key, group)
-    }
-    const params = mesh.params()
-    let revenue = 0
-    for (const g of [...groups.keys()].sort().map(k => groups.get(k))) {
-      if (g !== undefined) revenue += invoiceFor(g.user, g.period, g.records, params).total
-    }
+    const periods = mesh.governance.state.paramsPeriods(mesh.now() + mesh.params().max_clock_skew_ms)
+    // Revenue is the sum of every invoice: one per user and month that has records, each record
+    // priced with the price list in force at its timestamp.
+    const revenue = revenueOf(records, periods)
     const authors = mesh.billing.authors()
     return c.json({
       records: records.length,
       users: ledger.users().length,
-      totals_by_resource: byResource.map(t => ({ resource_type: t.resourceType, amount: round(t.amount, 6), unit: t.unit, records: t.records })),
-      revenue: { currency: mesh.params().currency, total: round(revenue, 6) },
+      totals_by_resource: sum(records).map(t => ({ resource_type: t.resourceType, amount: toNumber(t.amount), unit: t.unit, records: t.records })),
+      revenue: { currency: mesh.params().currency, total: toNumber(revenue) },
       replication: {
         authors: authors.length,
         lagging_authors: authors.filter(a => (a.held?.seq ?? 0) < a.announced).length,
@@ -129,12 +139,15 @@ export function billingRoutes (): Hono<ApiEnv> {
   app.get('/invoices', c => {
     const q = query(c, InvoiceQuery)
     const mesh = c.var.mesh
-    const period = q.period ?? periodOf(mesh.now())
-    return c.json({ invoice: invoiceFor(q.user_id, period, mesh.billing.ledger.records(), mesh.params()) })
+    const now = mesh.now()
+    const period = q.period ?? periodOf(now)
+    const periods = mesh.governance.state.paramsPeriods(now + mesh.params().max_clock_skew_ms)
+    return c.json({ invoice: invoiceFor(q.user_id, period, mesh.billing.ledger.records(), periods) })
   })
 
   app.get('/log', c => {
     const billing = c.var.mesh.billing
+    const ledger = billing.ledger
     return c.json({
       authors: billing.authors().map(a => ({
         author: a.author,
@@ -145,19 +158,35 @@ export function billingRoutes (): Hono<ApiEnv> {
         forks: a.forks.map(f => ({ seq: f.seq, hashes: f.hashes, detected_at: new Date(f.detectedAt).toISOString() }))
       })),
       forks: billing.forks().length,
-      corrupt: billing.corruptions()
+      corrupt: billing.corruptions(),
+      conflicts: ledger.conflictCount,
+      // Bounded: a member that signs many conflicting copies cannot make this answer huge.
+      conflicting_keys: ledger.conflicts().slice(0, MAX_LISTED).map(k => ({
+        id: k.id,
+        copies: k.copies.map(c => ({
+          digest: recordDigest(c.record),
+          user_id: c.record.user_id,
+          resource_type: c.record.resource_type,
+          amount: c.record.amount,
+          unit: c.record.unit,
+          timestamp: new Date(c.record.timestamp).toISOString(),
+          positions: c.positions
+        }))
+      })),
+      uncounted_records: ledger.uncounted().slice(0, MAX_LISTED).map(u => ({ id: u.id, author: u.at.author, seq: u.at.seq, reason: 'amount not exact' }))
     })
   })
   return app
 }
 
-function encodeCursor (t: number, id: string): string {
-  return Buffer.from(JSON.stringify([t, id])).toString('base64url')
+/** After the `seen`-th record with timestamp `t` and id `id`. */
+function encodeCursor (t: number, id: string, seen: number): string {
+  return Buffer.from(JSON.stringify([t, id, seen])).toString('base64url')
 }
 
-const CursorSchema = z.tuple([z.number(), z.string()])
+const CursorSchema = z.union([z.tuple([z.number(), z.string()]), z.tuple([z.number(), z.string(), z.number().int().min(1)])])
 
-function decodeCursor (cursor: string): { t: number, id: string } {
+function decodeCursor (cursor: string): { t: number, id: string, seen: number } {
   let value: unknown
   try {
     value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
@@ -166,5 +195,5 @@ function decodeCursor (cursor: string): { t: number, id: string } {
   }
   const parsed = CursorSchema.safeParse(value)
   if (!parsed.success) throw new MeshError('VALIDATION_ERROR', 'invalid cursor', { field: 'cursor', reason: 'not a cursor of this API' })
-  return { t: parsed.data[0], id: parsed.data[1] }
+  return { t: parsed.data[0], id: parsed.data[1], seen: parsed.data[2] ?? 1 }
 }

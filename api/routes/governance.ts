@@ -28,7 +28,7 @@ const ProposalQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0)
 }).strict()
 
-function proposalView (v: ProposalView, detailed: boolean): Record<string, unknown> {
+function proposalView (v: ProposalView, detailed: boolean, resulting?: Record<string, unknown>): Record<string, unknown> {
   const p = v.proposal.body
   const t = v.tally
   return {
@@ -57,6 +57,8 @@ function proposalView (v: ProposalView, detailed: boolean): Record<string, unkno
     },
     ...(detailed
       ? {
+          // What the parameters it names would be once in force: a partial price list merged into the whole.
+          ...(resulting === undefined ? {} : { resulting_params: resulting }),
           weights: v.weights,
           certified: v.certificate === undefined ? null : { by: v.certificate.body.author, outcome: v.certificate.body.outcome, counted_hash: v.certificate.body.counted_hash },
           certificates: v.certificates.map(c => ({ id: c.id, certifier: c.body.author, outcome: c.body.outcome, counted_hash: c.body.counted_hash, votes: c.body.vote_ids.length, time: new Date(c.body.time).toISOString() })),
@@ -116,14 +118,14 @@ export function governanceRoutes (): Hono<ApiEnv> {
     const signed = await mesh.governance.publish(proposal)
     const view = mesh.governance.state.view(signed.id, now)
     if (view === undefined) throw new MeshError('SYSTEM_ERROR', 'the proposal was not kept')
-    return c.json(proposalView(view, true), 201)
+    return c.json(proposalView(view, true, mesh.governance.state.resultingParams(signed.id)), 201)
   })
 
   app.get('/proposals/:id', c => {
     const mesh = c.var.mesh
     const view = mesh.governance.state.view(c.req.param('id'), mesh.now())
     if (view === undefined) throw new MeshError('NOT_FOUND', `no proposal ${c.req.param('id')}`)
-    return c.json(proposalView(view, true))
+    return c.json(proposalView(view, true, mesh.governance.state.resultingParams(view.proposal.id)))
   })
 
   app.post('/proposals/:id/vote', async c => {
@@ -190,7 +192,7 @@ export function electionRoutes (): Hono<ApiEnv> {
   app.post('/endorsements', async c => {
     const body = await jsonBody(c, EndorseRequest)
     const mesh = c.var.mesh
-    const o = await mesh.governance.publish({ kind: 'endorsement', author: mesh.peerId.toString(), candidate: body.candidate, withdrawn: body.withdraw, time: mesh.now() })
+    const o = await mesh.governance.endorse(body.candidate, body.withdraw)
     return c.json({ id: o.id, endorser: o.body.author, candidate: body.candidate, withdrawn: body.withdraw }, 201)
   })
   return app

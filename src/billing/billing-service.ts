@@ -5,7 +5,7 @@ import { MeshError, errorMessage } from '../errors.ts'
 import { dialTarget } from '../p2p/dial-target.ts'
 import { requestFrame, serveFrames } from '../p2p/frames.ts'
 import { guardValidator } from '../p2p/gossip-scoring.ts'
-import { Ledger, type Position } from './ledger.ts'
+import { Ledger, sameRecord, type Position } from './ledger.ts'
 import { GENESIS_PREV, MAX_RECORDS_PER_ENTRY, checkEntry, sealEntry, type EntryFault, type LogEntry } from './log-entry.ts'
 import { LogStore, type ForkReport, type Head } from './log-store.ts'
 import { Verifier, signerOf, type Sign } from './signing.ts'
@@ -74,6 +74,7 @@ export class BillingService {
   private readonly stopping = new AbortController()
   private unannounced: LogEntry | undefined
   private running = false
+  private conflictsSeen = 0
 
   constructor (components: BillingComponents, opts: BillingOptions) {
     this.c = components
@@ -88,6 +89,7 @@ export class BillingService {
     for (const [author] of this.store.allHeads()) await this.loadChain(author)
     for (const fork of this.store.forks()) this.ledger.exclude(fork.author, fork.seq)
     for (const [author] of this.store.allHeads()) this.membershipChanged(author)
+    this.countConflicts()
   }
 
   /**
@@ -99,7 +101,16 @@ export class BillingService {
   membershipChanged (author: string): void {
     const through = this.c.authoredThrough(author)
     this.ledger.setMembershipCut(author, Number.isFinite(through) ? through + 1 : undefined)
+    this.countConflicts()
     if (!Number.isFinite(through) && this.running) for (const peer of this.c.libp2p.getPeers()) this.track(this.exchangeHeads(peer.toString()))
+  }
+
+  /** Updates the gauge; a new conflict is also logged, since it means a member wrote another content under a key. */
+  private countConflicts (): void {
+    const count = this.ledger.conflictCount
+    if (count > this.conflictsSeen) this.c.log.warn({ conflicting_keys: count }, 'idempotency keys held with different contents: each content counted under its own authors, see /v1/billing/log')
+    this.conflictsSeen = count
+    this.c.metrics.billingConflictingKeys(count)
   }
 
   async start (): Promise<void> {
@@ -137,8 +148,10 @@ export class BillingService {
   }
 
   /**
-   * Appends records to this node's log; resolves once they are durable. Records whose id the
-   * ledger already counts are not written again: they answer with their first position.
+   * Appends records to this node's log; resolves once they are durable. A record whose id the
+   * ledger already holds with the same content is not written again: it answers with the
+   * position it is counted at. The same id with other content is refused (409), the whole
+   * request with it: an acknowledged record is never altered.
    */
   async append (records: UsageRecord[]): Promise<Appended[]> {
     if (!this.running) throw new MeshError('UNAVAILABLE', 'billing is not running')
@@ -193,16 +206,23 @@ export class BillingService {
     const self = this.c.selfId
     const head = this.store.head(self)
     const seq = (head?.seq ?? 0) + 1
-    const seen = new Map<string, Position>()
+    const seen = new Map<string, { record: UsageRecord, position: Position }>()
     const fresh: UsageRecord[] = []
-    const answers = group.map(p => p.records.map(r => {
-      const counted = this.ledger.position(r.id) ?? seen.get(r.id)
-      if (counted !== undefined) return { id: r.id, position: counted, duplicate: true }
-      const position = { author: self, seq }
-      seen.set(r.id, position)
-      fresh.push(r)
-      return { id: r.id, position, duplicate: false }
-    }))
+    const accepted: Array<{ p: Pending, answers: Appended[] }> = []
+    for (const p of group) {
+      const answers = this.answer(p.records, { author: self, seq }, seen)
+      if (answers instanceof MeshError) {
+        p.reject(answers)
+        continue
+      }
+      for (const [i, a] of answers.entries()) {
+        const record = p.records[i] as UsageRecord
+        if (a.duplicate) continue
+        seen.set(a.id, { record, position: a.position })
+        fresh.push(record)
+      }
+      accepted.push({ p, answers })
+    }
     if (fresh.length > 0) {
       const entry = sealEntry({ author: self, seq, prev: head?.hash ?? GENESIS_PREV, time: this.c.clock.now(), records: fresh }, this.sign)
       await this.store.append([entry], true)
@@ -210,7 +230,36 @@ export class BillingService {
       this.c.metrics.billing('appended', fresh.length)
       this.announce(entry)
     }
-    group.forEach((p, i) => { p.resolve(answers[i] ?? []) })
+    for (const { p, answers } of accepted) p.resolve(answers)
+  }
+
+  /**
+   * The answers to one request: duplicate where the ledger or this group already holds the
+   * id with identical content, new otherwise; a MeshError if an id is held with other content.
+   */
+  private answer (records: UsageRecord[], position: Position, seen: Map<string, { record: UsageRecord, position: Position }>): Appended[] | MeshError {
+    const mine = new Map<string, UsageRecord>()
+    const answers: Appended[] = []
+    for (const [index, r] of records.entries()) {
+      const held = [
+        ...this.ledger.copies(r.id).map(c => ({ record: c.record, position: c.positions[0] as Position })),
+        ...[seen.get(r.id)].filter(x => x !== undefined),
+        ...[mine.get(r.id)].filter(x => x !== undefined).map(record => ({ record, position }))
+      ]
+      if (held.length === 0) {
+        mine.set(r.id, r)
+        answers.push({ id: r.id, position, duplicate: false })
+        continue
+      }
+      const same = held.find(h => sameRecord(h.record, r))
+      if (same === undefined) {
+        const at = held[0]?.position as Position
+        return new MeshError('CONFLICT', `idempotency key ${r.id} is already recorded with other content (${at.author}/${at.seq}): retry with the same content, or use a new id`,
+          { index, id: r.id, author: at.author, seq: at.seq })
+      }
+      answers.push({ id: r.id, position: same.position, duplicate: true })
+    }
+    return answers
   }
 
   /**
@@ -401,6 +450,7 @@ export class BillingService {
         }
         await this.store.append(range.entries, false)
         for (const e of range.entries) this.ledger.apply(e)
+        this.countConflicts()
         this.c.metrics.billing('replicated', range.entries.reduce((n, e) => n + e.records.length, 0))
       }
     } catch (err) {
@@ -454,6 +504,7 @@ export class BillingService {
     }
     await this.store.recordFork({ author, seq, hashes: [ours.hash, theirs.hash].sort(), detectedAt: this.c.clock.now() })
     this.ledger.exclude(author, seq)
+    this.countConflicts()
     this.c.metrics.billing('forks', 1)
     this.c.log.error({ author, seq }, 'fork: the author signed two different entries at one sequence')
   }

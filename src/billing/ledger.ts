@@ -1,38 +1,73 @@
+import { createHash } from 'node:crypto'
+import { canonicalJson } from '../codec/canonical-json.ts'
+import { decimal, parseDecimal, type Decimal } from './amount.ts'
 import type { LogEntry } from './log-entry.ts'
 import type { UsageRecord } from './usage-record.ts'
 
 /** Where a record sits in the replicated log. */
 export interface Position { author: string, seq: number }
 
-/** The total of one resource type in one unit: amounts in different units are never added. */
-export interface Total { resourceType: string, unit: string, amount: number, records: number }
+/** The total of one resource type in one unit, exact: amounts in different units are never added. */
+export interface Total { resourceType: string, unit: string, amount: Decimal, records: number }
+
+/** One content of an idempotency key, counted once, with every position that holds it (smallest first). */
+export interface Copy { record: UsageRecord, positions: Position[] }
+
+/** An idempotency key held with different contents: every content counts, under its own authors. */
+export interface Conflict { id: string, copies: Copy[] }
 
 interface Occurrence { record: UsageRecord, at: Position }
 
 const before = (a: Position, b: Position): boolean => a.author < b.author || (a.author === b.author && a.seq < b.seq)
+const byPosition = (a: Position, b: Position): number => (before(a, b) ? -1 : before(b, a) ? 1 : 0)
+
+/** The canonical bytes of a record, hashed: equal for equal content on every node. */
+export function recordDigest (r: UsageRecord): string {
+  return createHash('sha256').update(canonicalJson(r)).digest('hex')
+}
 
 /**
- * The usage that the log holds, counted once per idempotency key. Sums are taken at read time
- * over records in id order, so that floating-point addition gives the same bits on every node. A key may appear in several
- * logs (a client retried on another node): the occurrence at the smallest (author, seq)
- * counts, a choice that every node makes alike once it holds the same entries, whatever the
- * order in which they arrived. Entries of an author from a detected fork on are excluded.
+ * Whether two records have the same content: what equal canonical bytes mean, compared field
+ * by field (records are flat but for metadata's scalars), without encoding or hashing.
+ */
+export function sameRecord (a: UsageRecord, b: UsageRecord): boolean {
+  if (a.id !== b.id || a.user_id !== b.user_id || a.resource_type !== b.resource_type || a.amount !== b.amount || a.unit !== b.unit || a.timestamp !== b.timestamp) return false
+  const keys = Object.keys(a.metadata)
+  return keys.length === Object.keys(b.metadata).length && keys.every(k => Object.hasOwn(b.metadata, k) && a.metadata[k] === b.metadata[k])
+}
+
+/**
+ * The usage that the log holds. An idempotency key may appear in several logs (a client
+ * retried on another node): copies with identical content are one record, counted once
+ * wherever they were accepted. Copies that share a key but differ in content are a conflict:
+ * each content counts once, under the authors that signed it, so that no author can alter or
+ * remove a record another node acknowledged; the conflict is reported. Amounts are exact, so
+ * totals do not depend on the order in which entries arrived. Entries of an author from a
+ * detected fork on are excluded.
  */
 export class Ledger {
   private readonly occurrences = new Map<string, Occurrence[]>()
-  private readonly counted = new Map<string, Occurrence>()
+  private readonly counted = new Map<string, Copy[]>()
   private readonly byUser = new Map<string, Set<string>>()
   private readonly excludedFrom = new Map<string, number>()
   /** Per author, the first sequence its membership does not cover (see governance/membership.ts). */
   private readonly membershipCut = new Map<string, number>()
+  private readonly unrepresentable: Array<{ id: string, at: Position }> = []
+  private conflicting = 0
 
   /** Adds an entry's records; returns the ids that were new to the ledger. */
   apply (entry: LogEntry): string[] {
     const fresh: string[] = []
     for (const record of entry.records) {
+      const at = { author: entry.author, seq: entry.seq }
+      // Only logs written before amounts were bounded can hold such an amount: it cannot be summed exactly.
+      if (parseDecimal(record.amount) === undefined) {
+        this.unrepresentable.push({ id: record.id, at })
+        continue
+      }
       const list = this.occurrences.get(record.id) ?? []
       if (list.length === 0) fresh.push(record.id)
-      list.push({ record, at: { author: entry.author, seq: entry.seq } })
+      list.push({ record, at })
       this.occurrences.set(record.id, list)
       this.recount(record.id)
     }
@@ -58,62 +93,96 @@ export class Ledger {
     for (const [id, list] of this.occurrences) if (list.some(o => o.at.author === author)) this.recount(id)
   }
 
-  /** The position at which a key is counted, if it is. */
+  /** The smallest position at which a key is counted, if it is. */
   position (id: string): Position | undefined {
-    return this.counted.get(id)?.at
+    return this.counted.get(id)?.[0]?.positions[0]
+  }
+
+  /** The counted contents of a key, by smallest position. */
+  copies (id: string): Copy[] {
+    return this.counted.get(id) ?? []
+  }
+
+  /** Keys held with different contents, by id. */
+  conflicts (): Conflict[] {
+    return [...this.counted].filter(([, copies]) => copies.length > 1)
+      .map(([id, copies]) => ({ id, copies })).sort((a, b) => (a.id < b.id ? -1 : 1))
+  }
+
+  get conflictCount (): number {
+    return this.conflicting
+  }
+
+  /** Records whose amount has no exact value (from a log older than the bound): not counted. */
+  uncounted (): Array<{ id: string, at: Position }> {
+    return [...this.unrepresentable]
   }
 
   totalsOf (user: string): Total[] {
-    return sum([...this.byUser.get(user) ?? []].sort().map(id => this.counted.get(id)?.record).filter(r => r !== undefined))
+    return sum([...this.byUser.get(user) ?? []].flatMap(id => this.copies(id).map(c => c.record).filter(r => r.user_id === user)))
   }
 
   users (): string[] {
     return [...this.byUser.keys()].sort()
   }
 
-  /** Every counted record, in (timestamp, id) order. */
+  /** Every counted record, in (timestamp, id) order; conflicting copies by position. */
   records (): UsageRecord[] {
-    return [...this.counted.values()].map(o => o.record)
+    return [...this.counted.values()].flatMap(copies => copies.map(c => c.record))
       .sort((a, b) => a.timestamp - b.timestamp || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   }
 
+  /** The number of counted records. */
   get size (): number {
-    return this.counted.size
+    let n = 0
+    for (const copies of this.counted.values()) n += copies.length
+    return n
   }
 
   private recount (id: string): void {
-    const list = this.occurrences.get(id) ?? []
-    let best: Occurrence | undefined
-    for (const o of list) {
+    // A key has one occurrence, or a few (retries): comparing each with the contents found is cheap.
+    const copies: Copy[] = []
+    for (const o of this.occurrences.get(id) ?? []) {
       const cut = Math.min(this.excludedFrom.get(o.at.author) ?? Infinity, this.membershipCut.get(o.at.author) ?? Infinity)
       if (o.at.seq >= cut) continue
-      if (best === undefined || before(o.at, best.at)) best = o
+      const copy = copies.find(c => sameRecord(c.record, o.record))
+      if (copy === undefined) copies.push({ record: o.record, positions: [o.at] })
+      else copy.positions.push(o.at)
+    }
+    if (copies.length > 1 || (copies[0]?.positions.length ?? 0) > 1) {
+      for (const c of copies) c.positions.sort(byPosition)
+      copies.sort((a, b) => byPosition(a.positions[0] as Position, b.positions[0] as Position))
     }
     const old = this.counted.get(id)
-    if (old === best) return
     if (old !== undefined) {
-      const ids = this.byUser.get(old.record.user_id)
-      ids?.delete(id)
-      if (ids?.size === 0) this.byUser.delete(old.record.user_id)
+      if (old.length > 1) this.conflicting--
+      for (const c of old) {
+        const ids = this.byUser.get(c.record.user_id)
+        ids?.delete(id)
+        if (ids?.size === 0) this.byUser.delete(c.record.user_id)
+      }
     }
-    if (best === undefined) {
+    if (copies.length === 0) {
       this.counted.delete(id)
       return
     }
-    this.counted.set(id, best)
-    const ids = this.byUser.get(best.record.user_id) ?? new Set<string>()
-    ids.add(id)
-    this.byUser.set(best.record.user_id, ids)
+    if (copies.length > 1) this.conflicting++
+    this.counted.set(id, copies)
+    for (const c of copies) {
+      const ids = this.byUser.get(c.record.user_id)
+      if (ids === undefined) this.byUser.set(c.record.user_id, new Set([id]))
+      else ids.add(id)
+    }
   }
 }
 
-/** Totals by resource type and unit, summed in the order given, listed by resource type then unit. */
+/** Exact totals by resource type and unit, listed by resource type then unit. */
 export function sum (records: UsageRecord[]): Total[] {
   const totals = new Map<string, Total>()
   for (const r of records) {
     const key = `${r.resource_type}\n${r.unit}`
-    const t = totals.get(key) ?? { resourceType: r.resource_type, unit: r.unit, amount: 0, records: 0 }
-    t.amount += r.amount
+    const t = totals.get(key) ?? { resourceType: r.resource_type, unit: r.unit, amount: 0n, records: 0 }
+    t.amount += decimal(r.amount)
     t.records++
     totals.set(key, t)
   }

@@ -1,11 +1,13 @@
 import { z } from 'zod'
+import { MAX_AMOUNT, exactNumber } from './amount.ts'
 
 /** One metered use of a resource by a user. `id` is the idempotency key. */
 export const UsageRecordSchema = z.object({
   id: z.string().min(1).max(128),
   user_id: z.string().min(1).max(128),
   resource_type: z.string().min(1).max(64),
-  amount: z.number().finite().positive(),
+  /** At most 6 decimals and at most MAX_AMOUNT, so that every sum of amounts is exact. */
+  amount: exactNumber(MAX_AMOUNT, true),
   unit: z.string().min(1).max(32),
   /** Milliseconds since the epoch. */
   timestamp: z.number().int().min(0),

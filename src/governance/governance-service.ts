@@ -7,14 +7,14 @@ import { z } from 'zod'
 import { decodeJson, encodeJson } from '../billing/sync-protocol.ts'
 import { Verifier, signerOf, type Sign } from '../billing/signing.ts'
 import type { NodeComponents } from '../components.ts'
-import { MeshError, errorMessage } from '../errors.ts'
+import { MeshError, errorMessage, type ErrorCode } from '../errors.ts'
 import { dialTarget } from '../p2p/dial-target.ts'
 import { requestFrame, serveFrames } from '../p2p/frames.ts'
 import { guardValidator } from '../p2p/gossip-scoring.ts'
 import type { Sublevel } from '../storage/database.ts'
 import type { Genesis } from './genesis.ts'
 import { SignedSchema, authentic, signObject, type AdmissionBody, type GovBody, type RevocationBody, type Signed } from './objects.ts'
-import { GovernanceState } from './state.ts'
+import { GovernanceState, type Refusal } from './state.ts'
 
 export interface GovernanceComponents extends NodeComponents {
   genesis: Genesis
@@ -40,6 +40,7 @@ const GovSyncRequest = z.discriminatedUnion('type', [
 ])
 const InventoryResponse = z.object({ ids: z.array(Id).max(1_000_000) }).strict()
 const ObjectsResponse = z.object({ objects: z.array(SignedSchema).max(IDS_PER_REQUEST) }).strict()
+const REFUSAL_CODE = { forbidden: 'AUTHORIZATION_ERROR', unknown: 'NOT_FOUND', invalid: 'VALIDATION_ERROR' } as const satisfies Record<Refusal, ErrorCode>
 /** Proposals before the votes and certificates that refer to them. */
 const ORDER: Record<GovBody['kind'], number> = { proposal: 0, candidacy: 1, endorsement: 1, admission: 1, revocation: 1, vote: 2, certificate: 3 }
 
@@ -110,12 +111,29 @@ export class GovernanceService {
   async publish<B extends GovBody> (body: B): Promise<Signed<B>> {
     const o = signObject(body, this.sign)
     const verdict = this.state.add(o, this.now(), this.maxSkew())
-    if (!verdict.ok) throw new MeshError(verdict.reason === 'unknown proposal' ? 'NOT_FOUND' : 'VALIDATION_ERROR', verdict.reason)
+    if (!verdict.ok) throw new MeshError(REFUSAL_CODE[verdict.refusal ?? 'invalid'], verdict.reason)
     this.accepted(o)
     await this.store.put(o.id, o)
     await this.c.libp2p.services.pubsub.publish(this.opts.topic, encodeJson(o))
       .catch((err: unknown) => this.c.log.debug({ err: errorMessage(err) }, 'governance gossip not sent'))
     return o
+  }
+
+  /**
+   * Endorses a candidate, or withdraws an endorsement. A candidate stands for the coming epoch;
+   * one that stood for the current epoch counts too, since it renews its candidacy only on its
+   * first tick after the boundary. Only the API is held to this: peers accept any operator's
+   * endorsement, so that one that arrives before its candidacy is not lost (the election
+   * scores candidates only).
+   */
+  async endorse (candidate: string, withdrawn: boolean): Promise<Signed> {
+    const now = this.now()
+    const epoch = this.state.epochOf(now)
+    if (!withdrawn && !this.state.candidates(epoch + 1).includes(candidate) && !this.state.candidates(epoch).includes(candidate)) {
+      throw new MeshError('VALIDATION_ERROR', `${candidate} is not a candidate: no candidacy for epoch ${epoch} or ${epoch + 1}`,
+        { field: 'candidate', reason: 'not a candidate' })
+    }
+    return await this.publish({ kind: 'endorsement', author: this.c.selfId, candidate, withdrawn, time: now })
   }
 
   /** A peer's first snapshot arrived: compare what both hold. */

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { MAX_UNIT_PRICE, exactNumber } from '../billing/amount.ts'
 
 /**
  * Network parameters: values every node of a network must agree on. The genesis file holds
@@ -16,7 +17,7 @@ export const NetworkParamsSchema = z.object({
   /** Prices of metered resources, by resource type; the same on every node, changed by governance. */
   price_list: z.record(z.string().min(1).max(64), z.object({
     unit: z.string().min(1).max(32),
-    unit_price: z.number().finite().min(0)
+    unit_price: exactNumber(MAX_UNIT_PRICE, false)
   }).strict()).default({
     request: { unit: 'request', unit_price: 0.0001 },
     storage: { unit: 'GB', unit_price: 0.02 },
@@ -54,3 +55,56 @@ export const PRODUCTION_PARAMS: NetworkParams = NetworkParamsSchema.parse({})
  * that joins it is a member.
  */
 export const DEVELOPMENT_PARAMS: NetworkParams = { ...PRODUCTION_PARAMS, gossip_ip_colocation_threshold: 0, open_membership: true }
+
+/**
+ * Parameters whose value is a map (by resource type): a change merges key by key, and a key
+ * is removed only by a `null` value, so that changing one price leaves the others as they are.
+ */
+const MAP_PARAMS = new Set<string>(['price_list'])
+
+/** Routed requests are billed as this resource, in this unit: the price list must keep pricing it. */
+export const ROUTED_USAGE = { resource_type: 'request', unit: 'request' } as const
+
+export type Merged = { ok: true, params: NetworkParams } | { ok: false, reason: string }
+
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** The parameters after a change: map parameters merged key by key (null removes), the others replaced. */
+export function mergeParams (params: NetworkParams, change: Record<string, unknown>): Merged {
+  const next: Record<string, unknown> = { ...params }
+  for (const [key, value] of Object.entries(change)) {
+    const current: unknown = (params as Record<string, unknown>)[key]
+    if (!MAP_PARAMS.has(key) || !isMap(value) || !isMap(current)) {
+      next[key] = value
+      continue
+    }
+    const merged = { ...current }
+    for (const [k, v] of Object.entries(value)) {
+      if (v !== null) merged[k] = v
+      else if (k in merged) delete merged[k]
+      else return { ok: false, reason: `invalid parameter ${key}.${k}: not in ${key}, nothing to remove` }
+    }
+    next[key] = merged
+  }
+  const parsed = NetworkParamsSchema.safeParse(next)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    return { ok: false, reason: `invalid parameter ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}` }
+  }
+  return { ok: true, params: parsed.data }
+}
+
+/** The parameters from a time on: the genesis values from the start, then each passed change from when it took effect. */
+export interface ParamsPeriod { from: number, params: NetworkParams }
+
+/** The parameters in force at `at`, from periods in time order (the first from -Infinity). */
+export function paramsAt (periods: readonly ParamsPeriod[], at: number): NetworkParams {
+  let lo = 0
+  let hi = periods.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if ((periods[mid] as ParamsPeriod).from <= at) lo = mid
+    else hi = mid - 1
+  }
+  return (periods[lo] as ParamsPeriod).params
+}

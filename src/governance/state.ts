@@ -1,7 +1,7 @@
 import type { Genesis, Operator } from './genesis.ts'
 import { standing, type Admission, type MembershipInput, type Revocation, type Standing } from './membership.ts'
 import type { CandidacyBody, CertificateBody, EndorsementBody, GovBody, ProposalBody, Signed, VoteBody } from './objects.ts'
-import { NetworkParamsSchema, type NetworkParams } from './params.ts'
+import { ROUTED_USAGE, mergeParams, paramsAt, type NetworkParams, type ParamsPeriod } from './params.ts'
 import { countedVotes, tally, type Outcome, type Tally, type TallyVote } from './tally.ts'
 import { elect, type ElectionResult } from '../election/elect.ts'
 
@@ -21,7 +21,12 @@ export interface ProposalView {
   weights: Record<string, number>
 }
 
-export type Verdict = { ok: true } | { ok: false, reason: string }
+/** Why an object was refused: its author may not do this, what it refers to is unknown, or it is invalid. */
+export type Refusal = 'forbidden' | 'unknown' | 'invalid'
+export type Verdict = { ok: true } | { ok: false, reason: string, refusal?: Refusal }
+
+const forbidden = (reason: string): Verdict => ({ ok: false, reason, refusal: 'forbidden' })
+const unknown = (reason: string): Verdict => ({ ok: false, reason, refusal: 'unknown' })
 
 /**
  * Parameters that governance may not change: they define the network's clock, and when a
@@ -52,6 +57,8 @@ export class GovernanceState {
   private readonly elections = new Map<number, ElectionResult>()
   /** Outcomes by proposal, computed on demand and dropped whenever an object is added. */
   private readonly outcomes = new Map<string, Outcome>()
+  /** The parameters by period up to a time, computed on demand and dropped whenever an object is added. */
+  private periods: { until: number, list: ParamsPeriod[] } | undefined
 
   constructor (genesis: Genesis, genesisHash: string) {
     this.genesis = genesis
@@ -91,6 +98,7 @@ export class GovernanceState {
     // Any object can change an outcome: a vote for one proposal can change who is elected,
     // and so who certifies another.
     this.outcomes.clear()
+    this.periods = undefined
     if (b.kind === 'proposal') this.proposals.set(o.id, o as Signed<ProposalBody>)
     else if (b.kind === 'vote') {
       const byVoter = this.votes.get(b.proposal_id) ?? new Map<string, Signed<VoteBody>>()
@@ -107,7 +115,7 @@ export class GovernanceState {
     if (at > now + maxSkewMs) return { ok: false, reason: 'time is in the future' }
     switch (b.kind) {
       case 'proposal': {
-        if (!this.isOperator(b.author, at)) return { ok: false, reason: 'only operators propose' }
+        if (!this.isOperator(b.author, at)) return forbidden('only operators propose')
         const p = this.params(at)
         const period = b.voting_ends_at - b.created_at
         if (period < p.min_voting_period_ms || period > p.max_voting_period_ms) return { ok: false, reason: `voting period must be within ${p.min_voting_period_ms}..${p.max_voting_period_ms} ms` }
@@ -119,22 +127,22 @@ export class GovernanceState {
       }
       case 'vote': {
         const proposal = this.proposals.get(b.proposal_id)?.body
-        if (proposal === undefined) return { ok: false, reason: 'unknown proposal' }
-        if (this.snapshot(proposal)[b.author] === undefined) return { ok: false, reason: 'only operators vote' }
+        if (proposal === undefined) return unknown('unknown proposal')
+        if (this.snapshot(proposal)[b.author] === undefined) return forbidden('only operators vote')
         if (b.time > proposal.voting_ends_at) return { ok: false, reason: 'voting has ended' }
         if (b.time < proposal.created_at) return { ok: false, reason: 'vote older than the proposal' }
         return { ok: true }
       }
       case 'candidacy':
-        if (!this.isOperator(b.author, b.time)) return { ok: false, reason: 'only operators stand for election' }
+        if (!this.isOperator(b.author, b.time)) return forbidden('only operators stand for election')
         if (b.epoch !== this.epochOf(b.time) + 1) return { ok: false, reason: 'a candidacy stands for the next epoch' }
         return { ok: true }
       case 'endorsement':
-        return this.isOperator(b.author, b.time) ? { ok: true } : { ok: false, reason: 'only operators endorse' }
+        return this.isOperator(b.author, b.time) ? { ok: true } : forbidden('only operators endorse')
       case 'certificate': {
         const proposal = this.proposals.get(b.proposal_id)?.body
-        if (proposal === undefined) return { ok: false, reason: 'unknown proposal' }
-        return this.isOperator(b.author, b.time) ? { ok: true } : { ok: false, reason: 'only operators certify' }
+        if (proposal === undefined) return unknown('unknown proposal')
+        return this.isOperator(b.author, b.time) ? { ok: true } : forbidden('only operators certify')
       }
       case 'admission':
         return this.isOperator(b.author, b.time) ? { ok: true } : { ok: false, reason: 'only operators admit members' }
@@ -165,10 +173,11 @@ export class GovernanceState {
     const fixed = Object.keys(change).find(k => FIXED_PARAMS.has(k))
     if (fixed !== undefined) return { ok: false, reason: `${fixed} cannot be changed by governance` }
     if (Object.keys(change).length === 0) return { ok: false, reason: 'no parameter to change' }
-    const parsed = NetworkParamsSchema.safeParse({ ...this.params(at), ...change })
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      return { ok: false, reason: `invalid parameter ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}` }
+    const merged = mergeParams(this.params(at), change)
+    if (!merged.ok) return merged
+    const routed = merged.params.price_list[ROUTED_USAGE.resource_type]
+    if (routed?.unit !== ROUTED_USAGE.unit) {
+      return { ok: false, reason: `invalid parameter price_list.${ROUTED_USAGE.resource_type}: routed requests are billed as ${ROUTED_USAGE.resource_type} in unit ${ROUTED_USAGE.unit}, which must keep a price` }
     }
     return { ok: true }
   }
@@ -194,14 +203,43 @@ export class GovernanceState {
 
   /** The network parameters in force at `at`: the genesis values, then every passed change that took effect by then. */
   params (at: number): NetworkParams {
-    let params = this.genesis.params
+    return paramsAt(this.paramsPeriods(at), at)
+  }
+
+  /**
+   * The parameters by period, in time order, up to `until`: what prices a record at its
+   * timestamp. A change that no longer applies where it takes effect (an earlier change
+   * removed the price it removes) is skipped, alike on every node. Only changes that take
+   * effect by `until` are settled: settling one reads the parameters before it, never after.
+   */
+  paramsPeriods (until: number): readonly ParamsPeriod[] {
+    if (this.periods !== undefined && until <= this.periods.until) return this.periods.list
+    const list: ParamsPeriod[] = [{ from: -Infinity, params: this.genesis.params }]
     for (const a of this.activations()) {
-      if (a.at > at) break
-      if (a.proposal.change.type === 'param_change' && this.settledOutcome(a.id) === 'passed') {
-        params = NetworkParamsSchema.parse({ ...params, ...a.proposal.change.params })
-      }
+      if (a.at > until) break
+      if (a.proposal.change.type !== 'param_change' || this.settledOutcome(a.id) !== 'passed') continue
+      const merged = mergeParams((list[list.length - 1] as ParamsPeriod).params, a.proposal.change.params)
+      if (merged.ok) list.push({ from: a.at, params: merged.params })
     }
-    return params
+    this.periods = { until, list }
+    return list
+  }
+
+  /**
+   * What a parameter change would make of the parameters it names, applied to those in force
+   * just before it takes effect: the whole price list as it would be, before anyone votes.
+   */
+  resultingParams (id: string): Record<string, unknown> | undefined {
+    const p = this.proposals.get(id)?.body
+    if (p?.change.type !== 'param_change') return undefined
+    const merged = mergeParams(this.params(this.activationOf(p) - 1), p.change.params)
+    if (!merged.ok) return undefined
+    return Object.fromEntries(Object.keys(p.change.params).map(k => [k, (merged.params as Record<string, unknown>)[k]]))
+  }
+
+  /** The peers that stand for election in an epoch. */
+  candidates (epoch: number): string[] {
+    return [...new Set(this.candidacies.filter(c => c.body.epoch === epoch).map(c => c.body.author))].sort()
   }
 
   operators (at: number): Operator[] {

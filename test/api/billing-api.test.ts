@@ -27,11 +27,11 @@ interface Overview {
   replication: { authors: number, lagging_authors: number, max_lag_entries: number, forks: number }
 }
 
-interface LineItem { resource_type: string, quantity: number, unit: string, unit_price: number | null, total: number, records: number }
-interface Invoice { user_id: string, period: string, currency: string, line_items: LineItem[], total: number, records: number }
+interface LineItem { resource_type: string, quantity: number, unit: string, unit_price: number | null, total: number, records: number, priced: boolean }
+interface Invoice { user_id: string, period: string, currency: string, line_items: LineItem[], total: number, records: number, unpriced_records: number }
 
 interface LogAuthor { author: string, held_seq: number, held_hash: string | null, announced_seq: number, lag: number, forks: unknown[] }
-interface LogView { authors: LogAuthor[], forks: number, corrupt: unknown[] }
+interface LogView { authors: LogAuthor[], forks: number, corrupt: unknown[], conflicts: number, conflicting_keys: unknown[], uncounted_records: unknown[] }
 
 /** A record as the test sent it, with its timestamp in ms: what the node must count. */
 interface Sent { id: string, user_id: string, resource_type: string, amount: number, unit: string, timestamp: number }
@@ -343,13 +343,17 @@ describe('billing API', { timeout: 180_000 }, () => {
       assert.ok(first !== undefined)
       // Something else is written in between, so that the first position is not simply the head.
       await postNew([base('dup', { id: 'dup-other', amount: 1 })])
-      for (const amount of [5, 7]) {
-        const again = await post(base('dup', { id: 'dup-1', amount }))
-        assert.equal(again.status, 201, again.text)
-        assert.deepEqual(again.body.records, [{ id: 'dup-1', author: self, seq: first.seq, duplicate: true }])
-      }
+      const again = await post(base('dup', { id: 'dup-1', amount: 5 }))
+      assert.equal(again.status, 201, again.text)
+      assert.deepEqual(again.body.records, [{ id: 'dup-1', author: self, seq: first.seq, duplicate: true }])
+      // A retry without a timestamp is the record held under its id, not a new one dated now.
+      const undated: Partial<Sent> = base('dup', { id: 'dup-1', amount: 5 })
+      delete undated.timestamp
+      const retried = await post(undated)
+      assert.equal(retried.status, 201, retried.text)
+      assert.deepEqual(retried.body.records, [{ id: 'dup-1', author: self, seq: first.seq, duplicate: true }])
       // A batch of a known id and a new one: only the new one is written.
-      const mixed = await post({ records: [base('dup', { id: 'dup-1' }), base('dup', { id: 'dup-2', amount: 2 })] })
+      const mixed = await post({ records: [base('dup', { id: 'dup-1', amount: 5 }), base('dup', { id: 'dup-2', amount: 2 })] })
       assert.equal(mixed.status, 201)
       assert.deepEqual(mixed.body.records[0], { id: 'dup-1', author: self, seq: first.seq, duplicate: true })
       assert.equal(mixed.body.records[1]?.duplicate, false)
@@ -366,9 +370,53 @@ describe('billing API', { timeout: 180_000 }, () => {
 
       const listed = await usageAll('user_id=dup')
       assert.deepEqual(listed.map(r => r.id).sort(), ['dup-1', 'dup-2', 'dup-3', 'dup-other'])
+      assert.equal(listed.find(r => r.id === 'dup-1')?.timestamp, new Date(now - 60_000).toISOString())
       assert.equal(listed.find(r => r.id === 'dup-1')?.amount, 5, 'the first copy is the one counted')
       const inv = await call<{ invoice: Invoice }>(`${url}/v1/billing/invoices?user_id=dup&period=${periodOf(now - 60_000)}`)
       assert.deepEqual(inv.body.invoice.line_items.map(l => [l.resource_type, l.quantity, l.records]), [['request', 11, 4]])
+    })
+
+    test('the same id with other content is 409 naming the key and where it is held; the request is refused whole, the record unchanged', async () => {
+      const [first] = await postNew([base('conflict', { id: 'conflict-1', amount: 5 })])
+      assert.ok(first !== undefined)
+      const other = await post(base('conflict', { id: 'conflict-1', amount: 7 }))
+      const e = assertError(other, 409, 'CONFLICT')
+      assert.match(e.message, /idempotency key conflict-1 is already recorded with other content/)
+      assert.deepEqual(e.details, { index: 0, id: 'conflict-1', author: self, seq: first.seq })
+      const batch = await post({ records: [base('conflict', { id: 'conflict-new' }), base('conflict', { id: 'conflict-1', user_id: 'someone-else', amount: 5 })] })
+      assert.equal(assertError(batch, 409, 'CONFLICT').details?.index, 1)
+      // The same id twice in one request with different content is a conflict too.
+      assertError(await post({ records: [base('conflict', { id: 'conflict-twice', amount: 1 }), base('conflict', { id: 'conflict-twice', amount: 2 })] }), 409, 'CONFLICT')
+      const listed = await usageAll('user_id=conflict')
+      assert.deepEqual(listed.map(r => [r.id, r.amount]), [['conflict-1', 5]])
+      assert.deepEqual((await usage('user_id=someone-else')).body.records, [])
+    })
+
+    test('amounts are exact: more than 6 decimals, more than 1e9 or 1.7976931348623157e308 is 422 naming the field; nothing stored', async () => {
+      for (const amount of [1.7976931348623157e308, 0.30000000000000004, 0.0000001, 1_000_000_000.5, 2e9]) {
+        const r = await post(base('exact', { id: 'exact-bad', amount }))
+        assertValidation(r, 'amount')
+      }
+      assertValidation(await post({ records: [base('exact', { id: 'exact-b0' }), base('exact', { id: 'exact-b1', amount: 1.7976931348623157e308 })] }), 'records.1.amount')
+      assert.deepEqual((await usage('user_id=exact')).body.records, [])
+      // The bound itself, and six decimals, are accepted; two of them sum exactly.
+      await postNew([base('exact', { id: 'exact-max', amount: 1_000_000_000 }), base('exact', { id: 'exact-six', amount: 0.000001 })])
+      const inv = await call<{ invoice: Invoice }>(`${url}/v1/billing/invoices?user_id=exact&period=${periodOf(now - 60_000)}`)
+      assert.deepEqual(inv.body.invoice.line_items.map(l => [l.quantity, l.total]), [[1_000_000_000.000001, 100000]])
+      assert.equal(inv.body.invoice.total, 100000)
+    })
+
+    test('a resource type the price list does not know, or another unit than its price\'s, is 422 naming the field; nothing stored', async () => {
+      const gpu = await post(base('pricing', { id: 'gpu-1', resource_type: 'gpu', unit: 'gpu-hour' }))
+      assertValidation(gpu, 'resource_type')
+      assert.match(assertError(gpu, 422, 'VALIDATION_ERROR').message, /"gpu" is not in the price list/)
+      const tb = await post(base('pricing', { id: 'tb-1', resource_type: 'storage', unit: 'TB' }))
+      assertValidation(tb, 'unit')
+      assert.match(assertError(tb, 422, 'VALIDATION_ERROR').message, /storage is priced in GB/)
+      assertValidation(await post({ records: [base('pricing', { id: 'p-0' }), base('pricing', { id: 'p-1', resource_type: 'bandwidth', unit: 'MB' })] }), 'records.1.unit')
+      // Not a price list entry either: a name of Object.prototype.
+      assertValidation(await post(base('pricing', { id: 'proto-1', resource_type: 'constructor' })), 'resource_type')
+      assert.deepEqual((await usage('user_id=pricing')).body.records, [])
     })
   })
 
@@ -497,7 +545,6 @@ describe('billing API', { timeout: 180_000 }, () => {
         base('inv', { id: 'inv-2', resource_type: 'storage', amount: 0.1, unit: 'GB', timestamp: ts }),
         base('inv', { id: 'inv-3', resource_type: 'storage', amount: 0.2, unit: 'GB', timestamp: ts + 1 }),
         base('inv', { id: 'inv-4', resource_type: 'bandwidth', amount: 12, unit: 'GB', timestamp: ts }),
-        base('inv', { id: 'inv-5', resource_type: 'gpu', amount: 2, unit: 'gpu-hour', timestamp: ts }),
         base('inv', { id: 'inv-6', resource_type: 'bandwidth', amount: 100, unit: 'GB', timestamp: ts - 40 * DAY + 10 * DAY })
       ])
       const r = await call<{ invoice: Invoice }>(`${url}/v1/billing/invoices?user_id=inv&period=${period}`)
@@ -508,17 +555,17 @@ describe('billing API', { timeout: 180_000 }, () => {
         period,
         currency: 'USD',
         line_items: [
-          { resource_type: 'bandwidth', quantity: otherMonth ? 12 : 112, unit: 'GB', unit_price: 0.01, total: otherMonth ? 0.12 : 1.12, records: otherMonth ? 1 : 2 },
-          { resource_type: 'gpu', quantity: 2, unit: 'gpu-hour', unit_price: null, total: 0, records: 1 },
-          { resource_type: 'request', quantity: 2500, unit: 'request', unit_price: 0.0001, total: 0.25, records: 1 },
-          { resource_type: 'storage', quantity: 0.3, unit: 'GB', unit_price: 0.02, total: 0.006, records: 2 }
+          { resource_type: 'bandwidth', quantity: otherMonth ? 12 : 112, unit: 'GB', unit_price: 0.01, total: otherMonth ? 0.12 : 1.12, records: otherMonth ? 1 : 2, priced: true },
+          { resource_type: 'request', quantity: 2500, unit: 'request', unit_price: 0.0001, total: 0.25, records: 1, priced: true },
+          { resource_type: 'storage', quantity: 0.3, unit: 'GB', unit_price: 0.02, total: 0.006, records: 2, priced: true }
         ],
         total: otherMonth ? 0.376 : 1.376,
-        records: otherMonth ? 5 : 6
+        records: otherMonth ? 4 : 5,
+        unpriced_records: 0
       })
       // Another month, another user: empty invoices, not errors.
       const empty = await call<{ invoice: Invoice }>(`${url}/v1/billing/invoices?user_id=inv&period=2020-01`)
-      assert.deepEqual(empty.body.invoice, { user_id: 'inv', period: '2020-01', currency: 'USD', line_items: [], total: 0, records: 0 })
+      assert.deepEqual(empty.body.invoice, { user_id: 'inv', period: '2020-01', currency: 'USD', line_items: [], total: 0, records: 0, unpriced_records: 0 })
       const nobody = await call<{ invoice: Invoice }>(`${url}/v1/billing/invoices?user_id=nobody&period=${period}`)
       assert.equal(nobody.body.invoice.records, 0)
     })
@@ -566,6 +613,9 @@ describe('billing API', { timeout: 180_000 }, () => {
       assert.equal(r.status, 200, r.text)
       assert.equal(r.body.forks, 0)
       assert.deepEqual(r.body.corrupt, [])
+      assert.equal(r.body.conflicts, 0)
+      assert.deepEqual(r.body.conflicting_keys, [])
+      assert.deepEqual(r.body.uncounted_records, [])
       assert.equal(r.body.authors.length, 1)
       const me = r.body.authors[0] as LogAuthor
       assert.equal(me.author, self)
@@ -597,7 +647,7 @@ describe('billing API', { timeout: 180_000 }, () => {
 
       const ts = now - 90_000
       const keys = ['idem-1', 'idem-2', 'idem-3']
-      const batch = keys.map((id, i) => ({ id, user_id: 'idem', resource_type: 'storage', amount: 0.1 * (i + 1), unit: 'GB', timestamp: ts + i }))
+      const batch = keys.map((id, i) => ({ id, user_id: 'idem', resource_type: 'storage', amount: [0.1, 0.2, 0.3][i] ?? 0, unit: 'GB', timestamp: ts + i }))
       const authB = { authorization: `Bearer ${b.token}`, 'content-type': 'application/json' }
       // Sent to both at once, as a client that retries on another node would.
       const [ra, rb] = await Promise.all([post({ records: batch }, url, auth), post({ records: batch }, b.api.url, authB)])
@@ -633,7 +683,7 @@ describe('billing API', { timeout: 180_000 }, () => {
       const [ia, ib] = await Promise.all([url, b.api.url].map(async u => (await call(`${u}/v1/billing/invoices?user_id=idem&period=${periodOf(ts)}`)).text))
       assert.equal(ib, ia, 'byte-identical invoices')
       assert.deepEqual((JSON.parse(ia ?? '{}') as { invoice: Invoice }).invoice.line_items,
-        [{ resource_type: 'storage', quantity: 0.6, unit: 'GB', unit_price: 0.02, total: 0.012, records: 3 }])
+        [{ resource_type: 'storage', quantity: 0.6, unit: 'GB', unit_price: 0.02, total: 0.012, records: 3, priced: true }])
       // Retried again on either node now, the key is a duplicate at the position both nodes count.
       const againB = await post({ records: batch }, b.api.url, authB)
       assert.ok(againB.body.records.every(a => a.duplicate))

@@ -227,6 +227,29 @@ describe('governance and election API: the sole operator of its own network', { 
     })
   })
 
+  describe('a partial price_list change', () => {
+    test('the proposal shows the whole resulting list before anyone votes; a removal is an explicit null', async () => {
+      const p = await propose({ title: 'cheaper storage', change: { type: 'param_change', params: { price_list: { storage: { unit: 'GB', unit_price: 0.01 } } } }, voting_period: '1h' })
+      const expected = { price_list: { ...genesis.params.price_list, storage: { unit: 'GB', unit_price: 0.01 } } }
+      assert.deepEqual((p as unknown as { resulting_params: unknown }).resulting_params, expected)
+      const one = await get<{ resulting_params: unknown }>(`/v1/governance/proposals/${p.id}`)
+      assert.deepEqual(one.body.resulting_params, expected)
+      const removal = await propose({ title: 'no more bandwidth', change: { type: 'param_change', params: { price_list: { bandwidth: null } } }, voting_period: '1h' })
+      const rest = { ...genesis.params.price_list }
+      delete rest.bandwidth
+      assert.deepEqual((removal as unknown as { resulting_params: unknown }).resulting_params, { price_list: rest })
+      const text = await proposalById((await propose({ title: 'words', change: { type: 'text' }, voting_period: '1h' })).id)
+      assert.equal('resulting_params' in text, false)
+    })
+
+    test('422 for removing a price that is not listed, or the price of routed requests', async () => {
+      const nothing = assertError(await post('/v1/governance/proposals', { title: 'x', change: { type: 'param_change', params: { price_list: { gpu: null } } }, voting_period: '1h' }), 422, 'VALIDATION_ERROR')
+      assert.match(nothing.message, /price_list\.gpu: not in price_list/)
+      const request = assertError(await post('/v1/governance/proposals', { title: 'x', change: { type: 'param_change', params: { price_list: { request: null } } }, voting_period: '1h' }), 422, 'VALIDATION_ERROR')
+      assert.match(request.message, /routed requests are billed as request/)
+    })
+  })
+
   describe('GET /v1/governance/proposals and /proposals/<id>', () => {
     test('lists newest first, filters by status, pages with offset and limit', async () => {
       const open = await propose({ title: 'open for an hour', change: { type: 'text' }, voting_period: '1h' })
@@ -450,6 +473,14 @@ describe('governance and election API: the sole operator of its own network', { 
         return r.epoch > epochNow && r.candidates.length > 0 ? r : false
       }, { timeoutMs: 4 * EPOCH_MS, intervalMs: 100 })
       assert.deepEqual(later.candidates, [{ peer_id: self, score: 1, elected: true }])
+    })
+
+    test('422 naming candidate for a peer that is not a candidate (of this epoch or the next); withdrawing is allowed', async () => {
+      const stranger = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
+      const e = assertValidation(await post('/v1/election/endorsements', { candidate: stranger }), 'candidate')
+      assert.match(e.message, new RegExp(`${stranger} is not a candidate: no candidacy for epoch \\d+ or \\d+`))
+      const withdrawn = await post<EndorsementJson>('/v1/election/endorsements', { candidate: stranger, withdraw: true })
+      assert.equal(withdrawn.status, 201, withdrawn.text)
     })
 
     test('422 for a missing candidate or an unknown field, 400 for a body that is not JSON, 401 without a token', async () => {

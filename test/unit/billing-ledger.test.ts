@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { toNumber } from '../../src/billing/amount.ts'
 import { Ledger, sum, type Position, type Total } from '../../src/billing/ledger.ts'
 import { GENESIS_PREV, type LogEntry } from '../../src/billing/log-entry.ts'
 import type { UsageRecord } from '../../src/billing/usage-record.ts'
@@ -39,9 +40,10 @@ const ledgerOf = (entries: LogEntry[]): Ledger => {
   return l
 }
 
-type Sum = Omit<Total, 'resourceType'>
+/** A total with its exact amount as the JSON number the API shows. */
+type Sum = Omit<Total, 'resourceType' | 'amount'> & { amount: number }
 const byResource = (list: Total[]): Record<string, Sum> =>
-  Object.fromEntries(list.map(({ resourceType, ...t }) => [resourceType, t]))
+  Object.fromEntries(list.map(({ resourceType, amount, ...t }) => [resourceType, { amount: toNumber(amount), ...t }]))
 const totals = (l: Ledger, user: string): Record<string, Sum> => byResource(l.totalsOf(user))
 
 describe('billing ledger', () => {
@@ -81,34 +83,73 @@ describe('billing ledger', () => {
     assert.deepEqual(l.records().map(r => r.id), ['z', '10', 'a', 'b', 'c'])
   })
 
-  test('a key in two logs counts once, at the smallest (author, seq)', () => {
-    const inB = rec('k', 'alice', 'request', 5, { metadata: { via: 'B' } })
-    const inA2 = rec('k', 'alice', 'request', 5, { metadata: { via: 'A2' } })
-    const inA3 = rec('k', 'alice', 'request', 5, { metadata: { via: 'A3' } })
-    const l = ledgerOf([entry('B', 1, [inB]), entry('A', 3, [inA3]), entry('A', 2, [inA2])])
+  test('a key in two logs with identical content counts once, at the smallest (author, seq)', () => {
+    const copy = rec('k', 'alice', 'request', 5, { metadata: { via: 'client' } })
+    const l = ledgerOf([entry('B', 1, [copy]), entry('A', 3, [{ ...copy }]), entry('A', 2, [{ ...copy, metadata: { via: 'client' } }])])
     assert.deepEqual(l.position('k'), { author: 'A', seq: 2 })
     assert.deepEqual(totals(l, 'alice'), { request: { amount: 5, unit: 'request', records: 1 } })
-    assert.deepEqual(l.records(), [inA2])
+    assert.deepEqual(l.records(), [copy])
     assert.equal(l.size, 1)
+    assert.deepEqual(l.conflicts(), [])
+    assert.deepEqual(l.copies('k').map(c => c.positions), [[{ author: 'A', seq: 2 }, { author: 'A', seq: 3 }, { author: 'B', seq: 1 }]])
+  })
+
+  test('another author\'s copy of a key with other content does not replace the first: both count, and the conflict is reported', () => {
+    // The attack of issue 11: a stranger whose peer id sorts first signs the acknowledged key with amount 1,000,000.
+    const honest = rec('acked', 'alice', 'request', 2)
+    const forged = rec('acked', 'alice', 'request', 1_000_000)
+    for (const order of [[entry('12D3KooWZ', 4, [honest]), entry('12D3KooWA', 1, [forged])], [entry('12D3KooWA', 1, [forged]), entry('12D3KooWZ', 4, [honest])]]) {
+      const l = ledgerOf(order)
+      const copies = l.copies('acked')
+      assert.deepEqual(copies.map(c => [c.record.amount, c.positions]), [
+        [1_000_000, [{ author: '12D3KooWA', seq: 1 }]],
+        [2, [{ author: '12D3KooWZ', seq: 4 }]]
+      ])
+      assert.ok(l.records().includes(honest), 'the acknowledged record is still counted, unchanged')
+      assert.deepEqual(totals(l, 'alice'), { request: { amount: 1_000_002, unit: 'request', records: 2 } })
+      assert.deepEqual(l.conflicts().map(c => c.id), ['acked'])
+      assert.equal(l.conflictCount, 1)
+      assert.equal(l.size, 2)
+    }
+    // A copy with another user moves nothing off the first user's bill either.
+    const l = ledgerOf([entry('B', 1, [honest]), entry('A', 1, [{ ...honest, user_id: 'mallory' }])])
+    assert.deepEqual(totals(l, 'alice'), { request: { amount: 2, unit: 'request', records: 1 } })
+    assert.deepEqual(totals(l, 'mallory'), { request: { amount: 2, unit: 'request', records: 1 } })
+    assert.deepEqual(l.users(), ['alice', 'mallory'])
+    // Content is every field: metadata alone (a key more, or another value) makes another copy.
+    for (const metadata of [{ via: 'x' }, { via: 'client', more: 1 }, {}] as Array<UsageRecord['metadata']>) {
+      const m = ledgerOf([entry('B', 1, [rec('k', 'u', 'request', 1, { metadata: { via: 'client' } })]), entry('A', 1, [rec('k', 'u', 'request', 1, { metadata })])])
+      assert.equal(m.copies('k').length, 2, JSON.stringify(metadata))
+    }
+    // Excluding the forger (a fork) ends the conflict.
+    l.exclude('A', 1)
+    assert.deepEqual(l.conflicts(), [])
+    assert.equal(l.conflictCount, 0)
+    assert.deepEqual(l.users(), ['alice'])
   })
 
   test('same result whatever order 4 entries that share ids are applied in (all 24 orders)', () => {
-    // Ids overlap across authors and entries; the retried copies even differ in user and amount,
-    // so that any order-dependent choice of the counted copy would show in the totals.
+    // Ids overlap across authors and entries; some copies are identical, others differ in user
+    // and amount, so that any order-dependent choice would show in the totals.
     const entries = [
       entry('12D3KooWB', 1, [rec('k1', 'alice', 'request', 1), rec('k2', 'bob', 'storage', 0.25), rec('k3', 'alice', 'bandwidth', 0.1)]),
       entry('12D3KooWA', 1, [rec('k2', 'bob', 'storage', 0.75), rec('k4', 'alice', 'request', 3)]),
-      entry('12D3KooWA', 2, [rec('k1', 'carol', 'request', 2), rec('k5', 'bob', 'storage', 0.2, { timestamp: T0 - 1 })]),
-      entry('12D3KooWC', 7, [rec('k3', 'alice', 'bandwidth', 0.3), rec('k4', 'bob', 'request', 9), rec('k5', 'bob', 'storage', 0.1), rec('k6', 'dave', 'request', 1)])
+      entry('12D3KooWA', 2, [rec('k1', 'carol', 'request', 2), rec('k5', 'bob', 'storage', 0.1)]),
+      entry('12D3KooWC', 7, [rec('k3', 'alice', 'bandwidth', 0.1), rec('k4', 'bob', 'request', 9), rec('k5', 'bob', 'storage', 0.1), rec('k6', 'dave', 'request', 1)])
     ]
     const ids = ['k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'absent']
     const orders = permutations(entries)
     assert.equal(orders.length, 24)
     const reference = view(ledgerOf(orders[0] ?? []), ids)
     for (const order of orders) {
-      assert.deepEqual(view(ledgerOf(order), ids), reference, order.map(e => `${e.author}/${e.seq}`).join(' '))
+      const l = ledgerOf(order)
+      assert.deepEqual(view(l, ids), reference, order.map(e => `${e.author}/${e.seq}`).join(' '))
+      assert.deepEqual(l.conflicts().map(c => [c.id, c.copies.map(x => x.positions)]), [
+        ['k1', [[{ author: '12D3KooWA', seq: 2 }], [{ author: '12D3KooWB', seq: 1 }]]],
+        ['k2', [[{ author: '12D3KooWA', seq: 1 }], [{ author: '12D3KooWB', seq: 1 }]]],
+        ['k4', [[{ author: '12D3KooWA', seq: 1 }], [{ author: '12D3KooWC', seq: 7 }]]]
+      ])
     }
-    // And the reference is the smallest-(author, seq) choice.
     const l = ledgerOf(entries)
     const expected: Record<string, Position> = {
       k1: { author: '12D3KooWA', seq: 2 },
@@ -120,12 +161,17 @@ describe('billing ledger', () => {
     }
     for (const [id, at] of Object.entries(expected)) assert.deepEqual(l.position(id), at, id)
     assert.deepEqual(l.users(), ['alice', 'bob', 'carol', 'dave'])
+    // Identical copies (k3, k5) count once; each content of a conflicting key counts once.
     assert.deepEqual(totals(l, 'alice'), {
-      request: { amount: 3, unit: 'request', records: 1 },
+      request: { amount: 4, unit: 'request', records: 2 },
       bandwidth: { amount: 0.1, unit: 'GB', records: 1 }
     })
-    assert.deepEqual(totals(l, 'bob'), { storage: { amount: 0.75 + 0.2, unit: 'GB', records: 2 } })
+    assert.deepEqual(totals(l, 'bob'), {
+      request: { amount: 9, unit: 'request', records: 1 },
+      storage: { amount: 1.1, unit: 'GB', records: 3 }
+    })
     assert.deepEqual(totals(l, 'carol'), { request: { amount: 2, unit: 'request', records: 1 } })
+    assert.equal(l.size, 9)
   })
 
   test('exclude(author, seq) drops that author\'s records from seq on', () => {
@@ -203,41 +249,36 @@ describe('billing ledger', () => {
     assert.deepEqual(l.position('k'), { author: 'A', seq: 1 })
   })
 
-  test('floating-point totals are bit-identical across application orders', () => {
-    // 0.1, 0.2, 0.3 summed in different orders give different doubles: the ledger must not.
-    const amounts = [0.1, 0.2, 0.3, 0.7, 1e-9, 0.1, 1234.56789, 0.3, 0.2]
-    assert.notEqual(0.1 + 0.2 + 0.3, 0.3 + 0.2 + 0.1, 'the premise: addition order matters')
+  test('totals are exact: no rounding error and no dependence on the order of addition', () => {
+    // 0.1, 0.2, 0.3 summed as doubles in different orders give different results: the ledger must not.
+    const amounts = [0.1, 0.2, 0.3, 0.7, 0.000001, 0.1, 1234.56789, 0.3, 0.2, 999_999_999.999999]
+    assert.notEqual(0.1 + 0.2 + 0.3, 0.3 + 0.2 + 0.1, 'the premise: addition order matters for doubles')
     const entries: LogEntry[] = []
     let n = 0
+    let expected = 0n
     for (const author of ['A', 'B', 'C', 'D']) {
       for (let seq = 1; seq <= 3; seq++) {
         const records: UsageRecord[] = []
         for (let i = 0; i < 15; i++) {
-          const id = `id-${String((n * 7919) % 1000).padStart(3, '0')}-${n}`
-          records.push(rec(id, 'alice', 'storage', amounts[n % amounts.length] ?? 0.1, { timestamp: T0 + (n % 5) }))
-          records.push(rec(`r-${n}`, n % 2 === 0 ? 'alice' : 'bob', 'bandwidth', amounts[(n * 3) % amounts.length] ?? 0.2))
+          const amount = amounts[n % amounts.length] ?? 0.1
+          records.push(rec(`id-${String((n * 7919) % 1000).padStart(3, '0')}-${n}`, 'alice', 'storage', amount, { timestamp: T0 + (n % 5) }))
+          expected += BigInt(Math.round(amount * 1e6))
           n++
         }
         entries.push(entry(author, seq, records))
       }
     }
-    const bits = (x: number): string => Buffer.from(new Float64Array([x]).buffer).toString('hex')
-    const fingerprint = (l: Ledger): string[] => l.users().flatMap(u => l.totalsOf(u).map(t => `${u}/${t.resourceType}=${bits(t.amount)}`))
-    const forward = fingerprint(ledgerOf(entries))
-    const orders = [
-      [...entries].reverse(),
-      entries.filter((_, i) => i % 2 === 1).concat(entries.filter((_, i) => i % 2 === 0)),
-      [...entries].sort((a, b) => (a.records[3]?.id ?? '').localeCompare(b.records[3]?.id ?? '')),
-      [...entries.slice(5), ...entries.slice(0, 5)]
-    ]
-    for (const order of orders) assert.deepEqual(fingerprint(ledgerOf(order)), forward)
-    // Sums in the order of application would differ: the test data can tell these orders apart.
-    const naive = (es: LogEntry[]): string => bits(es.flatMap(e => e.records).filter(r => r.resource_type === 'storage').reduce((a, r) => a + r.amount, 0))
-    assert.ok(new Set([entries, ...orders].map(naive)).size > 1, 'the orders give different naive sums')
-    const storage = entries.flatMap(e => e.records).filter(r => r.resource_type === 'storage')
-    // The ledger's figure is the id-ordered sum.
-    const byId = [...storage].sort((a, b) => (a.id < b.id ? -1 : 1))
-    assert.equal(totals(ledgerOf(entries), 'alice').storage?.amount, byResource(sum(byId)).storage?.amount)
+    const amountOf = (l: Ledger): bigint | undefined => l.totalsOf('alice')[0]?.amount
+    const orders = [[...entries].reverse(), entries.filter((_, i) => i % 2 === 1).concat(entries.filter((_, i) => i % 2 === 0)), [...entries.slice(5), ...entries.slice(0, 5)]]
+    for (const order of [entries, ...orders]) assert.equal(amountOf(ledgerOf(order)), expected)
+    // 180 records, 18 of them at 999,999,999.999999: above 2^53 millionths, where doubles are no longer exact.
+    assert.ok(expected > 2n ** 53n)
+  })
+
+  test('a record with an amount that has no exact value (only in logs from before the bound) is not counted, and is listed', () => {
+    const l = ledgerOf([entry('A', 1, [rec('huge', 'u', 'storage', 1.7976931348623157e308), rec('fine', 'u', 'storage', 1), rec('tiny', 'u', 'storage', 1e-9)])])
+    assert.deepEqual(totals(l, 'u'), { storage: { amount: 1, unit: 'GB', records: 1 } })
+    assert.deepEqual(l.uncounted(), [{ id: 'huge', at: { author: 'A', seq: 1 } }, { id: 'tiny', at: { author: 'A', seq: 1 } }])
   })
 
   test('sum() totals by resource and unit in the order given; amounts in different units are never added', () => {
@@ -247,7 +288,7 @@ describe('billing ledger', () => {
       storage: { amount: 0.5, unit: 'GB', records: 1 }
     })
     const mixed = sum([rec('1', 'u', 'storage', 1), { ...rec('2', 'u', 'storage', 500), unit: 'MB' }])
-    assert.deepEqual(mixed.map(t => [t.resourceType, t.unit, t.amount]), [['storage', 'GB', 1], ['storage', 'MB', 500]])
+    assert.deepEqual(mixed.map(t => [t.resourceType, t.unit, t.amount]), [['storage', 'GB', 1_000_000n], ['storage', 'MB', 500_000_000n]])
     assert.equal(sum([]).length, 0)
   })
 })

@@ -192,4 +192,14 @@ describe('billing log entries: seal, hash, check', () => {
     const e = chain[0] as LogEntry
     assert.equal(entryHash({ ...e, hash: '0'.repeat(64), sig: 'AAAA' } as LogEntry), e.hash)
   })
+
+  test('a correctly signed entry with an amount that has no exact value (1.7976931348623157e308, 7 decimals) is malformed on the wire', () => {
+    for (const amount of [1.7976931348623157e308, 0.1234567, 2e9]) {
+      const e = sealEntry({ author, seq: 1, prev: GENESIS_PREV, time: T0, records: [record('huge', amount)] }, sign)
+      assert.equal(checkEntry(e, undefined, new Verifier(), everyone), undefined, 'hash, signature and chain are fine')
+      assert.equal(LogEntrySchema.safeParse(JSON.parse(JSON.stringify(e))).success, false, String(amount))
+    }
+    const fine = sealEntry({ author, seq: 1, prev: GENESIS_PREV, time: T0, records: [record('fine', 999_999_999.999999)] }, sign)
+    assert.equal(LogEntrySchema.safeParse(JSON.parse(JSON.stringify(fine))).success, true)
+  })
 })

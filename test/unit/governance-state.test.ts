@@ -692,3 +692,73 @@ describe('GovernanceState: elections', () => {
     assert.doesNotThrow(() => s.add(candidacy(B, 3, 25_000), LATE, SKEW))
   })
 })
+
+describe('GovernanceState: map parameters merge key by key', () => {
+  const DEFAULT_PRICES = DEVELOPMENT_PARAMS.price_list
+  /** Passes a param_change made at `created` (voting 1 s): in force from created + 1 s + 4 s. */
+  function pass (s: GovernanceState, params: Record<string, unknown>, created: number): Signed<ProposalBody> {
+    const p = proposal(A, { type: 'param_change', params }, created, created + 1000)
+    addAll(s, [p, vote(B, p, 'yes', created + 500), vote(C, p, 'yes', created + 500)])
+    return p
+  }
+
+  test('a change of one price leaves the other prices as they are', () => {
+    const s = stateOf()
+    pass(s, { price_list: { storage: { unit: 'GB', unit_price: 0.01 } } }, 1000)
+    assert.deepEqual(s.params(at(6000)).price_list, { ...DEFAULT_PRICES, storage: { unit: 'GB', unit_price: 0.01 } })
+    assert.deepEqual(s.params(at(5999)).price_list, DEFAULT_PRICES, 'the old list until the change takes effect')
+  })
+
+  test('a key is removed only by null; a second change merges on top of the first; each applies from its own time', () => {
+    const s = stateOf()
+    pass(s, { price_list: { gpu: { unit: 'gpu-hour', unit_price: 1.5 } } }, 1000)
+    pass(s, { price_list: { bandwidth: null, storage: { unit: 'GB', unit_price: 0.03 } } }, 10_000)
+    assert.deepEqual(Object.keys(s.params(at(7000)).price_list).sort(), ['bandwidth', 'gpu', 'request', 'storage'])
+    assert.deepEqual(s.params(at(15_000)).price_list, { request: DEFAULT_PRICES.request, storage: { unit: 'GB', unit_price: 0.03 }, gpu: { unit: 'gpu-hour', unit_price: 1.5 } })
+    assert.deepEqual(s.paramsPeriods(LATE).map(p => p.from), [-Infinity, at(6000), at(15_000)])
+  })
+
+  test('refused: removing a price that is not there, removing or re-uniting the price of routed requests, null for a plain parameter', () => {
+    const s = stateOf()
+    const change = (params: Record<string, unknown>): Signed<ProposalBody> => proposal(A, { type: 'param_change', params }, 1000, 5000)
+    assertRefused(s.add(change({ price_list: { gpu: null } }), LATE, SKEW), 'invalid parameter price_list.gpu: not in price_list, nothing to remove')
+    assertRefused(s.add(change({ price_list: { request: null } }), LATE, SKEW), /^invalid parameter price_list\.request: routed requests are billed as request/)
+    assertRefused(s.add(change({ price_list: { request: { unit: 'call', unit_price: 1 } } }), LATE, SKEW), /^invalid parameter price_list\.request/)
+    assertRefused(s.add(change({ quorum: null }), LATE, SKEW), /^invalid parameter quorum/)
+    assertRefused(s.add(change({ price_list: { storage: { unit: 'GB', unit_price: 0.0000001 } } }), LATE, SKEW), /^invalid parameter price_list\.storage\.unit_price: at most 6 decimals/)
+  })
+
+  test('resultingParams: the whole list as it would be, before anyone votes', () => {
+    const s = stateOf()
+    const p = proposal(A, { type: 'param_change', params: { price_list: { storage: { unit: 'GB', unit_price: 0.01 } }, quorum: 0.4 } }, 1000, 5000)
+    addAll(s, [p])
+    assert.deepEqual(s.resultingParams(p.id), { price_list: { ...DEFAULT_PRICES, storage: { unit: 'GB', unit_price: 0.01 } }, quorum: 0.4 })
+    const text = proposal(A, { type: 'text' }, 1000, 5000)
+    addAll(s, [text])
+    assert.equal(s.resultingParams(text.id), undefined)
+  })
+})
+
+describe('GovernanceState: refusals say what kind they are', () => {
+  test('a non-operator\'s vote, proposal, candidacy or endorsement is forbidden; a vote for an unknown proposal is unknown; a bad period is invalid', () => {
+    const s = stateOf()
+    const p = proposal(A, { type: 'text' }, 1000, 5000)
+    addAll(s, [p])
+    const refusal = (v: Verdict): string | undefined => (v.ok ? 'accepted' : v.refusal)
+    assert.equal(refusal(s.add(vote(X, p, 'yes', 2000), LATE, SKEW)), 'forbidden')
+    assert.equal(refusal(s.add(proposal(X, { type: 'text' }, 1000, 5000), LATE, SKEW)), 'forbidden')
+    assert.equal(refusal(s.add(candidacy(X, 1, 1000), LATE, SKEW)), 'forbidden')
+    assert.equal(refusal(s.add(endorsement(X, A, 1000), LATE, SKEW)), 'forbidden')
+    const elsewhere = proposal(B, { type: 'text' }, 1000, 5000)
+    assert.equal(refusal(s.add(vote(A, elsewhere, 'yes', 2000), LATE, SKEW)), 'unknown')
+    assert.equal(refusal(s.add(proposal(A, { type: 'text' }, 1000, 1001), LATE, SKEW)), undefined)
+  })
+
+  test('candidates(epoch): the peers with a candidacy for that epoch', () => {
+    const s = stateOf()
+    addAll(s, [candidacy(A, 1, 1000), candidacy(B, 2, EPOCH_MS + 1000), candidacy(A, 1, 2000)])
+    assert.deepEqual(s.candidates(1), [A.id])
+    assert.deepEqual(s.candidates(2), [B.id])
+    assert.deepEqual(s.candidates(3), [])
+  })
+})

@@ -16,6 +16,11 @@ export class MeshMetrics {
   private readonly billingForks: Counter
   private readonly billingRejected: Counter
   private readonly billingHeldBack: Counter
+  private readonly billingLostEntries: Counter<'kind'>
+  private readonly billingLostRecords: Counter
+  private readonly billingRecoveredEntries: Counter
+  private readonly billingUnrecoveredEntries: Gauge
+  private readonly billingLogState: Gauge<'state'>
   private readonly routedRequests: Counter<'status_class'>
   private readonly routedBytes: Counter<'direction'>
   private readonly streamRejections: Counter<'protocol' | 'reason'>
@@ -47,6 +52,33 @@ export class MeshMetrics {
     this.billingHeldBack = new Counter({
       name: 'meshnode_billing_held_back_batches_total',
       help: 'Sync batches not stored because their author is not (yet) known as a node of the network',
+      registers: [this.registry]
+    })
+    this.billingLostEntries = new Counter({
+      name: 'meshnode_billing_lost_entries_total',
+      help: 'Log entries found lost at start, by kind: corrupt (failed verification or unreadable), missing (a gap), head_backwards (own head behind the head file)',
+      labelNames: ['kind'],
+      registers: [this.registry]
+    })
+    this.billingLostRecords = new Counter({
+      name: 'meshnode_billing_lost_records_total',
+      help: 'Records of this node\'s own log found lost at start, as counted by its head file',
+      registers: [this.registry]
+    })
+    this.billingRecoveredEntries = new Counter({
+      name: 'meshnode_billing_recovered_entries_total',
+      help: 'Lost log entries taken back from peers',
+      registers: [this.registry]
+    })
+    this.billingUnrecoveredEntries = new Gauge({
+      name: 'meshnode_billing_unrecovered_entries',
+      help: 'Log entries found lost at start and not (yet) taken back from a peer',
+      registers: [this.registry]
+    })
+    this.billingLogState = new Gauge({
+      name: 'meshnode_billing_log_state',
+      help: 'State of this node\'s own log (1 for the current one): confirming its head with peers, confirmed, alone (no peer answered), unusable',
+      labelNames: ['state'],
       registers: [this.registry]
     })
     this.routedRequests = new Counter({
@@ -90,6 +122,25 @@ export class MeshMetrics {
     else if (event === 'rejected') this.billingRejected.inc(n)
     else if (event === 'held_back') this.billingHeldBack.inc(n)
     else this.billingRecords.inc({ source: event }, n)
+  }
+
+  /** Entries (and, for the own log, records) found lost at start. */
+  billingLoss (kind: 'corrupt' | 'missing' | 'head_backwards', entries: number, records: number | undefined): void {
+    this.billingLostEntries.inc({ kind }, entries)
+    if (records !== undefined) this.billingLostRecords.inc(records)
+  }
+
+  billingRecovered (entries: number, unrecovered: number): void {
+    this.billingRecoveredEntries.inc(entries)
+    this.billingUnrecoveredEntries.set(unrecovered)
+  }
+
+  billingUnrecovered (entries: number): void {
+    this.billingUnrecoveredEntries.set(entries)
+  }
+
+  billingLog (state: 'confirming' | 'confirmed' | 'alone' | 'unusable'): void {
+    for (const s of ['confirming', 'confirmed', 'alone', 'unusable']) this.billingLogState.set({ state: s }, s === state ? 1 : 0)
   }
 
   /** A stream request refused; `protocol` is the short name (route, sync, ...), `reason` one of a fixed set. */

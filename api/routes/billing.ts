@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
+import type { OwnHeadReport } from '../../src/billing/billing-service.ts'
 import { sum } from '../../src/billing/ledger.ts'
 import { invoiceFor, periodOf } from '../../src/billing/pricing.ts'
 import { UsageRecordSchema, type UsageRecord } from '../../src/billing/usage-record.ts'
@@ -145,10 +146,34 @@ export function billingRoutes (): Hono<ApiEnv> {
         forks: a.forks.map(f => ({ seq: f.seq, hashes: f.hashes, detected_at: new Date(f.detectedAt).toISOString() }))
       })),
       forks: billing.forks().length,
-      corrupt: billing.corruptions()
+      corrupt: billing.corruptions(),
+      own_head: ownHeadView(billing.ownHead()),
+      database: { dropped_at_open: c.var.mesh.databaseDropped() },
+      losses: billing.lossReport().map(l => ({
+        author: l.author,
+        kind: l.kind,
+        from_seq: l.fromSeq,
+        to_seq: l.toSeq,
+        entries: l.toSeq - l.fromSeq + 1,
+        records: l.records ?? null,
+        detected_at: new Date(l.detectedAt).toISOString(),
+        recovered: { to_seq: l.recovered.toSeq, entries: l.recovered.entries, records: l.recovered.records, from: l.recovered.from },
+        still_lost_entries: l.toSeq - l.fromSeq + 1 - l.recovered.entries
+      }))
     })
   })
   return app
+}
+
+function ownHeadView (own: OwnHeadReport): Record<string, unknown> {
+  return {
+    state: own.state,
+    answered_by: own.answered,
+    held_seq_at_start: own.heldAtStart,
+    head_file: own.remembered === undefined ? null : { seq: own.remembered.seq, hash: own.remembered.hash, records: own.remembered.records },
+    head_file_fault: own.fault ?? null,
+    finished_at: own.finishedAt === undefined ? null : new Date(own.finishedAt).toISOString()
+  }
 }
 
 function encodeCursor (t: number, id: string): string {

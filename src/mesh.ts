@@ -26,7 +26,7 @@ import { Router } from './routing/router.ts'
 import { DEFAULT_HEALTH_CHECK, type HealthCheckConfig } from './routing/service-health.ts'
 import type { StrategyName } from './routing/strategies.ts'
 import type { UsageEvent } from './routing/usage.ts'
-import { MeshDatabase, type DroppedBytes } from './storage/database.ts'
+import { MeshDatabase, type DroppedBytes, type Repair } from './storage/database.ts'
 import { LoadHistory, type LoadSummary } from './telemetry/load-history.ts'
 import { LoadSampler, RequestCounters } from './telemetry/load-sampler.ts'
 import { PeerTable, type PeerEvent, type PeerSnapshot } from './telemetry/peer-table.ts'
@@ -345,9 +345,9 @@ export class MeshNode {
     return { ready: reasons.length === 0, libp2p, database, subscriptions, billing: billing.ready, reasons }
   }
 
-  /** What the database skipped as corrupt in its write-ahead log when it opened. */
-  databaseDropped (): DroppedBytes[] {
-    return this.db.droppedAtOpen()
+  /** What the database skipped as corrupt in its write-ahead log when it opened, and what a repair at open found. */
+  databaseIntegrity (): { dropped_at_open: DroppedBytes[], repaired: Repair | null } {
+    return { dropped_at_open: this.db.droppedAtOpen(), repaired: this.db.repaired ?? null }
   }
 
   /** The node's clock, for the API's time-dependent views. */

@@ -148,7 +148,7 @@ export function billingRoutes (): Hono<ApiEnv> {
       forks: billing.forks().length,
       corrupt: billing.corruptions(),
       own_head: ownHeadView(billing.ownHead()),
-      database: { dropped_at_open: c.var.mesh.databaseDropped() },
+      database: c.var.mesh.databaseIntegrity(),
       losses: billing.lossReport().map(l => ({
         author: l.author,
         kind: l.kind,

@@ -142,20 +142,24 @@ export class BillingService {
     this.own.remembered = remembered.head
     this.own.fault = remembered.fault
     if (remembered.fault !== undefined) this.c.log.warn({ fault: remembered.fault }, 'own billing head file unreadable: a lost tail of this node\'s log is found only by asking peers')
-    for (const d of this.c.db.droppedAtOpen()) {
+    const { db } = this.c
+    for (const d of db.droppedAtOpen()) {
       this.c.log.error({ file: d.file, bytes: d.bytes, reason: d.reason }, 'the database skipped a corrupt part of its write-ahead log at open: the writes in it are gone')
     }
+    if (db.repaired !== undefined) this.c.log.error({ reason: db.repaired.reason, notes: db.repaired.notes }, 'the database was corrupt and level repaired it: what it could not read is gone')
+    // Entries gone where level reported corruption were damaged, not merely never written.
+    const gone: LossKind = db.corruptAtOpen ? 'corrupt' : 'missing'
     for (const [author, stored] of this.store.allHeads()) {
       const { held, records, fault } = await this.loadChain(author)
       if (author === self) this.ownRecords = records
-      if (fault !== undefined) this.noteLoss(author, fault === 'missing' ? 'missing' : 'corrupt', (held?.seq ?? 0) + 1, stored.seq)
+      if (fault !== undefined) this.noteLoss(author, fault === 'missing' ? gone : 'corrupt', (held?.seq ?? 0) + 1, stored.seq)
     }
     const heldSeq = this.store.head(self)?.seq ?? 0
     this.own.heldAtStart = heldSeq
     const mark = remembered.head
     const ownLoss = this.losses.find(l => l.author === self)
     if (mark !== undefined && mark.seq > heldSeq) {
-      if (ownLoss === undefined) this.noteLoss(self, 'head_backwards', heldSeq + 1, mark.seq)
+      if (ownLoss === undefined) this.noteLoss(self, db.corruptAtOpen ? 'corrupt' : 'head_backwards', heldSeq + 1, mark.seq)
       else ownLoss.toSeq = Math.max(ownLoss.toSeq, mark.seq)
     }
     for (const loss of this.losses) {

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import { open, readdir, rm, stat, truncate } from 'node:fs/promises'
+import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import type { RunningNode } from '../../node/launch.ts'
@@ -30,7 +31,7 @@ interface LogView {
   corrupt: Array<{ author: string, seq: number, fault: string }>
   own_head: { state: string, answered_by: string[], held_seq_at_start: number, head_file: { seq: number, records: number } | null }
   losses: LossView[]
-  database: { dropped_at_open: Array<{ file: string, bytes: number, reason: string }> }
+  database: { dropped_at_open: Array<{ file: string, bytes: number, reason: string }>, repaired: { reason: string, notes: string[] } | null }
 }
 interface Target { url: string, token: string }
 
@@ -122,7 +123,7 @@ describe('a damaged write-ahead log after a clean stop', { timeout: 180_000 }, (
    * A writes 40 entries, B holds them all, A stops cleanly and its newest level log is
    * damaged; A restarts next to B. Returns A restarted, B, A's id and what A acknowledged.
    */
-  async function damagedNextToPeer (damage: (logFile: string) => Promise<void>): Promise<{ a: RunningNode, b: RunningNode, self: string, acknowledged: string[] }> {
+  async function damagedNextToPeer (damage: (logFile: string) => Promise<void>): Promise<{ a: RunningNode, b: RunningNode, self: string, acknowledged: string[], dirA: string }> {
     const dirA = await newDir()
     const first = await start(dirA)
     const b = await start(await newDir(), [first.mesh.listenAddresses()[0] ?? ''])
@@ -132,18 +133,33 @@ describe('a damaged write-ahead log after a clean stop', { timeout: 180_000 }, (
     await first.stop()
     await damage(await newestLogFile(dirA))
     const a = await start(dirA, [b.mesh.listenAddresses()[0] ?? ''])
-    return { a, b, self, acknowledged }
+    return { a, b, self, acknowledged, dirA }
   }
 
-  /** What must hold once A is back: nothing lost, what was lost and recovered reported, the next write at the next free seq, no fork. */
+  /** What must hold once A is back: the next write at the next free seq, no fork, nothing lost, and what was lost and recovered reported. */
   async function assertRecovered (a: RunningNode, b: RunningNode, self: string, acknowledged: string[], kind: string): Promise<void> {
-    const log = await logOf(a.api.url)
-    assert.equal(log.own_head.state, 'confirmed')
-    assert.deepEqual(log.own_head.answered_by, [b.mesh.peerId.toString()])
-    assert.ok(log.own_head.held_seq_at_start < 40, `the damage lost entries (held ${log.own_head.held_seq_at_start} of 40 at start)`)
-    const loss = ownLoss(log, self)
-    assert.ok(loss !== undefined, `the loss is reported: ${JSON.stringify(log.losses)}`)
+    const atStart = await logOf(a.api.url)
+    // A write right after /ready goes to the next free sequence: no fork anywhere.
+    assert.equal((await fetch(`${a.api.url}/ready`)).status, 200)
+    const next = await post(target(a), [usage('after-restart', 'wal')])
+    assert.equal(next.status, 201, next.text)
+    assert.equal(next.body.records[0]?.seq, 41, 'the first append after the restart follows the 40 entries the peer holds')
+    await waitFor('B to hold A\'s entry 41', async () => (await logOf(b.api.url)).authors.find(x => x.author === self)?.held_seq === 41, { timeoutMs: 15_000 })
+    for (const node of [a, b]) {
+      const view = await logOf(node.api.url)
+      assert.equal(view.forks, 0)
+      const held = await idsOf(node.api.url, 'wal')
+      assert.deepEqual(acknowledged.filter(id => !held.has(id)), [], 'every acknowledged record is counted')
+      assert.equal(held.size, acknowledged.length + 1)
+    }
+
+    assert.equal(atStart.own_head.state, 'confirmed')
+    assert.deepEqual(atStart.own_head.answered_by, [b.mesh.peerId.toString()])
+    assert.ok(atStart.own_head.held_seq_at_start < 40, `the damage lost entries (held ${atStart.own_head.held_seq_at_start} of 40 at start)`)
+    const loss = ownLoss(atStart, self)
+    assert.ok(loss !== undefined, `the loss is reported: ${JSON.stringify(atStart.losses)}`)
     assert.equal(loss.kind, kind)
+    assert.equal(loss.from_seq, atStart.own_head.held_seq_at_start + 1)
     assert.equal(loss.to_seq, 40)
     assert.equal(loss.entries, 40 - loss.from_seq + 1)
     assert.equal(loss.records, loss.entries * 25, 'the head file tells how many records were lost')
@@ -155,20 +171,6 @@ describe('a damaged write-ahead log after a clean stop', { timeout: 180_000 }, (
     assert.equal(sample(metrics, 'meshnode_billing_recovered_entries_total'), loss.entries)
     assert.equal(sample(metrics, 'meshnode_billing_unrecovered_entries'), 0)
     assert.equal(sample(metrics, 'meshnode_billing_log_state', { state: 'confirmed' }), 1)
-
-    // A write right after /ready goes to the next free sequence: no fork anywhere.
-    assert.equal((await fetch(`${a.api.url}/ready`)).status, 200)
-    const next = await post(target(a), [usage('after-restart', 'wal')])
-    assert.equal(next.status, 201, next.text)
-    assert.equal(next.body.records[0]?.seq, 41)
-    await waitFor('B to hold A\'s entry 41', async () => (await logOf(b.api.url)).authors.find(x => x.author === self)?.held_seq === 41, { timeoutMs: 15_000 })
-    for (const node of [a, b]) {
-      const view = await logOf(node.api.url)
-      assert.equal(view.forks, 0)
-      const held = await idsOf(node.api.url, 'wal')
-      assert.deepEqual(acknowledged.filter(id => !held.has(id)), [], 'every acknowledged record is counted')
-      assert.equal(held.size, acknowledged.length + 1)
-    }
   }
 
   test('truncated newest level log: the node takes its lost tail back from a peer before its first append, and reports it', async () => {
@@ -178,12 +180,12 @@ describe('a damaged write-ahead log after a clean stop', { timeout: 180_000 }, (
     await assertRecovered(a, b, self, acknowledged, 'head_backwards')
   })
 
-  test('garbage in the newest level log: the entries level skipped are reported missing, taken back, and level\'s drop is reported', async () => {
+  test('garbage in the newest level log: the entries level skipped are reported corrupt, taken back, and level\'s drop is reported', async () => {
     const { a, b, self, acknowledged } = await damagedNextToPeer(async file => { await garble(file, 0.4, 4000) })
+    await assertRecovered(a, b, self, acknowledged, 'corrupt')
     const log = await logOf(a.api.url)
     assert.ok(log.database.dropped_at_open.length > 0, 'level\'s skipped bytes are reported')
     assert.ok(log.database.dropped_at_open.every(d => d.bytes > 0 && /Corruption/.test(d.reason)))
-    await assertRecovered(a, b, self, acknowledged, 'missing')
   })
 
   test('alone, a truncated log is reported with what it lost, and the node proceeds', async () => {
@@ -217,8 +219,8 @@ describe('a damaged write-ahead log after a clean stop', { timeout: 180_000 }, (
     assert.equal(next.body.records[0]?.seq, log.own_head.held_seq_at_start + 1)
   })
 
-  test('a corrupt table block is reported as corrupt, not missing, and taken back from a peer', async () => {
-    const { a, b, self, acknowledged } = await damagedNextToPeer(async file => {
+  test('a corrupt table block: level repairs the database, the loss is reported as corrupt, not missing, and taken back from a peer', async () => {
+    const { a, b, self, acknowledged, dirA } = await damagedNextToPeer(async file => {
       // Opening the database once turns the log into a table; then a block of it goes bad.
       const dir = join(file, '..', '..')
       const db = new MeshDatabase(dir)
@@ -228,9 +230,68 @@ describe('a damaged write-ahead log after a clean stop', { timeout: 180_000 }, (
       assert.ok(tables.length > 0, 'the entries are in a table file')
       await garble(join(dir, 'db', tables[tables.length - 1] ?? ''), 0.3, 300)
     })
-    const log = await logOf(a.api.url)
-    assert.deepEqual(log.corrupt.filter(c => c.author === self).map(c => c.fault), ['unreadable'])
     await assertRecovered(a, b, self, acknowledged, 'corrupt')
+    const log = await logOf(a.api.url)
+    assert.ok(log.database.repaired !== null, 'the repair is reported')
+    assert.match(log.database.repaired.reason, /Corruption/)
+    assert.ok(log.database.repaired.notes.length > 0, `what the repair found is reported: ${JSON.stringify(log.database.repaired)}`)
+    // Repaired and refilled, the database reads whole at the next start.
+    await a.stop()
+    const again = await start(dirA, [b.mesh.listenAddresses()[0] ?? ''])
+    const clean = await logOf(again.api.url)
+    assert.deepEqual([clean.corrupt, clean.losses, clean.database.repaired], [[], [], null])
+    assert.equal(clean.authors.find(x => x.author === self)?.held_seq, 41)
+  })
+})
+
+/** A port that was free a moment ago, for an API that must be reached before its node finished starting. */
+async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise<void>(resolve => server.close(() => { resolve() }))
+  assert.ok(address !== null && typeof address === 'object')
+  return address.port
+}
+
+describe('start-up confirmation of the own head', { timeout: 120_000 }, () => {
+  const dirs: string[] = []
+  const running: RunningNode[] = []
+  after(async () => {
+    await Promise.all(running.map(async n => { await n.stop() }))
+    await Promise.all(dirs.map(removeDir))
+  })
+
+  test('while the peers it knows have not answered, /ready is 503 with the reason and appends answer 503; then it proceeds alone', async () => {
+    const dir = await tempDir()
+    const peerDir = await tempDir()
+    dirs.push(dir, peerDir)
+    const first = await startNode(dir)
+    assert.equal((await post(target(first), [usage('written-once', 'confirm')])).status, 201)
+    await first.stop()
+    // A peer it knows, which is gone when the node comes back.
+    const gone = await startNode(peerDir)
+    const goneAddress = gone.mesh.listenAddresses()[0] ?? ''
+    await gone.stop()
+
+    const port = await freePort()
+    const url = `http://127.0.0.1:${port}`
+    const starting = startNode(dir, { api: { host: '127.0.0.1', port }, bootstrap: [goneAddress] })
+    const waiting = await waitFor('/ready to answer while the node confirms its head', async () => {
+      const r = await getJson<{ status: string, checks: { billing: boolean }, reason: string }>(`${url}/ready`).catch(() => undefined)
+      return r?.status === 503 && r.body.reason.includes('billing: confirming own head') ? r : undefined
+    }, { timeoutMs: 10_000, intervalMs: 20 })
+    assert.equal(waiting.body.checks.billing, false)
+    const early = await post({ url, token: first.token }, [usage('too-early', 'confirm')])
+    assert.equal(early.status, 503, early.text)
+    const node = await starting
+    running.push(node)
+    const log = await logOf(url)
+    assert.equal(log.own_head.state, 'alone')
+    assert.equal((await fetch(`${url}/ready`)).status, 200)
+    const next = await post(target(node), [usage('after-alone', 'confirm')])
+    assert.equal(next.status, 201, next.text)
+    assert.equal(next.body.records[0]?.seq, 2)
   })
 })
 

@@ -7,7 +7,7 @@ import { requestFrame, serveFrames } from '../p2p/frames.ts'
 import { isCorruption } from '../storage/database.ts'
 import { Ledger, type Position } from './ledger.ts'
 import { GENESIS_PREV, MAX_RECORDS_PER_ENTRY, checkEntry, sealEntry, type EntryFault, type LogEntry } from './log-entry.ts'
-import { LogStore, type ForkReport, type Head } from './log-store.ts'
+import { LogStore, type ForkReport, type Head, type Loss, type LossKind } from './log-store.ts'
 import { OwnHeadFile, type OwnHead } from './own-head.ts'
 import { Verifier, signerOf, type Sign } from './signing.ts'
 import {
@@ -43,23 +43,6 @@ export interface AuthorState {
 
 /** A fault found at start: an entry that fails verification, a gap, or a block level cannot read. */
 export interface Corruption { author: string, seq: number, fault: EntryFault | 'missing' | 'unreadable' }
-
-export type LossKind = 'corrupt' | 'missing' | 'head_backwards'
-
-/**
- * Entries of one author's chain that this node held once and found gone or damaged at start,
- * and what peers gave back since.
- */
-export interface Loss {
-  author: string
-  kind: LossKind
-  fromSeq: number
-  toSeq: number
-  /** Records in the lost entries: known for this node's own log from its head file. */
-  records: number | undefined
-  detectedAt: number
-  recovered: { toSeq: number, entries: number, records: number, from: string[] }
-}
 
 /**
  * Whether this node's own head is confirmed against its peers' copies of its chain: until then
@@ -103,7 +86,9 @@ export class BillingService {
   /** Replication work under way, awaited by `stop` so that nothing touches a closed database. */
   private readonly tasks = new Set<Promise<unknown>>()
   private readonly corruption: Corruption[] = []
+  /** Losses found at this start and at earlier ones (kept in the store), with what was taken back. */
   private readonly losses: Loss[] = []
+  private readonly foundNow = new Set<Loss>()
   private readonly headFile: OwnHeadFile
   private readonly own: OwnHeadReport = { state: 'confirming', answered: [], remembered: undefined, fault: undefined, heldAtStart: 0, finishedAt: undefined }
   /** Records in this node's own chain as held, for the head file. */
@@ -137,6 +122,7 @@ export class BillingService {
    */
   async open (): Promise<void> {
     await this.store.open()
+    this.losses.push(...this.store.losses())
     const self = this.c.selfId
     const remembered = await this.headFile.read()
     this.own.remembered = remembered.head
@@ -149,33 +135,37 @@ export class BillingService {
     if (db.repaired !== undefined) this.c.log.error({ reason: db.repaired.reason, notes: db.repaired.notes }, 'the database was corrupt and level repaired it: what it could not read is gone')
     // Entries gone where level reported corruption were damaged, not merely never written.
     const gone: LossKind = db.corruptAtOpen ? 'corrupt' : 'missing'
+    const found: Loss[] = []
     for (const [author, stored] of this.store.allHeads()) {
       const { held, records, fault } = await this.loadChain(author)
       if (author === self) this.ownRecords = records
-      if (fault !== undefined) this.noteLoss(author, fault === 'missing' ? gone : 'corrupt', (held?.seq ?? 0) + 1, stored.seq)
+      if (fault !== undefined) found.push(this.newLoss(author, fault === 'missing' ? gone : 'corrupt', (held?.seq ?? 0) + 1, stored.seq))
     }
     const heldSeq = this.store.head(self)?.seq ?? 0
     this.own.heldAtStart = heldSeq
     const mark = remembered.head
-    const ownLoss = this.losses.find(l => l.author === self)
+    const ownLoss = found.find(l => l.author === self)
     if (mark !== undefined && mark.seq > heldSeq) {
-      if (ownLoss === undefined) this.noteLoss(self, db.corruptAtOpen ? 'corrupt' : 'head_backwards', heldSeq + 1, mark.seq)
+      if (ownLoss === undefined) found.push(this.newLoss(self, db.corruptAtOpen ? 'corrupt' : 'head_backwards', heldSeq + 1, mark.seq))
       else ownLoss.toSeq = Math.max(ownLoss.toSeq, mark.seq)
     }
-    for (const loss of this.losses) {
+    for (const loss of found) {
       // The head file counts the records up to its head: the difference is what was lost.
       if (loss.author === self && mark !== undefined && mark.seq >= loss.toSeq) loss.records = Math.max(0, mark.records - this.ownRecords)
       const entries = loss.toSeq - loss.fromSeq + 1
       this.c.metrics.billingLoss(loss.kind, entries, loss.records)
       this.c.log.error({ author: loss.author, kind: loss.kind, from_seq: loss.fromSeq, to_seq: loss.toSeq, entries, records: loss.records ?? null },
         'billing log entries lost at start: taking them back from peers')
+      await this.store.recordLoss(loss)
     }
+    this.losses.push(...found)
+    for (const loss of found) this.foundNow.add(loss)
     this.c.metrics.billingUnrecovered(this.unrecovered())
     for (const fork of this.store.forks()) this.ledger.exclude(fork.author, fork.seq)
   }
 
-  private noteLoss (author: string, kind: LossKind, fromSeq: number, toSeq: number): void {
-    this.losses.push({ author, kind, fromSeq, toSeq, records: undefined, detectedAt: this.c.clock.now(), recovered: { toSeq: fromSeq - 1, entries: 0, records: 0, from: [] } })
+  private newLoss (author: string, kind: LossKind, fromSeq: number, toSeq: number): Loss {
+    return { author, kind, fromSeq, toSeq, records: undefined, detectedAt: this.c.clock.now(), recovered: { toSeq: fromSeq - 1, entries: 0, records: 0, from: [] } }
   }
 
   private unrecovered (): number {
@@ -234,6 +224,7 @@ export class BillingService {
     }
     for (const loss of this.losses) {
       const entries = loss.toSeq - loss.fromSeq + 1
+      if (!this.foundNow.has(loss) && loss.recovered.entries >= entries) continue
       this.c.log.error({
         author: loss.author, kind: loss.kind, from_seq: loss.fromSeq, to_seq: loss.toSeq, entries, records: loss.records ?? null,
         recovered_entries: loss.recovered.entries, recovered_records: loss.recovered.records, recovered_from: loss.recovered.from, still_lost: entries - loss.recovered.entries
@@ -490,19 +481,21 @@ export class BillingService {
   }
 
   /** Entries stored for an author that lost entries at start: counted as taken back. */
-  private noteRecovered (author: string, entries: LogEntry[], peerId: string): void {
-    const loss = this.losses.find(l => l.author === author)
-    if (loss === undefined) return
-    const back = entries.filter(e => e.seq >= loss.fromSeq && e.seq <= loss.toSeq)
-    if (back.length === 0) return
-    loss.recovered.entries += back.length
-    loss.recovered.records += back.reduce((n, e) => n + e.records.length, 0)
-    loss.recovered.toSeq = Math.max(loss.recovered.toSeq, ...back.map(e => e.seq))
-    if (!loss.recovered.from.includes(peerId)) loss.recovered.from.push(peerId)
-    this.c.metrics.billingRecovered(back.length, this.unrecovered())
-    if (loss.recovered.toSeq >= loss.toSeq) {
-      this.c.log.warn({ author, kind: loss.kind, from_seq: loss.fromSeq, to_seq: loss.toSeq, records: loss.recovered.records, from: loss.recovered.from },
-        'lost billing log entries all taken back from peers')
+  private async noteRecovered (author: string, entries: LogEntry[], peerId: string): Promise<void> {
+    for (const loss of this.losses) {
+      if (loss.author !== author || loss.recovered.entries >= loss.toSeq - loss.fromSeq + 1) continue
+      const back = entries.filter(e => e.seq >= loss.fromSeq && e.seq <= loss.toSeq)
+      if (back.length === 0) continue
+      loss.recovered.entries += back.length
+      loss.recovered.records += back.reduce((n, e) => n + e.records.length, 0)
+      loss.recovered.toSeq = Math.max(loss.recovered.toSeq, ...back.map(e => e.seq))
+      if (!loss.recovered.from.includes(peerId)) loss.recovered.from.push(peerId)
+      this.c.metrics.billingRecovered(back.length, this.unrecovered())
+      await this.store.recordLoss(loss)
+      if (loss.recovered.toSeq >= loss.toSeq) {
+        this.c.log.warn({ author, kind: loss.kind, from_seq: loss.fromSeq, to_seq: loss.toSeq, records: loss.recovered.records, from: loss.recovered.from },
+          'lost billing log entries all taken back from peers')
+      }
     }
   }
 
@@ -624,7 +617,7 @@ export class BillingService {
         }
         for (const e of range.entries) this.ledger.apply(e)
         const records = range.entries.reduce((n, e) => n + e.records.length, 0)
-        this.noteRecovered(author, range.entries, target.peerId)
+        await this.noteRecovered(author, range.entries, target.peerId)
         if (author === this.c.selfId) {
           this.ownRecords += records
           await this.recordOwnHead(range.entries[range.entries.length - 1] as LogEntry)

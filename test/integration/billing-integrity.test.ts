@@ -217,6 +217,13 @@ describe('a damaged write-ahead log after a clean stop', { timeout: 180_000 }, (
     const next = await post(target(a), [usage('alone-after', 'solo')])
     assert.equal(next.status, 201, next.text)
     assert.equal(next.body.records[0]?.seq, log.own_head.held_seq_at_start + 1)
+    // After a restart the loss is still reported, and the head file follows the head the node went on from.
+    await a.stop()
+    const again = await start(dir)
+    const later = await logOf(again.api.url)
+    assert.deepEqual(later.losses, log.losses)
+    assert.equal(later.own_head.head_file?.seq, log.own_head.held_seq_at_start + 1)
+    assert.equal(sample(await metricsOf(again.api.url), 'meshnode_billing_unrecovered_entries'), loss.entries)
   })
 
   test('a corrupt table block: level repairs the database, the loss is reported as corrupt, not missing, and taken back from a peer', async () => {
@@ -239,7 +246,8 @@ describe('a damaged write-ahead log after a clean stop', { timeout: 180_000 }, (
     await a.stop()
     const again = await start(dirA, [b.mesh.listenAddresses()[0] ?? ''])
     const clean = await logOf(again.api.url)
-    assert.deepEqual([clean.corrupt, clean.losses, clean.database.repaired], [[], [], null])
+    assert.deepEqual([clean.corrupt, clean.database.repaired], [[], null])
+    assert.deepEqual(clean.losses.map(l => [l.kind, l.still_lost_entries]), [['corrupt', 0]], 'the earlier loss is still reported, nothing new')
     assert.equal(clean.authors.find(x => x.author === self)?.held_seq, 41)
   })
 })

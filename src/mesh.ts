@@ -336,13 +336,15 @@ export class MeshNode {
     const subscriptions = this.telemetry?.subscribed === true
     const billing = this.billingInstance?.readiness() ?? { ready: false, reason: 'billing: not started' }
     const reasons = [
-      ...(this.state === 'running' || billing.reason === 'billing: confirming own head' ? [] : [`node: ${this.state}`]),
       ...(libp2p ? [] : ['libp2p: not started']),
       ...(database ? [] : ['database: closed']),
       ...(subscriptions ? [] : ['subscriptions: not subscribed']),
       ...(billing.reason === undefined ? [] : [billing.reason])
     ]
-    return { ready: reasons.length === 0, libp2p, database, subscriptions, billing: billing.ready, reasons }
+    const ready = this.state === 'running' && reasons.length === 0
+    // While it starts, the checks above say what it waits for; otherwise its state does.
+    if (!ready && (reasons.length === 0 || this.state !== 'starting')) reasons.unshift(`node: ${this.state}`)
+    return { ready, libp2p, database, subscriptions, billing: billing.ready, reasons }
   }
 
   /** What the database skipped as corrupt in its write-ahead log when it opened, and what a repair at open found. */

@@ -8,7 +8,9 @@ import assert from 'node:assert/strict'
 import { open, readdir, rm, stat, truncate } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
+import { Writable } from 'node:stream'
 import { after, describe, test } from 'node:test'
+import { pino } from 'pino'
 import type { RunningNode } from '../../node/launch.ts'
 import { MeshDatabase } from '../../src/storage/database.ts'
 import { call, sample, type Reply } from '../helpers/api.ts'
@@ -108,8 +110,16 @@ describe('a damaged write-ahead log after a clean stop', { timeout: 180_000 }, (
     await Promise.all(running.map(async n => { await n.stop() }))
     await Promise.all(dirs.map(removeDir))
   })
-  const start = async (dir: string, bootstrap: string[] = []): Promise<RunningNode> => {
-    const node = await startNode(dir, { bootstrap })
+  /** What the restarted node logs at warn and above, one parsed line each. */
+  const logged: Array<Record<string, unknown>> = []
+  const capture = pino({ level: 'warn' }, new Writable({
+    write (chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line !== '') logged.push(JSON.parse(line) as Record<string, unknown>)
+      done()
+    }
+  }))
+  const start = async (dir: string, bootstrap: string[] = [], log = capture): Promise<RunningNode> => {
+    const node = await startNode(dir, { bootstrap }, log)
     running.push(node)
     return node
   }
@@ -174,10 +184,20 @@ describe('a damaged write-ahead log after a clean stop', { timeout: 180_000 }, (
   }
 
   test('truncated newest level log: the node takes its lost tail back from a peer before its first append, and reports it', async () => {
-    const { a, b, self, acknowledged } = await damagedNextToPeer(async file => { await truncate(file, Math.floor((await stat(file)).size * 0.6)) })
+    const { a, b, self, acknowledged } = await damagedNextToPeer(async file => {
+      await truncate(file, Math.floor((await stat(file)).size * 0.6))
+      logged.length = 0
+    })
     // level treats a cut log as its end: only the head file shows the head went back.
-    assert.deepEqual((await logOf(a.api.url)).corrupt, [])
+    const log = await logOf(a.api.url)
+    assert.deepEqual(log.corrupt, [])
     await assertRecovered(a, b, self, acknowledged, 'head_backwards')
+    // The error log carries the same figures as the API.
+    const loss = ownLoss(log, self)
+    const errors = logged.filter(l => l.level === 50 && l.author === self)
+    assert.ok(errors.some(l => l.kind === 'head_backwards' && l.from_seq === loss?.from_seq && l.to_seq === 40 && l.records === loss?.records),
+      `the loss at error level: ${JSON.stringify(errors)}`)
+    assert.ok(errors.some(l => l.recovered_entries === loss?.entries && l.still_lost === 0), 'what peers gave back, at error level')
   })
 
   test('garbage in the newest level log: the entries level skipped are reported corrupt, taken back, and level\'s drop is reported', async () => {

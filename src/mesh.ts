@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
+import { join } from 'node:path'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
@@ -28,7 +29,7 @@ import { Router } from './routing/router.ts'
 import { DEFAULT_HEALTH_CHECK, type HealthCheckConfig } from './routing/service-health.ts'
 import type { StrategyName } from './routing/strategies.ts'
 import type { UsageEvent } from './routing/usage.ts'
-import { MeshDatabase } from './storage/database.ts'
+import { MeshDatabase, type DroppedBytes, type Repair } from './storage/database.ts'
 import { LoadHistory, type LoadSummary } from './telemetry/load-history.ts'
 import { LoadSampler, RequestCounters } from './telemetry/load-sampler.ts'
 import { PeerTable, type PeerEvent, type PeerSnapshot } from './telemetry/peer-table.ts'
@@ -91,6 +92,10 @@ export interface Readiness {
   libp2p: boolean
   database: boolean
   subscriptions: boolean
+  /** The billing log can take appends: own head confirmed, database writable. */
+  billing: boolean
+  /** Why the node is not ready, one line per check that fails. */
+  reasons: string[]
 }
 
 export interface DiagnosticsResult {
@@ -107,6 +112,9 @@ const GENESIS_HASH_KEY = 'genesis_hash'
 const REMEMBER_EVERY_MS = 30_000
 /** A node keeps at most this many of its peers' addresses to reconnect after a restart. */
 const REMEMBERED_PEERS = 32
+/** How long a starting node waits for its peers' copies of its own log before it appends alone. */
+const CONFIRM_OWN_HEAD_MS = 3_000
+const OWN_HEAD_FILE = 'billing-head.json'
 
 /**
  * One meshnode: composes storage, the libp2p node and the domain services, and owns their
@@ -237,7 +245,7 @@ export class MeshNode {
         ...components,
         authoredThrough: author => this.authoredThrough(author),
         penalize: (peerId, reason) => { this.penalize(peerId, reason) }
-      }, { topic: this.protocols.topics.billing, protocol: this.protocols.sync, antiEntropyMs: 5_000 })
+      }, { topic: this.protocols.topics.billing, protocol: this.protocols.sync, antiEntropyMs: 5_000, headFile: join(this.opts.dataDir, OWN_HEAD_FILE) })
       await billing.open()
       this.billingInstance = billing
       this.routedUsage = new UsageBuffer(async records => await billing.append(records), this.log)
@@ -285,9 +293,10 @@ export class MeshNode {
         describeSelf: () => ({ services: this.localServices.offers(), apiUrl: this.apiUrl, region: this.opts.region, version: VERSION })
       })
       this.telemetry.start()
+      const remembered = await this.rememberedPeers()
       this.connector = new PeerConnector(libp2p, {
         bootstrap: this.opts.bootstrap,
-        remembered: await this.rememberedPeers(),
+        remembered,
         targetPeers: this.settings.maxPeers,
         maintainIntervalMs: 2_000,
         isRefused: id => this.guard.isRefused(id),
@@ -295,6 +304,11 @@ export class MeshNode {
       })
       this.connector.start()
       this.rememberTimer = setInterval(() => { void this.rememberPeers() }, REMEMBER_EVERY_MS)
+      // Before the first append: the peers it joins through or knew hold copies of its chain.
+      const peerIds = [...this.opts.bootstrap, ...remembered].map(a => a.getPeerId()).filter(p => p !== null)
+      await billing.confirmOwnHead([...new Set(peerIds)], CONFIRM_OWN_HEAD_MS)
+      // A stop during the wait has already taken everything down.
+      if (this.state !== 'starting') return
       this.state = 'running'
     } catch (err) {
       await this.stop()
@@ -336,7 +350,22 @@ export class MeshNode {
     const libp2p = this.libp2p?.status === 'started'
     const database = this.db.isOpen
     const subscriptions = this.telemetry?.subscribed === true
-    return { ready: this.state === 'running' && libp2p && database && subscriptions, libp2p, database, subscriptions }
+    const billing = this.billingInstance?.readiness() ?? { ready: false, reason: 'billing: not started' }
+    const reasons = [
+      ...(libp2p ? [] : ['libp2p: not started']),
+      ...(database ? [] : ['database: closed']),
+      ...(subscriptions ? [] : ['subscriptions: not subscribed']),
+      ...(billing.reason === undefined ? [] : [billing.reason])
+    ]
+    const ready = this.state === 'running' && reasons.length === 0
+    // While it starts, the checks above say what it waits for; otherwise its state does.
+    if (!ready && (reasons.length === 0 || this.state !== 'starting')) reasons.unshift(`node: ${this.state}`)
+    return { ready, libp2p, database, subscriptions, billing: billing.ready, reasons }
+  }
+
+  /** What the database skipped as corrupt in its write-ahead log when it opened, and what a repair at open found. */
+  databaseIntegrity (): { dropped_at_open: DroppedBytes[], repaired: Repair | null } {
+    return { dropped_at_open: this.db.droppedAtOpen(), repaired: this.db.repaired ?? null }
   }
 
   /** The node's clock, for the API's time-dependent views. */

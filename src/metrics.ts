@@ -17,6 +17,11 @@ export class MeshMetrics {
   private readonly billingRejected: Counter
   private readonly billingHeldBack: Counter
   private readonly billingConflicts: Gauge
+  private readonly billingLostEntries: Counter<'kind'>
+  private readonly billingLostRecords: Counter
+  private readonly billingRecoveredEntries: Counter
+  private readonly billingUnrecoveredEntries: Gauge
+  private readonly billingLogState: Gauge<'state'>
   private readonly routedRequests: Counter<'status_class'>
   private readonly routedBytes: Counter<'direction'>
   private readonly streamRejections: Counter<'protocol' | 'reason'>
@@ -53,6 +58,33 @@ export class MeshMetrics {
     this.billingConflicts = new Gauge({
       name: 'meshnode_billing_conflicting_keys',
       help: 'Idempotency keys held with different contents by different entries (each content counted under its own authors)',
+      registers: [this.registry]
+    })
+    this.billingLostEntries = new Counter({
+      name: 'meshnode_billing_lost_entries_total',
+      help: 'Log entries found lost at start, by kind: corrupt (failed verification or unreadable), missing (a gap), head_backwards (own head behind the head file)',
+      labelNames: ['kind'],
+      registers: [this.registry]
+    })
+    this.billingLostRecords = new Counter({
+      name: 'meshnode_billing_lost_records_total',
+      help: 'Records of this node\'s own log found lost at start, as counted by its head file',
+      registers: [this.registry]
+    })
+    this.billingRecoveredEntries = new Counter({
+      name: 'meshnode_billing_recovered_entries_total',
+      help: 'Lost log entries taken back from peers',
+      registers: [this.registry]
+    })
+    this.billingUnrecoveredEntries = new Gauge({
+      name: 'meshnode_billing_unrecovered_entries',
+      help: 'Log entries found lost at start and not (yet) taken back from a peer',
+      registers: [this.registry]
+    })
+    this.billingLogState = new Gauge({
+      name: 'meshnode_billing_log_state',
+      help: 'State of this node\'s own log (1 for the current one): confirming its head with peers, confirmed, alone (no peer answered), unusable',
+      labelNames: ['state'],
       registers: [this.registry]
     })
     this.routedRequests = new Counter({
@@ -101,6 +133,25 @@ export class MeshMetrics {
   /** How many idempotency keys the ledger holds with conflicting contents now. */
   billingConflictingKeys (keys: number): void {
     this.billingConflicts.set(keys)
+  }
+
+  /** Entries (and, for the own log, records) found lost at start. */
+  billingLoss (kind: 'corrupt' | 'missing' | 'head_backwards', entries: number, records: number | undefined): void {
+    this.billingLostEntries.inc({ kind }, entries)
+    if (records !== undefined) this.billingLostRecords.inc(records)
+  }
+
+  billingRecovered (entries: number, unrecovered: number): void {
+    this.billingRecoveredEntries.inc(entries)
+    this.billingUnrecoveredEntries.set(unrecovered)
+  }
+
+  billingUnrecovered (entries: number): void {
+    this.billingUnrecoveredEntries.set(entries)
+  }
+
+  billingLog (state: 'confirming' | 'confirmed' | 'alone' | 'unusable'): void {
+    for (const s of ['confirming', 'confirmed', 'alone', 'unusable']) this.billingLogState.set({ state: s }, s === state ? 1 : 0)
   }
 
   /** A stream request refused; `protocol` is the short name (route, sync, ...), `reason` one of a fixed set. */

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { toNumber } from '../../src/billing/amount.ts'
+import type { OwnHeadReport } from '../../src/billing/billing-service.ts'
 import { recordDigest, sum } from '../../src/billing/ledger.ts'
 import { invoiceFor, periodOf, priceOf, revenueOf } from '../../src/billing/pricing.ts'
 import { UsageRecordSchema, type UsageRecord } from '../../src/billing/usage-record.ts'
@@ -173,10 +174,34 @@ export function billingRoutes (): Hono<ApiEnv> {
           positions: c.positions
         }))
       })),
-      uncounted_records: ledger.uncounted().slice(0, MAX_LISTED).map(u => ({ id: u.id, author: u.at.author, seq: u.at.seq, reason: 'amount not exact' }))
+      uncounted_records: ledger.uncounted().slice(0, MAX_LISTED).map(u => ({ id: u.id, author: u.at.author, seq: u.at.seq, reason: 'amount not exact' })),
+      own_head: ownHeadView(billing.ownHead()),
+      database: c.var.mesh.databaseIntegrity(),
+      losses: billing.lossReport().map(l => ({
+        author: l.author,
+        kind: l.kind,
+        from_seq: l.fromSeq,
+        to_seq: l.toSeq,
+        entries: l.toSeq - l.fromSeq + 1,
+        records: l.records ?? null,
+        detected_at: new Date(l.detectedAt).toISOString(),
+        recovered: { to_seq: l.recovered.toSeq, entries: l.recovered.entries, records: l.recovered.records, from: l.recovered.from },
+        still_lost_entries: l.toSeq - l.fromSeq + 1 - l.recovered.entries
+      }))
     })
   })
   return app
+}
+
+function ownHeadView (own: OwnHeadReport): Record<string, unknown> {
+  return {
+    state: own.state,
+    answered_by: own.answered,
+    held_seq_at_start: own.heldAtStart,
+    head_file: own.remembered === undefined ? null : { seq: own.remembered.seq, hash: own.remembered.hash, records: own.remembered.records },
+    head_file_fault: own.fault ?? null,
+    finished_at: own.finishedAt === undefined ? null : new Date(own.finishedAt).toISOString()
+  }
 }
 
 /** After the `seen`-th record with timestamp `t` and id `id`. */

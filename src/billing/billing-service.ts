@@ -5,9 +5,11 @@ import { MeshError, errorMessage } from '../errors.ts'
 import { dialTarget } from '../p2p/dial-target.ts'
 import { requestFrame, serveFrames } from '../p2p/frames.ts'
 import { guardValidator } from '../p2p/gossip-scoring.ts'
+import { isCorruption } from '../storage/database.ts'
 import { Ledger, sameRecord, type Position } from './ledger.ts'
 import { GENESIS_PREV, MAX_RECORDS_PER_ENTRY, checkEntry, sealEntry, type EntryFault, type LogEntry } from './log-entry.ts'
-import { LogStore, type ForkReport, type Head } from './log-store.ts'
+import { LogStore, type ForkReport, type Head, type Loss, type LossKind } from './log-store.ts'
+import { OwnHeadFile, type OwnHead } from './own-head.ts'
 import { Verifier, signerOf, type Sign } from './signing.ts'
 import {
   HeadAnnouncementSchema, HeadsResponseSchema, RANGE_BYTES, RANGE_LIMIT, RangeResponseSchema, SYNC_LIMITS, SyncRequestSchema,
@@ -30,6 +32,8 @@ export interface BillingOptions {
   protocol: string
   /** How often a random peer is asked what it holds, so that silent gaps close. */
   antiEntropyMs: number
+  /** The file that keeps this node's own head apart from the database (see OwnHeadFile). */
+  headFile: string
 }
 
 export interface Appended { id: string, position: Position, duplicate: boolean }
@@ -41,7 +45,27 @@ export interface AuthorState {
   forks: ForkReport[]
 }
 
-export interface Corruption { author: string, seq: number, fault: EntryFault | 'missing' }
+/** A fault found at start: an entry that fails verification, a gap, or a block level cannot read. */
+export interface Corruption { author: string, seq: number, fault: EntryFault | 'missing' | 'unreadable' }
+
+/**
+ * Whether this node's own head is confirmed against its peers' copies of its chain: until then
+ * it appends nothing, so that it never reuses a sequence number a peer already holds.
+ */
+export type OwnHeadState = 'confirming' | 'confirmed' | 'alone'
+
+export interface OwnHeadReport {
+  state: OwnHeadState
+  /** Peers that answered with their copy of this node's chain. */
+  answered: string[]
+  /** The head file's record at start; undefined when there was none (or it was unreadable: `fault`). */
+  remembered: OwnHead | undefined
+  fault: string | undefined
+  heldAtStart: number
+  finishedAt: number | undefined
+}
+
+export interface BillingReadiness { ready: boolean, reason: string | undefined }
 
 const ANNOUNCE_EVERY_MS = 50
 
@@ -66,6 +90,19 @@ export class BillingService {
   /** Replication work under way, awaited by `stop` so that nothing touches a closed database. */
   private readonly tasks = new Set<Promise<unknown>>()
   private readonly corruption: Corruption[] = []
+  /** Losses found at this start and at earlier ones (kept in the store), with what was taken back. */
+  private readonly losses: Loss[] = []
+  private readonly foundNow = new Set<Loss>()
+  private readonly headFile: OwnHeadFile
+  private readonly own: OwnHeadReport = { state: 'confirming', answered: [], remembered: undefined, fault: undefined, heldAtStart: 0, finishedAt: undefined }
+  /** Records in this node's own chain as held, for the head file. */
+  private ownRecords = 0
+  /** Peers whose answer the start-up confirmation waits for; empty: the first answer. */
+  private expected = new Set<string>()
+  private confirmation: { done: () => void, timer: NodeJS.Timeout } | undefined
+  /** Why the log cannot be written; once set, appends answer 503 until a restart. */
+  private unusable: string | undefined
+  private headFileFailed = false
   private pending: Pending[] = []
   private flushing: Promise<void> | undefined
   private timer: NodeJS.Timeout | undefined
@@ -81,12 +118,54 @@ export class BillingService {
     this.opts = opts
     this.store = new LogStore(components.db)
     this.sign = signerOf(components.privateKey)
+    this.headFile = new OwnHeadFile(opts.headFile)
   }
 
-  /** Loads and verifies every chain held, before anything is served. */
+  /**
+   * Loads and verifies every chain held, before anything is served, and compares this node's
+   * own head with its head file: what is gone or damaged is reported as a loss.
+   */
   async open (): Promise<void> {
     await this.store.open()
-    for (const [author] of this.store.allHeads()) await this.loadChain(author)
+    this.losses.push(...this.store.losses())
+    const self = this.c.selfId
+    const remembered = await this.headFile.read()
+    this.own.remembered = remembered.head
+    this.own.fault = remembered.fault
+    if (remembered.fault !== undefined) this.c.log.warn({ fault: remembered.fault }, 'own billing head file unreadable: a lost tail of this node\'s log is found only by asking peers')
+    const { db } = this.c
+    for (const d of db.droppedAtOpen()) {
+      this.c.log.error({ file: d.file, bytes: d.bytes, reason: d.reason }, 'the database skipped a corrupt part of its write-ahead log at open: the writes in it are gone')
+    }
+    if (db.repaired !== undefined) this.c.log.error({ reason: db.repaired.reason, notes: db.repaired.notes }, 'the database was corrupt and level repaired it: what it could not read is gone')
+    // Entries gone where level reported corruption were damaged, not merely never written.
+    const gone: LossKind = db.corruptAtOpen ? 'corrupt' : 'missing'
+    const found: Loss[] = []
+    for (const [author, stored] of this.store.allHeads()) {
+      const { held, records, fault } = await this.loadChain(author)
+      if (author === self) this.ownRecords = records
+      if (fault !== undefined) found.push(this.newLoss(author, fault === 'missing' ? gone : 'corrupt', (held?.seq ?? 0) + 1, stored.seq))
+    }
+    const heldSeq = this.store.head(self)?.seq ?? 0
+    this.own.heldAtStart = heldSeq
+    const mark = remembered.head
+    const ownLoss = found.find(l => l.author === self)
+    if (mark !== undefined && mark.seq > heldSeq) {
+      if (ownLoss === undefined) found.push(this.newLoss(self, db.corruptAtOpen ? 'corrupt' : 'head_backwards', heldSeq + 1, mark.seq))
+      else ownLoss.toSeq = Math.max(ownLoss.toSeq, mark.seq)
+    }
+    for (const loss of found) {
+      // The head file counts the records up to its head: the difference is what was lost.
+      if (loss.author === self && mark !== undefined && mark.seq >= loss.toSeq) loss.records = Math.max(0, mark.records - this.ownRecords)
+      const entries = loss.toSeq - loss.fromSeq + 1
+      this.c.metrics.billingLoss(loss.kind, entries, loss.records)
+      this.c.log.error({ author: loss.author, kind: loss.kind, from_seq: loss.fromSeq, to_seq: loss.toSeq, entries, records: loss.records ?? null },
+        'billing log entries lost at start: taking them back from peers')
+      await this.store.recordLoss(loss)
+    }
+    this.losses.push(...found)
+    for (const loss of found) this.foundNow.add(loss)
+    this.c.metrics.billingUnrecovered(this.unrecovered())
     for (const fork of this.store.forks()) this.ledger.exclude(fork.author, fork.seq)
     for (const [author] of this.store.allHeads()) this.membershipChanged(author)
     this.countConflicts()
@@ -113,6 +192,126 @@ export class BillingService {
     this.c.metrics.billingConflictingKeys(count)
   }
 
+  private newLoss (author: string, kind: LossKind, fromSeq: number, toSeq: number): Loss {
+    return { author, kind, fromSeq, toSeq, records: undefined, detectedAt: this.c.clock.now(), recovered: { toSeq: fromSeq - 1, entries: 0, records: 0, from: [] } }
+  }
+
+  private unrecovered (): number {
+    return this.losses.reduce((n, l) => n + (l.toSeq - l.fromSeq + 1 - l.recovered.entries), 0)
+  }
+
+  /**
+   * Confirms this node's own head against its peers before any append: asks every connected
+   * peer (and each that connects) for its copy of this node's chain, takes back what they hold
+   * beyond it, and ends once every peer of `expected` answered (with none expected: the first
+   * answer) or after `timeoutMs`. With no peer to ask and nothing written before, there is
+   * nothing to confirm.
+   */
+  async confirmOwnHead (expected: string[], timeoutMs: number): Promise<void> {
+    const self = this.c.selfId
+    this.expected = new Set(expected.filter(p => p !== self))
+    const wrote = this.own.remembered !== undefined || this.store.head(self) !== undefined || this.losses.some(l => l.author === self)
+    if (this.expected.size === 0 && !wrote) {
+      this.finishConfirmation('alone')
+      return
+    }
+    this.c.metrics.billingLog('confirming')
+    await new Promise<void>(resolve => {
+      this.confirmation = {
+        done: resolve,
+        timer: setTimeout(() => { this.finishConfirmation(this.own.answered.length > 0 ? 'confirmed' : 'alone') }, timeoutMs)
+      }
+      for (const peer of this.c.libp2p.getPeers()) this.track(this.exchangeHeads(peer.toString()))
+    })
+  }
+
+  private checkConfirmed (): void {
+    if (this.confirmation === undefined) return
+    const answered = new Set(this.own.answered)
+    const enough = this.expected.size > 0 ? [...this.expected].every(p => answered.has(p)) : answered.size > 0
+    if (enough && this.behind() === undefined) this.finishConfirmation('confirmed')
+  }
+
+  private finishConfirmation (state: OwnHeadState): void {
+    if (this.own.state !== 'confirming') return
+    const self = this.c.selfId
+    this.own.state = state
+    this.own.finishedAt = this.c.clock.now()
+    if (this.confirmation !== undefined) {
+      clearTimeout(this.confirmation.timer)
+      this.confirmation.done()
+      this.confirmation = undefined
+    }
+    this.c.metrics.billingLog(state)
+    const held = this.store.head(self)?.seq ?? 0
+    if (state === 'alone') {
+      this.c.log.warn({ held_seq: held, remembered_seq: this.own.remembered?.seq ?? null, expected: [...this.expected] },
+        'no peer confirmed this node\'s own billing head: proceeding alone')
+    } else {
+      this.c.log.info({ held_seq: held, peers: this.own.answered }, 'own billing head confirmed with peers')
+    }
+    for (const loss of this.losses) {
+      const entries = loss.toSeq - loss.fromSeq + 1
+      if (!this.foundNow.has(loss) && loss.recovered.entries >= entries) continue
+      this.c.log.error({
+        author: loss.author, kind: loss.kind, from_seq: loss.fromSeq, to_seq: loss.toSeq, entries, records: loss.records ?? null,
+        recovered_entries: loss.recovered.entries, recovered_records: loss.recovered.records, recovered_from: loss.recovered.from, still_lost: entries - loss.recovered.entries
+      }, 'billing log loss at start: what peers gave back')
+    }
+    // From here this node appends after the head it holds; the head file follows it.
+    const head = this.store.head(self)
+    if ((this.own.remembered?.seq ?? 0) > held) {
+      this.track(this.headFile.rewind({ seq: held, hash: head?.hash ?? GENESIS_PREV, records: this.ownRecords }))
+    }
+  }
+
+  /** Per own log: a peer holds more of it than this node does; appending now would fork it. */
+  private behind (): { held: number, seq: number, peerId: string } | undefined {
+    const wanted = this.wanted.get(this.c.selfId)
+    const held = this.store.head(this.c.selfId)?.seq ?? 0
+    return wanted !== undefined && wanted.seq > held ? { held, ...wanted } : undefined
+  }
+
+  /** Why an append cannot be taken now (503), or undefined. */
+  private appendRefusal (): MeshError | undefined {
+    if (!this.running) return new MeshError('UNAVAILABLE', 'billing is not running')
+    if (this.unusable !== undefined) {
+      return new MeshError('UNAVAILABLE', `this node's billing log cannot be written (${this.unusable}); fix the storage and restart the node`)
+    }
+    if (this.own.state === 'confirming') return new MeshError('UNAVAILABLE', 'billing: confirming this node\'s own log head with its peers; retry shortly')
+    const behind = this.behind()
+    if (behind !== undefined) {
+      return new MeshError('UNAVAILABLE', `billing: this node holds its own log up to seq ${behind.held} and peer ${behind.peerId} up to seq ${behind.seq}; taking those entries back before appending`)
+    }
+    return undefined
+  }
+
+  readiness (): BillingReadiness {
+    const refusal = this.running ? this.appendRefusal() : undefined
+    const reason = this.unusable !== undefined
+      ? `billing: log unusable (${this.unusable})`
+      : this.own.state === 'confirming' ? 'billing: confirming own head' : refusal === undefined ? undefined : 'billing: taking back own entries from peers'
+    return { ready: this.running && reason === undefined, reason: this.running ? reason : 'billing: not running' }
+  }
+
+  /** A write failed: the database is read-only, full, gone or corrupt; level does not recover from that while open. */
+  private markUnusable (err: unknown): void {
+    if (this.unusable !== undefined) return
+    this.unusable = errorMessage(err)
+    this.c.metrics.billingLog('unusable')
+    this.c.log.error({ err: this.unusable }, 'billing log cannot be written: not ready, appends refused until restart')
+  }
+
+  /** After a durable append or a take-back of own entries: the head file follows the head. */
+  private async recordOwnHead (head: Head): Promise<void> {
+    try {
+      await this.headFile.write({ seq: head.seq, hash: head.hash, records: this.ownRecords })
+    } catch (err) {
+      if (!this.headFileFailed) this.c.log.error({ err: errorMessage(err) }, 'cannot write the own billing head file: a lost tail would go unnoticed by this node alone')
+      this.headFileFailed = true
+    }
+  }
+
   async start (): Promise<void> {
     const { libp2p } = this.c
     this.running = true
@@ -133,12 +332,18 @@ export class BillingService {
     clearInterval(this.timer)
     clearTimeout(this.announceTimer)
     this.stopping.abort()
+    if (this.confirmation !== undefined) {
+      clearTimeout(this.confirmation.timer)
+      this.confirmation.done()
+      this.confirmation = undefined
+    }
     const { libp2p } = this.c
     libp2p.removeEventListener('peer:identify', this.onIdentify)
     libp2p.services.pubsub.removeEventListener('message', this.onMessage)
     libp2p.services.pubsub.topicValidators.delete(this.opts.topic)
     await this.flushing
     while (this.tasks.size > 0) await Promise.allSettled([...this.tasks])
+    await this.headFile.close()
   }
 
   private track (task: Promise<unknown>): void {
@@ -154,11 +359,8 @@ export class BillingService {
    * request with it: an acknowledged record is never altered.
    */
   async append (records: UsageRecord[]): Promise<Appended[]> {
-    if (!this.running) throw new MeshError('UNAVAILABLE', 'billing is not running')
-    const ownCorruption = this.corruption.find(c => c.author === this.c.selfId)
-    if (ownCorruption !== undefined) {
-      throw new MeshError('STORAGE_ERROR', `this node's log is corrupt at seq ${ownCorruption.seq} (${ownCorruption.fault}); appends wait for repair`)
-    }
+    const refusal = this.appendRefusal()
+    if (refusal !== undefined) throw refusal
     const next = (this.store.head(this.c.selfId)?.seq ?? 0) + 1
     if (next > this.c.authoredThrough(this.c.selfId)) {
       throw new MeshError('AUTHORIZATION_ERROR', 'this node is not a member of the network: its records would count nowhere; an operator admits it with `meshnode admit PEERID`')
@@ -203,6 +405,9 @@ export class BillingService {
   }
 
   private async writeGroup (group: Pending[]): Promise<void> {
+    // Checked again here: a peer's answer may have shown this node behind since the request queued.
+    const refusal = this.appendRefusal()
+    if (refusal !== undefined) throw refusal
     const self = this.c.selfId
     const head = this.store.head(self)
     const seq = (head?.seq ?? 0) + 1
@@ -225,8 +430,15 @@ export class BillingService {
     }
     if (fresh.length > 0) {
       const entry = sealEntry({ author: self, seq, prev: head?.hash ?? GENESIS_PREV, time: this.c.clock.now(), records: fresh }, this.sign)
-      await this.store.append([entry], true)
+      try {
+        await this.store.append([entry], true)
+      } catch (err) {
+        this.markUnusable(err)
+        throw this.appendRefusal() ?? err
+      }
       this.ledger.apply(entry)
+      this.ownRecords += fresh.length
+      await this.recordOwnHead(entry)
       this.c.metrics.billing('appended', fresh.length)
       this.announce(entry)
     }
@@ -298,27 +510,66 @@ export class BillingService {
     return [...this.corruption]
   }
 
-  /** Verifies one stored chain from its first entry; a bad tail is cut off and reported. */
-  private async loadChain (author: string): Promise<void> {
+  lossReport (): Loss[] {
+    return this.losses.map(l => ({ ...l, recovered: { ...l.recovered, from: [...l.recovered.from] } }))
+  }
+
+  ownHead (): OwnHeadReport {
+    return { ...this.own, answered: [...this.own.answered] }
+  }
+
+  /**
+   * Verifies one stored chain from its first entry; from the first fault on, the tail is cut
+   * off (not served, not counted) and reported.
+   */
+  private async loadChain (author: string): Promise<{ held: Head | undefined, records: number, fault: Corruption['fault'] | undefined }> {
     let previous: Head | undefined
     let expected = 1
-    for await (const entry of this.store.chain(author)) {
-      const fault = entry.seq !== expected ? 'missing' : checkEntry(entry, previous, this.verifier, () => true)
-      if (fault !== undefined) {
-        this.corruption.push({ author, seq: expected, fault })
-        this.c.log.error({ author, seq: expected, fault }, 'corrupt billing log tail: cut off, not served')
-        await this.store.truncate(author, previous)
-        return
+    let records = 0
+    let fault: Corruption['fault'] | undefined
+    try {
+      for await (const entry of this.store.chain(author)) {
+        // After a fault, read on without applying: level skips a block it cannot read and
+        // reports it only further on, so a gap may be a corrupt block rather than lost writes.
+        if (fault !== undefined) continue
+        fault = entry.seq !== expected ? 'missing' : checkEntry(entry, previous, this.verifier, () => true)
+        if (fault !== undefined) continue
+        this.ledger.apply(entry)
+        records += entry.records.length
+        previous = { seq: entry.seq, hash: entry.hash }
+        expected++
       }
-      this.ledger.apply(entry)
-      previous = { seq: entry.seq, hash: entry.hash }
-      expected++
+    } catch (err) {
+      if (!isCorruption(err)) throw err
+      fault = 'unreadable'
     }
-    const head = this.store.head(author)
-    if (head !== undefined && (previous === undefined || previous.seq !== head.seq)) {
-      this.corruption.push({ author, seq: expected, fault: 'missing' })
-      this.c.log.error({ author, seq: expected }, 'billing log head points past its entries: cut off')
+    if (fault === undefined && (previous?.seq ?? 0) !== (this.store.head(author)?.seq ?? 0)) fault = 'missing'
+    if (fault !== undefined) {
+      this.corruption.push({ author, seq: expected, fault })
+      this.c.log.error({ author, seq: expected, fault }, fault === 'missing'
+        ? 'billing log entries missing: the tail from there is cut off, not served'
+        : 'corrupt billing log entry: the tail from there is cut off, not served')
       await this.store.truncate(author, previous)
+    }
+    return { held: previous, records, fault }
+  }
+
+  /** Entries stored for an author that lost entries at start: counted as taken back. */
+  private async noteRecovered (author: string, entries: LogEntry[], peerId: string): Promise<void> {
+    for (const loss of this.losses) {
+      if (loss.author !== author || loss.recovered.entries >= loss.toSeq - loss.fromSeq + 1) continue
+      const back = entries.filter(e => e.seq >= loss.fromSeq && e.seq <= loss.toSeq)
+      if (back.length === 0) continue
+      loss.recovered.entries += back.length
+      loss.recovered.records += back.reduce((n, e) => n + e.records.length, 0)
+      loss.recovered.toSeq = Math.max(loss.recovered.toSeq, ...back.map(e => e.seq))
+      if (!loss.recovered.from.includes(peerId)) loss.recovered.from.push(peerId)
+      this.c.metrics.billingRecovered(back.length, this.unrecovered())
+      await this.store.recordLoss(loss)
+      if (loss.recovered.toSeq >= loss.toSeq) {
+        this.c.log.warn({ author, kind: loss.kind, from_seq: loss.fromSeq, to_seq: loss.toSeq, records: loss.recovered.records, from: loss.recovered.from },
+          'lost billing log entries all taken back from peers')
+      }
     }
   }
 
@@ -393,6 +644,7 @@ export class BillingService {
       this.c.penalize(peerId, 'malformed heads response')
       return
     }
+    if (this.own.state === 'confirming' && !this.own.answered.includes(peerId)) this.own.answered.push(peerId)
     for (const h of heads.heads) {
       if (h.seq > this.c.authoredThrough(h.author) && h.author !== this.c.selfId) {
         this.c.metrics.billing('held_back', 1)
@@ -410,7 +662,7 @@ export class BillingService {
         if (held !== undefined && held.hash !== h.hash) await this.checkFork(h.author, h.seq, peerId)
       }
     }
-    this.clearOwnCorruption()
+    this.checkConfirmed()
   }
 
   /** Notes that `peerId` holds `author`'s log up to `seq`, and pulls what is missing. */
@@ -448,16 +700,28 @@ export class BillingService {
           else if (verdict !== undefined) this.reject(target.peerId, `entry ${author}/${verdict.seq}: ${verdict.fault}`)
           return
         }
-        await this.store.append(range.entries, false)
+        try {
+          await this.store.append(range.entries, false)
+        } catch (err) {
+          this.markUnusable(err)
+          throw err
+        }
         for (const e of range.entries) this.ledger.apply(e)
+        const records = range.entries.reduce((n, e) => n + e.records.length, 0)
+        await this.noteRecovered(author, range.entries, target.peerId)
+        if (author === this.c.selfId) {
+          this.ownRecords += records
+          await this.recordOwnHead(range.entries[range.entries.length - 1] as LogEntry)
+        }
         this.countConflicts()
-        this.c.metrics.billing('replicated', range.entries.reduce((n, e) => n + e.records.length, 0))
+        this.c.metrics.billing('replicated', records)
       }
     } catch (err) {
       this.wanted.delete(author)
       this.c.log.debug({ author, err: errorMessage(err) }, 'pull failed')
     } finally {
       this.pulling.delete(author)
+      if (author === this.c.selfId) this.checkConfirmed()
     }
   }
 
@@ -532,17 +796,6 @@ export class BillingService {
 
   private noteAnnounced (author: string, seq: number): void {
     if (seq > (this.announced.get(author) ?? 0)) this.announced.set(author, seq)
-  }
-
-  /**
-   * After a corrupt tail of this node's own log was cut off, appends wait until a peer was
-   * asked and this node holds at least every own entry that peers have seen: a new entry
-   * then reuses no sequence number that a peer already holds.
-   */
-  private clearOwnCorruption (): void {
-    const self = this.c.selfId
-    const i = this.corruption.findIndex(c => c.author === self)
-    if (i >= 0 && (this.store.head(self)?.seq ?? 0) >= (this.announced.get(self) ?? 0)) this.corruption.splice(i, 1)
   }
 
   newRecordId (): string {

@@ -4,6 +4,24 @@ import type { LogEntry } from './log-entry.ts'
 export interface Head { seq: number, hash: string }
 export interface ForkReport { author: string, seq: number, hashes: string[], detectedAt: number }
 
+/** corrupt: damaged (an entry fails verification, or level reported corruption); missing: a gap; head_backwards: a tail gone silently. */
+export type LossKind = 'corrupt' | 'missing' | 'head_backwards'
+
+/**
+ * Entries of one author's chain that this node held once and found gone or damaged at a
+ * start, and what peers gave back since.
+ */
+export interface Loss {
+  author: string
+  kind: LossKind
+  fromSeq: number
+  toSeq: number
+  /** Records in the lost entries: known for this node's own log, from its head file. */
+  records: number | undefined
+  detectedAt: number
+  recovered: { toSeq: number, entries: number, records: number, from: string[] }
+}
+
 const pad = (seq: number): string => String(seq).padStart(12, '0')
 const entryKey = (author: string, seq: number): string => `${author}!${pad(seq)}`
 
@@ -17,6 +35,8 @@ export class LogStore {
   private readonly entries: Sublevel<LogEntry>
   private readonly headsDb: Sublevel<Head>
   private readonly forksDb: Sublevel<ForkReport>
+  private readonly lossesDb: Sublevel<Loss>
+  private readonly lossList: Loss[] = []
   private readonly heads = new Map<string, Head>()
   private readonly forkList = new Map<string, ForkReport>()
 
@@ -25,11 +45,13 @@ export class LogStore {
     this.entries = db.sublevel('billing-entries')
     this.headsDb = db.sublevel('billing-heads')
     this.forksDb = db.sublevel('billing-forks')
+    this.lossesDb = db.sublevel('billing-losses')
   }
 
   async open (): Promise<void> {
     for await (const [author, head] of this.headsDb.iterator()) this.heads.set(author, head)
     for await (const [key, fork] of this.forksDb.iterator()) this.forkList.set(key, fork)
+    for await (const loss of this.lossesDb.values()) this.lossList.push(loss)
   }
 
   head (author: string): Head | undefined {
@@ -91,5 +113,15 @@ export class LogStore {
 
   forks (): ForkReport[] {
     return [...this.forkList.values()]
+  }
+
+  /** Keeps a loss report (new, or with more taken back) across restarts. */
+  async recordLoss (loss: Loss): Promise<void> {
+    await this.lossesDb.put(`${loss.author}!${pad(loss.fromSeq)}!${loss.detectedAt}`, loss)
+  }
+
+  /** The loss reports of earlier starts, as stored. */
+  losses (): Loss[] {
+    return [...this.lossList]
   }
 }

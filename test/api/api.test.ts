@@ -92,7 +92,7 @@ describe('HTTP API of a lone node', { timeout: 120_000 }, () => {
       const r = await call<{ status: string, checks: Record<string, boolean> }>(`${url}/ready`)
       assert.equal(r.status, 200)
       assert.equal(r.body.status, 'ready')
-      assert.deepEqual(r.body.checks, { libp2p: true, database: true, subscriptions: true })
+      assert.deepEqual(r.body.checks, { libp2p: true, database: true, subscriptions: true, billing: true })
     })
 
     test('GET /metrics is Prometheus text with gossip, peer, request and process metrics', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DEFAULTS, type NodeConfig } from '../../node/config.ts'
 import { launchNode, type RunningNode } from '../../node/launch.ts'
-import { silentLogger } from '../../src/logging.ts'
+import { silentLogger, type Logger } from '../../src/logging.ts'
 import { waitFor } from './wait.ts'
 
 const MAIN = new URL('../../node/main.ts', import.meta.url).pathname
@@ -17,8 +17,8 @@ export async function removeDir (dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true })
 }
 
-/** A node in this process, on 127.0.0.1 with free ports and silent logs. */
-export async function startNode (dataDir: string, overrides: Partial<NodeConfig> = {}): Promise<RunningNode> {
+/** A node in this process, on 127.0.0.1 with free ports and silent logs (or `log`, to read what it logs). */
+export async function startNode (dataDir: string, overrides: Partial<NodeConfig> = {}, log: Logger = silentLogger()): Promise<RunningNode> {
   const config: NodeConfig = {
     ...DEFAULTS,
     dataDir,
@@ -27,7 +27,7 @@ export async function startNode (dataDir: string, overrides: Partial<NodeConfig>
     logLevel: 'silent',
     ...overrides
   }
-  return await launchNode(config, silentLogger(), new AbortController().signal)
+  return await launchNode(config, log, new AbortController().signal)
 }
 
 export interface ChildNode {

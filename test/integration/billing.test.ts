@@ -319,8 +319,11 @@ describe('a corrupt tail and a fork', { timeout: 120_000 }, () => {
     dirs.push(dirX2)
     const { copyFile } = await import('node:fs/promises')
     for (const f of [KEY_FILE_NAME, 'genesis.json', 'api-token']) await copyFile(join(dirX, f), join(dirX2, f))
-    const x2 = await start(dirX2, { bootstrap: [b.mesh.listenAddresses()[0] ?? ''] })
+    // Alone (no peer to confirm its head with, nothing written), X appends at seq 1 again, then meets B.
+    const x2 = await start(dirX2)
     assert.equal((await postUsage(x2, record('branch-2', 'fay', 7))).status, 201)
+    await x2.stop()
+    await start(dirX2, { bootstrap: [b.mesh.listenAddresses()[0] ?? ''] })
     await waitFor('B to report the fork', async () => (await logOf(b)).forks > 0, { timeoutMs: 15_000 })
     const fork = (await getJson<{ authors: Array<{ author: string, forks: Array<{ seq: number, hashes: string[] }> }> }>(`${b.api.url}/v1/billing/log`)).body
       .authors.find(a => a.author === author)?.forks[0]

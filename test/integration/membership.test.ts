@@ -196,6 +196,7 @@ describe('membership is granted by operators, not assumed', { timeout: 180_000 }
       await metric(a.api.url, 'meshnode_billing_held_back_batches_total') > heldBackBefore &&
       await metric(c.api.url, 'meshnode_billing_held_back_batches_total') > 0, { timeoutMs: 30_000 })
     await waitFor('A to list the stranger as a peer', () => a.mesh.peer(h.id)?.state === 'healthy', { timeoutMs: 30_000 })
+    await waitFor('A to list C as a peer', () => a.mesh.peer(idC)?.state === 'healthy', { timeoutMs: 30_000 })
     for (const n of [a, c]) {
       assert.equal(n.mesh.billing.authors().find(x => x.author === h.id)?.held, undefined, 'nothing of the stranger is stored')
       assert.equal(n.mesh.billing.ledger.position('made-up-1'), undefined, 'its made-up record counts nowhere')

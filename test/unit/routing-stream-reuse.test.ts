@@ -7,7 +7,8 @@ import { silentLogger } from '../../src/logging.ts'
 import type { MeshLibp2p } from '../../src/p2p/libp2p.ts'
 import { LocalServices } from '../../src/routing/local-services.ts'
 import { RouteStream } from '../../src/routing/route-protocol.ts'
-import { serveRoutes } from '../../src/routing/route-server.ts'
+import { serveRoutes, type RouteRejection } from '../../src/routing/route-server.ts'
+import { RequestBody } from '../../src/routing/request-body.ts'
 import { Router } from '../../src/routing/router.ts'
 import type { UsageEvent } from '../../src/routing/usage.ts'
 import type { PeerSnapshot } from '../../src/telemetry/peer-table.ts'
@@ -43,13 +44,14 @@ let upstream: Upstream
 let router: Router
 let serverStreams: MemoryStream[] = []
 const usage: UsageEvent[] = []
+const rejections: RouteRejection[] = []
 let serve: StreamHandler | undefined
 
 /** Opens a stream to B: B's route server handles the other end. */
 function connect (): MemoryStream {
   const [client, server] = streamPair(serverStreams.length)
   serverStreams.push(server)
-  void serve?.({ stream: server, connection: {} as never })
+  void serve?.({ stream: server, connection: { remotePeer: { toString: () => 'peer-a' } } as never })
   return client
 }
 
@@ -61,7 +63,7 @@ before(async () => {
   await waitFor('the upstream to pass its health check', () => services.isHealthy('echo'), { timeoutMs: 5_000 })
   services.stop()
   const libp2p = { handle: async (_protocol: string, handler: StreamHandler) => { serve = handler } } as unknown as MeshLibp2p
-  await serveRoutes(libp2p, '/route', services, { maxRequestBytes: 1024 * 1024, maxResponseBytes: 1024 * 1024, timeoutMs: 5_000 }, silentLogger())
+  await serveRoutes(libp2p, '/route', { services, log: silentLogger(), onRejected: reason => { rejections.push(reason) } }, { maxRequestBytes: 1024 * 1024, maxResponseBytes: 1024 * 1024, timeoutMs: 5_000 })
   const peerB = {
     peerId: B,
     state: 'healthy',
@@ -93,7 +95,7 @@ beforeEach(() => {
 })
 
 async function call (method: string, path: string, body = '', signal = new AbortController().signal): Promise<{ status: number, text: string }> {
-  const r = await router.forward({ service: 'echo', method, path, headers: [], body: new TextEncoder().encode(body), user: 'u', signal })
+  const r = await router.forward({ service: 'echo', method, path, headers: [], body: RequestBody.of(new TextEncoder().encode(body)), user: 'u', signal })
   return { status: r.status, text: await new Response(r.body).text() }
 }
 
@@ -128,7 +130,7 @@ test('a streamed response arrives whole, and its stream carries the next request
 })
 
 test('a response the client gives up half-way resets its stream, which is not reused', async () => {
-  const r = await router.forward({ service: 'echo', method: 'GET', path: '/stream?chunks=50', headers: [], body: new Uint8Array(0), user: 'u', signal: new AbortController().signal })
+  const r = await router.forward({ service: 'echo', method: 'GET', path: '/stream?chunks=50', headers: [], body: RequestBody.of(new Uint8Array(0)), user: 'u', signal: new AbortController().signal })
   const reader = r.body.getReader()
   await reader.read()
   await reader.cancel()
@@ -155,7 +157,7 @@ test('a request cancelled while the upstream holds it cancels the upstream call 
 
 test('the server serves a caller that sends one request per stream and closes it', async () => {
   const stream = connect()
-  const route = new RouteStream(stream, 1024 * 1024)
+  const route = new RouteStream(stream)
   const signal = AbortSignal.timeout(5_000)
   await route.writeJson({ service: 'echo', method: 'GET', path: '/echo?one', headers: [], bodyBytes: 0 }, signal)
   await route.writeBody([], signal)

@@ -63,7 +63,7 @@ export async function launchNode (config: NodeConfig, log: Logger, signal: Abort
     region: config.region,
     logLevel: config.logLevel
   }
-  const api = await listenApi(createApi({ mesh, token, log, staticConfig, shutdown: shutdown.signal, maxRouteBodyBytes: config.maxRequestBytes }), config.api.host, config.api.port)
+  const api = await listenApi(createApi({ mesh, token, log, staticConfig, shutdown: shutdown.signal, maxRouteBodyBytes: config.maxRequestBytes }), config.api.host, config.api.port, log)
   staticConfig.apiUrl = config.apiUrl ?? advertisedUrl(api.url)
   mesh.advertiseApiUrl(staticConfig.apiUrl)
   const stop = async (): Promise<void> => {

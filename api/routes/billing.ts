@@ -7,6 +7,7 @@ import { MeshError } from '../../src/errors.ts'
 import type { ApiEnv } from '../context.ts'
 import { jsonValue, query, validate } from '../validation.ts'
 import { round } from '../views.ts'
+import { parseJson } from '../../src/codec/json-depth.ts'
 
 const MAX_BATCH = 1000
 /** How far back a record may be dated: late reports are normal, ancient ones are mistakes. */
@@ -160,7 +161,7 @@ const CursorSchema = z.tuple([z.number(), z.string()])
 function decodeCursor (cursor: string): { t: number, id: string } {
   let value: unknown
   try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+    value = parseJson(Buffer.from(cursor, 'base64url').toString('utf8'))
   } catch {
     value = undefined
   }

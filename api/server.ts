@@ -36,8 +36,11 @@ export async function listenApi (app: Hono<ApiEnv>, host: string, port: number, 
       socket.destroy()
       return
     }
-    log.warn({ err: err.message, code: err.code }, 'malformed HTTP request')
-    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+    // Node's own answers for these two, then 400 for any other parse error.
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request'
+    if (status.startsWith('408')) log.debug({ err: err.message }, 'API request not received in time')
+    else log.warn({ err: err.message, code: err.code }, 'malformed HTTP request')
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
   })
   server.on('request', (incoming: IncomingMessage, outgoing: ServerResponse) => {
     outgoing.once('finish', () => { if (!incoming.complete) discardRest(incoming) })

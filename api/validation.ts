@@ -20,8 +20,8 @@ const JSON_MEDIA_TYPE = /^application\/(?:[\w.!#$&^-]+\+)?json\s*(?:;|$)/i
 export async function jsonValue (c: Context): Promise<unknown> {
   const type = c.req.header('content-type') ?? ''
   if (!JSON_MEDIA_TYPE.test(type)) {
-    throw new MeshError('UNSUPPORTED_MEDIA_TYPE', `the request body must be JSON (Content-Type: application/json), not ${type === '' ? 'undeclared' : type}`,
-      { content_type: type })
+    throw new MeshError('UNSUPPORTED_MEDIA_TYPE', `the request body must be JSON (Content-Type: application/json), not ${type === '' ? 'undeclared' : type.slice(0, 100)}`,
+      { content_type: type.slice(0, 100) })
   }
   const text = await c.req.text()
   try {

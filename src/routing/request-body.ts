@@ -99,6 +99,6 @@ export class RequestBody {
   }
 }
 
-export function tooLarge (maxBytes: number): MeshError {
+function tooLarge (maxBytes: number): MeshError {
   return new MeshError('PAYLOAD_TOO_LARGE', `the request body is larger than ${maxBytes} bytes`, { limit: maxBytes })
 }

@@ -59,6 +59,9 @@ async function refuseBusy (stream: Stream, c: RouteServerComponents, limits: Rou
   await stream.close({ signal })
 }
 
+/** it-length-prefixed-stream's errors for a frame whose length prefix is malformed or over MAX_FRAME_BYTES. */
+const OVERSIZED_FRAME = new Set(['InvalidDataLengthError', 'InvalidDataLengthLengthError', 'InvalidMessageLengthError'])
+
 async function serveStream (stream: Stream, c: RouteServerComponents, limits: RouteLimits): Promise<void> {
   const route = new RouteStream(stream)
   for (;;) {
@@ -66,7 +69,7 @@ async function serveStream (stream: Stream, c: RouteServerComponents, limits: Ro
     try {
       head = await nextHead(route)
     } catch (err) {
-      if (err instanceof InvalidFrameError) c.onRejected('bad_head')
+      if (err instanceof InvalidFrameError || (err instanceof Error && OVERSIZED_FRAME.has(err.name))) c.onRejected('bad_head')
       throw err
     }
     if (head === undefined || !await serveOne(route, head, c, limits)) break

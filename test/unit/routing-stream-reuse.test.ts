@@ -240,11 +240,17 @@ test('a declared body over the peer\'s limit is refused from its head and counte
   assert.equal(upstream.counts.POST ?? 0, before)
 })
 
-test('a head that is not JSON, or not a head, is counted as bad_head and ends the stream', async () => {
-  const route = new RouteStream(connect())
-  await route.writeJson({ kind: 'accepted' }, AbortSignal.timeout(2_000))
-  await waitFor('the refusal to be counted', () => rejections.includes('bad_head'), { timeoutMs: 2_000 })
-  await waitFor('the stream to end', () => serverStreams[0]?.status !== 'open', { timeoutMs: 2_000 })
+test('a head that is not JSON, not a head, or a frame over 64 KiB is counted as bad_head and ends the stream', async () => {
+  const notAHead = new RouteStream(connect())
+  await notAHead.writeJson({ kind: 'accepted' }, AbortSignal.timeout(2_000))
+  const notJson = connect()
+  // A length prefix (varint 3) and three bytes that are not JSON.
+  notJson.sink([Uint8Array.from([3, 0x7b, 0x7b, 0x7b])]).catch(() => {})
+  const oversized = connect()
+  // A length prefix of 1 MiB: refused from the prefix, before any of it is buffered.
+  oversized.sink([Uint8Array.from([0x80, 0x80, 0x40])]).catch(() => {})
+  await waitFor('three refusals', () => rejections.filter(r => r === 'bad_head').length === 3, { timeoutMs: 2_000 })
+  await waitFor('the streams to end', () => serverStreams.every(s => s.status !== 'open'), { timeoutMs: 2_000 })
 })
 
 test('a body of several frames streams to the upstream once the peer accepted it, and arrives whole', async () => {

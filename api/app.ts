@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto'
 import { Hono, type MiddlewareHandler } from 'hono'
-import { bearerAuth } from 'hono/bearer-auth'
 import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import { MeshError } from '../src/errors.ts'
@@ -8,6 +6,7 @@ import type { Logger } from '../src/logging.ts'
 import type { MeshNode } from '../src/mesh.ts'
 import type { ApiEnv } from './context.ts'
 import { handleError, notFound } from './errors.ts'
+import { operatorAuth } from './middleware/operator-auth.ts'
 import { requestMetrics } from './middleware/request-metrics.ts'
 import { billingRoutes } from './routes/billing.ts'
 import { configRoutes, type StaticConfig } from './routes/config.ts'
@@ -48,9 +47,7 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   })
   // Routed requests are client traffic with limits of their own: no operator token, no API body limit.
   const isRoute = (path: string): boolean => path.startsWith('/v1/route/')
-  // A synchronous hash for the constant-time comparison: WebCrypto's async digest costs more than the request.
-  const sha256 = (d: string): string => createHash('sha256').update(d).digest('hex')
-  const auth = bearerAuth({ token: opts.token, hashFunction: sha256 }) as unknown as MiddlewareHandler<ApiEnv>
+  const auth = operatorAuth(opts.token) as unknown as MiddlewareHandler<ApiEnv>
   const limit = bodyLimit({
     maxSize: maxBody,
     onError: () => { throw new MeshError('PAYLOAD_TOO_LARGE', `the request body is larger than ${maxBody} bytes`) }

@@ -7,8 +7,6 @@ import type { Logger } from '../src/logging.ts'
 /** The one error shape of the API: `{"error": {"code", "message", "details"}, "request_id"}`. */
 export function errorResponse (c: Context, err: MeshError): Response {
   if (err.code === 'AUTHENTICATION_ERROR') c.header('WWW-Authenticate', 'Bearer realm="meshnode"')
-  // The unread rest of an oversized body makes the connection unusable: close it.
-  if (err.code === 'PAYLOAD_TOO_LARGE') c.header('Connection', 'close')
   return c.json({
     error: { code: err.code, message: err.message, details: err.details ?? {} },
     request_id: c.get('requestId')
@@ -19,11 +17,13 @@ export function errorResponse (c: Context, err: MeshError): Response {
 export function handleError (log: Logger) {
   return (err: Error, c: Context): Response => {
     if (err instanceof MeshError) return errorResponse(c, err)
-    if (err instanceof HTTPException && err.status === 401) {
-      return errorResponse(c, new MeshError('AUTHENTICATION_ERROR', 'a valid API token is required: Authorization: Bearer <token>'))
-    }
     if (err instanceof HTTPException && err.status < 500) {
       return errorResponse(c, new MeshError('BAD_REQUEST', err.message === '' ? 'bad request' : err.message))
+    }
+    if (brokenByClient(err, c)) {
+      // The client went away, or its connection broke on malformed HTTP (which the server logs): nobody is left to answer.
+      log.debug({ err: errorMessage(err), request_id: c.get('requestId') }, 'request cut by its client')
+      return errorResponse(c, new MeshError('BAD_REQUEST', 'the request was cut before its end'))
     }
     log.error({ err: errorMessage(err), stack: err.stack, request_id: c.get('requestId') }, 'unhandled API error')
     return errorResponse(c, new MeshError('SYSTEM_ERROR', 'internal error'))
@@ -32,4 +32,9 @@ export function handleError (log: Logger) {
 
 export function notFound (c: Context): Response {
   return errorResponse(c, new MeshError('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`))
+}
+
+/** Whether reading the request failed because its connection ended under it (Node's "aborted", code ECONNRESET). */
+function brokenByClient (err: Error, c: Context): boolean {
+  return (err as { code?: string }).code === 'ECONNRESET' || c.req.raw.signal.aborted
 }

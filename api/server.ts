@@ -1,7 +1,9 @@
-import type { Server } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { serve } from '@hono/node-server'
 import type { Hono } from 'hono'
+import type { Logger } from '../src/logging.ts'
 import type { ApiEnv } from './context.ts'
 
 export interface ApiServer {
@@ -12,10 +14,36 @@ export interface ApiServer {
   destroy: () => Promise<void>
 }
 
-export async function listenApi (app: Hono<ApiEnv>, host: string, port: number): Promise<ApiServer> {
+/**
+ * An answer sent before the request's body was read to its end (an error from its head, a
+ * 413 half-way) is followed by reading the rest and dropping it, for at most this long and
+ * this much: closing the connection with unread bytes in it would reset it, and a client that
+ * sends its whole body before it reads would then never see the answer.
+ */
+const LINGER_MS = 5_000
+const LINGER_BYTES = 64 * 1024 * 1024
+
+export async function listenApi (app: Hono<ApiEnv>, host: string, port: number, log: Logger): Promise<ApiServer> {
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(s as Server))
+    // The adapter's own clean-up of unread bodies gives up after 500 ms, which a busy machine exceeds.
+    const s = serve({ fetch: app.fetch, hostname: host, port, autoCleanupIncoming: false }, () => resolve(s as Server))
     s.once('error', reject)
+  })
+  // Malformed HTTP (a bad chunk size, a bad header) is the client's error: one warning, a 400 if the connection still takes one.
+  server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      log.debug({ err: err.message }, 'API connection reset by its client')
+      socket.destroy()
+      return
+    }
+    // Node's own answers for these two, then 400 for any other parse error.
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request'
+    if (status.startsWith('408')) log.debug({ err: err.message }, 'API request not received in time')
+    else log.warn({ err: err.message, code: err.code }, 'malformed HTTP request')
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+  })
+  server.on('request', (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    outgoing.once('finish', () => { if (!incoming.complete) discardRest(incoming) })
   })
   const address = server.address() as AddressInfo
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
@@ -34,4 +62,35 @@ export async function listenApi (app: Hono<ApiEnv>, host: string, port: number):
       })
     }
   }
+}
+
+/** Reads the rest of a request and drops it, within LINGER_MS and LINGER_BYTES; past them the connection is cut. */
+function discardRest (incoming: IncomingMessage): void {
+  const socket = incoming.socket
+  let bytes = 0
+  const cut = (): void => {
+    clearTimeout(timer)
+    socket.destroy()
+  }
+  const timer = setTimeout(cut, LINGER_MS)
+  timer.unref()
+  // Node ends a connection whose client asked for that (Connection: close) right after the
+  // answer, and destroys it once the answer is out: with the body unread, a reset. It closes
+  // once the rest is read instead.
+  const closing = socket.listeners('finish').includes(socket.destroy)
+  if (closing) socket.removeListener('finish', socket.destroy)
+  const done = (): void => {
+    clearTimeout(timer)
+    if (closing) socket.destroySoon()
+  }
+  // A reader that stopped half-way (the route's body stream, a size limit) holds the flow: it is done with the body.
+  incoming.removeAllListeners('readable')
+  incoming.removeAllListeners('data')
+  incoming.on('data', (chunk: Buffer) => {
+    bytes += chunk.byteLength
+    if (bytes > LINGER_BYTES) cut()
+  })
+  incoming.once('end', done)
+  incoming.once('close', done)
+  incoming.resume()
 }

@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import type { z } from 'zod'
+import { parseJson } from '../src/codec/json-depth.ts'
 import { MeshError } from '../src/errors.ts'
 
 function invalid (error: z.ZodError, where: string): MeshError {
@@ -9,11 +10,24 @@ function invalid (error: z.ZodError, where: string): MeshError {
     { field, reason: issue?.message ?? 'invalid' })
 }
 
-/** The request body parsed as JSON; 400 when it is not JSON. */
+/** `application/json` or a `+json` type, parameters (charset) allowed. */
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.!#$&^-]+\+)?json\s*(?:;|$)/i
+
+/**
+ * The request body parsed as JSON: 415 when it is not declared as JSON, 422 when it nests
+ * deeper than the limit (checked before parsing), 400 when it is not JSON.
+ */
 export async function jsonValue (c: Context): Promise<unknown> {
+  const type = c.req.header('content-type') ?? ''
+  if (!JSON_MEDIA_TYPE.test(type)) {
+    throw new MeshError('UNSUPPORTED_MEDIA_TYPE', `the request body must be JSON (Content-Type: application/json), not ${type === '' ? 'undeclared' : type.slice(0, 100)}`,
+      { content_type: type.slice(0, 100) })
+  }
+  const text = await c.req.text()
   try {
-    return JSON.parse(await c.req.text())
-  } catch {
+    return parseJson(text)
+  } catch (err) {
+    if (err instanceof MeshError) throw err
     throw new MeshError('BAD_REQUEST', 'the request body is not valid JSON')
   }
 }

@@ -44,13 +44,14 @@ export function buildCli (): Command {
     .option('--api-url <url>', 'API URL announced to peers, when the listen address is not reachable as is (env MESHNODE_API_URL)')
     .option('--bootstrap <multiaddr>', 'peer to join through, /ip4/.../tcp/.../p2p/<id>, repeatable (env MESHNODE_BOOTSTRAP, comma-separated)', collect)
     .option('--genesis <file>', 'genesis file of the network to join or found (env MESHNODE_GENESIS); without it the genesis is fetched from a bootstrap peer, or a development network is created')
-    .option('--config <file>', 'JSON config file with keys data, listen, api, api_url, bootstrap, genesis, telemetry_interval_ms, max_peers, region, log_level, services, health_check, strategy, request_timeout_ms, candidate (env MESHNODE_CONFIG)')
+    .option('--config <file>', 'JSON config file with keys data, listen, api, api_url, bootstrap, genesis, telemetry_interval_ms, max_peers, region, log_level, services, health_check, strategy, request_timeout_ms, max_request_bytes, candidate (env MESHNODE_CONFIG)')
     .option('--telemetry-interval <ms>', `how often this node gossips its load and health (env MESHNODE_TELEMETRY_INTERVAL, default ${DEFAULTS.telemetryIntervalMs})`)
     .option('--max-peers <n>', `connections the node seeks and keeps (env MESHNODE_MAX_PEERS, default ${DEFAULTS.maxPeers})`)
     .option('--service <name=url>', 'offer a service: NAME=URL of a local upstream HTTP server, repeatable (env MESHNODE_SERVICES, comma-separated)', collect)
     .option('--health-check <spec>', `upstream health checks, e.g. path=/health,interval_ms=2000,timeout_ms=1000,rise=1,fall=2 (env MESHNODE_HEALTH_CHECK; default path ${DEFAULTS.healthCheck.path}, any status below 500 passes)`)
     .option('--strategy <name>', `routing strategy: round_robin, weighted_round_robin, least_connections, adaptive (env MESHNODE_STRATEGY, default ${DEFAULTS.strategy})`)
     .option('--request-timeout <ms>', `timeout of one routed request (env MESHNODE_REQUEST_TIMEOUT, default ${DEFAULTS.requestTimeoutMs})`)
+    .option('--max-request-bytes <n>', `largest body of a routed request; bodies stream, so this is not held in memory (env MESHNODE_MAX_REQUEST_BYTES, default ${DEFAULTS.maxRequestBytes})`)
     .option('--candidate', 'stand for election as a bootstrap operator, renewed every epoch (operators only; env MESHNODE_CANDIDATE=true)')
     .option('--region <name>', `region this node reports (env MESHNODE_REGION, default ${DEFAULTS.region})`)
     .addOption(new Option('--log-level <level>', `log level of the JSON logs on stderr (env MESHNODE_LOG_LEVEL, default ${DEFAULTS.logLevel})`)
@@ -70,6 +71,7 @@ export function buildCli (): Command {
         healthCheck: opts.healthCheck,
         strategy: opts.strategy,
         requestTimeoutMs: opts.requestTimeout,
+        maxRequestBytes: opts.maxRequestBytes,
         candidate: opts.candidate === undefined ? undefined : String(opts.candidate),
         logLevel: opts.logLevel,
         config: opts.config as string | undefined

@@ -25,6 +25,8 @@ export interface NodeConfig {
   healthCheck: HealthCheckConfig
   strategy: StrategyName
   requestTimeoutMs: number
+  /** Largest body of a routed request, on the way in (413 past it) and from peers. */
+  maxRequestBytes: number
   candidate: boolean
 }
 
@@ -43,6 +45,7 @@ export const DEFAULTS: NodeConfig = {
   healthCheck: DEFAULT_HEALTH_CHECK,
   strategy: 'adaptive',
   requestTimeoutMs: 30_000,
+  maxRequestBytes: 10 * 1024 * 1024,
   candidate: false
 }
 
@@ -139,6 +142,7 @@ const FIELDS: Field[] = [
   { key: 'healthCheck', flag: '--health-check', env: 'MESHNODE_HEALTH_CHECK', file: 'health_check', schema: HealthCheck, fromText: text },
   { key: 'strategy', flag: '--strategy', env: 'MESHNODE_STRATEGY', file: 'strategy', schema: z.enum(STRATEGY_NAMES as [StrategyName, ...StrategyName[]]), fromText: text },
   { key: 'requestTimeoutMs', flag: '--request-timeout', env: 'MESHNODE_REQUEST_TIMEOUT', file: 'request_timeout_ms', schema: z.number().int().min(100).max(600_000), fromText: num },
+  { key: 'maxRequestBytes', flag: '--max-request-bytes', env: 'MESHNODE_MAX_REQUEST_BYTES', file: 'max_request_bytes', schema: z.number().int().min(1024).max(2 ** 40), fromText: num },
   { key: 'candidate', flag: '--candidate', env: 'MESHNODE_CANDIDATE', file: 'candidate', schema: z.boolean(), fromText: s => s === 'true' || s === '1' ? true : s === 'false' || s === '0' ? false : s },
   { key: 'logLevel', flag: '--log-level', env: 'MESHNODE_LOG_LEVEL', file: 'log_level', schema: z.enum(LOG_LEVELS), fromText: text }
 ]

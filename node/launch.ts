@@ -3,7 +3,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createApi } from '../api/app.ts'
 import { listenApi, type ApiServer } from '../api/server.ts'
 import type { Logger } from '../src/logging.ts'
-import { DEFAULT_ROUTING, MeshNode } from '../src/mesh.ts'
+import { MeshNode } from '../src/mesh.ts'
 import { loadOrCreateIdentity } from '../src/p2p/identity.ts'
 import type { NodeConfig } from './config.ts'
 import { ensureDataDir, loadOrCreateApiToken, resolveGenesis, type GenesisOrigin } from './data-dir.ts'
@@ -51,7 +51,7 @@ export async function launchNode (config: NodeConfig, log: Logger, signal: Abort
     services: config.services,
     healthCheck: config.healthCheck,
     candidate: config.candidate,
-    routing: { strategy: config.strategy, requestTimeoutMs: config.requestTimeoutMs },
+    routing: { strategy: config.strategy, requestTimeoutMs: config.requestTimeoutMs, maxRequestBytes: config.maxRequestBytes },
     log
   })
   const shutdown = new AbortController()
@@ -63,7 +63,7 @@ export async function launchNode (config: NodeConfig, log: Logger, signal: Abort
     region: config.region,
     logLevel: config.logLevel
   }
-  const api = await listenApi(createApi({ mesh, token, log, staticConfig, shutdown: shutdown.signal, maxRouteBodyBytes: DEFAULT_ROUTING.maxRequestBytes }), config.api.host, config.api.port)
+  const api = await listenApi(createApi({ mesh, token, log, staticConfig, shutdown: shutdown.signal, maxRouteBodyBytes: config.maxRequestBytes }), config.api.host, config.api.port, log)
   staticConfig.apiUrl = config.apiUrl ?? advertisedUrl(api.url)
   mesh.advertiseApiUrl(staticConfig.apiUrl)
   const stop = async (): Promise<void> => {

@@ -218,11 +218,15 @@ export class MeshNode {
       })
       await libp2p.handle(this.protocols.membership, ({ stream }) => { void stream.close() })
       await serveGenesis(libp2p, this.genesis, this.log, reason => { this.metrics.streamRejected('genesis', reason) })
-      await serveRoutes(libp2p, this.protocols.route, this.localServices, {
+      await serveRoutes(libp2p, this.protocols.route, {
+        services: this.localServices,
+        log: this.log,
+        onRejected: reason => { this.metrics.streamRejected('route', reason) }
+      }, {
         maxRequestBytes: this.routing.maxRequestBytes,
         maxResponseBytes: this.routing.maxResponseBytes,
         timeoutMs: this.routing.requestTimeoutMs
-      }, this.log)
+      })
       const components: NodeComponents = {
         libp2p,
         db: this.db,

@@ -9,6 +9,7 @@ import { MeshError } from '../../src/errors.ts'
 import { paramsAt } from '../../src/governance/params.ts'
 import type { ApiEnv } from '../context.ts'
 import { jsonValue, query, validate } from '../validation.ts'
+import { parseJson } from '../../src/codec/json-depth.ts'
 
 const MAX_BATCH = 1000
 /** Conflicting keys and uncounted records listed in the log view; the counts are complete. */
@@ -214,7 +215,7 @@ const CursorSchema = z.union([z.tuple([z.number(), z.string()]), z.tuple([z.numb
 function decodeCursor (cursor: string): { t: number, id: string, seen: number } {
   let value: unknown
   try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+    value = parseJson(Buffer.from(cursor, 'base64url').toString('utf8'))
   } catch {
     value = undefined
   }

@@ -1,12 +1,19 @@
 import { createHash } from 'node:crypto'
 import { Hono } from 'hono'
 import { MeshError } from '../../src/errors.ts'
+import { RequestBody } from '../../src/routing/request-body.ts'
+import { BODY_FRAME_BYTES } from '../../src/routing/route-protocol.ts'
 import type { ApiEnv } from '../context.ts'
+import { bearerToken } from '../middleware/operator-auth.ts'
+
+const NO_BODY = RequestBody.of(new Uint8Array(0))
 
 /**
  * The data plane's front door: `ANY /v1/route/<service>/<path>` is served by the best peer
  * offering the service. Clients are not operators: any bearer token names a user for usage
- * metering (by its hash; tokens are never stored), and no token means `anonymous`.
+ * metering (by its hash; tokens are never stored), and no token means `anonymous`. The
+ * service is resolved before the body is read, and the body streams from the client's
+ * connection to the peer as the peer reads it; only a small one (a frame) is read at once.
  */
 export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
@@ -17,18 +24,21 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
     const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : ''
     // Hono's trailing `*` also matches nothing: `/v1/route/<service>` alone names no path.
     if (path === '') throw new MeshError('NOT_FOUND', `route paths are /v1/route/${service}/<path>`)
-    const declared = Number(c.req.header('content-length') ?? 0)
-    if (declared > maxBodyBytes) throw new MeshError('PAYLOAD_TOO_LARGE', `the request body is larger than ${maxBodyBytes} bytes`)
-    const body = new Uint8Array(await c.req.arrayBuffer())
-    if (body.byteLength > maxBodyBytes) throw new MeshError('PAYLOAD_TOO_LARGE', `the request body is larger than ${maxBodyBytes} bytes`)
+    const router = c.var.mesh.router
+    const user = userOf(c.req.header('authorization'), apiToken)
+    router.admit(service, user)
+    const length = c.req.header('content-length')
+    const declared = length === undefined ? undefined : Number(length)
+    const hasBody = declared === undefined ? c.req.header('transfer-encoding') !== undefined : declared > 0
+    const body = hasBody ? await RequestBody.from(c.env.incoming, declared, maxBodyBytes, BODY_FRAME_BYTES) : NO_BODY
     const headers = [...c.req.raw.headers.entries()].filter(([k]) => k !== 'authorization')
-    const result = await c.var.mesh.router.forward({
+    const result = await router.forward({
       service,
       method: c.req.method,
       path: path + url.search,
       headers,
       body,
-      user: userOf(c.req.header('authorization'), apiToken),
+      user,
       signal: c.req.raw.signal
     })
     const out = new Headers(result.headers)
@@ -41,7 +51,7 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
 }
 
 function userOf (authorization: string | undefined, apiToken: string): string {
-  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1]
+  const token = bearerToken(authorization)
   if (token === undefined) return 'anonymous'
   if (token === apiToken) return 'operator'
   return `user-${createHash('sha256').update(token).digest('hex').slice(0, 16)}`

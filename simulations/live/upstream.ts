@@ -64,7 +64,12 @@ async function handle (u: Upstream, held: Array<() => void>, random: () => numbe
   const id = req.headers['x-test-id']
   if (typeof id === 'string') u.ids.push(id)
   const chunks: Buffer[] = []
-  for await (const chunk of req) chunks.push(chunk as Buffer)
+  try {
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+  } catch {
+    // A request cut half-way (its client or proxy gave up): nothing to answer; `aborted` counts it.
+    return
+  }
   const body = Buffer.concat(chunks)
   if (u.mode.hold) await new Promise<void>(resolve => held.push(resolve))
   if (u.mode.delayMs > 0) await new Promise(resolve => setTimeout(resolve, u.mode.delayMs))

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { LogEntrySchema } from './log-entry.ts'
+import { parseJson } from '../codec/json-depth.ts'
 
 /**
  * The sync protocol: one request and one response per stream. `heads` asks what a peer holds;
@@ -36,7 +37,7 @@ export function encodeJson (value: unknown): Uint8Array {
 /** Parses with a schema; undefined for anything malformed, never a throw. */
 export function decodeJson<T extends z.ZodType> (bytes: Uint8Array, schema: T): z.infer<T> | undefined {
   try {
-    const parsed = schema.safeParse(JSON.parse(decoder.decode(bytes)))
+    const parsed = schema.safeParse(parseJson(decoder.decode(bytes)))
     return parsed.success ? parsed.data : undefined
   } catch {
     return undefined

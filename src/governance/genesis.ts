@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { canonicalJson } from '../codec/canonical-json.ts'
 import { MeshError } from '../errors.ts'
 import { NetworkParamsSchema, type NetworkParams } from './params.ts'
+import { parseJson } from '../codec/json-depth.ts'
 
 /**
  * The genesis defines a network: its id, its initial operators and parameters. Its hash pins
@@ -63,9 +64,9 @@ export function parseGenesis (input: unknown, source: string): Genesis {
 export function parseGenesisJson (text: string, source: string): Genesis {
   let value: unknown
   try {
-    value = JSON.parse(text)
+    value = parseJson(text)
   } catch (err) {
-    throw new MeshError('GENESIS_ERROR', `malformed genesis ${source}: not JSON (${(err as Error).message})`)
+    throw new MeshError('GENESIS_ERROR', `malformed genesis ${source}: not JSON within the limits (${(err as Error).message})`)
   }
   return parseGenesis(value, source)
 }

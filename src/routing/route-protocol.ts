@@ -1,33 +1,55 @@
 import type { Stream } from '@libp2p/interface'
 import { lpStream, type LengthPrefixedStream } from 'it-length-prefixed-stream'
 import { z } from 'zod'
+import { parseJson } from '../codec/json-depth.ts'
+import { errorMessage } from '../errors.ts'
 
 /**
  * The route protocol: requests one after another on a stream, one at a time. The caller
- * writes a head frame (JSON), the request body as frames and an empty frame; the server
- * answers `accepted` just before it calls its upstream, then a response head and the body as
- * frames and an empty frame, and waits for the next head. `accepted` tells the caller whether
- * a failure can have reached the upstream: before it, nothing did, and any request may be
- * retried elsewhere. An `error` reply ends the stream, and so does anything unexpected; the
- * caller ends an idle stream by closing it. Reusing streams spares each request a stream
- * negotiation round trip (see stream-pool.ts); a caller that sends one request per stream
- * and closes it is served just the same.
+ * writes a head frame (JSON); the server decides from the head alone and answers `accepted`
+ * (or an `error`, and the stream ends) before any of the body is read. The caller streams the
+ * body as frames and an empty frame once the request is accepted; a small body (one frame,
+ * already whole) goes with the head instead, sparing a round trip, and is dropped with the
+ * stream when the server refuses. The server streams the body on to its upstream as it comes,
+ * answers a response head and the body as frames and an empty frame, and waits for the next
+ * head. `accepted` tells the caller whether a failure can have reached the upstream: before
+ * it, nothing did, and any request may be retried elsewhere. An `error` reply ends the
+ * stream, and so does anything unexpected; the caller ends an idle stream by closing it.
+ * Reusing streams spares each request a stream negotiation round trip (see stream-pool.ts); a
+ * caller that sends one request per stream and closes it is served just the same.
  */
 export const MAX_HEAD_BYTES = 64 * 1024
 export const BODY_FRAME_BYTES = 64 * 1024
+/**
+ * No frame is longer than a head or a body frame: what one stream holds in memory is one
+ * frame plus the muxer's receive window, whatever the size of the body.
+ */
+export const MAX_FRAME_BYTES = Math.max(MAX_HEAD_BYTES, BODY_FRAME_BYTES)
 /** The caller closes a stream idle for this long. */
 export const CALLER_IDLE_MS = 10_000
 /** The server ends a stream idle for this long: a guard against callers that never close, well past CALLER_IDLE_MS. */
 export const SERVER_IDLE_MS = 6 * CALLER_IDLE_MS
 /**
- * Route streams allowed per connection and direction. Each carries one request at a time, so
- * this bounds the requests in flight between two nodes; libp2p's defaults (32 inbound, 64
- * outbound) would refuse the 65th concurrent request to a peer. Yamux allows 1000 streams per
- * connection for all protocols together: this leaves room for the others.
+ * Concurrent route streams between two nodes, each way. Each carries one request at a time,
+ * so this bounds the requests in flight from one node to one peer, and what a peer can make
+ * this node hold: each stream holds at most one frame and its muxer window. 256 is eight times
+ * the concurrency of a busy client pool (32) and leaves room for bursts; past it the caller
+ * tries another peer and answers 503 when none is left, and the server refuses the stream
+ * (`busy`), so a peer cannot exhaust yamux's 1000 streams per connection that the other
+ * protocols share.
  */
-export const MAX_STREAMS_PER_CONNECTION = 768
+export const MAX_ROUTE_STREAMS_PER_PEER = 256
 
-const Headers = z.array(z.tuple([z.string().max(256), z.string().max(8192)])).max(200)
+/** RFC 9110 field names: tokens. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+/** RFC 9110 field values: no CR, LF or NUL (obsolete folding is not accepted either). */
+const FIELD_VALUE = /^[^\r\n\0]*$/
+export const MAX_HEADERS = 200
+
+const Headers = z.array(z.tuple([
+  z.string().max(256).regex(TOKEN, { message: 'header name is not an RFC 9110 token' }),
+  z.string().max(8192).regex(FIELD_VALUE, { message: 'header value contains CR, LF or NUL' })
+])).max(MAX_HEADERS, { message: `more than ${MAX_HEADERS} headers` })
 
 export const RouteRequestHeadSchema = z.object({
   service: z.string().min(1).max(64),
@@ -35,7 +57,8 @@ export const RouteRequestHeadSchema = z.object({
   /** Path and query under the service's upstream URL, starting with '/'. */
   path: z.string().startsWith('/').max(8192),
   headers: Headers,
-  bodyBytes: z.number().int().min(0)
+  /** The body's length when the client declared it; null when it streams without one. */
+  bodyBytes: z.number().int().min(0).nullable()
 }).strict()
 
 export const RouteReplySchema = z.discriminatedUnion('kind', [
@@ -43,7 +66,7 @@ export const RouteReplySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('response'), status: z.number().int().min(100).max(599), headers: Headers }).strict(),
   z.object({
     kind: z.literal('error'),
-    code: z.enum(['NO_SUCH_SERVICE', 'SERVICE_UNHEALTHY', 'UPSTREAM_ERROR', 'TIMEOUT', 'BAD_REQUEST', 'TOO_LARGE']),
+    code: z.enum(['NO_SUCH_SERVICE', 'SERVICE_UNHEALTHY', 'UPSTREAM_ERROR', 'TIMEOUT', 'BAD_REQUEST', 'TOO_LARGE', 'BUSY']),
     message: z.string().max(1024),
     /** Whether the upstream may have seen the request. */
     reachedUpstream: z.boolean()
@@ -62,23 +85,19 @@ export class RouteStream {
   private readonly lp: LengthPrefixedStream<Stream>
   readonly stream: Stream
 
-  constructor (stream: Stream, maxFrameBytes: number) {
+  constructor (stream: Stream) {
     this.stream = stream
-    this.lp = lpStream(stream, { maxDataLength: Math.max(maxFrameBytes, MAX_HEAD_BYTES) })
+    this.lp = lpStream(stream, { maxDataLength: MAX_FRAME_BYTES })
   }
 
   async writeJson (value: RouteRequestHead | RouteReply, signal: AbortSignal): Promise<void> {
     await this.lp.write(encoder.encode(JSON.stringify(value)), { signal })
   }
 
-  /** Writes a request: head, body frames and end frame, a small one in a single write (one muxer frame, one encryption). */
-  async writeRequest (head: RouteRequestHead, body: Uint8Array, signal: AbortSignal): Promise<void> {
+  /** Writes a request with a body of at most one frame: head, body and end frame in a single write (one muxer frame, one encryption). */
+  async writeSmallRequest (head: RouteRequestHead, body: Uint8Array, signal: AbortSignal): Promise<void> {
+    if (body.byteLength > BODY_FRAME_BYTES) throw new RangeError(`a body of ${body.byteLength} bytes is streamed, not sent with its head`)
     const json = encoder.encode(JSON.stringify(head))
-    if (body.byteLength > BODY_FRAME_BYTES) {
-      await this.lp.write(json, { signal })
-      await this.writeBody([body], signal)
-      return
-    }
     const frames = body.byteLength === 0 ? [json, END] : [json, body, END]
     await this.lp.writeV(frames, { signal })
   }
@@ -94,11 +113,11 @@ export class RouteStream {
   }
 
   async readHead (signal: AbortSignal): Promise<RouteRequestHead> {
-    return RouteRequestHeadSchema.parse(await this.readJson(signal))
+    return parseFrame(RouteRequestHeadSchema, await this.readJson(signal), 'request head')
   }
 
   async readReply (signal: AbortSignal): Promise<RouteReply> {
-    return RouteReplySchema.parse(await this.readJson(signal))
+    return parseFrame(RouteReplySchema, await this.readJson(signal), 'reply')
   }
 
   /** Writes a body as frames, then the empty end frame. */
@@ -161,9 +180,30 @@ export class RouteStream {
 
   private async readJson (signal: AbortSignal): Promise<unknown> {
     const frame = await this.lp.read({ signal })
-    if (frame.byteLength > MAX_HEAD_BYTES) throw new Error('head frame too large')
-    return JSON.parse(decoder.decode(frame.subarray()))
+    if (frame.byteLength > MAX_HEAD_BYTES) throw new InvalidFrameError('head frame too large')
+    try {
+      return parseJson(decoder.decode(frame.subarray()))
+    } catch (err) {
+      throw new InvalidFrameError(`head frame is not JSON within the limits: ${errorMessage(err)}`)
+    }
   }
+}
+
+/** A frame that is not what the protocol allows; its message is short, fit for a 502. */
+export class InvalidFrameError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'InvalidFrameError'
+  }
+}
+
+/** Checks a frame with its schema; a failure names the first bad field in one line, never the schema's whole report. */
+function parseFrame<T extends z.ZodType> (schema: T, value: unknown, what: string): z.infer<T> {
+  const result = schema.safeParse(value)
+  if (result.success) return result.data
+  const issue = result.error.issues[0]
+  const field = issue?.path.join('.') ?? ''
+  throw new InvalidFrameError(`invalid ${what}${field === '' ? '' : ` (${field})`}: ${issue?.message ?? 'invalid'}`)
 }
 
 /** Whether `p` settles before the event loop moves on to its next phase (I/O, timers). */

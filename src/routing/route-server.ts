@@ -5,7 +5,8 @@ import type { MeshLibp2p } from '../p2p/libp2p.ts'
 import type { LocalServices } from './local-services.ts'
 import type { UpstreamResponse } from './upstream-client.ts'
 import {
-  BodyTooLargeError, MAX_STREAMS_PER_CONNECTION, RouteStream, SERVER_IDLE_MS, forwardableHeaders, type RouteReply, type RouteRequestHead
+  BODY_FRAME_BYTES, BodyTooLargeError, InvalidFrameError, MAX_ROUTE_STREAMS_PER_PEER, RouteStream, SERVER_IDLE_MS, forwardableHeaders,
+  type RouteReply, type RouteRequestHead
 } from './route-protocol.ts'
 
 export interface RouteLimits {
@@ -14,27 +15,64 @@ export interface RouteLimits {
   timeoutMs: number
 }
 
-/**
- * The serving side of the route protocol: proxies a peer's requests to the local upstream, one
- * after another on each stream, and streams the answers back. A reset stream (the caller went
- * away) aborts the upstream call.
- */
-export async function serveRoutes (
-  libp2p: MeshLibp2p, protocol: string, services: LocalServices, limits: RouteLimits, log: Logger
-): Promise<void> {
-  await libp2p.handle(protocol, ({ stream }) => {
-    void serveStream(stream, services, limits).catch((err: unknown) => {
-      log.debug({ err: errorMessage(err) }, 'route stream failed')
-      stream.abort(err instanceof Error ? err : new Error(String(err)))
-    })
-  }, { maxInboundStreams: MAX_STREAMS_PER_CONNECTION, maxOutboundStreams: MAX_STREAMS_PER_CONNECTION })
+/** Why a route stream request was refused, as counted in `meshnode_stream_rejections_total{protocol="route"}`. */
+export type RouteRejection = 'busy' | 'bad_head' | 'no_such_service' | 'service_unhealthy' | 'too_large'
+
+export interface RouteServerComponents {
+  services: LocalServices
+  log: Logger
+  /** Called once for every refused request or stream. */
+  onRejected: (reason: RouteRejection) => void
 }
 
-async function serveStream (stream: Stream, services: LocalServices, limits: RouteLimits): Promise<void> {
-  const route = new RouteStream(stream, limits.maxRequestBytes)
+/**
+ * The serving side of the route protocol: proxies a peer's requests to the local upstream, one
+ * after another on each stream, and streams the answers back. A request is accepted or refused
+ * from its head, before its body is read; the body then streams on to the upstream as it
+ * arrives. A reset stream (the caller went away) aborts the upstream call.
+ */
+export async function serveRoutes (libp2p: MeshLibp2p, protocol: string, c: RouteServerComponents, limits: RouteLimits): Promise<void> {
+  const open = new Map<string, number>()
+  await libp2p.handle(protocol, ({ stream, connection }) => {
+    const peer = connection.remotePeer.toString()
+    const count = open.get(peer) ?? 0
+    open.set(peer, count + 1)
+    const done = (): void => {
+      const left = (open.get(peer) ?? 1) - 1
+      if (left === 0) open.delete(peer)
+      else open.set(peer, left)
+    }
+    const serving = count >= MAX_ROUTE_STREAMS_PER_PEER ? refuseBusy(stream, c, limits) : serveStream(stream, c, limits)
+    void serving.catch((err: unknown) => {
+      c.log.debug({ err: errorMessage(err), peer }, 'route stream failed')
+      stream.abort(err instanceof Error ? err : new Error(String(err)))
+    }).finally(done)
+    // libp2p's own limit per connection sits above ours, so that a refusal is answered and counted here.
+  }, { maxInboundStreams: 2 * MAX_ROUTE_STREAMS_PER_PEER, maxOutboundStreams: 2 * MAX_ROUTE_STREAMS_PER_PEER })
+}
+
+async function refuseBusy (stream: Stream, c: RouteServerComponents, limits: RouteLimits): Promise<void> {
+  c.onRejected('busy')
+  const signal = AbortSignal.timeout(limits.timeoutMs)
+  const route = new RouteStream(stream)
+  await route.writeJson({ kind: 'error', code: 'BUSY', message: `more than ${MAX_ROUTE_STREAMS_PER_PEER} route streams from one peer`, reachedUpstream: false }, signal)
+  await stream.close({ signal })
+}
+
+/** it-length-prefixed-stream's errors for a frame whose length prefix is malformed or over MAX_FRAME_BYTES. */
+const OVERSIZED_FRAME = new Set(['InvalidDataLengthError', 'InvalidDataLengthLengthError', 'InvalidMessageLengthError'])
+
+async function serveStream (stream: Stream, c: RouteServerComponents, limits: RouteLimits): Promise<void> {
+  const route = new RouteStream(stream)
   for (;;) {
-    const head = await nextHead(route)
-    if (head === undefined || !await serveOne(route, head, services, limits)) break
+    let head: RouteRequestHead | undefined
+    try {
+      head = await nextHead(route)
+    } catch (err) {
+      if (err instanceof InvalidFrameError || (err instanceof Error && OVERSIZED_FRAME.has(err.name))) c.onRejected('bad_head')
+      throw err
+    }
+    if (head === undefined || !await serveOne(route, head, c, limits)) break
   }
   await stream.close({ signal: AbortSignal.timeout(limits.timeoutMs) })
 }
@@ -52,56 +90,106 @@ async function nextHead (route: RouteStream): Promise<RouteRequestHead | undefin
   }
 }
 
+/** Why a head is refused, or undefined when it is accepted. */
+function refusal (head: RouteRequestHead, services: LocalServices, limits: RouteLimits): { reason: RouteRejection, reply: RouteReply } | undefined {
+  const refuse = (reason: RouteRejection, code: 'NO_SUCH_SERVICE' | 'SERVICE_UNHEALTHY' | 'TOO_LARGE', message: string): { reason: RouteRejection, reply: RouteReply } =>
+    ({ reason, reply: { kind: 'error', code, message, reachedUpstream: false } })
+  if (!services.has(head.service)) return refuse('no_such_service', 'NO_SUCH_SERVICE', `service ${head.service} is not offered by this peer`)
+  if (!services.isHealthy(head.service)) return refuse('service_unhealthy', 'SERVICE_UNHEALTHY', `service ${head.service} is not healthy on this peer`)
+  if (head.bodyBytes !== null && head.bodyBytes > limits.maxRequestBytes) return refuse('too_large', 'TOO_LARGE', `body larger than ${limits.maxRequestBytes} bytes`)
+  return undefined
+}
+
 /** Serves one request; true when its exchange ended cleanly and the stream may carry another. */
-async function serveOne (route: RouteStream, head: RouteRequestHead, services: LocalServices, limits: RouteLimits): Promise<boolean> {
+async function serveOne (route: RouteStream, head: RouteRequestHead, c: RouteServerComponents, limits: RouteLimits): Promise<boolean> {
   const cancel = new AbortController()
   const deadline = AbortSignal.timeout(limits.timeoutMs)
   const signal = AbortSignal.any([cancel.signal, deadline])
   const reply = async (r: RouteReply): Promise<void> => { await route.writeJson(r, signal) }
-  const chunks: Uint8Array[] = []
-  try {
-    for await (const chunk of route.readBody(limits.maxRequestBytes, signal)) chunks.push(chunk)
-  } catch (err) {
-    if (!(err instanceof BodyTooLargeError)) throw err
-    await reply({ kind: 'error', code: 'TOO_LARGE', message: err.message, reachedUpstream: false })
-    return false
-  }
-  if (!services.has(head.service) || !services.isHealthy(head.service)) {
-    const code = services.has(head.service) ? 'SERVICE_UNHEALTHY' : 'NO_SUCH_SERVICE'
-    await reply({ kind: 'error', code, message: `service ${head.service} is not available on this peer`, reachedUpstream: false })
+  const refused = refusal(head, c.services, limits)
+  if (refused !== undefined) {
+    // Decided from the head: the body is not read, and the stream ends with the refusal.
+    c.onRejected(refused.reason)
+    await reply(refused.reply)
     return false
   }
   // From here on the upstream may see the request: the caller must know before it retries.
   await reply({ kind: 'accepted' })
-  // A stream reset by the caller surfaces as a failed write below; abort the upstream then.
+  const small = head.bodyBytes !== null && head.bodyBytes <= BODY_FRAME_BYTES
+  const body = new BodyFrames(route.readBody(small ? head.bodyBytes ?? 0 : limits.maxRequestBytes, signal))
+  // A small body is read whole and sent with its length; a larger one streams to the upstream as its frames come.
+  let whole: Uint8Array | undefined
+  if (small) {
+    try {
+      whole = await body.readAll()
+    } catch (err) {
+      if (!(err instanceof BodyTooLargeError)) throw err
+      c.onRejected('too_large')
+      await reply({ kind: 'error', code: 'TOO_LARGE', message: `body longer than its declared ${head.bodyBytes ?? 0} bytes`, reachedUpstream: false })
+      return false
+    }
+  }
   let response: UpstreamResponse
   try {
-    response = await services.call(head.service, { method: head.method, path: head.path, headers: head.headers, body: concat(chunks) }, signal)
+    response = await c.services.call(head.service, {
+      method: head.method,
+      path: head.path,
+      headers: head.headers,
+      body: small ? whole : body.chunks(),
+      bodyBytes: head.bodyBytes ?? undefined
+    }, signal)
   } catch (err) {
-    const code = deadline.aborted ? 'TIMEOUT' : 'UPSTREAM_ERROR'
-    await reply({ kind: 'error', code, message: errorMessage(err), reachedUpstream: true })
+    const tooLarge = body.error instanceof BodyTooLargeError
+    if (tooLarge) c.onRejected('too_large')
+    const code = tooLarge ? 'TOO_LARGE' : deadline.aborted ? 'TIMEOUT' : 'UPSTREAM_ERROR'
+    await reply({ kind: 'error', code, message: errorMessage(body.error ?? err), reachedUpstream: true })
     return false
   }
   try {
     let sent = 0
-    const body = response.body
+    const answer = response.body
     await route.writeResponse({ kind: 'response', status: response.status, headers: forwardableHeaders(response.headers) }, (async function * () {
-      for await (const chunk of body) {
+      for await (const chunk of answer) {
         sent += chunk.byteLength
         if (sent > limits.maxResponseBytes) throw new BodyTooLargeError(limits.maxResponseBytes)
         yield chunk
       }
     })(), signal)
-    return true
   } catch (err) {
     // The caller went away or the body broke: stop reading the upstream's answer. After a
     // complete answer there is nothing to stop, and an abort per request costs an error object.
     cancel.abort()
     throw err
   }
+  // An upstream that answered before it read the whole request leaves frames on the stream: it cannot carry another request.
+  if (!body.ended) cancel.abort()
+  return body.ended
 }
 
-function concat (chunks: Uint8Array[]): Uint8Array | undefined {
-  if (chunks.length === 0) return undefined
-  return Buffer.concat(chunks)
+/** A request body's frames, read once, with whether they were read to their end and why not. */
+class BodyFrames {
+  ended = false
+  error: unknown
+  private readonly frames: AsyncGenerator<Uint8Array>
+
+  constructor (frames: AsyncGenerator<Uint8Array>) {
+    this.frames = frames
+  }
+
+  async * chunks (): AsyncGenerator<Uint8Array> {
+    try {
+      for await (const frame of this.frames) yield frame
+      this.ended = true
+    } catch (err) {
+      this.error = err
+      throw err
+    }
+  }
+
+  async readAll (): Promise<Uint8Array | undefined> {
+    const list: Uint8Array[] = []
+    for await (const chunk of this.chunks()) list.push(chunk)
+    if (list.length === 0) return undefined
+    return list.length === 1 ? list[0] : Buffer.concat(list)
+  }
 }

@@ -1,13 +1,14 @@
 import type { Stream } from '@libp2p/interface'
 import type { Clock } from '../clock.ts'
-import { MeshError, errorMessage } from '../errors.ts'
+import { MeshError, errorMessage, type ErrorCode } from '../errors.ts'
 import type { Logger } from '../logging.ts'
 import type { PeerSnapshot } from '../telemetry/peer-table.ts'
 import { CircuitBreaker, DEFAULT_BREAKER_CONFIG, type BreakerConfig } from './circuit-breaker.ts'
 import { LatencyEwma } from './latency-ewma.ts'
 import type { LocalServices } from './local-services.ts'
 import type { UpstreamResponse } from './upstream-client.ts'
-import { CALLER_IDLE_MS, RouteStream, forwardableHeaders } from './route-protocol.ts'
+import { BODY_FRAME_BYTES, CALLER_IDLE_MS, MAX_ROUTE_STREAMS_PER_PEER, RouteStream, forwardableHeaders, type RouteReply } from './route-protocol.ts'
+import type { RequestBody } from './request-body.ts'
 import { RetryBudget } from './retry-budget.ts'
 import { RouteStreamPool } from './stream-pool.ts'
 import { Selector, capacityWeight, type PeerCandidate, type Selection, type StrategyName } from './strategies.ts'
@@ -19,7 +20,8 @@ export interface RouteRequest {
   /** Path and query under the service, starting with '/'. */
   path: string
   headers: Array<[string, string]>
-  body: Uint8Array
+  /** Streamed unless small; a streamed body that a peer has begun to read cannot go to another. */
+  body: RequestBody
   user: string
   /** Aborted when the client goes away. */
   signal: AbortSignal
@@ -101,9 +103,8 @@ export class Router {
   constructor (components: RouterComponents, opts: RouterOptions) {
     this.c = components
     this.opts = { ...opts, weights: { ...opts.weights } }
-    const maxFrameBytes = Math.max(opts.maxRequestBytes, opts.maxResponseBytes)
-    this.pool = new RouteStreamPool(async (peerId, signal) => new RouteStream(await components.openStream(peerId, signal), maxFrameBytes),
-      { maxIdlePerPeer: IDLE_STREAMS_PER_PEER, idleMs: CALLER_IDLE_MS })
+    this.pool = new RouteStreamPool(async (peerId, signal) => new RouteStream(await components.openStream(peerId, signal)),
+      { maxIdlePerPeer: IDLE_STREAMS_PER_PEER, maxOpenPerPeer: MAX_ROUTE_STREAMS_PER_PEER, idleMs: CALLER_IDLE_MS })
   }
 
   get strategy (): StrategyName {
@@ -168,6 +169,19 @@ export class Router {
     return selection === undefined || candidate === undefined ? undefined : { selection, candidate }
   }
 
+  /**
+   * Refuses a request before its body is read: 404 for a service nobody offers, 503 (metered
+   * as a failed request of `user`) when no peer can take it now.
+   */
+  admit (service: string, user: string): void {
+    if (!this.isKnown(service)) throw new MeshError('NOT_FOUND', `no peer of the mesh offers service ${service}`, { service })
+    if (this.candidates(service).length > 0) return
+    const error = new MeshError('UNAVAILABLE', `no peer is available for service ${service}`, { service })
+    const at = this.c.clock.now()
+    this.c.onUsage({ user, service, peerId: '', requestBytes: 0, responseBytes: 0, durationMs: 0, status: error.status, at })
+    throw error
+  }
+
   async forward (req: RouteRequest): Promise<RouteResult> {
     if (!this.isKnown(req.service)) throw new MeshError('NOT_FOUND', `no peer of the mesh offers service ${req.service}`, { service: req.service })
     const now = this.c.clock.now()
@@ -189,9 +203,11 @@ export class Router {
       this.recordFailure(selection.peerId, req.service, outcome.error.message)
       if (req.signal.aborted) break
       if (outcome.reached && !IDEMPOTENT.has(req.method)) break
+      // A body that a peer began to read is gone (it streamed), and one too large is too large everywhere.
+      if (!req.body.replayable || outcome.error.code === 'PAYLOAD_TOO_LARGE') break
     }
     const error = last ?? new MeshError('UNAVAILABLE', `no peer is available for service ${req.service}`, { service: req.service })
-    this.c.onUsage({ user: req.user, service: req.service, peerId: '', requestBytes: req.body.byteLength, responseBytes: 0, durationMs: this.c.clock.now() - now, status: error.status, at: this.c.clock.now() })
+    this.c.onUsage({ user: req.user, service: req.service, peerId: '', requestBytes: req.body.bytesRead, responseBytes: 0, durationMs: this.c.clock.now() - now, status: error.status, at: this.c.clock.now() })
     throw error
   }
 
@@ -202,7 +218,7 @@ export class Router {
       onChunk: chunk => { bytes += chunk.byteLength },
       onEnd: () => {
         const at = this.c.clock.now()
-        this.c.onUsage({ user: req.user, service: req.service, peerId: result.servedBy, requestBytes: req.body.byteLength, responseBytes: bytes, durationMs: at - started, status: result.status, at })
+        this.c.onUsage({ user: req.user, service: req.service, peerId: result.servedBy, requestBytes: req.body.bytesRead, responseBytes: bytes, durationMs: at - started, status: result.status, at })
       }
     })
     return { ...result, body }
@@ -243,6 +259,9 @@ export class Router {
   }
 
   private async attempt (peerId: string, req: RouteRequest): Promise<Attempt> {
+    if (peerId !== this.c.selfId && this.pool.atLimit(peerId)) {
+      return { ok: false, reached: false, error: new MeshError('UNAVAILABLE', `${MAX_ROUTE_STREAMS_PER_PEER} requests to ${peerId} are in flight already`) }
+    }
     const breaker = this.breaker(peerId, req.service)
     const started = this.c.clock.now()
     if (!breaker.tryAcquire(started)) return { ok: false, reached: false, error: new MeshError('UNAVAILABLE', `circuit breaker of ${peerId} is open`) }
@@ -258,15 +277,15 @@ export class Router {
     let settled = false
     // A body that fails or is cancelled half-way still settles the attempt.
     const onAbort = (): void => { finish(false) }
-    const finish = (ok: boolean): void => {
+    const finish = (ok: boolean, clientFault = false): void => {
       if (settled) return
       settled = true
       signal.removeEventListener('abort', onAbort)
       stats.inFlight--
       aborts.delete(ctl)
-      // A client that went away, or a drain by hand, says nothing about the peer: no verdict.
+      // A client that went away or sent too much, or a drain by hand, says nothing about the peer: no verdict.
       if (ok) breaker.onSuccess(this.c.clock.now())
-      else if (!timeout.aborted && (req.signal.aborted || ctl.signal.aborted)) breaker.release()
+      else if (clientFault || (!timeout.aborted && (req.signal.aborted || ctl.signal.aborted))) breaker.release()
       else { breaker.onFailure(this.c.clock.now()); stats.errors++ }
     }
     try {
@@ -287,7 +306,7 @@ export class Router {
       const error = timeout.aborted
         ? new MeshError('TIMEOUT', `peer ${peerId} did not answer within ${this.opts.requestTimeoutMs} ms`)
         : cause instanceof MeshError ? cause : new MeshError('UPSTREAM_ERROR', `peer ${peerId} failed: ${errorMessage(cause)}`)
-      finish(false)
+      finish(false, error.code === 'PAYLOAD_TOO_LARGE')
       return { ok: false, reached, error }
     }
   }
@@ -295,7 +314,8 @@ export class Router {
   private async callLocal (req: RouteRequest, signal: AbortSignal): Promise<Omit<RouteResult, 'attempts' | 'servedBy'>> {
     let res: UpstreamResponse
     try {
-      res = await this.c.services.call(req.service, { method: req.method, path: req.path, headers: forwardableHeaders(req.headers), body: req.body }, signal)
+      const body = req.body.whole ?? req.body.chunks()
+      res = await this.c.services.call(req.service, { method: req.method, path: req.path, headers: forwardableHeaders(req.headers), body, bodyBytes: req.body.declaredBytes }, signal)
     } catch (err) {
       // The connection was refused: no byte was sent.
       if ((err as { code?: string }).code === 'ECONNREFUSED') throw new NotReachedError(err)
@@ -312,36 +332,56 @@ export class Router {
     // An exchange that does not end cleanly resets its stream, which is then never reused.
     const discard = (reason: unknown): void => {
       detach()
-      route?.stream.abort(reason instanceof Error ? reason : new Error(String(reason)))
+      if (route !== undefined) this.pool.discard(peerId, route, reason instanceof Error ? reason : new Error(String(reason)))
     }
+    // Why sending the body failed (the client went away, sent too much, or the stream broke): that is the request's failure.
+    let bodyError: unknown
+    let bodySent = true
     try {
       const r = await this.pool.acquire(peerId, signal)
       route = r
       const onAbort = (): void => { r.stream.abort(new Error('request cancelled')) }
       signal.addEventListener('abort', onAbort, { once: true })
       detach = () => { signal.removeEventListener('abort', onAbort) }
-      await r.writeRequest({ service: req.service, method: req.method, path: req.path, headers: forwardableHeaders(req.headers), bodyBytes: req.body.byteLength }, req.body, signal)
+      const whole = req.body.whole
+      const inline = whole !== undefined && whole.byteLength <= BODY_FRAME_BYTES
+      const head = { service: req.service, method: req.method, path: req.path, headers: forwardableHeaders(req.headers), bodyBytes: whole?.byteLength ?? req.body.declaredBytes ?? null }
+      if (inline) await r.writeSmallRequest(head, whole, signal)
+      else await r.writeJson(head, signal)
       const first = await r.readReply(signal)
       if (first.kind === 'error') {
-        const e = new MeshError(first.code === 'TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : first.code === 'TIMEOUT' ? 'TIMEOUT' : 'UPSTREAM_ERROR', `peer ${peerId}: ${first.message}`)
+        const e = new MeshError(replyErrorCode(first.code), `peer ${peerId}: ${first.message}`)
         if (!first.reachedUpstream) throw new NotReachedError(e)
         throw e
       }
       if (first.kind !== 'accepted') throw new Error(`unexpected ${first.kind} before accepted`)
       accepted = true
-      const head = await r.readReply(signal)
-      if (head.kind === 'error') throw new MeshError(head.code === 'TIMEOUT' ? 'TIMEOUT' : 'UPSTREAM_ERROR', `peer ${peerId}: ${head.message}`)
-      if (head.kind !== 'response') throw new Error(`unexpected ${head.kind} reply`)
+      if (!inline) {
+        // Accepted: the body streams now, while the answer may already come back.
+        bodySent = false
+        r.writeBody(req.body.chunks(), signal).then(() => { bodySent = true }, (err: unknown) => {
+          bodyError = err
+          discard(err)
+        })
+      }
+      const reply = await r.readReply(signal).catch((err: unknown) => { throw bodyError ?? err })
+      if (reply.kind === 'error') throw new MeshError(replyErrorCode(reply.code), `peer ${peerId}: ${reply.message}`)
+      if (reply.kind !== 'response') throw new Error(`unexpected ${reply.kind} reply`)
       const frames = r.readBody(this.opts.maxResponseBytes, signal)
       const body = new ReadableStream<Uint8Array>({
         pull: async controller => {
           const next = await frames.next().catch((err: unknown) => {
             discard(err)
-            throw err
+            throw bodyError ?? err
           })
           if (next.done === true) {
-            detach()
-            this.pool.release(peerId, r)
+            // A peer whose upstream answered before it read the whole body leaves the stream unfit for another request.
+            if (bodySent) {
+              detach()
+              this.pool.release(peerId, r)
+            } else {
+              discard(new Error('the upstream answered before it read the whole request body'))
+            }
             controller.close()
           } else {
             controller.enqueue(next.value)
@@ -349,7 +389,7 @@ export class Router {
         },
         cancel: () => { discard(new Error('response cancelled')) }
       })
-      return { status: head.status, headers: head.headers, body }
+      return { status: reply.status, headers: reply.headers, body }
     } catch (err) {
       discard(err)
       if (!accepted && !(err instanceof MeshError)) throw new NotReachedError(err)
@@ -389,6 +429,16 @@ export class Router {
       this.stats.set(peerId, s)
     }
     return s
+  }
+}
+
+/** The API's error code for a peer's `error` reply. */
+function replyErrorCode (code: Extract<RouteReply, { kind: 'error' }>['code']): ErrorCode {
+  switch (code) {
+    case 'TOO_LARGE': return 'PAYLOAD_TOO_LARGE'
+    case 'TIMEOUT': return 'TIMEOUT'
+    case 'BUSY': return 'UNAVAILABLE'
+    default: return 'UPSTREAM_ERROR'
   }
 }
 

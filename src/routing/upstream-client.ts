@@ -1,10 +1,13 @@
-import { Agent, request, type IncomingMessage } from 'node:http'
+import { Agent, request, type ClientRequest, type IncomingMessage } from 'node:http'
 
 export interface UpstreamRequest {
   method: string
   path: string
   headers: Array<[string, string]>
-  body: Uint8Array | undefined
+  /** Whole, or streamed: written as it comes, with backpressure. */
+  body: Uint8Array | AsyncIterable<Uint8Array> | undefined
+  /** A streamed body's length when known, sent as Content-Length; without it the body goes chunked. */
+  bodyBytes?: number | undefined
 }
 
 export interface UpstreamResponse {
@@ -28,14 +31,20 @@ export class UpstreamClient {
 
   /** Resolves with the response head; the body streams. Nothing follows redirects. */
   async call (url: string, req: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
-    const body = req.body !== undefined && req.body.byteLength > 0 ? req.body : undefined
     const headers = headerObject(req.headers)
-    if (body !== undefined || !BODYLESS.has(req.method)) headers['content-length'] = String(body?.byteLength ?? 0)
+    const streamed = req.body !== undefined && !(req.body instanceof Uint8Array) ? req.body : undefined
+    const whole = req.body instanceof Uint8Array && req.body.byteLength > 0 ? req.body : undefined
+    if (streamed !== undefined) {
+      if (req.bodyBytes !== undefined) headers['content-length'] = String(req.bodyBytes)
+    } else if (whole !== undefined || !BODYLESS.has(req.method)) {
+      headers['content-length'] = String(whole?.byteLength ?? 0)
+    }
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
       const out = request(url, { method: req.method, headers, agent: this.agent, signal }, resolve)
       // An error after the head (a reset, an abort) ends the body instead; rejecting then is a no-op.
       out.on('error', reject)
-      out.end(body)
+      if (streamed === undefined) out.end(whole)
+      else void pipeBody(streamed, out)
     })
     return { status: res.statusCode ?? 502, headers: pairs(res.rawHeaders), body: res }
   }
@@ -44,6 +53,36 @@ export class UpstreamClient {
   close (): void {
     for (const sockets of Object.values(this.agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy()
   }
+}
+
+/**
+ * Writes a streamed body into a request, waiting for the socket to drain whenever it is full, so
+ * that the request never holds more than its buffer. A source that fails destroys the request
+ * with its error: the upstream sees a cut request, never a short complete one.
+ */
+async function pipeBody (source: AsyncIterable<Uint8Array>, out: ClientRequest): Promise<void> {
+  try {
+    for await (const chunk of source) {
+      if (out.destroyed) return
+      if (!out.write(chunk)) await drained(out)
+    }
+    out.end()
+  } catch (err) {
+    out.destroy(err instanceof Error ? err : new Error(String(err)))
+  }
+}
+
+/** Resolves when the request can take more, or is gone. */
+async function drained (out: ClientRequest): Promise<void> {
+  await new Promise<void>(resolve => {
+    const done = (): void => {
+      out.off('drain', done)
+      out.off('close', done)
+      resolve()
+    }
+    out.once('drain', done)
+    out.once('close', done)
+  })
 }
 
 /** An object, not the raw array form, so that node:http still sets Host; a repeated name keeps every value. */

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseJson } from '../codec/json-depth.ts'
 
 /**
  * A node's load and health, gossiped every interval on the telemetry topic. The author is
@@ -57,7 +58,7 @@ export function decodeSnapshot (bytes: Uint8Array): DecodeResult {
   if (bytes.byteLength > MAX_SNAPSHOT_BYTES) return { ok: false, reason: 'oversized' }
   let value: unknown
   try {
-    value = JSON.parse(decoder.decode(bytes))
+    value = parseJson(decoder.decode(bytes))
   } catch {
     return { ok: false, reason: 'malformed' }
   }

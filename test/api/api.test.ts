@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
 import { request as httpRequest } from 'node:http'
 import { connect } from 'node:net'
+import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { RunningNode } from '../../node/launch.ts'
 import { assertError, assertValidation, call, readReply, sample, type ErrorBody, type Reply } from '../helpers/api.ts'
-import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
+import { removeDir, spawnNode, startNode, stopChild, tempDir, type ChildNode } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 /** Every value of one label of one metric, over all its samples. */
@@ -306,6 +308,75 @@ describe('HTTP API of a lone node', { timeout: 120_000 }, () => {
       }
     })
 
+    test('a chunked upload over 1 MiB gets its 413 whole, even from a client that sends everything before it reads', async () => {
+      const { hostname, port } = new URL(url)
+      for (let round = 0; round < 2; round++) {
+        const socket = connect(Number(port), hostname)
+        try {
+          await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject) })
+          // Paused: nothing is read until the whole upload is written, as a naive client does.
+          socket.pause()
+          let failed: string | undefined
+          socket.on('error', err => { failed = err.message })
+          socket.write(`PUT /v1/config/system HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${node.token}\r\n` +
+            'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n')
+          const chunk = 'x'.repeat(64 * 1024)
+          // Paced over about a second: a slow uploader, still sending when the 413 is out.
+          for (let i = 0; i < 48 && failed === undefined; i++) {
+            if (!socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`)) await new Promise(resolve => { socket.once('drain', resolve).once('close', resolve) })
+            await new Promise(resolve => setTimeout(resolve, 20))
+          }
+          socket.write('0\r\n\r\n')
+          let received = ''
+          socket.on('data', (d: Buffer) => { received += d.toString('latin1') })
+          socket.resume()
+          await waitFor('the 413 or the end of the connection', () => /^HTTP\/1\.1 413 [^]*?\r\n\r\n[^]*\}$/.test(received) || failed !== undefined || socket.readableEnded,
+            { timeoutMs: 10_000, intervalMs: 20 })
+          assert.match(received, /^HTTP\/1\.1 413 /, `round ${round}: no 413 before the connection ended (${failed ?? 'closed'})`)
+          assert.equal(JSON.parse(received.slice(received.indexOf('\r\n\r\n') + 4)).error.code, 'PAYLOAD_TOO_LARGE')
+        } finally {
+          socket.destroy()
+        }
+      }
+    })
+
+    test('JSON bodies need a JSON content type: text/plain and form-encoded get 415, charset and +json types pass', async () => {
+      const body = '{"telemetry":{"interval_ms":5}}'
+      for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonx']) {
+        const r = await call(`${url}/v1/config/system`, { method: 'PUT', headers: { ...auth, 'content-type': type }, body })
+        const error = assertError(r, 415, 'UNSUPPORTED_MEDIA_TYPE')
+        assert.ok(error.message.includes('application/json'), error.message)
+      }
+      const none = await call(`${url}/v1/config/system`, { method: 'PUT', headers: auth, body: new Blob([body]) })
+      assertError(none, 415, 'UNSUPPORTED_MEDIA_TYPE')
+      // Accepted as JSON: the body reaches validation (interval 5 ms is refused there, so nothing changes).
+      for (const type of ['application/json; charset=utf-8', 'Application/JSON', 'application/merge-patch+json']) {
+        const r = await call(`${url}/v1/config/system`, { method: 'PUT', headers: { ...auth, 'content-type': type }, body })
+        assertValidation(r, 'telemetry.interval_ms')
+      }
+    })
+
+    test('a body nested deeper than 64 levels is 422 naming the limit, before it is parsed deep', async () => {
+      for (const depth of [65, 8_000, 500_000]) {
+        const body = `{"telemetry":${'['.repeat(depth)}${']'.repeat(depth)}}`
+        const r = await call(`${url}/v1/config/system`, { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body })
+        const error = assertError(r, 422, 'VALIDATION_ERROR')
+        assert.ok(error.message.includes('64'), error.message)
+        assert.equal(error.details.limit, 64)
+      }
+    })
+
+    test('a malformed Authorization header is 401 with a WWW-Authenticate: Bearer challenge, like a missing one', async () => {
+      for (const authorization of ['Basic dXNlcjpwYXNz', 'Bearer', 'Bearer ', `Bearer ${node.token} extra`, `Token ${node.token}`, 'Bearer a,b']) {
+        const r = await call(`${url}/v1/config/system`, { method: 'PUT', headers: { authorization, 'content-type': 'application/json' }, body: '{}' })
+        assertError(r, 401, 'AUTHENTICATION_ERROR')
+        assert.match(r.headers.get('www-authenticate') ?? '', /^Bearer/, authorization)
+      }
+      // The scheme is case-insensitive (RFC 9110, section 11.1).
+      const r = await call(`${url}/v1/config/system`, { method: 'PUT', headers: { authorization: `bearer ${node.token}`, 'content-type': 'application/json' }, body: '{}' })
+      assertError(r, 422, 'VALIDATION_ERROR')
+    })
+
     test('an unknown route is a JSON 404 whose request id is also in X-Request-Id', async () => {
       const r = await call(`${url}/no/such/path`)
       const error = assertError(r, 404, 'NOT_FOUND')
@@ -415,5 +486,57 @@ describe('HTTP API of a lone node', { timeout: 120_000 }, () => {
         await removeDir(dir2)
       }
     })
+  })
+})
+
+describe('malformed HTTP and cut requests, as the node logs them', { timeout: 60_000 }, () => {
+  let child: ChildNode | undefined
+  let dir: string
+
+  before(async () => {
+    dir = await tempDir()
+    child = await spawnNode(['--data', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0'], { MESHNODE_LOG_LEVEL: 'debug' })
+  })
+
+  after(async () => {
+    if (child !== undefined) await stopChild(child)
+    await removeDir(dir)
+  })
+
+  /** Sends raw bytes on a connection of their own; resolves with what came back once the server closed it. */
+  async function raw (bytes: string, endAfterWrite: boolean): Promise<string> {
+    const { hostname, port } = new URL(child?.apiUrl ?? '')
+    return await new Promise(resolve => {
+      let got = ''
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(bytes)
+        if (endAfterWrite) socket.destroy()
+      })
+      socket.on('data', (d: Buffer) => { got += d.toString('latin1') })
+      socket.on('close', () => { resolve(got) })
+      socket.on('error', () => {})
+    })
+  }
+
+  const lines = (): Array<{ level: number, msg: string }> => (child?.stderr() ?? '').split('\n').filter(l => l.startsWith('{'))
+    .map(l => JSON.parse(l) as { level: number, msg: string })
+
+  test('a bad chunk size is a 400 and one warning, never "unhandled API error"', async () => {
+    const token = (await readFile(join(dir, 'api-token'), 'utf8')).trim()
+    for (const path of ['/v1/config/system', '/v1/route/nobody/x']) {
+      const reply = await raw(`PUT ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\n` +
+        'Transfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\nzz\r\n', false)
+      assert.match(reply, /^HTTP\/1\.1 (400|404) /, path)
+    }
+    await waitFor('the warnings', () => lines().filter(l => l.msg === 'malformed HTTP request' && l.level === 40).length >= 1, { timeoutMs: 5_000 })
+    assert.deepEqual(lines().filter(l => l.level >= 50), [])
+  })
+
+  test('a client that goes away half-way through its body is logged at debug, not as an error', async () => {
+    const token = (await readFile(join(dir, 'api-token'), 'utf8')).trim()
+    const before = lines().length
+    await raw(`PUT /v1/config/system HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"telemetry":`, true)
+    await waitFor('the cut request to be logged', () => lines().slice(before).some(l => l.msg === 'request cut by its client' && l.level === 20), { timeoutMs: 5_000 })
+    assert.deepEqual(lines().filter(l => l.level >= 50), [])
   })
 })

@@ -180,6 +180,14 @@ describe('governance and election API: the sole operator of its own network', { 
       assertError(await post('/v1/governance/proposals', ''), 400, 'BAD_REQUEST')
     })
 
+    test('422 for parameters nested 8,000 levels deep (a 500 from a stack overflow before), and nothing is stored', async () => {
+      const total = (await allProposals()).total
+      const deep = `{"title":"deep","voting_period":"1h","change":{"type":"param_change","params":{"x":${'{"a":'.repeat(8_000)}1${'}'.repeat(8_000)}}}}`
+      const error = assertError(await post('/v1/governance/proposals', deep), 422, 'VALIDATION_ERROR')
+      assert.ok(error.message.includes('64'), error.message)
+      assert.equal((await allProposals()).total, total)
+    })
+
     test('422 naming the field: missing or empty title, bad change type, bad voting_period, unknown field; nothing is stored', async () => {
       const total = (await allProposals()).total
       const good = { title: 'fine', change: { type: 'text' }, voting_period: '1h' }

@@ -5,6 +5,7 @@ import { MeshError } from '../../src/errors.ts'
 import { silentLogger } from '../../src/logging.ts'
 import { DEFAULT_BREAKER_CONFIG } from '../../src/routing/circuit-breaker.ts'
 import { LocalServices } from '../../src/routing/local-services.ts'
+import { RequestBody } from '../../src/routing/request-body.ts'
 import { Router } from '../../src/routing/router.ts'
 import type { UsageEvent } from '../../src/routing/usage.ts'
 import { startUpstream, type Upstream } from '../../simulations/live/upstream.ts'
@@ -49,7 +50,7 @@ after(async () => { await upstream.close() })
 
 async function get (): Promise<{ status: number } | MeshError> {
   try {
-    const r = await router.forward({ service: 'echo', method: 'GET', path: '/echo', headers: [], body: new Uint8Array(0), user: 'u1', signal: new AbortController().signal })
+    const r = await router.forward({ service: 'echo', method: 'GET', path: '/echo', headers: [], body: RequestBody.of(new Uint8Array(0)), user: 'u1', signal: new AbortController().signal })
     await new Response(r.body).arrayBuffer()
     return { status: r.status }
   } catch (err) {
@@ -91,7 +92,7 @@ test('clients that go away mid-request do not count against the peer', async () 
   try {
     for (let i = 0; i < DEFAULT_BREAKER_CONFIG.consecutiveFailures + 2; i++) {
       const client = new AbortController()
-      const pending = router.forward({ service: 'echo', method: 'GET', path: '/echo', headers: [], body: new Uint8Array(0), user: 'u1', signal: client.signal })
+      const pending = router.forward({ service: 'echo', method: 'GET', path: '/echo', headers: [], body: RequestBody.of(new Uint8Array(0)), user: 'u1', signal: client.signal })
       setTimeout(() => client.abort(new Error('client went away')), 20)
       await assert.rejects(async () => { await new Response((await pending).body).arrayBuffer() })
     }

@@ -44,6 +44,7 @@ export async function launchNode (config: NodeConfig, log: Logger, signal: Abort
     peerId: identity.peerId,
     genesis,
     listen: config.listen,
+    announce: config.announce,
     bootstrap,
     telemetryIntervalMs: config.telemetryIntervalMs,
     maxPeers: config.maxPeers,
@@ -63,7 +64,7 @@ export async function launchNode (config: NodeConfig, log: Logger, signal: Abort
     region: config.region,
     logLevel: config.logLevel
   }
-  const api = await listenApi(createApi({ mesh, token, log, staticConfig, shutdown: shutdown.signal, maxRouteBodyBytes: DEFAULT_ROUTING.maxRequestBytes }), config.api.host, config.api.port)
+  const api = await listenApi(createApi({ mesh, token, log, staticConfig, shutdown: shutdown.signal, maxRouteBodyBytes: DEFAULT_ROUTING.maxRequestBytes, corsOrigins: config.corsOrigins }), config.api.host, config.api.port)
   staticConfig.apiUrl = config.apiUrl ?? advertisedUrl(api.url)
   mesh.advertiseApiUrl(staticConfig.apiUrl)
   const stop = async (): Promise<void> => {

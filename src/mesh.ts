@@ -38,6 +38,8 @@ export interface MeshNodeOptions {
   peerId: PeerId
   genesis: Genesis
   listen: string[]
+  /** Addresses to announce instead of the listen addresses (--announce). */
+  announce?: string[]
   bootstrap: Multiaddr[]
   telemetryIntervalMs: number
   maxPeers: number
@@ -191,6 +193,7 @@ export class MeshNode {
       const libp2p = await createMeshLibp2p({
         privateKey: this.opts.privateKey,
         listen: this.opts.listen,
+        announce: this.opts.announce,
         protocols: this.protocols,
         params: this.genesis.params,
         connectionGater: this.guard.gater,

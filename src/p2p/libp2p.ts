@@ -25,6 +25,8 @@ export type MeshLibp2p = Libp2p<MeshServices>
 export interface MeshLibp2pOptions {
   privateKey: PrivateKey
   listen: string[]
+  /** Addresses announced to peers (identify, DHT) instead of the listen addresses, behind NAT or Docker; empty: the listen addresses. */
+  announce?: string[]
   protocols: NetworkProtocols
   params: NetworkParams
   connectionGater: ConnectionGater
@@ -40,7 +42,7 @@ export async function createMeshLibp2p (opts: MeshLibp2pOptions): Promise<MeshLi
   return await createLibp2p({
     privateKey: opts.privateKey,
     start: false,
-    addresses: { listen: opts.listen },
+    addresses: { listen: opts.listen, announce: opts.announce ?? [] },
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],

@@ -55,7 +55,7 @@ export async function spawnNode (args: string[], env: Record<string, string> = {
   void exited.then(() => { done = true })
   await waitFor('the node to print its banner', () => {
     if (done) throw new Error(`node exited early: ${err}`)
-    return out.includes('join this network with:') && out.includes('meshnode start --bootstrap ')
+    return out.includes('join this network with:') && / start .*--bootstrap \S+/.test(out)
   }, { timeoutMs: 30_000 })
   const field = (re: RegExp): string => re.exec(out)?.[1] ?? ''
   return {
@@ -64,7 +64,7 @@ export async function spawnNode (args: string[], env: Record<string, string> = {
     stderr: () => err,
     apiUrl: field(/^api:\s+(\S+)/m),
     peerId: field(/^peer id:\s+(\S+)/m),
-    joinAddress: field(/meshnode start --bootstrap (\S+)/),
+    joinAddress: field(/ start .*--bootstrap (\S+)/),
     exited
   }
 }

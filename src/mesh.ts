@@ -233,6 +233,8 @@ export class MeshNode {
       await governance.open()
       this.governanceInstance = governance
       libp2p.addEventListener('self:peer:update', () => { this.addresses = libp2p.getMultiaddrs().map(a => a.toString()) })
+      libp2p.addEventListener('connection:open', ({ detail: c }) => { this.log.debug({ peer: c.remotePeer.toString(), addr: c.remoteAddr.toString(), direction: c.direction }, 'connection opened') })
+      libp2p.addEventListener('connection:close', ({ detail: c }) => { this.log.debug({ peer: c.remotePeer.toString(), addr: c.remoteAddr.toString(), direction: c.direction }, 'connection closed') })
       await libp2p.start()
       this.addresses = libp2p.getMultiaddrs().map(a => a.toString())
       await billing.start()

@@ -360,6 +360,7 @@ export class BillingService {
         await this.store.append(range.entries, false)
         for (const e of range.entries) this.ledger.apply(e)
         this.c.metrics.billing('replicated', range.entries.reduce((n, e) => n + e.records.length, 0))
+        this.c.log.debug({ author, from, entries: range.entries.length, peer: target.peerId }, 'replicated log entries')
       }
     } catch (err) {
       this.wanted.delete(author)

@@ -41,10 +41,11 @@ export interface ChildNode {
 }
 
 /** `meshnode start` as an operator runs it, in a child process; resolves once it printed its banner. */
-export async function spawnNode (args: string[], env: Record<string, string> = {}): Promise<ChildNode> {
+export async function spawnNode (args: string[], env: Record<string, string> = {}, opts: { cwd?: string } = {}): Promise<ChildNode> {
   const child = spawn(process.execPath, [MAIN, 'start', ...args], {
     env: { ...process.env, MESHNODE_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: opts.cwd
   })
   let out = ''
   let err = ''

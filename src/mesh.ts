@@ -116,7 +116,7 @@ export class MeshNode {
   readonly genesis: Genesis
   readonly genesisHash: string
   readonly protocols: NetworkProtocols
-  readonly requests = new RequestCounters()
+  readonly requests = new RequestCounters(() => this.clock.now())
   readonly metrics: MeshMetrics
   readonly startedAt: number
   private readonly opts: MeshNodeOptions
@@ -165,7 +165,7 @@ export class MeshNode {
     this.metrics = new MeshMetrics(() => this.peerTable.countByState())
     // One hour of own samples at the default interval, for /v1/system/metrics.
     this.history = new LoadHistory(3600)
-    this.localServices = new LocalServices(opts.services ?? [], opts.healthCheck ?? DEFAULT_HEALTH_CHECK, this.log)
+    this.localServices = new LocalServices(opts.services ?? [], opts.healthCheck ?? DEFAULT_HEALTH_CHECK, this.log, status => { this.requests.outcome(status) })
     this.routing = { ...DEFAULT_ROUTING, ...opts.routing }
     this.guard = new NetworkGuard({
       membershipProtocol: this.protocols.membership,

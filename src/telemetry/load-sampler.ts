@@ -101,6 +101,11 @@ export function memoryLimit (read: (path: string) => string | undefined, hostTot
   return { bytes: hostTotal, source: 'host' }
 }
 
+/** This process's memory limit, read now. */
+export function processMemoryLimit (): MemoryLimit {
+  return memoryLimit(readOptional, totalmem())
+}
+
 function readOptional (path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8')
@@ -133,7 +138,7 @@ export class LoadSampler {
   private lastAt = process.hrtime.bigint()
   private readonly requests: RequestCounters
   /** Read once: a process's cgroup limit does not change while it runs, as a rule. */
-  private readonly limit = memoryLimit(readOptional, totalmem())
+  private readonly limit = processMemoryLimit()
 
   constructor (requests: RequestCounters) {
     this.requests = requests

@@ -113,6 +113,8 @@ function printBanner (node: RunningNode, record: StartupRecord): void {
   console.log(lines.join('\n'))
 }
 
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
 function tcpPort (addr: string): number | undefined {
   try {
     const tcp = multiaddr(addr).getComponents().find(c => c.name === 'tcp')
@@ -151,17 +153,23 @@ export interface JoinLine {
 }
 
 const DEFAULT_P2P_PORT = Number(/\/tcp\/(\d+)/.exec(DEFAULTS.listen[0] ?? '')?.[1] ?? 4001)
+/** Ports this far above a default are taken as ones a join line gave: the next node takes the next. */
+const PORT_SERIES = 100
 
 /**
- * Pure: the command that starts another node of this network. Where this node took a
- * default (data directory, p2p port, API port), a second node on the same machine would
- * collide with it, so the line names its own.
+ * Pure: the command that starts another node of this network. Where this node took a default
+ * (data directory, p2p port, API port), or the next one that a join line named, a second node
+ * on the same machine would collide with it (or with the first), so the line names the next.
  */
 export function joinCommand (j: JoinLine): string {
   const args = [j.command, 'start']
-  if (resolve(j.dataDir) === resolve(DEFAULTS.dataDir)) args.push('--data', `${DEFAULTS.dataDir}-2`)
-  if (j.tcpPorts.includes(DEFAULT_P2P_PORT)) args.push('--listen', DEFAULTS.listen[0]?.replace(`/tcp/${DEFAULT_P2P_PORT}`, `/tcp/${DEFAULT_P2P_PORT + 1}`) ?? '')
-  if (j.apiPort === DEFAULTS.api.port) args.push('--api', `${DEFAULTS.api.host}:${DEFAULTS.api.port + 1}`)
+  const base = DEFAULTS.dataDir
+  const suffix = resolve(j.dataDir) === resolve(base) ? 1 : Number(new RegExp(`^${escape(resolve(base))}-(\\d+)$`).exec(resolve(j.dataDir))?.[1])
+  if (Number.isInteger(suffix)) args.push('--data', `${base}-${suffix + 1}`)
+  const series = (port: number, first: number): boolean => port >= first && port < first + PORT_SERIES
+  const p2p = j.tcpPorts.filter(p => series(p, DEFAULT_P2P_PORT))
+  if (p2p.length > 0) args.push('--listen', DEFAULTS.listen[0]?.replace(`/tcp/${DEFAULT_P2P_PORT}`, `/tcp/${Math.max(...p2p) + 1}`) ?? '')
+  if (j.apiPort !== undefined && series(j.apiPort, DEFAULTS.api.port)) args.push('--api', `${DEFAULTS.api.host}:${j.apiPort + 1}`)
   args.push('--bootstrap', j.bootstrap)
   return args.join(' ')
 }

@@ -52,8 +52,13 @@ describe('the join line', () => {
     assert.equal(joinCommand({ command: 'meshnode', ...base, dataDir: '.meshnode/' }).includes('--data ./.meshnode-2'), true, 'the same directory, written otherwise')
   })
 
+  test('a node started from such a line: the next line moves on from it, clear of the first node too', () => {
+    assert.equal(joinCommand({ command: 'npx meshnode', ...base, dataDir: './.meshnode-2', tcpPorts: [4002], apiPort: 8081 }),
+      'npx meshnode start --data ./.meshnode-3 --listen /ip4/0.0.0.0/tcp/4003 --api 127.0.0.1:8082 --bootstrap /ip4/192.0.2.1/tcp/4001/p2p/12D3KooWx')
+  })
+
   test('a first node with its own settings: the defaults are free, the line names only the bootstrap address', () => {
-    assert.equal(joinCommand({ command: 'meshnode', ...base, dataDir: './a', tcpPorts: [4101], apiPort: 9000 }),
+    assert.equal(joinCommand({ command: 'meshnode', ...base, dataDir: './a', tcpPorts: [5101], apiPort: 9000 }),
       'meshnode start --bootstrap /ip4/192.0.2.1/tcp/4001/p2p/12D3KooWx')
   })
 })

@@ -59,6 +59,8 @@ export async function launchNode (config: NodeConfig, log: Logger, signal: Abort
   const staticConfig = {
     dataDir: config.dataDir,
     listen: config.listen,
+    announce: config.announce,
+    corsOrigins: config.corsOrigins,
     apiUrl: '',
     bootstrap: config.bootstrap,
     region: config.region,

@@ -69,6 +69,8 @@ describe('--announce', { timeout: 60_000 }, () => {
     try {
       const id = node.mesh.peerId.toString()
       assert.deepEqual(node.mesh.listenAddresses().sort(), announce.map(a => `${a}/p2p/${id}`).sort())
+      const config = await call<{ network: { announce: string[] } }>(`${node.api.url}/v1/config/system`)
+      assert.deepEqual(config.body.network.announce, announce, 'the settings say what is announced')
     } finally {
       await node.stop()
       await removeDir(dir)

@@ -7,6 +7,7 @@ import type { MeshNode } from '../src/mesh.ts'
 import type { ApiEnv } from './context.ts'
 import { handleError, notFound } from './errors.ts'
 import { operatorAuth } from './middleware/operator-auth.ts'
+import { corsPolicy } from './middleware/cors.ts'
 import { requestMetrics } from './middleware/request-metrics.ts'
 import { billingRoutes } from './routes/billing.ts'
 import { configRoutes, type StaticConfig } from './routes/config.ts'
@@ -29,6 +30,8 @@ export interface ApiOptions {
   shutdown: AbortSignal
   maxBodyBytes?: number
   maxRouteBodyBytes: number
+  /** Origins allowed to call the API from a browser (CORS); none by default. */
+  corsOrigins?: string[]
 }
 
 const MUTATING = ['POST', 'PUT', 'PATCH', 'DELETE']
@@ -38,6 +41,7 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
   const maxBody = opts.maxBodyBytes ?? 1024 * 1024
 
+  app.use(corsPolicy(opts.corsOrigins ?? []))
   app.use(requestId())
   app.use(requestMetrics(opts.mesh.metrics.registry, opts.mesh.requests))
   app.use(async (c, next) => {

@@ -6,13 +6,16 @@ import type { TelemetrySnapshot } from '../src/telemetry/snapshot.ts'
 export function loadView (s: TelemetrySnapshot): Record<string, unknown> {
   return {
     cpu_usage: round(s.cpu),
-    memory_usage: round(s.memory.systemShare),
+    memory_usage: round(s.memory.share),
+    memory_limit_bytes: s.memory.limitBytes,
+    memory_limit_source: s.memory.limitSource,
     rss_bytes: s.memory.rssBytes,
     heap_used_bytes: s.memory.heapUsedBytes,
     event_loop_delay_ms: { p50: round(s.eventLoopDelayMs.p50), p99: round(s.eventLoopDelayMs.p99), max: round(s.eventLoopDelayMs.max) },
     active_requests: s.requests.active,
     served_requests: s.requests.served,
-    error_rate: s.requests.served === 0 ? 0 : round(s.requests.errors / s.requests.served)
+    error_rate: s.requests.recent.served === 0 ? 0 : round(s.requests.recent.errors / s.requests.recent.served),
+    error_rate_window_seconds: s.requests.recent.windowMs / 1000
   }
 }
 

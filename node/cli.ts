@@ -1,14 +1,14 @@
 import { writeFile } from 'node:fs/promises'
-import { Command, Option } from 'commander'
+import { Command } from 'commander'
 import { z } from 'zod'
 import { MeshError } from '../src/errors.ts'
 import { LOG_LEVELS } from '../src/logging.ts'
 import { createGenesis, type Operator } from '../src/governance/genesis.ts'
-import { NetworkParamsSchema, PRODUCTION_PARAMS } from '../src/governance/params.ts'
+import { NetworkParamsSchema, PRODUCTION_PARAMS, type NetworkParams } from '../src/governance/params.ts'
 import { loadOrCreateIdentity } from '../src/p2p/identity.ts'
 import { VERSION } from '../src/version.ts'
 import { ApiClient, resolveApiTarget } from './api-client.ts'
-import { DEFAULTS, loadConfig } from './config.ts'
+import { CONFIG_FILE_KEYS, DEFAULTS, loadConfig } from './config.ts'
 import { ensureDataDir, loadOrCreateApiToken } from './data-dir.ts'
 import { runNode } from './run-node.ts'
 
@@ -40,11 +40,12 @@ export function buildCli (): Command {
     .description('Start a node. Settings come from flags, then MESHNODE_* variables, then a config file, then defaults.')
     .option('--data <dir>', `data directory: key, API token, genesis, database (env MESHNODE_DATA, default ${DEFAULTS.dataDir})`)
     .option('--listen <multiaddr>', `p2p listen address, repeatable (env MESHNODE_LISTEN, comma-separated; default ${DEFAULTS.listen.join(',')})`, collect)
+    .option('--announce <multiaddr>', 'address peers should dial, announced instead of the listen addresses (behind NAT or Docker), and used in the printed join line; repeatable (env MESHNODE_ANNOUNCE, comma-separated)', collect)
     .option('--api <host:port>', `local HTTP API address (env MESHNODE_API, default ${DEFAULTS.api.host}:${DEFAULTS.api.port})`)
     .option('--api-url <url>', 'API URL announced to peers, when the listen address is not reachable as is (env MESHNODE_API_URL)')
     .option('--bootstrap <multiaddr>', 'peer to join through, /ip4/.../tcp/.../p2p/<id>, repeatable (env MESHNODE_BOOTSTRAP, comma-separated)', collect)
     .option('--genesis <file>', 'genesis file of the network to join or found (env MESHNODE_GENESIS); without it the genesis is fetched from a bootstrap peer, or a development network is created')
-    .option('--config <file>', 'JSON config file with keys data, listen, api, api_url, bootstrap, genesis, telemetry_interval_ms, max_peers, region, log_level, services, health_check, strategy, request_timeout_ms, max_request_bytes, candidate (env MESHNODE_CONFIG)')
+    .option('--config <file>', `config file, JSON (or YAML when named .yaml/.yml) with keys ${CONFIG_FILE_KEYS.join(', ')} (env MESHNODE_CONFIG)`)
     .option('--telemetry-interval <ms>', `how often this node gossips its load and health (env MESHNODE_TELEMETRY_INTERVAL, default ${DEFAULTS.telemetryIntervalMs})`)
     .option('--max-peers <n>', `connections the node seeks and keeps (env MESHNODE_MAX_PEERS, default ${DEFAULTS.maxPeers})`)
     .option('--service <name=url>', 'offer a service: NAME=URL of a local upstream HTTP server, repeatable (env MESHNODE_SERVICES, comma-separated)', collect)
@@ -52,31 +53,37 @@ export function buildCli (): Command {
     .option('--strategy <name>', `routing strategy: round_robin, weighted_round_robin, least_connections, adaptive (env MESHNODE_STRATEGY, default ${DEFAULTS.strategy})`)
     .option('--request-timeout <ms>', `timeout of one routed request (env MESHNODE_REQUEST_TIMEOUT, default ${DEFAULTS.requestTimeoutMs})`)
     .option('--max-request-bytes <n>', `largest body of a routed request; bodies stream, so this is not held in memory (env MESHNODE_MAX_REQUEST_BYTES, default ${DEFAULTS.maxRequestBytes})`)
-    .option('--candidate', 'stand for election as a bootstrap operator, renewed every epoch (operators only; env MESHNODE_CANDIDATE=true)')
+    .option('--candidate', 'stand for election as a bootstrap operator, renewed every epoch (operators only; env MESHNODE_CANDIDATE=true, also 1 or yes)')
+    .option('--cors-origin <origin>', 'let browser pages of this origin call the API (CORS), e.g. https://app.example.com, or * for any; repeatable (env MESHNODE_CORS_ORIGINS, comma-separated; default none)', collect)
+    .option('--json', 'print the start-up record (peer id, network, addresses, API URL, join command) as one JSON line on stdout instead of the banner')
     .option('--region <name>', `region this node reports (env MESHNODE_REGION, default ${DEFAULTS.region})`)
-    .addOption(new Option('--log-level <level>', `log level of the JSON logs on stderr (env MESHNODE_LOG_LEVEL, default ${DEFAULTS.logLevel})`)
-      .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
-    .action(async (opts: Record<string, string | string[] | undefined>) => {
+    .option('--log-level <level>', `log level of the logs on stderr: ${LOG_LEVELS.join(', ')} (env MESHNODE_LOG_LEVEL, default ${DEFAULTS.logLevel})`)
+    .option('--log-format <format>', `json (one JSON record a line) or pretty (readable lines, for a terminal) (env MESHNODE_LOG_FORMAT, default ${DEFAULTS.logFormat})`)
+    .action(async (opts: Record<string, string | string[] | boolean | undefined>) => {
+      const flag = (v: string | string[] | boolean | undefined): string | string[] | undefined => typeof v === 'boolean' ? String(v) : v
       const config = await loadConfig({
-        dataDir: opts.data,
-        listen: opts.listen,
-        api: opts.api,
-        apiUrl: opts.apiUrl,
-        bootstrap: opts.bootstrap,
-        genesis: opts.genesis,
-        telemetryIntervalMs: opts.telemetryInterval,
-        maxPeers: opts.maxPeers,
-        region: opts.region,
-        services: opts.service,
-        healthCheck: opts.healthCheck,
-        strategy: opts.strategy,
-        requestTimeoutMs: opts.requestTimeout,
-        maxRequestBytes: opts.maxRequestBytes,
-        candidate: opts.candidate === undefined ? undefined : String(opts.candidate),
-        logLevel: opts.logLevel,
+        dataDir: flag(opts.data),
+        listen: flag(opts.listen),
+        announce: flag(opts.announce),
+        api: flag(opts.api),
+        apiUrl: flag(opts.apiUrl),
+        bootstrap: flag(opts.bootstrap),
+        genesis: flag(opts.genesis),
+        telemetryIntervalMs: flag(opts.telemetryInterval),
+        maxPeers: flag(opts.maxPeers),
+        region: flag(opts.region),
+        services: flag(opts.service),
+        healthCheck: flag(opts.healthCheck),
+        strategy: flag(opts.strategy),
+        requestTimeoutMs: flag(opts.requestTimeout),
+        maxRequestBytes: flag(opts.maxRequestBytes),
+        candidate: flag(opts.candidate),
+        logLevel: flag(opts.logLevel),
+        logFormat: flag(opts.logFormat),
+        corsOrigins: flag(opts.corsOrigin),
         config: opts.config as string | undefined
       }, process.env)
-      await runNode(config)
+      await runNode(config, { json: opts.json === true })
     })
 
   program.command('init')
@@ -94,7 +101,7 @@ export function buildCli (): Command {
     .description('Write the genesis file of a new network.')
     .requiredOption('--network-id <id>', 'network id: lowercase letters, digits and dashes')
     .requiredOption('--operator <peerId:weight:name>', 'an initial operator, repeatable', collect)
-    .option('--param <key=value>', `a network parameter, repeatable (${Object.keys(PRODUCTION_PARAMS).join(', ')})`, collect)
+    .option('--param <key=value>', `a network parameter, repeatable; VALUE is JSON or text, e.g. currency=EUR, quorum=0.5, price_list='{"storage":{"unit":"GB","unit_price":0.01}}' (keys: ${Object.keys(PRODUCTION_PARAMS).join(', ')})`, collect)
     .option('--open-membership', 'every node that joins is a member (a development network); by default only operators and the peers they admit are')
     .option('--out <file>', 'where to write it (default: standard output)')
     .action(async (opts: { networkId: string, operator: string[], param?: string[], openMembership?: boolean, out?: string }) => {
@@ -172,18 +179,33 @@ function parseOperator (spec: string): Operator {
   return { peer_id: peerId, weight: Number(weight), name: name.join(':') }
 }
 
-function parseParams (specs: string[]): ReturnType<typeof NetworkParamsSchema.parse> {
+/**
+ * `--param KEY=VALUE`: the value is read as JSON when it is JSON (numbers, objects such as a
+ * price_list), else as text (`currency=EUR`); each key is checked on its own, so an error names it.
+ */
+export function parseParams (specs: string[]): NetworkParams {
   const values: Record<string, unknown> = {}
+  const shape = NetworkParamsSchema.shape
+  const known = Object.keys(shape)
   for (const spec of specs) {
     const eq = spec.indexOf('=')
-    if (eq < 1) throw new MeshError('GENESIS_ERROR', `invalid --param ${JSON.stringify(spec)}: expected key=value`)
+    if (eq < 1) throw new MeshError('GENESIS_ERROR', `invalid --param ${JSON.stringify(spec)}: expected KEY=VALUE, with KEY one of ${known.join(', ')}`)
+    const key = spec.slice(0, eq)
     const raw = spec.slice(eq + 1)
-    values[spec.slice(0, eq)] = Number.isNaN(Number(raw)) ? raw : Number(raw)
+    if (!Object.hasOwn(shape, key)) throw new MeshError('GENESIS_ERROR', `invalid --param ${JSON.stringify(spec)}: unknown parameter "${key}" (known: ${known.join(', ')})`)
+    let value: unknown = raw
+    try {
+      value = JSON.parse(raw)
+    } catch {
+      // Not JSON: the text itself.
+    }
+    const result = shape[key as keyof typeof shape].safeParse(value)
+    if (!result.success) {
+      const issue = result.error.issues[0]
+      const at = issue === undefined || issue.path.length === 0 ? '' : `${issue.path.join('.')}: `
+      throw new MeshError('GENESIS_ERROR', `invalid --param ${JSON.stringify(spec)}: ${at}${issue?.message ?? 'invalid value'}`)
+    }
+    values[key] = result.data
   }
-  const result = NetworkParamsSchema.safeParse(values)
-  if (!result.success) {
-    const issue = result.error.issues[0]
-    throw new MeshError('GENESIS_ERROR', `invalid --param ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`)
-  }
-  return result.data
+  return NetworkParamsSchema.parse(values)
 }

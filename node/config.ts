@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import { multiaddr } from '@multiformats/multiaddr'
+import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { MeshError, errorMessage } from '../src/errors.ts'
-import { LOG_LEVELS, type LogLevel } from '../src/logging.ts'
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../src/logging.ts'
 import type { ServiceConfig } from '../src/routing/local-services.ts'
 import { DEFAULT_HEALTH_CHECK, type HealthCheckConfig } from '../src/routing/service-health.ts'
 import { STRATEGY_NAMES, type StrategyName } from '../src/routing/strategies.ts'
@@ -12,6 +13,8 @@ import { MAX_CAPACITY } from '../src/telemetry/snapshot.ts'
 export interface NodeConfig {
   dataDir: string
   listen: string[]
+  /** Addresses announced to peers (identify) and in the join line instead of the listen addresses; empty: the listen addresses. */
+  announce: string[]
   api: { host: string, port: number }
   /** The API URL this node announces to its peers; by default the address it listens on. */
   apiUrl: string | undefined
@@ -21,6 +24,9 @@ export interface NodeConfig {
   maxPeers: number
   region: string
   logLevel: LogLevel
+  logFormat: LogFormat
+  /** Origins whose browser pages may call the API (CORS); empty: none, `*`: any. */
+  corsOrigins: string[]
   services: ServiceConfig[]
   healthCheck: HealthCheckConfig
   strategy: StrategyName
@@ -33,6 +39,7 @@ export interface NodeConfig {
 export const DEFAULTS: NodeConfig = {
   dataDir: './.meshnode',
   listen: ['/ip4/0.0.0.0/tcp/4001'],
+  announce: [],
   api: { host: '127.0.0.1', port: 8080 },
   apiUrl: undefined,
   bootstrap: [],
@@ -41,6 +48,8 @@ export const DEFAULTS: NodeConfig = {
   maxPeers: 32,
   region: 'local',
   logLevel: 'info',
+  logFormat: 'json',
+  corsOrigins: [],
   services: [],
   healthCheck: DEFAULT_HEALTH_CHECK,
   strategy: 'adaptive',
@@ -57,13 +66,24 @@ function parsedMultiaddr (s: string): ReturnType<typeof multiaddr> | undefined {
   }
 }
 
-const Multiaddress = z.string().refine(s => parsedMultiaddr(s) !== undefined, { message: 'not a multiaddr' })
+const Multiaddress = z.string().refine(s => parsedMultiaddr(s) !== undefined, { message: 'not a multiaddr, such as /ip4/0.0.0.0/tcp/4001' })
 
 const BootstrapAddress = z.string().superRefine((s, ctx) => {
   const addr = parsedMultiaddr(s)
-  if (addr === undefined) ctx.addIssue({ code: 'custom', message: 'not a multiaddr' })
-  else if (addr.getPeerId() === null) ctx.addIssue({ code: 'custom', message: 'must end in /p2p/<peer id>' })
+  if (addr === undefined) ctx.addIssue({ code: 'custom', message: 'not a multiaddr, such as /ip4/192.0.2.1/tcp/4001/p2p/12D3KooW...' })
+  else if (addr.getPeerId() === null) ctx.addIssue({ code: 'custom', message: 'must end in /p2p/<peer id>, such as /ip4/192.0.2.1/tcp/4001/p2p/12D3KooW...' })
 })
+
+/** A browser origin (scheme, host and port, no path), or `*` for any. */
+const CorsOrigin = z.string().refine(s => {
+  if (s === '*') return true
+  try {
+    const url = new URL(s)
+    return /^https?:$/.test(url.protocol) && url.origin === s
+  } catch {
+    return false
+  }
+}, { message: 'not an origin: expected scheme://host[:port] with no path, such as https://app.example.com, or *' })
 
 const ApiAddress = z.string().transform((s, ctx) => {
   const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(s)
@@ -122,30 +142,42 @@ interface Field {
   schema: z.ZodType
   /** Flags and variables are strings: how to split a list or read a number. */
   fromText: (s: string) => unknown
+  /** What is accepted, for the error line when the schema's own message does not say. */
+  accepts: string
 }
 
 const list = (s: string): string[] => s.split(',').map(x => x.trim()).filter(x => x !== '')
 const num = (s: string): unknown => s.trim() === '' || Number.isNaN(Number(s)) ? s : Number(s)
 const text = (s: string): string => s
+/** Booleans in variables: true/false, 1/0 and yes/no, as shells and compose files write them. */
+const BOOLEAN_TEXT: Record<string, boolean> = { true: true, 1: true, yes: true, false: false, 0: false, no: false }
+const bool = (s: string): unknown => BOOLEAN_TEXT[s.trim().toLowerCase()] ?? s
+const intRange = (min: number, max: number, unit = ''): string => `expected a whole number${unit} from ${min} to ${max}`
 
 const FIELDS: Field[] = [
-  { key: 'dataDir', flag: '--data', env: 'MESHNODE_DATA', file: 'data', schema: z.string().min(1), fromText: text },
-  { key: 'listen', flag: '--listen', env: 'MESHNODE_LISTEN', file: 'listen', schema: z.array(Multiaddress).min(1), fromText: list },
-  { key: 'api', flag: '--api', env: 'MESHNODE_API', file: 'api', schema: ApiAddress, fromText: text },
-  { key: 'apiUrl', flag: '--api-url', env: 'MESHNODE_API_URL', file: 'api_url', schema: z.url({ protocol: /^https?$/ }), fromText: text },
-  { key: 'bootstrap', flag: '--bootstrap', env: 'MESHNODE_BOOTSTRAP', file: 'bootstrap', schema: z.array(BootstrapAddress), fromText: list },
-  { key: 'genesis', flag: '--genesis', env: 'MESHNODE_GENESIS', file: 'genesis', schema: z.string().min(1), fromText: text },
-  { key: 'telemetryIntervalMs', flag: '--telemetry-interval', env: 'MESHNODE_TELEMETRY_INTERVAL', file: 'telemetry_interval_ms', schema: z.number().int().min(100).max(600_000), fromText: num },
-  { key: 'maxPeers', flag: '--max-peers', env: 'MESHNODE_MAX_PEERS', file: 'max_peers', schema: z.number().int().min(1).max(1000), fromText: num },
-  { key: 'region', flag: '--region', env: 'MESHNODE_REGION', file: 'region', schema: z.string().min(1).max(64), fromText: text },
-  { key: 'services', flag: '--service', env: 'MESHNODE_SERVICES', file: 'services', schema: Services, fromText: list },
-  { key: 'healthCheck', flag: '--health-check', env: 'MESHNODE_HEALTH_CHECK', file: 'health_check', schema: HealthCheck, fromText: text },
-  { key: 'strategy', flag: '--strategy', env: 'MESHNODE_STRATEGY', file: 'strategy', schema: z.enum(STRATEGY_NAMES as [StrategyName, ...StrategyName[]]), fromText: text },
-  { key: 'requestTimeoutMs', flag: '--request-timeout', env: 'MESHNODE_REQUEST_TIMEOUT', file: 'request_timeout_ms', schema: z.number().int().min(100).max(600_000), fromText: num },
-  { key: 'maxRequestBytes', flag: '--max-request-bytes', env: 'MESHNODE_MAX_REQUEST_BYTES', file: 'max_request_bytes', schema: z.number().int().min(1024).max(2 ** 40), fromText: num },
-  { key: 'candidate', flag: '--candidate', env: 'MESHNODE_CANDIDATE', file: 'candidate', schema: z.boolean(), fromText: s => s === 'true' || s === '1' ? true : s === 'false' || s === '0' ? false : s },
-  { key: 'logLevel', flag: '--log-level', env: 'MESHNODE_LOG_LEVEL', file: 'log_level', schema: z.enum(LOG_LEVELS), fromText: text }
+  { key: 'dataDir', flag: '--data', env: 'MESHNODE_DATA', file: 'data', schema: z.string().min(1), fromText: text, accepts: 'expected a directory path' },
+  { key: 'listen', flag: '--listen', env: 'MESHNODE_LISTEN', file: 'listen', schema: z.array(Multiaddress).min(1), fromText: list, accepts: 'expected one or more multiaddrs, such as /ip4/0.0.0.0/tcp/4001' },
+  { key: 'announce', flag: '--announce', env: 'MESHNODE_ANNOUNCE', file: 'announce', schema: z.array(Multiaddress), fromText: list, accepts: 'expected multiaddrs that peers can dial, such as /dns4/node1.example.com/tcp/4001' },
+  { key: 'api', flag: '--api', env: 'MESHNODE_API', file: 'api', schema: ApiAddress, fromText: text, accepts: 'expected host:port, such as 127.0.0.1:8080' },
+  { key: 'apiUrl', flag: '--api-url', env: 'MESHNODE_API_URL', file: 'api_url', schema: z.url({ protocol: /^https?$/ }), fromText: text, accepts: 'expected an http(s) URL, such as http://node1.example.com:8080' },
+  { key: 'bootstrap', flag: '--bootstrap', env: 'MESHNODE_BOOTSTRAP', file: 'bootstrap', schema: z.array(BootstrapAddress), fromText: list, accepts: 'expected multiaddrs ending in /p2p/<peer id>' },
+  { key: 'genesis', flag: '--genesis', env: 'MESHNODE_GENESIS', file: 'genesis', schema: z.string().min(1), fromText: text, accepts: 'expected a file path' },
+  { key: 'telemetryIntervalMs', flag: '--telemetry-interval', env: 'MESHNODE_TELEMETRY_INTERVAL', file: 'telemetry_interval_ms', schema: z.number().int().min(100).max(600_000), fromText: num, accepts: intRange(100, 600_000, ' of milliseconds') },
+  { key: 'maxPeers', flag: '--max-peers', env: 'MESHNODE_MAX_PEERS', file: 'max_peers', schema: z.number().int().min(1).max(1000), fromText: num, accepts: intRange(1, 1000) },
+  { key: 'region', flag: '--region', env: 'MESHNODE_REGION', file: 'region', schema: z.string().min(1).max(64), fromText: text, accepts: 'expected a name of 1 to 64 characters' },
+  { key: 'services', flag: '--service', env: 'MESHNODE_SERVICES', file: 'services', schema: Services, fromText: list, accepts: 'expected NAME=URL with an http(s) URL, such as echo=http://127.0.0.1:9000' },
+  { key: 'healthCheck', flag: '--health-check', env: 'MESHNODE_HEALTH_CHECK', file: 'health_check', schema: HealthCheck, fromText: text, accepts: 'expected path=/health,interval_ms=2000,timeout_ms=1000,rise=1,fall=2 (any of these keys)' },
+  { key: 'strategy', flag: '--strategy', env: 'MESHNODE_STRATEGY', file: 'strategy', schema: z.enum(STRATEGY_NAMES as [StrategyName, ...StrategyName[]]), fromText: text, accepts: `expected one of ${STRATEGY_NAMES.join(', ')}` },
+  { key: 'requestTimeoutMs', flag: '--request-timeout', env: 'MESHNODE_REQUEST_TIMEOUT', file: 'request_timeout_ms', schema: z.number().int().min(100).max(600_000), fromText: num, accepts: intRange(100, 600_000, ' of milliseconds') },
+  { key: 'maxRequestBytes', flag: '--max-request-bytes', env: 'MESHNODE_MAX_REQUEST_BYTES', file: 'max_request_bytes', schema: z.number().int().min(1024).max(2 ** 40), fromText: num, accepts: intRange(1024, 2 ** 40, ' of bytes') },
+  { key: 'candidate', flag: '--candidate', env: 'MESHNODE_CANDIDATE', file: 'candidate', schema: z.boolean(), fromText: bool, accepts: 'expected true or false (or 1/0, yes/no)' },
+  { key: 'logLevel', flag: '--log-level', env: 'MESHNODE_LOG_LEVEL', file: 'log_level', schema: z.enum(LOG_LEVELS), fromText: text, accepts: `expected one of ${LOG_LEVELS.join(', ')}` },
+  { key: 'logFormat', flag: '--log-format', env: 'MESHNODE_LOG_FORMAT', file: 'log_format', schema: z.enum(LOG_FORMATS), fromText: text, accepts: `expected one of ${LOG_FORMATS.join(', ')}` },
+  { key: 'corsOrigins', flag: '--cors-origin', env: 'MESHNODE_CORS_ORIGINS', file: 'cors_origins', schema: z.array(CorsOrigin), fromText: list, accepts: 'expected origins such as https://app.example.com, or *' }
 ]
+
+/** Settings that hold a list: the file may give a single one as a string. */
+const LIST_KEYS = new Set<keyof NodeConfig>(['listen', 'announce', 'bootstrap', 'services', 'corsOrigins'])
 
 export const CONFIG_FILE_KEYS = FIELDS.map(f => f.file)
 
@@ -159,12 +191,29 @@ export interface ConfigSources {
   file?: { path: string, content: string }
 }
 
-function check (field: Field, value: unknown, where: string): unknown {
+/** A value as the error line shows it: text quoted, a list as its comma-separated items. */
+function show (value: unknown): string {
+  if (Array.isArray(value)) return JSON.stringify(value.map(v => typeof v === 'string' ? v : JSON.stringify(v)).join(','))
+  return JSON.stringify(value) ?? String(value)
+}
+
+/**
+ * Validates one value; on failure one line naming the source (`label`), the bad value (in a
+ * list, the bad item) and what is accepted.
+ */
+function check (field: Field, value: unknown, label: string, where = ''): unknown {
   const result = field.schema.safeParse(value)
   if (result.success) return result.data
   const issue = result.error.issues[0]
-  const path = issue?.path.join('.') ?? ''
-  throw new MeshError('CONFIG_ERROR', `${where}: ${path === '' ? '' : `${path}: `}${issue?.message ?? 'invalid value'}`, { field: field.key })
+  const index = issue?.path[0]
+  const bad = typeof index === 'number' && Array.isArray(value) ? value[index] : value
+  // Our own refinements say what is wrong and what is accepted; zod's generic messages do not.
+  const reason = issue?.code === 'custom'
+    ? issue.message
+    : issue?.code === 'unrecognized_keys'
+      ? `unknown key ${issue.keys.join(', ')}; ${field.accepts}`
+      : field.accepts
+  throw new MeshError('CONFIG_ERROR', `invalid ${label} ${show(bad)}${where}: ${reason}`, { field: field.key })
 }
 
 /** Pure: merges the sources by precedence and validates each value, naming its source on error. */
@@ -176,28 +225,33 @@ export function resolveConfig (sources: ConfigSources): NodeConfig {
     const env = sources.env[field.env]
     if (flag !== undefined && !(Array.isArray(flag) && flag.length === 0)) {
       const value = Array.isArray(flag) ? flag.flatMap(list) : field.fromText(flag)
-      config[field.key] = check(field, value, `invalid ${field.flag} ${JSON.stringify(flag)}`)
+      config[field.key] = check(field, value, field.flag)
     } else if (env !== undefined && env !== '') {
-      config[field.key] = check(field, field.fromText(env), `invalid ${field.env}=${JSON.stringify(env)}`)
+      config[field.key] = check(field, field.fromText(env), field.env)
     } else if (fromFile[field.file] !== undefined) {
       let value = fromFile[field.file]
-      if ((field.key === 'listen' || field.key === 'bootstrap' || field.key === 'services') && typeof value === 'string') value = [value]
-      config[field.key] = check(field, value, `invalid ${field.file} in config file ${sources.file?.path ?? ''}`)
+      if (LIST_KEYS.has(field.key) && typeof value === 'string') value = [value]
+      config[field.key] = check(field, value, field.file, ` in config file ${sources.file?.path ?? ''}`)
     }
   }
   return config as unknown as NodeConfig
 }
 
+/** A config file is JSON, or YAML when its name ends in .yaml or .yml. */
 function parseConfigFile (file: ConfigSources['file']): Record<string, unknown> {
   if (file === undefined) return {}
+  const yaml = /\.ya?ml$/i.test(file.path)
   let value: unknown
   try {
-    value = JSON.parse(file.content)
+    value = yaml ? parseYaml(file.content) : JSON.parse(file.content)
   } catch (err) {
-    throw new MeshError('CONFIG_ERROR', `config file ${file.path} is not valid JSON: ${errorMessage(err)}`)
+    // JSON.parse quotes the offending text, newlines included; yaml adds a snippet on further lines.
+    const message = errorMessage(err)
+    const reason = yaml ? (message.split('\n')[0] ?? '').replace(/:$/, '') : message.replace(/\n/g, '\\n')
+    throw new MeshError('CONFIG_ERROR', `config file ${file.path} is not valid ${yaml ? 'YAML' : 'JSON (a .yaml or .yml file is read as YAML)'}: ${reason}`)
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new MeshError('CONFIG_ERROR', `config file ${file.path} must hold a JSON object`)
+    throw new MeshError('CONFIG_ERROR', `config file ${file.path} must hold ${yaml ? 'a YAML mapping' : 'a JSON object'} of settings (known keys: ${CONFIG_FILE_KEYS.join(', ')})`)
   }
   const unknown = Object.keys(value).find(k => !CONFIG_FILE_KEYS.includes(k))
   if (unknown !== undefined) {

@@ -1,6 +1,8 @@
 import { randomBytes, createHash } from 'node:crypto'
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { constants } from 'node:fs'
+import { access, chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { userInfo } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { MeshError, errorMessage } from '../src/errors.ts'
@@ -20,7 +22,38 @@ export async function ensureDataDir (dir: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true, mode: 0o700 })
   } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'EACCES' || code === 'EPERM') throw new MeshError('CONFIG_ERROR', `cannot create data directory ${dir}: ${await ownershipHint(dirname(resolve(dir)))}`)
     throw new MeshError('CONFIG_ERROR', `cannot create data directory ${dir}: ${errorMessage(err)}`)
+  }
+  // mkdir succeeds on an existing directory this process cannot write, such as a bind mount
+  // owned by another user: say so now rather than fail later on the key file.
+  try {
+    await access(dir, constants.W_OK | constants.X_OK)
+  } catch {
+    throw new MeshError('CONFIG_ERROR', `cannot write to data directory ${dir}: ${await ownershipHint(dir)}`)
+  }
+}
+
+function userName (): string {
+  try {
+    return ` (${userInfo().username})`
+  } catch {
+    // A uid without a passwd entry (docker run --user 1234): the number says it all.
+    return ''
+  }
+}
+
+/** Who owns `dir` and who this process is, and how to make them match. */
+async function ownershipHint (dir: string): Promise<string> {
+  const me = { uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1 }
+  const self = `uid ${me.uid}${userName()}`
+  try {
+    const st = await stat(dir)
+    return `${dir} is owned by uid ${st.uid}, gid ${st.gid}, mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}, and this node runs as ${self}; ` +
+      `give it to the node's user (chown -R ${me.uid}:${me.gid} ${dir}) or run the node as its owner (docker run --user ${st.uid}:${st.gid} ...)`
+  } catch (err) {
+    return `${errorMessage(err)} (this node runs as ${self})`
   }
 }
 

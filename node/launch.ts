@@ -44,6 +44,7 @@ export async function launchNode (config: NodeConfig, log: Logger, signal: Abort
     peerId: identity.peerId,
     genesis,
     listen: config.listen,
+    announce: config.announce,
     bootstrap,
     telemetryIntervalMs: config.telemetryIntervalMs,
     maxPeers: config.maxPeers,
@@ -58,12 +59,14 @@ export async function launchNode (config: NodeConfig, log: Logger, signal: Abort
   const staticConfig = {
     dataDir: config.dataDir,
     listen: config.listen,
+    announce: config.announce,
+    corsOrigins: config.corsOrigins,
     apiUrl: '',
     bootstrap: config.bootstrap,
     region: config.region,
     logLevel: config.logLevel
   }
-  const api = await listenApi(createApi({ mesh, token, log, staticConfig, shutdown: shutdown.signal, maxRouteBodyBytes: config.maxRequestBytes }), config.api.host, config.api.port, log)
+  const api = await listenApi(createApi({ mesh, token, log, staticConfig, shutdown: shutdown.signal, maxRouteBodyBytes: config.maxRequestBytes, corsOrigins: config.corsOrigins }), config.api.host, config.api.port, log)
   staticConfig.apiUrl = config.apiUrl ?? advertisedUrl(api.url)
   mesh.advertiseApiUrl(staticConfig.apiUrl)
   const stop = async (): Promise<void> => {

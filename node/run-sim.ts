@@ -2,6 +2,7 @@ import { createLogger, type LogLevel } from '../src/logging.ts'
 import { builtInScenarios, resolveScenario } from '../simulations/catalog.ts'
 import type { Mode } from '../simulations/scenario/schema.ts'
 import { compareModes, simulate } from '../simulations/simulate.ts'
+import { onStopSignals } from './signals.ts'
 
 export interface SimCommand {
   scenario: string | undefined
@@ -24,13 +25,13 @@ export async function runSim (cmd: SimCommand): Promise<number> {
   }
   const scenario = await resolveScenario(cmd.scenario)
   const aborter = new AbortController()
-  const onSignal = (): void => {
-    if (aborter.signal.aborted) process.exit(130)
-    process.stderr.write('\ninterrupted: stopping every node (Ctrl-C again to quit at once)\n')
-    aborter.abort()
-  }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
+  const removeHandler = onStopSignals(verdict => {
+    if (verdict === 'force') process.exit(130)
+    if (verdict === 'stop') {
+      process.stderr.write('\ninterrupted: stopping every node (Ctrl-C again to quit at once)\n')
+      aborter.abort()
+    }
+  })
   try {
     const opts = { mode: cmd.mode, seed: cmd.seed, procs: cmd.procs, outDir: cmd.out, signal: aborter.signal, log: createLogger(cmd.logLevel), out: process.stdout }
     if (cmd.compare) {
@@ -39,7 +40,6 @@ export async function runSim (cmd: SimCommand): Promise<number> {
     }
     return (await simulate(scenario, opts)).result.ok ? 0 : 1
   } finally {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
+    removeHandler()
   }
 }

@@ -40,6 +40,8 @@ export interface StepRecord {
   at_ms: number
   duration_ms: number
   ok: boolean
+  /** Cut short by SIGINT or SIGTERM: it neither passed nor failed on its own. */
+  interrupted?: boolean
 }
 
 export interface Convergence {

@@ -5,11 +5,46 @@ export type { Logger }
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = typeof LOG_LEVELS[number]
 
-/** Structured JSON logs on stderr, so that stdout stays for what the operator reads. */
-export function createLogger (level: LogLevel, bindings: Record<string, unknown> = {}): Logger {
-  return pino({ level, base: bindings }, pino.destination(2))
+/** `json`: one JSON record a line, for tools; `pretty`: one readable line a record, for people at a terminal. */
+export const LOG_FORMATS = ['json', 'pretty'] as const
+export type LogFormat = typeof LOG_FORMATS[number]
+
+/** Logs on stderr, so that stdout stays for what the operator reads. */
+export function createLogger (level: LogLevel, bindings: Record<string, unknown> = {}, format: LogFormat = 'json'): Logger {
+  if (format === 'json') return pino({ level, base: bindings }, pino.destination(2))
+  const colour = process.stderr.isTTY && process.env.NO_COLOR === undefined
+  // Synchronous, in this thread: pino's transports would start a worker thread for this.
+  return pino({ level, base: bindings }, { write: (line: string) => { process.stderr.write(prettyLine(line, colour)) } })
 }
 
 export function silentLogger (): Logger {
   return pino({ level: 'silent' })
 }
+
+const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' }
+const LEVEL_COLOURS: Record<number, number> = { 10: 90, 20: 36, 30: 32, 40: 33, 50: 31, 60: 35 }
+const OMITTED = new Set(['level', 'time', 'msg', 'pid', 'hostname'])
+
+/**
+ * Pure: one pino JSON record as `HH:MM:SS.mmm LEVEL message key=value ...` (local time), with
+ * the level coloured when `colour`. A line that is not a record passes through unchanged.
+ */
+export function prettyLine (line: string, colour: boolean): string {
+  let record: Record<string, unknown>
+  try {
+    record = JSON.parse(line) as Record<string, unknown>
+  } catch {
+    return line
+  }
+  const level = typeof record.level === 'number' ? record.level : 30
+  const time = typeof record.time === 'number' ? new Date(record.time) : new Date()
+  const clock = `${pad(time.getHours())}:${pad(time.getMinutes())}:${pad(time.getSeconds())}.${String(time.getMilliseconds()).padStart(3, '0')}`
+  const name = (LEVEL_NAMES[level] ?? String(level)).padEnd(5)
+  const shown = colour ? `\x1b[${LEVEL_COLOURS[level] ?? 0}m${name}\x1b[0m` : name
+  const fields = Object.entries(record)
+    .filter(([key]) => !OMITTED.has(key))
+    .map(([key, value]) => `${key}=${typeof value === 'string' && !/\s|"/.test(value) ? value : JSON.stringify(value)}`)
+  return `${clock} ${shown} ${typeof record.msg === 'string' ? record.msg : ''}${fields.length > 0 ? ' ' + fields.join(' ') : ''}\n`
+}
+
+const pad = (n: number): string => String(n).padStart(2, '0')

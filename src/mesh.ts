@@ -42,6 +42,8 @@ export interface MeshNodeOptions {
   peerId: PeerId
   genesis: Genesis
   listen: string[]
+  /** Addresses to announce instead of the listen addresses (--announce). */
+  announce?: string[]
   bootstrap: Multiaddr[]
   telemetryIntervalMs: number
   maxPeers: number
@@ -125,7 +127,7 @@ export class MeshNode {
   readonly genesis: Genesis
   readonly genesisHash: string
   readonly protocols: NetworkProtocols
-  readonly requests = new RequestCounters()
+  readonly requests = new RequestCounters(() => this.clock.now())
   readonly metrics: MeshMetrics
   readonly startedAt: number
   private readonly opts: MeshNodeOptions
@@ -174,7 +176,7 @@ export class MeshNode {
     this.metrics = new MeshMetrics(() => this.peerTable.countByState())
     // One hour of own samples at the default interval, for /v1/system/metrics.
     this.history = new LoadHistory(3600)
-    this.localServices = new LocalServices(opts.services ?? [], opts.healthCheck ?? DEFAULT_HEALTH_CHECK, this.log)
+    this.localServices = new LocalServices(opts.services ?? [], opts.healthCheck ?? DEFAULT_HEALTH_CHECK, this.log, status => { this.requests.outcome(status) })
     this.routing = { ...DEFAULT_ROUTING, ...opts.routing }
     this.guard = new NetworkGuard({
       membershipProtocol: this.protocols.membership,
@@ -202,6 +204,7 @@ export class MeshNode {
       const libp2p = await createMeshLibp2p({
         privateKey: this.opts.privateKey,
         listen: this.opts.listen,
+        announce: this.opts.announce,
         protocols: this.protocols,
         params: this.genesis.params,
         connectionGater: this.guard.gater,
@@ -254,6 +257,8 @@ export class MeshNode {
       this.billingInstance = billing
       this.routedUsage = new UsageBuffer(async records => await billing.append(records), this.log)
       libp2p.addEventListener('self:peer:update', () => { this.addresses = libp2p.getMultiaddrs().map(a => a.toString()) })
+      libp2p.addEventListener('connection:open', ({ detail: c }) => { this.log.debug({ peer: c.remotePeer.toString(), addr: c.remoteAddr.toString(), direction: c.direction }, 'connection opened') })
+      libp2p.addEventListener('connection:close', ({ detail: c }) => { this.log.debug({ peer: c.remotePeer.toString(), addr: c.remoteAddr.toString(), direction: c.direction }, 'connection closed') })
       await libp2p.start()
       this.addresses = libp2p.getMultiaddrs().map(a => a.toString())
       await billing.start()

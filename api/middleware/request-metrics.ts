@@ -3,6 +3,8 @@ import { routePath } from 'hono/route'
 import { Histogram, type Registry } from 'prom-client'
 import type { RequestCounters } from '../../src/telemetry/load-sampler.ts'
 
+const PROBES = new Set(['/health', '/ready', '/metrics'])
+
 /**
  * Times every request into a histogram labelled by route pattern (never the raw path, so
  * that label sets stay bounded) and status, and keeps the node's request counters.
@@ -17,11 +19,17 @@ export function requestMetrics (registry: Registry, counters: RequestCounters): 
   })
   return async (c, next) => {
     const start = process.hrtime.bigint()
-    counters.started()
+    // Probes are not load, and a failed /ready while the node starts is not an error it served;
+    // a routed request is counted where it is served, by the upstream that answers it.
+    const counted = !PROBES.has(c.req.path)
+    if (counted) counters.started()
     try {
       await next()
     } finally {
-      counters.finished(c.res.status)
+      if (counted) {
+        counters.finished()
+        if (!c.req.path.startsWith('/v1/route/')) counters.outcome(c.res.status)
+      }
       // The last matched route is the handler's pattern; only middleware matched: no route.
       const last = routePath(c, -1)
       const route = last === '*' || last === '/*' ? 'unmatched' : last

@@ -12,6 +12,10 @@ const ConfigChange = z.object({
 export interface StaticConfig {
   dataDir: string
   listen: string[]
+  /** Addresses announced instead of the listen addresses (--announce); empty: none. */
+  announce: string[]
+  /** Origins allowed to call the API from a browser (--cors-origin). */
+  corsOrigins: string[]
   apiUrl: string
   bootstrap: string[]
   region: string
@@ -28,11 +32,12 @@ export function configRoutes (staticConfig: StaticConfig): Hono<ApiEnv> {
         network_id: mesh.networkId,
         genesis_hash: mesh.genesisHash,
         listen: staticConfig.listen,
+        announce: staticConfig.announce,
         bootstrap_peers: staticConfig.bootstrap,
         max_peers: s.maxPeers
       },
       telemetry: { interval_ms: s.telemetryIntervalMs },
-      api: { url: staticConfig.apiUrl },
+      api: { url: staticConfig.apiUrl, cors_origins: staticConfig.corsOrigins },
       params: mesh.params(),
       mutable: ['telemetry.interval_ms', 'network.max_peers']
     }

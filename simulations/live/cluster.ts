@@ -6,6 +6,8 @@ import type { PreparedNetwork } from './network-setup.ts'
 import type { HostEvent, NodeHost, NodeInfo, NodeLaunch } from './node-host.ts'
 
 const API_TIMEOUT_MS = 10_000
+/** Nodes launched at once: all of a small scenario together, a large one in a bounded stream that a signal stops between nodes. */
+const START_CONCURRENCY = 16
 
 export interface ApiAnswer<T> { status: number, body: T }
 
@@ -74,8 +76,11 @@ export class Cluster {
     return reachable({ at: this.now(), running: this.live, group: this.groups }, a, b)
   }
 
-  /** Starts `count` new nodes; node 0 first (it founds the network), the others bootstrap from it. */
-  async start (count: number, candidate: boolean): Promise<number[]> {
+  /**
+   * Starts `count` new nodes; node 0 first (it founds the network), the others bootstrap from
+   * it, at most START_CONCURRENCY at a time, each only while `signal` is not aborted.
+   */
+  async start (count: number, candidate: boolean, signal: AbortSignal): Promise<number[]> {
     const first = this.launches.size
     const indexes = Array.from({ length: count }, (_, i) => first + i)
     for (const index of indexes) {
@@ -91,8 +96,16 @@ export class Cluster {
         telemetryIntervalMs: this.spec.telemetry_interval
       })
     }
+    const queue = indexes.filter(i => i !== 0)
     if (first === 0) await this.launch(0)
-    await Promise.all(indexes.filter(i => i !== 0).map(async i => { await this.launch(i) }))
+    const worker = async (): Promise<void> => {
+      for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+        signal.throwIfAborted()
+        await this.launch(i)
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(START_CONCURRENCY, queue.length) }, worker))
+    signal.throwIfAborted()
     return indexes
   }
 

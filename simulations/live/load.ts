@@ -39,7 +39,7 @@ export async function generateLoad (plan: LoadPlan): Promise<RequestSample[]> {
         continue
       }
       const user = Math.floor(plan.random() * plan.users)
-      const p = send(plan, target, user, sent).then(s => { samples.push(s) }).finally(() => inFlight.delete(p))
+      const p = send(plan, target, user, sent).then(s => { if (s !== undefined) samples.push(s) }).finally(() => inFlight.delete(p))
       inFlight.add(p)
     }
     await new Promise(resolve => setTimeout(resolve, TICK_MS))
@@ -48,7 +48,8 @@ export async function generateLoad (plan: LoadPlan): Promise<RequestSample[]> {
   return samples.sort((a, b) => a.at - b.at)
 }
 
-async function send (plan: LoadPlan, apiUrl: string, user: number, n: number): Promise<RequestSample> {
+/** One request's sample; none for a request that the run's signal cut short (not the mesh's failure). */
+async function send (plan: LoadPlan, apiUrl: string, user: number, n: number): Promise<RequestSample | undefined> {
   const at = plan.now()
   try {
     const res = await fetch(`${apiUrl}/v1/route/${plan.service}/echo?n=${n}`, {
@@ -61,6 +62,7 @@ async function send (plan: LoadPlan, apiUrl: string, user: number, n: number): P
     const peer = res.headers.get('x-mesh-peer')
     return { at, latencyMs: plan.now() - at, ok: res.status < 500, servedBy: peer === null ? undefined : plan.indexOf(peer) }
   } catch {
+    if (plan.signal.aborted) return undefined
     // A refused connection (the node crashed) or a timeout: the client saw a failed request.
     return { at, latencyMs: plan.now() - at, ok: false, servedBy: undefined }
   }

@@ -9,6 +9,7 @@ import type { Engine, RunOptions } from '../engine.ts'
 import type { AgreementSample, StepRecord } from '../result.ts'
 import { nodesOf, stepKind, type Scenario, type Step } from '../scenario/schema.ts'
 import { describeStep } from '../scenario/describe.ts'
+import { assertLiveCapacity } from './capacity.ts'
 import { Cluster } from './cluster.ts'
 import { billingAgrees, converged, electionAgrees, electionOf, loadHolds, peerState, serviceOffered, tallyAgrees, tallyKey, until, type Check } from './conditions.ts'
 import { generateLoad } from './load.ts'
@@ -43,11 +44,12 @@ function plan (scenario: Scenario): { nodes: number, offers: Array<{ service: st
  * also on a failed step or Ctrl-C.
  */
 export const runLive: Engine = async (scenario, opts) => {
+  const { nodes: total, offers } = plan(scenario)
+  assertLiveCapacity(scenario.name, total, opts.procs)
   const started = now()
   let ended: number
   const random = seededRandom(opts.seed)
   const root = await mkdtemp(join(tmpdir(), 'meshnode-sim-'))
-  const { nodes: total, offers } = plan(scenario)
   const upstreams = new Map<string, Upstream>()
   const steps: StepRecord[] = []
   const faults: Fault[] = []
@@ -138,13 +140,18 @@ export const runLive: Engine = async (scenario, opts) => {
     for (const [i, step] of scenario.steps.entries()) {
       const at = now()
       opts.onProgress({ step: i + 1, steps: scenario.steps.length, label: describeStep(step), at_ms: at - started })
+      const record = (summary: string, ok: boolean): void => {
+        steps.push({ index: i + 1, kind: stepKind(step), summary, at_ms: at - started, duration_ms: now() - at, ok, interrupted: opts.signal.aborted })
+      }
       try {
         const summary = await run(step)
-        steps.push({ index: i + 1, kind: stepKind(step), summary, at_ms: at - started, duration_ms: now() - at, ok: true })
+        // A step that returns once the signal cut it short (a load that stopped sending) did not pass.
+        if (opts.signal.aborted) throw new MeshError('SCENARIO_ERROR', `interrupted: ${summary}`)
+        record(summary, true)
       } catch (err) {
-        const message = opts.signal.aborted ? 'interrupted' : errorMessage(err)
-        steps.push({ index: i + 1, kind: stepKind(step), summary: message, at_ms: at - started, duration_ms: now() - at, ok: false })
-        error = `step ${i + 1} (${stepKind(step)}): ${message}`
+        const message = opts.signal.aborted ? (err instanceof MeshError && err.message.startsWith('interrupted') ? err.message : 'interrupted') : errorMessage(err)
+        record(message, false)
+        error = opts.signal.aborted ? `interrupted during step ${i + 1} (${stepKind(step)})` : `step ${i + 1} (${stepKind(step)}): ${message}`
         break
       }
     }
@@ -223,7 +230,7 @@ async function runStep (step: Step, ctx: StepContext): Promise<string> {
   const signal = opts.signal
   const interval = scenario.network.telemetry_interval
   if ('start' in step) {
-    const started = await c.start(step.start.count, step.start.candidate)
+    const started = await c.start(step.start.count, step.start.candidate, signal)
     return `started nodes ${started[0] ?? ''}..${started[started.length - 1] ?? ''}`
   }
   if ('wait_converged' in step) return await expect(async () => await converged(c, interval), step.wait_converged.within, signal)

@@ -89,8 +89,8 @@ class ModelRun {
       const at = this.queue.now
       const outcome = await this.exec(step, i)
       if (this.opts.signal.aborted) {
-        error = `aborted during step ${i + 1} (${kind})`
-        steps.push({ index: i + 1, kind, summary: 'aborted', at_ms: at, duration_ms: this.queue.now - at, ok: false })
+        error = `interrupted during step ${i + 1} (${kind})`
+        steps.push({ index: i + 1, kind, summary: 'interrupted', at_ms: at, duration_ms: this.queue.now - at, ok: false, interrupted: true })
         break
       }
       steps.push({ index: i + 1, kind, summary: outcome.summary, at_ms: at, duration_ms: this.queue.now - at, ok: outcome.ok })
@@ -311,7 +311,7 @@ class ModelRun {
       const start = now()
       while (endsAt !== undefined && now() < endsAt && !voters.every(n => overlay.running[n] !== 1 || governance.holdsProposal(v.proposal, n, now()))) {
         await this.advanceTo(Math.min(now() + CHECK_MS, endsAt))
-        if (this.opts.signal.aborted) return { ok: false, summary: 'aborted' }
+        if (this.opts.signal.aborted) return { ok: false, summary: 'interrupted' }
       }
       for (const n of voters) {
         const err = governance.vote(v.proposal, n, v.option, now())

@@ -100,7 +100,7 @@ function stepsTable (steps: readonly StepRecord[]): string {
   const rows = steps.map(s => `<tr${s.ok ? '' : ' class="failed"'}>` +
     `<td class="num">${s.index}</td><td><code>${esc(s.kind)}</code></td><td>${esc(s.summary)}</td>` +
     `<td class="num">${formatMs(s.at_ms)}</td><td class="num">${formatMs(s.duration_ms)}</td>` +
-    `<td class="${s.ok ? 'ok' : 'bad'}">${s.ok ? '✓ ok' : '✗ failed'}</td></tr>`).join('\n')
+    `<td class="${s.ok ? 'ok' : 'bad'}">${s.ok ? '✓ ok' : s.interrupted === true ? '✗ interrupted' : '✗ failed'}</td></tr>`).join('\n')
   return `<table>
 <thead><tr><th class="num">#</th><th>kind</th><th>summary</th><th class="num">at</th><th class="num">duration</th><th>ok</th></tr></thead>
 <tbody>

@@ -66,7 +66,7 @@ function table (header: string[], rows: string[][], right: ReadonlySet<number>):
 }
 
 function stepRows (steps: readonly StepRecord[]): string[][] {
-  return steps.map(s => [String(s.index), s.kind, cut(s.summary.replace(/\s+/g, ' '), MAX_SUMMARY), formatMs(s.at_ms), formatMs(s.duration_ms), s.ok ? 'ok' : 'FAILED'])
+  return steps.map(s => [String(s.index), s.kind, cut(s.summary.replace(/\s+/g, ' '), MAX_SUMMARY), formatMs(s.at_ms), formatMs(s.duration_ms), s.ok ? 'ok' : s.interrupted === true ? 'INTERRUPTED' : 'FAILED'])
 }
 
 function detectionLine (r: SimulationResult): string {
@@ -102,7 +102,7 @@ export function summaryTable (result: SimulationResult, color = false): string {
   const steps = result.steps.length === 0
     ? ['no steps ran']
     : table(['#', 'kind', 'summary', 'at', 'duration', 'ok'], stepRows(result.steps), new Set([0, 3, 4]))
-      .map(line => (line.endsWith('FAILED') ? paint(color, RED, line) : line))
+      .map(line => (line.endsWith('FAILED') || line.endsWith('INTERRUPTED') ? paint(color, RED, line) : line))
   const conv = result.convergence.times_ms
   const figures: Array<[string, string]> = [
     ['scenario', `${result.scenario} (${result.mode}, seed ${result.seed})`],

@@ -715,6 +715,7 @@ export class BillingService {
         }
         this.countConflicts()
         this.c.metrics.billing('replicated', records)
+        this.c.log.debug({ author, from, entries: range.entries.length, peer: target.peerId }, 'replicated log entries')
       }
     } catch (err) {
       this.wanted.delete(author)

@@ -151,7 +151,10 @@ export class GovernanceService {
   }
 
   private track (task: Promise<unknown>): void {
-    const settled = task.catch((err: unknown) => this.c.log.debug({ err: errorMessage(err) }, 'governance task failed'))
+    const settled = task.catch((err: unknown) => {
+      // Stopping aborts the tasks in flight: that is the expected end of a task, not a failure.
+      if (!this.stopping.signal.aborted) this.c.log.debug({ err: errorMessage(err) }, 'governance task failed')
+    })
       .finally(() => this.tasks.delete(settled))
     this.tasks.add(settled)
   }
@@ -169,9 +172,14 @@ export class GovernanceService {
       if (verdict.ok) {
         added++
         this.accepted(o)
+        this.logAdded(o, from)
       } else this.drop(verdict.reason)
     }
     return added
+  }
+
+  private logAdded (o: Signed, from: string): void {
+    this.c.log.debug({ kind: o.body.kind, id: o.id, author: o.body.author, from }, 'governance object added')
   }
 
   /** Counts a dropped object; the label keeps the reason's fixed words only (bounded cardinality). */
@@ -203,6 +211,7 @@ export class GovernanceService {
     }
     this.c.metrics.gossip(this.opts.topic, 'received')
     this.accepted(o)
+    this.logAdded(o, 'gossip')
     this.track(this.store.put(o.id, o))
     return TopicValidatorResult.Accept
   }
@@ -245,6 +254,7 @@ export class GovernanceService {
     const epoch = this.state.epochOf(now)
     if (epoch !== this.lastEpoch) {
       this.lastEpoch = epoch
+      this.c.log.debug({ epoch, elected: this.state.election(epoch).elected }, 'epoch began: bootstrap operators elected')
       if (this.opts.candidate) this.track(this.renewCandidacy(epoch, now))
       this.track(this.announceIfElected(epoch))
       // Each epoch, every node connects to the bootstrap operators it elected, found in the DHT.

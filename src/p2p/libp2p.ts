@@ -26,6 +26,8 @@ export type MeshLibp2p = Libp2p<MeshServices>
 export interface MeshLibp2pOptions {
   privateKey: PrivateKey
   listen: string[]
+  /** Addresses announced to peers (identify, DHT) instead of the listen addresses, behind NAT or Docker; empty: the listen addresses. */
+  announce?: string[]
   protocols: NetworkProtocols
   params: NetworkParams
   connectionGater: ConnectionGater
@@ -47,7 +49,7 @@ export async function createMeshLibp2p (opts: MeshLibp2pOptions): Promise<MeshLi
   return await createLibp2p({
     privateKey: opts.privateKey,
     start: false,
-    addresses: { listen: opts.listen },
+    addresses: { listen: opts.listen, announce: opts.announce ?? [] },
     transports: [tcp()],
     connectionEncrypters: [noise()],
     // A stream's receive window is what its sender may have in flight and the receiver may

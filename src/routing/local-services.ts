@@ -27,10 +27,14 @@ export class LocalServices {
   private readonly client = new UpstreamClient()
   private timer: NodeJS.Timeout | undefined
 
-  constructor (services: ServiceConfig[], check: HealthCheckConfig, log: Logger) {
+  private readonly onOutcome: (status: number) => void
+
+  /** `onOutcome` hears the status of every call served (502 for an upstream that failed or timed out). */
+  constructor (services: ServiceConfig[], check: HealthCheckConfig, log: Logger, onOutcome: (status: number) => void = () => {}) {
     for (const config of services) this.services.set(config.name, { config, health: new ServiceHealth(check) })
     this.check = check
     this.log = log
+    this.onOutcome = onOutcome
   }
 
   start (): void {
@@ -66,7 +70,15 @@ export class LocalServices {
   async call (name: string, req: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
     const service = this.services.get(name)
     if (service === undefined) throw new Error(`no local service ${name}`)
-    return await this.client.call(joinUrl(service.config.url, req.path), req, signal)
+    try {
+      const res = await this.client.call(joinUrl(service.config.url, req.path), req, signal)
+      this.onOutcome(res.status)
+      return res
+    } catch (err) {
+      // A caller that went away is not a failure of this node; a deadline is.
+      if (!signal.aborted || (signal.reason as Error | undefined)?.name === 'TimeoutError') this.onOutcome(502)
+      throw err
+    }
   }
 
   private async checkAll (): Promise<void> {

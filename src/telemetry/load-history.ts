@@ -42,7 +42,7 @@ export class LoadHistory {
       periodMs,
       samples: window.length,
       cpu: series(s => s.cpu),
-      memory: series(s => s.memory.systemShare),
+      memory: series(s => s.memory.share),
       rssBytes: series(s => s.memory.rssBytes),
       eventLoopDelayP99Ms: series(s => s.eventLoopDelayMs.p99)
     }

@@ -27,9 +27,31 @@ export const TelemetrySnapshotSchema = z.object({
   time: Count,
   intervalMs: z.number().int().min(100).max(600_000),
   cpu: Share,
-  memory: z.object({ rssBytes: Count, heapUsedBytes: Count, systemShare: Share }).strict(),
+  /**
+   * The process's own memory: resident set (RSS) and V8 heap in use, against its limit, which
+   * is its cgroup's (`cgroup`: a container or a systemd slice) or else the host's total (`host`);
+   * `share` is rssBytes / limitBytes, the figure that routing weighs.
+   */
+  memory: z.object({
+    rssBytes: Count,
+    heapUsedBytes: Count,
+    limitBytes: Count.min(1),
+    limitSource: z.enum(['cgroup', 'host']),
+    share: Share
+  }).strict(),
   eventLoopDelayMs: z.object({ p50: NonNegative, p99: NonNegative, max: NonNegative }).strict(),
-  requests: z.object({ active: Count, served: Count, errors: Count }).strict(),
+  /**
+   * What the node served: API requests other than the probes (/health, /ready, /metrics) and the
+   * routed ones, and the calls to its own upstreams (for a peer or for itself); a 5xx is an
+   * error. `active` is in flight; `served`, `errors` over the process's life; `recent` over the
+   * last `windowMs`, of which the error rate is reported.
+   */
+  requests: z.object({
+    active: Count,
+    served: Count,
+    errors: Count,
+    recent: z.object({ windowMs: z.number().int().min(1_000).max(3_600_000), served: Count, errors: Count }).strict()
+  }).strict(),
   services: z.array(ServiceOfferSchema).max(64),
   apiUrl: z.string().max(256),
   version: z.string().min(1).max(32),
@@ -38,6 +60,7 @@ export const TelemetrySnapshotSchema = z.object({
 }).strict()
 
 export type TelemetrySnapshot = z.infer<typeof TelemetrySnapshotSchema>
+export type MemoryLimitSource = TelemetrySnapshot['memory']['limitSource']
 export type ServiceOffer = z.infer<typeof ServiceOfferSchema>
 
 /** Larger messages are rejected before parsing: a snapshot is a few hundred bytes. */

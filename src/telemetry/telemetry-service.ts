@@ -120,7 +120,7 @@ export class TelemetryService {
 
   private publish (): void {
     const now = this.c.clock.now()
-    const load = this.c.sampler.sample()
+    const load = this.c.sampler.sample(now)
     this.c.history.add(now, load)
     const snapshot: TelemetrySnapshot = {
       incarnation: this.incarnation,

@@ -41,10 +41,11 @@ export interface ChildNode {
 }
 
 /** `meshnode start` as an operator runs it, in a child process; resolves once it printed its banner. */
-export async function spawnNode (args: string[], env: Record<string, string> = {}): Promise<ChildNode> {
+export async function spawnNode (args: string[], env: Record<string, string> = {}, opts: { cwd?: string } = {}): Promise<ChildNode> {
   const child = spawn(process.execPath, [MAIN, 'start', ...args], {
     env: { ...process.env, MESHNODE_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: opts.cwd
   })
   let out = ''
   let err = ''
@@ -55,7 +56,7 @@ export async function spawnNode (args: string[], env: Record<string, string> = {
   void exited.then(() => { done = true })
   await waitFor('the node to print its banner', () => {
     if (done) throw new Error(`node exited early: ${err}`)
-    return out.includes('join this network with:') && out.includes('meshnode start --bootstrap ')
+    return out.includes('join this network with:') && / start .*--bootstrap \S+/.test(out)
   }, { timeoutMs: 30_000 })
   const field = (re: RegExp): string => re.exec(out)?.[1] ?? ''
   return {
@@ -64,7 +65,7 @@ export async function spawnNode (args: string[], env: Record<string, string> = {
     stderr: () => err,
     apiUrl: field(/^api:\s+(\S+)/m),
     peerId: field(/^peer id:\s+(\S+)/m),
-    joinAddress: field(/meshnode start --bootstrap (\S+)/),
+    joinAddress: field(/ start .*--bootstrap (\S+)/),
     exited
   }
 }

@@ -50,9 +50,9 @@ async function call (node: RunningNode, method: string, path: string, body?: unk
 function snapshot (seq: number): TelemetrySnapshot {
   return {
     incarnation: 1, seq, time: Date.now(), intervalMs: 300, cpu: 0,
-    memory: { rssBytes: 1, heapUsedBytes: 1, systemShare: 0 },
+    memory: { rssBytes: 1, heapUsedBytes: 1, limitBytes: 1_000_000, limitSource: 'host', share: 0 },
     eventLoopDelayMs: { p50: 0, p99: 0, max: 0 },
-    requests: { active: 0, served: 0, errors: 0 },
+    requests: { active: 0, served: 0, errors: 0, recent: { windowMs: 60_000, served: 0, errors: 0 } },
     services: [{ name: 'echo', capacity: 10_000 }],
     apiUrl: '', version: '0.1.0', region: 'local', uptimeMs: 1
   }

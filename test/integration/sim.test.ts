@@ -139,4 +139,49 @@ describe('meshnode sim', { timeout: 300_000 }, () => {
     assert.match(result.error ?? '', /interrupted/)
     assert.deepEqual(await simDirs(), leftBefore)
   })
+
+  test('a live run this machine cannot hold is refused before it starts, with how many nodes it can run and why', async () => {
+    const out = join(dir, 'too-big')
+    const s = sim(['scale-10k', '--mode', 'live', '--procs', '2', '--out', out])
+    assert.equal(await finished(s, 30_000), 1)
+    const lines = s.stderr().trim().split('\n')
+    assert.equal(lines.length, 1, s.stderr())
+    assert.match(lines[0] ?? '', /^meshnode: scale-10k: 10000 live nodes are more than this machine can run, at most \d+ \(CPU: .* nodes a core .*; memory: .* a node = \d+\); run it with --mode model/)
+    assert.equal(s.stdout(), '', 'nothing started')
+    await assert.rejects(readdir(out), 'no report was written')
+  })
+
+  test('a signal during a load step: that step is interrupted (not ok), nothing is blamed on the next, one SIGTERM delivered twice is one', async () => {
+    const file = join(dir, 'long-load.yaml')
+    await writeFile(file, [
+      'name: long-load',
+      'description: three nodes, one long foreground load',
+      'mode: live',
+      'steps:',
+      '  - start: { count: 3 }',
+      '  - wait_converged: { within: 30s }',
+      '  - offer_service: { service: echo, nodes: [1, 2] }',
+      '  - load: { service: echo, rate: 20, duration: 120s, via: [0] }',
+      '  - assert: { that: { load: { max_error_rate: 0.5 } } }',
+      ''
+    ].join('\n'))
+    const out = join(dir, 'long-load-out')
+    const s = sim([file, '--out', out])
+    await waitFor('the load step to begin', () => s.stdout().includes('step 4/'), { timeoutMs: 90_000 })
+    // As `timeout` or a terminal does: the process group's copy and a parent's forwarded one.
+    s.kill('SIGTERM')
+    s.kill('SIGTERM')
+    assert.equal(await finished(s, 60_000), 1, 'a clean stop that reports a run that did not pass, not a forced exit (130)')
+    const result = await resultIn(out)
+    assert.equal(result.error, 'interrupted during step 4 (load)')
+    assert.equal(result.steps.length, 4, 'no step after the interrupted one')
+    const last = result.steps[3]
+    assert.equal(last?.kind, 'load')
+    assert.equal(last?.ok, false)
+    assert.equal(last?.interrupted, true)
+    assert.match(last?.summary ?? '', /^interrupted/)
+    assert.ok(result.steps.slice(0, 3).every(step => step.ok && step.interrupted !== true))
+    assert.match(s.stdout(), /INTERRUPTED/)
+  })
 })
+

@@ -275,6 +275,59 @@ describe('resolveConfig', () => {
   })
 })
 
+describe('every bad value: one line naming the source, the value and what is accepted', () => {
+  test('a repeated flag names the bad item, not a JSON array or a validation path', () => {
+    const err = configError(() => resolveConfig(sources({ listen: ['/ip4/127.0.0.1/tcp/1', 'garbage'] })))
+    assert.equal(err.message, 'invalid --listen "garbage": not a multiaddr, such as /ip4/0.0.0.0/tcp/4001')
+    const env = configError(() => resolveConfig(sources({}, { MESHNODE_LISTEN: '/ip4/127.0.0.1/tcp/1,garbage' })))
+    assert.equal(env.message, 'invalid MESHNODE_LISTEN "garbage": not a multiaddr, such as /ip4/0.0.0.0/tcp/4001')
+    const file = configError(() => resolveConfig(sources({}, {}, { listen: ['garbage'] })))
+    assert.equal(file.message, `invalid listen "garbage" in config file ${FILE}: not a multiaddr, such as /ip4/0.0.0.0/tcp/4001`)
+  })
+
+  const cases: Array<[FlagValues, Record<string, string>, RegExp]> = [
+    [{ maxPeers: 'many' }, {}, /^invalid --max-peers "many": expected a whole number from 1 to 1000$/],
+    [{}, { MESHNODE_REQUEST_TIMEOUT: '5s' }, /^invalid MESHNODE_REQUEST_TIMEOUT "5s": expected a whole number of milliseconds from 100 to 600000$/],
+    [{ logLevel: 'loud' }, {}, /^invalid --log-level "loud": expected one of fatal, error, warn, info, debug, trace, silent$/],
+    [{ strategy: 'fastest' }, {}, /^invalid --strategy "fastest": expected one of round_robin, /],
+    [{}, { MESHNODE_CANDIDATE: 'maybe' }, /^invalid MESHNODE_CANDIDATE "maybe": expected true or false \(or 1\/0, yes\/no\)$/],
+    [{ services: ['echo'] }, {}, /^invalid --service "echo": expected NAME=URL/],
+    [{ services: ['echo=ftp://x'] }, {}, /^invalid --service .*echo.*: expected NAME=URL with an http\(s\) URL/],
+    [{ healthCheck: 'colour=blue' }, {}, /^invalid --health-check "colour=blue": unknown key colour; expected path=/],
+    [{ announce: ['nonsense'] }, {}, /^invalid --announce "nonsense": not a multiaddr/],
+    [{ corsOrigins: ['https://app.example.com/path'] }, {}, /^invalid --cors-origin "https:\/\/app.example.com\/path": not an origin/],
+    [{}, { MESHNODE_LOG_FORMAT: 'xml' }, /^invalid MESHNODE_LOG_FORMAT "xml": expected one of json, pretty$/]
+  ]
+  for (const [flags, env, expected] of cases) {
+    test(`${JSON.stringify({ ...flags, ...env })}`, () => {
+      const err = configError(() => resolveConfig(sources(flags, env)))
+      assert.match(err.message, expected)
+    })
+  }
+
+  test('MESHNODE_CANDIDATE takes true/false, 1/0 and yes/no, in any case', () => {
+    for (const [text, value] of [['true', true], ['1', true], ['yes', true], ['YES', true], ['false', false], ['0', false], ['no', false]] as const) {
+      assert.equal(resolveConfig(sources({}, { MESHNODE_CANDIDATE: text })).candidate, value, text)
+    }
+  })
+})
+
+describe('announce, CORS origins and log format', () => {
+  test('flags > env > file, lists comma-separated in variables', () => {
+    const a = '/dns4/node1.example.com/tcp/4001'
+    const b = '/ip4/203.0.113.7/tcp/4001'
+    assert.deepEqual(resolveConfig(sources({ announce: [a] }, { MESHNODE_ANNOUNCE: b }, { announce: [b] })).announce, [a])
+    assert.deepEqual(resolveConfig(sources({}, { MESHNODE_ANNOUNCE: `${a},${b}` })).announce, [a, b])
+    assert.deepEqual(resolveConfig(sources({}, {}, { announce: a })).announce, [a])
+    assert.deepEqual(resolveConfig(sources()).announce, [])
+    assert.deepEqual(resolveConfig(sources({}, { MESHNODE_CORS_ORIGINS: 'https://app.example.com,http://localhost:3000' })).corsOrigins, ['https://app.example.com', 'http://localhost:3000'])
+    assert.deepEqual(resolveConfig(sources({ corsOrigins: ['*'] })).corsOrigins, ['*'])
+    assert.deepEqual(resolveConfig(sources()).corsOrigins, [], 'CORS is off by default')
+    assert.equal(resolveConfig(sources({}, {}, { log_format: 'pretty' })).logFormat, 'pretty')
+    assert.equal(resolveConfig(sources()).logFormat, 'json')
+  })
+})
+
 describe('loadConfig', () => {
   let dir: string
 
@@ -326,6 +379,21 @@ describe('loadConfig', () => {
     assert.equal(config.region, 'chosen')
     assert.equal((await loadConfig({}, { MESHNODE_CONFIG: '' })).region, 'local')
     assert.equal((await loadConfig({}, { MESHNODE_CONFIG: path })).region, 'chosen')
+  })
+
+  test('a .yaml or .yml file is read as YAML; a broken one gets one line', async () => {
+    const path = join(dir, 'node.yaml')
+    await writeFile(path, 'region: eu\nmax_peers: 9\nlisten:\n  - /ip4/127.0.0.1/tcp/5001\n')
+    const config = await loadConfig({ config: path }, {})
+    assert.equal(config.region, 'eu')
+    assert.equal(config.maxPeers, 9)
+    assert.deepEqual(config.listen, ['/ip4/127.0.0.1/tcp/5001'])
+    const broken = join(dir, 'broken.yml')
+    await writeFile(broken, 'region: eu\nmax_peers: [1\n')
+    includes((await configErrorAsync(async () => await loadConfig({ config: broken }, {}))).message, broken, 'not valid YAML')
+    const yamlInJson = join(dir, 'yaml.json')
+    await writeFile(yamlInJson, 'region: eu\nmax_peers: 9\n')
+    includes((await configErrorAsync(async () => await loadConfig({ config: yamlInJson }, {}))).message, yamlInJson, 'not valid JSON', '.yaml')
   })
 
   test('a real file with invalid JSON, an unknown key or a bad value: CONFIG_ERROR naming the path (and the key)', async () => {

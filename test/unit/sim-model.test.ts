@@ -135,7 +135,7 @@ steps:
     ac.abort()
     const r = await runModel(scenario, { seed: 1, procs: 1, signal: ac.signal, onProgress: () => {}, log })
     assert.equal(r.ok, false)
-    assert.match(r.error ?? '', /^aborted during step 1 \(start\)/)
+    assert.match(r.error ?? '', /^interrupted during step 1 \(start\)/)
   })
 
   test('a failed assert ends the run with ok false and an error naming the step', async () => {

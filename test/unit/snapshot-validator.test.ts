@@ -16,9 +16,9 @@ function validSnapshot (overrides: Partial<TelemetrySnapshot> = {}): TelemetrySn
     time: NOW,
     intervalMs: 1000,
     cpu: 0.25,
-    memory: { rssBytes: 120_000_000, heapUsedBytes: 40_000_000, systemShare: 0.5 },
+    memory: { rssBytes: 120_000_000, heapUsedBytes: 40_000_000, limitBytes: 8_000_000_000, limitSource: 'host', share: 0.5 },
     eventLoopDelayMs: { p50: 1.2, p99: 8.5, max: 20 },
-    requests: { active: 3, served: 1000, errors: 2 },
+    requests: { active: 3, served: 1000, errors: 2, recent: { windowMs: 60_000, served: 1000, errors: 2 } },
     services: [{ name: 'echo', capacity: 100 }, { name: 'render', capacity: 0 }],
     apiUrl: 'http://127.0.0.1:8080',
     version: '0.1.0',
@@ -84,7 +84,7 @@ describe('encodeSnapshot / decodeSnapshot', () => {
       apiUrl: '',
       region: '',
       intervalMs: 100,
-      memory: { rssBytes: 0, heapUsedBytes: 0, systemShare: 0 },
+      memory: { rssBytes: 0, heapUsedBytes: 0, limitBytes: 8_000_000_000, limitSource: 'host', share: 0 },
       eventLoopDelayMs: { p50: 0, p99: 0, max: 0 }
     })
     assert.deepEqual(decodeSnapshot(encodeSnapshot(s)), { ok: true, snapshot: s })
@@ -183,7 +183,7 @@ describe('validateSnapshot', () => {
     }
 
     const nested: string[][] = [
-      ['memory', 'rssBytes'], ['memory', 'heapUsedBytes'], ['memory', 'systemShare'],
+      ['memory', 'rssBytes'], ['memory', 'heapUsedBytes'], ['memory', 'share'],
       ['eventLoopDelayMs', 'p50'], ['eventLoopDelayMs', 'p99'], ['eventLoopDelayMs', 'max'],
       ['requests', 'active'], ['requests', 'served'], ['requests', 'errors'],
       ['services', '0', 'name'], ['services', '0', 'capacity']
@@ -214,7 +214,7 @@ describe('validateSnapshot', () => {
       [['memory'], 'lots'],
       [['memory'], null],
       [['memory', 'rssBytes'], '1'],
-      [['memory', 'systemShare'], null],
+      [['memory', 'share'], null],
       [['eventLoopDelayMs'], [1, 2, 3]],
       [['eventLoopDelayMs', 'p99'], '8'],
       [['requests'], 3],
@@ -238,8 +238,8 @@ describe('validateSnapshot', () => {
       [['cpu'], 1.5],
       [['cpu'], 1.0000001],
       [['cpu'], -0.1],
-      [['memory', 'systemShare'], 2],
-      [['memory', 'systemShare'], -1],
+      [['memory', 'share'], 2],
+      [['memory', 'share'], -1],
       [['incarnation'], -1],
       [['incarnation'], 1.5],
       [['seq'], -1],
@@ -279,7 +279,7 @@ describe('validateSnapshot', () => {
 
     test('the limits themselves are accepted', () => {
       const edges: Array<[string[], unknown]> = [
-        [['cpu'], 0], [['cpu'], 1], [['memory', 'systemShare'], 1],
+        [['cpu'], 0], [['cpu'], 1], [['memory', 'share'], 1],
         [['intervalMs'], 100], [['intervalMs'], 600_000],
         [['services', '0', 'name'], 'x'.repeat(64)], [['services', '0', 'capacity'], 10_000],
         [['services'], Array.from({ length: 64 }, (_, i) => ({ name: `s${i}`, capacity: 1 }))],

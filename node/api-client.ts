@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { MeshError, errorMessage } from '../src/errors.ts'
 import { DEFAULTS } from './config.ts'
-import { TOKEN_FILE } from './data-dir.ts'
+import { TOKEN_FILE, readOptional } from './data-dir.ts'
 
 /**
  * The client side of the node's HTTP API, for the `meshnode` commands that ask a running node.
@@ -25,15 +24,6 @@ const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.stri
 function baseUrlOf (api: string): string {
   if (/^https?:\/\//.test(api)) return api.replace(/\/$/, '')
   return `http://${api}`
-}
-
-async function readOptional (path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8')
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new MeshError('CONFIG_ERROR', `cannot read ${path}: ${errorMessage(err)}`)
-  }
 }
 
 /**

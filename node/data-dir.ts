@@ -133,7 +133,8 @@ async function pin (path: string, genesis: Genesis): Promise<void> {
   await writeFile(path, new TextDecoder().decode(genesisBytes(genesis)) + '\n', { mode: 0o644 })
 }
 
-async function readOptional (path: string): Promise<string | undefined> {
+/** A file's text, or undefined when it does not exist; any other failure is a CONFIG_ERROR. */
+export async function readOptional (path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8')
   } catch (err) {

@@ -104,7 +104,8 @@ export class BillingService {
   /** Peers whose answer the start-up confirmation waits for; empty: the first answer. */
   private expected = new Set<string>()
   private confirmation: { done: () => void, timer: NodeJS.Timeout } | undefined
-  private finishing = false
+  /** The end of the confirmation, under way: appends stay refused until it is done. */
+  private settling: Promise<void> | undefined
   /** Why the log cannot be written; once set, appends answer 503 until a restart. */
   private unusable: string | undefined
   private headFileFailed = false
@@ -219,6 +220,7 @@ export class BillingService {
     const wrote = this.own.remembered !== undefined || this.store.head(self) !== undefined || this.losses.some(l => l.author === self)
     if (this.expected.size === 0 && !wrote) {
       this.finishConfirmation('alone')
+      await this.settling
       return
     }
     this.c.metrics.billingLog('confirming')
@@ -239,10 +241,10 @@ export class BillingService {
   }
 
   private finishConfirmation (state: OwnHeadState): void {
-    if (this.own.state !== 'confirming' || this.finishing) return
-    this.finishing = true
+    if (this.own.state !== 'confirming' || this.settling !== undefined) return
     if (this.confirmation !== undefined) clearTimeout(this.confirmation.timer)
-    this.track(this.settleOwnHead(state))
+    this.settling = this.settleOwnHead(state)
+    this.track(this.settling)
   }
 
   /** Appends stay refused until the chain goes on from where it must: past every sequence used. */
@@ -295,6 +297,8 @@ export class BillingService {
     this.ownRecords += gap.records
     this.c.log.error({ from_seq: gap.from, to_seq: gap.to, records: gap.records },
       'own billing log goes on after the head file\'s head: the lost entries stay a gap until a peer gives them back')
+    // A peer whose answer came too late for the bound may hold them.
+    for (const peer of this.c.libp2p.getPeers()) this.track(this.exchangeHeads(peer.toString()))
   }
 
   /** Per own log: a peer holds more of it than this node does; appending now would fork it. */
@@ -859,6 +863,8 @@ export class BillingService {
 
   /** Two entries signed by `author` at `seq`, with these hashes: reported, and the author's log no longer counts from there. */
   private async recordFork (author: string, seq: number, hashes: string[]): Promise<void> {
+    // Anti-entropy meets a fork again and again: it is reported once.
+    if (this.store.forks().some(f => f.author === author && f.seq === seq && hashes.every(h => f.hashes.includes(h)))) return
     await this.store.recordFork({ author, seq, hashes: [...hashes].sort(), detectedAt: this.c.clock.now() })
     this.ledger.exclude(author, seq)
     this.countConflicts()

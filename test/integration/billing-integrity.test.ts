@@ -5,7 +5,7 @@
  * replicates from the node.
  */
 import assert from 'node:assert/strict'
-import { open, readdir, rm, stat, truncate } from 'node:fs/promises'
+import { open, readFile, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
@@ -325,6 +325,42 @@ describe('a damaged write-ahead log after a clean stop', { timeout: 180_000 }, (
     assert.equal(await countedOf(whole.api.url), acknowledged.length)
     const after43 = await post(target(whole), [usage('gap-43', 'gap')])
     assert.equal(after43.body.records[0]?.seq, 43)
+  })
+
+  test('lost entries that a peer holds with another end than the head file\'s hash are a fork, not taken back', async () => {
+    const dirA = await newDir()
+    const dirB = await newDir()
+    const first = await start(dirA)
+    const firstB = await start(dirB, [first.mesh.listenAddresses()[0] ?? ''])
+    const self = first.mesh.peerId.toString()
+    await appendBatches(target(first), 'other-end', 40, 25)
+    await waitFor('B to hold A\'s 40 entries', async () => (await logOf(firstB.api.url)).authors.find(x => x.author === self)?.held_seq === 40, { timeoutMs: 20_000 })
+    const hash40 = (await logOf(first.api.url)).authors.find(x => x.author === self)?.held_hash ?? ''
+    await first.stop()
+    await firstB.stop()
+    const file = await newestLogFile(dirA)
+    await truncate(file, Math.floor((await stat(file)).size * 0.6))
+    // The head file remembers another entry 40 than the one B holds (as after an earlier fork).
+    const headFile = join(dirA, 'billing-head.json')
+    const remembered = JSON.parse((await readFile(headFile, 'utf8')).trim()) as { seq: number, hash: string, records: number }
+    const otherHash = 'ab'.repeat(32)
+    await writeFile(headFile, JSON.stringify({ ...remembered, hash: otherHash }).padEnd(256, ' '))
+
+    const a = await start(dirA)
+    assert.equal((await logOf(a.api.url)).authors.find(x => x.author === self)?.gap?.anchor_hash, otherHash)
+    const next = await post(target(a), [usage('other-end-41', 'other-end')])
+    assert.equal(next.body.records[0]?.seq, 41)
+    const b = await start(dirB, [a.mesh.listenAddresses()[0] ?? ''])
+    await waitFor('A to report the fork', async () => (await logOf(a.api.url)).forks > 0, { timeoutMs: 20_000 })
+    const log = await logOf(a.api.url)
+    const mine = log.authors.find(x => x.author === self)
+    assert.deepEqual(mine?.forks.map(f => (f as { seq: number, hashes: string[] }).hashes), [[hash40, otherHash].sort()])
+    assert.equal((mine.forks[0] as { seq: number }).seq, 40)
+    assert.ok(mine.gap !== null, 'the gap stays open: the peer\'s entries are not taken back')
+    assert.equal(ownLoss(log, self)?.recovered.entries, 0)
+    assert.equal(sample(await metricsOf(a.api.url), 'meshnode_billing_forks_total'), 1, 'reported once')
+    // B cannot chain 41 to the 40 it holds: it does not store it.
+    assert.equal((await logOf(b.api.url)).authors.find(x => x.author === self)?.held_seq, 40)
   })
 
   test('a corrupt table block: level repairs the database, the loss is reported as corrupt, not missing, and taken back from a peer', async () => {

@@ -155,6 +155,8 @@ export function billingRoutes (): Hono<ApiEnv> {
         author: a.author,
         held_seq: a.held?.seq ?? 0,
         held_hash: a.held?.hash ?? null,
+        // Entries below the head not held (a lost tail of this node's own log, which it went on past).
+        gap: a.gap === undefined ? null : { from_seq: a.gap.from, to_seq: a.gap.to, anchor_hash: a.gap.hash, records: a.gap.records },
         announced_seq: a.announced,
         lag: a.announced - (a.held?.seq ?? 0),
         forks: a.forks.map(f => ({ seq: f.seq, hashes: f.hashes, detected_at: new Date(f.detectedAt).toISOString() }))

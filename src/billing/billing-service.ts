@@ -7,8 +7,8 @@ import { requestFrame, serveFrames } from '../p2p/frames.ts'
 import { guardValidator } from '../p2p/gossip-scoring.ts'
 import { isCorruption } from '../storage/database.ts'
 import { Ledger, sameRecord, type Position } from './ledger.ts'
-import { GENESIS_PREV, MAX_RECORDS_PER_ENTRY, checkEntry, sealEntry, type EntryFault, type LogEntry } from './log-entry.ts'
-import { LogStore, type ForkReport, type Head, type Loss, type LossKind } from './log-store.ts'
+import { GENESIS_PREV, MAX_RECORDS_PER_ENTRY, checkBatch, checkEntry, sealEntry, type BatchFault, type EntryFault, type LogEntry } from './log-entry.ts'
+import { LogStore, type ForkReport, type Gap, type Head, type Loss, type LossKind } from './log-store.ts'
 import { OwnHeadFile, type OwnHead } from './own-head.ts'
 import { Verifier, signerOf, type Sign } from './signing.ts'
 import {
@@ -41,6 +41,8 @@ export interface Appended { id: string, position: Position, duplicate: boolean }
 export interface AuthorState {
   author: string
   held: Head | undefined
+  /** Entries below the head that this node does not hold (see Gap). */
+  gap: Gap | undefined
   announced: number
   forks: ForkReport[]
 }
@@ -87,6 +89,8 @@ export class BillingService {
   /** Per author: the highest sequence heard of, and a peer that has it. */
   private readonly wanted = new Map<string, { seq: number, peerId: string }>()
   private readonly pulling = new Set<string>()
+  /** Authors whose gap is being filled from a peer. */
+  private readonly filling = new Set<string>()
   /** Replication work under way, awaited by `stop` so that nothing touches a closed database. */
   private readonly tasks = new Set<Promise<unknown>>()
   private readonly corruption: Corruption[] = []
@@ -100,6 +104,8 @@ export class BillingService {
   /** Peers whose answer the start-up confirmation waits for; empty: the first answer. */
   private expected = new Set<string>()
   private confirmation: { done: () => void, timer: NodeJS.Timeout } | undefined
+  /** The end of the confirmation, under way: appends stay refused until it is done. */
+  private settling: Promise<void> | undefined
   /** Why the log cannot be written; once set, appends answer 503 until a restart. */
   private unusable: string | undefined
   private headFileFailed = false
@@ -143,7 +149,8 @@ export class BillingService {
     const found: Loss[] = []
     for (const [author, stored] of this.store.allHeads()) {
       const { held, records, fault } = await this.loadChain(author)
-      if (author === self) this.ownRecords = records
+      // The head file counts the records up to its head, those of a gap too.
+      if (author === self) this.ownRecords = records + (this.store.gap(self)?.records ?? 0)
       if (fault !== undefined) found.push(this.newLoss(author, fault === 'missing' ? gone : 'corrupt', (held?.seq ?? 0) + 1, stored.seq))
     }
     const heldSeq = this.store.head(self)?.seq ?? 0
@@ -213,6 +220,7 @@ export class BillingService {
     const wrote = this.own.remembered !== undefined || this.store.head(self) !== undefined || this.losses.some(l => l.author === self)
     if (this.expected.size === 0 && !wrote) {
       this.finishConfirmation('alone')
+      await this.settling
       return
     }
     this.c.metrics.billingLog('confirming')
@@ -233,15 +241,22 @@ export class BillingService {
   }
 
   private finishConfirmation (state: OwnHeadState): void {
-    if (this.own.state !== 'confirming') return
+    if (this.own.state !== 'confirming' || this.settling !== undefined) return
+    if (this.confirmation !== undefined) clearTimeout(this.confirmation.timer)
+    this.settling = this.settleOwnHead(state)
+    this.track(this.settling)
+  }
+
+  /** Appends stay refused until the chain goes on from where it must: past every sequence used. */
+  private async settleOwnHead (state: OwnHeadState): Promise<void> {
+    try {
+      await this.openOwnGap()
+    } catch (err) {
+      this.markUnusable(err)
+    }
     const self = this.c.selfId
     this.own.state = state
     this.own.finishedAt = this.c.clock.now()
-    if (this.confirmation !== undefined) {
-      clearTimeout(this.confirmation.timer)
-      this.confirmation.done()
-      this.confirmation = undefined
-    }
     this.c.metrics.billingLog(state)
     const held = this.store.head(self)?.seq ?? 0
     if (state === 'alone') {
@@ -258,11 +273,32 @@ export class BillingService {
         recovered_entries: loss.recovered.entries, recovered_records: loss.recovered.records, recovered_from: loss.recovered.from, still_lost: entries - loss.recovered.entries
       }, 'billing log loss at start: what peers gave back')
     }
-    // From here this node appends after the head it holds; the head file follows it.
+    const confirmation = this.confirmation
+    this.confirmation = undefined
+    confirmation?.done()
+  }
+
+  /**
+   * The head file shows this node wrote beyond the head it holds, and no peer gave the rest
+   * back: a peer may still hold it, so appending after the held head could fork the chain.
+   * The chain goes on after the head file's head instead, leaving a gap that peers fill later.
+   */
+  private async openOwnGap (): Promise<void> {
+    const self = this.c.selfId
+    const mark = this.own.remembered
     const head = this.store.head(self)
-    if ((this.own.remembered?.seq ?? 0) > held) {
-      this.track(this.headFile.rewind({ seq: held, hash: head?.hash ?? GENESIS_PREV, records: this.ownRecords }))
+    const held = head?.seq ?? 0
+    if (mark === undefined || mark.seq <= held) return
+    if (this.store.gap(self) !== undefined) {
+      throw new MeshError('STORAGE_ERROR', `own log lost entries ${held + 1}..${mark.seq} while its gap from an earlier loss is still open: a peer must give them back (restart next to one)`)
     }
+    const gap = { from: held + 1, to: mark.seq, hash: mark.hash, prev: head?.hash ?? GENESIS_PREV, records: Math.max(0, mark.records - this.ownRecords) }
+    await this.store.openGap(self, gap)
+    this.ownRecords += gap.records
+    this.c.log.error({ from_seq: gap.from, to_seq: gap.to, records: gap.records },
+      'own billing log goes on after the head file\'s head: the lost entries stay a gap until a peer gives them back')
+    // A peer whose answer came too late for the bound may hold them.
+    for (const peer of this.c.libp2p.getPeers()) this.track(this.exchangeHeads(peer.toString()))
   }
 
   /** Per own log: a peer holds more of it than this node does; appending now would fork it. */
@@ -497,6 +533,7 @@ export class BillingService {
     return [...names].sort().map(author => ({
       author,
       held: this.store.head(author),
+      gap: this.store.gap(author),
       announced: Math.max(this.announced.get(author) ?? 0, this.store.head(author)?.seq ?? 0),
       forks: forks.filter(f => f.author === author)
     }))
@@ -527,11 +564,21 @@ export class BillingService {
     let expected = 1
     let records = 0
     let fault: Corruption['fault'] | undefined
+    const gap = this.store.gap(author)
     try {
       for await (const entry of this.store.chain(author)) {
         // After a fault, read on without applying: level skips a block it cannot read and
         // reports it only further on, so a gap may be a corrupt block rather than lost writes.
         if (fault !== undefined) continue
+        const across = acrossGap(gap, expected, previous)
+        if (across === 'chain') {
+          fault = across
+          continue
+        }
+        if (across !== undefined) {
+          previous = across
+          expected = across.seq + 1
+        }
         fault = entry.seq !== expected ? 'missing' : checkEntry(entry, previous, this.verifier, () => true)
         if (fault !== undefined) continue
         this.ledger.apply(entry)
@@ -543,6 +590,9 @@ export class BillingService {
       if (!isCorruption(err)) throw err
       fault = 'unreadable'
     }
+    const across = fault === undefined ? acrossGap(gap, expected, previous) : undefined
+    if (across === 'chain') fault = across
+    else if (across !== undefined) previous = across
     if (fault === undefined && (previous?.seq ?? 0) !== (this.store.head(author)?.seq ?? 0)) fault = 'missing'
     if (fault !== undefined) {
       this.corruption.push({ author, seq: expected, fault })
@@ -653,6 +703,8 @@ export class BillingService {
         if (through > (this.store.head(h.author)?.seq ?? 0)) this.want(h.author, through, peerId)
         continue
       }
+      const gap = this.store.gap(h.author)
+      if (gap !== undefined && h.seq >= gap.from) this.track(this.fillGap(h.author, peerId))
       const mine = this.store.head(h.author)
       if (mine === undefined || h.seq > mine.seq) {
         this.noteAnnounced(h.author, h.seq)
@@ -689,6 +741,8 @@ export class BillingService {
         const limit = Math.max(1, Math.min(RANGE_LIMIT, this.c.authoredThrough(author) - from + 1))
         const response = await requestFrame(this.c.libp2p, await dialTarget(this.c.libp2p, target.peerId), this.opts.protocol,
           encodeJson({ type: 'range', author, from, limit }), SYNC_LIMITS, this.stopping.signal)
+        // The head moved meanwhile (this node's own chain went on past a gap): ask again from there.
+        if (this.store.head(author)?.seq !== held?.seq) continue
         const range = decodeJson(response, RangeResponseSchema)
         const verdict = range === undefined
           ? { seq: from, fault: 'malformed' as const, signedByAuthor: false }
@@ -726,20 +780,58 @@ export class BillingService {
     }
   }
 
-  /** Checks consecutive entries against the chain held; the first fault rejects the whole batch. */
-  private verifyBatch (author: string, from: number, held: Head | undefined, entries: LogEntry[]):
-  { seq: number, fault: EntryFault | 'sequence', signedByAuthor: boolean } | undefined {
-    let previous = held
-    for (const [i, e] of entries.entries()) {
-      if (e.author !== author || e.seq !== from + i) return { seq: from + i, fault: 'sequence', signedByAuthor: false }
-      const fault = checkEntry(e, previous, this.verifier, a => e.seq <= this.c.authoredThrough(a))
-      if (fault !== undefined) {
-        const signedByAuthor = fault === 'chain' && this.verifier.verify(e.author, Buffer.from(e.hash, 'hex'), Buffer.from(e.sig, 'base64'))
-        return { seq: e.seq, fault, signedByAuthor }
+  /** Checks consecutive entries against the chain held (or a gap's anchor); the first fault rejects the whole batch. */
+  private verifyBatch (author: string, from: number, held: Head | undefined, entries: LogEntry[], anchor?: Head): BatchFault | undefined {
+    return checkBatch(author, from, held, entries, this.verifier, (a, seq) => seq <= this.c.authoredThrough(a), anchor)
+  }
+
+  /**
+   * Takes an author's gap back from a peer that holds entries in it, in bounded batches, each
+   * verified whole: chained to the entry before the gap, and the last one to the anchor. An
+   * authentic entry at the gap's end with another hash than the anchor is a fork. A peer that
+   * does not hold them answers an empty range; another peer may.
+   */
+  private async fillGap (author: string, peerId: string): Promise<void> {
+    if (this.filling.has(author)) return
+    this.filling.add(author)
+    try {
+      for (;;) {
+        const gap = this.store.gap(author)
+        if (!this.running || gap === undefined) return
+        const response = await requestFrame(this.c.libp2p, await dialTarget(this.c.libp2p, peerId), this.opts.protocol,
+          encodeJson({ type: 'range', author, from: gap.from, limit: Math.min(RANGE_LIMIT, gap.to - gap.from + 1) }), SYNC_LIMITS, this.stopping.signal)
+        const range = decodeJson(response, RangeResponseSchema)
+        if (range !== undefined && range.entries.length === 0) return
+        const before = gap.from === 1 ? undefined : { seq: gap.from - 1, hash: gap.prev }
+        const verdict = range === undefined
+          ? { seq: gap.from, fault: 'malformed' as const, signedByAuthor: false }
+          : this.verifyBatch(author, gap.from, before, range.entries, { seq: gap.to, hash: gap.hash })
+        if (verdict?.fault === 'anchor') {
+          const theirs = range?.entries.find(e => e.seq === gap.to) as LogEntry
+          await this.recordFork(author, gap.to, [gap.hash, theirs.hash])
+          return
+        }
+        if (verdict?.fault === 'chain' && verdict.signedByAuthor) await this.checkFork(author, gap.from - 1, peerId)
+        else if (verdict?.fault === 'author') this.holdBack(author, peerId)
+        else if (verdict !== undefined) this.reject(peerId, `entry ${author}/${verdict.seq}: ${verdict.fault}`)
+        if (verdict !== undefined || range === undefined) return
+        try {
+          await this.store.fill(author, range.entries)
+        } catch (err) {
+          this.markUnusable(err)
+          throw err
+        }
+        for (const e of range.entries) this.ledger.apply(e)
+        await this.noteRecovered(author, range.entries, peerId)
+        this.countConflicts()
+        this.c.metrics.billing('replicated', range.entries.reduce((n, e) => n + e.records.length, 0))
+        if (this.store.gap(author) === undefined) this.c.log.warn({ author, from_seq: gap.from, to_seq: gap.to, peer: peerId }, 'billing log gap filled from a peer')
       }
-      previous = { seq: e.seq, hash: e.hash }
+    } catch (err) {
+      this.c.log.debug({ author, peer: peerId, err: errorMessage(err) }, 'gap fill failed')
+    } finally {
+      this.filling.delete(author)
     }
-    return undefined
   }
 
   /**
@@ -767,7 +859,14 @@ export class BillingService {
       this.reject(peerId, `forged entry ${author}/${seq}`)
       return
     }
-    await this.store.recordFork({ author, seq, hashes: [ours.hash, theirs.hash].sort(), detectedAt: this.c.clock.now() })
+    await this.recordFork(author, seq, [ours.hash, theirs.hash])
+  }
+
+  /** Two entries signed by `author` at `seq`, with these hashes: reported, and the author's log no longer counts from there. */
+  private async recordFork (author: string, seq: number, hashes: string[]): Promise<void> {
+    // Anti-entropy meets a fork again and again: it is reported once.
+    if (this.store.forks().some(f => f.author === author && f.seq === seq && hashes.every(h => f.hashes.includes(h)))) return
+    await this.store.recordFork({ author, seq, hashes: [...hashes].sort(), detectedAt: this.c.clock.now() })
     this.ledger.exclude(author, seq)
     this.countConflicts()
     this.c.metrics.billing('forks', 1)
@@ -802,4 +901,15 @@ export class BillingService {
   newRecordId (): string {
     return randomUUID()
   }
+}
+
+/**
+ * Where a chain being verified reaches its known gap (`expected` is its first seq), it goes on
+ * from the anchor; an entry before the gap that is not the one the gap follows is a chain fault,
+ * and the chain ends before it.
+ */
+function acrossGap (gap: Gap | undefined, expected: number, previous: Head | undefined): Head | 'chain' | undefined {
+  if (gap === undefined || expected !== gap.from) return undefined
+  if ((previous?.hash ?? GENESIS_PREV) !== gap.prev) return 'chain'
+  return { seq: gap.to, hash: gap.hash }
 }

@@ -54,3 +54,35 @@ export function checkEntry (
   if (expectedPrev === undefined || e.prev !== expectedPrev) return 'chain'
   return undefined
 }
+
+/** Why a batch of entries is refused: `anchor`, an authentic entry at a gap's end whose hash is not the one this node signed there (a fork). */
+export interface BatchFault { seq: number, fault: EntryFault | 'sequence' | 'anchor', signedByAuthor: boolean }
+
+/**
+ * Checks consecutive entries of `author` from `from` against the entry held just before them
+ * (undefined before seq 1); the first fault rejects the whole batch. With an `anchor` (the end
+ * of a known gap: the seq and hash of an entry not held, that later entries chain to), no
+ * entry may go beyond it and the entry at its seq must have its hash.
+ */
+export function checkBatch (
+  author: string,
+  from: number,
+  held: { seq: number, hash: string } | undefined,
+  entries: LogEntry[],
+  verifier: Verifier,
+  mayAuthor: (author: string, seq: number) => boolean,
+  anchor?: { seq: number, hash: string }
+): BatchFault | undefined {
+  let previous = held
+  for (const [i, e] of entries.entries()) {
+    if (e.author !== author || e.seq !== from + i || (anchor !== undefined && e.seq > anchor.seq)) return { seq: from + i, fault: 'sequence', signedByAuthor: false }
+    const fault = checkEntry(e, previous, verifier, a => mayAuthor(a, e.seq))
+    if (fault !== undefined) {
+      const signedByAuthor = fault === 'chain' && verifier.verify(e.author, Buffer.from(e.hash, 'hex'), Buffer.from(e.sig, 'base64'))
+      return { seq: e.seq, fault, signedByAuthor }
+    }
+    if (anchor !== undefined && e.seq === anchor.seq && e.hash !== anchor.hash) return { seq: e.seq, fault: 'anchor', signedByAuthor: true }
+    previous = { seq: e.seq, hash: e.hash }
+  }
+  return undefined
+}

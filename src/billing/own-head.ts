@@ -1,4 +1,5 @@
 import { open, readFile, type FileHandle } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import { z } from 'zod'
 import { errorMessage } from '../errors.ts'
 
@@ -15,16 +16,20 @@ export const OwnHeadSchema = z.object({
 
 export type OwnHead = z.infer<typeof OwnHeadSchema>
 
-/** Written in place at offset 0 in one write of a fixed size: a crash leaves the old or the new record. */
+/**
+ * Written in place at offset 0 in one write of a fixed size, within the first disk sector (a
+ * disk writes a sector whole): a crash leaves the old or the new record. A record torn anyway
+ * fails the schema and is reported as a fault, never read as a head.
+ */
 const RECORD_BYTES = 256
 
 export type OwnHeadRead = { head: OwnHead | undefined, fault?: undefined } | { head: undefined, fault: string }
 
 /**
- * The file is written after each durable append, without a sync of its own (the database's
- * sync is what acknowledges a record; a second one would halve the write rate): it survives a
- * killed process, and after a power cut it may lag, so that a loss of the last writes then
- * goes unnoticed by a node alone. It is synced when the node stops.
+ * The file is written and synced after each durable append, before the append is acknowledged:
+ * after a power cut it still tells how far the log went, so a node alone sees the loss of its
+ * last writes. Group commit makes that one more sync per group, not per record; the file's
+ * size never changes after it is created, so a data sync is enough.
  */
 export class OwnHeadFile {
   private readonly path: string
@@ -56,23 +61,18 @@ export class OwnHeadFile {
     return { head: parsed.data }
   }
 
-  /** Records a head beyond the one written; heads arrive in order, so a lower one is stale. */
+  /**
+   * Records a head beyond the one written, durably; heads arrive in order, so a lower one is
+   * stale (a node never goes back below its head file: a lost tail stays a gap).
+   */
   async write (head: OwnHead): Promise<void> {
-    await this.enqueue(head, false)
-  }
-
-  /** Records a head below the one written: the node goes on from there, having lost the rest. */
-  async rewind (head: OwnHead): Promise<void> {
-    await this.enqueue(head, true)
-  }
-
-  private async enqueue (head: OwnHead, rewind: boolean): Promise<void> {
     const next = this.queue.then(async () => {
-      if (!rewind && head.seq <= this.written) return
+      if (head.seq <= this.written) return
       const bytes = Buffer.alloc(RECORD_BYTES, ' ')
       bytes.write(JSON.stringify(head))
       this.handle ??= await openInPlace(this.path)
       await this.handle.write(bytes, 0, RECORD_BYTES, 0)
+      await this.handle.datasync()
       this.written = head.seq
     })
     this.queue = next.catch(() => undefined)
@@ -92,12 +92,22 @@ export class OwnHeadFile {
   }
 }
 
-/** Opens the file for writing in place: truncating it first would leave an empty file after a crash. */
+/**
+ * Opens the file for writing in place: truncating it first would leave an empty file after a
+ * crash. A new file's name is made durable in its directory; a data sync covers its size.
+ */
 async function openInPlace (path: string): Promise<FileHandle> {
   try {
     return await open(path, 'r+')
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
-    return await open(path, 'w', 0o600)
   }
+  const handle = await open(path, 'w', 0o600)
+  const dir = await open(dirname(path), 'r')
+  try {
+    await dir.sync()
+  } finally {
+    await dir.close()
+  }
+  return handle
 }

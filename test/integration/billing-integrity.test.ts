@@ -5,7 +5,7 @@
  * replicates from the node.
  */
 import assert from 'node:assert/strict'
-import { open, readdir, rm, stat, truncate } from 'node:fs/promises'
+import { open, readFile, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
@@ -27,8 +27,9 @@ interface LossView {
   recovered: { to_seq: number, entries: number, records: number, from: string[] }
   still_lost_entries: number
 }
+interface GapView { from_seq: number, to_seq: number, anchor_hash: string, records: number }
 interface LogView {
-  authors: Array<{ author: string, held_seq: number, forks: unknown[] }>
+  authors: Array<{ author: string, held_seq: number, held_hash: string | null, gap: GapView | null, forks: unknown[] }>
   forks: number
   corrupt: Array<{ author: string, seq: number, fault: string }>
   own_head: { state: string, answered_by: string[], held_seq_at_start: number, head_file: { seq: number, records: number } | null }
@@ -51,6 +52,11 @@ const usage = (id: string, user: string): Record<string, unknown> => ({ id, user
 
 async function logOf (url: string): Promise<LogView> {
   return (await getJson<LogView>(`${url}/v1/billing/log`)).body
+}
+
+/** How many records the node counts: each acknowledged record must be counted once. */
+async function countedOf (url: string): Promise<number> {
+  return (await getJson<{ records: number }>(`${url}/v1/billing/overview`)).body.records
 }
 
 async function metricsOf (url: string): Promise<string> {
@@ -236,14 +242,125 @@ describe('a damaged write-ahead log after a clean stop', { timeout: 180_000 }, (
     assert.equal((await fetch(`${a.api.url}/ready`)).status, 200)
     const next = await post(target(a), [usage('alone-after', 'solo')])
     assert.equal(next.status, 201, next.text)
-    assert.equal(next.body.records[0]?.seq, log.own_head.held_seq_at_start + 1)
+    assert.equal(next.body.records[0]?.seq, 41, 'the node never reuses a sequence number it wrote: it goes on after the head file\'s head')
     // After a restart the loss is still reported, and the head file follows the head the node went on from.
     await a.stop()
     const again = await start(dir)
     const later = await logOf(again.api.url)
     assert.deepEqual(later.losses, log.losses)
-    assert.equal(later.own_head.head_file?.seq, log.own_head.held_seq_at_start + 1)
+    assert.equal(later.own_head.head_file?.seq, 41)
     assert.equal(sample(await metricsOf(again.api.url), 'meshnode_billing_unrecovered_entries'), loss.entries)
+  })
+
+  test('alone after a lost tail, the node goes on after the head file\'s head, never reusing a sequence; its peer later fills the gap', async () => {
+    const dirA = await newDir()
+    const dirB = await newDir()
+    const first = await start(dirA)
+    const firstB = await start(dirB, [first.mesh.listenAddresses()[0] ?? ''])
+    const self = first.mesh.peerId.toString()
+    const acknowledged = await appendBatches(target(first), 'gap', 40, 25)
+    await waitFor('B to hold A\'s 40 entries', async () => (await logOf(firstB.api.url)).authors.find(x => x.author === self)?.held_seq === 40, { timeoutMs: 20_000 })
+    const hash40 = (await logOf(first.api.url)).authors.find(x => x.author === self)?.held_hash
+    await first.stop()
+    await firstB.stop()
+    const file = await newestLogFile(dirA)
+    await truncate(file, Math.floor((await stat(file)).size * 0.6))
+
+    // Alone: the peer is down. The node proceeds after the bound and reports the loss.
+    const alone = await start(dirA)
+    const log = await logOf(alone.api.url)
+    assert.equal(log.own_head.state, 'alone')
+    const m = log.own_head.held_seq_at_start
+    assert.ok(m < 40, `the truncation lost entries (held ${m} of 40)`)
+    const loss = ownLoss(log, self)
+    assert.ok(loss !== undefined, 'the loss is reported')
+    assert.deepEqual([loss.from_seq, loss.to_seq, loss.still_lost_entries], [m + 1, 40, 40 - m])
+    const mine = log.authors.find(x => x.author === self)
+    assert.deepEqual(mine?.gap, { from_seq: m + 1, to_seq: 40, anchor_hash: hash40, records: (40 - m) * 25 }, 'the gap is shown, anchored by the head file')
+    assert.equal(mine.held_seq, 40)
+    assert.equal((await fetch(`${alone.api.url}/ready`)).status, 200)
+    const after41 = await post(target(alone), [usage('gap-41', 'gap')])
+    assert.equal(after41.status, 201, after41.text)
+    assert.equal(after41.body.records[0]?.seq, 41, `the next append is at N+1 (41), not M+1 (${m + 1})`)
+    acknowledged.push('gap-41')
+    assert.equal(await countedOf(alone.api.url), acknowledged.length - (40 - m) * 25, 'what it holds is counted; the gap is not')
+
+    // Restarted with the gap still open, still alone: the chain verifies across the gap and goes on.
+    await alone.stop()
+    const again = await start(dirA)
+    const reopened = await logOf(again.api.url)
+    assert.deepEqual(reopened.corrupt, [], 'the chain with its gap verifies at start')
+    assert.deepEqual(reopened.losses, log.losses, 'no new loss; the old one still unrecovered')
+    assert.deepEqual(reopened.authors.find(x => x.author === self)?.gap, mine.gap)
+    assert.equal(reopened.own_head.head_file?.seq, 41)
+    const after42 = await post(target(again), [usage('gap-42', 'gap')])
+    assert.equal(after42.status, 201, after42.text)
+    assert.equal(after42.body.records[0]?.seq, 42)
+    acknowledged.push('gap-42')
+
+    // The peer comes back: it takes 41.. as the continuation of the 40 entries it holds, and gives back m+1..40.
+    const b = await start(dirB, [again.mesh.listenAddresses()[0] ?? ''])
+    await waitFor('the gap to close and B to hold 42', async () => {
+      const [la, lb] = await Promise.all([logOf(again.api.url), logOf(b.api.url)])
+      return la.authors.find(x => x.author === self)?.gap === null && lb.authors.find(x => x.author === self)?.held_seq === 42
+    }, { timeoutMs: 30_000 })
+    const filled = await logOf(again.api.url)
+    const back = ownLoss(filled, self)
+    assert.deepEqual(back?.recovered, { to_seq: 40, entries: 40 - m, records: (40 - m) * 25, from: [b.mesh.peerId.toString()] })
+    assert.equal(back.still_lost_entries, 0)
+    assert.equal(sample(await metricsOf(again.api.url), 'meshnode_billing_unrecovered_entries'), 0)
+    for (const node of [again, b]) {
+      const view = await logOf(node.api.url)
+      assert.equal(view.forks, 0, 'no fork on either node')
+      assert.equal(view.authors.find(x => x.author === self)?.held_seq, 42)
+      const held = await idsOf(node.api.url, 'gap')
+      assert.deepEqual(acknowledged.filter(id => !held.has(id)), [], 'every acknowledged record is counted')
+      assert.equal(await countedOf(node.api.url), acknowledged.length, 'and counted once')
+    }
+    // Filled, the chain reads whole at the next start.
+    await again.stop()
+    const whole = await start(dirA, [b.mesh.listenAddresses()[0] ?? ''])
+    const end = await logOf(whole.api.url)
+    assert.deepEqual([end.corrupt, end.authors.find(x => x.author === self)?.gap], [[], null])
+    assert.equal(await countedOf(whole.api.url), acknowledged.length)
+    const after43 = await post(target(whole), [usage('gap-43', 'gap')])
+    assert.equal(after43.body.records[0]?.seq, 43)
+  })
+
+  test('lost entries that a peer holds with another end than the head file\'s hash are a fork, not taken back', async () => {
+    const dirA = await newDir()
+    const dirB = await newDir()
+    const first = await start(dirA)
+    const firstB = await start(dirB, [first.mesh.listenAddresses()[0] ?? ''])
+    const self = first.mesh.peerId.toString()
+    await appendBatches(target(first), 'other-end', 40, 25)
+    await waitFor('B to hold A\'s 40 entries', async () => (await logOf(firstB.api.url)).authors.find(x => x.author === self)?.held_seq === 40, { timeoutMs: 20_000 })
+    const hash40 = (await logOf(first.api.url)).authors.find(x => x.author === self)?.held_hash ?? ''
+    await first.stop()
+    await firstB.stop()
+    const file = await newestLogFile(dirA)
+    await truncate(file, Math.floor((await stat(file)).size * 0.6))
+    // The head file remembers another entry 40 than the one B holds (as after an earlier fork).
+    const headFile = join(dirA, 'billing-head.json')
+    const remembered = JSON.parse((await readFile(headFile, 'utf8')).trim()) as { seq: number, hash: string, records: number }
+    const otherHash = 'ab'.repeat(32)
+    await writeFile(headFile, JSON.stringify({ ...remembered, hash: otherHash }).padEnd(256, ' '))
+
+    const a = await start(dirA)
+    assert.equal((await logOf(a.api.url)).authors.find(x => x.author === self)?.gap?.anchor_hash, otherHash)
+    const next = await post(target(a), [usage('other-end-41', 'other-end')])
+    assert.equal(next.body.records[0]?.seq, 41)
+    const b = await start(dirB, [a.mesh.listenAddresses()[0] ?? ''])
+    await waitFor('A to report the fork', async () => (await logOf(a.api.url)).forks > 0, { timeoutMs: 20_000 })
+    const log = await logOf(a.api.url)
+    const mine = log.authors.find(x => x.author === self)
+    assert.deepEqual(mine?.forks.map(f => (f as { seq: number, hashes: string[] }).hashes), [[hash40, otherHash].sort()])
+    assert.equal((mine.forks[0] as { seq: number }).seq, 40)
+    assert.ok(mine.gap !== null, 'the gap stays open: the peer\'s entries are not taken back')
+    assert.equal(ownLoss(log, self)?.recovered.entries, 0)
+    assert.equal(sample(await metricsOf(a.api.url), 'meshnode_billing_forks_total'), 1, 'reported once')
+    // B cannot chain 41 to the 40 it holds: it does not store it.
+    assert.equal((await logOf(b.api.url)).authors.find(x => x.author === self)?.held_seq, 40)
   })
 
   test('a corrupt table block: level repairs the database, the loss is reported as corrupt, not missing, and taken back from a peer', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { readFile, writeFile } from 'node:fs/promises'
+import { open, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { OwnHeadFile } from '../../src/billing/own-head.ts'
@@ -31,14 +31,35 @@ describe('the own head file', () => {
     assert.deepEqual(await new OwnHeadFile(path).read(), { head: head(5) })
   })
 
-  test('rewind records a lower head, from which later writes go on', async () => {
+  test('each write is synced before it resolves, so that a power cut cannot make the file lag an acknowledged append', async () => {
     const path = await file()
-    const f = new OwnHeadFile(path)
-    await f.write(head(9))
-    await f.rewind(head(2))
-    await f.write(head(3))
-    await f.close()
-    assert.deepEqual(await new OwnHeadFile(path).read(), { head: head(3) })
+    // FileHandle is not exported: its prototype is reached from a handle.
+    const probe = await open(path, 'w')
+    const proto = Object.getPrototypeOf(probe) as { sync: () => Promise<void>, datasync: () => Promise<void> }
+    await probe.close()
+    const original = { sync: proto.sync, datasync: proto.datasync }
+    const synced: number[] = []
+    let writing = 0
+    const count = (fn: () => Promise<void>) => async function (this: unknown): Promise<void> {
+      await fn.call(this)
+      synced.push(writing)
+    }
+    proto.sync = count(original.sync)
+    proto.datasync = count(original.datasync)
+    try {
+      const f = new OwnHeadFile(path)
+      writing = 1
+      await f.write(head(1))
+      assert.ok(synced.includes(1), 'synced before the first write resolved')
+      writing = 2
+      await f.write(head(2))
+      assert.ok(synced.includes(2), 'synced before the second write resolved')
+      await f.close()
+    } finally {
+      proto.sync = original.sync
+      proto.datasync = original.datasync
+    }
+    assert.deepEqual(await new OwnHeadFile(path).read(), { head: head(2) })
   })
 
   test('a file read before writing sets the mark: a head at or below it is not written', async () => {

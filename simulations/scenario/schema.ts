@@ -5,8 +5,8 @@ import { MeshError } from '../../src/errors.ts'
 /**
  * A scenario: a network, and the steps a simulation drives it through. The same scenario
  * runs live (real nodes on 127.0.0.1) or in the model (virtual nodes in virtual time); each
- * step is an object with exactly one key, its kind (see Tagged). Nodes are named by their index, in the
- * order they were started (0 is the first).
+ * step is an object with exactly one key, its kind (read into a tagged union: see Tagged).
+ * Nodes are named by their index, in the order they were started (0 is the first).
  */
 
 const NodeIndex = z.number().int().min(0)

@@ -1,18 +1,13 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { hostname } from 'node:os'
 import type { Duplex } from 'node:stream'
 import { serve } from '@hono/node-server'
 import type { Hono } from 'hono'
+import type { ApiServer, ServeApi } from '../src/launch.ts'
 import type { Logger } from '../src/logging.ts'
+import { createApi } from './app.ts'
 import type { ApiEnv } from './context.ts'
-
-export interface ApiServer {
-  url: string
-  /** Stops accepting connections and waits for in-flight requests to finish. */
-  close: () => Promise<void>
-  /** Stops at once, cutting every connection: a crash, for simulations. */
-  destroy: () => Promise<void>
-}
 
 /**
  * An answer sent before the request's body was read to its end (an error from its head, a
@@ -62,6 +57,30 @@ export async function listenApi (app: Hono<ApiEnv>, host: string, port: number, 
       })
     }
   }
+}
+
+/** The node's API on its configured address; it announces --api-url, else the address it listens on. */
+export const serveApi: ServeApi = async ({ mesh, token, config, log, shutdown }) => {
+  const staticConfig = {
+    dataDir: config.dataDir,
+    listen: config.listen,
+    announce: config.announce,
+    corsOrigins: config.corsOrigins,
+    apiUrl: '',
+    bootstrap: config.bootstrap,
+    region: config.region,
+    logLevel: config.logLevel
+  }
+  const server = await listenApi(createApi({ mesh, token, log, staticConfig, shutdown, maxRouteBodyBytes: config.maxRequestBytes, corsOrigins: config.corsOrigins }), config.api.host, config.api.port, log)
+  staticConfig.apiUrl = config.apiUrl ?? advertisedUrl(server.url)
+  return { server, apiUrl: staticConfig.apiUrl }
+}
+
+/** A wildcard address is no use to peers: announce the host's name instead. */
+function advertisedUrl (bound: string): string {
+  const url = new URL(bound)
+  if (url.hostname === '0.0.0.0' || url.hostname === '[::]') url.hostname = hostname()
+  return url.toString().replace(/\/$/, '')
 }
 
 /** Reads the rest of a request and drops it, within LINGER_MS and LINGER_BYTES; past them the connection is cut. */

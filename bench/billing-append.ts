@@ -22,7 +22,7 @@
 import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import type { RunningNode } from '../node/launch.ts'
+import type { RunningNode } from '../src/launch.ts'
 import type { UsageRecord } from '../src/billing/usage-record.ts'
 import { PRODUCTION_PARAMS } from '../src/governance/params.ts'
 import { MeshDatabase, type BatchPut, type Sublevel } from '../src/storage/database.ts'

@@ -17,7 +17,7 @@
  * deployed, and observes them through their APIs; the target is judged on that mode.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import type { RunningNode } from '../node/launch.ts'
+import type { RunningNode } from '../src/launch.ts'
 import type { TelemetrySnapshot } from '../src/telemetry/snapshot.ts'
 import { removeDir, startNode, tempDir } from '../test/helpers/nodes.ts'
 import { fmtMb, fmtMs, fmtNum, fmtPct, sleep, summarize, table, verdict, type BenchOutcome, type Summary } from './stats.ts'

@@ -10,7 +10,7 @@
  */
 import { availableParallelism } from 'node:os'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import type { RunningNode } from '../node/launch.ts'
+import type { RunningNode } from '../src/launch.ts'
 import type { Ledger } from '../src/billing/ledger.ts'
 import { removeDir, startNode, tempDir } from '../test/helpers/nodes.ts'
 import { machineTicks, usageRecord } from './billing-append.ts'

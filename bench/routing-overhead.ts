@@ -9,7 +9,7 @@
  * so the p50 overhead is judged at concurrency 1 (latency-bound) and the throughput ratio at
  * the high concurrency; each side's figure is the median of its runs.
  */
-import type { RunningNode } from '../node/launch.ts'
+import type { RunningNode } from '../src/launch.ts'
 import { DEFAULT_HEALTH_CHECK } from '../src/routing/service-health.ts'
 import { removeDir, startNode, tempDir } from '../test/helpers/nodes.ts'
 import { startUpstream, type Upstream } from '../simulations/live/upstream.ts'

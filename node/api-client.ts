@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 import { z } from 'zod'
+import { TOKEN_FILE, readOptional } from '../src/data-dir.ts'
 import { MeshError, errorMessage } from '../src/errors.ts'
-import { DEFAULTS } from './config.ts'
-import { TOKEN_FILE, readOptional } from './data-dir.ts'
+import { DEFAULTS } from '../src/node-config.ts'
 
 /**
  * The client side of the node's HTTP API, for the `meshnode` commands that ask a running node.

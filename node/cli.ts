@@ -1,15 +1,16 @@
 import { writeFile } from 'node:fs/promises'
 import { Command } from 'commander'
 import { z } from 'zod'
+import { ensureDataDir, loadOrCreateApiToken } from '../src/data-dir.ts'
 import { MeshError } from '../src/errors.ts'
 import { LOG_LEVELS } from '../src/logging.ts'
 import { createGenesis, type Operator } from '../src/governance/genesis.ts'
 import { NetworkParamsSchema, PRODUCTION_PARAMS, type NetworkParams } from '../src/governance/params.ts'
+import { DEFAULTS } from '../src/node-config.ts'
 import { loadOrCreateIdentity } from '../src/p2p/identity.ts'
 import { VERSION } from '../src/version.ts'
 import { ApiClient, resolveApiTarget } from './api-client.ts'
-import { CONFIG_FILE_KEYS, DEFAULTS, loadConfig } from './config.ts'
-import { ensureDataDir, loadOrCreateApiToken } from './data-dir.ts'
+import { CONFIG_FILE_KEYS, loadConfig } from './config.ts'
 import { runNode } from './run-node.ts'
 
 const SimOptions = z.object({

@@ -3,60 +3,11 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { MeshError, errorMessage } from '../src/errors.ts'
-import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../src/logging.ts'
-import type { ServiceConfig } from '../src/routing/local-services.ts'
-import { DEFAULT_HEALTH_CHECK, type HealthCheckConfig } from '../src/routing/service-health.ts'
+import { LOG_FORMATS, LOG_LEVELS } from '../src/logging.ts'
+import { DEFAULTS, type NodeConfig } from '../src/node-config.ts'
+import { DEFAULT_HEALTH_CHECK } from '../src/routing/service-health.ts'
 import { STRATEGY_NAMES, type StrategyName } from '../src/routing/strategies.ts'
 import { MAX_CAPACITY } from '../src/telemetry/snapshot.ts'
-
-/** A node's settings, resolved from flags, then `MESHNODE_*` variables, then a config file, then defaults. */
-export interface NodeConfig {
-  dataDir: string
-  listen: string[]
-  /** Addresses announced to peers (identify) and in the join line instead of the listen addresses; empty: the listen addresses. */
-  announce: string[]
-  api: { host: string, port: number }
-  /** The API URL this node announces to its peers; by default the address it listens on. */
-  apiUrl: string | undefined
-  bootstrap: string[]
-  genesis: string | undefined
-  telemetryIntervalMs: number
-  maxPeers: number
-  region: string
-  logLevel: LogLevel
-  logFormat: LogFormat
-  /** Origins whose browser pages may call the API (CORS); empty: none, `*`: any. */
-  corsOrigins: string[]
-  services: ServiceConfig[]
-  healthCheck: HealthCheckConfig
-  strategy: StrategyName
-  requestTimeoutMs: number
-  /** Largest body of a routed request, on the way in (413 past it) and from peers. */
-  maxRequestBytes: number
-  candidate: boolean
-}
-
-export const DEFAULTS: NodeConfig = {
-  dataDir: './.meshnode',
-  listen: ['/ip4/0.0.0.0/tcp/4001'],
-  announce: [],
-  api: { host: '127.0.0.1', port: 8080 },
-  apiUrl: undefined,
-  bootstrap: [],
-  genesis: undefined,
-  telemetryIntervalMs: 1000,
-  maxPeers: 32,
-  region: 'local',
-  logLevel: 'info',
-  logFormat: 'json',
-  corsOrigins: [],
-  services: [],
-  healthCheck: DEFAULT_HEALTH_CHECK,
-  strategy: 'adaptive',
-  requestTimeoutMs: 30_000,
-  maxRequestBytes: 10 * 1024 * 1024,
-  candidate: false
-}
 
 function parsedMultiaddr (s: string): ReturnType<typeof multiaddr> | undefined {
   try {

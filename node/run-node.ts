@@ -1,10 +1,11 @@
 import { accessSync, constants } from 'node:fs'
 import { delimiter, join, resolve, sep } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
+import { serveApi } from '../api/server.ts'
+import { launchNode, type RunningNode } from '../src/launch.ts'
 import { createLogger } from '../src/logging.ts'
+import { DEFAULTS, type NodeConfig } from '../src/node-config.ts'
 import { VERSION } from '../src/version.ts'
-import { DEFAULTS, type NodeConfig } from './config.ts'
-import { launchNode, type RunningNode } from './launch.ts'
 import { onStopSignals } from './signals.ts'
 
 export interface RunOptions {
@@ -33,7 +34,7 @@ export async function runNode (config: NodeConfig, opts: RunOptions = { json: fa
 
   try {
     // A signal during start aborts the genesis fetch; a started node is then stopped below.
-    const node = await launchNode(config, log, aborter.signal)
+    const node = await launchNode(config, serveApi, log, aborter.signal)
     if (!aborter.signal.aborted) {
       const record = startupRecord(node, config)
       log.info(record, 'started')

@@ -1,7 +1,8 @@
-import { DEFAULTS, type NodeConfig } from '../../node/config.ts'
-import { launchNode, type RunningNode } from '../../node/launch.ts'
+import { serveApi } from '../../api/server.ts'
 import { MeshError } from '../../src/errors.ts'
+import { launchNode, type RunningNode } from '../../src/launch.ts'
 import { silentLogger } from '../../src/logging.ts'
+import { DEFAULTS, type NodeConfig } from '../../src/node-config.ts'
 import type { ServiceConfig } from '../../src/routing/local-services.ts'
 import type { PeerState } from '../../src/telemetry/failure-detector.ts'
 
@@ -74,7 +75,7 @@ export class LocalNodeHost implements NodeHost {
 
   async launch (l: NodeLaunch): Promise<NodeInfo> {
     if (this.nodes.has(l.index)) throw new MeshError('CONFLICT', `node ${l.index} is already running`)
-    const node = await launchNode(configFor(l), silentLogger(), this.shutdown.signal)
+    const node = await launchNode(configFor(l), serveApi, silentLogger(), this.shutdown.signal)
     const observer = l.index
     const offSnapshot = node.mesh.onSnapshot(r => {
       this.onEvent({ type: 'receipt', observer, author: r.peerId, incarnation: r.incarnation, seq: r.seq, publishedAt: r.publishedAt, receivedAt: r.receivedAt })

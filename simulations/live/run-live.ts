@@ -7,7 +7,7 @@ import { seededRandom } from '../../src/random.ts'
 import type { ServiceConfig } from '../../src/routing/local-services.ts'
 import type { Engine, RunOptions } from '../engine.ts'
 import type { AgreementSample, StepRecord } from '../result.ts'
-import { nodesOf, stepKind, type Scenario, type Step } from '../scenario/schema.ts'
+import { nodesOf, unhandledKind, type Scenario, type Step, type StepOf } from '../scenario/schema.ts'
 import { describeStep } from '../scenario/describe.ts'
 import { assertLiveCapacity } from './capacity.ts'
 import { Cluster } from './cluster.ts'
@@ -31,8 +31,8 @@ function plan (scenario: Scenario): { nodes: number, offers: Array<{ service: st
   let nodes = 0
   const offers: Array<{ service: string, node: number }> = []
   for (const step of scenario.steps) {
-    if ('start' in step) nodes += step.start.count
-    if ('offer_service' in step) for (const node of nodesOf(step.offer_service.nodes, nodes)) offers.push({ service: step.offer_service.service, node })
+    if (step.kind === 'start') nodes += step.start.count
+    if (step.kind === 'offer_service') for (const node of nodesOf(step.offer_service.nodes, nodes)) offers.push({ service: step.offer_service.service, node })
   }
   return { nodes, offers }
 }
@@ -104,54 +104,45 @@ export const runLive: Engine = async (scenario, opts) => {
     const sampler = sampleAgreement(c, proposals, agreement, started, signal, opts)
     rss = setInterval(() => { peakRss = Math.max(peakRss, c.rss()) }, 1_000)
 
-    const ctx: StepContext = { cluster: c, scenario, opts, random, upstreams, proposals, openFault, closeFault }
-    const run = async (step: Step): Promise<string> => {
-      if ('load' in step) {
-        const l = step.load
-        const load = generateLoad({
-          service: l.service,
-          rate: l.rate,
-          durationMs: l.duration,
-          users: l.users,
-          method: l.method,
-          targets: () => nodesOf(l.via, c.size).filter(i => c.isRunning(i)).map(i => c.info(i).apiUrl),
-          indexOf: id => c.indexOf(id),
-          random,
-          now,
-          signal: opts.signal,
-          timeoutMs: REQUEST_TIMEOUT_MS
-        }).then(samples => {
-          requests.push(...samples)
-          return samples
-        })
-        lastLoad = load
-        if (l.background) return `started in the background: ${l.rate}/s for ${l.duration} ms`
-        const f = requestFigures(await load)
-        return f === null ? 'no requests' : `${f.total} requests, ${(f.error_rate * 100).toFixed(2)} % errors, p50 ${f.latency_ms.p50.toFixed(1)} ms, p99 ${f.latency_ms.p99.toFixed(1)} ms`
-      }
-      if ('assert' in step && 'load' in step.assert.that) {
-        const check = loadHolds(await lastLoad, step.assert.that.load)
-        if (!check.ok) throw new MeshError('SCENARIO_ERROR', check.detail)
-        return check.detail
-      }
-      return await runStep(step, ctx)
+    const load = async (l: StepOf<'load'>['load']): Promise<string> => {
+      const sent = generateLoad({
+        service: l.service,
+        rate: l.rate,
+        durationMs: l.duration,
+        users: l.users,
+        method: l.method,
+        targets: () => nodesOf(l.via, c.size).filter(i => c.isRunning(i)).map(i => c.info(i).apiUrl),
+        indexOf: id => c.indexOf(id),
+        random,
+        now,
+        signal: opts.signal,
+        timeoutMs: REQUEST_TIMEOUT_MS
+      }).then(samples => {
+        requests.push(...samples)
+        return samples
+      })
+      lastLoad = sent
+      if (l.background) return `started in the background: ${l.rate}/s for ${l.duration} ms`
+      const f = requestFigures(await sent)
+      return f === null ? 'no requests' : `${f.total} requests, ${(f.error_rate * 100).toFixed(2)} % errors, p50 ${f.latency_ms.p50.toFixed(1)} ms, p99 ${f.latency_ms.p99.toFixed(1)} ms`
     }
+    const ctx: StepContext = { cluster: c, scenario, opts, random, upstreams, proposals, openFault, closeFault, load, lastLoad: async () => await lastLoad }
 
     for (const [i, step] of scenario.steps.entries()) {
       const at = now()
       opts.onProgress({ step: i + 1, steps: scenario.steps.length, label: describeStep(step), at_ms: at - started })
       const record = (summary: string, ok: boolean): void => {
-        steps.push({ index: i + 1, kind: stepKind(step), summary, at_ms: at - started, duration_ms: now() - at, ok, interrupted: opts.signal.aborted })
+        steps.push({ index: i + 1, kind: step.kind, summary, at_ms: at - started, duration_ms: now() - at, ok, interrupted: opts.signal.aborted })
       }
       try {
-        const summary = await run(step)
+        const summary = await runStep(step, ctx)
         // A step that returns once the signal cut it short (a load that stopped sending) did not pass.
         if (opts.signal.aborted) throw new MeshError('SCENARIO_ERROR', `interrupted: ${summary}`)
         record(summary, true)
       } catch (err) {
         const message = opts.signal.aborted ? (err instanceof MeshError && err.message.startsWith('interrupted') ? err.message : 'interrupted') : errorMessage(err)
         record(message, false)
-        error = opts.signal.aborted ? `interrupted during step ${i + 1} (${stepKind(step)})` : `step ${i + 1} (${stepKind(step)}): ${message}`
+        error = opts.signal.aborted ? `interrupted during step ${i + 1} (${step.kind})` : `step ${i + 1} (${step.kind}): ${message}`
         break
       }
     }
@@ -217,6 +208,10 @@ interface StepContext {
   proposals: Map<string, { id: string, endsAt: number }>
   openFault: (node: number, cause: Fault['cause'], observers: number[]) => void
   closeFault: (node: number) => void
+  /** Runs a load step (in the background, if it says so); its requests count in the run's figures. */
+  load: (l: StepOf<'load'>['load']) => Promise<string>
+  /** The requests of the last load step, once it ended. */
+  lastLoad: () => Promise<RequestSample[]>
 }
 
 async function expect (check: () => Promise<Check>, within: number, signal: AbortSignal): Promise<string> {
@@ -229,110 +224,121 @@ async function runStep (step: Step, ctx: StepContext): Promise<string> {
   const { cluster: c, scenario, opts } = ctx
   const signal = opts.signal
   const interval = scenario.network.telemetry_interval
-  if ('start' in step) {
-    const started = await c.start(step.start.count, step.start.candidate, signal)
-    return `started nodes ${started[0] ?? ''}..${started[started.length - 1] ?? ''}`
-  }
-  if ('wait_converged' in step) return await expect(async () => await converged(c, interval), step.wait_converged.within, signal)
-  if ('wait' in step) {
-    await sleep(step.wait, undefined, { signal })
-    return `waited ${step.wait} ms`
-  }
-  if ('wait_epochs' in step) {
-    const status = await electionOf(c, 0)
-    const target = status.epoch + step.wait_epochs
-    await expect(async () => {
-      const e = (await electionOf(c, 0)).epoch
-      return { ok: e >= target, detail: `epoch ${e}, waiting for ${target}` }
-    }, (step.wait_epochs + 1) * scenario.network.epoch, signal)
-    return `epoch ${target} began`
-  }
-  if ('crash' in step) {
-    const nodes = nodesOf(step.crash, c.size)
-    for (const n of nodes) ctx.openFault(n, 'crash', c.running().filter(o => o !== n && c.canReach(o, n) && !nodes.includes(o)))
-    await c.crash(nodes)
-    return `crashed ${nodes.join(', ')}`
-  }
-  if ('restart' in step) {
-    const nodes = nodesOf(step.restart, c.size)
-    for (const n of nodes) ctx.closeFault(n)
-    await c.restart(nodes)
-    return `restarted ${nodes.join(', ')}`
-  }
-  if ('partition' in step) {
-    await c.partition(step.partition)
-    // The nodes of the smallest group: what the others must notice (at most ten of them).
-    const smallest = [...step.partition].sort((a, b) => a.length - b.length)[0] ?? []
-    for (const n of smallest.filter(x => c.isRunning(x)).slice(0, 10)) ctx.openFault(n, 'partition', c.running().filter(o => !c.canReach(o, n)))
-    return `groups ${step.partition.map(g => `[${g.join(',')}]`).join(' ')}`
-  }
-  if ('heal' in step) {
-    await c.heal()
-    for (const n of c.running()) ctx.closeFault(n)
-    return 'healed'
-  }
-  if ('churn' in step) return await churn(ctx, step.churn)
-  if ('offer_service' in step) {
-    const s = step.offer_service
-    const nodes = nodesOf(s.nodes, c.size)
-    for (const n of nodes) {
-      const u = ctx.upstreams.get(`${s.service}:${n}`)
-      if (u === undefined) throw new MeshError('SYSTEM_ERROR', `no upstream was prepared for ${s.service} on node ${n}`)
-      u.mode.offline = false
-      u.mode.delayMs = s.latency ?? 0
-      u.mode.failRate = s.error_rate
+  switch (step.kind) {
+    case 'start': {
+      const started = await c.start(step.start.count, step.start.candidate, signal)
+      return `started nodes ${started[0] ?? ''}..${started[started.length - 1] ?? ''}`
     }
-    return await expect(async () => await serviceOffered(c, s.service, nodes.filter(n => c.isRunning(n))), 15_000, signal)
-  }
-  if ('strategy' in step) {
-    for (const n of c.running()) {
-      const r = await c.api(n, 'PUT', '/v1/load-balancer/config', { strategy: step.strategy })
-      if (r.status !== 200) throw new MeshError('SCENARIO_ERROR', `node ${n} refused the strategy: ${JSON.stringify(r.body)}`)
+    case 'wait_converged': return await expect(async () => await converged(c, interval), step.wait_converged.within, signal)
+    case 'wait': {
+      await sleep(step.wait, undefined, { signal })
+      return `waited ${step.wait} ms`
     }
-    return `strategy ${step.strategy} on ${c.running().length} nodes`
-  }
-  if ('propose' in step) {
-    const p = step.propose
-    const r = await c.api<{ id: string, voting_ends_at: string }>(p.by, 'POST', '/v1/governance/proposals', {
-      title: `simulation ${p.id}`,
-      change: { type: 'param_change', params: p.params },
-      voting_period: p.voting_period
-    })
-    if (r.status !== 201) throw new MeshError('SCENARIO_ERROR', `node ${p.by} refused the proposal: ${JSON.stringify(r.body)}`)
-    ctx.proposals.set(p.id, { id: r.body.id, endsAt: Date.parse(r.body.voting_ends_at) })
-    return `proposal ${p.id} = ${r.body.id.slice(0, 12)}, voting ends in ${p.voting_period} ms`
-  }
-  if ('vote' in step) {
-    const v = step.vote
-    const proposal = ctx.proposals.get(v.proposal)
-    if (proposal === undefined) throw new MeshError('SCENARIO_ERROR', `proposal ${v.proposal} was not proposed`)
-    if (v.at_remaining !== undefined) {
-      const wait = proposal.endsAt - v.at_remaining - Date.now()
-      if (wait > 0) await sleep(wait, undefined, { signal })
+    case 'wait_epochs': {
+      const status = await electionOf(c, 0)
+      const target = status.epoch + step.wait_epochs
+      await expect(async () => {
+        const e = (await electionOf(c, 0)).epoch
+        return { ok: e >= target, detail: `epoch ${e}, waiting for ${target}` }
+      }, (step.wait_epochs + 1) * scenario.network.epoch, signal)
+      return `epoch ${target} began`
     }
-    const voters = nodesOf(v.by, c.size).filter(n => n < scenario.network.operators)
-    const results = await Promise.all(voters.map(async n => {
-      if (!c.isRunning(n)) return `node ${n} is down and cannot vote`
-      const r = await c.api(n, 'POST', `/v1/governance/proposals/${proposal.id}/vote`, { vote: v.option })
-      return r.status === 201 ? undefined : `node ${n}: ${r.status} ${JSON.stringify(r.body)}`
-    }))
-    const refused = results.filter(r => r !== undefined)
-    if (refused.length > 0) throw new MeshError('SCENARIO_ERROR', `votes refused: ${refused.join('; ')}`)
-    return `${voters.length} ${v.option} votes, ${Math.max(0, proposal.endsAt - Date.now()).toFixed(0)} ms before the end`
-  }
-  if ('assert' in step) {
-    const that = step.assert.that
-    const within = step.assert.within
-    if ('converged' in that) return await expect(async () => await converged(c, interval), within, signal)
-    if ('peer_state' in that) return await expect(async () => await peerState(c, that.peer_state.node, that.peer_state.state, nodesOf(that.peer_state.seen_by, c.size)), within, signal)
-    if ('tally_agrees' in that) {
-      const id = ctx.proposals.get(that.tally_agrees.proposal)?.id ?? ''
-      return await expect(async () => await tallyAgrees(c, id, that.tally_agrees.outcome), within, signal)
+    case 'crash': {
+      const nodes = nodesOf(step.crash, c.size)
+      for (const n of nodes) ctx.openFault(n, 'crash', c.running().filter(o => o !== n && c.canReach(o, n) && !nodes.includes(o)))
+      await c.crash(nodes)
+      return `crashed ${nodes.join(', ')}`
     }
-    if ('election_agrees' in that) return await expect(async () => await electionAgrees(c), within, signal)
-    if ('billing_agrees' in that) return await expect(async () => await billingAgrees(c), within, signal)
+    case 'restart': {
+      const nodes = nodesOf(step.restart, c.size)
+      for (const n of nodes) ctx.closeFault(n)
+      await c.restart(nodes)
+      return `restarted ${nodes.join(', ')}`
+    }
+    case 'partition': {
+      await c.partition(step.partition)
+      // The nodes of the smallest group: what the others must notice (at most ten of them).
+      const smallest = [...step.partition].sort((a, b) => a.length - b.length)[0] ?? []
+      for (const n of smallest.filter(x => c.isRunning(x)).slice(0, 10)) ctx.openFault(n, 'partition', c.running().filter(o => !c.canReach(o, n)))
+      return `groups ${step.partition.map(g => `[${g.join(',')}]`).join(' ')}`
+    }
+    case 'heal': {
+      await c.heal()
+      for (const n of c.running()) ctx.closeFault(n)
+      return 'healed'
+    }
+    case 'churn': return await churn(ctx, step.churn)
+    case 'offer_service': {
+      const s = step.offer_service
+      const nodes = nodesOf(s.nodes, c.size)
+      for (const n of nodes) {
+        const u = ctx.upstreams.get(`${s.service}:${n}`)
+        if (u === undefined) throw new MeshError('SYSTEM_ERROR', `no upstream was prepared for ${s.service} on node ${n}`)
+        u.mode.offline = false
+        u.mode.delayMs = s.latency ?? 0
+        u.mode.failRate = s.error_rate
+      }
+      return await expect(async () => await serviceOffered(c, s.service, nodes.filter(n => c.isRunning(n))), 15_000, signal)
+    }
+    case 'load': return await ctx.load(step.load)
+    case 'strategy': {
+      for (const n of c.running()) {
+        const r = await c.api(n, 'PUT', '/v1/load-balancer/config', { strategy: step.strategy })
+        if (r.status !== 200) throw new MeshError('SCENARIO_ERROR', `node ${n} refused the strategy: ${JSON.stringify(r.body)}`)
+      }
+      return `strategy ${step.strategy} on ${c.running().length} nodes`
+    }
+    case 'propose': {
+      const p = step.propose
+      const r = await c.api<{ id: string, voting_ends_at: string }>(p.by, 'POST', '/v1/governance/proposals', {
+        title: `simulation ${p.id}`,
+        change: { type: 'param_change', params: p.params },
+        voting_period: p.voting_period
+      })
+      if (r.status !== 201) throw new MeshError('SCENARIO_ERROR', `node ${p.by} refused the proposal: ${JSON.stringify(r.body)}`)
+      ctx.proposals.set(p.id, { id: r.body.id, endsAt: Date.parse(r.body.voting_ends_at) })
+      return `proposal ${p.id} = ${r.body.id.slice(0, 12)}, voting ends in ${p.voting_period} ms`
+    }
+    case 'vote': {
+      const v = step.vote
+      const proposal = ctx.proposals.get(v.proposal)
+      if (proposal === undefined) throw new MeshError('SCENARIO_ERROR', `proposal ${v.proposal} was not proposed`)
+      if (v.at_remaining !== undefined) {
+        const wait = proposal.endsAt - v.at_remaining - Date.now()
+        if (wait > 0) await sleep(wait, undefined, { signal })
+      }
+      const voters = nodesOf(v.by, c.size).filter(n => n < scenario.network.operators)
+      const results = await Promise.all(voters.map(async n => {
+        if (!c.isRunning(n)) return `node ${n} is down and cannot vote`
+        const r = await c.api(n, 'POST', `/v1/governance/proposals/${proposal.id}/vote`, { vote: v.option })
+        return r.status === 201 ? undefined : `node ${n}: ${r.status} ${JSON.stringify(r.body)}`
+      }))
+      const refused = results.filter(r => r !== undefined)
+      if (refused.length > 0) throw new MeshError('SCENARIO_ERROR', `votes refused: ${refused.join('; ')}`)
+      return `${voters.length} ${v.option} votes, ${Math.max(0, proposal.endsAt - Date.now()).toFixed(0)} ms before the end`
+    }
+    case 'assert': {
+      const that = step.assert.that
+      const within = step.assert.within
+      switch (that.kind) {
+        case 'converged': return await expect(async () => await converged(c, interval), within, signal)
+        case 'peer_state': return await expect(async () => await peerState(c, that.peer_state.node, that.peer_state.state, nodesOf(that.peer_state.seen_by, c.size)), within, signal)
+        case 'tally_agrees': {
+          const id = ctx.proposals.get(that.tally_agrees.proposal)?.id ?? ''
+          return await expect(async () => await tallyAgrees(c, id, that.tally_agrees.outcome), within, signal)
+        }
+        case 'election_agrees': return await expect(async () => await electionAgrees(c), within, signal)
+        case 'billing_agrees': return await expect(async () => await billingAgrees(c), within, signal)
+        case 'load': {
+          const check = loadHolds(await ctx.lastLoad(), that.load)
+          if (!check.ok) throw new MeshError('SCENARIO_ERROR', check.detail)
+          return check.detail
+        }
+        default: return unhandledKind(that)
+      }
+    }
+    default: return unhandledKind(step)
   }
-  throw new MeshError('SCENARIO_ERROR', `step ${stepKind(step)} cannot run live`)
 }
 
 /** Crashes a random running node (never node 0) every `every`, and restarts each after `down_for`. */

@@ -38,7 +38,7 @@ export interface Plan {
 
 export function planRun (scenario: Scenario, seed: number): Plan {
   const rand = seededRandom((seed ^ 0x2545f491) >>> 0)
-  const nodes = scenario.steps.reduce((n, s) => n + ('start' in s ? s.start.count : 0), 0)
+  const nodes = scenario.steps.reduce((n, s) => n + (s.kind === 'start' ? s.start.count : 0), 0)
   const full = nodes <= FULL_TRACK_NODES
   const named = new Set<number>()
   const churn = new Map<number, ChurnEvent[]>()
@@ -52,23 +52,23 @@ export function planRun (scenario: Scenario, seed: number): Plan {
     return out
   }
   for (const [i, step] of scenario.steps.entries()) {
-    if ('start' in step) started += step.start.count
-    else if ('crash' in step) {
+    if (step.kind === 'start') started += step.start.count
+    else if (step.kind === 'crash') {
       for (const n of nodesOf(step.crash, started)) {
         named.add(n)
         crashed.add(n)
       }
-    } else if ('restart' in step) {
+    } else if (step.kind === 'restart') {
       for (const n of nodesOf(step.restart, started)) crashed.delete(n)
-    } else if ('assert' in step && 'peer_state' in step.assert.that) named.add(step.assert.that.peer_state.node)
-    else if ('partition' in step) {
+    } else if (step.kind === 'assert' && step.assert.that.kind === 'peer_state') named.add(step.assert.that.peer_state.node)
+    else if (step.kind === 'partition') {
       const inGroup = new Set(step.partition.flat())
       const rest = Array.from({ length: started }, (_, n) => n).filter(n => !inGroup.has(n))
       const groups = [...step.partition, ...(rest.length > 0 ? [rest] : [])]
       const chosen = groups.flatMap(g => full ? g : sample(g.filter(n => !crashed.has(n)), PARTITION_SAMPLE))
       chosen.forEach(n => named.add(n))
       partitionSubjects.set(i, chosen.sort((a, b) => a - b))
-    } else if ('churn' in step) {
+    } else if (step.kind === 'churn') {
       const { duration, every, down_for: downFor } = step.churn
       const events: ChurnEvent[] = []
       for (let offset = 0; offset + downFor <= duration; offset += every) {

@@ -3,7 +3,7 @@ import { DEFAULT_DETECTOR_CONFIG } from '../../src/telemetry/failure-detector.ts
 import { seededRandom } from '../../src/random.ts'
 import type { Engine, RunOptions } from '../engine.ts'
 import type { AgreementSample, SimulationResult, StepRecord } from '../result.ts'
-import { nodesOf, stepKind, type Condition, type Scenario, type Step } from '../scenario/schema.ts'
+import { nodesOf, unhandledKind, type Condition, type Scenario, type Step } from '../scenario/schema.ts'
 import { Detection, TICK_MS } from './detection.ts'
 import { EventQueue } from './event-queue.ts'
 import { Gossip } from './gossip.ts'
@@ -82,7 +82,7 @@ class ModelRun {
     this.every(SAMPLE_MS, () => { this.sample() })
     this.queue.at(this.governance.nextAntiEntropy(0), () => { this.antiEntropy() })
     for (const [i, step] of this.scenario.steps.entries()) {
-      const kind = stepKind(step)
+      const kind = step.kind
       this.stepIndex = i + 1
       this.stepLabel = kind
       this.progress()
@@ -243,85 +243,90 @@ class ModelRun {
   private async exec (step: Step, index: number): Promise<Outcome> {
     const { overlay, governance } = this
     const now = (): number => this.queue.now
-    if ('start' in step) {
-      const from = overlay.started
-      const nodes = Array.from({ length: step.start.count }, (_, k) => from + k)
-      if (step.start.candidate) for (const n of nodes) this.candidate[n] = 1
-      this.startNodes(nodes, true)
-      return { ok: true, summary: `started nodes ${from}..${from + step.start.count - 1}${step.start.candidate ? ' (candidates)' : ''}` }
-    }
-    if ('wait_converged' in step) return await this.waitFor({ converged: {} }, step.wait_converged.within)
-    if ('wait' in step) {
-      await this.advanceTo(now() + step.wait)
-      return { ok: true, summary: `waited ${step.wait} ms` }
-    }
-    if ('wait_epochs' in step) {
-      const target = (governance.epochOf(now()) + step.wait_epochs) * this.scenario.network.epoch
-      await this.advanceTo(target)
-      return { ok: true, summary: `reached epoch ${governance.epochOf(target)}` }
-    }
-    if ('crash' in step) {
-      const nodes = nodesOf(step.crash, overlay.started)
-      for (const n of nodes) this.crashNode(n, 'crash')
-      return { ok: true, summary: `crashed ${list(nodes)}` }
-    }
-    if ('restart' in step) {
-      const nodes = nodesOf(step.restart, overlay.started)
-      for (const n of nodes) this.restartNode(n)
-      return { ok: true, summary: `restarted ${list(nodes)}` }
-    }
-    if ('partition' in step) {
-      overlay.partition(step.partition, now())
-      for (const n of this.plan.partitionSubjects.get(index) ?? []) {
-        if (overlay.running[n] !== 1) continue
-        this.detection.beginEpisode(n, 'partition', now())
-        this.partitioned.push(n)
+    switch (step.kind) {
+      case 'start': {
+        const from = overlay.started
+        const nodes = Array.from({ length: step.start.count }, (_, k) => from + k)
+        if (step.start.candidate) for (const n of nodes) this.candidate[n] = 1
+        this.startNodes(nodes, true)
+        return { ok: true, summary: `started nodes ${from}..${from + step.start.count - 1}${step.start.candidate ? ' (candidates)' : ''}` }
       }
-      const sizes = [...overlay.runningByGroup()].sort((a, b) => a[0] - b[0]).map(([, count]) => count)
-      return { ok: true, summary: `partitioned into groups of ${sizes.join(' + ')} running nodes` }
-    }
-    if ('heal' in step) {
-      overlay.heal(now())
-      for (const n of this.partitioned.splice(0)) this.detection.endEpisode(n)
-      return { ok: true, summary: 'healed' }
-    }
-    if ('churn' in step) {
-      const start = now()
-      const events = this.plan.churn.get(index) ?? []
-      for (const e of events) {
-        this.queue.at(start + e.offset, () => {
-          this.crashNode(e.node, 'churn')
-          this.queue.after(step.churn.down_for, () => { this.restartNode(e.node) })
-        })
+      case 'wait_converged': return await this.waitFor({ kind: 'converged', converged: {} }, step.wait_converged.within)
+      case 'wait': {
+        await this.advanceTo(now() + step.wait)
+        return { ok: true, summary: `waited ${step.wait} ms` }
       }
-      await this.advanceTo(start + step.churn.duration)
-      return { ok: true, summary: `churned ${events.length} nodes (${list(events.map(e => e.node))})` }
-    }
-    if ('propose' in step) {
-      const p = step.propose
-      const err = governance.propose(p.id, p.by, now(), p.voting_period)
-      return err === undefined ? { ok: true, summary: `node ${p.by} proposed ${p.id}` } : { ok: false, summary: err }
-    }
-    if ('vote' in step) {
-      const v = step.vote
-      const endsAt = governance.endsAt(v.proposal)
-      if (v.at_remaining !== undefined && endsAt !== undefined && endsAt - v.at_remaining > now()) await this.advanceTo(endsAt - v.at_remaining)
-      const voters = nodesOf(v.by, overlay.started)
-      // An operator votes once its node holds the proposal: wait for it, until the end of voting.
-      const start = now()
-      while (endsAt !== undefined && now() < endsAt && !voters.every(n => overlay.running[n] !== 1 || governance.holdsProposal(v.proposal, n, now()))) {
-        await this.advanceTo(Math.min(now() + CHECK_MS, endsAt))
-        if (this.opts.signal.aborted) return { ok: false, summary: 'interrupted' }
+      case 'wait_epochs': {
+        const target = (governance.epochOf(now()) + step.wait_epochs) * this.scenario.network.epoch
+        await this.advanceTo(target)
+        return { ok: true, summary: `reached epoch ${governance.epochOf(target)}` }
       }
-      for (const n of voters) {
-        const err = governance.vote(v.proposal, n, v.option, now())
-        if (err !== undefined) return { ok: false, summary: err }
+      case 'crash': {
+        const nodes = nodesOf(step.crash, overlay.started)
+        for (const n of nodes) this.crashNode(n, 'crash')
+        return { ok: true, summary: `crashed ${list(nodes)}` }
       }
-      const waited = now() > start ? ` (after waiting ${Math.round(now() - start)} ms for the proposal to reach them)` : ''
-      return { ok: true, summary: `${list(voters)} voted ${v.option} on ${v.proposal}${waited}` }
+      case 'restart': {
+        const nodes = nodesOf(step.restart, overlay.started)
+        for (const n of nodes) this.restartNode(n)
+        return { ok: true, summary: `restarted ${list(nodes)}` }
+      }
+      case 'partition': {
+        overlay.partition(step.partition, now())
+        for (const n of this.plan.partitionSubjects.get(index) ?? []) {
+          if (overlay.running[n] !== 1) continue
+          this.detection.beginEpisode(n, 'partition', now())
+          this.partitioned.push(n)
+        }
+        const sizes = [...overlay.runningByGroup()].sort((a, b) => a[0] - b[0]).map(([, count]) => count)
+        return { ok: true, summary: `partitioned into groups of ${sizes.join(' + ')} running nodes` }
+      }
+      case 'heal': {
+        overlay.heal(now())
+        for (const n of this.partitioned.splice(0)) this.detection.endEpisode(n)
+        return { ok: true, summary: 'healed' }
+      }
+      case 'churn': {
+        const start = now()
+        const events = this.plan.churn.get(index) ?? []
+        for (const e of events) {
+          this.queue.at(start + e.offset, () => {
+            this.crashNode(e.node, 'churn')
+            this.queue.after(step.churn.down_for, () => { this.restartNode(e.node) })
+          })
+        }
+        await this.advanceTo(start + step.churn.duration)
+        return { ok: true, summary: `churned ${events.length} nodes (${list(events.map(e => e.node))})` }
+      }
+      case 'propose': {
+        const p = step.propose
+        const err = governance.propose(p.id, p.by, now(), p.voting_period)
+        return err === undefined ? { ok: true, summary: `node ${p.by} proposed ${p.id}` } : { ok: false, summary: err }
+      }
+      case 'vote': {
+        const v = step.vote
+        const endsAt = governance.endsAt(v.proposal)
+        if (v.at_remaining !== undefined && endsAt !== undefined && endsAt - v.at_remaining > now()) await this.advanceTo(endsAt - v.at_remaining)
+        const voters = nodesOf(v.by, overlay.started)
+        // An operator votes once its node holds the proposal: wait for it, until the end of voting.
+        const start = now()
+        while (endsAt !== undefined && now() < endsAt && !voters.every(n => overlay.running[n] !== 1 || governance.holdsProposal(v.proposal, n, now()))) {
+          await this.advanceTo(Math.min(now() + CHECK_MS, endsAt))
+          if (this.opts.signal.aborted) return { ok: false, summary: 'interrupted' }
+        }
+        for (const n of voters) {
+          const err = governance.vote(v.proposal, n, v.option, now())
+          if (err !== undefined) return { ok: false, summary: err }
+        }
+        const waited = now() > start ? ` (after waiting ${Math.round(now() - start)} ms for the proposal to reach them)` : ''
+        return { ok: true, summary: `${list(voters)} voted ${v.option} on ${v.proposal}${waited}` }
+      }
+      case 'assert': return await this.waitFor(step.assert.that, step.assert.within)
+      case 'offer_service':
+      case 'load':
+      case 'strategy': return { ok: false, summary: `${step.kind} runs only live` }
+      default: return unhandledKind(step)
     }
-    if ('assert' in step) return await this.waitFor(step.assert.that, step.assert.within)
-    return { ok: false, summary: `${stepKind(step)} runs only live` }
   }
 
   /** Waits until the condition holds, checking every CHECK_MS of virtual time, for at most `within`. */
@@ -339,49 +344,53 @@ class ModelRun {
   private check (that: Condition): Outcome {
     const { overlay, detection, governance } = this
     const at = this.queue.now
-    if ('converged' in that) {
-      let pairs = 0
-      let bad = 0
-      for (const author of this.plan.subjects) {
-        if (author >= overlay.started || overlay.running[author] !== 1) continue
-        for (let o = 0; o < overlay.started; o++) {
-          if (o === author || !overlay.reachable(o, author)) continue
-          pairs++
-          // As live: healthy, with a snapshot no older than three intervals.
-          const l = detection.stateOf(o, author, at)
-          if (l?.state !== 'healthy' || at - l.lastHeardAt > 3 * this.interval) bad++
+    switch (that.kind) {
+      case 'converged': {
+        let pairs = 0
+        let bad = 0
+        for (const author of this.plan.subjects) {
+          if (author >= overlay.started || overlay.running[author] !== 1) continue
+          for (let o = 0; o < overlay.started; o++) {
+            if (o === author || !overlay.reachable(o, author)) continue
+            pairs++
+            // As live: healthy, with a snapshot no older than three intervals.
+            const l = detection.stateOf(o, author, at)
+            if (l?.state !== 'healthy' || at - l.lastHeardAt > 3 * this.interval) bad++
+          }
         }
+        return bad === 0 ? { ok: true, summary: `converged (${pairs} pairs healthy)` } : { ok: false, summary: `not converged: ${bad} of ${pairs} pairs not healthy` }
       }
-      return bad === 0 ? { ok: true, summary: `converged (${pairs} pairs healthy)` } : { ok: false, summary: `not converged: ${bad} of ${pairs} pairs not healthy` }
-    }
-    if ('peer_state' in that) {
-      const { node, state, seen_by: seenBy } = that.peer_state
-      let seen = 0
-      let wrong = 0
-      for (const o of nodesOf(seenBy, overlay.started)) {
-        if (o === node || overlay.running[o] !== 1) continue
-        seen++
-        if (detection.stateOf(o, node, at)?.state !== state) wrong++
+      case 'peer_state': {
+        const { node, state, seen_by: seenBy } = that.peer_state
+        let seen = 0
+        let wrong = 0
+        for (const o of nodesOf(seenBy, overlay.started)) {
+          if (o === node || overlay.running[o] !== 1) continue
+          seen++
+          if (detection.stateOf(o, node, at)?.state !== state) wrong++
+        }
+        return wrong === 0 ? { ok: true, summary: `node ${node} is ${state} for ${seen} observers` } : { ok: false, summary: `node ${node} is not ${state} for ${wrong} of ${seen} observers` }
       }
-      return wrong === 0 ? { ok: true, summary: `node ${node} is ${state} for ${seen} observers` } : { ok: false, summary: `node ${node} is not ${state} for ${wrong} of ${seen} observers` }
+      case 'tally_agrees': {
+        const { proposal, outcome } = that.tally_agrees
+        const s = governance.tallyStanding(proposal, at)
+        if (s === undefined) return { ok: false, summary: `proposal ${proposal} is unknown` }
+        if (s.pending > 0) return { ok: false, summary: `${s.pending} nodes are still voting or counting ${proposal}` }
+        const agreed = s.outcomes === 1
+        if (agreed && (outcome === undefined || s.top.startsWith(`${outcome} `))) return { ok: true, summary: `every running node tallies ${proposal}: ${s.top}` }
+        return { ok: false, summary: `tally of ${proposal}: ${s.outcomes} outcomes, the most common (${round(s.share * 100)} % of nodes) ${s.top}${outcome === undefined ? '' : `, expected ${outcome}`}` }
+      }
+      case 'election_agrees': {
+        const epoch = governance.epochOf(at)
+        const s = governance.electionStanding(epoch, at)
+        return s.outcomes === 1
+          ? { ok: true, summary: `every running node elected [${s.top}] for epoch ${epoch}` }
+          : { ok: false, summary: `election of epoch ${epoch}: ${s.outcomes} outcomes, the most common (${round(s.share * 100)} % of nodes) [${s.top}]` }
+      }
+      case 'billing_agrees':
+      case 'load': return { ok: false, summary: `condition ${that.kind} runs only live` }
+      default: return unhandledKind(that)
     }
-    if ('tally_agrees' in that) {
-      const { proposal, outcome } = that.tally_agrees
-      const s = governance.tallyStanding(proposal, at)
-      if (s === undefined) return { ok: false, summary: `proposal ${proposal} is unknown` }
-      if (s.pending > 0) return { ok: false, summary: `${s.pending} nodes are still voting or counting ${proposal}` }
-      const agreed = s.outcomes === 1
-      if (agreed && (outcome === undefined || s.top.startsWith(`${outcome} `))) return { ok: true, summary: `every running node tallies ${proposal}: ${s.top}` }
-      return { ok: false, summary: `tally of ${proposal}: ${s.outcomes} outcomes, the most common (${round(s.share * 100)} % of nodes) ${s.top}${outcome === undefined ? '' : `, expected ${outcome}`}` }
-    }
-    if ('election_agrees' in that) {
-      const epoch = governance.epochOf(at)
-      const s = governance.electionStanding(epoch, at)
-      return s.outcomes === 1
-        ? { ok: true, summary: `every running node elected [${s.top}] for epoch ${epoch}` }
-        : { ok: false, summary: `election of epoch ${epoch}: ${s.outcomes} outcomes, the most common (${round(s.share * 100)} % of nodes) [${s.top}]` }
-    }
-    return { ok: false, summary: `condition ${Object.keys(that)[0] ?? ''} runs only live` }
   }
 
   private notes (): string[] {

@@ -1,11 +1,12 @@
 import { z } from 'zod'
 import { DurationSchema } from '../../src/duration.ts'
+import { MeshError } from '../../src/errors.ts'
 
 /**
  * A scenario: a network, and the steps a simulation drives it through. The same scenario
  * runs live (real nodes on 127.0.0.1) or in the model (virtual nodes in virtual time); each
- * step is an object with exactly one key, its kind. Nodes are named by their index, in the
- * order they were started (0 is the first).
+ * step is an object with exactly one key, its kind (read into a tagged union: see Tagged).
+ * Nodes are named by their index, in the order they were started (0 is the first).
  */
 
 const NodeIndex = z.number().int().min(0)
@@ -39,96 +40,115 @@ export const NetworkSchema = z.object({
 }).strict()
 export type NetworkSpec = z.infer<typeof NetworkSchema>
 
-/** Conditions an `assert` step waits for, each until its deadline. */
-const ConditionSchema = z.union([
-  /** Every running node sees every other running node it can reach `healthy`, with a fresh snapshot. */
-  z.object({ converged: z.object({}).strict() }).strict(),
-  /** Every running node other than `node` that can reach... or not: sees `node` in `state`. */
-  z.object({ peer_state: z.object({ node: NodeIndex, state: z.enum(['healthy', 'suspect', 'down']), seen_by: NodeSet.default('all') }).strict() }).strict(),
-  /** Every running node has the same tally of the proposal (and this outcome, if given). */
-  z.object({ tally_agrees: z.object({ proposal: z.string().min(1), outcome: z.enum(['passed', 'rejected', 'rejected_veto', 'failed_quorum']).optional() }).strict() }).strict(),
-  /** Every running node elected the same bootstrap operators for the current epoch. */
-  z.object({ election_agrees: z.object({}).strict() }).strict(),
-  /** Every running node holds the same billing totals (live only). */
-  z.object({ billing_agrees: z.object({}).strict() }).strict(),
-  /** The last `load` step: error rate at most, requests served by at least this many nodes, p99 at most. */
-  z.object({
-    load: z.object({
-      max_error_rate: z.number().min(0).max(1).optional(),
-      min_nodes_serving: z.number().int().min(1).optional(),
-      max_p99: DurationSchema.optional(),
-      /** The named node served at most this share of the requests. */
-      max_share: z.object({ node: NodeIndex, share: z.number().min(0).max(1) }).strict().optional()
-    }).strict()
-  }).strict()
-])
-export type Condition = z.infer<typeof ConditionSchema>
+/**
+ * A step or condition as a scenario file writes it, an object with one key (its kind) holding
+ * its settings, tagged with that kind once read: `{ kind, [kind]: settings }`. The tag makes the
+ * kinds a discriminated union, so that a `switch` over them that leaves a kind out does not compile.
+ */
+export type Tagged<Settings> = { [K in keyof Settings & string]: { kind: K } & { [P in K]: Settings[K] } }[keyof Settings & string]
 
-export const StepSchema = z.union([
+type SettingsOf<Schemas extends Record<string, z.ZodType>> = { [K in keyof Schemas]: z.output<Schemas[K]> }
+
+/** Per kind, the schema of `{ kind: settings }` (that one key, nothing else), read into its tagged form. */
+function taggedSchemas<Schemas extends Record<string, z.ZodType>> (schemas: Schemas): Record<keyof Schemas & string, z.ZodType<Tagged<SettingsOf<Schemas>>>> {
+  const entries = Object.entries(schemas).map(([kind, settings]) => [
+    kind,
+    z.object({ [kind]: settings }).strict().transform(v => ({ kind, [kind]: v[kind] }))
+  ])
+  return Object.fromEntries(entries) as Record<keyof Schemas & string, z.ZodType<Tagged<SettingsOf<Schemas>>>>
+}
+
+/** Conditions an `assert` step waits for, each until its deadline: their settings by kind. */
+const CONDITION_SETTINGS = {
+  /** Every running node sees every other running node it can reach `healthy`, with a fresh snapshot. */
+  converged: z.object({}).strict(),
+  /** Every running node other than `node` that can reach... or not: sees `node` in `state`. */
+  peer_state: z.object({ node: NodeIndex, state: z.enum(['healthy', 'suspect', 'down']), seen_by: NodeSet.default('all') }).strict(),
+  /** Every running node has the same tally of the proposal (and this outcome, if given). */
+  tally_agrees: z.object({ proposal: z.string().min(1), outcome: z.enum(['passed', 'rejected', 'rejected_veto', 'failed_quorum']).optional() }).strict(),
+  /** Every running node elected the same bootstrap operators for the current epoch. */
+  election_agrees: z.object({}).strict(),
+  /** Every running node holds the same billing totals (live only). */
+  billing_agrees: z.object({}).strict(),
+  /** The last `load` step: error rate at most, requests served by at least this many nodes, p99 at most. */
+  load: z.object({
+    max_error_rate: z.number().min(0).max(1).optional(),
+    min_nodes_serving: z.number().int().min(1).optional(),
+    max_p99: DurationSchema.optional(),
+    /** The named node served at most this share of the requests. */
+    max_share: z.object({ node: NodeIndex, share: z.number().min(0).max(1) }).strict().optional()
+  }).strict()
+}
+export type ConditionKind = keyof typeof CONDITION_SETTINGS
+export type Condition = Tagged<SettingsOf<typeof CONDITION_SETTINGS>>
+
+const CONDITION_SCHEMAS = Object.values(taggedSchemas(CONDITION_SETTINGS))
+const ConditionSchema = z.union(CONDITION_SCHEMAS as [z.ZodType<Condition>, ...Array<z.ZodType<Condition>>])
+
+/** The steps a scenario is made of: their settings by kind. */
+const STEP_SETTINGS = {
   /** Start `count` new nodes; each bootstraps from the first node (node 0 founds the network). */
-  z.object({ start: z.object({ count: z.number().int().min(1).max(100_000), candidate: z.boolean().default(false) }).strict() }).strict(),
+  start: z.object({ count: z.number().int().min(1).max(100_000), candidate: z.boolean().default(false) }).strict(),
   /** Wait until every running node sees every reachable running node healthy. */
-  z.object({ wait_converged: z.object({ within: DurationSchema.default(30_000) }).strict() }).strict(),
+  wait_converged: z.object({ within: DurationSchema.default(30_000) }).strict(),
   /** Wait this long. */
-  z.object({ wait: DurationSchema }).strict(),
+  wait: DurationSchema,
   /** Wait until `count` epoch boundaries have passed. */
-  z.object({ wait_epochs: z.number().int().min(1).max(1000) }).strict(),
+  wait_epochs: z.number().int().min(1).max(1000),
   /** Stop nodes abruptly: connections reset, no goodbye, nothing flushed. */
-  z.object({ crash: NodeSet }).strict(),
+  crash: NodeSet,
   /** Start crashed nodes again, with the same data directory and peer id. */
-  z.object({ restart: NodeSet }).strict(),
+  restart: NodeSet,
   /** Split the mesh: a node reaches only the nodes of its own group; nodes in no group form one more group. */
-  z.object({ partition: z.array(z.array(NodeIndex).min(1)).min(1) }).strict(),
+  partition: z.array(z.array(NodeIndex).min(1)).min(1),
   /** Remove every partition. */
-  z.object({ heal: z.object({}).strict() }).strict(),
+  heal: z.object({}).strict(),
   /** For `duration`: every `every`, crash one random running node (never node 0) and restart it after `down_for`. */
-  z.object({ churn: z.object({ duration: DurationSchema, every: DurationSchema, down_for: DurationSchema }).strict() }).strict(),
+  churn: z.object({ duration: DurationSchema, every: DurationSchema, down_for: DurationSchema }).strict(),
   /** Live: serve `service` from a local upstream on these nodes, answering after `latency`, failing `error_rate` of requests. */
-  z.object({
-    offer_service: z.object({
-      service: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
-      nodes: NodeSet,
-      latency: DurationSchema.optional(),
-      error_rate: z.number().min(0).max(1).default(0)
-    }).strict()
+  offer_service: z.object({
+    service: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+    nodes: NodeSet,
+    latency: DurationSchema.optional(),
+    error_rate: z.number().min(0).max(1).default(0)
   }).strict(),
   /** Live: send requests for `service` through the mesh, at `rate` per second for `duration`, spread over `via` nodes. */
-  z.object({
-    load: z.object({
-      service: z.string().min(1),
-      rate: z.number().positive().max(10_000),
-      duration: DurationSchema,
-      via: NodeSet.default('all'),
-      users: z.number().int().min(1).max(1000).default(1),
-      method: z.enum(['GET', 'POST']).default('GET'),
-      /** Go on to the next steps while the load runs (a crash under load); an `assert load` waits for it. */
-      background: z.boolean().default(false)
-    }).strict()
+  load: z.object({
+    service: z.string().min(1),
+    rate: z.number().positive().max(10_000),
+    duration: DurationSchema,
+    via: NodeSet.default('all'),
+    users: z.number().int().min(1).max(1000).default(1),
+    method: z.enum(['GET', 'POST']).default('GET'),
+    /** Go on to the next steps while the load runs (a crash under load); an `assert load` waits for it. */
+    background: z.boolean().default(false)
   }).strict(),
   /** Set the routing strategy on every running node. */
-  z.object({ strategy: z.enum(['round_robin', 'weighted_round_robin', 'least_connections', 'adaptive']) }).strict(),
+  strategy: z.enum(['round_robin', 'weighted_round_robin', 'least_connections', 'adaptive']),
   /** An operator submits a proposal to change parameters; `id` names it in later steps. */
-  z.object({
-    propose: z.object({
-      id: z.string().min(1).max(64),
-      by: NodeIndex,
-      params: z.record(z.string(), z.unknown()),
-      voting_period: DurationSchema
-    }).strict()
+  propose: z.object({
+    id: z.string().min(1).max(64),
+    by: NodeIndex,
+    params: z.record(z.string(), z.unknown()),
+    voting_period: DurationSchema
   }).strict(),
   /** Operators vote; `at_remaining` waits until that much of the voting period is left. */
-  z.object({
-    vote: z.object({
-      proposal: z.string().min(1),
-      by: NodeSet,
-      option: VoteOption,
-      at_remaining: DurationSchema.optional()
-    }).strict()
+  vote: z.object({
+    proposal: z.string().min(1),
+    by: NodeSet,
+    option: VoteOption,
+    at_remaining: DurationSchema.optional()
   }).strict(),
   /** Wait until the condition holds, failing the run after `within`. */
-  z.object({ assert: z.object({ that: ConditionSchema, within: DurationSchema.default(10_000) }).strict() }).strict()
-])
-export type Step = z.infer<typeof StepSchema>
+  assert: z.object({ that: ConditionSchema, within: DurationSchema.default(10_000) }).strict()
+}
+export type StepKind = keyof typeof STEP_SETTINGS
+export type Step = Tagged<SettingsOf<typeof STEP_SETTINGS>>
+/** The step of one kind. */
+export type StepOf<K extends StepKind> = Extract<Step, { kind: K }>
+
+/** Each step kind's own schema, by its kind: parsing a step with its kind's schema rather than a union names the field that is wrong. */
+export const STEP_SCHEMAS = taggedSchemas(STEP_SETTINGS)
 
 export const ScenarioSchema = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
@@ -153,7 +173,7 @@ export function nodesOf (set: NodeSet, started: number): number[] {
   return typeof set === 'number' ? [set] : set
 }
 
-/** The kind of a step: its one key. */
-export function stepKind (step: Step): string {
-  return Object.keys(step)[0] ?? ''
+/** The default of an exhaustive `switch` over kinds: a kind left out makes its argument not `never`, which fails to compile. */
+export function unhandledKind (value: never): never {
+  throw new MeshError('SYSTEM_ERROR', `no handler for ${JSON.stringify(value)}`)
 }

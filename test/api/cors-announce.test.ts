@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import type { RunningNode } from '../../node/launch.ts'
+import type { RunningNode } from '../../src/launch.ts'
 import { call } from '../helpers/api.ts'
 import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { request as httpRequest } from 'node:http'
 import { after, before, describe, test } from 'node:test'
-import type { RunningNode } from '../../node/launch.ts'
+import type { RunningNode } from '../../src/launch.ts'
 import { assertError, assertValidation, call, readReply, sample, type Reply } from '../helpers/api.ts'
 import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
 import { startUpstream, type Upstream } from '../../simulations/live/upstream.ts'

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import type { RunningNode } from '../../node/launch.ts'
+import type { RunningNode } from '../../src/launch.ts'
 import { getJson, removeDir, startNode, tempDir } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 

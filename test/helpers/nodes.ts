@@ -2,9 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DEFAULTS, type NodeConfig } from '../../node/config.ts'
-import { launchNode, type RunningNode } from '../../node/launch.ts'
+import { serveApi } from '../../api/server.ts'
+import { launchNode, type RunningNode } from '../../src/launch.ts'
 import { silentLogger, type Logger } from '../../src/logging.ts'
+import { DEFAULTS, type NodeConfig } from '../../src/node-config.ts'
 import { waitFor } from './wait.ts'
 
 const MAIN = new URL('../../node/main.ts', import.meta.url).pathname
@@ -27,7 +28,7 @@ export async function startNode (dataDir: string, overrides: Partial<NodeConfig>
     logLevel: 'silent',
     ...overrides
   }
-  return await launchNode(config, log, new AbortController().signal)
+  return await launchNode(config, serveApi, log, new AbortController().signal)
 }
 
 export interface ChildNode {

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { genesisHash, parseGenesisJson } from '../../src/governance/genesis.ts'
-import type { RunningNode } from '../../node/launch.ts'
+import type { RunningNode } from '../../src/launch.ts'
 import { getJson, removeDir, spawnNode, startNode, stopChild, tempDir, type ChildNode } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 

@@ -18,7 +18,14 @@ describe('scenario files', () => {
     assert.deepEqual(fromYaml, fromJson)
     assert.equal(fromYaml.mode, 'live')
     assert.equal(fromYaml.network.telemetry_interval, 1000)
-    assert.deepEqual(fromYaml.steps[2], { wait: 2000 })
+    // Read into a discriminated union: each step tagged with its kind, as are the conditions.
+    assert.deepEqual(fromYaml.steps[2], { kind: 'wait', wait: 2000 })
+  })
+
+  test('each step and each assert condition is tagged with its kind, its settings under that kind', () => {
+    const s = parseScenario(yaml('  - start: { count: 2 }\n  - heal: {}\n  - assert: { that: { peer_state: { node: 1, state: down } } }\n'), 'a.yaml', 'yaml')
+    assert.deepEqual(s.steps.map(step => step.kind), ['start', 'heal', 'assert'])
+    assert.deepEqual(s.steps[2], { kind: 'assert', assert: { that: { kind: 'peer_state', peer_state: { node: 1, state: 'down', seen_by: 'all' } }, within: 10_000 } })
   })
 
   test('a bad step is refused naming its number and kind', () => {

@@ -5,11 +5,11 @@ import { userInfo } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
-import { MeshError, errorMessage } from '../src/errors.ts'
-import { createGenesis, genesisBytes, genesisHash, parseGenesisJson, type Genesis } from '../src/governance/genesis.ts'
-import { DEVELOPMENT_PARAMS } from '../src/governance/params.ts'
-import type { Logger } from '../src/logging.ts'
-import { fetchGenesis } from '../src/p2p/genesis-exchange.ts'
+import { MeshError, errorMessage } from './errors.ts'
+import { createGenesis, genesisBytes, genesisHash, parseGenesisJson, type Genesis } from './governance/genesis.ts'
+import { DEVELOPMENT_PARAMS } from './governance/params.ts'
+import type { Logger } from './logging.ts'
+import { fetchGenesis } from './p2p/genesis-exchange.ts'
 
 /**
  * The data directory: the node's key (node.key), its API token (api-token), the genesis of

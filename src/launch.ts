@@ -1,12 +1,35 @@
-import { hostname } from 'node:os'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createApi } from '../api/app.ts'
-import { listenApi, type ApiServer } from '../api/server.ts'
-import type { Logger } from '../src/logging.ts'
-import { MeshNode } from '../src/mesh.ts'
-import { loadOrCreateIdentity } from '../src/p2p/identity.ts'
-import type { NodeConfig } from './config.ts'
 import { ensureDataDir, loadOrCreateApiToken, resolveGenesis, type GenesisOrigin } from './data-dir.ts'
+import type { Logger } from './logging.ts'
+import { MeshNode } from './mesh.ts'
+import type { NodeConfig } from './node-config.ts'
+import { loadOrCreateIdentity } from './p2p/identity.ts'
+
+/** The node's HTTP API server, listening. */
+export interface ApiServer {
+  /** Where it listens, with port 0 resolved. */
+  url: string
+  /** Stops accepting connections and waits for in-flight requests to finish. */
+  close: () => Promise<void>
+  /** Stops at once, cutting every connection: a crash, for simulations. */
+  destroy: () => Promise<void>
+}
+
+/** What the node's API is built from. */
+export interface ApiInit {
+  mesh: MeshNode
+  token: string
+  config: NodeConfig
+  log: Logger
+  /** Aborted when the node stops or crashes, to end long-lived streams. */
+  shutdown: AbortSignal
+}
+
+/**
+ * Builds the node's API and has it listen; `apiUrl` is the URL the node announces to its peers.
+ * The API lives in api/, which src/ does not import: whoever launches a node passes this in.
+ */
+export type ServeApi = (init: ApiInit) => Promise<{ server: ApiServer, apiUrl: string }>
 
 export interface RunningNode {
   mesh: MeshNode
@@ -22,10 +45,11 @@ export interface RunningNode {
 }
 
 /**
- * Starts one node from its resolved config: data directory, identity, network, API, mesh.
+ * Starts one node from its resolved config: data directory, identity, network, API (built by
+ * `serveApi`), mesh.
  * The API listens first, so that /ready answers 503 while the mesh starts.
  */
-export async function launchNode (config: NodeConfig, log: Logger, signal: AbortSignal): Promise<RunningNode> {
+export async function launchNode (config: NodeConfig, serveApi: ServeApi, log: Logger, signal: AbortSignal): Promise<RunningNode> {
   await ensureDataDir(config.dataDir)
   const identity = await loadOrCreateIdentity(config.dataDir)
   const { token, created: tokenCreated } = await loadOrCreateApiToken(config.dataDir)
@@ -56,19 +80,8 @@ export async function launchNode (config: NodeConfig, log: Logger, signal: Abort
     log
   })
   const shutdown = new AbortController()
-  const staticConfig = {
-    dataDir: config.dataDir,
-    listen: config.listen,
-    announce: config.announce,
-    corsOrigins: config.corsOrigins,
-    apiUrl: '',
-    bootstrap: config.bootstrap,
-    region: config.region,
-    logLevel: config.logLevel
-  }
-  const api = await listenApi(createApi({ mesh, token, log, staticConfig, shutdown: shutdown.signal, maxRouteBodyBytes: config.maxRequestBytes, corsOrigins: config.corsOrigins }), config.api.host, config.api.port, log)
-  staticConfig.apiUrl = config.apiUrl ?? advertisedUrl(api.url)
-  mesh.advertiseApiUrl(staticConfig.apiUrl)
+  const { server: api, apiUrl } = await serveApi({ mesh, token, config, log, shutdown: shutdown.signal })
+  mesh.advertiseApiUrl(apiUrl)
   const stop = async (): Promise<void> => {
     shutdown.abort()
     await api.close()
@@ -85,11 +98,4 @@ export async function launchNode (config: NodeConfig, log: Logger, signal: Abort
     await Promise.all([api.destroy(), mesh.crash()])
   }
   return { mesh, api, token, tokenCreated, keyCreated: identity.created, genesisOrigin: origin, stop, crash }
-}
-
-/** A wildcard address is no use to peers: announce the host's name instead. */
-function advertisedUrl (bound: string): string {
-  const url = new URL(bound)
-  if (url.hostname === '0.0.0.0' || url.hostname === '[::]') url.hostname = hostname()
-  return url.toString().replace(/\/$/, '')
 }

@@ -1,0 +1,56 @@
+import type { LogFormat, LogLevel } from './logging.ts'
+import type { ServiceConfig } from './routing/local-services.ts'
+import { DEFAULT_HEALTH_CHECK, type HealthCheckConfig } from './routing/service-health.ts'
+import type { StrategyName } from './routing/strategies.ts'
+
+/**
+ * A node's settings, resolved from flags, then `MESHNODE_*` variables, then a config file, then
+ * defaults (node/config.ts); the simulations fill them in themselves.
+ */
+export interface NodeConfig {
+  dataDir: string
+  listen: string[]
+  /** Addresses announced to peers (identify) and in the join line instead of the listen addresses; empty: the listen addresses. */
+  announce: string[]
+  api: { host: string, port: number }
+  /** The API URL this node announces to its peers; by default the address it listens on. */
+  apiUrl: string | undefined
+  bootstrap: string[]
+  genesis: string | undefined
+  telemetryIntervalMs: number
+  maxPeers: number
+  region: string
+  logLevel: LogLevel
+  logFormat: LogFormat
+  /** Origins whose browser pages may call the API (CORS); empty: none, `*`: any. */
+  corsOrigins: string[]
+  services: ServiceConfig[]
+  healthCheck: HealthCheckConfig
+  strategy: StrategyName
+  requestTimeoutMs: number
+  /** Largest body of a routed request, on the way in (413 past it) and from peers. */
+  maxRequestBytes: number
+  candidate: boolean
+}
+
+export const DEFAULTS: NodeConfig = {
+  dataDir: './.meshnode',
+  listen: ['/ip4/0.0.0.0/tcp/4001'],
+  announce: [],
+  api: { host: '127.0.0.1', port: 8080 },
+  apiUrl: undefined,
+  bootstrap: [],
+  genesis: undefined,
+  telemetryIntervalMs: 1000,
+  maxPeers: 32,
+  region: 'local',
+  logLevel: 'info',
+  logFormat: 'json',
+  corsOrigins: [],
+  services: [],
+  healthCheck: DEFAULT_HEALTH_CHECK,
+  strategy: 'adaptive',
+  requestTimeoutMs: 30_000,
+  maxRequestBytes: 10 * 1024 * 1024,
+  candidate: false
+}

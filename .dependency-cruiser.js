@@ -1,0 +1,91 @@
+/**
+ * Import rules, checked by `npm run lint`: a violation fails the lint with the rule's name.
+ * Arrows point from what composes to what is composed: node/ -> api/ -> src/,
+ * node/ -> simulations/ -> src/, and inside src/ from a higher layer to a lower one, so no two
+ * folders ever import each other.
+ */
+
+/**
+ * The folders of src/, lowest layer first. A folder imports only folders of lower layers (and
+ * the kernel files of src/), never a folder of its own layer or above. A new folder takes its
+ * place here.
+ */
+const SRC_LAYERS = [
+  // Encodings and the database: no domain.
+  ['codec', 'storage'],
+  // What defines a network and what billing, governance and p2p all speak: genesis, network
+  // parameters, amounts, weights, signatures.
+  ['network'],
+  // libp2p wiring, and the pure election.
+  ['p2p', 'election'],
+  // Load and health gossip, failure detection.
+  ['telemetry'],
+  // The node's services, independent of each other; src/mesh.ts joins them.
+  ['routing', 'billing', 'governance']
+]
+
+const layerRules = SRC_LAYERS.flatMap((layer, i) => layer.map(folder => {
+  const lower = SRC_LAYERS.slice(0, i).flat()
+  const notAllowed = SRC_LAYERS.slice(i).flat().filter(f => f !== folder)
+  return {
+    name: `src-layer-${folder}`,
+    comment: `src/${folder}/ imports only ${lower.length === 0 ? 'no other folder' : lower.map(f => `src/${f}/`).join(', ')} of src/ (see SRC_LAYERS in .dependency-cruiser.js)`,
+    severity: 'error',
+    from: { path: `^src/${folder}/` },
+    to: { path: `^src/(${notAllowed.join('|')})/` }
+  }
+}))
+
+export default {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'Modules that import each other, directly or through others.',
+      severity: 'error',
+      from: {},
+      to: { circular: true }
+    },
+    {
+      name: 'src-not-to-api-node-simulations',
+      comment: 'The mesh core knows nothing of HTTP, the binary, the simulations or the tests.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^(api|node|simulations|bench|test)/' }
+    },
+    {
+      name: 'api-not-to-node-simulations',
+      comment: 'The API is built on src/ alone; node/ mounts it.',
+      severity: 'error',
+      from: { path: '^api/' },
+      to: { path: '^(node|simulations|bench|test)/' }
+    },
+    {
+      name: 'simulations-not-to-node-api',
+      comment: 'The simulations run src/ directly; what they share with the binary lives in src/.',
+      severity: 'error',
+      from: { path: '^simulations/' },
+      to: { path: '^(node|api|bench|test)/' }
+    },
+    {
+      name: 'src-kernel-not-to-folders',
+      comment: 'The kernel files of src/ (errors, logging, clock, ...) are imported by every folder, so they import none.',
+      severity: 'error',
+      from: { path: '^src/(errors|logging|clock|duration|random|stats|version)\\.ts$' },
+      to: { path: '^src/[^/]+/' }
+    },
+    {
+      name: 'src-mesh-is-root',
+      comment: 'src/mesh.ts composes the services; nothing in src/ imports it.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/mesh\\.ts$' },
+      to: { path: '^src/mesh\\.ts$' }
+    },
+    ...layerRules
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    // Type-only imports are dependencies too: they tie the folders together just the same.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' }
+  }
+}

@@ -36,6 +36,19 @@ const layerRules = SRC_LAYERS.flatMap((layer, i) => layer.map(folder => {
   }
 }))
 
+/** The top-level folders: what each may not import (bench/ and test/ may import anything; these never import them). */
+const topRules = [
+  ['src-not-to-api-node-simulations', 'src', 'The mesh core knows nothing of HTTP, the binary, the simulations or the tests.', ['api', 'node', 'simulations']],
+  ['api-not-to-node-simulations', 'api', 'The API is built on src/ alone; node/ mounts it.', ['node', 'simulations']],
+  ['simulations-not-to-node-api', 'simulations', 'The simulations run src/ directly; what they share with the binary lives in src/.', ['node', 'api']]
+].map(([name, folder, comment, forbidden]) => ({
+  name,
+  comment,
+  severity: 'error',
+  from: { path: `^${folder}/` },
+  to: { path: `^(${[...forbidden, 'bench', 'test'].join('|')})/` }
+}))
+
 export default {
   forbidden: [
     {
@@ -45,27 +58,7 @@ export default {
       from: {},
       to: { circular: true }
     },
-    {
-      name: 'src-not-to-api-node-simulations',
-      comment: 'The mesh core knows nothing of HTTP, the binary, the simulations or the tests.',
-      severity: 'error',
-      from: { path: '^src/' },
-      to: { path: '^(api|node|simulations|bench|test)/' }
-    },
-    {
-      name: 'api-not-to-node-simulations',
-      comment: 'The API is built on src/ alone; node/ mounts it.',
-      severity: 'error',
-      from: { path: '^api/' },
-      to: { path: '^(node|simulations|bench|test)/' }
-    },
-    {
-      name: 'simulations-not-to-node-api',
-      comment: 'The simulations run src/ directly; what they share with the binary lives in src/.',
-      severity: 'error',
-      from: { path: '^simulations/' },
-      to: { path: '^(node|api|bench|test)/' }
-    },
+    ...topRules,
     {
       name: 'src-kernel-not-to-folders',
       comment: 'The kernel files of src/ (errors, logging, clock, ...) are imported by every folder, so they import none.',

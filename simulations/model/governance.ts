@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { elect } from '../../src/election/elect.ts'
-import { PRODUCTION_PARAMS } from '../../src/governance/params.ts'
+import { PRODUCTION_PARAMS } from '../../src/network/params.ts'
 import { countedVotes, tally, type Tally, type TallyRules, type TallyVote, type VoteOption } from '../../src/governance/tally.ts'
 import type { EventQueue } from './event-queue.ts'
 import type { Gossip } from './gossip.ts'

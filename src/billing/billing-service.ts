@@ -10,11 +10,11 @@ import { Ledger, sameRecord, type Position } from './ledger.ts'
 import { GENESIS_PREV, MAX_RECORDS_PER_ENTRY, checkBatch, checkEntry, sealEntry, type BatchFault, type EntryFault, type LogEntry } from './log-entry.ts'
 import { LogStore, type ForkReport, type Gap, type Head, type Loss, type LossKind } from './log-store.ts'
 import { OwnHeadFile, type OwnHead } from './own-head.ts'
-import { Verifier, signerOf, type Sign } from './signing.ts'
+import { Verifier, signerOf, type Sign } from '../network/signing.ts'
 import {
-  HeadAnnouncementSchema, HeadsResponseSchema, RANGE_BYTES, RANGE_LIMIT, RangeResponseSchema, SYNC_LIMITS, SyncRequestSchema,
-  decodeJson, encodeJson
+  HeadAnnouncementSchema, HeadsResponseSchema, RANGE_BYTES, RANGE_LIMIT, RangeResponseSchema, SYNC_LIMITS, SyncRequestSchema
 } from './sync-protocol.ts'
+import { decodeJson, encodeJson } from '../codec/json-bytes.ts'
 import type { UsageRecord } from './usage-record.ts'
 
 export interface BillingComponents extends NodeComponents {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { canonicalJson } from '../codec/canonical-json.ts'
-import { decimal, parseDecimal, type Decimal } from './amount.ts'
+import { decimal, parseDecimal, type Decimal } from '../network/amount.ts'
 import type { LogEntry } from './log-entry.ts'
 import type { UsageRecord } from './usage-record.ts'
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { canonicalJson } from '../codec/canonical-json.ts'
-import type { Sign, Verifier } from './signing.ts'
+import type { Sign, Verifier } from '../network/signing.ts'
 import { UsageRecordSchema } from './usage-record.ts'
 
 /**

@@ -1,5 +1,5 @@
-import { paramsAt, type NetworkParams, type ParamsPeriod } from '../governance/params.ts'
-import { decimal, multiply, toNumber, type Decimal } from './amount.ts'
+import { paramsAt, type NetworkParams, type ParamsPeriod } from '../network/params.ts'
+import { decimal, multiply, toNumber, type Decimal } from '../network/amount.ts'
 import type { UsageRecord } from './usage-record.ts'
 
 export interface LineItem {

@@ -1,6 +1,5 @@
 import { z } from 'zod'
 import { LogEntrySchema } from './log-entry.ts'
-import { parseJson } from '../codec/json-depth.ts'
 
 /**
  * The sync protocol: one request and one response per stream. `heads` asks what a peer holds;
@@ -26,20 +25,3 @@ export const HeadAnnouncementSchema = HeadSchema
 
 export type SyncRequest = z.infer<typeof SyncRequestSchema>
 export type HeadAnnouncement = z.infer<typeof HeadAnnouncementSchema>
-
-const encoder = new TextEncoder()
-const decoder = new TextDecoder('utf-8', { fatal: true })
-
-export function encodeJson (value: unknown): Uint8Array {
-  return encoder.encode(JSON.stringify(value))
-}
-
-/** Parses with a schema; undefined for anything malformed, never a throw. */
-export function decodeJson<T extends z.ZodType> (bytes: Uint8Array, schema: T): z.infer<T> | undefined {
-  try {
-    const parsed = schema.safeParse(parseJson(decoder.decode(bytes)))
-    return parsed.success ? parsed.data : undefined
-  } catch {
-    return undefined
-  }
-}

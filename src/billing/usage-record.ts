@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { MAX_AMOUNT, exactNumber } from './amount.ts'
+import { MAX_AMOUNT, exactNumber } from '../network/amount.ts'
 
 /** One metered use of a resource by a user. `id` is the idempotency key. */
 export const UsageRecordSchema = z.object({

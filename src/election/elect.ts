@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { totalWeight } from '../governance/tally.ts'
+import { totalWeight } from '../network/weights.ts'
 
 /**
  * The election of the bootstrap operators of an epoch: a pure function of replicated state

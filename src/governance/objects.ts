@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { canonicalJson } from '../codec/canonical-json.ts'
-import type { Sign, Verifier } from '../billing/signing.ts'
+import type { Sign, Verifier } from '../network/signing.ts'
 
 /**
  * The signed objects of governance and election. Each is a body signed by its author; its id

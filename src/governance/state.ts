@@ -1,7 +1,7 @@
-import type { Genesis, Operator } from './genesis.ts'
+import type { Genesis, Operator } from '../network/genesis.ts'
 import { standing, type Admission, type MembershipInput, type Revocation, type Standing } from './membership.ts'
 import type { CandidacyBody, CertificateBody, EndorsementBody, GovBody, ProposalBody, Signed, VoteBody } from './objects.ts'
-import { ROUTED_USAGE, mergeParams, paramsAt, type NetworkParams, type ParamsPeriod } from './params.ts'
+import { ROUTED_USAGE, mergeParams, paramsAt, type NetworkParams, type ParamsPeriod } from '../network/params.ts'
 import { countedVotes, tally, type Outcome, type Tally, type TallyVote } from './tally.ts'
 import { elect, type ElectionResult } from '../election/elect.ts'
 

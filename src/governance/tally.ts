@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { totalWeight, type Weights } from '../network/weights.ts'
 
 /**
  * The tally of a proposal: a pure function of the vote set, the weights snapshot taken when the
@@ -57,23 +58,6 @@ export interface Tally {
   outcome: Outcome
   /** sha256 hex of the counted votes' ids, sorted, joined by '\n': equal hashes, equal vote sets. */
   countedHash: string
-}
-
-type Weights = Readonly<Record<string, number>>
-
-/**
- * The weight of the whole snapshot, after checking that every weight is a positive integer and
- * that the sum is exact in a double (so that weight sums need no bigint). Throws RangeError
- * otherwise: the snapshot is validated where it enters the system, so this is a bug guard.
- */
-export function totalWeight (weights: Weights): number {
-  let total = 0
-  for (const [who, w] of Object.entries(weights)) {
-    if (!Number.isSafeInteger(w) || w <= 0) throw new RangeError(`weight of ${who} must be a positive integer, got ${w}`)
-    total += w
-  }
-  if (!Number.isSafeInteger(total)) throw new RangeError(`total weight ${total} is too large to add exactly`)
-  return total
 }
 
 /**

@@ -43,7 +43,7 @@ const money = (x: number): number => Math.round(x * 1e6) / 1e6
 const periodOf = (t: number): string => new Date(t).toISOString().slice(0, 7)
 const byId = <T extends { id: string }>(a: T, b: T): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 
-/** The default price list of a development network (src/governance/params.ts), written out here on purpose. */
+/** The default price list of a development network (src/network/params.ts), written out here on purpose. */
 const PRICES: Record<string, { unit: string, unit_price: number }> = {
   request: { unit: 'request', unit_price: 0.0001 },
   storage: { unit: 'GB', unit_price: 0.02 },

@@ -9,7 +9,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { GENESIS_PREV, checkBatch, checkEntry, sealEntry, type LogEntry } from '../../src/billing/log-entry.ts'
 import { LogStore, type Gap } from '../../src/billing/log-store.ts'
-import { Verifier, signerOf, type Sign } from '../../src/billing/signing.ts'
+import { Verifier, signerOf, type Sign } from '../../src/network/signing.ts'
 import { MeshDatabase } from '../../src/storage/database.ts'
 import { removeDir, tempDir } from '../helpers/nodes.ts'
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { toNumber } from '../../src/billing/amount.ts'
+import { toNumber } from '../../src/network/amount.ts'
 import { Ledger, sum, type Position, type Total } from '../../src/billing/ledger.ts'
 import { GENESIS_PREV, type LogEntry } from '../../src/billing/log-entry.ts'
 import type { UsageRecord } from '../../src/billing/usage-record.ts'

@@ -4,7 +4,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { GENESIS_PREV, LogEntrySchema, checkEntry, entryHash, sealEntry, type LogEntry, type UnsignedEntry } from '../../src/billing/log-entry.ts'
-import { Verifier, signerOf, type Sign } from '../../src/billing/signing.ts'
+import { Verifier, signerOf, type Sign } from '../../src/network/signing.ts'
 import type { UsageRecord } from '../../src/billing/usage-record.ts'
 
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0)

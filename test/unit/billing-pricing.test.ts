@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { PRODUCTION_PARAMS, type NetworkParams, type ParamsPeriod } from '../../src/governance/params.ts'
+import { PRODUCTION_PARAMS, type NetworkParams, type ParamsPeriod } from '../../src/network/params.ts'
 import { invoiceFor, periodOf, revenueOf } from '../../src/billing/pricing.ts'
 import type { UsageRecord } from '../../src/billing/usage-record.ts'
 

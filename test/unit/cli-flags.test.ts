@@ -3,7 +3,7 @@ import { describe, test } from 'node:test'
 import { parseParams } from '../../node/cli.ts'
 import { joinCommand, meshnodeCommand } from '../../node/run-node.ts'
 import { StopRequests } from '../../node/signals.ts'
-import { PRODUCTION_PARAMS } from '../../src/governance/params.ts'
+import { PRODUCTION_PARAMS } from '../../src/network/params.ts'
 import { prettyLine } from '../../src/logging.ts'
 import { includes, meshError } from '../helpers/errors.ts'
 

@@ -6,8 +6,8 @@ import type { MeshError } from '../../src/errors.ts'
 import {
   NETWORK_ID_PATTERN, createGenesis, genesisBytes, genesisHash, parseGenesis, parseGenesisJson,
   type Genesis, type Operator
-} from '../../src/governance/genesis.ts'
-import { DEVELOPMENT_PARAMS, PRODUCTION_PARAMS } from '../../src/governance/params.ts'
+} from '../../src/network/genesis.ts'
+import { DEVELOPMENT_PARAMS, PRODUCTION_PARAMS } from '../../src/network/params.ts'
 import { includes, meshError } from '../helpers/errors.ts'
 
 const SOURCE = '/etc/meshnode/genesis.json'

@@ -5,13 +5,13 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import fc from 'fast-check'
-import { Verifier, signerOf, type Sign } from '../../src/billing/signing.ts'
-import { createGenesis, genesisHash, type Genesis } from '../../src/governance/genesis.ts'
+import { Verifier, signerOf, type Sign } from '../../src/network/signing.ts'
+import { createGenesis, genesisHash, type Genesis } from '../../src/network/genesis.ts'
 import {
   ProposalBodySchema, authentic, signObject,
   type CandidacyBody, type CertificateBody, type EndorsementBody, type GovBody, type ProposalBody, type Signed, type VoteBody
 } from '../../src/governance/objects.ts'
-import { DEVELOPMENT_PARAMS, type NetworkParams } from '../../src/governance/params.ts'
+import { DEVELOPMENT_PARAMS, type NetworkParams } from '../../src/network/params.ts'
 import { GovernanceState, type Verdict } from '../../src/governance/state.ts'
 
 /**

@@ -3,9 +3,10 @@ import { createHash } from 'node:crypto'
 import { describe, test } from 'node:test'
 import fc from 'fast-check'
 import {
-  countedVotes, tally, totalWeight,
+  countedVotes, tally,
   type Outcome, type TallyRules, type TallyVote, type VoteOption
 } from '../../src/governance/tally.ts'
+import { totalWeight } from '../../src/network/weights.ts'
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex')
 

@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { canonicalJson } from '../../src/codec/canonical-json.ts'
 import { MAX_ENCODE_DEPTH, MAX_JSON_DEPTH, jsonTextDepth, nestsDeeperThan, parseJson } from '../../src/codec/json-depth.ts'
 import { MeshError } from '../../src/errors.ts'
-import { decodeJson } from '../../src/billing/sync-protocol.ts'
+import { decodeJson } from '../../src/codec/json-bytes.ts'
 import { decodeSnapshot } from '../../src/telemetry/snapshot.ts'
 import { z } from 'zod'
 

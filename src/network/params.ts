@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { MAX_UNIT_PRICE, exactNumber } from '../billing/amount.ts'
+import { MAX_UNIT_PRICE, exactNumber } from './amount.ts'
 
 /**
  * Network parameters: values every node of a network must agree on. The genesis file holds

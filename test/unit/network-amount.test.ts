@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import fc from 'fast-check'
-import { formatDecimal, multiply, parseDecimal, toNumber } from '../../src/billing/amount.ts'
+import { formatDecimal, multiply, parseDecimal, toNumber } from '../../src/network/amount.ts'
 
 describe('billing amounts: exact millionths', () => {
   test('parseDecimal: a number with at most 6 decimals is its exact millionths; anything else is undefined', () => {

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import { TopicValidatorResult, type Message, type PeerId } from '@libp2p/interface'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { create as createDigest } from 'multiformats/hashes/digest'
@@ -10,9 +9,10 @@ import type { NodeComponents } from '../components.ts'
 import { MeshError, errorMessage, type ErrorCode } from '../errors.ts'
 import { dialTarget } from '../p2p/dial-target.ts'
 import { requestFrame, serveFrames } from '../p2p/frames.ts'
-import { guardValidator } from '../p2p/gossip-scoring.ts'
+import { gossipValidator } from '../p2p/gossip-validation.ts'
 import type { Sublevel } from '../storage/database.ts'
 import type { Genesis } from './genesis.ts'
+import { validateGovernanceObject, type GovernanceGossipReason } from './gossip-validator.ts'
 import { SignedSchema, authentic, signObject, type AdmissionBody, type GovBody, type RevocationBody, type Signed } from './objects.ts'
 import { GovernanceState, type Refusal } from './state.ts'
 
@@ -86,10 +86,15 @@ export class GovernanceService {
     this.running = true
     await serveFrames(libp2p, this.opts.protocol, req => this.answerSync(req), SYNC_LIMITS, this.c.log,
       reason => { this.c.metrics.streamRejected('gov-sync', reason) })
-    libp2p.services.pubsub.topicValidators.set(this.opts.topic, guardValidator(this.validate, err => {
-      this.c.log.debug({ err: errorMessage(err) }, 'governance validator threw')
-      this.drop('invalid')
-    }))
+    libp2p.services.pubsub.topicValidators.set(this.opts.topic, gossipValidator({
+      topic: this.opts.topic,
+      validate: validateGovernanceObject,
+      context: signer => {
+        const now = this.now()
+        return { signer: signer.toString(), now, maxSkewMs: this.maxSkew(now), verifier: this.verifier, state: this.state }
+      },
+      handle: o => { this.hold(o) }
+    }, this.c))
     libp2p.services.pubsub.subscribe(this.opts.topic)
     this.timer = setInterval(() => { this.tick() }, 1_000)
     this.tick()
@@ -110,7 +115,8 @@ export class GovernanceService {
   /** Signs, stores and gossips an object of this node; the API's errors come from here. */
   async publish<B extends GovBody> (body: B): Promise<Signed<B>> {
     const o = signObject(body, this.sign)
-    const verdict = this.state.add(o, this.now(), this.maxSkew())
+    const now = this.now()
+    const verdict = this.state.add(o, now, this.maxSkew(now))
     if (!verdict.ok) throw new MeshError(REFUSAL_CODE[verdict.refusal ?? 'invalid'], verdict.reason)
     this.accepted(o)
     await this.store.put(o.id, o)
@@ -146,8 +152,8 @@ export class GovernanceService {
     return AbortSignal.any([this.stopping.signal, AbortSignal.timeout(ms)])
   }
 
-  private maxSkew (): number {
-    return this.state.params(this.now()).max_clock_skew_ms
+  private maxSkew (now: number): number {
+    return this.state.params(now).max_clock_skew_ms
   }
 
   private track (task: Promise<unknown>): void {
@@ -168,12 +174,13 @@ export class GovernanceService {
         this.drop('forged')
         continue
       }
-      const verdict = this.state.add(o, this.now(), this.maxSkew())
+      const now = this.now()
+      const verdict = this.state.add(o, now, this.maxSkew(now))
       if (verdict.ok) {
         added++
         this.accepted(o)
         this.logAdded(o, from)
-      } else this.drop(verdict.reason)
+      } else this.drop(verdict.rule)
     }
     return added
   }
@@ -182,38 +189,19 @@ export class GovernanceService {
     this.c.log.debug({ kind: o.body.kind, id: o.id, author: o.body.author, from }, 'governance object added')
   }
 
-  /** Counts a dropped object; the label keeps the reason's fixed words only (bounded cardinality). */
-  private drop (reason: string): void {
-    const label = (reason.split(':')[0] ?? '').replace(/12D3KooW\w+/g, 'peer').replace(/\d+/g, 'n').replace(/\W+/g, '_').slice(0, 48)
-    this.c.metrics.gossip(this.opts.topic, 'rejected', label)
+  /** Counts an object a peer sent that was dropped, as gossip's are (by one reason of a fixed list). */
+  private drop (reason: GovernanceGossipReason): void {
+    this.c.metrics.gossip(this.opts.topic, 'rejected', reason)
   }
 
-  private readonly validate = (_from: PeerId, msg: Message): TopicValidatorResult => {
-    if (msg.type !== 'signed') {
-      this.drop('unsigned')
-      return TopicValidatorResult.Reject
-    }
-    const o = decodeJson(msg.data, SignedSchema)
-    if (o === undefined || !authentic(o, this.verifier)) {
-      this.drop(o === undefined ? 'malformed' : 'forged')
-      return TopicValidatorResult.Reject
-    }
-    // Nodes gossip only their own objects: another signer's object under this gossip signature is spoofed.
-    if (o.body.author !== msg.from.toString()) {
-      this.drop('spoofed_author')
-      return TopicValidatorResult.Reject
-    }
-    if (this.state.has(o.id)) return TopicValidatorResult.Ignore
-    const verdict = this.state.add(o, this.now(), this.maxSkew())
-    if (!verdict.ok) {
-      this.drop(verdict.reason)
-      return TopicValidatorResult.Ignore
-    }
-    this.c.metrics.gossip(this.opts.topic, 'received')
+  /** Holds an object the gossip validator accepted, judged just before against this same state. */
+  private hold (o: Signed): void {
+    const now = this.now()
+    const verdict = this.state.add(o, now, this.maxSkew(now))
+    if (!verdict.ok) throw new Error(`governance object ${o.id} judged valid, then refused: ${verdict.reason}`)
     this.accepted(o)
     this.logAdded(o, 'gossip')
     this.track(this.store.put(o.id, o))
-    return TopicValidatorResult.Accept
   }
 
   private accepted (o: Signed): void {

@@ -89,10 +89,7 @@ export class GovernanceService {
     libp2p.services.pubsub.topicValidators.set(this.opts.topic, gossipValidator({
       topic: this.opts.topic,
       validate: validateGovernanceObject,
-      context: signer => {
-        const now = this.now()
-        return { signer: signer.toString(), now, maxSkewMs: this.maxSkew(now), verifier: this.verifier, state: this.state }
-      },
+      context: signer => ({ signer: signer.toString(), now: this.now(), maxSkewMs: this.maxSkew(), verifier: this.verifier, state: this.state }),
       handle: o => { this.hold(o) }
     }, this.c))
     libp2p.services.pubsub.subscribe(this.opts.topic)
@@ -115,8 +112,7 @@ export class GovernanceService {
   /** Signs, stores and gossips an object of this node; the API's errors come from here. */
   async publish<B extends GovBody> (body: B): Promise<Signed<B>> {
     const o = signObject(body, this.sign)
-    const now = this.now()
-    const verdict = this.state.add(o, now, this.maxSkew(now))
+    const verdict = this.state.add(o, this.now(), this.maxSkew())
     if (!verdict.ok) throw new MeshError(REFUSAL_CODE[verdict.refusal ?? 'invalid'], verdict.reason)
     this.accepted(o)
     await this.store.put(o.id, o)
@@ -152,8 +148,8 @@ export class GovernanceService {
     return AbortSignal.any([this.stopping.signal, AbortSignal.timeout(ms)])
   }
 
-  private maxSkew (now: number): number {
-    return this.state.params(now).max_clock_skew_ms
+  private maxSkew (): number {
+    return this.state.params(this.now()).max_clock_skew_ms
   }
 
   private track (task: Promise<unknown>): void {
@@ -174,8 +170,7 @@ export class GovernanceService {
         this.drop('forged')
         continue
       }
-      const now = this.now()
-      const verdict = this.state.add(o, now, this.maxSkew(now))
+      const verdict = this.state.add(o, this.now(), this.maxSkew())
       if (verdict.ok) {
         added++
         this.accepted(o)
@@ -196,8 +191,7 @@ export class GovernanceService {
 
   /** Holds an object the gossip validator accepted, judged just before against this same state. */
   private hold (o: Signed): void {
-    const now = this.now()
-    const verdict = this.state.add(o, now, this.maxSkew(now))
+    const verdict = this.state.add(o, this.now(), this.maxSkew())
     if (!verdict.ok) throw new Error(`governance object ${o.id} judged valid, then refused: ${verdict.reason}`)
     this.accepted(o)
     this.logAdded(o, 'gossip')

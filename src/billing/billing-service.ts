@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto'
-import { TopicValidatorResult, type Message, type PeerId } from '@libp2p/interface'
+import type { PeerId } from '@libp2p/interface'
 import type { NodeComponents } from '../components.ts'
 import { MeshError, errorMessage } from '../errors.ts'
 import { dialTarget } from '../p2p/dial-target.ts'
 import { requestFrame, serveFrames } from '../p2p/frames.ts'
-import { guardValidator } from '../p2p/gossip-scoring.ts'
+import { gossipValidator } from '../p2p/gossip-validation.ts'
 import { isCorruption } from '../storage/database.ts'
+import { validateHeadAnnouncement } from './head-announcement.ts'
 import { Ledger, sameRecord, type Position } from './ledger.ts'
 import { GENESIS_PREV, MAX_RECORDS_PER_ENTRY, checkBatch, checkEntry, sealEntry, type BatchFault, type EntryFault, type LogEntry } from './log-entry.ts'
 import { LogStore, type ForkReport, type Gap, type Head, type Loss, type LossKind } from './log-store.ts'
 import { OwnHeadFile, type OwnHead } from './own-head.ts'
 import { Verifier, signerOf, type Sign } from '../network/signing.ts'
 import {
-  HeadAnnouncementSchema, HeadsResponseSchema, RANGE_BYTES, RANGE_LIMIT, RangeResponseSchema, SYNC_LIMITS, SyncRequestSchema
+  HeadsResponseSchema, RANGE_BYTES, RANGE_LIMIT, RangeResponseSchema, SYNC_LIMITS, SyncRequestSchema
 } from './sync-protocol.ts'
 import { decodeJson, encodeJson } from '../codec/json-bytes.ts'
 import type { UsageRecord } from './usage-record.ts'
@@ -353,11 +354,15 @@ export class BillingService {
     this.running = true
     await serveFrames(libp2p, this.opts.protocol, async req => await this.answerSync(req), SYNC_LIMITS, this.c.log,
       reason => { this.c.metrics.streamRejected('sync', reason) })
-    libp2p.services.pubsub.topicValidators.set(this.opts.topic, guardValidator(this.validateAnnouncement, err => {
-      this.c.log.debug({ err: errorMessage(err) }, 'billing validator threw')
-      this.c.metrics.gossip(this.opts.topic, 'rejected', 'invalid')
-    }))
-    libp2p.services.pubsub.addEventListener('message', this.onMessage)
+    libp2p.services.pubsub.topicValidators.set(this.opts.topic, gossipValidator({
+      topic: this.opts.topic,
+      validate: validateHeadAnnouncement,
+      context: signer => ({ signer: signer.toString(), authoredThrough: this.c.authoredThrough, announced: author => this.announced.get(author) ?? 0 }),
+      handle: (head, author) => {
+        this.noteAnnounced(head.author, head.seq)
+        this.want(head.author, head.seq, author.toString())
+      }
+    }, this.c))
     libp2p.services.pubsub.subscribe(this.opts.topic)
     libp2p.addEventListener('peer:identify', this.onIdentify)
     this.timer = setInterval(() => { this.track(this.antiEntropy()) }, this.opts.antiEntropyMs)
@@ -375,7 +380,6 @@ export class BillingService {
     }
     const { libp2p } = this.c
     libp2p.removeEventListener('peer:identify', this.onIdentify)
-    libp2p.services.pubsub.removeEventListener('message', this.onMessage)
     libp2p.services.pubsub.topicValidators.delete(this.opts.topic)
     await this.flushing
     while (this.tasks.size > 0) await Promise.allSettled([...this.tasks])
@@ -638,35 +642,6 @@ export class BillingService {
       bytesOut += size
     }
     return encodeJson({ entries })
-  }
-
-  private readonly validateAnnouncement = (_from: PeerId, msg: Message): TopicValidatorResult => {
-    const reject = (reason: string): TopicValidatorResult => {
-      this.c.metrics.gossip(this.opts.topic, 'rejected', reason)
-      return TopicValidatorResult.Reject
-    }
-    if (msg.type !== 'signed') return reject('unsigned')
-    const head = decodeJson(msg.data, HeadAnnouncementSchema)
-    if (head === undefined) return reject('malformed')
-    // Only an author announces its own head; relays pass it on unchanged.
-    if (head.author !== msg.from.toString()) return reject('spoofed_author')
-    if (head.seq > this.c.authoredThrough(head.author)) {
-      // Membership is replicated state: a relay may not hold the revocation yet, so no penalty.
-      this.c.metrics.gossip(this.opts.topic, 'rejected', 'not_member')
-      return TopicValidatorResult.Ignore
-    }
-    if (head.seq <= (this.announced.get(head.author) ?? 0)) return TopicValidatorResult.Ignore
-    return TopicValidatorResult.Accept
-  }
-
-  private readonly onMessage = (evt: CustomEvent<Message>): void => {
-    const msg = evt.detail
-    if (msg.topic !== this.opts.topic || msg.type !== 'signed') return
-    const head = decodeJson(msg.data, HeadAnnouncementSchema)
-    if (head === undefined) return
-    this.c.metrics.gossip(this.opts.topic, 'received')
-    this.noteAnnounced(head.author, head.seq)
-    this.want(head.author, head.seq, msg.from.toString())
   }
 
   /** On a new connection, compare what both sides hold: a node back from offline catches up. */

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import { TopicValidatorResult, type Message, type PeerId } from '@libp2p/interface'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { create as createDigest } from 'multiformats/hashes/digest'
@@ -10,9 +9,10 @@ import type { NodeComponents } from '../components.ts'
 import { MeshError, errorMessage, type ErrorCode } from '../errors.ts'
 import { dialTarget } from '../p2p/dial-target.ts'
 import { requestFrame, serveFrames } from '../p2p/frames.ts'
-import { guardValidator } from '../p2p/gossip-scoring.ts'
+import { gossipValidator } from '../p2p/gossip-validation.ts'
 import type { Sublevel } from '../storage/database.ts'
 import type { Genesis } from '../network/genesis.ts'
+import { validateGovernanceObject, type GovernanceGossipReason } from './gossip-validator.ts'
 import { SignedSchema, authentic, signObject, type AdmissionBody, type GovBody, type RevocationBody, type Signed } from './objects.ts'
 import { GovernanceState, type Refusal } from './state.ts'
 
@@ -86,10 +86,12 @@ export class GovernanceService {
     this.running = true
     await serveFrames(libp2p, this.opts.protocol, req => this.answerSync(req), SYNC_LIMITS, this.c.log,
       reason => { this.c.metrics.streamRejected('gov-sync', reason) })
-    libp2p.services.pubsub.topicValidators.set(this.opts.topic, guardValidator(this.validate, err => {
-      this.c.log.debug({ err: errorMessage(err) }, 'governance validator threw')
-      this.drop('invalid')
-    }))
+    libp2p.services.pubsub.topicValidators.set(this.opts.topic, gossipValidator({
+      topic: this.opts.topic,
+      validate: validateGovernanceObject,
+      context: signer => ({ signer: signer.toString(), now: this.now(), maxSkewMs: this.maxSkew(), verifier: this.verifier, state: this.state }),
+      handle: o => { this.hold(o) }
+    }, this.c))
     libp2p.services.pubsub.subscribe(this.opts.topic)
     this.timer = setInterval(() => { this.tick() }, 1_000)
     this.tick()
@@ -173,7 +175,7 @@ export class GovernanceService {
         added++
         this.accepted(o)
         this.logAdded(o, from)
-      } else this.drop(verdict.reason)
+      } else this.drop(verdict.rule)
     }
     return added
   }
@@ -182,38 +184,18 @@ export class GovernanceService {
     this.c.log.debug({ kind: o.body.kind, id: o.id, author: o.body.author, from }, 'governance object added')
   }
 
-  /** Counts a dropped object; the label keeps the reason's fixed words only (bounded cardinality). */
-  private drop (reason: string): void {
-    const label = (reason.split(':')[0] ?? '').replace(/12D3KooW\w+/g, 'peer').replace(/\d+/g, 'n').replace(/\W+/g, '_').slice(0, 48)
-    this.c.metrics.gossip(this.opts.topic, 'rejected', label)
+  /** Counts an object a peer sent that was dropped, as gossip's are (by one reason of a fixed list). */
+  private drop (reason: GovernanceGossipReason): void {
+    this.c.metrics.gossip(this.opts.topic, 'rejected', reason)
   }
 
-  private readonly validate = (_from: PeerId, msg: Message): TopicValidatorResult => {
-    if (msg.type !== 'signed') {
-      this.drop('unsigned')
-      return TopicValidatorResult.Reject
-    }
-    const o = decodeJson(msg.data, SignedSchema)
-    if (o === undefined || !authentic(o, this.verifier)) {
-      this.drop(o === undefined ? 'malformed' : 'forged')
-      return TopicValidatorResult.Reject
-    }
-    // Nodes gossip only their own objects: another signer's object under this gossip signature is spoofed.
-    if (o.body.author !== msg.from.toString()) {
-      this.drop('spoofed_author')
-      return TopicValidatorResult.Reject
-    }
-    if (this.state.has(o.id)) return TopicValidatorResult.Ignore
+  /** Holds an object the gossip validator accepted, judged just before against this same state. */
+  private hold (o: Signed): void {
     const verdict = this.state.add(o, this.now(), this.maxSkew())
-    if (!verdict.ok) {
-      this.drop(verdict.reason)
-      return TopicValidatorResult.Ignore
-    }
-    this.c.metrics.gossip(this.opts.topic, 'received')
+    if (!verdict.ok) throw new Error(`governance object ${o.id} judged valid, then refused: ${verdict.reason}`)
     this.accepted(o)
     this.logAdded(o, 'gossip')
     this.track(this.store.put(o.id, o))
-    return TopicValidatorResult.Accept
   }
 
   private accepted (o: Signed): void {

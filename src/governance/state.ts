@@ -23,10 +23,24 @@ export interface ProposalView {
 
 /** Why an object was refused: its author may not do this, what it refers to is unknown, or it is invalid. */
 export type Refusal = 'forbidden' | 'unknown' | 'invalid'
-export type Verdict = { ok: true } | { ok: false, reason: string, refusal?: Refusal }
 
-const forbidden = (reason: string): Verdict => ({ ok: false, reason, refusal: 'forbidden' })
-const unknown = (reason: string): Verdict => ({ ok: false, reason, refusal: 'unknown' })
+/**
+ * Each rule an object can break, as one fixed word: the metric label of a dropped object
+ * (`reason` says the same for people, with the figures).
+ */
+export const GOVERNANCE_RULES = [
+  'duplicate', 'future', 'only_operators_propose', 'voting_period', 'looser_than_params', 'fixed_param', 'no_param',
+  'invalid_param', 'not_an_operator', 'operator_already', 'unknown_proposal', 'only_operators_vote', 'voting_ended',
+  'vote_before_proposal', 'only_operators_stand', 'candidacy_epoch', 'only_operators_endorse', 'only_operators_certify',
+  'only_operators_admit_members', 'only_operators_revoke_members', 'operator_revoked'
+] as const
+export type GovernanceRule = typeof GOVERNANCE_RULES[number]
+
+export type Verdict = { ok: true } | { ok: false, rule: GovernanceRule, reason: string, refusal?: Refusal }
+
+const invalid = (rule: GovernanceRule, reason: string): Verdict => ({ ok: false, rule, reason })
+const forbidden = (rule: GovernanceRule, reason: string): Verdict => ({ ok: false, rule, reason, refusal: 'forbidden' })
+const unknown = (rule: GovernanceRule, reason: string): Verdict => ({ ok: false, rule, reason, refusal: 'unknown' })
 
 /**
  * Parameters that governance may not change: they define the network's clock, and when a
@@ -78,10 +92,15 @@ export class GovernanceState {
     return this.objects.get(id)
   }
 
+  /** Judges an authentic object against the rules and the objects held, and holds nothing (the gossip validator asks this). */
+  judge (o: Signed, now: number, maxSkewMs: number): Verdict {
+    if (this.objects.has(o.id)) return invalid('duplicate', 'duplicate')
+    return this.check(o.body, now, maxSkewMs)
+  }
+
   /** Checks an authentic object against the rules and, if it passes, holds it. */
   add (o: Signed, now: number, maxSkewMs: number): Verdict {
-    if (this.objects.has(o.id)) return { ok: false, reason: 'duplicate' }
-    const verdict = this.check(o.body, now, maxSkewMs)
+    const verdict = this.judge(o, now, maxSkewMs)
     if (!verdict.ok) return verdict
     this.objects.set(o.id, o)
     const b = o.body
@@ -112,43 +131,43 @@ export class GovernanceState {
 
   private check (b: GovBody, now: number, maxSkewMs: number): Verdict {
     const at = b.kind === 'proposal' ? b.created_at : b.time
-    if (at > now + maxSkewMs) return { ok: false, reason: 'time is in the future' }
+    if (at > now + maxSkewMs) return invalid('future', 'time is in the future')
     switch (b.kind) {
       case 'proposal': {
-        if (!this.isOperator(b.author, at)) return forbidden('only operators propose')
+        if (!this.isOperator(b.author, at)) return forbidden('only_operators_propose', 'only operators propose')
         const p = this.params(at)
         const period = b.voting_ends_at - b.created_at
-        if (period < p.min_voting_period_ms || period > p.max_voting_period_ms) return { ok: false, reason: `voting period must be within ${p.min_voting_period_ms}..${p.max_voting_period_ms} ms` }
-        if (b.quorum < p.quorum || b.threshold < p.threshold || b.veto > p.veto) return { ok: false, reason: 'quorum, threshold and veto may only be stricter than the network parameters' }
+        if (period < p.min_voting_period_ms || period > p.max_voting_period_ms) return invalid('voting_period', `voting period must be within ${p.min_voting_period_ms}..${p.max_voting_period_ms} ms`)
+        if (b.quorum < p.quorum || b.threshold < p.threshold || b.veto > p.veto) return invalid('looser_than_params', 'quorum, threshold and veto may only be stricter than the network parameters')
         if (b.change.type === 'param_change') return this.checkParamChange(b.change.params, at)
-        if ((b.change.type === 'operator_remove' || b.change.type === 'operator_weight') && !this.isOperator(b.change.peer_id, at)) return { ok: false, reason: `${b.change.peer_id} is not an operator` }
-        if (b.change.type === 'operator_add' && this.isOperator(b.change.peer_id, at)) return { ok: false, reason: `${b.change.peer_id} is an operator already` }
+        if ((b.change.type === 'operator_remove' || b.change.type === 'operator_weight') && !this.isOperator(b.change.peer_id, at)) return invalid('not_an_operator', `${b.change.peer_id} is not an operator`)
+        if (b.change.type === 'operator_add' && this.isOperator(b.change.peer_id, at)) return invalid('operator_already', `${b.change.peer_id} is an operator already`)
         return { ok: true }
       }
       case 'vote': {
         const proposal = this.proposals.get(b.proposal_id)?.body
-        if (proposal === undefined) return unknown('unknown proposal')
-        if (this.snapshot(proposal)[b.author] === undefined) return forbidden('only operators vote')
-        if (b.time > proposal.voting_ends_at) return { ok: false, reason: 'voting has ended' }
-        if (b.time < proposal.created_at) return { ok: false, reason: 'vote older than the proposal' }
+        if (proposal === undefined) return unknown('unknown_proposal', 'unknown proposal')
+        if (this.snapshot(proposal)[b.author] === undefined) return forbidden('only_operators_vote', 'only operators vote')
+        if (b.time > proposal.voting_ends_at) return invalid('voting_ended', 'voting has ended')
+        if (b.time < proposal.created_at) return invalid('vote_before_proposal', 'vote older than the proposal')
         return { ok: true }
       }
       case 'candidacy':
-        if (!this.isOperator(b.author, b.time)) return forbidden('only operators stand for election')
-        if (b.epoch !== this.epochOf(b.time) + 1) return { ok: false, reason: 'a candidacy stands for the next epoch' }
+        if (!this.isOperator(b.author, b.time)) return forbidden('only_operators_stand', 'only operators stand for election')
+        if (b.epoch !== this.epochOf(b.time) + 1) return invalid('candidacy_epoch', 'a candidacy stands for the next epoch')
         return { ok: true }
       case 'endorsement':
-        return this.isOperator(b.author, b.time) ? { ok: true } : forbidden('only operators endorse')
+        return this.isOperator(b.author, b.time) ? { ok: true } : forbidden('only_operators_endorse', 'only operators endorse')
       case 'certificate': {
         const proposal = this.proposals.get(b.proposal_id)?.body
-        if (proposal === undefined) return unknown('unknown proposal')
-        return this.isOperator(b.author, b.time) ? { ok: true } : forbidden('only operators certify')
+        if (proposal === undefined) return unknown('unknown_proposal', 'unknown proposal')
+        return this.isOperator(b.author, b.time) ? { ok: true } : forbidden('only_operators_certify', 'only operators certify')
       }
       case 'admission':
-        return this.isOperator(b.author, b.time) ? { ok: true } : { ok: false, reason: 'only operators admit members' }
+        return this.isOperator(b.author, b.time) ? { ok: true } : invalid('only_operators_admit_members', 'only operators admit members')
       case 'revocation':
-        if (!this.isOperator(b.author, b.time)) return { ok: false, reason: 'only operators revoke members' }
-        if (this.isOperator(b.peer_id, b.time)) return { ok: false, reason: 'an operator is removed by governance, not revoked' }
+        if (!this.isOperator(b.author, b.time)) return invalid('only_operators_revoke_members', 'only operators revoke members')
+        if (this.isOperator(b.peer_id, b.time)) return invalid('operator_revoked', 'an operator is removed by governance, not revoked')
         return { ok: true }
     }
   }
@@ -171,13 +190,13 @@ export class GovernanceState {
 
   private checkParamChange (change: Record<string, unknown>, at: number): Verdict {
     const fixed = Object.keys(change).find(k => FIXED_PARAMS.has(k))
-    if (fixed !== undefined) return { ok: false, reason: `${fixed} cannot be changed by governance` }
-    if (Object.keys(change).length === 0) return { ok: false, reason: 'no parameter to change' }
+    if (fixed !== undefined) return invalid('fixed_param', `${fixed} cannot be changed by governance`)
+    if (Object.keys(change).length === 0) return invalid('no_param', 'no parameter to change')
     const merged = mergeParams(this.params(at), change)
-    if (!merged.ok) return merged
+    if (!merged.ok) return invalid('invalid_param', merged.reason)
     const routed = merged.params.price_list[ROUTED_USAGE.resource_type]
     if (routed?.unit !== ROUTED_USAGE.unit) {
-      return { ok: false, reason: `invalid parameter price_list.${ROUTED_USAGE.resource_type}: routed requests are billed as ${ROUTED_USAGE.resource_type} in unit ${ROUTED_USAGE.unit}, which must keep a price` }
+      return invalid('invalid_param', `invalid parameter price_list.${ROUTED_USAGE.resource_type}: routed requests are billed as ${ROUTED_USAGE.resource_type} in unit ${ROUTED_USAGE.unit}, which must keep a price`)
     }
     return { ok: true }
   }

@@ -1,7 +1,6 @@
 import type { GossipsubOpts } from '@chainsafe/libp2p-gossipsub'
 import type { MetricsRegister } from '@chainsafe/libp2p-gossipsub/metrics'
 import type { PeerScoreParams, TopicScoreParams } from '@chainsafe/libp2p-gossipsub/score'
-import { TopicValidatorResult, type Message, type PeerId } from '@libp2p/interface'
 
 /**
  * GossipSub peer scoring for meshnode's three topics. Only the invalid-message penalty (P4)
@@ -74,23 +73,6 @@ export function invalidMessageRegister (onInvalid: (topic: string, error: string
     avgMinMax: () => noop as never
   }
   return { metricsRegister: register, metricsTopicStrToLabel: new Map() }
-}
-
-export type TopicValidator = (from: PeerId, msg: Message) => TopicValidatorResult
-
-/**
- * A validator that throws (an over-deep object, a bug) is a counted reject, never an
- * exception inside GossipSub (which would only ignore the message, with no penalty).
- */
-export function guardValidator (validate: TopicValidator, onThrow: (err: unknown) => void): TopicValidator {
-  return (from, msg) => {
-    try {
-      return validate(from, msg)
-    } catch (err) {
-      onThrow(err)
-      return TopicValidatorResult.Reject
-    }
-  }
 }
 
 /** What GossipSub's score dump holds of a peer that the disconnect rule reads. */

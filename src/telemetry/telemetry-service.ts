@@ -1,16 +1,16 @@
-import { TopicValidatorResult, type Message, type PeerId } from '@libp2p/interface'
+import type { PeerId } from '@libp2p/interface'
 import type { Clock } from '../clock.ts'
 import { errorMessage } from '../errors.ts'
 import type { Logger } from '../logging.ts'
 import type { MeshMetrics } from '../metrics.ts'
 import { dialTarget } from '../p2p/dial-target.ts'
+import { gossipValidator } from '../p2p/gossip-validation.ts'
 import type { MeshLibp2p } from '../p2p/libp2p.ts'
 import type { LoadHistory } from './load-history.ts'
 import type { LoadSampler } from './load-sampler.ts'
 import type { PeerTable } from './peer-table.ts'
 import { encodeSnapshot, type ServiceOffer, type TelemetrySnapshot } from './snapshot.ts'
-import { guardValidator } from '../p2p/gossip-scoring.ts'
-import { validateSnapshot } from './validator.ts'
+import { validateTelemetry } from './validator.ts'
 
 export interface TelemetryComponents {
   libp2p: MeshLibp2p
@@ -56,8 +56,6 @@ export class TelemetryService {
   private rttCursor = 0
   private ticks = 0
   private probing = false
-  /** Snapshots parsed by the validator, handed to the message handler without parsing twice. */
-  private readonly validated = new WeakMap<Message, TelemetrySnapshot>()
   private lastPublished: TelemetrySnapshot | undefined
   subscribed = false
 
@@ -80,11 +78,17 @@ export class TelemetryService {
   start (): void {
     const { libp2p } = this.c
     const pubsub = libp2p.services.pubsub
-    pubsub.topicValidators.set(this.opts.topic, guardValidator(this.validate, err => {
-      this.c.log.debug({ err: errorMessage(err) }, 'telemetry validator threw')
-      this.c.metrics.gossip(this.opts.topic, 'rejected', 'invalid')
-    }))
-    pubsub.addEventListener('message', this.onMessage)
+    pubsub.topicValidators.set(this.opts.topic, gossipValidator({
+      topic: this.opts.topic,
+      validate: validateTelemetry,
+      context: signer => {
+        const skew = this.opts.maxSkewMs()
+        return { last: this.c.peerTable.position(signer.toString()), now: this.c.clock.now(), maxSkewMs: skew, maxAgeMs: skew }
+      },
+      handle: (snapshot, author) => {
+        this.c.peerTable.applySnapshot(author.toString(), snapshot, this.c.clock.now(), this.c.libp2p.getConnections(author).length > 0)
+      }
+    }, this.c))
     libp2p.addEventListener('peer:connect', this.onConnect)
     libp2p.addEventListener('peer:disconnect', this.onDisconnect)
     pubsub.subscribe(this.opts.topic)
@@ -99,7 +103,6 @@ export class TelemetryService {
     clearInterval(this.tickTimer)
     libp2p.removeEventListener('peer:connect', this.onConnect)
     libp2p.removeEventListener('peer:disconnect', this.onDisconnect)
-    libp2p.services.pubsub.removeEventListener('message', this.onMessage)
     libp2p.services.pubsub.topicValidators.delete(this.opts.topic)
     this.subscribed = false
   }
@@ -135,35 +138,6 @@ export class TelemetryService {
     this.c.libp2p.services.pubsub.publish(this.opts.topic, encodeSnapshot(snapshot))
       .then(() => this.c.metrics.gossip(this.opts.topic, 'published'))
       .catch((err: unknown) => this.c.log.warn({ err: errorMessage(err) }, 'telemetry publish failed'))
-  }
-
-  private readonly validate = (_from: PeerId, msg: Message): TopicValidatorResult => {
-    const { metrics, clock, peerTable } = this.c
-    if (msg.type !== 'signed') {
-      metrics.gossip(this.opts.topic, 'rejected', 'unsigned')
-      return TopicValidatorResult.Reject
-    }
-    const author = msg.from.toString()
-    const now = clock.now()
-    const skew = this.opts.maxSkewMs()
-    const verdict = validateSnapshot(msg.data, peerTable.position(author), { now, maxSkewMs: skew, maxAgeMs: skew })
-    if (!verdict.accept) {
-      metrics.gossip(this.opts.topic, 'rejected', verdict.reason)
-      // A replayed or stale snapshot is not the relayer's fault: ignore it without penalty.
-      return verdict.reason === 'replayed' || verdict.reason === 'stale' ? TopicValidatorResult.Ignore : TopicValidatorResult.Reject
-    }
-    this.validated.set(msg, verdict.snapshot)
-    return TopicValidatorResult.Accept
-  }
-
-  private readonly onMessage = (evt: CustomEvent<Message>): void => {
-    const msg = evt.detail
-    if (msg.topic !== this.opts.topic || msg.type !== 'signed') return
-    const snapshot = this.validated.get(msg)
-    if (snapshot === undefined) return
-    const author = msg.from
-    this.c.metrics.gossip(this.opts.topic, 'received')
-    this.c.peerTable.applySnapshot(author.toString(), snapshot, this.c.clock.now(), this.c.libp2p.getConnections(author).length > 0)
   }
 
   private readonly onConnect = (evt: CustomEvent<PeerId>): void => {

@@ -1,3 +1,4 @@
+import { accept, ignore, reject, type GossipVerdict } from '../p2p/gossip-validation.ts'
 import { decodeSnapshot, isNewer, type SnapshotPosition, type TelemetrySnapshot } from './snapshot.ts'
 
 export type SnapshotVerdict =
@@ -29,4 +30,19 @@ export function validateSnapshot (
   if (s.time < ctx.now - ctx.maxAgeMs) return { accept: false, reason: 'stale' }
   if (!isNewer(s, last)) return { accept: false, reason: 'replayed' }
   return { accept: true, snapshot: s }
+}
+
+/** What the telemetry topic judges a snapshot against: the author's last position, and the time. */
+export interface TelemetryContext extends ValidationContext {
+  last: SnapshotPosition | undefined
+}
+
+/**
+ * The telemetry topic's validator. A replayed or stale snapshot is not the relayer's fault: it
+ * is ignored without penalty; the other reasons are the sender's and rejected.
+ */
+export function validateTelemetry (bytes: Uint8Array, ctx: TelemetryContext): GossipVerdict<TelemetrySnapshot, RejectReason> {
+  const verdict = validateSnapshot(bytes, ctx.last, ctx)
+  if (verdict.accept) return accept(verdict.snapshot)
+  return verdict.reason === 'replayed' || verdict.reason === 'stale' ? ignore(verdict.reason) : reject(verdict.reason)
 }

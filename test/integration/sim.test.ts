@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -12,8 +12,11 @@ const MAIN = new URL('../../node/main.ts', import.meta.url).pathname
 
 interface Sim { code: Promise<number | null>, stdout: () => string, stderr: () => string, kill: (s: NodeJS.Signals) => void }
 
+/** The runs' own temporary directory, so that other runs on the machine do not change what is counted in it. */
+let simTmp = tmpdir()
+
 function sim (args: string[]): Sim {
-  const child = spawn(process.execPath, [MAIN, 'sim', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [MAIN, 'sim', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: simTmp } })
   let out = ''
   let err = ''
   child.stdout.on('data', (d: Buffer) => { out += d.toString() })
@@ -37,7 +40,7 @@ async function finished (s: Sim, timeoutMs: number): Promise<number | null> {
 
 /** Temporary data directories of live runs: each run removes its own. */
 async function simDirs (): Promise<string[]> {
-  return (await readdir(tmpdir())).filter(d => d.startsWith('meshnode-sim-'))
+  return (await readdir(simTmp)).filter(d => d.startsWith('meshnode-sim-'))
 }
 
 async function resultIn (dir: string): Promise<SimulationResult> {
@@ -54,6 +57,8 @@ describe('meshnode sim', { timeout: 300_000 }, () => {
 
   before(async () => {
     dir = await tempDir('meshnode-sim-test-')
+    simTmp = join(dir, 'tmp')
+    await mkdir(simTmp)
     leftBefore = await simDirs()
   })
 

@@ -12,7 +12,7 @@ import {
   type CandidacyBody, type CertificateBody, type EndorsementBody, type GovBody, type ProposalBody, type Signed, type VoteBody
 } from '../../src/governance/objects.ts'
 import { DEVELOPMENT_PARAMS, type NetworkParams } from '../../src/network/params.ts'
-import { GovernanceState, type Verdict } from '../../src/governance/state.ts'
+import { GOVERNANCE_RULES, GovernanceState, type Verdict } from '../../src/governance/state.ts'
 
 /**
  * GovernanceState with real Ed25519 keys: a genesis of three operators A (weight 1), B (2) and
@@ -113,6 +113,8 @@ function addAll (s: GovernanceState, objects: Signed[], now = LATE): void {
 function assertRefused (v: Verdict, reason: string | RegExp): void {
   assert.equal(v.ok, false, 'expected a refusal')
   if (v.ok) return
+  // The metric label of a dropped object: one fixed word, whatever figures the reason carries.
+  assert.ok(GOVERNANCE_RULES.includes(v.rule), `${v.rule} is not a governance rule`)
   if (typeof reason === 'string') assert.equal(v.reason, reason)
   else assert.match(v.reason, reason)
 }
@@ -163,6 +165,17 @@ describe('governance objects: authentic()', () => {
 })
 
 describe('GovernanceState.add: each rejection and its reason', () => {
+  test('judge gives add\'s verdict and holds nothing', () => {
+    const s = stateOf()
+    const p = proposal(A, { type: 'text' }, 1000, 5000)
+    assert.deepEqual(s.judge(p, LATE, SKEW), { ok: true })
+    assert.equal(s.has(p.id), false)
+    assert.deepEqual(s.judge(vote(A, p, 'yes', 2000), LATE, SKEW), { ok: false, rule: 'unknown_proposal', reason: 'unknown proposal', refusal: 'unknown' })
+    addAll(s, [p])
+    assert.deepEqual(s.judge(p, LATE, SKEW), { ok: false, rule: 'duplicate', reason: 'duplicate' })
+    assert.deepEqual(s.judge(vote(A, p, 'yes', 2000), LATE, SKEW), { ok: true })
+  })
+
   test('a proposal by a non-operator', () => {
     const s = stateOf()
     const p = proposal(X, { type: 'text' }, 1000, 5000)

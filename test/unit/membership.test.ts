@@ -82,9 +82,9 @@ describe('membership records in the replicated governance state', () => {
   test('only operators admit or revoke: a stranger\'s records are refused and not held', () => {
     const state = new GovernanceState(genesis, genesisHash(genesis))
     const selfAdmission = admit(stranger, stranger.id, T0 + 10)
-    assert.deepEqual(state.add(selfAdmission, T0 + 100, 30_000), { ok: false, reason: 'only operators admit members' })
+    assert.deepEqual(state.add(selfAdmission, T0 + 100, 30_000), { ok: false, rule: 'only_operators_admit_members', reason: 'only operators admit members' })
     assert.equal(state.has(selfAdmission.id), false)
-    assert.deepEqual(state.add(revoke(stranger, op.id, 0, T0 + 10), T0 + 100, 30_000), { ok: false, reason: 'only operators revoke members' })
+    assert.deepEqual(state.add(revoke(stranger, op.id, 0, T0 + 10), T0 + 100, 30_000), { ok: false, rule: 'only_operators_revoke_members', reason: 'only operators revoke members' })
     assert.equal(state.standing(stranger.id, T0 + 100).member, false)
   })
 
@@ -96,7 +96,7 @@ describe('membership records in the replicated governance state', () => {
     const s = state.standing(stranger.id, T0 + 100)
     assert.equal(s.via, 'revoked')
     assert.equal(mayAuthor(s, 4) && !mayAuthor(s, 5), true)
-    assert.deepEqual(state.add(revoke(op, op.id, 0, T0 + 30), T0 + 100, 30_000), { ok: false, reason: 'an operator is removed by governance, not revoked' })
+    assert.deepEqual(state.add(revoke(op, op.id, 0, T0 + 30), T0 + 100, 30_000), { ok: false, rule: 'operator_revoked', reason: 'an operator is removed by governance, not revoked' })
   })
 
   test('open_membership is fixed in the genesis: governance cannot change it', () => {
@@ -105,7 +105,7 @@ describe('membership records in the replicated governance state', () => {
       kind: 'proposal', author: op.id, title: 'open up', description: '', change: { type: 'param_change', params: { open_membership: true } },
       created_at: T0 + 10, voting_ends_at: T0 + 20_010, quorum: 0.334, threshold: 0.5, veto: 0.334
     }, op.sign)
-    assert.deepEqual(state.add(p, T0 + 100, 30_000), { ok: false, reason: 'open_membership cannot be changed by governance' })
+    assert.deepEqual(state.add(p, T0 + 100, 30_000), { ok: false, rule: 'fixed_param', reason: 'open_membership cannot be changed by governance' })
   })
 
   test('a development genesis is open; a genesis without the field is closed, and parsing fills nothing in (its hash is unchanged)', () => {

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test'
 import {
   MAX_SNAPSHOT_BYTES, decodeSnapshot, encodeSnapshot, isNewer, type TelemetrySnapshot
 } from '../../src/telemetry/snapshot.ts'
-import { validateSnapshot, type ValidationContext } from '../../src/telemetry/validator.ts'
+import { validateSnapshot, validateTelemetry, type ValidationContext } from '../../src/telemetry/validator.ts'
 
 const NOW = 1_700_000_000_000
 const CTX: ValidationContext = { now: NOW, maxSkewMs: 30_000, maxAgeMs: 60_000 }
@@ -372,5 +372,25 @@ describe('validateSnapshot', () => {
         { accept: false, reason: 'stale' }
       )
     })
+  })
+})
+
+describe('validateTelemetry (the topic validator)', () => {
+  const s = validSnapshot({ incarnation: 1000, seq: 10 })
+  const ctx = { ...CTX, last: undefined }
+
+  test('a valid snapshot is accepted, parsed', () => {
+    assert.deepEqual(validateTelemetry(encodeSnapshot(s), ctx), { action: 'accept', value: s })
+  })
+
+  test('replayed and stale snapshots are no fault of the relay: ignored', () => {
+    assert.deepEqual(validateTelemetry(encodeSnapshot(s), { ...ctx, last: { incarnation: 1000, seq: 10 } }), { action: 'ignore', reason: 'replayed' })
+    assert.deepEqual(validateTelemetry(encodeSnapshot(validSnapshot({ time: NOW - CTX.maxAgeMs - 1 })), ctx), { action: 'ignore', reason: 'stale' })
+  })
+
+  test('oversized, malformed and future snapshots are the sender\'s fault: rejected', () => {
+    assert.deepEqual(validateTelemetry(paddedTo(MAX_SNAPSHOT_BYTES + 1), ctx), { action: 'reject', reason: 'oversized' })
+    assert.deepEqual(validateTelemetry(encoder.encode('{}'), ctx), { action: 'reject', reason: 'malformed' })
+    assert.deepEqual(validateTelemetry(encodeSnapshot(validSnapshot({ time: NOW + CTX.maxSkewMs + 1 })), ctx), { action: 'reject', reason: 'future' })
   })
 })

@@ -5,9 +5,10 @@ import { z } from 'zod'
 import { MeshError, errorMessage } from '../src/errors.ts'
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../src/logging.ts'
 import type { ServiceConfig } from '../src/routing/local-services.ts'
-import { DEFAULT_HEALTH_CHECK, type HealthCheckConfig } from '../src/routing/service-health.ts'
+import type { HealthCheckConfig } from '../src/routing/service-health.ts'
 import { STRATEGY_NAMES, type StrategyName } from '../src/routing/strategies.ts'
 import { MAX_CAPACITY } from '../src/telemetry/snapshot.ts'
+import { DEFAULT_TUNING, type Tuning } from '../src/tuning.ts'
 
 /** A node's settings, resolved from flags, then `MESHNODE_*` variables, then a config file, then defaults. */
 export interface NodeConfig {
@@ -36,6 +37,9 @@ export interface NodeConfig {
   candidate: boolean
 }
 
+const { routing } = DEFAULT_TUNING
+
+/** The settings' defaults; timings and sizes are DEFAULT_TUNING's, written there once. */
 export const DEFAULTS: NodeConfig = {
   dataDir: './.meshnode',
   listen: ['/ip4/0.0.0.0/tcp/4001'],
@@ -44,17 +48,17 @@ export const DEFAULTS: NodeConfig = {
   apiUrl: undefined,
   bootstrap: [],
   genesis: undefined,
-  telemetryIntervalMs: 1000,
-  maxPeers: 32,
+  telemetryIntervalMs: DEFAULT_TUNING.telemetry.intervalMs,
+  maxPeers: DEFAULT_TUNING.peers.maxPeers,
   region: 'local',
   logLevel: 'info',
   logFormat: 'json',
   corsOrigins: [],
   services: [],
-  healthCheck: DEFAULT_HEALTH_CHECK,
-  strategy: 'adaptive',
-  requestTimeoutMs: 30_000,
-  maxRequestBytes: 10 * 1024 * 1024,
+  healthCheck: DEFAULT_TUNING.healthCheck,
+  strategy: routing.strategy,
+  requestTimeoutMs: routing.requestTimeoutMs,
+  maxRequestBytes: routing.maxRequestBytes,
   candidate: false
 }
 
@@ -126,11 +130,11 @@ const HealthCheck = z.preprocess((v, ctx) => {
   if (entries.some(e => e.length !== 2)) ctx.addIssue({ code: 'custom', message: 'expected key=value pairs separated by commas', input: v })
   return Object.fromEntries(entries.map(([k, x]) => [k, k === 'path' ? x : Number(x)]))
 }, HealthCheckFields).transform(h => ({
-  path: h.path ?? DEFAULT_HEALTH_CHECK.path,
-  intervalMs: h.interval_ms ?? DEFAULT_HEALTH_CHECK.intervalMs,
-  timeoutMs: h.timeout_ms ?? DEFAULT_HEALTH_CHECK.timeoutMs,
-  rise: h.rise ?? DEFAULT_HEALTH_CHECK.rise,
-  fall: h.fall ?? DEFAULT_HEALTH_CHECK.fall
+  path: h.path ?? DEFAULT_TUNING.healthCheck.path,
+  intervalMs: h.interval_ms ?? DEFAULT_TUNING.healthCheck.intervalMs,
+  timeoutMs: h.timeout_ms ?? DEFAULT_TUNING.healthCheck.timeoutMs,
+  rise: h.rise ?? DEFAULT_TUNING.healthCheck.rise,
+  fall: h.fall ?? DEFAULT_TUNING.healthCheck.fall
 }))
 
 /** One setting: its schema, and where each source names it. */
@@ -272,4 +276,23 @@ export async function loadConfig (flags: FlagValues & { config?: string }, env: 
     }
   }
   return resolveConfig({ flags, env, file })
+}
+
+/**
+ * The one place where the operator's settings meet the defaults: DEFAULT_TUNING with the
+ * timings and sizes an operator may set taken from the resolved config.
+ */
+export function tuningOf (config: NodeConfig): Tuning {
+  return {
+    ...DEFAULT_TUNING,
+    telemetry: { ...DEFAULT_TUNING.telemetry, intervalMs: config.telemetryIntervalMs },
+    peers: { ...DEFAULT_TUNING.peers, maxPeers: config.maxPeers },
+    routing: {
+      ...routing,
+      strategy: config.strategy,
+      requestTimeoutMs: config.requestTimeoutMs,
+      maxRequestBytes: config.maxRequestBytes
+    },
+    healthCheck: config.healthCheck
+  }
 }

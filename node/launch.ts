@@ -5,7 +5,7 @@ import { listenApi, type ApiServer } from '../api/server.ts'
 import type { Logger } from '../src/logging.ts'
 import { MeshNode } from '../src/mesh.ts'
 import { loadOrCreateIdentity } from '../src/p2p/identity.ts'
-import type { NodeConfig } from './config.ts'
+import { tuningOf, type NodeConfig } from './config.ts'
 import { ensureDataDir, loadOrCreateApiToken, resolveGenesis, type GenesisOrigin } from './data-dir.ts'
 
 export interface RunningNode {
@@ -46,13 +46,10 @@ export async function launchNode (config: NodeConfig, log: Logger, signal: Abort
     listen: config.listen,
     announce: config.announce,
     bootstrap,
-    telemetryIntervalMs: config.telemetryIntervalMs,
-    maxPeers: config.maxPeers,
     region: config.region,
     services: config.services,
-    healthCheck: config.healthCheck,
     candidate: config.candidate,
-    routing: { strategy: config.strategy, requestTimeoutMs: config.requestTimeoutMs, maxRequestBytes: config.maxRequestBytes },
+    tuning: tuningOf(config),
     log
   })
   const shutdown = new AbortController()

@@ -40,7 +40,10 @@ export interface Tuning {
     dialTimeoutMs: number
     /** Longest wait between dials of the bootstrap peers while the node has no peer. */
     maxBackoffMs: number
-    /** A DHT random walk is repeated after this long, doubling up to walkEveryMaxMs while it finds nothing. */
+    /**
+     * A DHT random walk costs a query to most peers: while the peer count changes it is repeated
+     * after `walkEveryMs`, and after twice as long each time it changed nothing, up to `walkEveryMaxMs`.
+     */
     walkEveryMs: number
     walkEveryMaxMs: number
     /** How long a peer of another network, or a misbehaving one, stays refused. */

@@ -3,26 +3,16 @@ import type { PeerId, PeerInfo } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { errorMessage } from '../errors.ts'
 import type { Logger } from '../logging.ts'
+import type { Tuning } from '../tuning.ts'
 import type { MeshLibp2p } from './libp2p.ts'
 
-export interface PeerConnectorOptions {
+/** Rounds, dials, backoff and DHT walks as the node's tuning sets them (see Tuning's `peers`). */
+export interface PeerConnectorOptions extends Pick<Tuning['peers'], 'maintainIntervalMs' | 'dialsPerRound' | 'dialTimeoutMs' | 'maxBackoffMs' | 'walkEveryMs' | 'walkEveryMaxMs'> {
   bootstrap: Multiaddr[]
   /** Peers known from an earlier run, tried like bootstrap peers. */
   remembered: Multiaddr[]
   /** Below this many connections the connector looks for more peers. */
   targetPeers: number
-  maintainIntervalMs: number
-  /** Discovered peers dialled per round. */
-  dialsPerRound: number
-  dialTimeoutMs: number
-  /** Longest wait between dials of the bootstrap peers while the node has none. */
-  maxBackoffMs: number
-  /**
-   * A random walk costs a DHT query to most peers: while the peer count changes it is repeated
-   * after `walkEveryMs`, and after twice as long each time it changed nothing, up to `walkEveryMaxMs`.
-   */
-  walkEveryMs: number
-  walkEveryMaxMs: number
   isRefused: (peerId: string) => boolean
   log: Logger
 }

@@ -7,8 +7,10 @@ import type { DetectorConfig } from './telemetry/failure-detector.ts'
  * Every timing and size a node runs with. `DEFAULT_TUNING` holds the values and why each is
  * what it is; the node's config (node/config.ts) overrides the few an operator may set, and
  * the network model (simulations/model/) reads the same object, so that tuning the node
- * tunes the model. Wire-format limits both ends must agree on (frame sizes, header counts,
- * schema bounds) are not tuning: they stay with their protocol.
+ * tunes the model. Limits both ends of a protocol must agree on are not tuning and stay with
+ * their protocol: route frame sizes and header counts (routing/route-protocol.ts), the sync
+ * protocols' frame and range bounds (billing/sync-protocol.ts, governance-service.ts,
+ * p2p/genesis-exchange.ts), the snapshot size, and the network parameters of the genesis.
  */
 export interface Tuning {
   telemetry: {
@@ -98,6 +100,8 @@ export interface Tuning {
     callerIdleMs: number
     /** The server ends a route stream idle for this long. */
     serverIdleMs: number
+    /** A graceful close of an idle route stream waits this long for the peer, then resets it. */
+    closeTimeoutMs: number
   }
   streams: {
     /** The largest yamux receive window of one stream. */
@@ -232,7 +236,9 @@ export const DEFAULT_TUNING: DeepReadonly<Tuning> = deepFreeze({
     callerIdleMs: CALLER_IDLE_MS,
     // A guard against callers that never close, well past the caller's own idle time, so that
     // the server never closes a stream the caller is about to reuse.
-    serverIdleMs: 6 * CALLER_IDLE_MS
+    serverIdleMs: 6 * CALLER_IDLE_MS,
+    // A peer that answers at all acknowledges a close within a few round trips.
+    closeTimeoutMs: 5_000
   },
   streams: {
     // yamux grows a window to 16 MiB on a fast link, so a streamed body kept 16 MiB per stream

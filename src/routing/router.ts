@@ -55,6 +55,8 @@ export interface RouterOptions {
   maxStreamsPerPeer: number
   /** An idle route stream is closed after this long. */
   callerIdleMs: number
+  /** A graceful close of a route stream waits this long for the peer before it resets. */
+  closeTimeoutMs: number
 }
 
 export interface RouterComponents {
@@ -113,7 +115,7 @@ export class Router {
     this.opts = { ...opts, weights: { ...opts.weights } }
     this.budget = new RetryBudget(opts.retryBudget)
     this.pool = new RouteStreamPool(async (peerId, signal) => new RouteStream(await components.openStream(peerId, signal)),
-      { maxIdlePerPeer: opts.idleStreamsPerPeer, maxOpenPerPeer: opts.maxStreamsPerPeer, idleMs: opts.callerIdleMs })
+      { maxIdlePerPeer: opts.idleStreamsPerPeer, maxOpenPerPeer: opts.maxStreamsPerPeer, idleMs: opts.callerIdleMs, closeTimeoutMs: opts.closeTimeoutMs })
   }
 
   get strategy (): StrategyName {

@@ -299,7 +299,7 @@ test('the caller counts the streams open to a peer: at the limit with none idle,
     const [client] = streamPair(1000 + streams.length)
     streams.push(client)
     return new RouteStream(client)
-  }, { maxIdlePerPeer: 1, maxOpenPerPeer: 2, idleMs: 60_000 })
+  }, { maxIdlePerPeer: 1, maxOpenPerPeer: 2, idleMs: 60_000, closeTimeoutMs: DEFAULT_TUNING.routing.closeTimeoutMs })
   const signal = AbortSignal.timeout(2_000)
   const one = await pool.acquire(B, signal)
   assert.equal(pool.atLimit(B), false)

@@ -16,12 +16,12 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { resolve as resolvePath } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { RunningNode } from '../src/launch.ts'
-import { DEFAULT_HEALTH_CHECK } from '../src/routing/service-health.ts'
 import type { StrategyName } from '../src/routing/strategies.ts'
 import { startUpstream, type Upstream } from '../simulations/live/upstream.ts'
 import { waitFor } from '../test/helpers/wait.ts'
 import { fmtMs, fmtNum, summarize, table, verdict, type BenchOutcome } from './stats.ts'
 import { seededRandom as seeded } from '../src/random.ts'
+import { DEFAULT_TUNING } from '../src/tuning.ts'
 
 const SELF = fileURLToPath(import.meta.url)
 const STRATEGIES: readonly StrategyName[] = ['round_robin', 'weighted_round_robin', 'least_connections', 'adaptive']
@@ -36,7 +36,7 @@ const SLOW_DELAY_MS = 20
 const FAIL_RATE = 0.1
 const TARGET_ERROR_RATE = 0.001
 const TARGET_P99_VS_BASELINE = 1.5
-const HEALTH_CHECK = { ...DEFAULT_HEALTH_CHECK, path: '/health', intervalMs: 1_000 }
+const HEALTH_CHECK = { ...DEFAULT_TUNING.healthCheck, path: '/health', intervalMs: 1_000 }
 const LABELS = ['normal-1', 'normal-2', 'normal-3', 'slow', 'failing'] as const
 type Label = typeof LABELS[number]
 

@@ -10,12 +10,12 @@
  * the high concurrency; each side's figure is the median of its runs.
  */
 import type { RunningNode } from '../src/launch.ts'
-import { DEFAULT_HEALTH_CHECK } from '../src/routing/service-health.ts'
 import { removeDir, startNode, tempDir } from '../test/helpers/nodes.ts'
 import { startUpstream, type Upstream } from '../simulations/live/upstream.ts'
 import { waitFor } from '../test/helpers/wait.ts'
 import { loadFigures, runLoadClient, type LoadFigures, type LoadResult } from './load-runner.ts'
 import { fmtMs, fmtNum, fmtPct, table, verdict, type BenchOutcome } from './stats.ts'
+import { DEFAULT_TUNING } from '../src/tuning.ts'
 
 const HIGH_CONCURRENCY = 32
 const SECONDS = 8
@@ -24,7 +24,7 @@ const ROUNDS = 2
 const TARGET_P50_OVERHEAD_MS = 1
 const TARGET_RATIO = 0.5
 /** Health checks go to /health, so that they neither count as nor disturb /echo traffic. */
-const HEALTH_CHECK = { ...DEFAULT_HEALTH_CHECK, path: '/health', intervalMs: 1_000 }
+const HEALTH_CHECK = { ...DEFAULT_TUNING.healthCheck, path: '/health', intervalMs: 1_000 }
 
 async function load (url: string, concurrency: number): Promise<LoadResult> {
   return await runLoadClient(url, { seconds: SECONDS, concurrency, warmupSeconds: WARMUP_SECONDS, mode: 'http' })

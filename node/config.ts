@@ -5,9 +5,9 @@ import { z } from 'zod'
 import { MeshError, errorMessage } from '../src/errors.ts'
 import { LOG_FORMATS, LOG_LEVELS } from '../src/logging.ts'
 import { DEFAULTS, type NodeConfig } from '../src/node-config.ts'
-import { DEFAULT_HEALTH_CHECK } from '../src/routing/service-health.ts'
 import { STRATEGY_NAMES, type StrategyName } from '../src/routing/strategies.ts'
 import { MAX_CAPACITY } from '../src/telemetry/snapshot.ts'
+import { DEFAULT_TUNING } from '../src/tuning.ts'
 
 function parsedMultiaddr (s: string): ReturnType<typeof multiaddr> | undefined {
   try {
@@ -77,11 +77,11 @@ const HealthCheck = z.preprocess((v, ctx) => {
   if (entries.some(e => e.length !== 2)) ctx.addIssue({ code: 'custom', message: 'expected key=value pairs separated by commas', input: v })
   return Object.fromEntries(entries.map(([k, x]) => [k, k === 'path' ? x : Number(x)]))
 }, HealthCheckFields).transform(h => ({
-  path: h.path ?? DEFAULT_HEALTH_CHECK.path,
-  intervalMs: h.interval_ms ?? DEFAULT_HEALTH_CHECK.intervalMs,
-  timeoutMs: h.timeout_ms ?? DEFAULT_HEALTH_CHECK.timeoutMs,
-  rise: h.rise ?? DEFAULT_HEALTH_CHECK.rise,
-  fall: h.fall ?? DEFAULT_HEALTH_CHECK.fall
+  path: h.path ?? DEFAULT_TUNING.healthCheck.path,
+  intervalMs: h.interval_ms ?? DEFAULT_TUNING.healthCheck.intervalMs,
+  timeoutMs: h.timeout_ms ?? DEFAULT_TUNING.healthCheck.timeoutMs,
+  rise: h.rise ?? DEFAULT_TUNING.healthCheck.rise,
+  fall: h.fall ?? DEFAULT_TUNING.healthCheck.fall
 }))
 
 /** One setting: its schema, and where each source names it. */
@@ -224,3 +224,4 @@ export async function loadConfig (flags: FlagValues & { config?: string }, env: 
   }
   return resolveConfig({ flags, env, file })
 }
+

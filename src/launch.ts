@@ -2,7 +2,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { ensureDataDir, loadOrCreateApiToken, resolveGenesis, type GenesisOrigin } from './data-dir.ts'
 import type { Logger } from './logging.ts'
 import { MeshNode } from './mesh.ts'
-import type { NodeConfig } from './node-config.ts'
+import { tuningOf, type NodeConfig } from './node-config.ts'
 import { loadOrCreateIdentity } from './p2p/identity.ts'
 
 /** The node's HTTP API server, listening. */
@@ -70,13 +70,10 @@ export async function launchNode (config: NodeConfig, serveApi: ServeApi, log: L
     listen: config.listen,
     announce: config.announce,
     bootstrap,
-    telemetryIntervalMs: config.telemetryIntervalMs,
-    maxPeers: config.maxPeers,
     region: config.region,
     services: config.services,
-    healthCheck: config.healthCheck,
     candidate: config.candidate,
-    routing: { strategy: config.strategy, requestTimeoutMs: config.requestTimeoutMs, maxRequestBytes: config.maxRequestBytes },
+    tuning: tuningOf(config),
     log
   })
   const shutdown = new AbortController()

@@ -26,14 +26,13 @@ import { networkProtocols, type NetworkProtocols } from './p2p/protocols.ts'
 import { LocalServices, type ServiceConfig } from './routing/local-services.ts'
 import { serveRoutes } from './routing/route-server.ts'
 import { Router } from './routing/router.ts'
-import { DEFAULT_HEALTH_CHECK, type HealthCheckConfig } from './routing/service-health.ts'
-import type { StrategyName } from './routing/strategies.ts'
 import type { UsageEvent } from './routing/usage.ts'
 import { MeshDatabase, type DroppedBytes, type Repair } from './storage/database.ts'
 import { LoadHistory, type LoadSummary } from './telemetry/load-history.ts'
 import { LoadSampler, RequestCounters } from './telemetry/load-sampler.ts'
 import { PeerTable, type PeerEvent, type PeerSnapshot } from './telemetry/peer-table.ts'
 import { TelemetryService } from './telemetry/telemetry-service.ts'
+import type { Tuning } from './tuning.ts'
 import { VERSION } from './version.ts'
 
 export interface MeshNodeOptions {
@@ -45,33 +44,15 @@ export interface MeshNodeOptions {
   /** Addresses to announce instead of the listen addresses (--announce). */
   announce?: string[]
   bootstrap: Multiaddr[]
-  telemetryIntervalMs: number
-  maxPeers: number
   region: string
   /** Stand for election as a bootstrap operator (operators only). */
   candidate?: boolean
   services?: ServiceConfig[]
-  healthCheck?: HealthCheckConfig
-  routing?: Partial<RoutingSettings>
+  /** Every timing and size the node runs with: DEFAULT_TUNING with the operator's settings (node/config.ts tuningOf). */
+  tuning: Tuning
   log: Logger
   clock?: Clock
   random?: () => number
-}
-
-export interface RoutingSettings {
-  strategy: StrategyName
-  requestTimeoutMs: number
-  maxRequestBytes: number
-  maxResponseBytes: number
-  maxAttempts: number
-}
-
-export const DEFAULT_ROUTING: RoutingSettings = {
-  strategy: 'adaptive',
-  requestTimeoutMs: 30_000,
-  maxRequestBytes: 10 * 1024 * 1024,
-  maxResponseBytes: 100 * 1024 * 1024,
-  maxAttempts: 3
 }
 
 /** The settings of a running node that its operator may change without a restart. */
@@ -108,14 +89,8 @@ export interface DiagnosticsResult {
   errors: string[]
 }
 
-const TICK_INTERVAL_MS = 500
 const KNOWN_PEERS_KEY = 'known_peers'
 const GENESIS_HASH_KEY = 'genesis_hash'
-const REMEMBER_EVERY_MS = 30_000
-/** A node keeps at most this many of its peers' addresses to reconnect after a restart. */
-const REMEMBERED_PEERS = 32
-/** How long a starting node waits for its peers' copies of its own log before it appends alone. */
-const CONFIRM_OWN_HEAD_MS = 3_000
 const OWN_HEAD_FILE = 'billing-head.json'
 
 /**
@@ -127,7 +102,7 @@ export class MeshNode {
   readonly genesis: Genesis
   readonly genesisHash: string
   readonly protocols: NetworkProtocols
-  readonly requests = new RequestCounters(() => this.clock.now())
+  readonly requests: RequestCounters
   readonly metrics: MeshMetrics
   readonly startedAt: number
   private readonly opts: MeshNodeOptions
@@ -140,7 +115,7 @@ export class MeshNode {
   private readonly history: LoadHistory
   private readonly settings: RuntimeSettings
   private readonly localServices: LocalServices
-  private readonly routing: RoutingSettings
+  private readonly tuning: Tuning
   private routerInstance: Router | undefined
   private billingInstance: BillingService | undefined
   private routedUsage: UsageBuffer | undefined
@@ -164,23 +139,26 @@ export class MeshNode {
     this.genesisHash = genesisHash(opts.genesis)
     this.protocols = networkProtocols(opts.genesis.network_id, this.genesisHash)
     this.startedAt = this.clock.now()
-    this.settings = { telemetryIntervalMs: opts.telemetryIntervalMs, maxPeers: opts.maxPeers }
+    this.tuning = opts.tuning
+    const { telemetry } = opts.tuning
+    this.requests = new RequestCounters(() => this.clock.now(), telemetry.errorWindowMs)
+    this.settings = { telemetryIntervalMs: telemetry.intervalMs, maxPeers: opts.tuning.peers.maxPeers }
     this.db = new MeshDatabase(opts.dataDir)
     this.peerTable = new PeerTable({
-      tickIntervalMs: TICK_INTERVAL_MS,
+      detector: telemetry.detector,
+      tickIntervalMs: telemetry.tickMs,
+      forgetAfterMs: telemetry.forgetAfterMs,
       onEvent: e => this.onPeerEvent(e),
       onSnapshot: (peerId, snapshot, at) => {
         if (this.events.listenerCount('snapshot') > 0) this.events.emit('snapshot', { peerId, seq: snapshot.seq, incarnation: snapshot.incarnation, publishedAt: snapshot.time, receivedAt: at })
       }
     })
     this.metrics = new MeshMetrics(() => this.peerTable.countByState())
-    // One hour of own samples at the default interval, for /v1/system/metrics.
-    this.history = new LoadHistory(3600)
-    this.localServices = new LocalServices(opts.services ?? [], opts.healthCheck ?? DEFAULT_HEALTH_CHECK, this.log, status => { this.requests.outcome(status) })
-    this.routing = { ...DEFAULT_ROUTING, ...opts.routing }
+    this.history = new LoadHistory(telemetry.historySamples)
+    this.localServices = new LocalServices(opts.services ?? [], opts.tuning.healthCheck, this.log, status => { this.requests.outcome(status) })
     this.guard = new NetworkGuard({
       membershipProtocol: this.protocols.membership,
-      refuseForMs: 60_000,
+      refuseForMs: opts.tuning.peers.refuseForMs,
       now: () => this.clock.now(),
       log: this.log
     })
@@ -198,6 +176,7 @@ export class MeshNode {
   async start (): Promise<void> {
     if (this.state !== 'new') throw new MeshError('CONFLICT', `cannot start a node that is ${this.state}`)
     this.state = 'starting'
+    const { routing, peers } = this.tuning
     try {
       await this.db.open()
       await this.checkGenesisPin()
@@ -208,7 +187,8 @@ export class MeshNode {
         protocols: this.protocols,
         params: this.genesis.params,
         connectionGater: this.guard.gater,
-        maxConnections: Math.max(this.settings.maxPeers * 2, 16),
+        maxConnections: Math.max(this.settings.maxPeers * 2, this.tuning.peers.minConnectionCap),
+        streamWindowBytes: this.tuning.streams.windowBytes,
         onInvalidGossip: (topic, error) => { this.metrics.gossip(topic, 'rejected', error) }
       })
       this.libp2p = libp2p
@@ -226,9 +206,11 @@ export class MeshNode {
         log: this.log,
         onRejected: reason => { this.metrics.streamRejected('route', reason) }
       }, {
-        maxRequestBytes: this.routing.maxRequestBytes,
-        maxResponseBytes: this.routing.maxResponseBytes,
-        timeoutMs: this.routing.requestTimeoutMs
+        maxRequestBytes: routing.maxRequestBytes,
+        maxResponseBytes: routing.maxResponseBytes,
+        timeoutMs: routing.requestTimeoutMs,
+        maxStreamsPerPeer: routing.maxStreamsPerPeer,
+        idleMs: routing.serverIdleMs
       })
       const components: NodeComponents = {
         libp2p,
@@ -244,7 +226,7 @@ export class MeshNode {
         genesis: this.genesis,
         genesisHash: this.genesisHash,
         onMembership: record => { this.billingInstance?.membershipChanged(record.peer_id) }
-      }, { topic: this.protocols.topics.governance, protocol: this.protocols.governanceSync, candidate: this.opts.candidate ?? false, antiEntropyMs: 5_000 })
+      }, { topic: this.protocols.topics.governance, protocol: this.protocols.governanceSync, candidate: this.opts.candidate ?? false, ...this.tuning.governance })
       await governance.open()
       this.governanceInstance = governance
       // After governance: which entries count depends on the membership records held.
@@ -252,10 +234,16 @@ export class MeshNode {
         ...components,
         authoredThrough: author => this.authoredThrough(author),
         penalize: (peerId, reason) => { this.penalize(peerId, reason) }
-      }, { topic: this.protocols.topics.billing, protocol: this.protocols.sync, antiEntropyMs: 5_000, headFile: join(this.opts.dataDir, OWN_HEAD_FILE) })
+      }, {
+        topic: this.protocols.topics.billing,
+        protocol: this.protocols.sync,
+        antiEntropyMs: this.tuning.billing.antiEntropyMs,
+        announceEveryMs: this.tuning.billing.announceEveryMs,
+        headFile: join(this.opts.dataDir, OWN_HEAD_FILE)
+      })
       await billing.open()
       this.billingInstance = billing
-      this.routedUsage = new UsageBuffer(async records => await billing.append(records), this.log)
+      this.routedUsage = new UsageBuffer(async records => await billing.append(records), this.log, { flushMs: this.tuning.billing.usageFlushMs, maxRecords: this.tuning.billing.usageMaxRecords })
       libp2p.addEventListener('self:peer:update', () => { this.addresses = libp2p.getMultiaddrs().map(a => a.toString()) })
       libp2p.addEventListener('connection:open', ({ detail: c }) => { this.log.debug({ peer: c.remotePeer.toString(), addr: c.remoteAddr.toString(), direction: c.direction }, 'connection opened') })
       libp2p.addEventListener('connection:close', ({ detail: c }) => { this.log.debug({ peer: c.remotePeer.toString(), addr: c.remoteAddr.toString(), direction: c.direction }, 'connection closed') })
@@ -284,7 +272,7 @@ export class MeshNode {
           this.metrics.routed(e)
           this.recordRoutedUsage(e)
         }
-      }, { ...this.routing, weights: {} })
+      }, { ...routing, weights: {} })
       this.sampler = new LoadSampler(this.requests)
       this.telemetry = new TelemetryService({
         libp2p,
@@ -297,7 +285,9 @@ export class MeshNode {
       }, {
         topic: this.protocols.topics.telemetry,
         intervalMs: this.settings.telemetryIntervalMs,
-        tickIntervalMs: TICK_INTERVAL_MS,
+        tickIntervalMs: this.tuning.telemetry.tickMs,
+        probeTimeoutMs: this.tuning.telemetry.probeTimeoutMs,
+        rttEveryTicks: this.tuning.telemetry.rttEveryTicks,
         maxSkewMs: () => this.params().max_clock_skew_ms,
         describeSelf: () => ({ services: this.localServices.offers(), apiUrl: this.apiUrl, region: this.opts.region, version: VERSION })
       })
@@ -307,15 +297,20 @@ export class MeshNode {
         bootstrap: this.opts.bootstrap,
         remembered,
         targetPeers: this.settings.maxPeers,
-        maintainIntervalMs: 2_000,
+        maintainIntervalMs: peers.maintainIntervalMs,
+        dialsPerRound: peers.dialsPerRound,
+        dialTimeoutMs: peers.dialTimeoutMs,
+        maxBackoffMs: peers.maxBackoffMs,
+        walkEveryMs: peers.walkEveryMs,
+        walkEveryMaxMs: peers.walkEveryMaxMs,
         isRefused: id => this.guard.isRefused(id),
         log: this.log
       })
       this.connector.start()
-      this.rememberTimer = setInterval(() => { void this.rememberPeers() }, REMEMBER_EVERY_MS)
+      this.rememberTimer = setInterval(() => { void this.rememberPeers() }, this.tuning.peers.rememberEveryMs)
       // Before the first append: the peers it joins through or knew hold copies of its chain.
       const peerIds = [...this.opts.bootstrap, ...remembered].map(a => a.getPeerId()).filter(p => p !== null)
-      await billing.confirmOwnHead([...new Set(peerIds)], CONFIRM_OWN_HEAD_MS)
+      await billing.confirmOwnHead([...new Set(peerIds)], this.tuning.billing.confirmOwnHeadMs)
       // A stop during the wait has already taken everything down.
       if (this.state !== 'starting') return
       this.state = 'running'
@@ -650,7 +645,7 @@ export class MeshNode {
       .map(c => c.remoteAddr.getPeerId() === null ? `${c.remoteAddr.toString()}/p2p/${c.remotePeer.toString()}` : c.remoteAddr.toString())
     if (addrs.length === 0) return
     try {
-      await this.db.putMeta(KNOWN_PEERS_KEY, [...new Set(addrs)].slice(0, REMEMBERED_PEERS))
+      await this.db.putMeta(KNOWN_PEERS_KEY, [...new Set(addrs)].slice(0, this.tuning.peers.rememberedPeers))
     } catch (err) {
       this.log.warn({ err: errorMessage(err) }, 'could not remember peers')
     }

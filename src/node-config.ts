@@ -1,7 +1,8 @@
 import type { LogFormat, LogLevel } from './logging.ts'
 import type { ServiceConfig } from './routing/local-services.ts'
-import { DEFAULT_HEALTH_CHECK, type HealthCheckConfig } from './routing/service-health.ts'
+import type { HealthCheckConfig } from './routing/service-health.ts'
 import type { StrategyName } from './routing/strategies.ts'
+import { DEFAULT_TUNING, type Tuning } from './tuning.ts'
 
 /**
  * A node's settings, resolved from flags, then `MESHNODE_*` variables, then a config file, then
@@ -33,6 +34,9 @@ export interface NodeConfig {
   candidate: boolean
 }
 
+const { routing } = DEFAULT_TUNING
+
+/** The settings' defaults; timings and sizes are DEFAULT_TUNING's, written there once. */
 export const DEFAULTS: NodeConfig = {
   dataDir: './.meshnode',
   listen: ['/ip4/0.0.0.0/tcp/4001'],
@@ -41,16 +45,35 @@ export const DEFAULTS: NodeConfig = {
   apiUrl: undefined,
   bootstrap: [],
   genesis: undefined,
-  telemetryIntervalMs: 1000,
-  maxPeers: 32,
+  telemetryIntervalMs: DEFAULT_TUNING.telemetry.intervalMs,
+  maxPeers: DEFAULT_TUNING.peers.maxPeers,
   region: 'local',
   logLevel: 'info',
   logFormat: 'json',
   corsOrigins: [],
   services: [],
-  healthCheck: DEFAULT_HEALTH_CHECK,
-  strategy: 'adaptive',
-  requestTimeoutMs: 30_000,
-  maxRequestBytes: 10 * 1024 * 1024,
+  healthCheck: DEFAULT_TUNING.healthCheck,
+  strategy: routing.strategy,
+  requestTimeoutMs: routing.requestTimeoutMs,
+  maxRequestBytes: routing.maxRequestBytes,
   candidate: false
+}
+
+/**
+ * The one place where the operator's settings meet the defaults: DEFAULT_TUNING with the
+ * timings and sizes an operator may set taken from the resolved config.
+ */
+export function tuningOf (config: NodeConfig): Tuning {
+  return {
+    ...DEFAULT_TUNING,
+    telemetry: { ...DEFAULT_TUNING.telemetry, intervalMs: config.telemetryIntervalMs },
+    peers: { ...DEFAULT_TUNING.peers, maxPeers: config.maxPeers },
+    routing: {
+      ...routing,
+      strategy: config.strategy,
+      requestTimeoutMs: config.requestTimeoutMs,
+      maxRequestBytes: config.maxRequestBytes
+    },
+    healthCheck: config.healthCheck
+  }
 }

@@ -1,20 +1,15 @@
 import {
-  DEFAULT_DETECTOR_CONFIG, initialLiveness, needsProbe, observe,
+  initialLiveness, needsProbe, observe,
   type DetectorConfig, type Liveness, type Observation
 } from '../../src/telemetry/failure-detector.ts'
 import { median } from '../../src/stats.ts'
+import type { Tuning } from '../../src/tuning.ts'
 import type { DetectionRecord } from '../result.ts'
 import type { EventQueue } from './event-queue.ts'
 import type { LinkModel } from './latency.ts'
 import type { Overlay } from './overlay.ts'
 import type { SnapshotLog } from './telemetry.ts'
 
-/** The live node's peer-table tick (mesh.ts TICK_INTERVAL_MS). */
-export const TICK_MS = 500
-/** The live node's ping timeout for a probe (telemetry-service.ts PROBE_TIMEOUT_MS). */
-const PROBE_TIMEOUT_MS = 1_500
-/** The live peer table forgets a peer down for this long (PeerTable forgetAfterMs). */
-const FORGET_AFTER_MS = 10 * 60_000
 /** Round trips to dial a peer with no connection before the ping: TCP, multistream + Noise, Yamux + ping. */
 const DIAL_ROUND_TRIPS = 3
 
@@ -30,12 +25,12 @@ interface Episode {
 
 /**
  * The failure detector of every observer for every tracked author, driven exactly as the
- * live PeerTable and TelemetryService drive it: a record is created by the first snapshot
- * (initialLiveness), then fed snapshots as they arrive, connection changes, a tick every
- * TICK_MS, and the results of the probes that needsProbe() asks for (a probe round at a
+ * live PeerTable and TelemetryService drive it, with the node's tuning (detector, tick, probe
+ * timeout, forget time): a record is created by the first snapshot (initialLiveness), then fed
+ * snapshots as they arrive, connection changes, a tick every `tickMs`, and the results of the probes that needsProbe() asks for (a probe round at a
  * time; the next tick after it ends may start the next). Transitions come from observe().
  *
- * Not modelled: the RTT ping of one healthy peer every 4 ticks (it can only refresh
+ * Not modelled: the RTT ping of one healthy peer every `rttEveryTicks` ticks (it can only refresh
  * lastAliveAt of a healthy peer, which matters after 30 s of silence only), and stalls of
  * the observer (model nodes never stall).
  */
@@ -45,7 +40,9 @@ export class Detection {
   private readonly queue: EventQueue
   private readonly link: LinkModel
   private readonly rand: () => number
-  private readonly config: DetectorConfig = DEFAULT_DETECTOR_CONFIG
+  private readonly config: DetectorConfig
+  private readonly probeTimeoutMs: number
+  private readonly forgetAfterMs: number
   private readonly intervalMs: number
   private readonly n: number
   /** live[slot * n + observer]: the observer's record of the tracked author, if it has one. */
@@ -57,7 +54,10 @@ export class Detection {
   private readonly episodes: Episode[] = []
   private readonly openEpisode = new Map<number, Episode>()
 
-  constructor (overlay: Overlay, log: SnapshotLog, queue: EventQueue, link: LinkModel, rand: () => number, intervalMs: number) {
+  constructor (overlay: Overlay, log: SnapshotLog, queue: EventQueue, link: LinkModel, rand: () => number, intervalMs: number, tuning: Tuning['telemetry']) {
+    this.config = tuning.detector
+    this.probeTimeoutMs = tuning.probeTimeoutMs
+    this.forgetAfterMs = tuning.forgetAfterMs
     this.overlay = overlay
     this.log = log
     this.queue = queue
@@ -115,7 +115,7 @@ export class Detection {
       if (l === undefined) continue
       this.apply(slot, observer, { kind: 'tick', at })
       const next = this.live[i] as Liveness
-      if (next.state === 'down' && at - next.since > FORGET_AFTER_MS) this.live[i] = undefined
+      if (next.state === 'down' && at - next.since > this.forgetAfterMs) this.live[i] = undefined
       else if (needsProbe(next)) doubted.push(slot)
     }
     if (this.probing[observer] === 0 && doubted.length > 0) this.probeRound(observer, doubted, at)
@@ -140,9 +140,9 @@ export class Detection {
         took = rtt()
         if (!this.overlay.connected(observer, peer)) for (let k = 0; k < DIAL_ROUND_TRIPS; k++) took += rtt()
       } else if (this.overlay.running[peer] !== 1 && this.overlay.group[peer] === this.overlay.group[observer]) took = rtt()
-      else took = PROBE_TIMEOUT_MS
-      took = Math.min(took, PROBE_TIMEOUT_MS)
-      if (took >= PROBE_TIMEOUT_MS) ok = false
+      else took = this.probeTimeoutMs
+      took = Math.min(took, this.probeTimeoutMs)
+      if (took >= this.probeTimeoutMs) ok = false
       end = Math.max(end, at + took)
       this.queue.at(at + took, () => {
         if (this.overlay.running[observer] !== 1 || this.incarnation[observer] !== inc) return

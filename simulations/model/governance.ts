@@ -2,15 +2,12 @@ import { createHash } from 'node:crypto'
 import { elect } from '../../src/election/elect.ts'
 import { PRODUCTION_PARAMS } from '../../src/network/params.ts'
 import { countedVotes, tally, type Tally, type TallyRules, type TallyVote, type VoteOption } from '../../src/governance/tally.ts'
+import type { Tuning } from '../../src/tuning.ts'
 import type { EventQueue } from './event-queue.ts'
 import type { Gossip } from './gossip.ts'
 import type { LinkModel } from './latency.ts'
 import type { Overlay } from './overlay.ts'
 
-/** The live GovernanceService reconciles with one random connected peer once per this period. */
-const ANTI_ENTROPY_MS = 5_000
-/** The live governance service ticks every second. */
-const GOV_TICK_MS = 1_000
 const RULES: TallyRules = { quorum: PRODUCTION_PARAMS.quorum, threshold: PRODUCTION_PARAMS.threshold, veto: PRODUCTION_PARAMS.veto }
 
 interface GovObject {
@@ -54,7 +51,7 @@ const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex
  * run them. Proposals, votes, candidacies and certificates spread by the same gossip as
  * telemetry (a vote or certificate that reaches a node before its proposal is refused there,
  * as the live validator does); anti-entropy (each node pulls what one random connected peer
- * holds, once every ANTI_ENTROPY_MS) and the reconciliation of a node that (re)joins repair
+ * holds, once every `antiEntropyMs` of the node's tuning) and the reconciliation of a node that (re)joins repair
  * what gossip missed. After voting and the certification grace, each certifier (the elected
  * operators of that epoch in its own view, or every operator when none is elected) certifies
  * the votes it counted; a node follows the first certificate in its certifier order and
@@ -73,6 +70,9 @@ export class Governance {
   private readonly seats: number
   private readonly grace: number
   private readonly genesisSeed: string
+  /** The live GovernanceService's tick and anti-entropy period. */
+  private readonly tickMs: number
+  private readonly antiEntropyMs: number
   readonly weights: Record<string, number> = {}
   private readonly operators: number[] = []
   private readonly objects: GovObject[] = []
@@ -83,7 +83,7 @@ export class Governance {
   private readonly tallyCache = new Map<string, Tally>()
 
   constructor (overlay: Overlay, gossip: Gossip, queue: EventQueue, link: LinkModel, rand: () => number,
-    spec: { operators: number, epochMs: number, seats: number, grace: number, genesisSeed: string }) {
+    spec: { operators: number, epochMs: number, seats: number, grace: number, genesisSeed: string, tuning: Tuning['governance'] }) {
     this.overlay = overlay
     this.gossip = gossip
     this.queue = queue
@@ -93,6 +93,8 @@ export class Governance {
     this.seats = spec.seats
     this.grace = spec.grace
     this.genesisSeed = spec.genesisSeed
+    this.tickMs = spec.tuning.tickMs
+    this.antiEntropyMs = spec.tuning.antiEntropyMs
     for (let i = 0; i < spec.operators; i++) {
       this.weights[peerId(i)] = 10 + i
       this.operators.push(i)
@@ -128,7 +130,7 @@ export class Governance {
   /** The node's first governance tick at or after `at`. */
   private tickAfter (node: number, at: number): number {
     const phase = this.govPhase[node] as number
-    return phase + Math.ceil((at - phase) / GOV_TICK_MS) * GOV_TICK_MS
+    return phase + Math.ceil((at - phase) / this.tickMs) * this.tickMs
   }
 
   /** When a candidate's governance tick first falls in epoch `epoch`. */
@@ -142,7 +144,7 @@ export class Governance {
 
   /** A node starts its governance ticker; a node that (re)joins reconciles with its peers. */
   joined (nodes: number[], at: number, first: boolean): void {
-    if (first) for (const n of nodes) this.govPhase[n] = this.rand() * GOV_TICK_MS
+    if (first) for (const n of nodes) this.govPhase[n] = this.rand() * this.tickMs
     if (this.objects.length > 0) this.reconcileJoined(nodes, at)
   }
 
@@ -177,7 +179,7 @@ export class Governance {
   private certifyDue (p: Proposal, op: number): void {
     const at = this.queue.now
     if (this.overlay.running[op] !== 1) {
-      this.queue.after(GOV_TICK_MS, () => { this.certifyDue(p, op) })
+      this.queue.after(this.tickMs, () => { this.certifyDue(p, op) })
       return
     }
     if ((p.object.hold[op] as number) > at || !this.certifiers(p, op, at).includes(op)) return
@@ -266,7 +268,7 @@ export class Governance {
 
   /** The first period boundary at or after `at`. */
   nextAntiEntropy (at: number): number {
-    return Math.ceil(at / ANTI_ENTROPY_MS) * ANTI_ENTROPY_MS
+    return Math.ceil(at / this.antiEntropyMs) * this.antiEntropyMs
   }
 
   /**

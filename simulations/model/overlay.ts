@@ -3,9 +3,10 @@
  *
  * Connections: a joining node dials CONN_TARGET random running peers it can reach (the live
  * node finds them through its bootstrap peer, node 0, and the DHT); a node accepts inbound
- * connections up to CONN_MAX. Every CONNECTOR_MS a node below CONN_TARGET dials up to
- * DIALS_PER_ROUND more, as the live PeerConnector does. The live default target is 32 peers
- * (connection cap 64); the model uses 16 (cap 32): messages spread over the mesh, whose degree
+ * connections up to CONN_MAX. Every `maintainIntervalMs` of the node's tuning a node below
+ * CONN_TARGET dials up to `dialsPerRound` more, as the live PeerConnector does. The live
+ * default target is `maxPeers` (32, connection cap 64); the model uses 16 (cap 32): messages
+ * spread over the mesh, whose degree
  * is the same either way, and half the connections halve the cost of flood publishing and of
  * lazy gossip at 10,000 nodes.
  *
@@ -19,8 +20,6 @@ export const MESH_D = 6
 export const MESH_DLO = 4
 export const MESH_DHI = 12
 export const HEARTBEAT_MS = 1_000
-export const CONNECTOR_MS = 2_000
-const DIALS_PER_ROUND = 4
 /** Random picks tried before falling back to a scan: enough for any group above ~1 % of the network. */
 const PICK_TRIES = 64
 
@@ -49,9 +48,12 @@ export class Overlay {
   private lost: Array<[number, number]> = []
   private readonly rand: () => number
   private readonly onLink: (e: LinkEvent) => void
+  /** Dials of a connector round (the node's tuning). */
+  private readonly dialsPerRound: number
 
-  constructor (n: number, rand: () => number, onLink: (e: LinkEvent) => void) {
+  constructor (n: number, rand: () => number, onLink: (e: LinkEvent) => void, dialsPerRound: number) {
     this.n = n
+    this.dialsPerRound = dialsPerRound
     this.rand = rand
     this.onLink = onLink
     this.running = new Uint8Array(n)
@@ -151,7 +153,7 @@ export class Overlay {
   /** The connector round of every node: dial more peers below the target. */
   maintainConnections (at: number): void {
     for (let i = 0; i < this.started; i++) {
-      if (this.running[i] === 1 && (this.conns[i] as number[]).length < CONN_TARGET) this.dialMore(i, DIALS_PER_ROUND, at)
+      if (this.running[i] === 1 && (this.conns[i] as number[]).length < CONN_TARGET) this.dialMore(i, this.dialsPerRound, at)
     }
   }
 

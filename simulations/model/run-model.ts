@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto'
-import { DEFAULT_DETECTOR_CONFIG } from '../../src/telemetry/failure-detector.ts'
 import { seededRandom } from '../../src/random.ts'
+import { DEFAULT_TUNING, type Tuning } from '../../src/tuning.ts'
 import type { Engine, RunOptions } from '../engine.ts'
 import type { AgreementSample, SimulationResult, StepRecord } from '../result.ts'
 import { nodesOf, unhandledKind, type Condition, type Scenario, type Step } from '../scenario/schema.ts'
-import { Detection, TICK_MS } from './detection.ts'
+import { Detection } from './detection.ts'
 import { EventQueue } from './event-queue.ts'
 import { Gossip } from './gossip.ts'
 import { Governance } from './governance.ts'
 import { LinkModel } from './latency.ts'
-import { CONN_MAX, CONN_TARGET, CONNECTOR_MS, HEARTBEAT_MS, MESH_D, Overlay, type LinkEvent } from './overlay.ts'
+import { CONN_MAX, CONN_TARGET, HEARTBEAT_MS, MESH_D, Overlay, type LinkEvent } from './overlay.ts'
 import { PARTITION_SAMPLE, planRun, type Plan } from './plan.ts'
 import { SnapshotLog } from './telemetry.ts'
 
@@ -24,12 +24,21 @@ interface Outcome {
   summary: string
 }
 
+/**
+ * The model's engine for nodes tuned as `tuning`: the same object the live node runs with
+ * (DEFAULT_TUNING unless an experiment asks otherwise), never a copy of its values.
+ */
+export function modelEngine (tuning: Tuning = DEFAULT_TUNING): Engine {
+  return async (scenario, opts) => await new ModelRun(scenario, opts, tuning).run()
+}
+
 /** Runs a scenario in the model: virtual nodes in virtual time, as described in the result's notes. */
-export const runModel: Engine = async (scenario, opts) => await new ModelRun(scenario, opts).run()
+export const runModel: Engine = modelEngine()
 
 class ModelRun {
   private readonly scenario: Scenario
   private readonly opts: RunOptions
+  private readonly tuning: Tuning
   private readonly plan: Plan
   private readonly rand: () => number
   private readonly queue = new EventQueue()
@@ -49,25 +58,27 @@ class ModelRun {
   private peakRss = 0
   private maxRunning = 0
 
-  constructor (scenario: Scenario, opts: RunOptions) {
+  constructor (scenario: Scenario, opts: RunOptions, tuning: Tuning) {
     this.scenario = scenario
     this.opts = opts
+    this.tuning = tuning
     const net = scenario.network
     this.interval = net.telemetry_interval
     this.plan = planRun(scenario, opts.seed)
     this.rand = seededRandom(opts.seed)
     this.link = new LinkModel(net.latency, net.loss)
-    this.overlay = new Overlay(this.plan.nodes, this.rand, e => { this.onLink(e) })
+    this.overlay = new Overlay(this.plan.nodes, this.rand, e => { this.onLink(e) }, tuning.peers.dialsPerRound)
     const gossip = new Gossip(this.overlay, this.link, this.rand)
     this.log = new SnapshotLog(this.overlay, gossip, this.plan.subjects)
-    this.detection = new Detection(this.overlay, this.log, this.queue, this.link, this.rand, this.interval)
+    this.detection = new Detection(this.overlay, this.log, this.queue, this.link, this.rand, this.interval, tuning.telemetry)
     this.governance = new Governance(this.overlay, gossip, this.queue, this.link, this.rand, {
       operators: net.operators,
       epochMs: net.epoch,
       seats: net.bootstrap_operator_count,
       grace: net.certification_grace,
       // Not the seed of the run: a different seed must elect the same operators.
-      genesisSeed: createHash('sha256').update(`meshnode model genesis:${scenario.name}`).digest('hex')
+      genesisSeed: createHash('sha256').update(`meshnode model genesis:${scenario.name}`).digest('hex'),
+      tuning: tuning.governance
     })
     this.candidate = new Uint8Array(this.plan.nodes)
   }
@@ -78,7 +89,7 @@ class ModelRun {
     const steps: StepRecord[] = []
     let error: string | null = null
     this.every(HEARTBEAT_MS, () => { this.overlay.heartbeat() })
-    this.every(CONNECTOR_MS, () => { this.overlay.maintainConnections(this.queue.now) })
+    this.every(this.tuning.peers.maintainIntervalMs, () => { this.overlay.maintainConnections(this.queue.now) })
     this.every(SAMPLE_MS, () => { this.sample() })
     this.queue.at(this.governance.nextAntiEntropy(0), () => { this.antiEntropy() })
     for (const [i, step] of this.scenario.steps.entries()) {
@@ -183,6 +194,7 @@ class ModelRun {
 
   private startNodes (nodes: number[], first: boolean): void {
     const now = this.queue.now
+    const { tickMs } = this.tuning.telemetry
     if (!first) for (const node of nodes) this.detection.restarted(node)
     this.overlay.joinAll(nodes, now)
     for (const node of nodes) {
@@ -192,9 +204,9 @@ class ModelRun {
         // Each node ticks its peer table at its own phase, from its start.
         const tick = (): void => {
           if (this.overlay.running[node] === 1) this.detection.tick(node, this.queue.now)
-          this.queue.after(TICK_MS, tick)
+          this.queue.after(tickMs, tick)
         }
-        this.queue.after(this.rand() * TICK_MS, tick)
+        this.queue.after(this.rand() * tickMs, tick)
       }
       const slot = this.log.slotOf[node] as number
       if (slot >= 0) {
@@ -399,14 +411,15 @@ class ModelRun {
     const latency = lat.distribution === 'constant' ? `constant ${lat.ms} ms`
       : lat.distribution === 'uniform' ? `uniform ${lat.min_ms}..${lat.max_ms} ms`
         : `lognormal, median ${lat.median_ms} ms, p99 ${lat.p99_ms} ms (read from a 4,096-quantile table)`
-    const d = DEFAULT_DETECTOR_CONFIG
+    const { telemetry, peers, governance } = this.tuning
+    const d = telemetry.detector
     const notes = [
       `Model: virtual time, seed ${this.opts.seed}; every link draws its latency per message (${latency}) and loses ${net.loss * 100} % of messages.`,
-      `Overlay: each node dials ${CONN_TARGET} random peers it can reach (accepting up to ${CONN_MAX}; the live default is 32/64) and keeps a GossipSub mesh of degree ${MESH_D} (4..12, heartbeat 1 s); authors flood-publish to all their connections; IHAVE/IWANT lazy repair to 6 non-mesh peers at each of 3 heartbeats.`,
+      `Overlay: each node dials ${CONN_TARGET} random peers it can reach (accepting up to ${CONN_MAX}; the live default is ${peers.maxPeers}/${Math.max(2 * peers.maxPeers, peers.minConnectionCap)}) and keeps a GossipSub mesh of degree ${MESH_D} (4..12, heartbeat 1 s); authors flood-publish to all their connections; IHAVE/IWANT lazy repair to 6 non-mesh peers at each of 3 heartbeats.`,
       'Each message\'s spread is computed at once, as the earliest arrival over all forwarding paths (one draw per hop), over the overlay as it is at publication: a crash or partition within the few hundred ms of a spread acts from the next message.',
-      `Failure detection: the live detector (observe/needsProbe, DEFAULT_DETECTOR_CONFIG: suspect after ${d.suspectAfterIntervals} silent intervals, down after ${d.suspicionMs} ms suspected with ${d.probeFailuresForDown} failed probes and no connection) fed snapshots, connection changes, a tick every ${TICK_MS} ms and probe results; a probe of a crashed node is refused after a round trip, one across a partition times out after 1,500 ms; the RTT ping of healthy peers is not modelled.`,
+      `Failure detection: the live detector (observe/needsProbe, the node's tuning: suspect after ${d.suspectAfterIntervals} silent intervals, down after ${d.suspicionMs} ms suspected with ${d.probeFailuresForDown} failed probes and no connection) fed snapshots, connection changes, a tick every ${telemetry.tickMs} ms and probe results; a probe of a crashed node is refused after a round trip, one across a partition times out after ${telemetry.probeTimeoutMs.toLocaleString('en-US')} ms; the RTT ping of healthy peers is not modelled.`,
       'A partition closes the connections between groups (both ends see them close); heal lifts it and re-dials the connections it closed.',
-      'Governance: proposals, votes, candidacies and certificates spread by the same gossip, with anti-entropy every 5 s to one random connected peer and a reconciliation when a node (re)joins; each node tallies (tally()) the votes it holds, or those of the first certificate in its certifier order (fetching the votes it lacks), and elects (elect(), seed chained from epoch 0) from the candidacies it holds. Not modelled: endorsements (no step makes them) and passed parameter changes taking effect.'
+      `Governance: proposals, votes, candidacies and certificates spread by the same gossip, with anti-entropy every ${governance.antiEntropyMs / 1000} s to one random connected peer and a reconciliation when a node (re)joins; each node tallies (tally()) the votes it holds, or those of the first certificate in its certifier order (fetching the votes it lacks), and elects (elect(), seed chained from epoch 0) from the candidacies it holds. Not modelled: endorsements (no step makes them) and passed parameter changes taking effect.`
     ]
     if (!this.plan.full) {
       const sampled = this.plan.subjects.length - this.plan.named

@@ -33,6 +33,8 @@ export interface BillingOptions {
   protocol: string
   /** How often a random peer is asked what it holds, so that silent gaps close. */
   antiEntropyMs: number
+  /** This node's head is announced at most once per this period. */
+  announceEveryMs: number
   /** The file that keeps this node's own head apart from the database (see OwnHeadFile). */
   headFile: string
 }
@@ -69,8 +71,6 @@ export interface OwnHeadReport {
 }
 
 export interface BillingReadiness { ready: boolean, reason: string | undefined }
-
-const ANNOUNCE_EVERY_MS = 50
 
 interface Pending { records: UsageRecord[], resolve: (r: Appended[]) => void, reject: (e: unknown) => void }
 
@@ -515,7 +515,7 @@ export class BillingService {
   }
 
   /**
-   * Announces this node's head, at most once per ANNOUNCE_EVERY_MS: under a stream of appends
+   * Announces this node's head, at most once per `announceEveryMs`: under a stream of appends
    * one announcement covers many entries, and peers pull them in one range.
    */
   private announce (entry: LogEntry): void {
@@ -528,7 +528,7 @@ export class BillingService {
       const message = encodeJson({ author: head.author, seq: head.seq, hash: head.hash })
       this.c.libp2p.services.pubsub.publish(this.opts.topic, message)
         .catch((err: unknown) => this.c.log.debug({ err: errorMessage(err) }, 'head announcement not sent'))
-    }, ANNOUNCE_EVERY_MS)
+    }, this.opts.announceEveryMs)
   }
 
   authors (): AuthorState[] {

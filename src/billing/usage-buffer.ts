@@ -17,7 +17,7 @@ export class UsageBuffer {
   private timer: NodeJS.Timeout | undefined
   private writing: Promise<void> = Promise.resolve()
 
-  constructor (append: (records: UsageRecord[]) => Promise<unknown>, log: Logger, opts = { flushMs: 250, maxRecords: 1000 }) {
+  constructor (append: (records: UsageRecord[]) => Promise<unknown>, log: Logger, opts: { flushMs: number, maxRecords: number }) {
     this.append = append
     this.log = log
     this.flushMs = opts.flushMs

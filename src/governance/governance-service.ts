@@ -28,7 +28,13 @@ export interface GovernanceOptions {
   protocol: string
   /** Stand for election: renew a candidacy every epoch. */
   candidate: boolean
+  /** How often epochs, due certificates and anti-entropy are checked. */
+  tickMs: number
   antiEntropyMs: number
+  /** Bound of one DHT provide or provider query. */
+  dhtTimeoutMs: number
+  /** Bound of one dial of a bootstrap operator. */
+  dialTimeoutMs: number
 }
 
 const SYNC_LIMITS = { maxRequestBytes: 64 * 1024, maxResponseBytes: 16 * 1024 * 1024, timeoutMs: 10_000 }
@@ -93,7 +99,7 @@ export class GovernanceService {
       handle: o => { this.hold(o) }
     }, this.c))
     libp2p.services.pubsub.subscribe(this.opts.topic)
-    this.timer = setInterval(() => { this.tick() }, 1_000)
+    this.timer = setInterval(() => { this.tick() }, this.opts.tickMs)
     this.tick()
   }
 
@@ -244,7 +250,7 @@ export class GovernanceService {
     }
     this.track(this.certifyDue(now))
     this.track(this.fetchCertifiedVotes())
-    if (now % this.opts.antiEntropyMs < 1_000) {
+    if (now % this.opts.antiEntropyMs < this.opts.tickMs) {
       const peers = this.c.libp2p.getPeers()
       const peer = peers[Math.floor(Math.random() * peers.length)]
       if (peer !== undefined) this.track(this.reconcile(peer.toString()))
@@ -259,20 +265,20 @@ export class GovernanceService {
   /** While elected, this node is findable in the DHT under the network's bootstrap key. */
   private async announceIfElected (epoch: number): Promise<void> {
     if (!this.state.election(epoch).elected.includes(this.c.selfId)) return
-    await this.c.libp2p.services.dht.provide(this.bootstrapKey, { signal: this.bounded(10_000) })
+    await this.c.libp2p.services.dht.provide(this.bootstrapKey, { signal: this.bounded(this.opts.dhtTimeoutMs) })
   }
 
   /** Connects to the current bootstrap operators, found through the DHT; returns those reached. */
   async connectBootstrapOperators (): Promise<string[]> {
     const elected = new Set(this.state.election(this.state.epochOf(this.now())).elected)
     const reached: string[] = []
-    for await (const event of this.c.libp2p.services.dht.findProviders(this.bootstrapKey, { signal: this.bounded(10_000) })) {
+    for await (const event of this.c.libp2p.services.dht.findProviders(this.bootstrapKey, { signal: this.bounded(this.opts.dhtTimeoutMs) })) {
       if (event.name !== 'PROVIDER') continue
       for (const provider of event.providers) {
         const id = provider.id.toString()
         if (!elected.has(id) || reached.includes(id) || id === this.c.selfId || provider.multiaddrs.length === 0) continue
         try {
-          await this.c.libp2p.dial(provider.multiaddrs.map(a => a.encapsulate(`/p2p/${id}`)), { signal: this.bounded(5_000) })
+          await this.c.libp2p.dial(provider.multiaddrs.map(a => a.encapsulate(`/p2p/${id}`)), { signal: this.bounded(this.opts.dialTimeoutMs) })
           reached.push(id)
         } catch (err) {
           this.c.log.debug({ peer: id, err: errorMessage(err) }, 'bootstrap operator not reachable')

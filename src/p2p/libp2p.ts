@@ -32,12 +32,11 @@ export interface MeshLibp2pOptions {
   params: NetworkParams
   connectionGater: ConnectionGater
   maxConnections: number
+  /** The largest yamux receive window of a stream. */
+  streamWindowBytes: number
   /** A message GossipSub dropped before the topic validators (unsigned, bad signature, ...). */
   onInvalidGossip?: (topic: string, error: string) => void
 }
-
-/** The largest yamux receive window of a stream. */
-export const STREAM_WINDOW_BYTES = 1024 * 1024
 
 /**
  * Builds (does not start) the libp2p node of one network: TCP, Noise, Yamux, identify, ping,
@@ -53,10 +52,8 @@ export async function createMeshLibp2p (opts: MeshLibp2pOptions): Promise<MeshLi
     transports: [tcp()],
     connectionEncrypters: [noise()],
     // A stream's receive window is what its sender may have in flight and the receiver may
-    // hold unread: yamux grows it to 16 MiB on a fast link, so a streamed body of any size kept
-    // 16 MiB (and its copies) in memory per stream. 1 MiB still fills a link of 1 ms RTT at
-    // 1 GB/s and bounds memory per stream.
-    streamMuxers: [yamux({ maxStreamWindowSize: STREAM_WINDOW_BYTES })],
+    // hold unread, so it bounds memory per stream (see Tuning's `streams`).
+    streamMuxers: [yamux({ maxStreamWindowSize: opts.streamWindowBytes })],
     connectionGater: opts.connectionGater,
     // The failure detector judges liveness with its own probes; libp2p must not cut a connection
     // on one slow ping, or a peer that stalls for a moment loses its connections and looks

@@ -3,29 +3,19 @@ import type { PeerId, PeerInfo } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { errorMessage } from '../errors.ts'
 import type { Logger } from '../logging.ts'
+import type { Tuning } from '../tuning.ts'
 import type { MeshLibp2p } from './libp2p.ts'
 
-export interface PeerConnectorOptions {
+/** Rounds, dials, backoff and DHT walks as the node's tuning sets them (see Tuning's `peers`). */
+export interface PeerConnectorOptions extends Pick<Tuning['peers'], 'maintainIntervalMs' | 'dialsPerRound' | 'dialTimeoutMs' | 'maxBackoffMs' | 'walkEveryMs' | 'walkEveryMaxMs'> {
   bootstrap: Multiaddr[]
   /** Peers known from an earlier run, tried like bootstrap peers. */
   remembered: Multiaddr[]
   /** Below this many connections the connector looks for more peers. */
   targetPeers: number
-  maintainIntervalMs: number
   isRefused: (peerId: string) => boolean
   log: Logger
 }
-
-const MAX_BACKOFF_MS = 30_000
-/**
- * A random walk costs a DHT query to most peers. While the peer count stays the same, a walk is
- * repeated after this long, and after twice as long each time it changed nothing (up to the
- * maximum): a mesh with fewer nodes than the target would otherwise be walked forever.
- */
-const WALK_EVERY_MS = 30_000
-const WALK_EVERY_MAX_MS = 300_000
-const DIALS_PER_ROUND = 4
-const DIAL_TIMEOUT_MS = 5_000
 
 /**
  * Keeps this node in the mesh. While it has no peer it dials the bootstrap (and remembered)
@@ -40,11 +30,12 @@ export class PeerConnector {
   private nextBootstrapAt = 0
   private running = false
   private round: Promise<void> = Promise.resolve()
-  private lastWalk = { at: 0, peers: -1, nextInMs: WALK_EVERY_MS }
+  private lastWalk: { at: number, peers: number, nextInMs: number }
 
   constructor (libp2p: MeshLibp2p, opts: PeerConnectorOptions) {
     this.libp2p = libp2p
     this.opts = opts
+    this.lastWalk = { at: 0, peers: -1, nextInMs: opts.walkEveryMs }
   }
 
   start (): void {
@@ -92,13 +83,13 @@ export class PeerConnector {
     const self = this.libp2p.peerId.toString()
     const candidates = (await this.libp2p.peerStore.all())
       .filter(p => { const s = p.id.toString(); return p.addresses.length > 0 && s !== self && !connected.has(s) })
-      .slice(0, DIALS_PER_ROUND)
+      .slice(0, this.opts.dialsPerRound)
     await Promise.all(candidates.map(async p => { await this.dial(p.id, p.addresses.map(a => a.multiaddr)) }))
     const peers = this.connectedCount()
     if (peers >= this.opts.targetPeers) return
     const changed = peers !== this.lastWalk.peers
     if (changed || Date.now() - this.lastWalk.at > this.lastWalk.nextInMs) {
-      this.lastWalk = { at: Date.now(), peers, nextInMs: changed ? WALK_EVERY_MS : Math.min(WALK_EVERY_MAX_MS, this.lastWalk.nextInMs * 2) }
+      this.lastWalk = { at: Date.now(), peers, nextInMs: changed ? this.opts.walkEveryMs : Math.min(this.opts.walkEveryMaxMs, this.lastWalk.nextInMs * 2) }
       await this.randomWalk()
     }
   }
@@ -106,14 +97,14 @@ export class PeerConnector {
   private async dialBootstrap (): Promise<void> {
     const addrs = [...this.opts.bootstrap, ...this.opts.remembered]
     if (addrs.length === 0 || Date.now() < this.nextBootstrapAt) return
-    const results = await Promise.allSettled(addrs.map(async a => await this.libp2p.dial(a, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })))
+    const results = await Promise.allSettled(addrs.map(async a => await this.libp2p.dial(a, { signal: AbortSignal.timeout(this.opts.dialTimeoutMs) })))
     if (results.some(r => r.status === 'fulfilled')) {
       this.bootstrapFailures = 0
       this.opts.log.info({ peers: this.connectedCount() }, 'connected to bootstrap peers')
       return
     }
     this.bootstrapFailures++
-    const backoff = Math.min(MAX_BACKOFF_MS, 500 * 2 ** (this.bootstrapFailures - 1))
+    const backoff = Math.min(this.opts.maxBackoffMs, 500 * 2 ** (this.bootstrapFailures - 1))
     this.nextBootstrapAt = Date.now() + backoff
     this.opts.log.info({ attempt: this.bootstrapFailures, retryInMs: backoff, error: describe(results) }, 'bootstrap peers not reachable, retrying')
   }
@@ -125,7 +116,7 @@ export class PeerConnector {
   private async dial (peerId: PeerId, addrs: Multiaddr[]): Promise<void> {
     if (peerId.equals(this.libp2p.peerId) || this.opts.isRefused(peerId.toString()) || addrs.length === 0) return
     try {
-      await this.libp2p.dial(addrs.map(a => a.getPeerId() === null ? a.encapsulate(`/p2p/${peerId.toString()}`) : a), { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
+      await this.libp2p.dial(addrs.map(a => a.getPeerId() === null ? a.encapsulate(`/p2p/${peerId.toString()}`) : a), { signal: AbortSignal.timeout(this.opts.dialTimeoutMs) })
     } catch (err) {
       this.opts.log.debug({ peer: peerId.toString(), err: errorMessage(err) }, 'dial failed')
     }
@@ -133,7 +124,7 @@ export class PeerConnector {
 
   /** A DHT query for a random key: every peer met on the way lands in the peer store. */
   private async randomWalk (): Promise<void> {
-    const signal = AbortSignal.timeout(DIAL_TIMEOUT_MS)
+    const signal = AbortSignal.timeout(this.opts.dialTimeoutMs)
     try {
       for await (const event of this.libp2p.services.dht.getClosestPeers(randomBytes(32), { signal })) {
         if (event.name === 'FINAL_PEER' && this.connectedCount() < this.opts.targetPeers) void this.dial(event.peer.id, event.peer.multiaddrs)

@@ -30,16 +30,6 @@ export interface BreakerConfig {
   halfOpenProbes: number
 }
 
-export const DEFAULT_BREAKER_CONFIG: BreakerConfig = {
-  windowMs: 10_000,
-  minRequests: 10,
-  failureRateThreshold: 0.5,
-  consecutiveFailures: 5,
-  openBaseMs: 5_000,
-  openMaxMs: 60_000,
-  halfOpenProbes: 3
-}
-
 export interface BreakerStats {
   state: BreakerState
   failures: number

@@ -25,20 +25,6 @@ export const BODY_FRAME_BYTES = 64 * 1024
  * frame plus the muxer's receive window, whatever the size of the body.
  */
 export const MAX_FRAME_BYTES = Math.max(MAX_HEAD_BYTES, BODY_FRAME_BYTES)
-/** The caller closes a stream idle for this long. */
-export const CALLER_IDLE_MS = 10_000
-/** The server ends a stream idle for this long: a guard against callers that never close, well past CALLER_IDLE_MS. */
-export const SERVER_IDLE_MS = 6 * CALLER_IDLE_MS
-/**
- * Concurrent route streams between two nodes, each way. Each carries one request at a time,
- * so this bounds the requests in flight from one node to one peer, and what a peer can make
- * this node hold: each stream holds at most one frame and its muxer window. 256 is eight times
- * the concurrency of a busy client pool (32) and leaves room for bursts; past it the caller
- * tries another peer and answers 503 when none is left, and the server refuses the stream
- * (`busy`), so a peer cannot exhaust yamux's 1000 streams per connection that the other
- * protocols share.
- */
-export const MAX_ROUTE_STREAMS_PER_PEER = 256
 
 /** RFC 9110 field names: tokens. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/

@@ -5,7 +5,7 @@ import type { MeshLibp2p } from '../p2p/libp2p.ts'
 import type { LocalServices } from './local-services.ts'
 import type { UpstreamResponse } from './upstream-client.ts'
 import {
-  BODY_FRAME_BYTES, BodyTooLargeError, InvalidFrameError, MAX_ROUTE_STREAMS_PER_PEER, RouteStream, SERVER_IDLE_MS, forwardableHeaders,
+  BODY_FRAME_BYTES, BodyTooLargeError, InvalidFrameError, RouteStream, forwardableHeaders,
   type RouteReply, type RouteRequestHead
 } from './route-protocol.ts'
 
@@ -13,6 +13,10 @@ export interface RouteLimits {
   maxRequestBytes: number
   maxResponseBytes: number
   timeoutMs: number
+  /** Route streams from one peer served at once; past it a new one is refused as busy. */
+  maxStreamsPerPeer: number
+  /** A stream with no next request for this long is ended. */
+  idleMs: number
 }
 
 /** Why a route stream request was refused, as counted in `meshnode_stream_rejections_total{protocol="route"}`. */
@@ -42,20 +46,20 @@ export async function serveRoutes (libp2p: MeshLibp2p, protocol: string, c: Rout
       if (left === 0) open.delete(peer)
       else open.set(peer, left)
     }
-    const serving = count >= MAX_ROUTE_STREAMS_PER_PEER ? refuseBusy(stream, c, limits) : serveStream(stream, c, limits)
+    const serving = count >= limits.maxStreamsPerPeer ? refuseBusy(stream, c, limits) : serveStream(stream, c, limits)
     void serving.catch((err: unknown) => {
       c.log.debug({ err: errorMessage(err), peer }, 'route stream failed')
       stream.abort(err instanceof Error ? err : new Error(String(err)))
     }).finally(done)
     // libp2p's own limit per connection sits above ours, so that a refusal is answered and counted here.
-  }, { maxInboundStreams: 2 * MAX_ROUTE_STREAMS_PER_PEER, maxOutboundStreams: 2 * MAX_ROUTE_STREAMS_PER_PEER })
+  }, { maxInboundStreams: 2 * limits.maxStreamsPerPeer, maxOutboundStreams: 2 * limits.maxStreamsPerPeer })
 }
 
 async function refuseBusy (stream: Stream, c: RouteServerComponents, limits: RouteLimits): Promise<void> {
   c.onRejected('busy')
   const signal = AbortSignal.timeout(limits.timeoutMs)
   const route = new RouteStream(stream)
-  await route.writeJson({ kind: 'error', code: 'BUSY', message: `more than ${MAX_ROUTE_STREAMS_PER_PEER} route streams from one peer`, reachedUpstream: false }, signal)
+  await route.writeJson({ kind: 'error', code: 'BUSY', message: `more than ${limits.maxStreamsPerPeer} route streams from one peer`, reachedUpstream: false }, signal)
   await stream.close({ signal })
 }
 
@@ -67,7 +71,7 @@ async function serveStream (stream: Stream, c: RouteServerComponents, limits: Ro
   for (;;) {
     let head: RouteRequestHead | undefined
     try {
-      head = await nextHead(route)
+      head = await nextHead(route, limits.idleMs)
     } catch (err) {
       if (err instanceof InvalidFrameError || (err instanceof Error && OVERSIZED_FRAME.has(err.name))) c.onRejected('bad_head')
       throw err
@@ -77,10 +81,10 @@ async function serveStream (stream: Stream, c: RouteServerComponents, limits: Ro
   await stream.close({ signal: AbortSignal.timeout(limits.timeoutMs) })
 }
 
-/** Waits for the next request on a stream, at most SERVER_IDLE_MS. */
-async function nextHead (route: RouteStream): Promise<RouteRequestHead | undefined> {
+/** Waits for the next request on a stream, at most `idleMs`. */
+async function nextHead (route: RouteStream, idleMs: number): Promise<RouteRequestHead | undefined> {
   const idle = new AbortController()
-  const timer = setTimeout(() => { idle.abort(new Error(`route stream idle for ${SERVER_IDLE_MS} ms`)) }, SERVER_IDLE_MS)
+  const timer = setTimeout(() => { idle.abort(new Error(`route stream idle for ${idleMs} ms`)) }, idleMs)
   // A stream waiting for its caller must not keep a stopping process alive.
   timer.unref()
   try {

@@ -3,13 +3,13 @@ import type { Clock } from '../clock.ts'
 import { MeshError, errorMessage, type ErrorCode } from '../errors.ts'
 import type { Logger } from '../logging.ts'
 import type { PeerSnapshot } from '../telemetry/peer-table.ts'
-import { CircuitBreaker, DEFAULT_BREAKER_CONFIG, type BreakerConfig } from './circuit-breaker.ts'
+import { CircuitBreaker, type BreakerConfig } from './circuit-breaker.ts'
 import { LatencyEwma } from './latency-ewma.ts'
 import type { LocalServices } from './local-services.ts'
 import type { UpstreamResponse } from './upstream-client.ts'
-import { BODY_FRAME_BYTES, CALLER_IDLE_MS, MAX_ROUTE_STREAMS_PER_PEER, RouteStream, forwardableHeaders, type RouteReply } from './route-protocol.ts'
+import { BODY_FRAME_BYTES, RouteStream, forwardableHeaders, type RouteReply } from './route-protocol.ts'
 import type { RequestBody } from './request-body.ts'
-import { RetryBudget } from './retry-budget.ts'
+import { RetryBudget, type RetryBudgetOptions } from './retry-budget.ts'
 import { RouteStreamPool } from './stream-pool.ts'
 import { Selector, capacityWeight, type PeerCandidate, type Selection, type StrategyName } from './strategies.ts'
 import type { UsageEvent } from './usage.ts'
@@ -43,7 +43,20 @@ export interface RouterOptions {
   strategy: StrategyName
   /** Weights by peer id for weighted_round_robin; others weigh their advertised capacity, bounded (capacityWeight). */
   weights: Record<string, number>
-  breaker?: BreakerConfig
+  breaker: BreakerConfig
+  retryBudget: RetryBudgetOptions
+  /** Decay time of each peer's latency EWMA. */
+  latencyDecayMs: number
+  /** Failures kept for the failover status. */
+  recentFailures: number
+  /** Idle route streams kept per peer for reuse. */
+  idleStreamsPerPeer: number
+  /** Route streams open at once to one peer; past it the request tries another peer. */
+  maxStreamsPerPeer: number
+  /** An idle route stream is closed after this long. */
+  callerIdleMs: number
+  /** A graceful close of a route stream waits this long for the peer before it resets. */
+  closeTimeoutMs: number
 }
 
 export interface RouterComponents {
@@ -74,9 +87,6 @@ export interface RecentFailure { peerId: string, service: string, at: number, er
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
 /** Gateway errors from an upstream are worth another peer, for requests safe to repeat. */
 const RETRYABLE_STATUS = new Set([502, 503, 504])
-const RECENT_FAILURES = 50
-/** Enough idle streams per peer for the concurrency one node usually sends a peer; a burst beyond opens more. */
-const IDLE_STREAMS_PER_PEER = 64
 
 type Attempt =
   | { ok: true, result: Omit<RouteResult, 'attempts'> }
@@ -96,15 +106,16 @@ export class Router {
   private readonly stats = new Map<string, PeerRouteStats>()
   private readonly drains = new Map<string, Drain>()
   private readonly inFlightAborts = new Map<string, Set<AbortController>>()
-  private readonly budget = new RetryBudget({ ratio: 0.2, minConcurrent: 3, windowMs: 10_000 })
+  private readonly budget: RetryBudget
   private readonly failures: RecentFailure[] = []
   private readonly pool: RouteStreamPool
 
   constructor (components: RouterComponents, opts: RouterOptions) {
     this.c = components
     this.opts = { ...opts, weights: { ...opts.weights } }
+    this.budget = new RetryBudget(opts.retryBudget)
     this.pool = new RouteStreamPool(async (peerId, signal) => new RouteStream(await components.openStream(peerId, signal)),
-      { maxIdlePerPeer: IDLE_STREAMS_PER_PEER, maxOpenPerPeer: MAX_ROUTE_STREAMS_PER_PEER, idleMs: CALLER_IDLE_MS })
+      { maxIdlePerPeer: opts.idleStreamsPerPeer, maxOpenPerPeer: opts.maxStreamsPerPeer, idleMs: opts.callerIdleMs, closeTimeoutMs: opts.closeTimeoutMs })
   }
 
   get strategy (): StrategyName {
@@ -260,7 +271,7 @@ export class Router {
 
   private async attempt (peerId: string, req: RouteRequest): Promise<Attempt> {
     if (peerId !== this.c.selfId && this.pool.atLimit(peerId)) {
-      return { ok: false, reached: false, error: new MeshError('UNAVAILABLE', `${MAX_ROUTE_STREAMS_PER_PEER} requests to ${peerId} are in flight already`) }
+      return { ok: false, reached: false, error: new MeshError('UNAVAILABLE', `${this.opts.maxStreamsPerPeer} requests to ${peerId} are in flight already`) }
     }
     const breaker = this.breaker(peerId, req.service)
     const started = this.c.clock.now()
@@ -399,7 +410,7 @@ export class Router {
 
   private recordFailure (peerId: string, service: string, error: string): void {
     this.failures.push({ peerId, service, at: this.c.clock.now(), error })
-    if (this.failures.length > RECENT_FAILURES) this.failures.shift()
+    if (this.failures.length > this.opts.recentFailures) this.failures.shift()
     this.c.log.debug({ peer: peerId, service, error }, 'route attempt failed')
   }
 
@@ -416,7 +427,7 @@ export class Router {
     const key = `${peerId}\n${service}`
     let b = this.breakers.get(key)
     if (b === undefined) {
-      b = new CircuitBreaker(this.opts.breaker ?? DEFAULT_BREAKER_CONFIG)
+      b = new CircuitBreaker(this.opts.breaker)
       this.breakers.set(key, b)
     }
     return b
@@ -425,7 +436,7 @@ export class Router {
   private statsOf (peerId: string): PeerRouteStats {
     let s = this.stats.get(peerId)
     if (s === undefined) {
-      s = { inFlight: 0, selections: 0, errors: 0, latency: new LatencyEwma({ decayMs: 10_000 }) }
+      s = { inFlight: 0, selections: 0, errors: 0, latency: new LatencyEwma({ decayMs: this.opts.latencyDecayMs }) }
       this.stats.set(peerId, s)
     }
     return s

@@ -11,8 +11,6 @@ export interface HealthCheckConfig {
   fall: number
 }
 
-export const DEFAULT_HEALTH_CHECK: HealthCheckConfig = { path: '/', intervalMs: 2_000, timeoutMs: 1_000, rise: 1, fall: 2 }
-
 export class ServiceHealth {
   private readonly rise: number
   private readonly fall: number

@@ -8,10 +8,9 @@ export interface StreamPoolOptions {
   maxOpenPerPeer: number
   /** An idle stream is closed after this long unused. */
   idleMs: number
+  /** How long closing a stream may wait for the peer's side before it is reset. */
+  closeTimeoutMs: number
 }
-
-/** How long closing an idle stream may wait for the peer's side before it is reset. */
-const CLOSE_TIMEOUT_MS = 5_000
 
 interface Idle {
   route: RouteStream
@@ -82,7 +81,7 @@ export class RouteStreamPool {
     const list = this.idle.get(peerId) ?? []
     if (list.length >= this.opts.maxIdlePerPeer) {
       this.forget(peerId, route)
-      closeQuietly(route.stream)
+      closeQuietly(route.stream, this.opts.closeTimeoutMs)
       return
     }
     const entry: Idle = {
@@ -93,7 +92,7 @@ export class RouteStreamPool {
         if (at >= 0) current.splice(at, 1)
         if (current.length === 0) this.idle.delete(peerId)
         this.forget(peerId, route)
-        closeQuietly(route.stream)
+        closeQuietly(route.stream, this.opts.closeTimeoutMs)
       }, this.opts.idleMs)
     }
     // An idle stream must not keep a stopping process alive; libp2p's stop ends it anyway.
@@ -122,8 +121,8 @@ function usable (stream: Stream): boolean {
 }
 
 /** A graceful close: the server sees the end of the stream where it waits for the next request. */
-function closeQuietly (stream: Stream): void {
-  stream.close({ signal: AbortSignal.timeout(CLOSE_TIMEOUT_MS) }).catch((err: unknown) => {
+function closeQuietly (stream: Stream, timeoutMs: number): void {
+  stream.close({ signal: AbortSignal.timeout(timeoutMs) }).catch((err: unknown) => {
     stream.abort(err instanceof Error ? err : new Error(String(err)))
   })
 }

@@ -29,13 +29,6 @@ export interface DetectorConfig {
   downAfterMs: number
 }
 
-export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
-  suspectAfterIntervals: 3,
-  probeFailuresForDown: 2,
-  suspicionMs: 3_000,
-  downAfterMs: 30_000
-}
-
 export interface Liveness {
   state: PeerState
   since: number

@@ -3,15 +3,12 @@ import { availableParallelism, totalmem } from 'node:os'
 import { monitorEventLoopDelay, type ELDHistogram } from 'node:perf_hooks'
 import type { MemoryLimitSource, TelemetrySnapshot } from './snapshot.ts'
 
-/** error_rate is over this window: recent enough to follow the node, long enough to mean something. */
-export const ERROR_WINDOW_MS = 60_000
-
 /** Served and failed requests over a sliding window, in buckets of one second. */
 export class RequestWindow {
   readonly windowMs: number
   private readonly buckets: Array<{ second: number, served: number, errors: number }>
 
-  constructor (windowMs = ERROR_WINDOW_MS) {
+  constructor (windowMs: number) {
     this.windowMs = windowMs
     this.buckets = Array.from({ length: Math.max(1, Math.ceil(windowMs / 1000)) }, () => ({ second: -1, served: 0, errors: 0 }))
   }
@@ -53,7 +50,8 @@ export class RequestCounters {
   readonly recent: RequestWindow
   private readonly now: () => number
 
-  constructor (now: () => number = Date.now, windowMs = ERROR_WINDOW_MS) {
+  /** `windowMs`: the window of the recent served and failed counts (error_rate). */
+  constructor (now: () => number, windowMs: number) {
     this.now = now
     this.recent = new RequestWindow(windowMs)
   }

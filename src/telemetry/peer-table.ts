@@ -1,5 +1,5 @@
 import {
-  DEFAULT_DETECTOR_CONFIG, forgiveLocalStall, initialLiveness, needsProbe, observe,
+  forgiveLocalStall, initialLiveness, needsProbe, observe,
   type DetectorConfig, type Liveness, type Observation, type PeerState
 } from './failure-detector.ts'
 import type { SnapshotPosition, TelemetrySnapshot } from './snapshot.ts'
@@ -31,11 +31,11 @@ interface PeerRecord {
 }
 
 export interface PeerTableOptions {
-  detector?: DetectorConfig
+  detector: DetectorConfig
   /** The interval at which `tick` is called: a longer gap means this node was stalled. */
   tickIntervalMs: number
   /** A peer down for this long is forgotten. */
-  forgetAfterMs?: number
+  forgetAfterMs: number
   onEvent?: (event: PeerEvent) => void
   /** Every snapshot applied, as it is applied: for simulations and benchmarks that time gossip. */
   onSnapshot?: (peerId: string, snapshot: TelemetrySnapshot, at: number) => void
@@ -55,9 +55,9 @@ export class PeerTable {
   private lastTickAt: number | undefined
 
   constructor (opts: PeerTableOptions) {
-    this.detector = opts.detector ?? DEFAULT_DETECTOR_CONFIG
+    this.detector = opts.detector
     this.tickIntervalMs = opts.tickIntervalMs
-    this.forgetAfterMs = opts.forgetAfterMs ?? 10 * 60_000
+    this.forgetAfterMs = opts.forgetAfterMs
     this.onEvent = opts.onEvent ?? (() => {})
     this.onSnapshot = opts.onSnapshot
   }

@@ -27,18 +27,15 @@ export interface TelemetryOptions {
   intervalMs: number
   /** How often the failure detector advances; the peer table must be built with the same. */
   tickIntervalMs: number
+  /** A probe ping slower than this counts as failed. */
+  probeTimeoutMs: number
+  /** One healthy peer is pinged for its RTT every this many ticks. */
+  rttEveryTicks: number
   /** Read per message: governance may change it. */
   maxSkewMs: () => number
   /** What the snapshot says of this node beyond its measured load. */
   describeSelf: () => { services: ServiceOffer[], apiUrl: string, region: string, version: string }
 }
-
-const PROBE_TIMEOUT_MS = 1_500
-/**
- * One healthy peer is pinged for its RTT every this many ticks: each ping opens a stream, and
- * in a mesh of N nodes every node pings, so this is what idle nodes spend most on as N grows.
- */
-const RTT_EVERY_TICKS = 4
 
 /**
  * Publishes this node's snapshot every interval, validates and applies the snapshots of
@@ -161,7 +158,7 @@ export class TelemetryService {
     const { peerTable } = this.c
     const doubted = peerTable.doubted()
     const rtt: string[] = []
-    if (++this.ticks % RTT_EVERY_TICKS === 0) {
+    if (++this.ticks % this.opts.rttEveryTicks === 0) {
       const healthy = peerTable.list(this.c.clock.now()).filter(p => p.state === 'healthy' && p.connected).map(p => p.peerId)
       const id = healthy[this.rttCursor++ % Math.max(1, healthy.length)]
       if (id !== undefined) rtt.push(id)
@@ -172,7 +169,7 @@ export class TelemetryService {
   async probe (peerId: string): Promise<void> {
     const { peerTable, clock } = this.c
     try {
-      const rttMs = await this.ping(peerId, PROBE_TIMEOUT_MS)
+      const rttMs = await this.ping(peerId, this.opts.probeTimeoutMs)
       peerTable.probeResult(peerId, { ok: true, rttMs }, clock.now())
     } catch {
       peerTable.probeResult(peerId, { ok: false }, clock.now())

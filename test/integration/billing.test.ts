@@ -22,6 +22,7 @@ import { KEY_FILE as KEY_FILE_NAME } from '../../src/p2p/identity.ts'
 import { networkProtocols } from '../../src/p2p/protocols.ts'
 import { getJson, removeDir, spawnNode, startNode, stopChild, tempDir } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
+import { DEFAULT_TUNING } from '../../src/tuning.ts'
 
 interface Overview { records: number, totals_by_resource: unknown[], revenue: { total: number } }
 interface LogView { authors: Array<{ author: string, held_seq: number }>, corrupt: unknown[] }
@@ -166,7 +167,8 @@ async function startImpostor (genesis: ReturnType<typeof createGenesis>, answer:
     protocols,
     params: genesis.params,
     connectionGater: {},
-    maxConnections: 16
+    maxConnections: 16,
+    streamWindowBytes: DEFAULT_TUNING.streams.windowBytes
   })
   await libp2p.handle(protocols.membership, ({ stream }) => { void stream.close() })
   await serveGenesis(libp2p, genesis, silentLogger())

@@ -23,6 +23,7 @@ import { GENESIS_EXCHANGE_PROTOCOL, networkProtocols } from '../../src/p2p/proto
 import { encodeSnapshot, type TelemetrySnapshot } from '../../src/telemetry/snapshot.ts'
 import { getJson, removeDir, startNode, tempDir } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
+import { DEFAULT_TUNING } from '../../src/tuning.ts'
 
 /**
  * A closed network: operator A, member C (admitted by A) and a stranger H built in the test
@@ -80,7 +81,7 @@ class Stranger {
   static async start (genesis: Genesis): Promise<Stranger> {
     const key = await generateKeyPair('Ed25519')
     const protocols = networkProtocols(genesis.network_id, genesisHash(genesis))
-    const libp2p = await createMeshLibp2p({ privateKey: key, listen: ['/ip4/127.0.0.1/tcp/0'], protocols, params: genesis.params, connectionGater: {}, maxConnections: 16 })
+    const libp2p = await createMeshLibp2p({ privateKey: key, listen: ['/ip4/127.0.0.1/tcp/0'], protocols, params: genesis.params, connectionGater: {}, maxConnections: 16, streamWindowBytes: DEFAULT_TUNING.streams.windowBytes })
     const s = new Stranger(libp2p, peerIdFromPrivateKey(key).toString(), signerOf(key), genesis)
     await libp2p.handle(protocols.membership, ({ stream }) => { void stream.close() })
     await libp2p.handle(protocols.route, ({ stream }) => {

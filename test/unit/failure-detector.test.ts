@@ -2,9 +2,10 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { ManualClock } from '../../src/clock.ts'
 import {
-  DEFAULT_DETECTOR_CONFIG, forgiveLocalStall, initialLiveness, needsProbe, observe,
+  forgiveLocalStall, initialLiveness, needsProbe, observe,
   type DetectorConfig, type Liveness
 } from '../../src/telemetry/failure-detector.ts'
+import { DEFAULT_TUNING } from '../../src/tuning.ts'
 
 /** No suspicion delay here: the transitions are tested on their own; `suspicionMs` has its own tests. */
 const CONFIG: DetectorConfig = { suspectAfterIntervals: 3, probeFailuresForDown: 2, suspicionMs: 0, downAfterMs: 30_000 }
@@ -85,7 +86,7 @@ describe('initialLiveness', () => {
   })
 
   test('the defaults are the documented ones', () => {
-    assert.deepEqual(DEFAULT_DETECTOR_CONFIG, { suspectAfterIntervals: 3, probeFailuresForDown: 2, suspicionMs: 3_000, downAfterMs: 30_000 })
+    assert.deepEqual(DEFAULT_TUNING.telemetry.detector, { suspectAfterIntervals: 3, probeFailuresForDown: 2, suspicionMs: 3_000, downAfterMs: 30_000 })
   })
 })
 

@@ -6,6 +6,7 @@ import { requestMetrics } from '../../api/middleware/request-metrics.ts'
 import { silentLogger } from '../../src/logging.ts'
 import { LocalServices } from '../../src/routing/local-services.ts'
 import { RequestCounters, RequestWindow, memoryLimit } from '../../src/telemetry/load-sampler.ts'
+import { DEFAULT_TUNING } from '../../src/tuning.ts'
 import { startUpstream } from '../../simulations/live/upstream.ts'
 import { call } from '../helpers/api.ts'
 import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
@@ -51,7 +52,7 @@ describe('error rate: a sliding window of what the node served', () => {
 
   test('failed /ready polls during start-up are not counted; API requests are; routed ones are counted by their upstream', async () => {
     let now = 0
-    const counters = new RequestCounters(() => now)
+    const counters = new RequestCounters(() => now, DEFAULT_TUNING.telemetry.errorWindowMs)
     const app = new Hono()
     app.use(requestMetrics(new Registry(), counters))
     app.get('/ready', c => c.json({ ready: false }, 503))

@@ -5,6 +5,7 @@ import type { DetectorConfig } from '../../src/telemetry/failure-detector.ts'
 import { PeerTable, type PeerEvent } from '../../src/telemetry/peer-table.ts'
 import { encodeSnapshot, type TelemetrySnapshot } from '../../src/telemetry/snapshot.ts'
 import { validateSnapshot } from '../../src/telemetry/validator.ts'
+import { DEFAULT_TUNING } from '../../src/tuning.ts'
 
 const TICK = 500
 /** Peers publish every 500 ms, so that silence of more than 1500 ms makes them suspect. */
@@ -43,12 +44,11 @@ class Harness {
   readonly table: PeerTable
   private readonly seqs = new Map<string, number>()
 
-  /** `forgetAfterMs` null: the table's default. */
-  constructor (forgetAfterMs: number | null = FORGET) {
+  constructor (forgetAfterMs = FORGET) {
     this.table = new PeerTable({
       detector: DETECTOR,
       tickIntervalMs: TICK,
-      ...(forgetAfterMs === null ? {} : { forgetAfterMs }),
+      forgetAfterMs,
       onEvent: e => { this.events.push(e) }
     })
   }
@@ -339,7 +339,7 @@ describe('PeerTable: forgetting', () => {
   })
 
   test('forgetAfterMs defaults to ten minutes', () => {
-    const h = new Harness(null)
+    const h = new Harness(DEFAULT_TUNING.telemetry.forgetAfterMs)
     h.hear(A)
     h.takeDown(A)
     h.clock.advance(10 * 60_000)

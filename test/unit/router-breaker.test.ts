@@ -3,11 +3,11 @@ import { after, before, test } from 'node:test'
 import { ManualClock } from '../../src/clock.ts'
 import { MeshError } from '../../src/errors.ts'
 import { silentLogger } from '../../src/logging.ts'
-import { DEFAULT_BREAKER_CONFIG } from '../../src/routing/circuit-breaker.ts'
 import { LocalServices } from '../../src/routing/local-services.ts'
 import { RequestBody } from '../../src/routing/request-body.ts'
 import { Router } from '../../src/routing/router.ts'
 import type { UsageEvent } from '../../src/routing/usage.ts'
+import { DEFAULT_TUNING } from '../../src/tuning.ts'
 import { startUpstream, type Upstream } from '../../simulations/live/upstream.ts'
 import { waitFor } from '../helpers/wait.ts'
 
@@ -37,6 +37,7 @@ before(async () => {
     log: silentLogger(),
     onUsage: e => { usage.push(e) }
   }, {
+    ...DEFAULT_TUNING.routing,
     requestTimeoutMs: 5_000,
     maxRequestBytes: 1024,
     maxResponseBytes: 1024 * 1024,
@@ -64,7 +65,7 @@ const breakerState = (): string | undefined => router.breakerStates().find(b => 
 test('a failing upstream opens its breaker, probes in half-open after the open time, closes when probes pass', async () => {
   assert.deepEqual(await get(), { status: 200 })
   upstream.mode.failRate = 1
-  for (let i = 0; i < DEFAULT_BREAKER_CONFIG.consecutiveFailures; i++) {
+  for (let i = 0; i < DEFAULT_TUNING.routing.breaker.consecutiveFailures; i++) {
     const r = await get()
     assert.ok(r instanceof MeshError && r.code === 'UPSTREAM_ERROR', `failure ${i} gives 502`)
   }
@@ -74,13 +75,13 @@ test('a failing upstream opens its breaker, probes in half-open after the open t
   assert.ok(refused instanceof MeshError && refused.code === 'UNAVAILABLE' && refused.status === 503)
   assert.equal(upstream.counts.GET ?? 0, calls, 'an open breaker sends nothing upstream')
 
-  clock.advance(DEFAULT_BREAKER_CONFIG.openBaseMs - 1)
+  clock.advance(DEFAULT_TUNING.routing.breaker.openBaseMs - 1)
   assert.equal(breakerState(), 'open')
   clock.advance(1)
   assert.equal(breakerState(), 'half_open')
 
   upstream.mode.failRate = 0
-  for (let i = 0; i < DEFAULT_BREAKER_CONFIG.halfOpenProbes; i++) {
+  for (let i = 0; i < DEFAULT_TUNING.routing.breaker.halfOpenProbes; i++) {
     assert.deepEqual(await get(), { status: 200 })
   }
   assert.equal(breakerState(), 'closed')
@@ -90,7 +91,7 @@ test('clients that go away mid-request do not count against the peer', async () 
   assert.equal(breakerState(), 'closed')
   upstream.mode.delayMs = 200
   try {
-    for (let i = 0; i < DEFAULT_BREAKER_CONFIG.consecutiveFailures + 2; i++) {
+    for (let i = 0; i < DEFAULT_TUNING.routing.breaker.consecutiveFailures + 2; i++) {
       const client = new AbortController()
       const pending = router.forward({ service: 'echo', method: 'GET', path: '/echo', headers: [], body: RequestBody.of(new Uint8Array(0)), user: 'u1', signal: client.signal })
       setTimeout(() => client.abort(new Error('client went away')), 20)

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { MeshError } from '../../src/errors.ts'
-import { CircuitBreaker, DEFAULT_BREAKER_CONFIG, type BreakerConfig } from '../../src/routing/circuit-breaker.ts'
+import { CircuitBreaker, type BreakerConfig } from '../../src/routing/circuit-breaker.ts'
+import { DEFAULT_TUNING } from '../../src/tuning.ts'
 
 const T0 = 1_700_000_000_000
-const CONFIG = DEFAULT_BREAKER_CONFIG
+const CONFIG = DEFAULT_TUNING.routing.breaker
 /** Trips on the failure rate only. */
 const RATE_ONLY: BreakerConfig = { ...CONFIG, consecutiveFailures: 1000 }
 

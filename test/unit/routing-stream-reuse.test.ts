@@ -7,15 +7,18 @@ import { MeshError } from '../../src/errors.ts'
 import { silentLogger } from '../../src/logging.ts'
 import type { MeshLibp2p } from '../../src/p2p/libp2p.ts'
 import { LocalServices } from '../../src/routing/local-services.ts'
-import { MAX_ROUTE_STREAMS_PER_PEER, RouteStream, type RouteReply, type RouteRequestHead } from '../../src/routing/route-protocol.ts'
+import { RouteStream, type RouteReply, type RouteRequestHead } from '../../src/routing/route-protocol.ts'
 import { RouteStreamPool } from '../../src/routing/stream-pool.ts'
 import { serveRoutes, type RouteRejection } from '../../src/routing/route-server.ts'
 import { RequestBody } from '../../src/routing/request-body.ts'
 import { Router } from '../../src/routing/router.ts'
 import type { UsageEvent } from '../../src/routing/usage.ts'
 import type { PeerSnapshot } from '../../src/telemetry/peer-table.ts'
+import { DEFAULT_TUNING } from '../../src/tuning.ts'
 import { startUpstream, type Upstream } from '../../simulations/live/upstream.ts'
 import { waitFor } from '../helpers/wait.ts'
+
+const MAX_ROUTE_STREAMS_PER_PEER = DEFAULT_TUNING.routing.maxStreamsPerPeer
 
 // A router on node A whose one candidate is peer B, reached over in-memory streams served by
 // B's real route server: what goes over the wire, and how often a stream is opened, is visible.
@@ -77,7 +80,7 @@ function newRouter (): Router {
     random: () => 0.5,
     log: silentLogger(),
     onUsage: e => { usage.push(e) }
-  }, { requestTimeoutMs: 5_000, maxRequestBytes: 1024 * 1024, maxResponseBytes: 1024 * 1024, maxAttempts: 1, strategy: 'round_robin', weights: {} })
+  }, { ...DEFAULT_TUNING.routing, requestTimeoutMs: 5_000, maxRequestBytes: 1024 * 1024, maxResponseBytes: 1024 * 1024, maxAttempts: 1, strategy: 'round_robin', weights: {} })
 }
 
 before(async () => {
@@ -88,7 +91,7 @@ before(async () => {
   await waitFor('the upstream to pass its health check', () => services.isHealthy('echo'), { timeoutMs: 5_000 })
   services.stop()
   const libp2p = { handle: async (_protocol: string, handler: StreamHandler) => { serve = handler } } as unknown as MeshLibp2p
-  await serveRoutes(libp2p, '/route', { services, log: silentLogger(), onRejected: reason => { rejections.push(reason) } }, { maxRequestBytes: 1024 * 1024, maxResponseBytes: 1024 * 1024, timeoutMs: 5_000 })
+  await serveRoutes(libp2p, '/route', { services, log: silentLogger(), onRejected: reason => { rejections.push(reason) } }, { maxRequestBytes: 1024 * 1024, maxResponseBytes: 1024 * 1024, timeoutMs: 5_000, maxStreamsPerPeer: MAX_ROUTE_STREAMS_PER_PEER, idleMs: DEFAULT_TUNING.routing.serverIdleMs })
   router = newRouter()
 })
 
@@ -296,7 +299,7 @@ test('the caller counts the streams open to a peer: at the limit with none idle,
     const [client] = streamPair(1000 + streams.length)
     streams.push(client)
     return new RouteStream(client)
-  }, { maxIdlePerPeer: 1, maxOpenPerPeer: 2, idleMs: 60_000 })
+  }, { maxIdlePerPeer: 1, maxOpenPerPeer: 2, idleMs: 60_000, closeTimeoutMs: DEFAULT_TUNING.routing.closeTimeoutMs })
   const signal = AbortSignal.timeout(2_000)
   const one = await pool.acquire(B, signal)
   assert.equal(pool.atLimit(B), false)

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { DEFAULT_DETECTOR_CONFIG } from '../../src/telemetry/failure-detector.ts'
-import { runModel } from '../../simulations/model/run-model.ts'
-import { TICK_MS } from '../../simulations/model/detection.ts'
+import { DEFAULT_TUNING } from '../../src/tuning.ts'
+import type { Engine } from '../../simulations/engine.ts'
+import { modelEngine, runModel } from '../../simulations/model/run-model.ts'
 import type { SimulationResult } from '../../simulations/result.ts'
 import { parseScenario } from '../../simulations/scenario/load.ts'
 import type { Scenario } from '../../simulations/scenario/schema.ts'
 
 const log = { debug () {}, info () {}, warn () {}, error () {} } as never
 
-async function run (yaml: string, seed?: number): Promise<SimulationResult> {
+async function run (yaml: string, seed?: number, engine: Engine = runModel): Promise<SimulationResult> {
   const scenario: Scenario = parseScenario(yaml, 'test', 'yaml')
-  return await runModel(scenario, { seed: seed ?? scenario.seed, procs: 1, signal: new AbortController().signal, onProgress: () => {}, log })
+  return await engine(scenario, { seed: seed ?? scenario.seed, procs: 1, signal: new AbortController().signal, onProgress: () => {}, log })
 }
 
 /** The result with the fields that measure the machine rather than the model blanked. */
@@ -73,10 +73,23 @@ describe('network model', () => {
     // An observer heard the node at most one interval before the crash; silence makes it
     // suspect after `suspectAfterIntervals` intervals (seen at the next tick), two probes fail,
     // and the suspicion must last `suspicionMs` (seen at the next tick); one more tick of slack.
-    const c = DEFAULT_DETECTOR_CONFIG
+    const c = DEFAULT_TUNING.telemetry.detector
+    const TICK_MS = DEFAULT_TUNING.telemetry.tickMs
     const bound = (c.suspectAfterIntervals + 1) * 1_000 + c.suspicionMs + 3 * TICK_MS
     assert.ok(d.all_down_ms !== null && d.all_down_ms <= bound, `all down after ${d.all_down_ms} ms, bound ${bound} ms`)
     assert.ok(d.suspect_median_ms !== null && d.suspect_median_ms <= (c.suspectAfterIntervals + 1) * 1_000 + TICK_MS)
+  })
+
+  test('the model runs with the node\'s tuning: a longer suspicion delays the crash\'s verdict by as much', async () => {
+    const { telemetry } = DEFAULT_TUNING
+    const longer = { ...DEFAULT_TUNING, telemetry: { ...telemetry, detector: { ...telemetry.detector, suspicionMs: telemetry.detector.suspicionMs + 5_000 } } }
+    const crashOf = (r: SimulationResult): number | null => r.detection.find(x => x.cause === 'crash' && x.node === 7)?.all_down_ms ?? null
+    const fast = crashOf(await run(GOVERNED))
+    const slow = crashOf(await run(GOVERNED, undefined, modelEngine(longer)))
+    assert.ok(fast !== null && slow !== null, `crash seen down: ${fast} and ${slow} ms`)
+    assert.ok(slow >= longer.telemetry.detector.suspicionMs, `down after ${slow} ms, before the suspicion ended`)
+    // Virtual time: the verdict moves by the added suspicion, give or take a tick either way.
+    assert.ok(Math.abs(slow - fast - 5_000) <= 2 * telemetry.tickMs, `down after ${fast} ms by default, ${slow} ms with 5 s more suspicion`)
   })
 
   test('a partition\'s sides tally differently while split, and agree once healed and certified', async () => {

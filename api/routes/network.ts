@@ -58,7 +58,7 @@ export function networkRoutes (): Hono<ApiEnv> {
   })
 
   app.post('/members', async c => {
-    const body = await jsonBody(c, MemberRequest)
+    const body = jsonBody(c, MemberRequest)
     const record = await c.var.mesh.admit(body.peer_id)
     return c.json({ admitted: body.peer_id, record_id: record.id, by: record.body.author, at: new Date(record.body.time).toISOString() }, 201)
   })
@@ -69,7 +69,7 @@ export function networkRoutes (): Hono<ApiEnv> {
   })
 
   app.post('/diagnostics', async c => {
-    const body = await jsonBody(c, DiagnosticsRequest)
+    const body = jsonBody(c, DiagnosticsRequest)
     const result = await c.var.mesh.diagnose(body.peer_id, body.count, body.timeout_ms)
     const ok = result.rttsMs.filter((r): r is number => r !== null)
     return c.json({

@@ -1,11 +1,11 @@
-import { Hono, type MiddlewareHandler } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
+import { Hono } from 'hono'
 import { requestId } from 'hono/request-id'
-import { MeshError } from '../src/errors.ts'
 import type { Logger } from '../src/logging.ts'
 import type { MeshNode } from '../src/mesh.ts'
 import type { ApiEnv } from './context.ts'
 import { handleError, notFound } from './errors.ts'
+import { apiBodyLimit } from './middleware/body-limit.ts'
+import { readJsonBody } from './middleware/json-body.ts'
 import { operatorAuth } from './middleware/operator-auth.ts'
 import { corsPolicy } from './middleware/cors.ts'
 import { requestMetrics } from './middleware/request-metrics.ts'
@@ -39,7 +39,6 @@ const MUTATING = ['POST', 'PUT', 'PATCH', 'DELETE']
 /** The node's local API: one route module per domain, mounted on one app. */
 export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
-  const maxBody = opts.maxBodyBytes ?? 1024 * 1024
 
   app.use(corsPolicy(opts.corsOrigins ?? []))
   app.use(requestId())
@@ -49,26 +48,20 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
     c.set('shutdown', opts.shutdown)
     await next()
   })
-  // Routed requests are client traffic with limits of their own: no operator token, no API body limit.
-  const isRoute = (path: string): boolean => path.startsWith('/v1/route/')
-  const auth = operatorAuth(opts.token) as unknown as MiddlewareHandler<ApiEnv>
-  const limit = bodyLimit({
-    maxSize: maxBody,
-    onError: () => { throw new MeshError('PAYLOAD_TOO_LARGE', `the request body is larger than ${maxBody} bytes`) }
-  }) as unknown as MiddlewareHandler<ApiEnv>
-  app.use(async (c, next) => {
-    if (isRoute(c.req.path)) return await next()
-    if (!MUTATING.includes(c.req.method)) return await limit(c, next)
-    return await auth(c, async () => { await limit(c, next) })
-  })
+  // The data plane: client traffic, metered by the caller's token and limited by the route's own
+  // body limit. Mounted before the operator plane's middleware, it answers without passing them.
+  app.route('/v1/route', routeRoutes(opts.token, opts.maxRouteBodyBytes))
 
+  // The operator plane: every other path. The token is checked before the body is read.
+  app.on(MUTATING, '*', operatorAuth(opts.token))
+  app.use(apiBodyLimit(opts.maxBodyBytes ?? 1024 * 1024))
+  app.on(MUTATING, '*', readJsonBody())
   app.route('/', healthRoutes())
   app.route('/v1/system', systemRoutes())
   app.route('/v1/network', networkRoutes())
   app.route('/v1/config', configRoutes(opts.staticConfig))
   app.route('/v1/events', eventRoutes())
   app.route('/v1/services', serviceRoutes())
-  app.route('/v1/route', routeRoutes(opts.token, opts.maxRouteBodyBytes))
   app.route('/v1/load-balancer', loadBalancerRoutes())
   app.route('/v1/failover', failoverRoutes())
   app.route('/v1/billing', billingRoutes())

@@ -8,5 +8,7 @@ export interface ApiEnv {
     mesh: MeshNode
     requestId: string
     shutdown: AbortSignal
+    /** The request's body parsed as JSON (middleware/json-body.ts); unset when it has none. */
+    body?: unknown
   }
 }

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { MiddlewareHandler } from 'hono'
 import { MeshError } from '../../src/errors.ts'
+import type { ApiEnv } from '../context.ts'
 
 /** The token of an `Authorization: Bearer <token>` header (RFC 6750), or undefined for a missing or malformed one. */
 export function bearerToken (authorization: string | undefined): string | undefined {
@@ -13,7 +14,7 @@ export function bearerToken (authorization: string | undefined): string | undefi
  * The comparison is between fixed-length hashes in constant time, so it leaks neither the
  * token nor its length.
  */
-export function operatorAuth (apiToken: string): MiddlewareHandler {
+export function operatorAuth (apiToken: string): MiddlewareHandler<ApiEnv> {
   const expected = sha256(apiToken)
   return async (c, next) => {
     const token = bearerToken(c.req.header('authorization'))

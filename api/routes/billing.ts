@@ -3,10 +3,14 @@ import { z } from 'zod'
 import { toNumber } from '../../src/network/amount.ts'
 import type { OwnHeadReport } from '../../src/billing/billing-service.ts'
 import { recordDigest, sum } from '../../src/billing/ledger.ts'
-import { invoiceFor, periodOf, priceOf, revenueOf } from '../../src/billing/pricing.ts'
-import { UsageRecordSchema, type UsageRecord } from '../../src/billing/usage-record.ts'
+import { invoiceFor, periodOf, revenueOf } from '../../src/billing/pricing.ts'
+import { lagOf, replicationSummary } from '../../src/billing/replication-lag.ts'
+import { admitUsage } from '../../src/billing/usage-admission.ts'
+import { usagePage, type UsageCursor } from '../../src/billing/usage-query.ts'
+import { UsageRecordSchema } from '../../src/billing/usage-record.ts'
 import { MeshError } from '../../src/errors.ts'
-import { paramsAt } from '../../src/network/params.ts'
+import type { ParamsPeriod } from '../../src/network/params.ts'
+import type { MeshNode } from '../../src/mesh.ts'
 import type { ApiEnv } from '../context.ts'
 import { jsonValue, query, validate } from '../validation.ts'
 import { parseJson } from '../../src/codec/json-depth.ts'
@@ -14,8 +18,6 @@ import { parseJson } from '../../src/codec/json-depth.ts'
 const MAX_BATCH = 1000
 /** Conflicting keys and uncounted records listed in the log view; the counts are complete. */
 const MAX_LISTED = 100
-/** How far back a record may be dated: late reports are normal, ancient ones are mistakes. */
-const MAX_AGE_MS = 31 * 24 * 3600_000
 
 const Timestamp = z.union([z.number().int().min(0), z.iso.datetime({ offset: true }).transform(s => Date.parse(s))])
 
@@ -60,31 +62,18 @@ export function billingRoutes (): Hono<ApiEnv> {
 
   app.post('/usage', async c => {
     // One record, or {records: [...]}: the shape picks the schema, so that errors name the field.
-    const value = await jsonValue(c)
+    const value = jsonValue(c)
     const batch = typeof value === 'object' && value !== null && 'records' in value
     const inputs = batch ? validate(value, BatchInput, 'body').records : [validate(value, RecordInput, 'body')]
     const mesh = c.var.mesh
     const now = mesh.now()
-    const skew = mesh.params().max_clock_skew_ms
-    const periods = mesh.governance.state.paramsPeriods(now + skew)
-    const records: UsageRecord[] = inputs.map((r, i) => {
-      const path = (name: string): string => (batch ? `records.${i}.${name}` : name)
-      // A retry without a timestamp is the record already held under its id, not a new one.
-      const timestamp = r.timestamp ?? (r.id === undefined ? undefined : mesh.billing.ledger.copies(r.id)[0]?.record.timestamp) ?? now
-      const field = path('timestamp')
-      if (timestamp > now + skew) throw new MeshError('VALIDATION_ERROR', `${field} is more than ${skew} ms in the future`, { field, reason: 'future' })
-      if (timestamp < now - MAX_AGE_MS) throw new MeshError('VALIDATION_ERROR', `${field} is more than 31 days old`, { field, reason: 'too old' })
-      // Only what the price list in force at the record's time prices is accepted: nothing is invoiced at no price.
-      const listed = priceOf(paramsAt(periods, timestamp).price_list, r.resource_type)
-      if (listed === undefined) {
-        const f = path('resource_type')
-        throw new MeshError('VALIDATION_ERROR', `${f} "${r.resource_type}" is not in the price list`, { field: f, reason: 'unknown resource type' })
-      }
-      if (listed.unit !== r.unit) {
-        const f = path('unit')
-        throw new MeshError('VALIDATION_ERROR', `${f} "${r.unit}": ${r.resource_type} is priced in ${listed.unit}`, { field: f, reason: `expected ${listed.unit}` })
-      }
-      return { ...r, id: r.id ?? mesh.billing.newRecordId(), timestamp, metadata: r.metadata ?? {} }
+    const records = admitUsage(inputs, {
+      now,
+      maxClockSkewMs: mesh.params().max_clock_skew_ms,
+      periods: knownPeriods(mesh, now),
+      heldTimestamp: id => mesh.billing.ledger.copies(id)[0]?.record.timestamp,
+      newId: () => mesh.billing.newRecordId(),
+      field: (i, name) => (batch ? `records.${i}.${name}` : name)
     })
     const appended = await mesh.billing.append(records)
     return c.json({
@@ -94,24 +83,11 @@ export function billingRoutes (): Hono<ApiEnv> {
 
   app.get('/usage', c => {
     const q = query(c, UsageQuery)
-    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor)
-    const filtered = c.var.mesh.billing.ledger.records().filter(r =>
-      (q.user_id === undefined || r.user_id === q.user_id) &&
-      (q.resource_type === undefined || r.resource_type === q.resource_type) &&
-      (q.from === undefined || r.timestamp >= q.from) &&
-      (q.to === undefined || r.timestamp < q.to) &&
-      (after === undefined || r.timestamp > after.t || (r.timestamp === after.t && r.id >= after.id)))
-    // Conflicting copies share (timestamp, id): the cursor also counts those already listed.
-    // Records at the cursor's (timestamp, id) sort first among the rest.
-    const at = (r: UsageRecord): boolean => after !== undefined && r.timestamp === after.t && r.id === after.id
-    const skip = after === undefined ? 0 : Math.min(after.seen, filtered.filter(at).length)
-    const matching = filtered.slice(skip)
-    const page = matching.slice(0, q.limit)
-    const last = page[page.length - 1]
-    const seen = last === undefined ? 0 : page.filter(r => r.timestamp === last.timestamp && r.id === last.id).length + (at(last) ? skip : 0)
+    const filter = { userId: q.user_id, resourceType: q.resource_type, from: q.from, to: q.to }
+    const page = usagePage(c.var.mesh.billing.ledger.records(), filter, q.limit, q.cursor === undefined ? undefined : decodeCursor(q.cursor))
     return c.json({
-      records: page.map(r => ({ ...r, timestamp: new Date(r.timestamp).toISOString() })),
-      next_cursor: matching.length > q.limit && last !== undefined ? encodeCursor(last.timestamp, last.id, seen) : null
+      records: page.records.map(r => ({ ...r, timestamp: new Date(r.timestamp).toISOString() })),
+      next_cursor: page.next === undefined ? null : encodeCursor(page.next)
     })
   })
 
@@ -119,20 +95,19 @@ export function billingRoutes (): Hono<ApiEnv> {
     const mesh = c.var.mesh
     const ledger = mesh.billing.ledger
     const records = ledger.records()
-    const periods = mesh.governance.state.paramsPeriods(mesh.now() + mesh.params().max_clock_skew_ms)
     // Revenue is the sum of every invoice: one per user and month that has records, each record
     // priced with the price list in force at its timestamp.
-    const revenue = revenueOf(records, periods)
-    const authors = mesh.billing.authors()
+    const revenue = revenueOf(records, knownPeriods(mesh))
+    const replication = replicationSummary(mesh.billing.authors())
     return c.json({
       records: records.length,
       users: ledger.users().length,
       totals_by_resource: sum(records).map(t => ({ resource_type: t.resourceType, amount: toNumber(t.amount), unit: t.unit, records: t.records })),
       revenue: { currency: mesh.params().currency, total: toNumber(revenue) },
       replication: {
-        authors: authors.length,
-        lagging_authors: authors.filter(a => (a.held?.seq ?? 0) < a.announced).length,
-        max_lag_entries: Math.max(0, ...authors.map(a => a.announced - (a.held?.seq ?? 0))),
+        authors: replication.authors,
+        lagging_authors: replication.laggingAuthors,
+        max_lag_entries: replication.maxLagEntries,
         forks: mesh.billing.forks().length
       }
     })
@@ -143,8 +118,7 @@ export function billingRoutes (): Hono<ApiEnv> {
     const mesh = c.var.mesh
     const now = mesh.now()
     const period = q.period ?? periodOf(now)
-    const periods = mesh.governance.state.paramsPeriods(now + mesh.params().max_clock_skew_ms)
-    return c.json({ invoice: invoiceFor(q.user_id, period, mesh.billing.ledger.records(), periods) })
+    return c.json({ invoice: invoiceFor(q.user_id, period, mesh.billing.ledger.records(), knownPeriods(mesh, now)) })
   })
 
   app.get('/log', c => {
@@ -158,7 +132,7 @@ export function billingRoutes (): Hono<ApiEnv> {
         // Entries below the head not held (a lost tail of this node's own log, which it went on past).
         gap: a.gap === undefined ? null : { from_seq: a.gap.from, to_seq: a.gap.to, anchor_hash: a.gap.hash, records: a.gap.records },
         announced_seq: a.announced,
-        lag: a.announced - (a.held?.seq ?? 0),
+        lag: lagOf(a),
         forks: a.forks.map(f => ({ seq: f.seq, hashes: f.hashes, detected_at: new Date(f.detectedAt).toISOString() }))
       })),
       forks: billing.forks().length,
@@ -207,14 +181,18 @@ function ownHeadView (own: OwnHeadReport): Record<string, unknown> {
   }
 }
 
-/** After the `seen`-th record with timestamp `t` and id `id`. */
-function encodeCursor (t: number, id: string, seen: number): string {
-  return Buffer.from(JSON.stringify([t, id, seen])).toString('base64url')
+/** The price lists in force, known up to the clock skew a record may be dated ahead. */
+function knownPeriods (mesh: MeshNode, now = mesh.now()): readonly ParamsPeriod[] {
+  return mesh.governance.state.paramsPeriods(now + mesh.params().max_clock_skew_ms)
+}
+
+function encodeCursor (cursor: UsageCursor): string {
+  return Buffer.from(JSON.stringify([cursor.t, cursor.id, cursor.seen])).toString('base64url')
 }
 
 const CursorSchema = z.union([z.tuple([z.number(), z.string()]), z.tuple([z.number(), z.string(), z.number().int().min(1)])])
 
-function decodeCursor (cursor: string): { t: number, id: string, seen: number } {
+function decodeCursor (cursor: string): UsageCursor {
   let value: unknown
   try {
     value = parseJson(Buffer.from(cursor, 'base64url').toString('utf8'))

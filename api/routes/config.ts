@@ -44,7 +44,7 @@ export function configRoutes (staticConfig: StaticConfig): Hono<ApiEnv> {
   }
   app.get('/system', c => c.json(render(c.var.mesh)))
   app.put('/system', async c => {
-    const change = await jsonBody(c, ConfigChange)
+    const change = jsonBody(c, ConfigChange)
     c.var.mesh.updateSettings({ telemetryIntervalMs: change.telemetry?.interval_ms, maxPeers: change.network?.max_peers })
     return c.json(render(c.var.mesh))
   })

@@ -56,7 +56,7 @@ export function failoverRoutes (): Hono<ApiEnv> {
   })
 
   app.post('/trigger', async c => {
-    const body = await jsonBody(c, Trigger)
+    const body = jsonBody(c, Trigger)
     const drain = c.var.mesh.router.drain(body.node_id, body.reason, body.force)
     return c.json({ node_id: body.node_id, drained: true, reason: drain.reason, force: drain.force, since: new Date(drain.since).toISOString() })
   })

@@ -2,7 +2,8 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import { DurationSchema } from '../../src/duration.ts'
 import { MeshError } from '../../src/errors.ts'
-import { OperatorChangeSchema, type ProposalBody } from '../../src/governance/objects.ts'
+import { OperatorChangeSchema } from '../../src/governance/objects.ts'
+import { newProposal, proposalPage, votingPower } from '../../src/governance/proposals.ts'
 import type { ProposalView } from '../../src/governance/state.ts'
 import type { ApiEnv } from '../context.ts'
 import { jsonBody, query } from '../validation.ts'
@@ -76,15 +77,15 @@ export function governanceRoutes (): Hono<ApiEnv> {
     const state = mesh.governance.state
     const now = mesh.now()
     const operators = mesh.operators()
-    const total = operators.reduce((a, o) => a + o.weight, 0)
+    const power = votingPower(operators)
     const views = state.proposalIds().map(id => state.view(id, now)).filter(v => v !== undefined)
     return c.json({
       active_proposals: views.filter(v => v.status === 'voting').length,
       proposals: views.length,
       operators: operators.length,
-      total_weight: total,
+      total_weight: power.totalWeight,
       bootstrap_operators: state.election(state.epochOf(now)).elected,
-      voting_power_distribution: Object.fromEntries(operators.map(o => [o.peer_id, round(o.weight / total)]))
+      voting_power_distribution: Object.fromEntries([...power.shares].map(([peerId, share]) => [peerId, round(share)]))
     })
   })
 
@@ -93,28 +94,16 @@ export function governanceRoutes (): Hono<ApiEnv> {
     const mesh = c.var.mesh
     const state = mesh.governance.state
     const views = state.proposalIds().map(id => state.view(id, mesh.now())).filter(v => v !== undefined)
-      .filter(v => q.status === undefined || v.status === q.status)
-      .sort((a, b) => b.proposal.body.created_at - a.proposal.body.created_at || (a.proposal.id < b.proposal.id ? -1 : 1))
-    return c.json({ proposals: views.slice(q.offset, q.offset + q.limit).map(v => proposalView(v, false)), total: views.length, offset: q.offset, limit: q.limit })
+    const page = proposalPage(views, q.status, q.offset, q.limit)
+    return c.json({ proposals: page.proposals.map(v => proposalView(v, false)), total: page.total, offset: q.offset, limit: q.limit })
   })
 
   app.post('/proposals', async c => {
-    const body = await jsonBody(c, ProposalRequest)
+    const body = jsonBody(c, ProposalRequest)
     const mesh = c.var.mesh
     const now = mesh.now()
-    const params = mesh.params()
-    const proposal: ProposalBody = {
-      kind: 'proposal',
-      author: mesh.peerId.toString(),
-      title: body.title,
-      description: body.description,
-      change: body.change,
-      created_at: now,
-      voting_ends_at: now + body.voting_period,
-      quorum: body.quorum ?? params.quorum,
-      threshold: body.threshold ?? params.threshold,
-      veto: params.veto
-    }
+    const request = { title: body.title, description: body.description, change: body.change, votingPeriodMs: body.voting_period, quorum: body.quorum, threshold: body.threshold }
+    const proposal = newProposal(request, mesh.peerId.toString(), now, mesh.params())
     const signed = await mesh.governance.publish(proposal)
     const view = mesh.governance.state.view(signed.id, now)
     if (view === undefined) throw new MeshError('SYSTEM_ERROR', 'the proposal was not kept')
@@ -129,7 +118,7 @@ export function governanceRoutes (): Hono<ApiEnv> {
   })
 
   app.post('/proposals/:id/vote', async c => {
-    const body = await jsonBody(c, VoteRequest)
+    const body = jsonBody(c, VoteRequest)
     const mesh = c.var.mesh
     const id = c.req.param('id')
     if (!/^[0-9a-f]{64}$/.test(id) || mesh.governance.state.view(id, mesh.now()) === undefined) throw new MeshError('NOT_FOUND', `no proposal ${id}`)
@@ -190,7 +179,7 @@ export function electionRoutes (): Hono<ApiEnv> {
     })
   })
   app.post('/endorsements', async c => {
-    const body = await jsonBody(c, EndorseRequest)
+    const body = jsonBody(c, EndorseRequest)
     const mesh = c.var.mesh
     const o = await mesh.governance.endorse(body.candidate, body.withdraw)
     return c.json({ id: o.id, endorser: o.body.author, candidate: body.candidate, withdrawn: body.withdraw }, 201)

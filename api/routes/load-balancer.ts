@@ -41,7 +41,7 @@ export function loadBalancerRoutes (): Hono<ApiEnv> {
   })
 
   app.post('/select-node', async c => {
-    const { service } = await jsonBody(c, SelectRequest)
+    const { service } = jsonBody(c, SelectRequest)
     const router = c.var.mesh.router
     if (!router.isKnown(service)) throw new MeshError('NOT_FOUND', `no peer of the mesh offers service ${service}`, { service })
     const pick = router.select(service)
@@ -65,7 +65,7 @@ export function loadBalancerRoutes (): Hono<ApiEnv> {
 
   app.get('/config', c => c.json({ strategy: c.var.mesh.router.strategy, weights: c.var.mesh.router.weights, strategies: STRATEGY_NAMES }))
   app.put('/config', async c => {
-    const change = await jsonBody(c, ConfigChange)
+    const change = jsonBody(c, ConfigChange)
     c.var.mesh.router.configure(change)
     return c.json({ strategy: c.var.mesh.router.strategy, weights: c.var.mesh.router.weights, strategies: STRATEGY_NAMES })
   })

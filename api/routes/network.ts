@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
+import { summarize } from '../../src/stats.ts'
 import type { ApiEnv } from '../context.ts'
 import { jsonBody, query } from '../validation.ts'
 import { memberView, peerView, revocationView, round } from '../views.ts'
@@ -19,7 +20,7 @@ export function networkRoutes (): Hono<ApiEnv> {
     const mesh = c.var.mesh
     const peers = mesh.peers()
     const counts = mesh.peerCounts()
-    const rtts = peers.map(p => p.rttMs).filter((r): r is number => r !== undefined)
+    const rtts = summarize(peers.map(p => p.rttMs).filter((r): r is number => r !== undefined))
     const regions: Record<string, number> = {}
     for (const p of peers) regions[p.snapshot.region] = (regions[p.snapshot.region] ?? 0) + 1
     return c.json({
@@ -30,7 +31,7 @@ export function networkRoutes (): Hono<ApiEnv> {
       connected_peers: mesh.connectedPeers().length,
       peers_by_state: counts,
       network_health: peers.length === 0 ? null : round(counts.healthy / peers.length),
-      average_latency_ms: rtts.length === 0 ? null : round(rtts.reduce((a, b) => a + b, 0) / rtts.length),
+      average_latency_ms: rtts.count === 0 ? null : round(rtts.mean),
       regions,
       listen_addresses: mesh.listenAddresses(),
       gossip: mesh.gossipTopics().map(t => ({ topic: t.topic, mesh_peers: t.meshPeers, subscribers: t.subscribers })),
@@ -58,7 +59,7 @@ export function networkRoutes (): Hono<ApiEnv> {
   })
 
   app.post('/members', async c => {
-    const body = await jsonBody(c, MemberRequest)
+    const body = jsonBody(c, MemberRequest)
     const record = await c.var.mesh.admit(body.peer_id)
     return c.json({ admitted: body.peer_id, record_id: record.id, by: record.body.author, at: new Date(record.body.time).toISOString() }, 201)
   })
@@ -69,9 +70,9 @@ export function networkRoutes (): Hono<ApiEnv> {
   })
 
   app.post('/diagnostics', async c => {
-    const body = await jsonBody(c, DiagnosticsRequest)
+    const body = jsonBody(c, DiagnosticsRequest)
     const result = await c.var.mesh.diagnose(body.peer_id, body.count, body.timeout_ms)
-    const ok = result.rttsMs.filter((r): r is number => r !== null)
+    const ok = summarize(result.rttsMs.filter((r): r is number => r !== null))
     return c.json({
       test_type: 'ping',
       peer_id: result.peerId,
@@ -79,9 +80,9 @@ export function networkRoutes (): Hono<ApiEnv> {
       received: result.received,
       loss: round((result.sent - result.received) / result.sent),
       rtt_ms: result.rttsMs,
-      min_ms: ok.length === 0 ? null : Math.min(...ok),
-      avg_ms: ok.length === 0 ? null : round(ok.reduce((a, b) => a + b, 0) / ok.length),
-      max_ms: ok.length === 0 ? null : Math.max(...ok),
+      min_ms: ok.count === 0 ? null : ok.min,
+      avg_ms: ok.count === 0 ? null : round(ok.mean),
+      max_ms: ok.count === 0 ? null : ok.max,
       errors: result.errors
     })
   })

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto'
 import { Hono } from 'hono'
 import { MeshError } from '../../src/errors.ts'
 import { RequestBody } from '../../src/routing/request-body.ts'
 import { BODY_FRAME_BYTES } from '../../src/routing/route-protocol.ts'
+import { meteredUser } from '../../src/routing/usage.ts'
 import type { ApiEnv } from '../context.ts'
 import { bearerToken } from '../middleware/operator-auth.ts'
 
@@ -25,7 +25,7 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
     // Hono's trailing `*` also matches nothing: `/v1/route/<service>` alone names no path.
     if (path === '') throw new MeshError('NOT_FOUND', `route paths are /v1/route/${service}/<path>`)
     const router = c.var.mesh.router
-    const user = userOf(c.req.header('authorization'), apiToken)
+    const user = meteredUser(bearerToken(c.req.header('authorization')), apiToken)
     router.admit(service, user)
     const length = c.req.header('content-length')
     const declared = length === undefined ? undefined : Number(length)
@@ -48,11 +48,4 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
     return new Response(c.req.method === 'HEAD' ? null : result.body, { status: result.status, headers: out })
   })
   return app
-}
-
-function userOf (authorization: string | undefined, apiToken: string): string {
-  const token = bearerToken(authorization)
-  if (token === undefined) return 'anonymous'
-  if (token === apiToken) return 'operator'
-  return `user-${createHash('sha256').update(token).digest('hex').slice(0, 16)}`
 }

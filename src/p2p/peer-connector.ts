@@ -38,13 +38,15 @@ export class PeerConnector {
     this.lastWalk = { at: 0, peers: -1, nextInMs: opts.walkEveryMs }
   }
 
-  start (): void {
+  async start (): Promise<void> {
+    if (this.running) return
     this.running = true
     this.libp2p.addEventListener('peer:discovery', this.onDiscovery)
     this.schedule(0)
   }
 
   async stop (): Promise<void> {
+    if (!this.running) return
     this.running = false
     clearTimeout(this.timer)
     this.libp2p.removeEventListener('peer:discovery', this.onDiscovery)

@@ -69,7 +69,7 @@ export interface StartupRecord {
 function startupRecord (node: RunningNode, config: NodeConfig): StartupRecord {
   const { mesh, api } = node
   // With --announce, libp2p reports the announced addresses; the listen ones are as configured.
-  const announced = mesh.listenAddresses()
+  const announced = mesh.network.listenAddresses()
   const bound = config.announce.length > 0 ? config.listen : announced
   return {
     version: VERSION,

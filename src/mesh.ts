@@ -9,8 +9,6 @@ import { MeshError } from './errors.ts'
 import { genesisHash, type Genesis, type Operator } from './network/genesis.ts'
 import { GovernanceService } from './governance/governance-service.ts'
 import { Members } from './governance/members.ts'
-import type { Member, Revocation, Standing } from './governance/membership.ts'
-import type { AdmissionBody, RevocationBody, Signed } from './governance/objects.ts'
 import { ServiceStack, type Startable } from './lifecycle.ts'
 import type { NetworkParams } from './network/params.ts'
 import type { Logger } from './logging.ts'
@@ -20,6 +18,7 @@ import { serveGenesis } from './p2p/genesis-exchange.ts'
 import { peersToDisconnect } from './p2p/gossip-scoring.ts'
 import { createMeshLibp2p, type MeshLibp2p } from './p2p/libp2p.ts'
 import { NetworkGuard } from './p2p/network-guard.ts'
+import { NetworkView } from './p2p/network-view.ts'
 import { PeerConnector } from './p2p/peer-connector.ts'
 import { PeerMemory } from './p2p/peer-memory.ts'
 import { networkProtocols, type NetworkProtocols } from './p2p/protocols.ts'
@@ -27,12 +26,11 @@ import { LocalServices, type ServiceConfig } from './routing/local-services.ts'
 import { serveRoutes } from './routing/route-server.ts'
 import { Router } from './routing/router.ts'
 import { RoutedUsage } from './routed-usage.ts'
-import type { DroppedBytes, Repair } from './storage/database.ts'
 import { NodeStorage } from './storage/node-storage.ts'
-import { LoadHistory, type LoadSummary } from './telemetry/load-history.ts'
+import { LoadHistory } from './telemetry/load-history.ts'
 import { LoadSampler, RequestCounters } from './telemetry/load-sampler.ts'
-import { PeerTable, type PeerEvent, type PeerSnapshot } from './telemetry/peer-table.ts'
-import { TelemetryService, type DiagnosticsResult } from './telemetry/telemetry-service.ts'
+import { PeerTable, type PeerEvent } from './telemetry/peer-table.ts'
+import { TelemetryService } from './telemetry/telemetry-service.ts'
 import type { Tuning } from './tuning.ts'
 import { VERSION } from './version.ts'
 
@@ -83,7 +81,7 @@ export interface Readiness {
 }
 
 /** The services of a running node that are built at its start, once libp2p exists. */
-interface RunningParts {
+export interface RunningServices {
   governance: GovernanceService
   billing: BillingService
   members: Members
@@ -112,23 +110,23 @@ export class MeshNode {
   readonly requests: RequestCounters
   readonly metrics: MeshMetrics
   readonly startedAt: number
+  readonly clock: Clock
+  /** The services that exist from construction; the rest are built at start (see `running`). */
+  readonly storage: NodeStorage
+  readonly peerTable: PeerTable
+  readonly guard: NetworkGuard
+  readonly network = new NetworkView()
+  readonly history: LoadHistory
+  readonly localServices: LocalServices
   private readonly opts: MeshNodeOptions
-  private readonly clock: Clock
   private readonly log: Logger
-  private readonly storage: NodeStorage
   private readonly stack: ServiceStack
   private readonly events = new EventEmitter<{ event: [PeerEvent], snapshot: [SnapshotReceipt] }>()
-  private readonly peerTable: PeerTable
-  private readonly guard: NetworkGuard
-  private readonly history: LoadHistory
   private readonly settings: RuntimeSettings
-  private readonly localServices: LocalServices
   private readonly tuning: Tuning
-  private parts: RunningParts | undefined
+  private parts: RunningServices | undefined
   private libp2p: MeshLibp2p | undefined
   private apiUrl = ''
-  /** libp2p rebuilds its address list on every call: keep it, and refresh it when it changes. */
-  private addresses: string[] = []
   private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new'
 
   constructor (opts: MeshNodeOptions) {
@@ -200,13 +198,13 @@ export class MeshNode {
       })
       this.libp2p = libp2p
       this.guard.attach(libp2p)
+      this.network.attach(libp2p)
       // GossipSub prunes peers whose invalid messages sank their score, but never hangs up.
       libp2p.services.pubsub.addEventListener('gossipsub:heartbeat', () => {
         for (const peerId of peersToDisconnect(libp2p.services.pubsub.dumpPeerScoreStats())) {
           this.guard.penalize(peerId, 'invalid gossip messages sank its score below the graylist threshold')
         }
       })
-      libp2p.addEventListener('self:peer:update', () => { this.addresses = libp2p.getMultiaddrs().map(a => a.toString()) })
       libp2p.addEventListener('connection:open', ({ detail: c }) => { this.log.debug({ peer: c.remotePeer.toString(), addr: c.remoteAddr.toString(), direction: c.direction }, 'connection opened') })
       libp2p.addEventListener('connection:close', ({ detail: c }) => { this.log.debug({ peer: c.remotePeer.toString(), addr: c.remoteAddr.toString(), direction: c.direction }, 'connection closed') })
       await libp2p.handle(this.protocols.membership, ({ stream }) => { void stream.close() })
@@ -262,7 +260,7 @@ export class MeshNode {
       later.billing = billing
       await stack.start('billing chains', loading(async () => { await billing.open() }))
       await stack.start('libp2p', { start: async () => { await libp2p.start() }, stop: async () => { await libp2p.stop() } })
-      this.addresses = libp2p.getMultiaddrs().map(a => a.toString())
+      this.network.refresh()
       await stack.start('billing', billing)
       await stack.start('governance', governance)
       const usage = await stack.start('routed usage', new RoutedUsage({ append: async records => await billing.append(records), log: this.log }, billingTuning))
@@ -273,7 +271,7 @@ export class MeshNode {
         // Only members' offers are candidates, and only members' telemetry weighs in a choice.
         peers: () => {
           const standing = members.standings()
-          return this.peers().filter(p => standing(p.peerId).member)
+          return this.peerTable.list(this.clock.now()).filter(p => standing(p.peerId).member)
         },
         ownLoad: () => {
           const own = this.parts?.telemetry.published
@@ -374,69 +372,6 @@ export class MeshNode {
     return { ready, libp2p, database, subscriptions, billing: billing.ready, reasons }
   }
 
-  /** What the database skipped as corrupt in its write-ahead log when it opened, and what a repair at open found. */
-  databaseIntegrity (): { dropped_at_open: DroppedBytes[], repaired: Repair | null } {
-    const { db } = this.storage
-    return { dropped_at_open: db.droppedAtOpen(), repaired: db.repaired ?? null }
-  }
-
-  /** The node's clock, for the API's time-dependent views. */
-  now (): number {
-    return this.clock.now()
-  }
-
-  uptimeMs (): number {
-    return this.clock.now() - this.startedAt
-  }
-
-  listenAddresses (): string[] {
-    return this.addresses
-  }
-
-  connectedPeers (): string[] {
-    return this.libp2p?.getPeers().map(p => p.toString()) ?? []
-  }
-
-  peers (): PeerSnapshot[] {
-    return this.peerTable.list(this.clock.now())
-  }
-
-  peer (peerId: string): PeerSnapshot | undefined {
-    return this.peerTable.get(peerId, this.clock.now())
-  }
-
-  peerCounts (): ReturnType<PeerTable['countByState']> {
-    return this.peerTable.countByState()
-  }
-
-  /** This node's own latest snapshot, as its peers see it. */
-  ownSnapshot (): TelemetryService['published'] {
-    return this.parts?.telemetry.published
-  }
-
-  loadSummary (periodMs: number): LoadSummary | undefined {
-    return this.history.summary(periodMs, this.clock.now())
-  }
-
-  gossipTopics (): Array<{ topic: string, meshPeers: number, subscribers: number }> {
-    const pubsub = this.libp2p?.services.pubsub
-    if (pubsub === undefined) return []
-    return pubsub.getTopics().map(topic => ({
-      topic,
-      meshPeers: pubsub.getMeshPeers(topic).length,
-      subscribers: pubsub.getSubscribers(topic).length
-    }))
-  }
-
-  refusedPeers (): number {
-    return this.guard.refusedTotal
-  }
-
-  /** Pings a peer `count` times, one after the other, and reports every RTT. */
-  async diagnose (peerId: string, count: number, timeoutMs: number): Promise<DiagnosticsResult> {
-    return await this.running().telemetry.diagnose(peerId, count, timeoutMs)
-  }
-
   runtimeSettings (): RuntimeSettings {
     return { ...this.settings }
   }
@@ -454,21 +389,6 @@ export class MeshNode {
     return this.runtimeSettings()
   }
 
-  /** The data plane; available while the node runs. */
-  get router (): Router {
-    return this.running().router
-  }
-
-  /** The replicated billing log; available while the node runs. */
-  get billing (): BillingService {
-    return this.running().billing
-  }
-
-  /** Governance and election; available while the node runs. */
-  get governance (): GovernanceService {
-    return this.running().governance
-  }
-
   /** The network parameters in force now: the genesis values and every change governance passed. */
   params (): NetworkParams {
     return this.parts?.governance.state.params(this.clock.now()) ?? this.genesis.params
@@ -476,39 +396,6 @@ export class MeshNode {
 
   operators (): Operator[] {
     return this.parts?.governance.state.operators(this.clock.now()) ?? this.genesis.operators
-  }
-
-  /** See NetworkGuard.partition. */
-  partition (reachable: Set<string> | undefined): void {
-    this.guard.partition(reachable)
-  }
-
-  /** Membership now, one replicated state read for many peers (see governance/membership.ts). */
-  membership (): (peerId: string) => Standing {
-    const members = this.parts?.members
-    if (members === undefined) throw new MeshError('UNAVAILABLE', 'the node is not running')
-    return members.standings()
-  }
-
-  isMember (peerId: string): boolean {
-    return this.membership()(peerId).member
-  }
-
-  /** The members the records name, and whether anyone else is one (open membership). */
-  members (): { open: boolean, members: Member[], revoked: Array<{ peerId: string, revocation: Revocation }> } {
-    return this.running().members.list()
-  }
-
-  async admit (peerId: string): Promise<Signed<AdmissionBody>> {
-    return await this.running().members.admit(peerId)
-  }
-
-  async revoke (peerId: string): Promise<Signed<RevocationBody>> {
-    return await this.running().members.revoke(peerId)
-  }
-
-  services (): ReturnType<LocalServices['list']> {
-    return this.localServices.list()
   }
 
   onEvent (listener: (event: PeerEvent) => void): () => void {
@@ -522,8 +409,13 @@ export class MeshNode {
     return () => { this.events.off('snapshot', listener) }
   }
 
-  /** The services of the running node; 503 for the API while the node starts or stops. */
-  private running (): RunningParts {
+  /** The services built at start, as soon as they are (before the node runs: for views that read them while it starts). */
+  get built (): RunningServices | undefined {
+    return this.parts
+  }
+
+  /** The services built at start; UNAVAILABLE (503 for the API) while the node starts or stops. */
+  running (): RunningServices {
     if (this.state !== 'running' || this.parts === undefined) throw new MeshError('UNAVAILABLE', 'the node is not running')
     return this.parts
   }

@@ -16,9 +16,9 @@ export function failoverRoutes (): Hono<ApiEnv> {
 
   app.get('/status', c => {
     const mesh = c.var.mesh
-    const router = mesh.router
-    const now = c.var.mesh.now()
-    const counts = mesh.peerCounts()
+    const router = mesh.running().router
+    const now = c.var.mesh.clock.now()
+    const counts = mesh.peerTable.countByState()
     const breakers = { closed: 0, open: 0, half_open: 0 }
     for (const b of router.breakerStates()) breakers[b.breaker.state(now)]++
     return c.json({
@@ -35,13 +35,13 @@ export function failoverRoutes (): Hono<ApiEnv> {
 
   app.get('/nodes', c => {
     const mesh = c.var.mesh
-    const router = mesh.router
-    const now = c.var.mesh.now()
+    const router = mesh.running().router
+    const now = c.var.mesh.clock.now()
     const stats = router.peerStats()
     const breakers = router.breakerStates()
     const drained = router.drained()
     return c.json({
-      nodes: mesh.peers().map(p => ({
+      nodes: mesh.peerTable.list(mesh.clock.now()).map(p => ({
         node_id: p.peerId,
         status: drained.has(p.peerId) ? 'drained' : p.state,
         response_time_ms: nullable(stats.get(p.peerId)?.latency.value(now)),
@@ -57,13 +57,13 @@ export function failoverRoutes (): Hono<ApiEnv> {
 
   app.post('/trigger', async c => {
     const body = jsonBody(c, Trigger)
-    const drain = c.var.mesh.router.drain(body.node_id, body.reason, body.force)
+    const drain = c.var.mesh.running().router.drain(body.node_id, body.reason, body.force)
     return c.json({ node_id: body.node_id, drained: true, reason: drain.reason, force: drain.force, since: new Date(drain.since).toISOString() })
   })
 
   app.delete('/trigger/:node_id', c => {
     const nodeId = c.req.param('node_id')
-    if (!c.var.mesh.router.undrain(nodeId)) throw new MeshError('NOT_FOUND', `node ${nodeId} is not drained`, { node_id: nodeId })
+    if (!c.var.mesh.running().router.undrain(nodeId)) throw new MeshError('NOT_FOUND', `node ${nodeId} is not drained`, { node_id: nodeId })
     return c.json({ node_id: nodeId, drained: false })
   })
   return app

@@ -1,6 +1,6 @@
 import { MeshError } from '../errors.ts'
 import type { Startable } from '../lifecycle.ts'
-import { MeshDatabase } from './database.ts'
+import { MeshDatabase, type DroppedBytes, type Repair } from './database.ts'
 
 export interface NodeStorageInit {
   dataDir: string
@@ -28,6 +28,11 @@ export class NodeStorage implements Startable {
 
   async stop (): Promise<void> {
     if (this.db.isOpen) await this.db.close()
+  }
+
+  /** What the database skipped as corrupt in its write-ahead log when it opened, and what a repair at open found. */
+  integrity (): { dropped_at_open: DroppedBytes[], repaired: Repair | null } {
+    return { dropped_at_open: this.db.droppedAtOpen(), repaired: this.db.repaired ?? null }
   }
 
   /** The database belongs to one network: opening it with another genesis is refused. */

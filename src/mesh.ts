@@ -220,9 +220,9 @@ export class MeshNode {
         maxStreamsPerPeer: routing.maxStreamsPerPeer,
         idleMs: routing.serverIdleMs
       })
-      const components: NodeComponents = {
+      // What the replicated services share; each adds its own store.
+      const shared: Omit<NodeComponents, 'db'> = {
         libp2p,
-        db,
         clock: this.clock,
         log: this.log,
         metrics: this.metrics,
@@ -232,7 +232,8 @@ export class MeshNode {
       // Governance and membership call billing, which is built after them from what they hold.
       const later: { billing?: BillingService } = {}
       const governance = new GovernanceService({
-        ...components,
+        ...shared,
+        store: db.sublevel('governance-objects'),
         genesis: this.genesis,
         genesisHash: this.genesisHash,
         onMembership: record => { later.billing?.membershipChanged(record.peer_id) }
@@ -247,7 +248,8 @@ export class MeshNode {
       })
       // After governance: which entries count depends on the membership records held.
       const billing = new BillingService({
-        ...components,
+        ...shared,
+        db,
         authoredThrough: author => members.authoredThrough(author),
         penalize: (peerId, reason) => { this.guard.penalize(peerId, reason) }
       }, {
@@ -305,7 +307,7 @@ export class MeshNode {
         maxSkewMs: () => governance.state.params(this.clock.now()).max_clock_skew_ms,
         describeSelf: () => ({ services: this.localServices.offers(), apiUrl: this.apiUrl, region: this.opts.region, version: VERSION })
       })
-      const connector = new PeerConnector(libp2p, {
+      const connector = new PeerConnector({ libp2p, isRefused: id => this.guard.isRefused(id), log: this.log }, {
         bootstrap: this.opts.bootstrap,
         remembered: memory.remembered,
         targetPeers: this.settings.maxPeers,
@@ -314,9 +316,7 @@ export class MeshNode {
         dialTimeoutMs: peers.dialTimeoutMs,
         maxBackoffMs: peers.maxBackoffMs,
         walkEveryMs: peers.walkEveryMs,
-        walkEveryMaxMs: peers.walkEveryMaxMs,
-        isRefused: id => this.guard.isRefused(id),
-        log: this.log
+        walkEveryMaxMs: peers.walkEveryMaxMs
       })
       this.parts = { governance, billing, members, router, telemetry, connector }
       await stack.start('telemetry', telemetry)

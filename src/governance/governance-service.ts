@@ -5,25 +5,27 @@ import { create as createDigest } from 'multiformats/hashes/digest'
 import { z } from 'zod'
 import { decodeJson, encodeJson } from '../codec/json-bytes.ts'
 import { Verifier, signerOf, type Sign } from '../network/signing.ts'
-import type { NodeComponents } from '../components.ts'
 import { MeshError, errorMessage, type ErrorCode } from '../errors.ts'
 import { dialTarget } from '../p2p/dial-target.ts'
 import { requestFrame, serveFrames } from '../p2p/frames.ts'
 import { gossipValidator } from '../p2p/gossip-validation.ts'
+import type { NodeComponents } from '../components.ts'
 import type { Sublevel } from '../storage/database.ts'
 import type { Genesis } from '../network/genesis.ts'
 import { validateGovernanceObject, type GovernanceGossipReason } from './gossip-validator.ts'
 import { SignedSchema, authentic, signObject, type AdmissionBody, type GovBody, type RevocationBody, type Signed } from './objects.ts'
 import { GovernanceState, type Refusal } from './state.ts'
 
-export interface GovernanceComponents extends NodeComponents {
+export interface GovernanceComponents extends Omit<NodeComponents, 'db'> {
+  /** Where the governance objects held are kept. */
+  store: Sublevel<Signed>
   genesis: Genesis
   genesisHash: string
   /** An admission or revocation was accepted (from the store, a peer or this node). */
   onMembership?: (record: AdmissionBody | RevocationBody) => void
 }
 
-export interface GovernanceOptions {
+export interface GovernanceInit {
   topic: string
   protocol: string
   /** Stand for election: renew a candidacy every epoch. */
@@ -58,7 +60,7 @@ const ORDER: Record<GovBody['kind'], number> = { proposal: 0, candidacy: 1, endo
  */
 export class GovernanceService {
   private readonly c: GovernanceComponents
-  private readonly opts: GovernanceOptions
+  private readonly opts: GovernanceInit
   readonly state: GovernanceState
   private readonly verifier = new Verifier()
   private readonly sign: Sign
@@ -71,12 +73,12 @@ export class GovernanceService {
   private lastEpoch = -1
   private running = false
 
-  constructor (components: GovernanceComponents, opts: GovernanceOptions) {
+  constructor (components: GovernanceComponents, opts: GovernanceInit) {
     this.c = components
     this.opts = opts
     this.state = new GovernanceState(components.genesis, components.genesisHash)
     this.sign = signerOf(components.privateKey)
-    this.store = components.db.sublevel('governance-objects')
+    this.store = components.store
     const digest = createHash('sha256').update(`meshnode:${components.genesisHash}:bootstrap-operators`).digest()
     this.bootstrapKey = CID.createV1(raw.code, createDigest(0x12, digest))
   }

@@ -23,7 +23,7 @@ export interface TelemetryComponents {
   log: Logger
 }
 
-export interface TelemetryOptions {
+export interface TelemetryInit {
   topic: string
   intervalMs: number
   /** How often the failure detector advances; the peer table must be built with the same. */
@@ -52,7 +52,7 @@ export interface DiagnosticsResult {
  */
 export class TelemetryService {
   private readonly c: TelemetryComponents
-  private readonly opts: TelemetryOptions
+  private readonly opts: TelemetryInit
   private readonly incarnation: number
   private readonly startedAt: number
   private seq = 0
@@ -65,7 +65,7 @@ export class TelemetryService {
   private lastPublished: TelemetrySnapshot | undefined
   subscribed = false
 
-  constructor (components: TelemetryComponents, opts: TelemetryOptions) {
+  constructor (components: TelemetryComponents, opts: TelemetryInit) {
     this.c = components
     this.opts = opts
     this.intervalMs = opts.intervalMs

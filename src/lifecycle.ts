@@ -52,3 +52,40 @@ export class ServiceStack {
     if (failure !== undefined) throw failure.err
   }
 }
+
+/**
+ * The work a service runs in the background (DHT queries, sync requests): a stop aborts what
+ * is in flight and waits for its end, so that nothing touches a closed database or a stopped
+ * libp2p node. A task that fails is reported to `onError`; one that ends because of the stop
+ * is not a failure and is not reported.
+ */
+export class BackgroundTasks {
+  private readonly tasks = new Set<Promise<unknown>>()
+  private readonly stopping = new AbortController()
+  private readonly onError: (err: unknown) => void
+
+  constructor (onError: (err: unknown) => void) {
+    this.onError = onError
+  }
+
+  /** Aborted at stop. */
+  get signal (): AbortSignal {
+    return this.stopping.signal
+  }
+
+  /** A deadline that also ends at stop. */
+  bounded (ms: number): AbortSignal {
+    return AbortSignal.any([this.stopping.signal, AbortSignal.timeout(ms)])
+  }
+
+  track (task: Promise<unknown>): void {
+    const settled = task.catch((err: unknown) => { if (!this.stopping.signal.aborted) this.onError(err) })
+      .finally(() => this.tasks.delete(settled))
+    this.tasks.add(settled)
+  }
+
+  async stop (): Promise<void> {
+    this.stopping.abort()
+    while (this.tasks.size > 0) await Promise.allSettled([...this.tasks])
+  }
+}

@@ -7,6 +7,7 @@ import { systemClock, type Clock } from './clock.ts'
 import type { NodeComponents } from './components.ts'
 import { MeshError } from './errors.ts'
 import { genesisHash, type Genesis, type Operator } from './network/genesis.ts'
+import { ElectionAnnouncer } from './governance/election-announcer.ts'
 import { GovernanceService } from './governance/governance-service.ts'
 import { Members } from './governance/members.ts'
 import { ServiceStack, type Startable } from './lifecycle.ts'
@@ -83,6 +84,7 @@ export interface Readiness {
 /** The services of a running node that are built at its start, once libp2p exists. */
 export interface RunningServices {
   governance: GovernanceService
+  election: ElectionAnnouncer
   billing: BillingService
   members: Members
   router: Router
@@ -237,7 +239,7 @@ export class MeshNode {
         genesis: this.genesis,
         genesisHash: this.genesisHash,
         onMembership: record => { later.billing?.membershipChanged(record.peer_id) }
-      }, { topic: this.protocols.topics.governance, protocol: this.protocols.governanceSync, candidate: this.opts.candidate ?? false, ...this.tuning.governance })
+      }, { topic: this.protocols.topics.governance, protocol: this.protocols.governanceSync, ...this.tuning.governance })
       // Loading replicated state into memory holds no resource: nothing to undo at stop.
       await stack.start('governance state', loading(async () => { await governance.open() }))
       const members = new Members({
@@ -265,6 +267,14 @@ export class MeshNode {
       this.network.refresh()
       await stack.start('billing', billing)
       await stack.start('governance', governance)
+      const election = await stack.start('election announcer', new ElectionAnnouncer({
+        state: governance.state,
+        publish: async body => await governance.publish(body),
+        libp2p,
+        clock: this.clock,
+        log: this.log,
+        selfId: this.peerId.toString()
+      }, { genesisHash: this.genesisHash, candidate: this.opts.candidate ?? false, ...this.tuning.governance }))
       const usage = await stack.start('routed usage', new RoutedUsage({ append: async records => await billing.append(records), log: this.log }, billingTuning))
       await stack.start('local services', this.localServices)
       const router = new Router({
@@ -318,7 +328,7 @@ export class MeshNode {
         walkEveryMs: peers.walkEveryMs,
         walkEveryMaxMs: peers.walkEveryMaxMs
       })
-      this.parts = { governance, billing, members, router, telemetry, connector }
+      this.parts = { governance, election, billing, members, router, telemetry, connector }
       await stack.start('telemetry', telemetry)
       await stack.start('peer connector', connector)
       // Before the first append: the peers it joins through or knew hold copies of its chain.

@@ -172,7 +172,7 @@ describe('governance among five operators', { timeout: 240_000 }, () => {
     await waitFor('the newcomer to connect to the current bootstrap operators', async () => {
       const view = await electedOn(newcomer)
       if (view.elected.join() !== now.elected.join() && view.epoch === now.epoch) return false
-      await newcomer.mesh.running().governance.connectBootstrapOperators()
+      await newcomer.mesh.running().election.connectBootstrapOperators()
       const connected = new Set(newcomer.mesh.network.connectedPeers())
       return view.elected.length === 2 && view.elected.every(id => connected.has(id))
     }, { timeoutMs: 4 * EPOCH_MS, intervalMs: 500 })

@@ -21,7 +21,8 @@ import { createMeshLibp2p, type MeshLibp2p } from '../../src/p2p/libp2p.ts'
 import { loadOrCreateIdentity } from '../../src/p2p/identity.ts'
 import { GENESIS_EXCHANGE_PROTOCOL, networkProtocols } from '../../src/p2p/protocols.ts'
 import { encodeSnapshot, type TelemetrySnapshot } from '../../src/telemetry/snapshot.ts'
-import { getJson, removeDir, startNode, tempDir } from '../helpers/nodes.ts'
+import { call, callAsOperator } from '../helpers/api.ts'
+import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { DEFAULT_TUNING } from '../../src/tuning.ts'
 
@@ -39,14 +40,6 @@ async function metric (url: string, name: string, labels = ''): Promise<number> 
     total += Number(line.slice(line.lastIndexOf(' ') + 1))
   }
   return total
-}
-
-async function call (node: RunningNode, method: string, path: string, body?: unknown): Promise<{ status: number, body: Record<string, unknown> }> {
-  return await getJson(`${node.api.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${node.token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body)
-  })
 }
 
 function snapshot (seq: number): TelemetrySnapshot {
@@ -177,14 +170,14 @@ describe('membership is granted by operators, not assumed', { timeout: 180_000 }
     assert.equal(c.genesisOrigin, 'fetched')
 
     // C fetched the genesis but is not a member: its own API refuses to write records that would count nowhere.
-    assert.equal((await call(c, 'POST', '/v1/billing/usage', { user_id: 'carol', resource_type: 'storage', amount: 1, unit: 'GB' })).status, 403)
+    assert.equal((await callAsOperator(c, 'POST', '/v1/billing/usage', { user_id: 'carol', resource_type: 'storage', amount: 1, unit: 'GB' })).status, 403)
     // Only an operator admits: C is refused, A admits C.
-    assert.equal((await call(c, 'POST', '/v1/network/members', { peer_id: idC })).status, 403)
-    assert.equal((await call(a, 'POST', '/v1/network/members', { peer_id: idC })).status, 201)
+    assert.equal((await callAsOperator(c, 'POST', '/v1/network/members', { peer_id: idC })).status, 403)
+    assert.equal((await callAsOperator(a, 'POST', '/v1/network/members', { peer_id: idC })).status, 201)
     await waitFor('C to learn it is a member', () => c.mesh.isMember(idC), { timeoutMs: 30_000 })
 
     // A client's record, acknowledged by A.
-    const acked = await call(a, 'POST', '/v1/billing/usage', { id: 'acked-1', user_id: 'alice', resource_type: 'storage', amount: 2, unit: 'GB' })
+    const acked = await callAsOperator(a, 'POST', '/v1/billing/usage', { id: 'acked-1', user_id: 'alice', resource_type: 'storage', amount: 2, unit: 'GB' })
     assert.equal(acked.status, 201)
 
     const h = await Stranger.start(genesis)
@@ -204,11 +197,11 @@ describe('membership is granted by operators, not assumed', { timeout: 180_000 }
       assert.equal(n.mesh.billing.ledger.position('made-up-1'), undefined, 'its made-up record counts nowhere')
       assert.deepEqual(n.mesh.billing.ledger.position('acked-1'), { author: a.mesh.peerId.toString(), seq: 1 }, 'the acknowledged record is not overwritten')
     }
-    const peers = (await getJson<{ peers: Array<{ peer_id: string, member: boolean }> }>(`${a.api.url}/v1/network/peers`)).body.peers
+    const peers = (await call<{ peers: Array<{ peer_id: string, member: boolean }> }>(`${a.api.url}/v1/network/peers`)).body.peers
     assert.equal(peers.find(p => p.peer_id === h.id)?.member, false)
     assert.equal(peers.find(p => p.peer_id === idC)?.member, true)
     // Its offer is no routing candidate: the service is unknown to A's clients.
-    assert.equal((await call(a, 'POST', '/v1/load-balancer/select-node', { service: 'echo' })).status, 404)
+    assert.equal((await callAsOperator(a, 'POST', '/v1/load-balancer/select-node', { service: 'echo' })).status, 404)
     assert.equal((await fetch(`${a.api.url}/v1/route/echo/x`)).status, 404)
     assert.equal(h.routeStreams, 0)
 
@@ -228,19 +221,19 @@ describe('membership is granted by operators, not assumed', { timeout: 180_000 }
     }
 
     // Admitted by the operator: its entries are accepted on every node, and its offer is a candidate.
-    assert.equal((await call(a, 'POST', '/v1/network/members', { peer_id: h.id })).status, 201)
+    assert.equal((await callAsOperator(a, 'POST', '/v1/network/members', { peer_id: h.id })).status, 201)
     for (const n of [a, c]) {
       await waitFor('the stranger\'s entry to be accepted', () => n.mesh.billing.authors().find(x => x.author === h.id)?.held?.seq === 1, { timeoutMs: 30_000 })
       assert.notEqual(n.mesh.billing.ledger.position('made-up-1'), undefined)
     }
-    const selected = await call(a, 'POST', '/v1/load-balancer/select-node', { service: 'echo' })
+    const selected = await callAsOperator(a, 'POST', '/v1/load-balancer/select-node', { service: 'echo' })
     assert.equal(selected.body.selected_node, h.id)
-    const members = (await getJson<{ open_membership: boolean, members: Array<{ peer_id: string, via: string }> }>(`${c.api.url}/v1/network/members`)).body
+    const members = (await call<{ open_membership: boolean, members: Array<{ peer_id: string, via: string }> }>(`${c.api.url}/v1/network/members`)).body
     assert.equal(members.open_membership, false)
     assert.deepEqual(members.members.map(m => [m.peer_id, m.via]).sort(), [[a.mesh.peerId.toString(), 'operator'], [h.id, 'admission'], [idC, 'admission']].sort())
 
     // Revoked: entries through seq 1 stay counted, the next one is refused everywhere.
-    const revoked = await call(a, 'DELETE', `/v1/network/members/${h.id}`)
+    const revoked = await callAsOperator(a, 'DELETE', `/v1/network/members/${h.id}`)
     assert.equal(revoked.status, 200)
     assert.equal(revoked.body.through_seq, 1)
     await waitFor('C to hold the revocation', () => !c.mesh.isMember(h.id), { timeoutMs: 30_000 })
@@ -255,7 +248,7 @@ describe('membership is granted by operators, not assumed', { timeout: 180_000 }
       assert.equal(n.mesh.billing.ledger.position('after-revocation'), undefined)
       assert.notEqual(n.mesh.billing.ledger.position('made-up-1'), undefined, 'entries through the cut stay counted')
     }
-    assert.equal((await call(a, 'POST', '/v1/network/members', { peer_id: h.id })).status, 409, 'a revocation is final')
+    assert.equal((await callAsOperator(a, 'POST', '/v1/network/members', { peer_id: h.id })).status, 409, 'a revocation is final')
   })
 
   test('a peer sending invalid gossip is disconnected and refused; every rejection and garbage on stream protocols is counted by reason', async () => {

@@ -112,6 +112,21 @@ export function assertValidation (reply: Reply<unknown>, field: string, unknownK
   return error
 }
 
+/** The node's Prometheus text (`GET /metrics`). */
+export async function metricsOf (url: string): Promise<string> {
+  return (await call(`${url}/metrics`)).text
+}
+
+/** The sum of every Prometheus sample of `name` whose labels include all of `labels` (0 if none). */
+export function sampleSum (text: string, name: string, labels: Record<string, string> = {}): number {
+  let total = 0
+  for (const line of text.split('\n')) {
+    const value = sample(line, name, labels)
+    if (value !== undefined) total += value
+  }
+  return total
+}
+
 /** The value of the first Prometheus sample of `name` whose labels include all of `labels`. */
 export function sample (text: string, name: string, labels: Record<string, string> = {}): number | undefined {
   for (const line of text.split('\n')) {

@@ -12,7 +12,7 @@ import { after, describe, test } from 'node:test'
 import { pino } from 'pino'
 import type { RunningNode } from '../../src/launch.ts'
 import { MeshDatabase } from '../../src/storage/database.ts'
-import { call, sample, type Reply } from '../helpers/api.ts'
+import { call, metricsOf, sample, type Reply } from '../helpers/api.ts'
 import { freePort, removeDir, spawnNode, startNode, stopChild, tempDir } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 
@@ -56,10 +56,6 @@ async function logOf (url: string): Promise<LogView> {
 /** How many records the node counts: each acknowledged record must be counted once. */
 async function countedOf (url: string): Promise<number> {
   return (await call<{ records: number }>(`${url}/v1/billing/overview`)).body.records
-}
-
-async function metricsOf (url: string): Promise<string> {
-  return await (await fetch(`${url}/metrics`)).text()
 }
 
 /** Every record id of `user` the node counts, page by page. */

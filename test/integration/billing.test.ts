@@ -20,7 +20,7 @@ import { serveGenesis } from '../../src/p2p/genesis-exchange.ts'
 import { createMeshLibp2p, type MeshLibp2p } from '../../src/p2p/libp2p.ts'
 import { KEY_FILE as KEY_FILE_NAME } from '../../src/p2p/identity.ts'
 import { networkProtocols } from '../../src/p2p/protocols.ts'
-import { call } from '../helpers/api.ts'
+import { call, metricsOf, sampleSum } from '../helpers/api.ts'
 import { removeDir, spawnNode, startNode, stopChild, tempDir } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { DEFAULT_TUNING } from '../../src/tuning.ts'
@@ -221,7 +221,7 @@ describe('forged and malformed sync data', { timeout: 120_000 }, () => {
       { name: 'wrong author', author: outsider, entries: () => chainOf(outsiderKey, outsider, 2) },
       { name: 'garbage', author: a, entries: () => 'not entries' }
     ]
-    const rejectedBefore = await counter(v.api.url, 'meshnode_billing_rejected_batches_total')
+    const rejectedBefore = sampleSum(await metricsOf(v.api.url), 'meshnode_billing_rejected_batches_total')
     let rejected = 0
     for (const script of scripts) {
       const impostor = await startImpostor(genesis, req => {
@@ -233,11 +233,11 @@ describe('forged and malformed sync data', { timeout: 120_000 }, () => {
       await impostor.dial(multiaddr(v.mesh.listenAddresses()[0] ?? '')).catch(() => undefined)
       if (script.author === outsider) {
         // A non-member's entries are held back; the peer that served them is not blamed.
-        await waitFor(`${script.name}: the batch to be held back`, async () => await counter(v.api.url, 'meshnode_billing_held_back_batches_total') >= 1,
+        await waitFor(`${script.name}: the batch to be held back`, async () => sampleSum(await metricsOf(v.api.url), 'meshnode_billing_held_back_batches_total') >= 1,
           { timeoutMs: 15_000, intervalMs: 100 })
       } else {
         rejected++
-        await waitFor(`${script.name}: the batch to be rejected`, async () => await counter(v.api.url, 'meshnode_billing_rejected_batches_total') >= rejectedBefore + rejected,
+        await waitFor(`${script.name}: the batch to be rejected`, async () => sampleSum(await metricsOf(v.api.url), 'meshnode_billing_rejected_batches_total') >= rejectedBefore + rejected,
           { timeoutMs: 15_000, intervalMs: 100 })
         await waitFor(`${script.name}: the impostor to be cut off`, () => !v.mesh.connectedPeers().includes(impostor.peerId.toString()), { timeoutMs: 10_000 })
       }
@@ -257,11 +257,6 @@ describe('forged and malformed sync data', { timeout: 120_000 }, () => {
     assert.equal((await fetch(`${v.api.url}/ready`)).status, 200, 'the victim still serves')
   })
 })
-
-async function counter (url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text()
-  return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0)
-}
 
 describe('a corrupt tail and a fork', { timeout: 120_000 }, () => {
   const dirs: string[] = []
@@ -332,7 +327,7 @@ describe('a corrupt tail and a fork', { timeout: 120_000 }, () => {
       .authors.find(a => a.author === author)?.forks[0]
     assert.equal(fork?.seq, 1)
     assert.equal(fork?.hashes.length, 2)
-    assert.ok(await counter(b.api.url, 'meshnode_billing_forks_total') >= 1)
+    assert.ok(sampleSum(await metricsOf(b.api.url), 'meshnode_billing_forks_total') >= 1)
     const fay = (await call<{ records: unknown[] }>(`${b.api.url}/v1/billing/usage?user_id=fay`)).body.records
     assert.deepEqual(fay, [], 'neither branch is counted')
   })

@@ -141,7 +141,8 @@ export class RouteClient {
       return { status: reply.status, headers: reply.headers, body }
     } catch (err) {
       discard(err)
-      if (!accepted && !(err instanceof MeshError)) throw new NotReachedError(err)
+      // A peer's refusal is a NotReachedError already: wrapping it again would hide its code.
+      if (!accepted && !(err instanceof MeshError) && !(err instanceof NotReachedError)) throw new NotReachedError(err)
       throw err
     }
   }

@@ -39,9 +39,10 @@ export async function runNode (config: NodeConfig, opts: RunOptions = { json: fa
     if (!aborter.signal.aborted) {
       const record = startupRecord(node, config)
       log.info(record, 'started')
-      const line: StartupLine = node.tokenCreated ? { ...record, api_token: node.token } : record
-      if (opts.json) console.log(JSON.stringify(line))
-      else printBanner(node, record)
+      if (opts.json) {
+        const line: StartupLine = node.tokenCreated ? { ...record, api_token: node.token } : record
+        console.log(JSON.stringify(line))
+      } else printBanner(node, record)
       await new Promise<void>(resolve => aborter.signal.addEventListener('abort', () => resolve(), { once: true }))
     }
     await node.stop()

@@ -134,8 +134,8 @@ export class Router {
     if (change.weights !== undefined) this.opts.weights = { ...change.weights }
   }
 
-  /** Every service known in the mesh, with the peers that advertise it. */
-  services (): Map<string, PeerSnapshot[]> {
+  /** Every service the peers advertise, with the peers that advertise it (this node's own: LocalServices). */
+  peerServices (): Map<string, PeerSnapshot[]> {
     const map = new Map<string, PeerSnapshot[]>()
     for (const p of this.c.peers()) {
       for (const s of p.snapshot.services) map.set(s.name, [...(map.get(s.name) ?? []), p])
@@ -169,7 +169,7 @@ export class Router {
   }
 
   isKnown (service: string): boolean {
-    return this.c.services.has(service) || this.services().has(service)
+    return this.c.services.has(service) || this.peerServices().has(service)
   }
 
   /** What the strategy would pick now, without forwarding. */

@@ -68,8 +68,8 @@ export class PeerSelection {
     if (change.weights !== undefined) this.currentWeights = { ...change.weights }
   }
 
-  /** Every service known in the mesh, with the peers that advertise it. */
-  services (): Map<string, PeerSnapshot[]> {
+  /** Every service the peers advertise, with the peers that advertise it (this node's own: LocalServices). */
+  peerServices (): Map<string, PeerSnapshot[]> {
     const map = new Map<string, PeerSnapshot[]>()
     for (const p of this.c.peers()) {
       for (const s of p.snapshot.services) map.set(s.name, [...(map.get(s.name) ?? []), p])
@@ -78,7 +78,7 @@ export class PeerSelection {
   }
 
   isKnown (service: string): boolean {
-    return this.c.services.has(service) || this.services().has(service)
+    return this.c.services.has(service) || this.peerServices().has(service)
   }
 
   /** The peers that could serve `service` now, as the strategies see them. */

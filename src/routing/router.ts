@@ -100,9 +100,9 @@ export class Router {
     this.selection.configure(change)
   }
 
-  /** Every service known in the mesh, with the peers that advertise it. */
-  services (): Map<string, PeerSnapshot[]> {
-    return this.selection.services()
+  /** Every service the peers advertise, with the peers that advertise it (this node's own: LocalServices). */
+  peerServices (): Map<string, PeerSnapshot[]> {
+    return this.selection.peerServices()
   }
 
   /** The peers that could serve `service` now, as the strategies see them. */

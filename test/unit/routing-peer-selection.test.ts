@@ -44,9 +44,9 @@ test('a peer the failover state does not admit is no candidate', () => {
   assert.deepEqual(selection.candidates('echo').map(c => c.peerId), ['b'])
 })
 
-test('services lists what peers advertise; a service is known when a peer or this node offers it', () => {
+test('peerServices lists what peers advertise; a service is known when a peer or this node offers it', () => {
   const { selection } = selectionOf({ peers: [peer('a', [{ name: 'echo', capacity: 1 }]), peer('b', [{ name: 'echo', capacity: 1 }, { name: 'kv', capacity: 1 }])], local: [{ name: 'mine', capacity: 1 }] })
-  assert.deepEqual([...selection.services()].map(([name, peers]) => [name, peers.map(p => p.peerId)]), [['echo', ['a', 'b']], ['kv', ['b']]])
+  assert.deepEqual([...selection.peerServices()].map(([name, peers]) => [name, peers.map(p => p.peerId)]), [['echo', ['a', 'b']], ['kv', ['b']]])
   assert.equal(selection.isKnown('kv'), true)
   assert.equal(selection.isKnown('mine'), true)
   assert.equal(selection.isKnown('nothing'), false)

@@ -114,7 +114,8 @@ export class MeshNode {
   private readonly guard: NetworkGuard
   private readonly history: LoadHistory
   private readonly settings: RuntimeSettings
-  private readonly localServices: LocalServices
+  /** The services this node offers itself (the mesh-wide ones: router.peerServices()). */
+  readonly localServices: LocalServices
   private readonly tuning: Tuning
   private routerInstance: Router | undefined
   private billingInstance: BillingService | undefined
@@ -578,10 +579,6 @@ export class MeshNode {
       timestamp: e.at,
       metadata: { service: e.service, peer: e.peerId, status: e.status, request_bytes: e.requestBytes, response_bytes: e.responseBytes, duration_ms: e.durationMs }
     })
-  }
-
-  services (): ReturnType<LocalServices['list']> {
-    return this.localServices.list()
   }
 
   onEvent (listener: (event: PeerEvent) => void): () => void {

@@ -7,8 +7,8 @@ export function serviceRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
   app.get('/', c => {
     const mesh = c.var.mesh
-    const byName = mesh.router.services()
-    const local = new Map(mesh.services().map(s => [s.name, s]))
+    const byName = mesh.router.peerServices()
+    const local = new Map(mesh.localServices.list().map(s => [s.name, s]))
     const names = [...new Set([...byName.keys(), ...local.keys()])].sort()
     return c.json({
       services: names.map(name => {

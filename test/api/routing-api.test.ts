@@ -38,14 +38,16 @@ interface FailoverStatus {
   total_nodes: number
   healthy_nodes: number
   suspect_nodes: number
+  down_nodes: number
   failed_nodes: number
   circuit_breakers: { closed: number, open: number, half_open: number }
-  drained_nodes: Array<{ node_id: string, reason: string, force: boolean, since: string }>
-  recent_failures: Array<{ node_id: string, service: string, failure_time: string, error: string }>
+  drained_nodes: Array<{ peer_id: string, node_id: string, reason: string, force: boolean, since: string }>
+  recent_failures: Array<{ peer_id: string, node_id: string, service: string, failure_time: string, error: string }>
 }
 
 interface FailoverNodes {
   nodes: Array<{
+    peer_id: string
     node_id: string
     status: string
     response_time_ms: number | null
@@ -58,6 +60,7 @@ interface FailoverNodes {
 interface Selected {
   service: string
   strategy: string
+  peer_id: string
   selected_node: string
   node_info: { cpu_usage: number, active_requests: number, in_flight: number, capacity: number, latency_ewma_ms: number | null, cost: number }
   selection_reason: string
@@ -318,16 +321,34 @@ describe('routing API of two nodes, each offering service "echo"', { timeout: 24
 
         const undrainedB = await undrain(idB)
         assert.equal(undrainedB.status, 200, undrainedB.text)
-        assert.deepEqual(undrainedB.body, { node_id: idB, drained: false })
+        assert.deepEqual(undrainedB.body, { peer_id: idB, node_id: idB, drained: false })
         const viaB = await call<Echo>(`${url}/v1/route/echo/echo`)
         assert.equal(viaB.status, 200, viaB.text)
         assert.equal(viaB.headers.get('x-mesh-peer'), idB)
 
         const undrainedA = await undrain(idA)
         assert.equal(undrainedA.status, 200, undrainedA.text)
-        assert.deepEqual(undrainedA.body, { node_id: idA, drained: false })
+        assert.deepEqual(undrainedA.body, { peer_id: idA, node_id: idA, drained: false })
         const after = await call(`${url}/v1/failover/status`)
         assert.deepEqual((after.body as unknown as FailoverStatus).drained_nodes, [])
+      } finally {
+        await undrainAll()
+      }
+    })
+
+    test('a drain names its peer by peer_id or by node_id, its DataMesh alias; every failover body gives both', async () => {
+      try {
+        const byPeerId = await post<{ peer_id: string, node_id: string, drained: boolean }>('/v1/failover/trigger', { peer_id: idA, reason: 'by peer_id' })
+        assert.equal(byPeerId.status, 200, byPeerId.text)
+        assert.equal(byPeerId.body.peer_id, idA)
+        assert.equal(byPeerId.body.node_id, idA)
+        const both = await post<{ peer_id: string, node_id: string }>('/v1/failover/trigger', { peer_id: idB, node_id: idB, reason: 'by both' })
+        assert.equal(both.status, 200, both.text)
+        assert.equal(both.body.peer_id, idB)
+        const status = await call<FailoverStatus>(`${url}/v1/failover/status`)
+        assert.deepEqual(status.body.drained_nodes.map(d => [d.peer_id, d.node_id, d.reason]).sort(), [[idA, idA, 'by peer_id'], [idB, idB, 'by both']].sort())
+        const nodes = await call<FailoverNodes>(`${url}/v1/failover/nodes`)
+        assert.ok(nodes.body.nodes.every(n => n.peer_id === n.node_id), JSON.stringify(nodes.body.nodes))
       } finally {
         await undrainAll()
       }
@@ -337,6 +358,7 @@ describe('routing API of two nodes, each offering service "echo"', { timeout: 24
       const r = await undrain(idB)
       const error = assertError(r, 404, 'NOT_FOUND')
       assert.equal(error.details.node_id, idB)
+      assert.equal(error.details.peer_id, idB)
       const unknown = await undrain('no-such-node')
       assertError(unknown, 404, 'NOT_FOUND')
     })
@@ -368,6 +390,12 @@ describe('routing API of two nodes, each offering service "echo"', { timeout: 24
         assertValidation(await post('/v1/failover/trigger', { reason: 'x' }), 'node_id')
       })
 
+      test('peer_id and node_id naming two peers: 422 naming node_id, and nothing is drained', async () => {
+        assertValidation(await post('/v1/failover/trigger', { peer_id: idA, node_id: idB, reason: 'x' }), 'node_id')
+        const { body } = await call<FailoverStatus>(`${url}/v1/failover/status`)
+        assert.deepEqual(body.drained_nodes, [])
+      })
+
       test('missing reason: 422 naming reason', async () => {
         assertValidation(await post('/v1/failover/trigger', { node_id: idB }), 'reason')
       })
@@ -392,12 +420,13 @@ describe('routing API of two nodes, each offering service "echo"', { timeout: 24
       const r = await call<FailoverStatus>(`${url}/v1/failover/status`)
       assert.equal(r.status, 200)
       assert.deepEqual(Object.keys(r.body).sort(),
-        ['circuit_breakers', 'drained_nodes', 'failed_nodes', 'healthy_nodes', 'recent_failures', 'strategy', 'suspect_nodes', 'total_nodes'])
+        ['circuit_breakers', 'down_nodes', 'drained_nodes', 'failed_nodes', 'healthy_nodes', 'recent_failures', 'strategy', 'suspect_nodes', 'total_nodes'])
       assert.equal(r.body.strategy, 'circuit_breaker')
       assert.equal(r.body.total_nodes, 1)
       assert.equal(r.body.healthy_nodes, 1)
       assert.equal(r.body.suspect_nodes, 0)
       assert.equal(r.body.failed_nodes, 0)
+      assert.equal(r.body.down_nodes, 0)
       assert.deepEqual(Object.keys(r.body.circuit_breakers).sort(), ['closed', 'half_open', 'open'])
       // One breaker per peer and service: echo on A and on B, both closed after a single failure.
       assert.deepEqual(r.body.circuit_breakers, { closed: 2, open: 0, half_open: 0 })
@@ -406,7 +435,8 @@ describe('routing API of two nodes, each offering service "echo"', { timeout: 24
       const mine = r.body.recent_failures.filter(f => f.error.includes('502'))
       assert.deepEqual(mine.map(f => f.node_id).sort(), [idA, idB].sort(), JSON.stringify(r.body.recent_failures))
       for (const f of r.body.recent_failures) {
-        assert.deepEqual(Object.keys(f).sort(), ['error', 'failure_time', 'node_id', 'service'])
+        assert.deepEqual(Object.keys(f).sort(), ['error', 'failure_time', 'node_id', 'peer_id', 'service'])
+        assert.equal(f.peer_id, f.node_id)
         assert.equal(f.service, 'echo')
         assert.ok(!Number.isNaN(Date.parse(f.failure_time)), f.failure_time)
         assert.equal(typeof f.error, 'string')
@@ -452,7 +482,8 @@ describe('routing API of two nodes, each offering service "echo"', { timeout: 24
         const r = await post<Selected>('/v1/load-balancer/select-node', { service: 'echo' }, { ...auth, 'x-test-id': `select-${i}` })
         const afterCounts = counts()
         assert.equal(r.status, 200, r.text)
-        assert.deepEqual(Object.keys(r.body).sort(), ['node_info', 'selected_node', 'selection_reason', 'service', 'strategy'])
+        assert.deepEqual(Object.keys(r.body).sort(), ['node_info', 'peer_id', 'selected_node', 'selection_reason', 'service', 'strategy'])
+        assert.equal(r.body.peer_id, r.body.selected_node)
         assert.equal(r.body.service, 'echo')
         assert.equal(r.body.strategy, 'adaptive')
         assert.ok([idA, idB].includes(r.body.selected_node), r.body.selected_node)

@@ -474,7 +474,7 @@ describe('SIGKILL while a peer replicates', { timeout: 180_000 }, () => {
     dirs.push(dir)
     const args = ['--data', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0']
     const node = await spawnNode(args)
-    const token = /api token: (\S+)/.exec(node.stdout())?.[1] ?? ''
+    const token = node.record.api_token ?? ''
     const peerDir = await tempDir()
     dirs.push(peerDir)
     peer = await startNode(peerDir, { bootstrap: [node.joinAddress] })

@@ -118,7 +118,7 @@ describe('crash safety', { timeout: 120_000 }, () => {
     dirs.push(dir)
     const args = ['--data', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0']
     const node = await spawnNode(args)
-    const token = /api token: (\S+)/.exec(node.stdout())?.[1] ?? ''
+    const token = node.record.api_token ?? ''
     const acknowledged: string[] = []
     let stop = false
     const writers = Array.from({ length: 8 }, async (_, w) => {

@@ -42,7 +42,7 @@ describe('the meshnode binary', { timeout: 120_000 }, () => {
   test('start: ready, status, SIGTERM exits 0; the peer id survives a restart; key and token are 0600', async () => {
     const dir = await newDir()
     const args = ['--data', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0']
-    const node = await spawnNode(args)
+    const node = await spawnNode(args, {}, { banner: true })
     assert.match(node.stdout(), /api token: \S+/, 'the token is printed at first start')
     await waitFor('/ready', async () => (await fetch(`${node.apiUrl}/ready`)).status === 200, { timeoutMs: 15_000 })
     const status = await call<{ peer_id: string, status: string }>(`${node.apiUrl}/v1/system/status`)
@@ -52,7 +52,7 @@ describe('the meshnode binary', { timeout: 120_000 }, () => {
     assert.equal((await stat(join(dir, 'node.key'))).mode & 0o777, 0o600)
     assert.equal((await stat(join(dir, 'api-token'))).mode & 0o777, 0o600)
 
-    const again = await spawnNode(args)
+    const again = await spawnNode(args, {}, { banner: true })
     assert.equal(again.peerId, node.peerId)
     assert.doesNotMatch(again.stdout(), /api token:/, 'the token is printed only once')
     assert.equal(await stopChild(again), 0)
@@ -135,8 +135,9 @@ describe('the meshnode binary', { timeout: 120_000 }, () => {
   test('the printed join line runs as printed: a second node on the same machine, its own data directory', async () => {
     const cwd = await newDir()
     // The first node takes the default data directory (./.meshnode in cwd); debug logs say what it does.
-    const first = await spawnNode([...LOOPBACK, '--log-level', 'debug'], { PATH: CLONE_PATH }, { cwd })
-    const line = /join this network with:\n {2}(.+)/.exec(first.stdout())?.[1] ?? ''
+    const first = await spawnNode([...LOOPBACK, '--log-level', 'debug'], { PATH: CLONE_PATH }, { cwd, banner: true })
+    const line = first.record.join
+    assert.ok(first.stdout().includes(`join this network with:\n  ${line}\n`), `the banner prints the record's join line: ${first.stdout()}`)
     assert.match(line, /^npx meshnode start --data \.\/\.meshnode-2 --bootstrap \/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\/12D3KooW\w+$/)
     const args = line.split(' ').slice(3)
     // The line leaves the p2p and API ports to their defaults (the first node took others);
@@ -179,6 +180,8 @@ describe('the meshnode binary', { timeout: 120_000 }, () => {
       assert.deepEqual(record.listen, ['/ip4/127.0.0.1/tcp/0'])
       assert.deepEqual(record.announce, [`/dns4/node1.example.com/tcp/4001/p2p/${String(record.peer_id)}`])
       assert.match(String(record.join), /--bootstrap \/dns4\/node1\.example\.com\/tcp\/4001\/p2p\//, 'the join line uses the announced address')
+      assert.equal(record.join_address, `/dns4/node1.example.com/tcp/4001/p2p/${String(record.peer_id)}`)
+      assert.ok(String(record.join).endsWith(` --bootstrap ${String(record.join_address)}`), 'join_address is the join line\'s bootstrap')
       assert.equal(typeof record.api_token, 'string', 'the token, printed once, is in the record of the first start')
       assert.equal((await call<{ status: string }>(`${String(record.api_url)}/health`)).status, 200)
     } finally {

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict'
-import { request as httpRequest } from 'node:http'
 import { after, before, describe, test } from 'node:test'
 import type { RunningNode } from '../../src/launch.ts'
-import { assertError, assertValidation, call, readReply, sample, type Reply } from '../helpers/api.ts'
+import { assertError, assertValidation, call, isolatedCall, sample, type Reply } from '../helpers/api.ts'
 import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
 import { startUpstream, type Upstream } from '../../simulations/live/upstream.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -65,31 +64,6 @@ interface Selected {
   selected_node: string
   node_info: { cpu_usage: number, active_requests: number, in_flight: number, capacity: number, latency_ewma_ms: number | null, cost: number }
   selection_reason: string
-}
-
-/**
- * One request with a large body on a connection of its own (node:http without an agent). The
- * server may answer before it read the body and close the connection: a write error after
- * the answer arrived is not a failure.
- */
-async function isolatedUpload (url: string, method: string, headers: Record<string, string>, body: Buffer, chunked: boolean): Promise<Reply> {
-  return await new Promise<Reply>((resolve, reject) => {
-    let answered = false
-    const sent = chunked ? { ...headers, 'transfer-encoding': 'chunked' } : { ...headers, 'content-length': String(body.byteLength) }
-    const req = httpRequest(url, { method, headers: sent, agent: false }, res => {
-      answered = true
-      readReply(res).then(resolve, reject)
-    })
-    req.on('error', err => { if (!answered) reject(err) })
-    if (chunked) {
-      // Several chunks, so that the body really arrives as a chunked stream.
-      const piece = 1024 * 1024
-      for (let offset = 0; offset < body.byteLength; offset += piece) req.write(body.subarray(offset, offset + piece))
-      req.end()
-    } else {
-      req.end(body)
-    }
-  })
 }
 
 describe('routing API of two nodes, each offering service "echo"', { timeout: 240_000 }, () => {
@@ -307,7 +281,7 @@ describe('routing API of two nodes, each offering service "echo"', { timeout: 24
         const testId = `too-large-${chunked ? 'chunked' : 'length'}`
         const abortedBefore = upA.aborted + upB.aborted
         const big = Buffer.alloc(10 * 1024 * 1024 + 1, 'x')
-        const r = await isolatedUpload(`${url}/v1/route/echo/echo`, 'POST', { 'content-type': 'text/plain', 'x-test-id': testId }, big, chunked)
+        const r = await isolatedCall(`${url}/v1/route/echo/echo`, 'POST', { 'content-type': 'text/plain', 'x-test-id': testId }, big, { chunked })
         assertError(r, 413, 'PAYLOAD_TOO_LARGE')
         const seen = upA.ids.includes(testId) || upB.ids.includes(testId)
         if (chunked && seen) await waitFor('the upstream to see the request cut', () => upA.aborted + upB.aborted > abortedBefore, { timeoutMs: 5_000 })

@@ -1,5 +1,7 @@
+import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { serveApi } from '../../api/server.ts'
@@ -17,6 +19,16 @@ export async function tempDir (prefix = 'meshnode-test-'): Promise<string> {
 
 export async function removeDir (dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true })
+}
+
+/** A port that was free a moment ago, for an API that must be reached before its node finished starting. */
+export async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise<void>(resolve => server.close(() => { resolve() }))
+  assert.ok(address !== null && typeof address === 'object')
+  return address.port
 }
 
 /** A node in this process, on 127.0.0.1 with free ports and silent logs (or `log`, to read what it logs). */
@@ -104,10 +116,4 @@ export async function stopChild (node: ChildNode, timeoutMs = 10_000): Promise<n
   } finally {
     clearTimeout(timer)
   }
-}
-
-export async function getJson<T = Record<string, unknown>> (url: string, init?: RequestInit): Promise<{ status: number, body: T, headers: Headers }> {
-  const res = await fetch(url, init)
-  const text = await res.text()
-  return { status: res.status, body: (text === '' ? {} : JSON.parse(text)) as T, headers: res.headers }
 }

@@ -3,7 +3,8 @@ import { spawn, spawnSync } from 'node:child_process'
 import { chmod, chown, mkdir, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { after, describe, test } from 'node:test'
-import { getJson, removeDir, spawnNode, stopChild, tempDir } from '../helpers/nodes.ts'
+import { call } from '../helpers/api.ts'
+import { removeDir, spawnNode, stopChild, tempDir } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 const BIN = new URL('../../bin/meshnode.js', import.meta.url).pathname
@@ -44,7 +45,7 @@ describe('the meshnode binary', { timeout: 120_000 }, () => {
     const node = await spawnNode(args, {}, { banner: true })
     assert.match(node.stdout(), /api token: \S+/, 'the token is printed at first start')
     await waitFor('/ready', async () => (await fetch(`${node.apiUrl}/ready`)).status === 200, { timeoutMs: 15_000 })
-    const status = await getJson<{ peer_id: string, status: string }>(`${node.apiUrl}/v1/system/status`)
+    const status = await call<{ peer_id: string, status: string }>(`${node.apiUrl}/v1/system/status`)
     assert.equal(status.status, 200)
     assert.equal(status.body.peer_id, node.peerId)
     assert.equal(await stopChild(node), 0)
@@ -64,7 +65,7 @@ describe('the meshnode binary', { timeout: 120_000 }, () => {
     const node = await spawnNode(['--data', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0', '--config', config, '--region', 'from-flag'],
       { MESHNODE_REGION: 'from-env', MESHNODE_TELEMETRY_INTERVAL: '600' })
     try {
-      const cfg = await getJson<{ node: { region: string }, telemetry: { interval_ms: number }, network: { max_peers: number } }>(`${node.apiUrl}/v1/config/system`)
+      const cfg = await call<{ node: { region: string }, telemetry: { interval_ms: number }, network: { max_peers: number } }>(`${node.apiUrl}/v1/config/system`)
       assert.equal(cfg.body.node.region, 'from-flag')
       assert.equal(cfg.body.telemetry.interval_ms, 600)
       assert.equal(cfg.body.network.max_peers, 7)
@@ -111,7 +112,7 @@ describe('the meshnode binary', { timeout: 120_000 }, () => {
     const node = await spawnNode(['--data', dir, '--genesis', out, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0'])
     try {
       assert.equal(node.peerId, peerId)
-      const net = await getJson<{ network_id: string }>(`${node.apiUrl}/v1/network/status`)
+      const net = await call<{ network_id: string }>(`${node.apiUrl}/v1/network/status`)
       assert.equal(net.body.network_id, 'testnet-1')
     } finally {
       assert.equal(await stopChild(node), 0)
@@ -145,7 +146,7 @@ describe('the meshnode binary', { timeout: 120_000 }, () => {
     try {
       assert.notEqual(second.peerId, first.peerId)
       await waitFor('the second node to see the first', async () => {
-        const peers = await getJson<{ peers: Array<{ peer_id: string }> }>(`${second.apiUrl}/v1/network/peers`)
+        const peers = await call<{ peers: Array<{ peer_id: string }> }>(`${second.apiUrl}/v1/network/peers`)
         return peers.body.peers.some(p => p.peer_id === first.peerId)
       }, { timeoutMs: 30_000 })
       assert.ok((await stat(join(cwd, '.meshnode-2', 'node.key'))).isFile())
@@ -182,7 +183,7 @@ describe('the meshnode binary', { timeout: 120_000 }, () => {
       assert.equal(record.join_address, `/dns4/node1.example.com/tcp/4001/p2p/${String(record.peer_id)}`)
       assert.ok(String(record.join).endsWith(` --bootstrap ${String(record.join_address)}`), 'join_address is the join line\'s bootstrap')
       assert.equal(typeof record.api_token, 'string', 'the token, printed once, is in the record of the first start')
-      assert.equal((await getJson<{ status: string }>(`${String(record.api_url)}/health`)).status, 200)
+      assert.equal((await call<{ status: string }>(`${String(record.api_url)}/health`)).status, 200)
     } finally {
       child.kill('SIGTERM')
       assert.equal(await exited, 0)

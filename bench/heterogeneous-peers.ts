@@ -302,7 +302,7 @@ export async function runHeterogeneousPeers (): Promise<BenchOutcome> {
 
     for (const label of ['slow', 'failing'] as const) {
       const id = idOf.get(label) ?? ''
-      await operator(e, 'POST', '/v1/failover/trigger', { node_id: id, reason: `benchmark baseline: ${label} peer out`, force: false })
+      await operator(e, 'POST', '/v1/failover/trigger', { peer_id: id, reason: `benchmark baseline: ${label} peer out`, force: false })
       drained.push(id)
     }
     const baseline = await measure('baseline (3 normal)', 'adaptive', 3)

@@ -8,7 +8,8 @@
  */
 import { spawn } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
-import { getJson, removeDir, spawnNode, stopChild, tempDir, type ChildNode } from '../test/helpers/nodes.ts'
+import { call } from '../test/helpers/api.ts'
+import { removeDir, spawnNode, stopChild, tempDir, type ChildNode } from '../test/helpers/nodes.ts'
 import { fmtMb, procMemory, sleep, table, verdict, type BenchOutcome } from './stats.ts'
 
 const IDLE_MS = 60_000
@@ -50,7 +51,7 @@ export async function runIdleMemory (): Promise<BenchOutcome> {
     const nodeMem = await procMemory(pid)
     const floorMem = await Promise.all(floors.map(async f => await procMemory(f.child.pid ?? 0)))
     const tsFloor = floorMem[floorMem.length - 1]?.rss ?? Number.NaN
-    const status = await getJson<StatusBody>(`${node.apiUrl}/v1/system/status`)
+    const status = await call<StatusBody>(`${node.apiUrl}/v1/system/status`)
     const reported = status.body.load?.rss_bytes ?? Number.NaN
     const heap = status.body.load?.heap_used_bytes ?? Number.NaN
 

@@ -11,11 +11,13 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { errorMessage } from '../src/errors.ts'
+import { parseStartupLine, type StartupLine } from './startup-record.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const MAIN = 'node/main.ts'
 const DIR = '.mesh-local'
-const BANNER_TIMEOUT_MS = 60_000
+const STARTUP_TIMEOUT_MS = 60_000
 const CONVERGE_TIMEOUT_MS = 30_000
 const STOP_TIMEOUT_MS = 10_000
 
@@ -73,11 +75,11 @@ function parseOptions (): { count: number, basePort: number, baseApiPort: number
   }
 }
 
-/** Starts `meshnode start` as a child process and resolves once it has printed its banner. */
+/** Starts `meshnode start --json` as a child process and resolves once it has printed its start-up record. */
 async function startNode (index: number, port: number, apiPort: number, bootstrap: string | undefined): Promise<Node> {
   const name = `node-${index}`
   const log = `${DIR}/${name}.log`
-  const args = [MAIN, 'start', '--data', `${DIR}/${name}`, '--listen', `/ip4/127.0.0.1/tcp/${port}`, '--api', `127.0.0.1:${apiPort}`]
+  const args = [MAIN, 'start', '--json', '--data', `${DIR}/${name}`, '--listen', `/ip4/127.0.0.1/tcp/${port}`, '--api', `127.0.0.1:${apiPort}`]
   if (bootstrap !== undefined) args.push('--bootstrap', bootstrap)
   // Settings come from the flags only: MESHNODE_* variables of this shell (a bootstrap, a
   // genesis, a config file) would otherwise apply to every node. The log level may pass.
@@ -97,21 +99,26 @@ async function startNode (index: number, port: number, apiPort: number, bootstra
     void shutdown(1)
   })
 
-  const deadline = Date.now() + BANNER_TIMEOUT_MS
-  const joinLine = /meshnode start --bootstrap (\S+)\n/
-  while (!joinLine.test(out)) {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS
+  while (!out.includes('\n')) {
     if (child.exitCode !== null || child.signalCode !== null || stopping) await new Promise(() => {}) // shutdown() exits
     if (Date.now() > deadline) {
-      console.error(`${name} printed no banner within ${BANNER_TIMEOUT_MS / 1000} s; see ${log}`)
+      console.error(`${name} printed no start-up record within ${STARTUP_TIMEOUT_MS / 1000} s; see ${log}`)
       await shutdown(1)
     }
     await sleep(50)
   }
-  const field = (re: RegExp): string => re.exec(out)?.[1] ?? ''
-  node.peerId = field(/^peer id:\s+(\S+)/m)
-  node.network = field(/^network:\s+(.+)$/m)
-  node.apiUrl = field(/^api:\s+(\S+)/m)
-  node.joinAddress = field(joinLine)
+  let record: StartupLine
+  try {
+    record = parseStartupLine(out.slice(0, out.indexOf('\n')))
+  } catch (err) {
+    console.error(`${name} printed a malformed start-up record (${errorMessage(err)}); see ${log}`)
+    return await shutdown(1)
+  }
+  node.peerId = record.peer_id
+  node.network = `${record.network_id} (genesis ${record.genesis_hash.slice(0, 16)}, ${record.genesis_origin})`
+  node.apiUrl = record.api_url
+  node.joinAddress = record.join_address
   return node
 }
 

@@ -7,6 +7,7 @@ import { createLogger } from '../src/logging.ts'
 import { DEFAULTS, type NodeConfig } from '../src/node-config.ts'
 import { VERSION } from '../src/version.ts'
 import { onStopSignals } from './signals.ts'
+import type { StartupLine, StartupRecord } from './startup-record.ts'
 
 export interface RunOptions {
   /** Print the start-up record as one JSON line on stdout instead of the banner. */
@@ -38,8 +39,10 @@ export async function runNode (config: NodeConfig, opts: RunOptions = { json: fa
     if (!aborter.signal.aborted) {
       const record = startupRecord(node, config)
       log.info(record, 'started')
-      if (opts.json) console.log(JSON.stringify(node.tokenCreated ? { ...record, api_token: node.token } : record))
-      else printBanner(node, record)
+      if (opts.json) {
+        const line: StartupLine = node.tokenCreated ? { ...record, api_token: node.token } : record
+        console.log(JSON.stringify(line))
+      } else printBanner(node, record)
       await new Promise<void>(resolve => aborter.signal.addEventListener('abort', () => resolve(), { once: true }))
     }
     await node.stop()
@@ -49,28 +52,12 @@ export async function runNode (config: NodeConfig, opts: RunOptions = { json: fa
   }
 }
 
-/** What tools read instead of the banner; logged at start, and printed by `start --json`. */
-export interface StartupRecord {
-  version: string
-  peer_id: string
-  network_id: string
-  genesis_hash: string
-  genesis_origin: RunningNode['genesisOrigin']
-  key_created: boolean
-  /** The addresses the node listens on (as bound: port 0 resolved). */
-  listen: string[]
-  /** The addresses peers are told to dial (--announce), else the listen addresses. */
-  announce: string[]
-  api_url: string
-  /** A command that starts another node of this network on this machine. */
-  join: string
-}
-
 function startupRecord (node: RunningNode, config: NodeConfig): StartupRecord {
   const { mesh, api } = node
   // With --announce, libp2p reports the announced addresses; the listen ones are as configured.
   const announced = mesh.network.listenAddresses()
   const bound = config.announce.length > 0 ? config.listen : announced
+  const joinAddress = announced.find(a => !a.startsWith('/ip4/127.')) ?? announced[0] ?? '<address>'
   return {
     version: VERSION,
     peer_id: mesh.peerId.toString(),
@@ -81,9 +68,10 @@ function startupRecord (node: RunningNode, config: NodeConfig): StartupRecord {
     listen: bound,
     announce: announced,
     api_url: api.url,
+    join_address: joinAddress,
     join: joinCommand({
       command: meshnodeCommand(process.env.PATH ?? '', isExecutable),
-      bootstrap: announced.find(a => !a.startsWith('/ip4/127.')) ?? announced[0] ?? '<address>',
+      bootstrap: joinAddress,
       dataDir: config.dataDir,
       tcpPorts: bound.map(tcpPort).filter(p => p !== undefined),
       apiPort: new URL(api.url).port === '' ? undefined : Number(new URL(api.url).port)

@@ -73,7 +73,9 @@ export async function loadOrCreateApiToken (dir: string): Promise<{ token: strin
   return { token, created: true }
 }
 
-export type GenesisOrigin = 'file' | 'pinned' | 'fetched' | 'created'
+/** Where a node's genesis came from at start. */
+export const GENESIS_ORIGINS = ['file', 'pinned', 'fetched', 'created'] as const
+export type GenesisOrigin = typeof GENESIS_ORIGINS[number]
 
 export interface GenesisChoice {
   genesisPath: string | undefined

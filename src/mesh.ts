@@ -119,6 +119,7 @@ export class MeshNode {
   readonly guard: NetworkGuard
   readonly network = new NetworkView()
   readonly history: LoadHistory
+  /** The services this node offers itself (the mesh-wide ones: router.peerServices()). */
   readonly localServices: LocalServices
   private readonly opts: MeshNodeOptions
   private readonly log: Logger

@@ -5,11 +5,32 @@ import type { ApiEnv } from '../context.ts'
 import { jsonBody } from '../validation.ts'
 import { round } from '../views.ts'
 
-const Trigger = z.object({
-  node_id: z.string().min(1),
+/**
+ * A drain (the DataMesh document calls it a failover trigger). The peer is `peer_id`, or
+ * `node_id`, the document's name for it, accepted as its alias.
+ */
+const DrainRequest = z.object({
+  peer_id: z.string().min(1).optional(),
+  node_id: z.string().min(1).optional(),
   reason: z.string().min(1).max(256),
   force: z.boolean().default(false)
-}).strict()
+}).strict().transform((v, ctx) => {
+  const peerId = v.peer_id ?? v.node_id
+  if (peerId === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['node_id'], message: 'required: the peer to drain, as peer_id or its alias node_id' })
+    return z.NEVER
+  }
+  if (v.node_id !== undefined && v.node_id !== peerId) {
+    ctx.addIssue({ code: 'custom', path: ['node_id'], message: 'names another peer than peer_id: give one of them' })
+    return z.NEVER
+  }
+  return { peerId, reason: v.reason, force: v.force }
+})
+
+/** A peer as the DataMesh shapes name it: `peer_id`, and `node_id`, the document's alias. */
+function peerRef (peerId: string): { peer_id: string, node_id: string } {
+  return { peer_id: peerId, node_id: peerId }
+}
 
 export function failoverRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
@@ -26,10 +47,12 @@ export function failoverRoutes (): Hono<ApiEnv> {
       total_nodes: counts.healthy + counts.suspect + counts.down,
       healthy_nodes: counts.healthy,
       suspect_nodes: counts.suspect,
+      down_nodes: counts.down,
+      // The DataMesh name of down_nodes.
       failed_nodes: counts.down,
       circuit_breakers: breakers,
-      drained_nodes: [...router.drained()].map(([peerId, d]) => ({ node_id: peerId, reason: d.reason, force: d.force, since: new Date(d.since).toISOString() })),
-      recent_failures: router.recentFailures().map(f => ({ node_id: f.peerId, service: f.service, failure_time: new Date(f.at).toISOString(), error: f.error }))
+      drained_nodes: [...router.drained()].map(([peerId, d]) => ({ ...peerRef(peerId), reason: d.reason, force: d.force, since: new Date(d.since).toISOString() })),
+      recent_failures: router.recentFailures().map(f => ({ ...peerRef(f.peerId), service: f.service, failure_time: new Date(f.at).toISOString(), error: f.error }))
     })
   })
 
@@ -42,7 +65,7 @@ export function failoverRoutes (): Hono<ApiEnv> {
     const drained = router.drained()
     return c.json({
       nodes: mesh.peerTable.list(mesh.clock.now()).map(p => ({
-        node_id: p.peerId,
+        ...peerRef(p.peerId),
         status: drained.has(p.peerId) ? 'drained' : p.state,
         response_time_ms: nullable(stats.get(p.peerId)?.latency.value(now)),
         rtt_ms: nullable(p.rttMs),
@@ -56,15 +79,15 @@ export function failoverRoutes (): Hono<ApiEnv> {
   })
 
   app.post('/trigger', async c => {
-    const body = jsonBody(c, Trigger)
-    const drain = c.var.mesh.running().router.drain(body.node_id, body.reason, body.force)
-    return c.json({ node_id: body.node_id, drained: true, reason: drain.reason, force: drain.force, since: new Date(drain.since).toISOString() })
+    const body = jsonBody(c, DrainRequest)
+    const drain = c.var.mesh.running().router.drain(body.peerId, body.reason, body.force)
+    return c.json({ ...peerRef(body.peerId), drained: true, reason: drain.reason, force: drain.force, since: new Date(drain.since).toISOString() })
   })
 
-  app.delete('/trigger/:node_id', c => {
-    const nodeId = c.req.param('node_id')
-    if (!c.var.mesh.running().router.undrain(nodeId)) throw new MeshError('NOT_FOUND', `node ${nodeId} is not drained`, { node_id: nodeId })
-    return c.json({ node_id: nodeId, drained: false })
+  app.delete('/trigger/:peer_id', c => {
+    const peerId = c.req.param('peer_id')
+    if (!c.var.mesh.running().router.undrain(peerId)) throw new MeshError('NOT_FOUND', `peer ${peerId} is not drained`, peerRef(peerId))
+    return c.json({ ...peerRef(peerId), drained: false })
   })
   return app
 }

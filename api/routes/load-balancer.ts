@@ -35,7 +35,7 @@ export function loadBalancerRoutes (): Hono<ApiEnv> {
       weights: router.weights,
       total_in_flight: peers.reduce((a, p) => a + p.in_flight, 0),
       retry_budget: { requests: budget.requests, retries: budget.retries, in_flight: budget.inFlight, ratio: round(budget.ratio) },
-      services: [...router.services().keys()].sort().map(name => ({ name, available_peers: router.candidates(name).length })),
+      services: [...router.peerServices().keys()].sort().map(name => ({ name, available_peers: router.candidates(name).length })),
       peers
     })
   })
@@ -50,6 +50,8 @@ export function loadBalancerRoutes (): Hono<ApiEnv> {
     return c.json({
       service,
       strategy: router.strategy,
+      peer_id: pick.selection.peerId,
+      // The DataMesh name of peer_id.
       selected_node: pick.selection.peerId,
       node_info: {
         cpu_usage: round(candidate.load.cpu),

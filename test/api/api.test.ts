@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
-import { request as httpRequest } from 'node:http'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { RunningNode } from '../../src/launch.ts'
-import { assertError, assertValidation, call, readReply, sample, type ErrorBody, type Reply } from '../helpers/api.ts'
+import { assertError, assertValidation, call, isolatedCall, sample, type ErrorBody } from '../helpers/api.ts'
 import { removeDir, spawnNode, startNode, stopChild, tempDir, type ChildNode } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 
@@ -21,20 +20,6 @@ function labelValues (text: string, name: string, label: string): Set<string> {
     if (v !== undefined) values.add(v)
   }
   return values
-}
-
-/**
- * One request on a connection of its own (node:http without an agent), so that whatever the
- * server does to that connection cannot touch the pooled connections of `fetch`.
- */
-async function isolatedCall (url: string, method: string, headers: Record<string, string>, body: string): Promise<Reply> {
-  return await new Promise<Reply>((resolve, reject) => {
-    const req = httpRequest(url, { method, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: false }, res => {
-      readReply(res).then(resolve, reject)
-    })
-    req.on('error', reject)
-    req.end(body)
-  })
 }
 
 interface Series { average: number, peak: number, current: number }

@@ -8,7 +8,7 @@ import type { RunningNode } from '../../src/launch.ts'
 import { createGenesis } from '../../src/network/genesis.ts'
 import { DEVELOPMENT_PARAMS, type NetworkParams } from '../../src/network/params.ts'
 import { KEY_FILE } from '../../src/p2p/identity.ts'
-import { assertError, call, sample, type Reply } from '../helpers/api.ts'
+import { assertError, call, metricsOf, sample, type Reply } from '../helpers/api.ts'
 import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 
@@ -116,7 +116,7 @@ describe('billing and governance on two nodes', { timeout: 180_000 }, () => {
     assert.deepEqual(reported?.copies.map(c => [c.amount, c.positions.map(p => p.author)]).sort(),
       [[1, [idA]], [3, [idB]]].sort())
     for (const n of [a, b]) {
-      const metrics = await (await fetch(`${n.api.url}/metrics`)).text()
+      const metrics = await metricsOf(n.api.url)
       assert.equal(sample(metrics, 'meshnode_billing_conflicting_keys'), 1)
     }
     // Walked one record per page, both copies are listed: they share timestamp and id.

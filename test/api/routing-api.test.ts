@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict'
-import { request as httpRequest } from 'node:http'
 import { after, before, describe, test } from 'node:test'
 import type { RunningNode } from '../../src/launch.ts'
-import { assertError, assertValidation, call, readReply, sample, type Reply } from '../helpers/api.ts'
+import { assertError, assertValidation, call, isolatedCall, sample, type Reply } from '../helpers/api.ts'
 import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
 import { startUpstream, type Upstream } from '../../simulations/live/upstream.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -39,14 +38,16 @@ interface FailoverStatus {
   total_nodes: number
   healthy_nodes: number
   suspect_nodes: number
+  down_nodes: number
   failed_nodes: number
   circuit_breakers: { closed: number, open: number, half_open: number }
-  drained_nodes: Array<{ node_id: string, reason: string, force: boolean, since: string }>
-  recent_failures: Array<{ node_id: string, service: string, failure_time: string, error: string }>
+  drained_nodes: Array<{ peer_id: string, node_id: string, reason: string, force: boolean, since: string }>
+  recent_failures: Array<{ peer_id: string, node_id: string, service: string, failure_time: string, error: string }>
 }
 
 interface FailoverNodes {
   nodes: Array<{
+    peer_id: string
     node_id: string
     status: string
     response_time_ms: number | null
@@ -59,34 +60,10 @@ interface FailoverNodes {
 interface Selected {
   service: string
   strategy: string
+  peer_id: string
   selected_node: string
   node_info: { cpu_usage: number, active_requests: number, in_flight: number, capacity: number, latency_ewma_ms: number | null, cost: number }
   selection_reason: string
-}
-
-/**
- * One request with a large body on a connection of its own (node:http without an agent). The
- * server may answer before it read the body and close the connection: a write error after
- * the answer arrived is not a failure.
- */
-async function isolatedUpload (url: string, method: string, headers: Record<string, string>, body: Buffer, chunked: boolean): Promise<Reply> {
-  return await new Promise<Reply>((resolve, reject) => {
-    let answered = false
-    const sent = chunked ? { ...headers, 'transfer-encoding': 'chunked' } : { ...headers, 'content-length': String(body.byteLength) }
-    const req = httpRequest(url, { method, headers: sent, agent: false }, res => {
-      answered = true
-      readReply(res).then(resolve, reject)
-    })
-    req.on('error', err => { if (!answered) reject(err) })
-    if (chunked) {
-      // Several chunks, so that the body really arrives as a chunked stream.
-      const piece = 1024 * 1024
-      for (let offset = 0; offset < body.byteLength; offset += piece) req.write(body.subarray(offset, offset + piece))
-      req.end()
-    } else {
-      req.end(body)
-    }
-  })
 }
 
 describe('routing API of two nodes, each offering service "echo"', { timeout: 240_000 }, () => {
@@ -304,7 +281,7 @@ describe('routing API of two nodes, each offering service "echo"', { timeout: 24
         const testId = `too-large-${chunked ? 'chunked' : 'length'}`
         const abortedBefore = upA.aborted + upB.aborted
         const big = Buffer.alloc(10 * 1024 * 1024 + 1, 'x')
-        const r = await isolatedUpload(`${url}/v1/route/echo/echo`, 'POST', { 'content-type': 'text/plain', 'x-test-id': testId }, big, chunked)
+        const r = await isolatedCall(`${url}/v1/route/echo/echo`, 'POST', { 'content-type': 'text/plain', 'x-test-id': testId }, big, { chunked })
         assertError(r, 413, 'PAYLOAD_TOO_LARGE')
         const seen = upA.ids.includes(testId) || upB.ids.includes(testId)
         if (chunked && seen) await waitFor('the upstream to see the request cut', () => upA.aborted + upB.aborted > abortedBefore, { timeoutMs: 5_000 })
@@ -344,16 +321,34 @@ describe('routing API of two nodes, each offering service "echo"', { timeout: 24
 
         const undrainedB = await undrain(idB)
         assert.equal(undrainedB.status, 200, undrainedB.text)
-        assert.deepEqual(undrainedB.body, { node_id: idB, drained: false })
+        assert.deepEqual(undrainedB.body, { peer_id: idB, node_id: idB, drained: false })
         const viaB = await call<Echo>(`${url}/v1/route/echo/echo`)
         assert.equal(viaB.status, 200, viaB.text)
         assert.equal(viaB.headers.get('x-mesh-peer'), idB)
 
         const undrainedA = await undrain(idA)
         assert.equal(undrainedA.status, 200, undrainedA.text)
-        assert.deepEqual(undrainedA.body, { node_id: idA, drained: false })
+        assert.deepEqual(undrainedA.body, { peer_id: idA, node_id: idA, drained: false })
         const after = await call(`${url}/v1/failover/status`)
         assert.deepEqual((after.body as unknown as FailoverStatus).drained_nodes, [])
+      } finally {
+        await undrainAll()
+      }
+    })
+
+    test('a drain names its peer by peer_id or by node_id, its DataMesh alias; every failover body gives both', async () => {
+      try {
+        const byPeerId = await post<{ peer_id: string, node_id: string, drained: boolean }>('/v1/failover/trigger', { peer_id: idA, reason: 'by peer_id' })
+        assert.equal(byPeerId.status, 200, byPeerId.text)
+        assert.equal(byPeerId.body.peer_id, idA)
+        assert.equal(byPeerId.body.node_id, idA)
+        const both = await post<{ peer_id: string, node_id: string }>('/v1/failover/trigger', { peer_id: idB, node_id: idB, reason: 'by both' })
+        assert.equal(both.status, 200, both.text)
+        assert.equal(both.body.peer_id, idB)
+        const status = await call<FailoverStatus>(`${url}/v1/failover/status`)
+        assert.deepEqual(status.body.drained_nodes.map(d => [d.peer_id, d.node_id, d.reason]).sort(), [[idA, idA, 'by peer_id'], [idB, idB, 'by both']].sort())
+        const nodes = await call<FailoverNodes>(`${url}/v1/failover/nodes`)
+        assert.ok(nodes.body.nodes.every(n => n.peer_id === n.node_id), JSON.stringify(nodes.body.nodes))
       } finally {
         await undrainAll()
       }
@@ -363,6 +358,7 @@ describe('routing API of two nodes, each offering service "echo"', { timeout: 24
       const r = await undrain(idB)
       const error = assertError(r, 404, 'NOT_FOUND')
       assert.equal(error.details.node_id, idB)
+      assert.equal(error.details.peer_id, idB)
       const unknown = await undrain('no-such-node')
       assertError(unknown, 404, 'NOT_FOUND')
     })
@@ -394,6 +390,12 @@ describe('routing API of two nodes, each offering service "echo"', { timeout: 24
         assertValidation(await post('/v1/failover/trigger', { reason: 'x' }), 'node_id')
       })
 
+      test('peer_id and node_id naming two peers: 422 naming node_id, and nothing is drained', async () => {
+        assertValidation(await post('/v1/failover/trigger', { peer_id: idA, node_id: idB, reason: 'x' }), 'node_id')
+        const { body } = await call<FailoverStatus>(`${url}/v1/failover/status`)
+        assert.deepEqual(body.drained_nodes, [])
+      })
+
       test('missing reason: 422 naming reason', async () => {
         assertValidation(await post('/v1/failover/trigger', { node_id: idB }), 'reason')
       })
@@ -418,12 +420,13 @@ describe('routing API of two nodes, each offering service "echo"', { timeout: 24
       const r = await call<FailoverStatus>(`${url}/v1/failover/status`)
       assert.equal(r.status, 200)
       assert.deepEqual(Object.keys(r.body).sort(),
-        ['circuit_breakers', 'drained_nodes', 'failed_nodes', 'healthy_nodes', 'recent_failures', 'strategy', 'suspect_nodes', 'total_nodes'])
+        ['circuit_breakers', 'down_nodes', 'drained_nodes', 'failed_nodes', 'healthy_nodes', 'recent_failures', 'strategy', 'suspect_nodes', 'total_nodes'])
       assert.equal(r.body.strategy, 'circuit_breaker')
       assert.equal(r.body.total_nodes, 1)
       assert.equal(r.body.healthy_nodes, 1)
       assert.equal(r.body.suspect_nodes, 0)
       assert.equal(r.body.failed_nodes, 0)
+      assert.equal(r.body.down_nodes, 0)
       assert.deepEqual(Object.keys(r.body.circuit_breakers).sort(), ['closed', 'half_open', 'open'])
       // One breaker per peer and service: echo on A and on B, both closed after a single failure.
       assert.deepEqual(r.body.circuit_breakers, { closed: 2, open: 0, half_open: 0 })
@@ -432,7 +435,8 @@ describe('routing API of two nodes, each offering service "echo"', { timeout: 24
       const mine = r.body.recent_failures.filter(f => f.error.includes('502'))
       assert.deepEqual(mine.map(f => f.node_id).sort(), [idA, idB].sort(), JSON.stringify(r.body.recent_failures))
       for (const f of r.body.recent_failures) {
-        assert.deepEqual(Object.keys(f).sort(), ['error', 'failure_time', 'node_id', 'service'])
+        assert.deepEqual(Object.keys(f).sort(), ['error', 'failure_time', 'node_id', 'peer_id', 'service'])
+        assert.equal(f.peer_id, f.node_id)
         assert.equal(f.service, 'echo')
         assert.ok(!Number.isNaN(Date.parse(f.failure_time)), f.failure_time)
         assert.equal(typeof f.error, 'string')
@@ -478,7 +482,8 @@ describe('routing API of two nodes, each offering service "echo"', { timeout: 24
         const r = await post<Selected>('/v1/load-balancer/select-node', { service: 'echo' }, { ...auth, 'x-test-id': `select-${i}` })
         const afterCounts = counts()
         assert.equal(r.status, 200, r.text)
-        assert.deepEqual(Object.keys(r.body).sort(), ['node_info', 'selected_node', 'selection_reason', 'service', 'strategy'])
+        assert.deepEqual(Object.keys(r.body).sort(), ['node_info', 'peer_id', 'selected_node', 'selection_reason', 'service', 'strategy'])
+        assert.equal(r.body.peer_id, r.body.selected_node)
         assert.equal(r.body.service, 'echo')
         assert.equal(r.body.strategy, 'adaptive')
         assert.ok([idA, idB].includes(r.body.selected_node), r.body.selected_node)

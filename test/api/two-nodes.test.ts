@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { RunningNode } from '../../src/launch.ts'
-import { getJson, removeDir, startNode, tempDir } from '../helpers/nodes.ts'
+import { call } from '../helpers/api.ts'
+import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 interface PeerRow {
@@ -52,7 +53,7 @@ describe('HTTP API of two nodes joined by bootstrap', { timeout: 120_000 }, () =
   test('the second node is listed by the first as healthy, fresh, with its metrics and API URL', async () => {
     const id = second.mesh.peerId.toString()
     const row = await waitFor('the second node to be healthy with a fresh snapshot on the first', async () => {
-      const { body } = await getJson<{ peers: PeerRow[], total: number }>(`${first.api.url}/v1/network/peers`)
+      const { body } = await call<{ peers: PeerRow[], total: number }>(`${first.api.url}/v1/network/peers`)
       const p = body.peers.find(x => x.peer_id === id)
       return p !== undefined && p.status === 'healthy' && p.last_snapshot_age_ms < 3000 ? p : undefined
     }, { timeoutMs: 15_000, intervalMs: 200 })
@@ -69,21 +70,21 @@ describe('HTTP API of two nodes joined by bootstrap', { timeout: 120_000 }, () =
     }
     assert.ok((row.metrics.rss_bytes as number) > 0)
 
-    const healthy = await getJson<{ peers: PeerRow[], total: number }>(`${first.api.url}/v1/network/peers?state=healthy`)
+    const healthy = await call<{ peers: PeerRow[], total: number }>(`${first.api.url}/v1/network/peers?state=healthy`)
     assert.equal(healthy.status, 200)
     assert.deepEqual(healthy.body.peers.map(p => p.peer_id), [id])
     assert.equal(healthy.body.total, 1)
-    const down = await getJson<{ peers: PeerRow[], total: number }>(`${first.api.url}/v1/network/peers?state=down`)
+    const down = await call<{ peers: PeerRow[], total: number }>(`${first.api.url}/v1/network/peers?state=down`)
     assert.deepEqual(down.body, { peers: [], total: 0 })
   })
 
   test('each node sees the other in /v1/network/status', async () => {
     await waitFor('the first node to be healthy on the second', async () => {
-      const { body } = await getJson<{ peers: PeerRow[] }>(`${second.api.url}/v1/network/peers`)
+      const { body } = await call<{ peers: PeerRow[] }>(`${second.api.url}/v1/network/peers`)
       return body.peers.some(p => p.peer_id === first.mesh.peerId.toString() && p.status === 'healthy')
     }, { timeoutMs: 15_000, intervalMs: 200 })
     for (const n of [first, second]) {
-      const { status, body } = await getJson<Record<string, unknown>>(`${n.api.url}/v1/network/status`)
+      const { status, body } = await call<Record<string, unknown>>(`${n.api.url}/v1/network/status`)
       assert.equal(status, 200)
       assert.equal(body.total_peers, 1)
       assert.ok((body.connected_peers as number) >= 1)
@@ -94,7 +95,7 @@ describe('HTTP API of two nodes joined by bootstrap', { timeout: 120_000 }, () =
 
   test('POST /v1/network/diagnostics pings the second node three times', async () => {
     const id = second.mesh.peerId.toString()
-    const { status, body } = await getJson<Diagnostics>(`${first.api.url}/v1/network/diagnostics`, {
+    const { status, body } = await call<Diagnostics>(`${first.api.url}/v1/network/diagnostics`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${first.token}` },
       body: JSON.stringify({ peer_id: id, count: 3 })

@@ -1,9 +1,10 @@
 /**
- * Helpers for the tests of a node's HTTP API (test/api): one request with its reply, the
- * documented error shape, validation errors and Prometheus samples.
+ * The one set of HTTP helpers of the tests (test/api, test/integration): one request with its
+ * reply (as anyone, as the node's operator, or on a connection of its own), the documented
+ * error shape, validation errors and Prometheus samples.
  */
 import assert from 'node:assert/strict'
-import type { IncomingMessage } from 'node:http'
+import { request as httpRequest, type IncomingMessage } from 'node:http'
 
 /** One answer of the API: status, headers, raw text and the body parsed as JSON when it is JSON. */
 export interface Reply<T = Record<string, unknown>> {
@@ -34,6 +35,49 @@ export async function call<T = Record<string, unknown>> (url: string, init?: Req
   let body: unknown = {}
   if ((res.headers.get('content-type') ?? '').includes('application/json') && !(options.allowEmptyBody === true && text === '')) body = JSON.parse(text)
   return { status: res.status, headers: res.headers, text, body: body as T }
+}
+
+/** What a request as the node's operator needs: its API and its token (a RunningNode has both). */
+export interface OperatorTarget {
+  api: { url: string }
+  token: string
+}
+
+/** One request to `path` on the node's API as its operator, with `body` (if any) as JSON. */
+export async function callAsOperator<T = Record<string, unknown>> (node: OperatorTarget, method: string, path: string, body?: unknown): Promise<Reply<T>> {
+  return await call<T>(`${node.api.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${node.token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body)
+  })
+}
+
+/**
+ * One request on a connection of its own (node:http without an agent), so that whatever the
+ * server does to that connection cannot touch the pooled connections of `fetch`. The body goes
+ * with its Content-Length, or `chunked` in several chunks, so that it really arrives as a
+ * chunked stream. The server may answer before it read the body and close the connection: a
+ * write error after the answer arrived is not a failure.
+ */
+export async function isolatedCall (url: string, method: string, headers: Record<string, string>, body: string | Buffer, opts: { chunked?: boolean } = {}): Promise<Reply> {
+  const chunked = opts.chunked === true
+  return await new Promise<Reply>((resolve, reject) => {
+    let answered = false
+    const sent = chunked ? { ...headers, 'transfer-encoding': 'chunked' } : { ...headers, 'content-length': String(Buffer.byteLength(body)) }
+    const req = httpRequest(url, { method, headers: sent, agent: false }, res => {
+      answered = true
+      readReply(res).then(resolve, reject)
+    })
+    req.on('error', err => { if (!answered) reject(err) })
+    if (chunked) {
+      const bytes = Buffer.from(body)
+      const piece = 1024 * 1024
+      for (let offset = 0; offset < bytes.byteLength; offset += piece) req.write(bytes.subarray(offset, offset + piece))
+      req.end()
+    } else {
+      req.end(body)
+    }
+  })
 }
 
 /**
@@ -68,6 +112,21 @@ export function assertValidation (reply: Reply<unknown>, field: string, unknownK
   return error
 }
 
+/** The node's Prometheus text (`GET /metrics`). */
+export async function metricsOf (url: string): Promise<string> {
+  return (await call(`${url}/metrics`)).text
+}
+
+/** The sum of every Prometheus sample of `name` whose labels include all of `labels` (0 if none). */
+export function sampleSum (text: string, name: string, labels: Record<string, string> = {}): number {
+  let total = 0
+  for (const line of text.split('\n')) {
+    const value = sample(line, name, labels)
+    if (value !== undefined) total += value
+  }
+  return total
+}
+
 /** The value of the first Prometheus sample of `name` whose labels include all of `labels`. */
 export function sample (text: string, name: string, labels: Record<string, string> = {}): number | undefined {
   for (const line of text.split('\n')) {
@@ -81,7 +140,7 @@ export function sample (text: string, name: string, labels: Record<string, strin
 }
 
 /** Reads a node:http response to its end into a Reply (the body parsed as JSON when it is JSON). */
-export async function readReply (res: IncomingMessage): Promise<Reply> {
+async function readReply (res: IncomingMessage): Promise<Reply> {
   return await new Promise<Reply>((resolve, reject) => {
     const chunks: Buffer[] = []
     res.on('data', (c: Buffer) => chunks.push(c))

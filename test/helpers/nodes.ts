@@ -1,11 +1,14 @@
+import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { serveApi } from '../../api/server.ts'
 import { launchNode, type RunningNode } from '../../src/launch.ts'
 import { silentLogger, type Logger } from '../../src/logging.ts'
 import { DEFAULTS, type NodeConfig } from '../../src/node-config.ts'
+import { parseStartupLine, StartupRecord, type StartupLine } from '../../node/startup-record.ts'
 import { waitFor } from './wait.ts'
 
 const MAIN = new URL('../../node/main.ts', import.meta.url).pathname
@@ -16,6 +19,16 @@ export async function tempDir (prefix = 'meshnode-test-'): Promise<string> {
 
 export async function removeDir (dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true })
+}
+
+/** A port that was free a moment ago, for an API that must be reached before its node finished starting. */
+export async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise<void>(resolve => server.close(() => { resolve() }))
+  assert.ok(address !== null && typeof address === 'object')
+  return address.port
 }
 
 /** A node in this process, on 127.0.0.1 with free ports and silent logs (or `log`, to read what it logs). */
@@ -35,16 +48,29 @@ export interface ChildNode {
   child: ChildProcess
   stdout: () => string
   stderr: () => string
+  /** What the node printed with --json (or, with `banner`, logged) at start. */
+  record: StartupLine
   apiUrl: string
   peerId: string
   joinAddress: string
   exited: Promise<number | null>
 }
 
-/** `meshnode start` as an operator runs it, in a child process; resolves once it printed its banner. */
-export async function spawnNode (args: string[], env: Record<string, string> = {}, opts: { cwd?: string } = {}): Promise<ChildNode> {
-  const child = spawn(process.execPath, [MAIN, 'start', ...args], {
-    env: { ...process.env, MESHNODE_LOG_LEVEL: 'warn', ...env },
+export interface SpawnOptions {
+  cwd?: string
+  /**
+   * Print the human banner instead of the JSON line (for tests of the banner itself); the
+   * record is then read from the JSON log (`"msg":"started"`), so the log level is info unless
+   * the caller sets one.
+   */
+  banner?: boolean
+}
+
+/** `meshnode start` as an operator runs it, in a child process; resolves once it gave its start-up record. */
+export async function spawnNode (args: string[], env: Record<string, string> = {}, opts: SpawnOptions = {}): Promise<ChildNode> {
+  const banner = opts.banner === true
+  const child = spawn(process.execPath, [MAIN, 'start', ...args, ...(banner ? [] : ['--json'])], {
+    env: { ...process.env, MESHNODE_LOG_LEVEL: banner ? 'info' : 'warn', ...env, ...(banner ? { MESHNODE_LOG_FORMAT: 'json' } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: opts.cwd
   })
@@ -55,20 +81,29 @@ export async function spawnNode (args: string[], env: Record<string, string> = {
   const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)))
   let done = false
   void exited.then(() => { done = true })
-  await waitFor('the node to print its banner', () => {
+  const record = await waitFor('the node to give its start-up record', () => {
     if (done) throw new Error(`node exited early: ${err}`)
-    return out.includes('join this network with:') && / start .*--bootstrap \S+/.test(out)
+    if (!banner) return out.includes('\n') ? parseStartupLine(out.slice(0, out.indexOf('\n'))) : undefined
+    const logged = startedRecord(err)
+    // The banner follows the log record; it ends with the join line (and, at a first start, the token).
+    return logged !== undefined && out.includes(`  ${logged.join}\n`) ? logged : undefined
   }, { timeoutMs: 30_000 })
-  const field = (re: RegExp): string => re.exec(out)?.[1] ?? ''
   return {
     child,
     stdout: () => out,
     stderr: () => err,
-    apiUrl: field(/^api:\s+(\S+)/m),
-    peerId: field(/^peer id:\s+(\S+)/m),
-    joinAddress: field(/ start .*--bootstrap (\S+)/),
+    record,
+    apiUrl: record.api_url,
+    peerId: record.peer_id,
+    joinAddress: record.join_address,
     exited
   }
+}
+
+/** The `"msg":"started"` record of a node's JSON log, once it is there. */
+function startedRecord (log: string): StartupRecord | undefined {
+  const line = log.split('\n').find(l => l.startsWith('{') && l.includes('"msg":"started"'))
+  return line === undefined ? undefined : StartupRecord.parse(JSON.parse(line))
 }
 
 /** Stops a child node: SIGTERM, then SIGKILL if it does not exit in time. */
@@ -81,10 +116,4 @@ export async function stopChild (node: ChildNode, timeoutMs = 10_000): Promise<n
   } finally {
     clearTimeout(timer)
   }
-}
-
-export async function getJson<T = Record<string, unknown>> (url: string, init?: RequestInit): Promise<{ status: number, body: T, headers: Headers }> {
-  const res = await fetch(url, init)
-  const text = await res.text()
-  return { status: res.status, body: (text === '' ? {} : JSON.parse(text)) as T, headers: res.headers }
 }

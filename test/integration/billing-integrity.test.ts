@@ -6,15 +6,14 @@
  */
 import assert from 'node:assert/strict'
 import { open, readFile, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { after, describe, test } from 'node:test'
 import { pino } from 'pino'
 import type { RunningNode } from '../../src/launch.ts'
 import { MeshDatabase } from '../../src/storage/database.ts'
-import { call, sample, type Reply } from '../helpers/api.ts'
-import { getJson, removeDir, spawnNode, startNode, stopChild, tempDir } from '../helpers/nodes.ts'
+import { call, metricsOf, sample, type Reply } from '../helpers/api.ts'
+import { freePort, removeDir, spawnNode, startNode, stopChild, tempDir } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 interface LossView {
@@ -51,16 +50,12 @@ async function post (to: Target, records: unknown[]): Promise<Reply<{ records: A
 const usage = (id: string, user: string): Record<string, unknown> => ({ id, user_id: user, resource_type: 'request', amount: 1, unit: 'request' })
 
 async function logOf (url: string): Promise<LogView> {
-  return (await getJson<LogView>(`${url}/v1/billing/log`)).body
+  return (await call<LogView>(`${url}/v1/billing/log`)).body
 }
 
 /** How many records the node counts: each acknowledged record must be counted once. */
 async function countedOf (url: string): Promise<number> {
-  return (await getJson<{ records: number }>(`${url}/v1/billing/overview`)).body.records
-}
-
-async function metricsOf (url: string): Promise<string> {
-  return await (await fetch(`${url}/metrics`)).text()
+  return (await call<{ records: number }>(`${url}/v1/billing/overview`)).body.records
 }
 
 /** Every record id of `user` the node counts, page by page. */
@@ -69,7 +64,7 @@ async function idsOf (url: string, user: string): Promise<Set<string>> {
   let cursor: string | null = null
   do {
     const page: { records: Array<{ id: string }>, next_cursor: string | null } =
-      (await getJson<{ records: Array<{ id: string }>, next_cursor: string | null }>(`${url}/v1/billing/usage?user_id=${user}&limit=1000${cursor === null ? '' : `&cursor=${cursor}`}`)).body
+      (await call<{ records: Array<{ id: string }>, next_cursor: string | null }>(`${url}/v1/billing/usage?user_id=${user}&limit=1000${cursor === null ? '' : `&cursor=${cursor}`}`)).body
     for (const r of page.records) ids.add(r.id)
     cursor = page.next_cursor
   } while (cursor !== null)
@@ -389,16 +384,6 @@ describe('a damaged write-ahead log after a clean stop', { timeout: 180_000 }, (
   })
 })
 
-/** A port that was free a moment ago, for an API that must be reached before its node finished starting. */
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>(resolve => server.close(() => { resolve() }))
-  assert.ok(address !== null && typeof address === 'object')
-  return address.port
-}
-
 describe('start-up confirmation of the own head', { timeout: 120_000 }, () => {
   const dirs: string[] = []
   const running: RunningNode[] = []
@@ -423,7 +408,7 @@ describe('start-up confirmation of the own head', { timeout: 120_000 }, () => {
     const url = `http://127.0.0.1:${port}`
     const starting = startNode(dir, { api: { host: '127.0.0.1', port }, bootstrap: [goneAddress] })
     const waiting = await waitFor('/ready to answer while the node confirms its head', async () => {
-      const r = await getJson<{ status: string, checks: { billing: boolean }, reason: string }>(`${url}/ready`).catch(() => undefined)
+      const r = await call<{ status: string, checks: { billing: boolean }, reason: string }>(`${url}/ready`).catch(() => undefined)
       return r?.status === 503 && r.body.reason.includes('billing: confirming own head') ? r : undefined
     }, { timeoutMs: 10_000, intervalMs: 20 })
     assert.equal(waiting.body.checks.billing, false)
@@ -468,7 +453,7 @@ describe('a database that cannot be written', { timeout: 120_000 }, () => {
     assert.match(reply.text, /billing log cannot be written/)
     const again = await post(to, [usage('after', 'disk')])
     assert.equal(again.status, 503)
-    const ready = await getJson<{ status: string, checks: { billing: boolean }, reason: string }>(`${node.api.url}/ready`)
+    const ready = await call<{ status: string, checks: { billing: boolean }, reason: string }>(`${node.api.url}/ready`)
     assert.equal(ready.status, 503)
     assert.equal(ready.body.checks.billing, false)
     assert.match(ready.body.reason, /billing: log unusable/)
@@ -489,7 +474,7 @@ describe('SIGKILL while a peer replicates', { timeout: 180_000 }, () => {
     dirs.push(dir)
     const args = ['--data', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0']
     const node = await spawnNode(args)
-    const token = /api token: (\S+)/.exec(node.stdout())?.[1] ?? ''
+    const token = node.record.api_token ?? ''
     const peerDir = await tempDir()
     dirs.push(peerDir)
     peer = await startNode(peerDir, { bootstrap: [node.joinAddress] })

@@ -20,7 +20,8 @@ import { serveGenesis } from '../../src/p2p/genesis-exchange.ts'
 import { createMeshLibp2p, type MeshLibp2p } from '../../src/p2p/libp2p.ts'
 import { KEY_FILE as KEY_FILE_NAME } from '../../src/p2p/identity.ts'
 import { networkProtocols } from '../../src/p2p/protocols.ts'
-import { getJson, removeDir, spawnNode, startNode, stopChild, tempDir } from '../helpers/nodes.ts'
+import { call, metricsOf, sampleSum } from '../helpers/api.ts'
+import { removeDir, spawnNode, startNode, stopChild, tempDir } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { DEFAULT_TUNING } from '../../src/tuning.ts'
 
@@ -40,7 +41,7 @@ const record = (id: string, user: string, amount: number): Omit<UsageRecord, 'ti
   ({ id, user_id: user, resource_type: id.charCodeAt(id.length - 1) % 2 === 0 ? 'storage' : 'request', amount, unit: id.charCodeAt(id.length - 1) % 2 === 0 ? 'GB' : 'request' })
 
 async function overviewOf (url: string): Promise<Overview> {
-  return (await getJson<Overview>(`${url}/v1/billing/overview`)).body
+  return (await call<Overview>(`${url}/v1/billing/overview`)).body
 }
 
 describe('billing replicated over five nodes', { timeout: 240_000 }, () => {
@@ -102,7 +103,7 @@ describe('billing replicated over five nodes', { timeout: 240_000 }, () => {
     const started = Date.now()
     await waitFor('the restarted node to catch up', async () => (await overviewOf(restarted.api.url)).records === total,
       { timeoutMs: 60_000, intervalMs: 250 })
-    const log = (await getJson<LogView>(`${restarted.api.url}/v1/billing/log`)).body
+    const log = (await call<LogView>(`${restarted.api.url}/v1/billing/log`)).body
     assert.deepEqual(log.corrupt, [])
     console.log(`# caught up on 10,000 records in ${Date.now() - started} ms`)
   })
@@ -117,7 +118,7 @@ describe('crash safety', { timeout: 120_000 }, () => {
     dirs.push(dir)
     const args = ['--data', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0']
     const node = await spawnNode(args)
-    const token = /api token: (\S+)/.exec(node.stdout())?.[1] ?? ''
+    const token = node.record.api_token ?? ''
     const acknowledged: string[] = []
     let stop = false
     const writers = Array.from({ length: 8 }, async (_, w) => {
@@ -136,13 +137,13 @@ describe('crash safety', { timeout: 120_000 }, () => {
 
     const again = await spawnNode(args)
     try {
-      const log = (await getJson<LogView>(`${again.apiUrl}/v1/billing/log`)).body
+      const log = (await call<LogView>(`${again.apiUrl}/v1/billing/log`)).body
       assert.deepEqual(log.corrupt, [], 'the chain verifies at start')
       const held = new Set<string>()
       let cursor: string | null = null
       do {
         const page: { records: Array<{ id: string }>, next_cursor: string | null } =
-          (await getJson<{ records: Array<{ id: string }>, next_cursor: string | null }>(`${again.apiUrl}/v1/billing/usage?user_id=crash-user&limit=1000${cursor === null ? '' : `&cursor=${cursor}`}`)).body
+          (await call<{ records: Array<{ id: string }>, next_cursor: string | null }>(`${again.apiUrl}/v1/billing/usage?user_id=crash-user&limit=1000${cursor === null ? '' : `&cursor=${cursor}`}`)).body
         for (const r of page.records) held.add(r.id)
         cursor = page.next_cursor
       } while (cursor !== null)
@@ -220,7 +221,7 @@ describe('forged and malformed sync data', { timeout: 120_000 }, () => {
       { name: 'wrong author', author: outsider, entries: () => chainOf(outsiderKey, outsider, 2) },
       { name: 'garbage', author: a, entries: () => 'not entries' }
     ]
-    const rejectedBefore = await counter(v.api.url, 'meshnode_billing_rejected_batches_total')
+    const rejectedBefore = sampleSum(await metricsOf(v.api.url), 'meshnode_billing_rejected_batches_total')
     let rejected = 0
     for (const script of scripts) {
       const impostor = await startImpostor(genesis, req => {
@@ -232,15 +233,15 @@ describe('forged and malformed sync data', { timeout: 120_000 }, () => {
       await impostor.dial(multiaddr(v.mesh.network.listenAddresses()[0] ?? '')).catch(() => undefined)
       if (script.author === outsider) {
         // A non-member's entries are held back; the peer that served them is not blamed.
-        await waitFor(`${script.name}: the batch to be held back`, async () => await counter(v.api.url, 'meshnode_billing_held_back_batches_total') >= 1,
+        await waitFor(`${script.name}: the batch to be held back`, async () => sampleSum(await metricsOf(v.api.url), 'meshnode_billing_held_back_batches_total') >= 1,
           { timeoutMs: 15_000, intervalMs: 100 })
       } else {
         rejected++
-        await waitFor(`${script.name}: the batch to be rejected`, async () => await counter(v.api.url, 'meshnode_billing_rejected_batches_total') >= rejectedBefore + rejected,
+        await waitFor(`${script.name}: the batch to be rejected`, async () => sampleSum(await metricsOf(v.api.url), 'meshnode_billing_rejected_batches_total') >= rejectedBefore + rejected,
           { timeoutMs: 15_000, intervalMs: 100 })
         await waitFor(`${script.name}: the impostor to be cut off`, () => !v.mesh.network.connectedPeers().includes(impostor.peerId.toString()), { timeoutMs: 10_000 })
       }
-      const log = (await getJson<LogView>(`${v.api.url}/v1/billing/log`)).body
+      const log = (await call<LogView>(`${v.api.url}/v1/billing/log`)).body
       assert.deepEqual(log.authors.filter(x => x.held_seq > 0), [], `${script.name}: nothing stored`)
     }
     // Malformed requests to the victim's own sync protocol do not hurt it.
@@ -257,11 +258,6 @@ describe('forged and malformed sync data', { timeout: 120_000 }, () => {
   })
 })
 
-async function counter (url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text()
-  return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0)
-}
-
 describe('a corrupt tail and a fork', { timeout: 120_000 }, () => {
   const dirs: string[] = []
   const running: RunningNode[] = []
@@ -275,7 +271,7 @@ describe('a corrupt tail and a fork', { timeout: 120_000 }, () => {
     return node
   }
   const logOf = async (node: RunningNode): Promise<LogView & { forks: number }> =>
-    (await getJson<LogView & { forks: number }>(`${node.api.url}/v1/billing/log`)).body
+    (await call<LogView & { forks: number }>(`${node.api.url}/v1/billing/log`)).body
 
   test('a corrupt tail is found at start, cut off and not served; the node takes its own entry back from a peer', async () => {
     const dirA = await tempDir()
@@ -302,7 +298,7 @@ describe('a corrupt tail and a fork', { timeout: 120_000 }, () => {
     assert.deepEqual(log.corrupt, [{ author: self, seq: 3, fault: 'hash' }])
     await waitFor('A to take its entry 3 back from B', async () => (await logOf(a)).authors.find(x => x.author === self)?.held_seq === 3, { timeoutMs: 10_000 })
     await waitFor('appends to resume', async () => (await postUsage(a, record('tail-after', 'tina', 1))).status === 201, { timeoutMs: 10_000 })
-    const usage = (await getJson<{ records: Array<{ amount: number }> }>(`${a.api.url}/v1/billing/usage?user_id=tina`)).body.records
+    const usage = (await call<{ records: Array<{ amount: number }> }>(`${a.api.url}/v1/billing/usage?user_id=tina`)).body.records
     assert.deepEqual(usage.map(r => r.amount), [1, 1, 1, 1], 'the corrupt amount was never served')
   })
 
@@ -327,12 +323,12 @@ describe('a corrupt tail and a fork', { timeout: 120_000 }, () => {
     await x2.stop()
     await start(dirX2, { bootstrap: [b.mesh.network.listenAddresses()[0] ?? ''] })
     await waitFor('B to report the fork', async () => (await logOf(b)).forks > 0, { timeoutMs: 15_000 })
-    const fork = (await getJson<{ authors: Array<{ author: string, forks: Array<{ seq: number, hashes: string[] }> }> }>(`${b.api.url}/v1/billing/log`)).body
+    const fork = (await call<{ authors: Array<{ author: string, forks: Array<{ seq: number, hashes: string[] }> }> }>(`${b.api.url}/v1/billing/log`)).body
       .authors.find(a => a.author === author)?.forks[0]
     assert.equal(fork?.seq, 1)
     assert.equal(fork?.hashes.length, 2)
-    assert.ok(await counter(b.api.url, 'meshnode_billing_forks_total') >= 1)
-    const fay = (await getJson<{ records: unknown[] }>(`${b.api.url}/v1/billing/usage?user_id=fay`)).body.records
+    assert.ok(sampleSum(await metricsOf(b.api.url), 'meshnode_billing_forks_total') >= 1)
+    const fay = (await call<{ records: unknown[] }>(`${b.api.url}/v1/billing/usage?user_id=fay`)).body.records
     assert.deepEqual(fay, [], 'neither branch is counted')
   })
 })

@@ -3,7 +3,8 @@ import { spawn, spawnSync } from 'node:child_process'
 import { chmod, chown, mkdir, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { after, describe, test } from 'node:test'
-import { getJson, removeDir, spawnNode, stopChild, tempDir } from '../helpers/nodes.ts'
+import { call } from '../helpers/api.ts'
+import { removeDir, spawnNode, stopChild, tempDir } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 const BIN = new URL('../../bin/meshnode.js', import.meta.url).pathname
@@ -41,17 +42,17 @@ describe('the meshnode binary', { timeout: 120_000 }, () => {
   test('start: ready, status, SIGTERM exits 0; the peer id survives a restart; key and token are 0600', async () => {
     const dir = await newDir()
     const args = ['--data', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0']
-    const node = await spawnNode(args)
+    const node = await spawnNode(args, {}, { banner: true })
     assert.match(node.stdout(), /api token: \S+/, 'the token is printed at first start')
     await waitFor('/ready', async () => (await fetch(`${node.apiUrl}/ready`)).status === 200, { timeoutMs: 15_000 })
-    const status = await getJson<{ peer_id: string, status: string }>(`${node.apiUrl}/v1/system/status`)
+    const status = await call<{ peer_id: string, status: string }>(`${node.apiUrl}/v1/system/status`)
     assert.equal(status.status, 200)
     assert.equal(status.body.peer_id, node.peerId)
     assert.equal(await stopChild(node), 0)
     assert.equal((await stat(join(dir, 'node.key'))).mode & 0o777, 0o600)
     assert.equal((await stat(join(dir, 'api-token'))).mode & 0o777, 0o600)
 
-    const again = await spawnNode(args)
+    const again = await spawnNode(args, {}, { banner: true })
     assert.equal(again.peerId, node.peerId)
     assert.doesNotMatch(again.stdout(), /api token:/, 'the token is printed only once')
     assert.equal(await stopChild(again), 0)
@@ -64,7 +65,7 @@ describe('the meshnode binary', { timeout: 120_000 }, () => {
     const node = await spawnNode(['--data', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0', '--config', config, '--region', 'from-flag'],
       { MESHNODE_REGION: 'from-env', MESHNODE_TELEMETRY_INTERVAL: '600' })
     try {
-      const cfg = await getJson<{ node: { region: string }, telemetry: { interval_ms: number }, network: { max_peers: number } }>(`${node.apiUrl}/v1/config/system`)
+      const cfg = await call<{ node: { region: string }, telemetry: { interval_ms: number }, network: { max_peers: number } }>(`${node.apiUrl}/v1/config/system`)
       assert.equal(cfg.body.node.region, 'from-flag')
       assert.equal(cfg.body.telemetry.interval_ms, 600)
       assert.equal(cfg.body.network.max_peers, 7)
@@ -111,7 +112,7 @@ describe('the meshnode binary', { timeout: 120_000 }, () => {
     const node = await spawnNode(['--data', dir, '--genesis', out, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0'])
     try {
       assert.equal(node.peerId, peerId)
-      const net = await getJson<{ network_id: string }>(`${node.apiUrl}/v1/network/status`)
+      const net = await call<{ network_id: string }>(`${node.apiUrl}/v1/network/status`)
       assert.equal(net.body.network_id, 'testnet-1')
     } finally {
       assert.equal(await stopChild(node), 0)
@@ -134,8 +135,9 @@ describe('the meshnode binary', { timeout: 120_000 }, () => {
   test('the printed join line runs as printed: a second node on the same machine, its own data directory', async () => {
     const cwd = await newDir()
     // The first node takes the default data directory (./.meshnode in cwd); debug logs say what it does.
-    const first = await spawnNode([...LOOPBACK, '--log-level', 'debug'], { PATH: CLONE_PATH }, { cwd })
-    const line = /join this network with:\n {2}(.+)/.exec(first.stdout())?.[1] ?? ''
+    const first = await spawnNode([...LOOPBACK, '--log-level', 'debug'], { PATH: CLONE_PATH }, { cwd, banner: true })
+    const line = first.record.join
+    assert.ok(first.stdout().includes(`join this network with:\n  ${line}\n`), `the banner prints the record's join line: ${first.stdout()}`)
     assert.match(line, /^npx meshnode start --data \.\/\.meshnode-2 --bootstrap \/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\/12D3KooW\w+$/)
     const args = line.split(' ').slice(3)
     // The line leaves the p2p and API ports to their defaults (the first node took others);
@@ -144,7 +146,7 @@ describe('the meshnode binary', { timeout: 120_000 }, () => {
     try {
       assert.notEqual(second.peerId, first.peerId)
       await waitFor('the second node to see the first', async () => {
-        const peers = await getJson<{ peers: Array<{ peer_id: string }> }>(`${second.apiUrl}/v1/network/peers`)
+        const peers = await call<{ peers: Array<{ peer_id: string }> }>(`${second.apiUrl}/v1/network/peers`)
         return peers.body.peers.some(p => p.peer_id === first.peerId)
       }, { timeoutMs: 30_000 })
       assert.ok((await stat(join(cwd, '.meshnode-2', 'node.key'))).isFile())
@@ -178,8 +180,10 @@ describe('the meshnode binary', { timeout: 120_000 }, () => {
       assert.deepEqual(record.listen, ['/ip4/127.0.0.1/tcp/0'])
       assert.deepEqual(record.announce, [`/dns4/node1.example.com/tcp/4001/p2p/${String(record.peer_id)}`])
       assert.match(String(record.join), /--bootstrap \/dns4\/node1\.example\.com\/tcp\/4001\/p2p\//, 'the join line uses the announced address')
+      assert.equal(record.join_address, `/dns4/node1.example.com/tcp/4001/p2p/${String(record.peer_id)}`)
+      assert.ok(String(record.join).endsWith(` --bootstrap ${String(record.join_address)}`), 'join_address is the join line\'s bootstrap')
       assert.equal(typeof record.api_token, 'string', 'the token, printed once, is in the record of the first start')
-      assert.equal((await getJson<{ status: string }>(`${String(record.api_url)}/health`)).status, 200)
+      assert.equal((await call<{ status: string }>(`${String(record.api_url)}/health`)).status, 200)
     } finally {
       child.kill('SIGTERM')
       assert.equal(await exited, 0)

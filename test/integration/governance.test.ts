@@ -8,24 +8,16 @@ import type { RunningNode } from '../../src/launch.ts'
 import { createGenesis } from '../../src/network/genesis.ts'
 import { DEVELOPMENT_PARAMS } from '../../src/network/params.ts'
 import { KEY_FILE } from '../../src/p2p/identity.ts'
-import { getJson, removeDir, startNode, tempDir } from '../helpers/nodes.ts'
+import { call, callAsOperator } from '../helpers/api.ts'
+import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 interface ProposalJson { id: string, status: string, tally: { outcome: string, counted_hash: string, yes: number, no: number, voters: number }, certified: { by: string, counted_hash: string } | null }
 
 const EPOCH_MS = 4_000
 
-async function call (node: RunningNode, method: string, path: string, body?: unknown): Promise<{ status: number, body: Record<string, unknown> }> {
-  const r = await fetch(`${node.api.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${node.token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body)
-  })
-  return { status: r.status, body: await r.json() as Record<string, unknown> }
-}
-
 const proposalOn = async (node: RunningNode, id: string): Promise<ProposalJson | undefined> => {
-  const r = await getJson<ProposalJson>(`${node.api.url}/v1/governance/proposals/${id}`)
+  const r = await call<ProposalJson>(`${node.api.url}/v1/governance/proposals/${id}`)
   return r.status === 200 ? r.body : undefined
 }
 
@@ -70,7 +62,7 @@ describe('governance among five operators', { timeout: 240_000 }, () => {
 
   test('a proposal from one, votes from all: the same tally everywhere, and a passed change takes effect everywhere', async () => {
     const [a] = nodes as [RunningNode]
-    const created = await call(a, 'POST', '/v1/governance/proposals', {
+    const created = await callAsOperator(a, 'POST', '/v1/governance/proposals', {
       title: 'storage at half price',
       change: { type: 'param_change', params: { price_list: { ...DEVELOPMENT_PARAMS.price_list, storage: { unit: 'GB', unit_price: 0.01 } } } },
       voting_period: '4s'
@@ -79,9 +71,9 @@ describe('governance among five operators', { timeout: 240_000 }, () => {
     const id = String(created.body.id)
     await waitFor('the proposal everywhere', async () => (await Promise.all(nodes.map(async n => await proposalOn(n, id)))).every(p => p !== undefined), { timeoutMs: 10_000 })
     const options = ['yes', 'yes', 'no', 'yes', 'abstain']
-    for (const [i, n] of nodes.entries()) assert.equal((await call(n, 'POST', `/v1/governance/proposals/${id}/vote`, { vote: options[i] })).status, 201)
+    for (const [i, n] of nodes.entries()) assert.equal((await callAsOperator(n, 'POST', `/v1/governance/proposals/${id}/vote`, { vote: options[i] })).status, 201)
     // Changed vote: the latest counts.
-    assert.equal((await call(nodes[2] as RunningNode, 'POST', `/v1/governance/proposals/${id}/vote`, { vote: 'yes', reason: 'convinced' })).status, 201)
+    assert.equal((await callAsOperator(nodes[2] as RunningNode, 'POST', `/v1/governance/proposals/${id}/vote`, { vote: 'yes', reason: 'convinced' })).status, 201)
 
     await waitFor('one certified result everywhere', async () => {
       const views = await Promise.all(nodes.map(async n => await proposalOn(n, id)))
@@ -91,40 +83,40 @@ describe('governance among five operators', { timeout: 240_000 }, () => {
     assert.equal(view?.tally.voters, 5)
     assert.equal(view?.tally.no, 0, 'the changed vote counts as its latest value')
     await waitFor('the new price everywhere', async () => (await Promise.all(nodes.map(async n =>
-      (await getJson<{ current: { price_list: Record<string, { unit_price: number }> } }>(`${n.api.url}/v1/governance/params`)).body.current.price_list.storage?.unit_price))).every(p => p === 0.01),
+      (await call<{ current: { price_list: Record<string, { unit_price: number }> } }>(`${n.api.url}/v1/governance/params`)).body.current.price_list.storage?.unit_price))).every(p => p === 0.01),
     { timeoutMs: 10_000 })
   })
 
   test('each rejection: non-operator, after the end, unknown proposal, invalid change', async () => {
     const [a] = nodes as [RunningNode]
-    const bad = await call(a, 'POST', '/v1/governance/proposals', { title: 'x', change: { type: 'param_change', params: { quorum: 7 } }, voting_period: '2s' })
+    const bad = await callAsOperator(a, 'POST', '/v1/governance/proposals', { title: 'x', change: { type: 'param_change', params: { quorum: 7 } }, voting_period: '2s' })
     assert.equal(bad.status, 422)
     assert.match(String((bad.body.error as { message: string }).message), /invalid parameter quorum/)
-    const fixed = await call(a, 'POST', '/v1/governance/proposals', { title: 'x', change: { type: 'param_change', params: { epoch_ms: 1000 } }, voting_period: '2s' })
+    const fixed = await callAsOperator(a, 'POST', '/v1/governance/proposals', { title: 'x', change: { type: 'param_change', params: { epoch_ms: 1000 } }, voting_period: '2s' })
     assert.equal(fixed.status, 422)
-    const short = await call(a, 'POST', '/v1/governance/proposals', { title: 'x', change: { type: 'text' }, voting_period: '10ms' })
+    const short = await callAsOperator(a, 'POST', '/v1/governance/proposals', { title: 'x', change: { type: 'text' }, voting_period: '10ms' })
     assert.equal(short.status, 422)
-    const notOperator = await call(outsider, 'POST', '/v1/governance/proposals', { title: 'x', change: { type: 'text' }, voting_period: '2s' })
+    const notOperator = await callAsOperator(outsider, 'POST', '/v1/governance/proposals', { title: 'x', change: { type: 'text' }, voting_period: '2s' })
     assert.equal(notOperator.status, 403)
     assert.match(String((notOperator.body.error as { message: string }).message), /only operators propose/)
-    const unknown = await call(a, 'POST', `/v1/governance/proposals/${'0'.repeat(64)}/vote`, { vote: 'yes' })
+    const unknown = await callAsOperator(a, 'POST', `/v1/governance/proposals/${'0'.repeat(64)}/vote`, { vote: 'yes' })
     assert.equal(unknown.status, 404)
 
-    const text = await call(a, 'POST', '/v1/governance/proposals', { title: 'a note', change: { type: 'text' }, voting_period: '1s' })
+    const text = await callAsOperator(a, 'POST', '/v1/governance/proposals', { title: 'a note', change: { type: 'text' }, voting_period: '1s' })
     const id = String(text.body.id)
     await waitFor('the note to reach the outsider', async () => await proposalOn(outsider, id) !== undefined, { timeoutMs: 10_000 })
-    const outsiderVote = await call(outsider, 'POST', `/v1/governance/proposals/${id}/vote`, { vote: 'yes' })
+    const outsiderVote = await callAsOperator(outsider, 'POST', `/v1/governance/proposals/${id}/vote`, { vote: 'yes' })
     assert.equal(outsiderVote.status, 403)
     assert.match(String((outsiderVote.body.error as { message: string }).message), /only operators vote/)
     await waitFor('the end of voting', async () => (await proposalOn(a, id))?.status !== 'voting', { timeoutMs: 5_000 })
-    const late = await call(a, 'POST', `/v1/governance/proposals/${id}/vote`, { vote: 'yes' })
+    const late = await callAsOperator(a, 'POST', `/v1/governance/proposals/${id}/vote`, { vote: 'yes' })
     assert.equal(late.status, 422)
     assert.match(String((late.body.error as { message: string }).message), /voting has ended/)
   })
 
   test('a vote that reaches only one side of a partition before the end: every node ends on the one certified result', async () => {
     const [a, b, c, d, e] = nodes as [RunningNode, RunningNode, RunningNode, RunningNode, RunningNode]
-    const created = await call(a, 'POST', '/v1/governance/proposals', { title: 'split vote', change: { type: 'text' }, voting_period: '3s' })
+    const created = await callAsOperator(a, 'POST', '/v1/governance/proposals', { title: 'split vote', change: { type: 'text' }, voting_period: '3s' })
     const id = String(created.body.id)
     await waitFor('the proposal everywhere', async () => (await Promise.all(nodes.map(async n => await proposalOn(n, id)))).every(p => p !== undefined), { timeoutMs: 10_000 })
     const ids = (ns: RunningNode[]): Set<string> => new Set(ns.map(n => n.mesh.peerId.toString()))
@@ -134,8 +126,8 @@ describe('governance among five operators', { timeout: 240_000 }, () => {
     for (const n of right) n.mesh.guard.partition(ids(right))
     outsider.mesh.guard.partition(new Set())
     await waitFor('the partition', () => left.every(n => !n.mesh.network.connectedPeers().some(p => ids(right).has(p))), { timeoutMs: 10_000 })
-    for (const n of [a, b, d]) assert.equal((await call(n, 'POST', `/v1/governance/proposals/${id}/vote`, { vote: 'yes' })).status, 201)
-    assert.equal((await call(e, 'POST', `/v1/governance/proposals/${id}/vote`, { vote: 'no' })).status, 201)
+    for (const n of [a, b, d]) assert.equal((await callAsOperator(n, 'POST', `/v1/governance/proposals/${id}/vote`, { vote: 'yes' })).status, 201)
+    assert.equal((await callAsOperator(e, 'POST', `/v1/governance/proposals/${id}/vote`, { vote: 'no' })).status, 201)
     await waitFor('the end of voting and the grace period', async () => (await proposalOn(a, id))?.status !== 'voting', { timeoutMs: 10_000 })
     const split = await Promise.all(nodes.map(async n => (await proposalOn(n, id))?.tally.counted_hash))
     assert.notEqual(split[0], split[3], 'the two sides counted different vote sets')
@@ -148,7 +140,7 @@ describe('governance among five operators', { timeout: 240_000 }, () => {
 
   test('elections: every node elects the same set; a crashed operator is replaced; a new node finds the set through the DHT', async () => {
     const electedOn = async (n: RunningNode): Promise<{ epoch: number, elected: string[] }> =>
-      (await getJson<{ epoch: number, elected: string[] }>(`${n.api.url}/v1/election/status`)).body
+      (await call<{ epoch: number, elected: string[] }>(`${n.api.url}/v1/election/status`)).body
     await waitFor('an elected set agreed by all', async () => {
       const views = await Promise.all(nodes.map(electedOn))
       return views.every(v => v.elected.length === 2 && v.epoch === views[0]?.epoch && v.elected.join() === views[0]?.elected.join())

@@ -21,7 +21,8 @@ import { createMeshLibp2p, type MeshLibp2p } from '../../src/p2p/libp2p.ts'
 import { loadOrCreateIdentity } from '../../src/p2p/identity.ts'
 import { GENESIS_EXCHANGE_PROTOCOL, networkProtocols } from '../../src/p2p/protocols.ts'
 import { encodeSnapshot, type TelemetrySnapshot } from '../../src/telemetry/snapshot.ts'
-import { getJson, removeDir, startNode, tempDir } from '../helpers/nodes.ts'
+import { call, callAsOperator, metricsOf, sampleSum } from '../helpers/api.ts'
+import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { DEFAULT_TUNING } from '../../src/tuning.ts'
 
@@ -30,24 +31,6 @@ import { DEFAULT_TUNING } from '../../src/tuning.ts'
  * with the project's own libp2p stack. H holds the genesis, signs its own billing chain
  * correctly, serves it over the sync protocol, announces its head and offers a service.
  */
-
-async function metric (url: string, name: string, labels = ''): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text()
-  let total = 0
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(name) || (labels !== '' && !line.includes(labels))) continue
-    total += Number(line.slice(line.lastIndexOf(' ') + 1))
-  }
-  return total
-}
-
-async function call (node: RunningNode, method: string, path: string, body?: unknown): Promise<{ status: number, body: Record<string, unknown> }> {
-  return await getJson(`${node.api.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${node.token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body)
-  })
-}
 
 function snapshot (seq: number): TelemetrySnapshot {
   return {
@@ -177,26 +160,26 @@ describe('membership is granted by operators, not assumed', { timeout: 180_000 }
     assert.equal(c.genesisOrigin, 'fetched')
 
     // C fetched the genesis but is not a member: its own API refuses to write records that would count nowhere.
-    assert.equal((await call(c, 'POST', '/v1/billing/usage', { user_id: 'carol', resource_type: 'storage', amount: 1, unit: 'GB' })).status, 403)
+    assert.equal((await callAsOperator(c, 'POST', '/v1/billing/usage', { user_id: 'carol', resource_type: 'storage', amount: 1, unit: 'GB' })).status, 403)
     // Only an operator admits: C is refused, A admits C.
-    assert.equal((await call(c, 'POST', '/v1/network/members', { peer_id: idC })).status, 403)
-    assert.equal((await call(a, 'POST', '/v1/network/members', { peer_id: idC })).status, 201)
+    assert.equal((await callAsOperator(c, 'POST', '/v1/network/members', { peer_id: idC })).status, 403)
+    assert.equal((await callAsOperator(a, 'POST', '/v1/network/members', { peer_id: idC })).status, 201)
     await waitFor('C to learn it is a member', () => c.mesh.running().members.isMember(idC), { timeoutMs: 30_000 })
 
     // A client's record, acknowledged by A.
-    const acked = await call(a, 'POST', '/v1/billing/usage', { id: 'acked-1', user_id: 'alice', resource_type: 'storage', amount: 2, unit: 'GB' })
+    const acked = await callAsOperator(a, 'POST', '/v1/billing/usage', { id: 'acked-1', user_id: 'alice', resource_type: 'storage', amount: 2, unit: 'GB' })
     assert.equal(acked.status, 201)
 
     const h = await Stranger.start(genesis)
     strangers.push(h)
     await h.author([usage('acked-1', 'alice', 1_000_000), usage('made-up-1', 'bob', 5)])
-    const heldBackBefore = await metric(a.api.url, 'meshnode_billing_held_back_batches_total')
+    const heldBackBefore = sampleSum(await metricsOf(a.api.url), 'meshnode_billing_held_back_batches_total')
     for (const n of [a, c]) await h.libp2p.dial(multiaddr(n.mesh.network.listenAddresses()[0] ?? ''))
     h.advertise()
 
     await waitFor('A and C to refuse the stranger\'s chain', async () =>
-      await metric(a.api.url, 'meshnode_billing_held_back_batches_total') > heldBackBefore &&
-      await metric(c.api.url, 'meshnode_billing_held_back_batches_total') > 0, { timeoutMs: 30_000 })
+      sampleSum(await metricsOf(a.api.url), 'meshnode_billing_held_back_batches_total') > heldBackBefore &&
+      sampleSum(await metricsOf(c.api.url), 'meshnode_billing_held_back_batches_total') > 0, { timeoutMs: 30_000 })
     await waitFor('A to list the stranger as a peer', () => a.mesh.peerTable.get(h.id, a.mesh.clock.now())?.state === 'healthy', { timeoutMs: 30_000 })
     await waitFor('A to list C as a peer', () => a.mesh.peerTable.get(idC, a.mesh.clock.now())?.state === 'healthy', { timeoutMs: 30_000 })
     for (const n of [a, c]) {
@@ -204,11 +187,11 @@ describe('membership is granted by operators, not assumed', { timeout: 180_000 }
       assert.equal(n.mesh.running().billing.ledger.position('made-up-1'), undefined, 'its made-up record counts nowhere')
       assert.deepEqual(n.mesh.running().billing.ledger.position('acked-1'), { author: a.mesh.peerId.toString(), seq: 1 }, 'the acknowledged record is not overwritten')
     }
-    const peers = (await getJson<{ peers: Array<{ peer_id: string, member: boolean }> }>(`${a.api.url}/v1/network/peers`)).body.peers
+    const peers = (await call<{ peers: Array<{ peer_id: string, member: boolean }> }>(`${a.api.url}/v1/network/peers`)).body.peers
     assert.equal(peers.find(p => p.peer_id === h.id)?.member, false)
     assert.equal(peers.find(p => p.peer_id === idC)?.member, true)
     // Its offer is no routing candidate: the service is unknown to A's clients.
-    assert.equal((await call(a, 'POST', '/v1/load-balancer/select-node', { service: 'echo' })).status, 404)
+    assert.equal((await callAsOperator(a, 'POST', '/v1/load-balancer/select-node', { service: 'echo' })).status, 404)
     assert.equal((await fetch(`${a.api.url}/v1/route/echo/x`)).status, 404)
     assert.equal(h.routeStreams, 0)
 
@@ -220,32 +203,32 @@ describe('membership is granted by operators, not assumed', { timeout: 180_000 }
       created_at: Date.now(), voting_ends_at: Date.now() + 20_000, quorum: 0.334, threshold: 0.5, veto: 0.334
     })
     await waitFor('A to refuse the stranger\'s governance objects', async () =>
-      await metric(a.api.url, 'meshnode_gossip_messages_total', `topic="${gov}",outcome="rejected",reason="only_operators_admit_members"`) >= 1 &&
-      await metric(a.api.url, 'meshnode_gossip_messages_total', `topic="${gov}",outcome="rejected",reason="only_operators_propose"`) >= 1, { timeoutMs: 30_000 })
+      sampleSum(await metricsOf(a.api.url), 'meshnode_gossip_messages_total', { topic: gov, outcome: 'rejected', reason: 'only_operators_admit_members' }) >= 1 &&
+      sampleSum(await metricsOf(a.api.url), 'meshnode_gossip_messages_total', { topic: gov, outcome: 'rejected', reason: 'only_operators_propose' }) >= 1, { timeoutMs: 30_000 })
     for (const n of [a, c]) {
       assert.equal(n.mesh.running().governance.state.has(selfAdmission) || n.mesh.running().governance.state.has(proposal), false)
       assert.equal(n.mesh.running().members.isMember(h.id), false)
     }
 
     // Admitted by the operator: its entries are accepted on every node, and its offer is a candidate.
-    assert.equal((await call(a, 'POST', '/v1/network/members', { peer_id: h.id })).status, 201)
+    assert.equal((await callAsOperator(a, 'POST', '/v1/network/members', { peer_id: h.id })).status, 201)
     for (const n of [a, c]) {
       await waitFor('the stranger\'s entry to be accepted', () => n.mesh.running().billing.authors().find(x => x.author === h.id)?.held?.seq === 1, { timeoutMs: 30_000 })
       assert.notEqual(n.mesh.running().billing.ledger.position('made-up-1'), undefined)
     }
-    const selected = await call(a, 'POST', '/v1/load-balancer/select-node', { service: 'echo' })
+    const selected = await callAsOperator(a, 'POST', '/v1/load-balancer/select-node', { service: 'echo' })
     assert.equal(selected.body.selected_node, h.id)
-    const members = (await getJson<{ open_membership: boolean, members: Array<{ peer_id: string, via: string }> }>(`${c.api.url}/v1/network/members`)).body
+    const members = (await call<{ open_membership: boolean, members: Array<{ peer_id: string, via: string }> }>(`${c.api.url}/v1/network/members`)).body
     assert.equal(members.open_membership, false)
     assert.deepEqual(members.members.map(m => [m.peer_id, m.via]).sort(), [[a.mesh.peerId.toString(), 'operator'], [h.id, 'admission'], [idC, 'admission']].sort())
 
     // Revoked: entries through seq 1 stay counted, the next one is refused everywhere.
-    const revoked = await call(a, 'DELETE', `/v1/network/members/${h.id}`)
+    const revoked = await callAsOperator(a, 'DELETE', `/v1/network/members/${h.id}`)
     assert.equal(revoked.status, 200)
     assert.equal(revoked.body.through_seq, 1)
     await waitFor('C to hold the revocation', () => !c.mesh.running().members.isMember(h.id), { timeoutMs: 30_000 })
-    const notMember = async (n: RunningNode): Promise<number> => await metric(n.api.url, 'meshnode_gossip_messages_total', 'reason="not_member"') +
-      await metric(n.api.url, 'meshnode_billing_held_back_batches_total')
+    const notMember = async (n: RunningNode): Promise<number> => sampleSum(await metricsOf(n.api.url), 'meshnode_gossip_messages_total', { reason: 'not_member' }) +
+      sampleSum(await metricsOf(n.api.url), 'meshnode_billing_held_back_batches_total')
     const refusedBefore = [await notMember(a), await notMember(c)]
     await h.author([usage('after-revocation', 'bob', 7)])
     await waitFor('A and C to refuse the entry after the revocation', async () =>
@@ -255,7 +238,7 @@ describe('membership is granted by operators, not assumed', { timeout: 180_000 }
       assert.equal(n.mesh.running().billing.ledger.position('after-revocation'), undefined)
       assert.notEqual(n.mesh.running().billing.ledger.position('made-up-1'), undefined, 'entries through the cut stay counted')
     }
-    assert.equal((await call(a, 'POST', '/v1/network/members', { peer_id: h.id })).status, 409, 'a revocation is final')
+    assert.equal((await callAsOperator(a, 'POST', '/v1/network/members', { peer_id: h.id })).status, 409, 'a revocation is final')
   })
 
   test('a peer sending invalid gossip is disconnected and refused; every rejection and garbage on stream protocols is counted by reason', async () => {
@@ -272,9 +255,9 @@ describe('membership is granted by operators, not assumed', { timeout: 180_000 }
       await stream.close().catch(() => undefined)
     }
     await waitFor('stream rejections to be counted', async () =>
-      await metric(a.api.url, 'meshnode_stream_rejections_total', 'protocol="sync",reason="malformed"') >= 1 &&
-      await metric(a.api.url, 'meshnode_stream_rejections_total', 'protocol="gov-sync",reason="malformed"') >= 1 &&
-      await metric(a.api.url, 'meshnode_stream_rejections_total', 'protocol="genesis",reason="oversized"') >= 1, { timeoutMs: 15_000 })
+      sampleSum(await metricsOf(a.api.url), 'meshnode_stream_rejections_total', { protocol: 'sync', reason: 'malformed' }) >= 1 &&
+      sampleSum(await metricsOf(a.api.url), 'meshnode_stream_rejections_total', { protocol: 'gov-sync', reason: 'malformed' }) >= 1 &&
+      sampleSum(await metricsOf(a.api.url), 'meshnode_stream_rejections_total', { protocol: 'genesis', reason: 'oversized' }) >= 1, { timeoutMs: 15_000 })
 
     await waitFor('A and the stranger to see each other\'s subscriptions', () => h.libp2p.services.pubsub.getSubscribers(h.topics.telemetry).length > 0, { timeoutMs: 15_000 })
     const refusedBefore = a.mesh.guard.refusedTotal
@@ -293,9 +276,9 @@ describe('membership is granted by operators, not assumed', { timeout: 180_000 }
     await h.libp2p.dial(addr).catch(() => undefined)
     await waitFor('the stranger\'s new connection to be refused', () => h.libp2p.getConnections(a.mesh.peerId).length === 0, { timeoutMs: 10_000 })
     assert.equal(a.mesh.network.connectedPeers().includes(h.id), false)
-    assert.ok(await metric(a.api.url, 'meshnode_gossip_messages_total', `topic="${h.topics.telemetry}",outcome="rejected",reason="malformed"`) >= 1)
-    assert.ok(await metric(a.api.url, 'meshnode_gossip_messages_total', `topic="${h.topics.billing}",outcome="rejected",reason="spoofed_author"`) >= 1)
+    assert.ok(sampleSum(await metricsOf(a.api.url), 'meshnode_gossip_messages_total', { topic: h.topics.telemetry, outcome: 'rejected', reason: 'malformed' }) >= 1)
+    assert.ok(sampleSum(await metricsOf(a.api.url), 'meshnode_gossip_messages_total', { topic: h.topics.billing, outcome: 'rejected', reason: 'spoofed_author' }) >= 1)
     // The validator threw (or, with a depth limit at decoding, refused it as malformed): a counted reject either way.
-    assert.ok(await metric(a.api.url, 'meshnode_gossip_messages_total', `topic="${h.topics.governance}",outcome="rejected"`) >= 1)
+    assert.ok(sampleSum(await metricsOf(a.api.url), 'meshnode_gossip_messages_total', { topic: h.topics.governance, outcome: 'rejected' }) >= 1)
   })
 })

@@ -4,13 +4,14 @@ import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { genesisHash, parseGenesisJson } from '../../src/network/genesis.ts'
 import type { RunningNode } from '../../src/launch.ts'
-import { getJson, removeDir, spawnNode, startNode, stopChild, tempDir, type ChildNode } from '../helpers/nodes.ts'
+import { call } from '../helpers/api.ts'
+import { removeDir, spawnNode, startNode, stopChild, tempDir, type ChildNode } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 interface PeerRow { peer_id: string, status: string, last_snapshot_age_ms: number, api_url: string | null }
 
 async function peersOf (apiUrl: string): Promise<PeerRow[]> {
-  return (await getJson<{ peers: PeerRow[] }>(`${apiUrl}/v1/network/peers`)).body.peers
+  return (await call<{ peers: PeerRow[] }>(`${apiUrl}/v1/network/peers`)).body.peers
 }
 
 async function stateOn (apiUrl: string, peerId: string): Promise<string | undefined> {
@@ -128,12 +129,12 @@ describe('a five-node mesh on loopback', { timeout: 180_000 }, () => {
     const dir = await tempDir()
     dirs.push(dir)
     await (await startNode(dir)).stop()
-    const before = (await getJson<{ refused_peers: number }>(`${target.apiUrl}/v1/network/status`)).body.refused_peers
+    const before = (await call<{ refused_peers: number }>(`${target.apiUrl}/v1/network/status`)).body.refused_peers
     const stranger = await startNode(dir, { bootstrap: [target.joinAddress] })
     inProcess.push(stranger)
     assert.equal(stranger.genesisOrigin, 'pinned')
     await waitFor('the target to refuse the stranger', async () =>
-      (await getJson<{ refused_peers: number }>(`${target.apiUrl}/v1/network/status`)).body.refused_peers > before,
+      (await call<{ refused_peers: number }>(`${target.apiUrl}/v1/network/status`)).body.refused_peers > before,
     { timeoutMs: 10_000 })
     await waitFor('the connection to be gone', () => !stranger.mesh.network.connectedPeers().includes(target.peerId), { timeoutMs: 10_000 })
     assert.equal(await stateOn(target.apiUrl, stranger.mesh.peerId.toString()), undefined)

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net'
 import { readFileSync } from 'node:fs'
 import { after, before, describe, test } from 'node:test'
 import type { RunningNode } from '../../src/launch.ts'
-import { getJson, removeDir, spawnNode, startNode, stopChild, tempDir, type ChildNode } from '../helpers/nodes.ts'
+import { call } from '../helpers/api.ts'
+import { removeDir, spawnNode, startNode, stopChild, tempDir, type ChildNode } from '../helpers/nodes.ts'
 import { startUpstream, type Upstream } from '../../simulations/live/upstream.ts'
 import { waitFor } from '../helpers/wait.ts'
 
@@ -159,15 +160,15 @@ describe('routing across three nodes', { timeout: 180_000 }, () => {
     const user = `user-${createHash('sha256').update(token).digest('hex').slice(0, 16)}`
     await waitFor('the usage on every node', async () => {
       for (const node of nodes) {
-        const page = (await getJson<{ records: unknown[] }>(`${node.api.url}/v1/billing/usage?user_id=${user}&limit=100`)).body
+        const page = (await call<{ records: unknown[] }>(`${node.api.url}/v1/billing/usage?user_id=${user}&limit=100`)).body
         if (page.records.length !== n) return false
       }
       return true
     }, { timeoutMs: 15_000, intervalMs: 200 })
-    const records = (await getJson<{ records: Array<{ resource_type: string, amount: number, metadata: { service: string, status: number } }> }>(
+    const records = (await call<{ records: Array<{ resource_type: string, amount: number, metadata: { service: string, status: number } }> }>(
       `${nodes[2]?.api.url ?? ''}/v1/billing/usage?user_id=${user}&limit=100`)).body.records
     for (const r of records) assert.deepEqual([r.resource_type, r.amount, r.metadata.service, r.metadata.status], ['request', 1, 'echo', 200])
-    const log = (await getJson<{ authors: Array<{ author: string, held_seq: number }> }>(`${entry.api.url}/v1/billing/log`)).body
+    const log = (await call<{ authors: Array<{ author: string, held_seq: number }> }>(`${entry.api.url}/v1/billing/log`)).body
     assert.ok(log.authors.some(a => a.author === entry.mesh.peerId.toString() && a.held_seq > 0), 'the entry node wrote them')
   })
 
@@ -273,7 +274,7 @@ describe('a serving node crashes while requests are in flight', { timeout: 120_0
     // No POST reached two upstreams.
     const allPosts = [...ub.ids, ...uc.ids].filter(id => id.startsWith('POST'))
     assert.equal(new Set(allPosts).size, allPosts.length, `a POST was repeated: ${allPosts.join(', ')}`)
-    const metrics = await getJson<unknown>(`${entry.api.url}/v1/failover/status`)
+    const metrics = await call<unknown>(`${entry.api.url}/v1/failover/status`)
     assert.ok((metrics.body as { recent_failures: unknown[] }).recent_failures.length > 0)
   })
 })
@@ -392,7 +393,7 @@ describe('large bodies stream through the mesh, never buffered whole', { timeout
     url = entry.apiUrl
     pids = children.map(c => c.child.pid ?? 0)
     await waitFor('the entry node to route service big', async () => {
-      const { body } = await getJson<{ services: Array<{ name: string, peers: unknown[] }> }>(`${url}/v1/services`)
+      const { body } = await call<{ services: Array<{ name: string, peers: unknown[] }> }>(`${url}/v1/services`)
       return body.services.some(s => s.name === 'big' && s.peers.length > 0)
     }, { timeoutMs: 30_000, intervalMs: 200 })
     // A few requests first, so that streams, buffers and the JIT are warm before RSS is measured.

@@ -1,16 +1,10 @@
 import assert from 'node:assert/strict'
-import { after, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import { Hono } from 'hono'
 import { Registry } from 'prom-client'
 import { requestMetrics } from '../../api/middleware/request-metrics.ts'
-import { silentLogger } from '../../src/logging.ts'
-import { LocalServices } from '../../src/routing/local-services.ts'
 import { RequestCounters, RequestWindow, memoryLimit } from '../../src/telemetry/load-sampler.ts'
 import { DEFAULT_TUNING } from '../../src/tuning.ts'
-import { startUpstream } from '../../simulations/live/upstream.ts'
-import { call } from '../helpers/api.ts'
-import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
-import { waitFor } from '../helpers/wait.ts'
 
 const GB = 1024 ** 3
 
@@ -70,56 +64,5 @@ describe('error rate: a sliding window of what the node served', () => {
     assert.equal(counters.active, 0)
     now = 61_000
     assert.deepEqual(counters.recent.totals(now), { served: 0, errors: 0 })
-  })
-})
-
-describe('calls of the node\'s own upstream count as served', () => {
-  test('a 2xx is served, a 5xx and an unreachable upstream are errors, a caller that went away is neither', async () => {
-    const upstream = await startUpstream('u')
-    const statuses: number[] = []
-    const check = { path: '/health', intervalMs: 60_000, timeoutMs: 1_000, rise: 1, fall: 1 }
-    const services = new LocalServices([{ name: 'echo', url: upstream.url, capacity: 1 }, { name: 'gone', url: 'http://127.0.0.1:9', capacity: 1 }],
-      check, silentLogger(), status => { statuses.push(status) })
-    const get = (path: string) => ({ method: 'GET', path, headers: [], body: undefined })
-    try {
-      const ok = await services.call('echo', get('/echo'), AbortSignal.timeout(5_000))
-      for await (const chunk of ok.body) assert.ok(chunk.byteLength >= 0)
-      const failed = await services.call('echo', get('/status/500'), AbortSignal.timeout(5_000))
-      for await (const chunk of failed.body) assert.ok(chunk.byteLength >= 0)
-      await assert.rejects(services.call('gone', get('/'), AbortSignal.timeout(5_000)))
-      const cancelled = new AbortController()
-      cancelled.abort()
-      await assert.rejects(services.call('echo', get('/echo'), cancelled.signal))
-      assert.deepEqual(statuses, [200, 500, 502])
-    } finally {
-      await services.stop()
-      await upstream.close()
-    }
-  })
-})
-
-describe('the node reports its own figures', { timeout: 60_000 }, () => {
-  const dirs: string[] = []
-  after(async () => { await Promise.all(dirs.map(removeDir)) })
-
-  test('memory_usage is this process\'s RSS over its limit, with the limit and its source; error_rate 0 after start-up', async () => {
-    const dir = await tempDir()
-    dirs.push(dir)
-    const node = await startNode(dir)
-    try {
-      const load = await waitFor('the node\'s own load', async () => {
-        const r = await call<{ load: Record<string, unknown> | null }>(`${node.api.url}/v1/system/status`)
-        return r.body.load ?? undefined
-      }, { timeoutMs: 10_000 })
-      const limit = load.memory_limit_bytes as number
-      assert.ok(['cgroup', 'host'].includes(load.memory_limit_source as string))
-      assert.ok(limit > 0)
-      const usage = load.memory_usage as number
-      assert.ok(Math.abs(usage - (load.rss_bytes as number) / limit) < 0.01, `memory_usage ${usage} is rss ${String(load.rss_bytes)} / limit ${limit}`)
-      assert.equal(load.error_rate, 0)
-      assert.equal(load.error_rate_window_seconds, 60)
-    } finally {
-      await node.stop()
-    }
   })
 })

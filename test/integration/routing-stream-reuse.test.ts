@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, beforeEach, test } from 'node:test'
-import type { Logger as StreamLogger, StreamHandler } from '@libp2p/interface'
-import { AbstractStream } from '@libp2p/utils/abstract-stream'
+import type { StreamHandler } from '@libp2p/interface'
 import { systemClock } from '../../src/clock.ts'
 import { MeshError } from '../../src/errors.ts'
 import { silentLogger } from '../../src/logging.ts'
@@ -16,33 +15,13 @@ import type { UsageEvent } from '../../src/routing/usage.ts'
 import type { PeerSnapshot } from '../../src/telemetry/peer-table.ts'
 import { DEFAULT_TUNING } from '../../src/tuning.ts'
 import { startUpstream, type Upstream } from '../../simulations/live/upstream.ts'
+import { streamPair, type MemoryStream } from '../helpers/memory-stream.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 const MAX_ROUTE_STREAMS_PER_PEER = DEFAULT_TUNING.routing.maxStreamsPerPeer
 
 // A router on node A whose one candidate is peer B, reached over in-memory streams served by
 // B's real route server: what goes over the wire, and how often a stream is opened, is visible.
-
-/** One end of an in-memory stream pair: what one end sends, the other receives. */
-class MemoryStream extends AbstractStream {
-  other: MemoryStream | undefined
-  sendNewStream (): void {}
-  sendData (data: Parameters<AbstractStream['sendData']>[0]): void { this.other?.sourcePush(data) }
-  sendReset (): void { this.other?.reset() }
-  sendCloseWrite (): void { this.other?.remoteCloseWrite() }
-  sendCloseRead (): void { this.other?.remoteCloseRead() }
-}
-
-const quietLog = Object.assign(() => {}, { enabled: false, trace: () => {}, error: () => {} })
-const streamLog = Object.assign(quietLog, { newScope: () => streamLog }) as unknown as StreamLogger
-
-function streamPair (id: number): [MemoryStream, MemoryStream] {
-  const a = new MemoryStream({ id: `${id}`, direction: 'outbound', log: streamLog })
-  const b = new MemoryStream({ id: `${id}`, direction: 'inbound', log: streamLog })
-  a.other = b
-  b.other = a
-  return [a, b]
-}
 
 const B = 'peer-b'
 let upstream: Upstream
@@ -219,6 +198,15 @@ for (const [what, headers] of [
 test('a malformed reply gives a one-line 502 naming the field, not the schema\'s report', async () => {
   fakePeer = peerAnswering({ kind: 'response', status: 'two hundred', headers: [] })
   await assert.rejects(call('GET', '/echo'), (err: unknown) => err instanceof MeshError && err.status === 502 && /invalid reply \(status\)/.test(err.message) && !err.message.includes('{'))
+})
+
+test('a peer that refuses a request as busy before its upstream saw it gives 503, not 502', async () => {
+  fakePeer = async route => {
+    const signal = AbortSignal.timeout(5_000)
+    await route.readHead(signal)
+    await route.writeJson({ kind: 'error', code: 'BUSY', message: 'too many streams', reachedUpstream: false }, signal)
+  }
+  await assert.rejects(call('GET', '/echo'), (err: unknown) => err instanceof MeshError && err.code === 'UNAVAILABLE' && err.status === 503 && err.message === 'peer peer-b: too many streams')
 })
 
 /** Writes a request head alone to B's route server and reads its first reply. */

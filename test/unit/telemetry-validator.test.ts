@@ -1,32 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import {
-  MAX_SNAPSHOT_BYTES, decodeSnapshot, encodeSnapshot, isNewer, type TelemetrySnapshot
-} from '../../src/telemetry/snapshot.ts'
+import { MAX_SNAPSHOT_BYTES, decodeSnapshot, encodeSnapshot, type TelemetrySnapshot } from '../../src/telemetry/snapshot.ts'
 import { validateSnapshot, validateTelemetry, type ValidationContext } from '../../src/telemetry/validator.ts'
+import { NOW, validSnapshot } from '../helpers/snapshots.ts'
 
-const NOW = 1_700_000_000_000
 const CTX: ValidationContext = { now: NOW, maxSkewMs: 30_000, maxAgeMs: 60_000 }
-
-/** A snapshot that passes every check at NOW, with any fields overridden. */
-function validSnapshot (overrides: Partial<TelemetrySnapshot> = {}): TelemetrySnapshot {
-  return {
-    incarnation: NOW - 3_600_000,
-    seq: 42,
-    time: NOW,
-    intervalMs: 1000,
-    cpu: 0.25,
-    memory: { rssBytes: 120_000_000, heapUsedBytes: 40_000_000, limitBytes: 8_000_000_000, limitSource: 'host', share: 0.5 },
-    eventLoopDelayMs: { p50: 1.2, p99: 8.5, max: 20 },
-    requests: { active: 3, served: 1000, errors: 2, recent: { windowMs: 60_000, served: 1000, errors: 2 } },
-    services: [{ name: 'echo', capacity: 100 }, { name: 'render', capacity: 0 }],
-    apiUrl: 'http://127.0.0.1:8080',
-    version: '0.1.0',
-    region: 'eu-west',
-    uptimeMs: 3_600_000,
-    ...overrides
-  }
-}
 
 const encoder = new TextEncoder()
 
@@ -67,61 +45,6 @@ function paddedTo (size: number): Uint8Array {
   out.set(encoded, 0)
   return out
 }
-
-describe('encodeSnapshot / decodeSnapshot', () => {
-  test('a snapshot survives the round trip unchanged', () => {
-    const s = validSnapshot()
-    const decoded = decodeSnapshot(encodeSnapshot(s))
-    assert.deepEqual(decoded, { ok: true, snapshot: s })
-  })
-
-  test('round trip with boundary values (empty services, empty strings where allowed, zero and one shares)', () => {
-    const s = validSnapshot({
-      incarnation: 0,
-      seq: Number.MAX_SAFE_INTEGER,
-      cpu: 1,
-      services: [],
-      apiUrl: '',
-      region: '',
-      intervalMs: 100,
-      memory: { rssBytes: 0, heapUsedBytes: 0, limitBytes: 8_000_000_000, limitSource: 'host', share: 0 },
-      eventLoopDelayMs: { p50: 0, p99: 0, max: 0 }
-    })
-    assert.deepEqual(decodeSnapshot(encodeSnapshot(s)), { ok: true, snapshot: s })
-  })
-
-  test('encoding is UTF-8 JSON', () => {
-    const s = validSnapshot({ region: 'zürich-東京' })
-    const bytes = encodeSnapshot(s)
-    assert.ok(bytes instanceof Uint8Array)
-    assert.deepEqual(JSON.parse(new TextDecoder().decode(bytes)), s)
-    const decoded = decodeSnapshot(bytes)
-    assert.ok(decoded.ok)
-    assert.equal(decoded.snapshot.region, 'zürich-東京')
-  })
-
-  test('a valid snapshot is a few hundred bytes, well under the limit', () => {
-    assert.ok(encodeSnapshot(validSnapshot()).byteLength < 1024)
-    assert.equal(MAX_SNAPSHOT_BYTES, 8 * 1024)
-  })
-})
-
-describe('isNewer', () => {
-  test('anything is newer than nothing', () => {
-    assert.equal(isNewer({ incarnation: 0, seq: 0 }, undefined), true)
-  })
-
-  test('same incarnation: a higher seq is newer, the same or a lower one is not', () => {
-    assert.equal(isNewer({ incarnation: 5, seq: 11 }, { incarnation: 5, seq: 10 }), true)
-    assert.equal(isNewer({ incarnation: 5, seq: 10 }, { incarnation: 5, seq: 10 }), false)
-    assert.equal(isNewer({ incarnation: 5, seq: 9 }, { incarnation: 5, seq: 10 }), false)
-  })
-
-  test('the incarnation is compared first', () => {
-    assert.equal(isNewer({ incarnation: 6, seq: 1 }, { incarnation: 5, seq: 1000 }), true)
-    assert.equal(isNewer({ incarnation: 4, seq: 1000 }, { incarnation: 5, seq: 1 }), false)
-  })
-})
 
 describe('validateSnapshot', () => {
   test('accepts a valid snapshot with no previous position and returns it parsed', () => {

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { builtInScenarios, resolveScenario } from '../../simulations/catalog.ts'
-import { describeStep } from '../../simulations/scenario/describe.ts'
 import { inMode, parseScenario } from '../../simulations/scenario/load.ts'
-import { includes, meshError, meshErrorAsync } from '../helpers/errors.ts'
+import { includes, meshError } from '../helpers/errors.ts'
 
 const yaml = (steps: string, extra = ''): string => `name: t\ndescription: a test\n${extra}steps:\n${steps}`
 const refused = (text: string, ...parts: string[]): void => {
@@ -58,17 +56,5 @@ describe('scenario files', () => {
   test('malformed text is one clear line', () => {
     includes(meshError('SCENARIO_ERROR', () => parseScenario('{ "name": ', 'x.json', 'json')).message, 'x.json', 'not valid JSON')
     refused('name: t\nsteps: []\n', 'description')
-  })
-
-  test('the built-in scenarios parse, have a one-line description and the names the issue asks for', async () => {
-    const all = await builtInScenarios()
-    for (const name of ['smoke', 'churn', 'partition-heal', 'slow-peer', 'governance-race', 'scale-10k']) {
-      assert.ok(all.some(s => s.name === name), `no built-in ${name}`)
-    }
-    for (const s of all) {
-      assert.ok(!s.description.includes('\n'))
-      for (const step of s.steps) assert.ok(describeStep(step).length > 0)
-    }
-    includes((await meshErrorAsync('NOT_FOUND', async () => await resolveScenario('nope'))).message, 'no built-in scenario nope', 'smoke')
   })
 })

@@ -1,0 +1,27 @@
+import type { RequestBody } from './request-body.ts'
+
+/** A request of the data plane, as the router forwards it to a peer of the mesh. */
+export interface RouteRequest {
+  service: string
+  method: string
+  /** Path and query under the service, starting with '/'. */
+  path: string
+  headers: Array<[string, string]>
+  /** Streamed unless small; a streamed body that a peer has begun to read cannot go to another. */
+  body: RequestBody
+  user: string
+  /** Aborted when the client goes away. */
+  signal: AbortSignal
+}
+
+/** A peer's answer: its head, and the body still streaming. */
+export interface PeerResponse {
+  status: number
+  headers: Array<[string, string]>
+  body: ReadableStream<Uint8Array>
+}
+
+export interface RouteResult extends PeerResponse {
+  servedBy: string
+  attempts: number
+}

@@ -5,14 +5,6 @@ import type { GovernanceService } from './governance-service.ts'
 import { listMembers, standing, type Member, type Revocation, type Standing } from './membership.ts'
 import type { AdmissionBody, RevocationBody, Signed } from './objects.ts'
 
-export interface MembersComponents {
-  governance: Pick<GovernanceService, 'state' | 'publish'>
-  clock: Clock
-  selfId: string
-  /** The highest sequence of an author's billing log this node holds: where a revocation cuts. */
-  heldThrough: (author: string) => number
-}
-
 /**
  * Membership as this node applies it (the rule is in membership.ts): who may take part now,
  * and the operator's admissions and revocations, signed and replicated like governance.
@@ -20,6 +12,7 @@ export interface MembersComponents {
 export class Members {
   private readonly c: MembersComponents
 
+  /** Built from the replicated state it reads and the billing log it cuts (`heldThrough`). */
   constructor (components: MembersComponents) {
     this.c = components
   }
@@ -74,6 +67,14 @@ export class Members {
       throw new MeshError('AUTHORIZATION_ERROR', `this node is not an operator: only operators ${what}`)
     }
   }
+}
+
+export interface MembersComponents {
+  governance: Pick<GovernanceService, 'state' | 'publish'>
+  clock: Clock
+  selfId: string
+  /** The highest sequence of an author's billing log this node holds: where a revocation cuts. */
+  heldThrough: (author: string) => number
 }
 
 function validPeerId (peerId: string): string {

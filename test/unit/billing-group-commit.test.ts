@@ -88,9 +88,7 @@ describe('the group-commit writer', () => {
   })
 
   test('a refusal, asked again before the write, or a failed write rejects every request of the group', async () => {
-    let refusal: MeshError | undefined
-    const refused = writer({ refusal: () => refusal })
-    refusal = new MeshError('UNAVAILABLE', 'behind a peer')
+    const refused = writer({ refusal: () => new MeshError('UNAVAILABLE', 'behind a peer') })
     await assert.rejects(Promise.all([refused.w.append([record('a')]), refused.w.append([record('b')])]), /behind a peer/)
     assert.equal(refused.written.length, 0)
     const failing = writer({ fail: () => new Error('disk full') })

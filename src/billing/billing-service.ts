@@ -2,36 +2,20 @@ import { randomUUID } from 'node:crypto'
 import type { NodeComponents } from '../components.ts'
 import { MeshError } from '../errors.ts'
 import { signerOf } from '../network/signing.ts'
-import { ChainStore, type Corruption, type OwnHeadReport } from './chain-store.ts'
+import { ChainStore, type ChainStoreInit, type Corruption, type OwnHeadReport } from './chain-store.ts'
 import { GroupCommitWriter, type Appended } from './group-commit.ts'
 import type { Ledger } from './ledger.ts'
 import type { ForkReport, Gap, Head, Loss } from './log-store.ts'
-import { Replication } from './replication.ts'
+import { Replication, type ReplicationComponents, type ReplicationInit } from './replication.ts'
 import type { UsageRecord } from './usage-record.ts'
 
 export type { Appended } from './group-commit.ts'
 export type { Corruption, OwnHeadReport, OwnHeadState } from './chain-store.ts'
 
-export interface BillingComponents extends NodeComponents {
-  /**
-   * The highest sequence of an author's log that counts: Infinity for a member, the
-   * revocation's `through_seq` for a revoked one, 0 for a peer that is not a member.
-   */
-  authoredThrough: (author: string) => number
-  /** A peer sent forged or malformed data: drop it for a while. */
-  penalize: (peerId: string, reason: string) => void
-}
+/** The node's components, with membership (see Authorship) and the penalty for a peer that sent forged data. */
+export type BillingComponents = NodeComponents & Pick<ReplicationComponents, 'authoredThrough' | 'penalize'>
 
-export interface BillingOptions {
-  topic: string
-  protocol: string
-  /** How often a random peer is asked what it holds, so that silent gaps close. */
-  antiEntropyMs: number
-  /** This node's head is announced at most once per this period. */
-  announceEveryMs: number
-  /** The file that keeps this node's own head apart from the database (see OwnHeadFile). */
-  headFile: string
-}
+export type BillingOptions = ReplicationInit & ChainStoreInit
 
 export interface AuthorState {
   author: string

@@ -35,14 +35,21 @@ export interface OwnAhead { held: number, seq: number, peerId: string }
 /** What the chains are read through; every write goes through ChainStore, which keeps the ledger in step. */
 export type HeldChains = Pick<LogStore, 'head' | 'allHeads' | 'gap' | 'get' | 'range' | 'forks'>
 
-export interface ChainStoreComponents {
+/** Which entries of an author's log count: membership, decided by governance. */
+export interface Authorship {
+  /**
+   * The highest sequence of an author's log that counts: Infinity for a member, the
+   * revocation's `through_seq` for a revoked one, 0 for a peer that is not a member.
+   */
+  authoredThrough: (author: string) => number
+}
+
+export interface ChainStoreComponents extends Authorship {
   db: MeshDatabase
   clock: Clock
   log: Logger
   metrics: MeshMetrics
   selfId: string
-  /** See BillingComponents.authoredThrough. */
-  authoredThrough: (author: string) => number
   /** Asks every connected peer for the heads it holds (replication). */
   askPeers: () => void
   /** What a peer was heard to hold of this node's own chain beyond its head (replication). */

@@ -7,7 +7,7 @@ import { dialTarget } from '../p2p/dial-target.ts'
 import { requestFrame, serveFrames } from '../p2p/frames.ts'
 import { gossipValidator } from '../p2p/gossip-validation.ts'
 import type { MeshLibp2p } from '../p2p/libp2p.ts'
-import type { ChainStore, OwnAhead } from './chain-store.ts'
+import type { Authorship, ChainStore, OwnAhead } from './chain-store.ts'
 import { validateHeadAnnouncement } from './head-announcement.ts'
 import { checkBatch, checkEntry, type BatchFault, type LogEntry } from './log-entry.ts'
 import type { Head } from './log-store.ts'
@@ -15,15 +15,14 @@ import {
   HeadsResponseSchema, RANGE_BYTES, RANGE_LIMIT, RangeResponseSchema, SYNC_LIMITS, SyncRequestSchema
 } from './sync-protocol.ts'
 
-export interface ReplicationComponents {
+export interface ReplicationComponents extends Authorship {
   libp2p: MeshLibp2p
   log: Logger
   metrics: MeshMetrics
   selfId: string
   /** The chains replicated into, and served from. */
   chains: ChainStore
-  /** See BillingComponents. */
-  authoredThrough: (author: string) => number
+  /** A peer sent forged or malformed data: drop it for a while. */
   penalize: (peerId: string, reason: string) => void
 }
 

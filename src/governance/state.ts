@@ -29,7 +29,7 @@ export type Refusal = 'forbidden' | 'unknown' | 'invalid'
  * (`reason` says the same for people, with the figures).
  */
 export const GOVERNANCE_RULES = [
-  'duplicate', 'future', 'only_operators_propose', 'voting_period', 'looser_than_params', 'fixed_param', 'no_param',
+  'duplicate', 'future', 'before_genesis', 'only_operators_propose', 'voting_period', 'looser_than_params', 'fixed_param', 'no_param',
   'invalid_param', 'not_an_operator', 'operator_already', 'unknown_proposal', 'only_operators_vote', 'voting_ended',
   'vote_before_proposal', 'only_operators_stand', 'candidacy_epoch', 'only_operators_endorse', 'only_operators_certify',
   'only_operators_admit_members', 'only_operators_revoke_members', 'operator_revoked'
@@ -55,6 +55,24 @@ const FIXED_PARAMS = new Set(['epoch_ms', 'activation_delay_ms', 'certification_
  * the operators and parameters in force at any time, every proposal's tally and result, and
  * each epoch's elected bootstrap operators. Two nodes that hold the same objects agree on all
  * of it, whatever the order in which the objects arrived.
+ *
+ * The state at a time is defined by recursion, computed on demand:
+ *   params(t), operators(t), weights(t)      the results in force at t: each proposal whose
+ *     -> activations() up to t                 activation (activationOf) is at or before t,
+ *     -> settledOutcome(p)                     with the outcome it settled on;
+ *     -> certificateOf(p) -> certifiers(p)     certified by the first certifier that did, read at
+ *                                              p's grace end g: operators(g - 1), or
+ *     -> election(epochOf(g))                  the epoch's elected, from weights and params read
+ *                                              before the epoch starts (computeElection);
+ *     -> tallyOf(p) -> snapshot(p)             else its tally, with weights(p.created_at).
+ * Termination rule: settling a proposal reads only the state strictly before its activation,
+ * so each step goes strictly back in time over the finite set of proposals held, and ends at
+ * the genesis. It holds because activationOf is no earlier than the grace end (certifiers read
+ * before it), an epoch's election reads before the epoch starts, a voting period is at least
+ * min_voting_period_ms (>= 1 s) long, the timing parameters are fixed (FIXED_PARAMS), and no
+ * proposal is made before the genesis (`before_genesis` in check): before it, epochOf is 0
+ * and election(0) reads the state just before the genesis, which would be after such a
+ * proposal's grace end, so its result would depend on itself.
  */
 export class GovernanceState {
   private readonly genesis: Genesis
@@ -134,6 +152,8 @@ export class GovernanceState {
     if (at > now + maxSkewMs) return invalid('future', 'time is in the future')
     switch (b.kind) {
       case 'proposal': {
+        // The termination rule of the state's recursion (see the class): nothing settles before the genesis.
+        if (at < this.start) return invalid('before_genesis', 'a proposal is made after the genesis')
         if (!this.isOperator(b.author, at)) return forbidden('only_operators_propose', 'only operators propose')
         const p = this.params(at)
         const period = b.voting_ends_at - b.created_at
@@ -364,7 +384,10 @@ export class GovernanceState {
     return undefined
   }
 
-  /** The outcome a change rests on when it takes effect: certified if certified, else computed. */
+  /**
+   * The outcome a change rests on when it takes effect: certified if certified, else computed.
+   * The recursion's step (see the class): it reads only the state before the change's activation.
+   */
   private settledOutcome (id: string): Outcome | undefined {
     const cached = this.outcomes.get(id)
     if (cached !== undefined) return cached

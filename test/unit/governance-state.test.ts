@@ -704,6 +704,23 @@ describe('GovernanceState: elections', () => {
     assert.doesNotThrow(() => s.params(LATE))
     assert.doesNotThrow(() => s.add(candidacy(B, 3, 25_000), LATE, SKEW))
   })
+
+  test('a proposal made before the genesis is refused: its result would depend on itself (the termination rule of the state\'s recursion)', () => {
+    const s = stateOf()
+    // Its grace period ends before the genesis, where election(0) reads the state just before the genesis.
+    for (const change of [{ type: 'param_change', params: { quorum: 0.5 } }, { type: 'operator_weight', peer_id: B.id, weight: 5 }] as Change[]) {
+      const early = proposal(A, change, -100_000, -90_000)
+      assertRefused(s.add(early, LATE, SKEW), 'a proposal is made after the genesis')
+      assert.equal(s.has(early.id), false)
+    }
+    assert.equal(s.params(LATE).quorum, 0.334)
+    assert.equal(s.operators(LATE).length, 3)
+    // From the genesis on, it counts: the state settles it.
+    const p = proposal(A, { type: 'param_change', params: { quorum: 0.5 } }, 0, 1000)
+    addAll(s, [p, vote(B, p, 'yes', 500), vote(C, p, 'yes', 500)])
+    assert.equal(s.params(LATE).quorum, 0.5)
+    assert.equal(s.view(p.id, LATE)?.status, 'passed')
+  })
 })
 
 describe('GovernanceState: map parameters merge key by key', () => {

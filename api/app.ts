@@ -1,8 +1,7 @@
 import { Hono } from 'hono'
 import { requestId } from 'hono/request-id'
 import type { Logger } from '../src/logging.ts'
-import type { MeshNode } from '../src/mesh.ts'
-import type { ApiEnv } from './context.ts'
+import type { ApiEnv, ApiNode } from './context.ts'
 import { handleError, notFound } from './errors.ts'
 import { apiBodyLimit } from './middleware/body-limit.ts'
 import { readJsonBody } from './middleware/json-body.ts'
@@ -22,7 +21,7 @@ import { networkRoutes } from './routes/network.ts'
 import { systemRoutes } from './routes/system.ts'
 
 export interface ApiOptions {
-  mesh: MeshNode
+  mesh: ApiNode
   token: string
   log: Logger
   staticConfig: StaticConfig

@@ -1,11 +1,21 @@
 import type { HttpBindings } from '@hono/node-server'
 import type { MeshNode } from '../src/mesh.ts'
 
+/**
+ * What the API uses of a node: its identity and readiness, the services that exist from its
+ * construction (peer table, network view, guard, storage, load history, local services), and
+ * the services built at its start (`running()`: 503 while the node starts or stops).
+ */
+export type ApiNode = Pick<MeshNode,
+  | 'peerId' | 'genesis' | 'genesisHash' | 'networkId' | 'startedAt' | 'clock' | 'metrics' | 'requests'
+  | 'readiness' | 'runtimeSettings' | 'updateSettings' | 'params' | 'operators' | 'onEvent'
+  | 'peerTable' | 'network' | 'guard' | 'storage' | 'history' | 'localServices' | 'built' | 'running'>
+
 /** What every route sees in its context; the node's raw request and response are the bindings of @hono/node-server. */
 export interface ApiEnv {
   Bindings: HttpBindings
   Variables: {
-    mesh: MeshNode
+    mesh: ApiNode
     requestId: string
     shutdown: AbortSignal
     /** The request's body parsed as JSON (middleware/json-body.ts); unset when it has none. */

@@ -55,7 +55,7 @@ export async function runApiOverhead (): Promise<BenchOutcome> {
   try {
     node = await startNode(dir)
     const mesh = node.mesh
-    await waitFor('the node to be ready', () => mesh.readiness().ready && mesh.ownSnapshot() !== undefined, { timeoutMs: 30_000 })
+    await waitFor('the node to be ready', () => mesh.readiness().ready && mesh.built?.telemetry.published !== undefined, { timeoutMs: 30_000 })
     bare = await serveBare()
     const meshUrl = `${node.api.url}/v1/system/status`
     const probe = await fetch(meshUrl)

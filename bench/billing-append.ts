@@ -116,12 +116,12 @@ interface Slice {
 
 function ownSeq (node: RunningNode): number {
   const self = node.mesh.peerId.toString()
-  return node.mesh.billing.authors().find(a => a.author === self)?.held?.seq ?? 0
+  return node.mesh.running().billing.authors().find(a => a.author === self)?.held?.seq ?? 0
 }
 
 /** K closed-loop writers of one record each, straight into the node's BillingService, for `ms`. */
 async function logSlice (node: RunningNode, writers: number, ms: number): Promise<Slice> {
-  const billing = node.mesh.billing
+  const billing = node.mesh.running().billing
   let errors = 0
   let firstError: string | undefined
   const latencies: number[] = []
@@ -279,7 +279,7 @@ interface ApiResult extends ClientResult {
 async function apiRun (concurrency: number, batch: number): Promise<ApiResult> {
   return await withNode('meshnode-bench-billing-api-', async node => {
     const url = `${node.api.url}/v1/billing/usage`
-    const billing = node.mesh.billing
+    const billing = node.mesh.running().billing
     const marks: Array<{ at: Mark, seq: number, size: number }> = []
     let seen = 0
     const { out, err } = await runChild(SELF, ['--client', url, String(API_SECONDS), String(WARMUP_MS), String(concurrency), String(batch)], {
@@ -449,7 +449,7 @@ export async function runBillingAppend (): Promise<BenchOutcome> {
     [rawRow('1 record each', single), ...rows.map(r => rawRow(`group sizes of log K=${r.k}`, r.raw))]
   ))
   console.log()
-  console.log('log: K writers, each awaiting node.mesh.billing.append([one record]) and calling it again; durable = the node\'s ledger')
+  console.log('log: K writers, each awaiting node.mesh.running().billing.append([one record]) and calling it again; durable = the node\'s ledger')
   console.log(table(
     ['K', 'records/s', 'entries/s', 'records/entry', 'append p50', 'append p99', 'CPU (cores)', 'machine busy', 'raw records/s', 'log/raw', 'per slice', 'errors', 'stuck', 'result'],
     rows.map(r => {

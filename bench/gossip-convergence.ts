@@ -96,7 +96,7 @@ async function runSize (n: number): Promise<SizeResult> {
       const dir = await tempDir('meshnode-bench-gossip-')
       dirs.push(dir)
       const first = nodes[0]
-      const bootstrap = first?.mesh.listenAddresses()[0]
+      const bootstrap = first?.mesh.network.listenAddresses()[0]
       if (first !== undefined && bootstrap === undefined) throw new Error('the first node has no listen address')
       nodes.push(await startNode(dir, bootstrap === undefined ? {} : { bootstrap: [bootstrap] }))
     }
@@ -111,7 +111,7 @@ async function runSize (n: number): Promise<SizeResult> {
       const now = Date.now()
       missingPairs = 0
       for (const node of nodes) {
-        const fresh = new Set(node.mesh.peers().filter(p => now - p.receivedAt < FRESH_MS).map(p => p.peerId))
+        const fresh = new Set(node.mesh.peerTable.list(node.mesh.clock.now()).filter(p => now - p.receivedAt < FRESH_MS).map(p => p.peerId))
         for (const id of ids) if (id !== node.mesh.peerId.toString() && !fresh.has(id)) missingPairs++
       }
       if (missingPairs === 0) break
@@ -137,10 +137,11 @@ async function runSize (n: number): Promise<SizeResult> {
     }
     const hooked = nodes.map((node, o) => hookPeerTable(node, (peerId, snapshot, at) => record(o, peerId, snapshot, at, false)))
       .every(Boolean)
-    const from = nodes.map(node => node.mesh.ownSnapshot())
+    const from = nodes.map(node => node.mesh.built?.telemetry.published)
     const poll = (): void => {
       for (let o = 0; o < n; o++) {
-        for (const p of nodes[o]?.mesh.peers() ?? []) record(o, p.peerId, p.snapshot, p.receivedAt, true)
+        const held = nodes[o]?.mesh
+        for (const p of held?.peerTable.list(held.clock.now()) ?? []) record(o, p.peerId, p.snapshot, p.receivedAt, true)
       }
     }
     const cpu0 = process.cpuUsage()
@@ -165,7 +166,7 @@ async function runSize (n: number): Promise<SizeResult> {
     const wallMs = performance.now() - wall0
     const cpu = process.cpuUsage(cpu0)
     const rssEnd = process.memoryUsage.rss()
-    const to = nodes.map(node => node.mesh.ownSnapshot())
+    const to = nodes.map(node => node.mesh.built?.telemetry.published)
 
     // The window's snapshots, per author: seq in (from.seq, to.seq] of one incarnation.
     const windowKeys: string[][] = ids.map((id, a) => {
@@ -179,7 +180,7 @@ async function runSize (n: number): Promise<SizeResult> {
     // Settled: every window snapshot reached every observer, or every observer holds each
     // author's last window snapshot or a newer one, so that a gap left now is never filled.
     const holdsLast = (node: RunningNode): boolean => {
-      const held = node.mesh.peers()
+      const held = node.mesh.peerTable.list(node.mesh.clock.now())
       return held.length >= n - 1 && held.every(p => {
         const a = index.get(p.peerId)
         const t = a === undefined ? undefined : to[a]
@@ -215,7 +216,7 @@ async function runSize (n: number): Promise<SizeResult> {
       return { converged: summarize(convergence), receipt: summarize(receipt), missed, missedBy }
     }
     const topic = (node: RunningNode): number =>
-      node.mesh.gossipTopics().find(t => t.topic === node.mesh.protocols.topics.telemetry)?.meshPeers ?? 0
+      node.mesh.network.gossipTopics().find(t => t.topic === node.mesh.protocols.topics.telemetry)?.meshPeers ?? 0
     return {
       n,
       startupMs,
@@ -233,7 +234,7 @@ async function runSize (n: number): Promise<SizeResult> {
       rssStart,
       rssPeak,
       rssEnd,
-      connections: nodes.reduce((s, node) => s + node.mesh.connectedPeers().length, 0) / n,
+      connections: nodes.reduce((s, node) => s + node.mesh.network.connectedPeers().length, 0) / n,
       meshPeers: nodes.reduce((s, node) => s + topic(node), 0) / n
     }
   } finally {

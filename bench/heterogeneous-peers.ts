@@ -235,7 +235,7 @@ export async function runHeterogeneousPeers (): Promise<BenchOutcome> {
     dirs.push(dirE)
     entry = await startNode(dirE, { strategy: 'round_robin', healthCheck: HEALTH_CHECK })
     const e = entry
-    const bootstrap = [e.mesh.listenAddresses()[0] ?? '']
+    const bootstrap = [e.mesh.network.listenAddresses()[0] ?? '']
     const labelOf = new Map<string, Label>()
     const idOf = new Map<Label, string>()
     for (const [i, label] of LABELS.entries()) {
@@ -250,13 +250,13 @@ export async function runHeterogeneousPeers (): Promise<BenchOutcome> {
       labelOf.set(node.mesh.peerId.toString(), label)
       idOf.set(label, node.mesh.peerId.toString())
     }
-    const candidates = (): number => e.mesh.router.candidates('echo').length
+    const candidates = (): number => e.mesh.running().router.candidates('echo').length
     await waitFor('E to route echo to all five peers', () => candidates() === LABELS.length, { timeoutMs: 30_000, intervalMs: 100 })
     console.log(`E ${e.mesh.peerId.toString()}; peers: ${LABELS.map(l => `${l} ${(idOf.get(l) ?? '').slice(-8)}`).join(', ')}`)
     const url = `${e.api.url}/v1/route/echo/echo`
 
     const attemptsByPeer = (): RunResult['attempts'] => {
-      const stats = e.mesh.router.peerStats()
+      const stats = e.mesh.running().router.peerStats()
       return Object.fromEntries(LABELS.map(l => {
         const st = stats.get(idOf.get(l) ?? '')
         return [l, { selections: st?.selections ?? 0, errors: st?.errors ?? 0 }]
@@ -291,7 +291,7 @@ export async function runHeterogeneousPeers (): Promise<BenchOutcome> {
         attempts
       })
       results.push(r)
-      const trips = e.mesh.router.breakerStates().map(b => `${labelOf.get(b.peerId) ?? b.peerId.slice(-8)} ${b.breaker.stats(e.mesh.now()).trips}`).join(', ')
+      const trips = e.mesh.running().router.breakerStates().map(b => `${labelOf.get(b.peerId) ?? b.peerId.slice(-8)} ${b.breaker.stats(e.mesh.clock.now()).trips}`).join(', ')
       console.log(`  ${run.padEnd(20)}: ${r.requests} requests in ${r.seconds.toFixed(1)} s, p50 ${fmtMs(r.p50, 2)}, p99 ${fmtMs(r.p99, 2)}, ` +
         `errors ${r.errors}${r.firstError === undefined ? '' : ` (${r.firstError})`}, retried ${r.retried}, server CPU ${pct(r.serverCpu, 0)}, ` +
         `event-loop delay p99 ${fmtMs(r.loopDelayP99, 0)}; breaker trips so far: ${trips || 'none'}`)

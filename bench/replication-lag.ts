@@ -50,21 +50,21 @@ async function startMesh (dirs: string[], nodes: RunningNode[]): Promise<number>
     const dir = await tempDir('meshnode-bench-replication-')
     dirs.push(dir)
     const previous = nodes[i - 1]
-    const bootstrap = previous?.mesh.listenAddresses()[0]
+    const bootstrap = previous?.mesh.network.listenAddresses()[0]
     if (previous !== undefined && bootstrap === undefined) throw new Error(`node ${i - 1} has no listen address`)
     nodes.push(await startNode(dir, bootstrap === undefined ? {} : { bootstrap: [bootstrap] }))
   }
   const ids = nodes.map(n => n.mesh.peerId.toString())
   const t0 = Date.now()
   const formed = (): boolean => nodes.every((node, i) => {
-    const healthy = new Set(node.mesh.peers().filter(p => p.state === 'healthy').map(p => p.peerId))
-    const billingTopic = node.mesh.gossipTopics().find(t => t.topic === node.mesh.protocols.topics.billing)
+    const healthy = new Set(node.mesh.peerTable.list(node.mesh.clock.now()).filter(p => p.state === 'healthy').map(p => p.peerId))
+    const billingTopic = node.mesh.network.gossipTopics().find(t => t.topic === node.mesh.protocols.topics.billing)
     return ids.every((id, j) => j === i || healthy.has(id)) && (billingTopic?.subscribers ?? 0) >= NODES - 1
   })
   // Bounded by MESH_DEADLINE_MS at 200 ms a round.
   while (!formed()) {
     if (Date.now() - t0 > MESH_DEADLINE_MS) {
-      const seen = nodes.map(n => n.mesh.peers().filter(p => p.state === 'healthy').length)
+      const seen = nodes.map(n => n.mesh.peerTable.list(n.mesh.clock.now()).filter(p => p.state === 'healthy').length)
       throw new Error(`after ${MESH_DEADLINE_MS / 1000} s the mesh had not formed: healthy peers per node ${seen.join(', ')}`)
     }
     await sleep(200)
@@ -83,7 +83,7 @@ export async function runReplicationLag (): Promise<BenchOutcome> {
     const meshMs = await startMesh(dirs, nodes)
     console.log(`  ${NODES} nodes started in ${fmtNum((Date.now() - startedAt - meshMs) / 1000, 1)} s; every node listed the ` +
       `${NODES - 1} others as healthy (and as billing topic subscribers) after ${fmtNum(meshMs / 1000, 1)} s more`)
-    const ledgers: Ledger[] = nodes.map(n => n.mesh.billing.ledger)
+    const ledgers: Ledger[] = nodes.map(n => n.mesh.running().billing.ledger)
     const sizesBefore = ledgers.map(l => l.size)
     const targets = nodes.map(n => ({ url: `${n.api.url}/v1/billing/usage`, auth: `Bearer ${n.token}` }))
 
@@ -202,7 +202,7 @@ export async function runReplicationLag (): Promise<BenchOutcome> {
     const sizes = ledgers.map((l, i) => l.size - (sizesBefore[i] ?? 0))
     const entries = nodes.map(n => {
       const self = n.mesh.peerId.toString()
-      return n.mesh.billing.authors().find(a => a.author === self)?.held?.seq ?? 0
+      return n.mesh.running().billing.authors().find(a => a.author === self)?.held?.seq ?? 0
     })
     const cpuShare = (cpu.user + cpu.system) / 1000 / driveMs
     const cores = availableParallelism()

@@ -47,10 +47,10 @@ export async function runRoutingOverhead (): Promise<BenchOutcome> {
     nodes.push(b)
     const dirA = await tempDir('meshnode-bench-routing-')
     dirs.push(dirA)
-    const a = await startNode(dirA, { bootstrap: [b.mesh.listenAddresses()[0] ?? ''], healthCheck: HEALTH_CHECK })
+    const a = await startNode(dirA, { bootstrap: [b.mesh.network.listenAddresses()[0] ?? ''], healthCheck: HEALTH_CHECK })
     nodes.push(a)
     const bId = b.mesh.peerId.toString()
-    await waitFor('A to route echo to B', () => a.mesh.router.candidates('echo').some(c => c.peerId === bId), { timeoutMs: 30_000, intervalMs: 100 })
+    await waitFor('A to route echo to B', () => a.mesh.running().router.candidates('echo').some(c => c.peerId === bId), { timeoutMs: 30_000, intervalMs: 100 })
 
     const urls: Record<Side, string> = { direct: `${upstream.url}/echo`, mesh: `${a.api.url}/v1/route/echo/echo` }
     for (const side of ['direct', 'mesh'] as const) {

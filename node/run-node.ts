@@ -55,7 +55,7 @@ export async function runNode (config: NodeConfig, opts: RunOptions = { json: fa
 function startupRecord (node: RunningNode, config: NodeConfig): StartupRecord {
   const { mesh, api } = node
   // With --announce, libp2p reports the announced addresses; the listen ones are as configured.
-  const announced = mesh.listenAddresses()
+  const announced = mesh.network.listenAddresses()
   const bound = config.announce.length > 0 ? config.listen : announced
   const joinAddress = announced.find(a => !a.startsWith('/ip4/127.')) ?? announced[0] ?? '<address>'
   return {

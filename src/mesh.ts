@@ -1,19 +1,17 @@
-import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
-import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import { BillingService } from './billing/billing-service.ts'
-import { UsageBuffer } from './billing/usage-buffer.ts'
 import { systemClock, type Clock } from './clock.ts'
 import type { NodeComponents } from './components.ts'
-import { MeshError, errorMessage } from './errors.ts'
+import { MeshError } from './errors.ts'
 import { genesisHash, type Genesis, type Operator } from './network/genesis.ts'
+import { ElectionAnnouncer } from './governance/election-announcer.ts'
 import { GovernanceService } from './governance/governance-service.ts'
-import { listMembers, standing, type Member, type Revocation, type Standing } from './governance/membership.ts'
-import type { AdmissionBody, RevocationBody, Signed } from './governance/objects.ts'
-import { ROUTED_USAGE, type NetworkParams } from './network/params.ts'
+import { Members } from './governance/members.ts'
+import { ServiceStack, type Startable } from './lifecycle.ts'
+import type { NetworkParams } from './network/params.ts'
 import type { Logger } from './logging.ts'
 import { MeshMetrics } from './metrics.ts'
 import { dialTarget } from './p2p/dial-target.ts'
@@ -21,16 +19,18 @@ import { serveGenesis } from './p2p/genesis-exchange.ts'
 import { peersToDisconnect } from './p2p/gossip-scoring.ts'
 import { createMeshLibp2p, type MeshLibp2p } from './p2p/libp2p.ts'
 import { NetworkGuard } from './p2p/network-guard.ts'
+import { NetworkView } from './p2p/network-view.ts'
 import { PeerConnector } from './p2p/peer-connector.ts'
+import { PeerMemory } from './p2p/peer-memory.ts'
 import { networkProtocols, type NetworkProtocols } from './p2p/protocols.ts'
 import { LocalServices, type ServiceConfig } from './routing/local-services.ts'
 import { serveRoutes } from './routing/route-server.ts'
 import { Router } from './routing/router.ts'
-import type { UsageEvent } from './routing/usage.ts'
-import { MeshDatabase, type DroppedBytes, type Repair } from './storage/database.ts'
-import { LoadHistory, type LoadSummary } from './telemetry/load-history.ts'
+import { RoutedUsage } from './routed-usage.ts'
+import { NodeStorage } from './storage/node-storage.ts'
+import { LoadHistory } from './telemetry/load-history.ts'
 import { LoadSampler, RequestCounters } from './telemetry/load-sampler.ts'
-import { PeerTable, type PeerEvent, type PeerSnapshot } from './telemetry/peer-table.ts'
+import { PeerTable, type PeerEvent } from './telemetry/peer-table.ts'
 import { TelemetryService } from './telemetry/telemetry-service.ts'
 import type { Tuning } from './tuning.ts'
 import { VERSION } from './version.ts'
@@ -81,21 +81,28 @@ export interface Readiness {
   reasons: string[]
 }
 
-export interface DiagnosticsResult {
-  peerId: string
-  sent: number
-  received: number
-  rttsMs: Array<number | null>
-  errors: string[]
+/** The services of a running node that are built at its start, once libp2p exists. */
+export interface RunningServices {
+  governance: GovernanceService
+  election: ElectionAnnouncer
+  billing: BillingService
+  members: Members
+  router: Router
+  telemetry: TelemetryService
+  connector: PeerConnector
 }
 
-const KNOWN_PEERS_KEY = 'known_peers'
-const GENESIS_HASH_KEY = 'genesis_hash'
 const OWN_HEAD_FILE = 'billing-head.json'
 
+/** A load of state into memory at start, which holds nothing that a stop must release. */
+function loading (load: () => Promise<void>): Startable {
+  return { start: load, stop: async () => {} }
+}
+
 /**
- * One meshnode: composes storage, the libp2p node and the domain services, and owns their
- * start and stop. The API and the CLI talk to the mesh only through this class.
+ * One meshnode: the composition root. It builds storage, the libp2p node and the domain
+ * services, each from the parts it uses, starts them in dependency order (see `start`) and
+ * stops them in reverse.
  */
 export class MeshNode {
   readonly peerId: PeerId
@@ -105,30 +112,24 @@ export class MeshNode {
   readonly requests: RequestCounters
   readonly metrics: MeshMetrics
   readonly startedAt: number
-  private readonly opts: MeshNodeOptions
-  private readonly clock: Clock
-  private readonly log: Logger
-  private readonly db: MeshDatabase
-  private readonly events = new EventEmitter<{ event: [PeerEvent], snapshot: [SnapshotReceipt] }>()
-  private readonly peerTable: PeerTable
-  private readonly guard: NetworkGuard
-  private readonly history: LoadHistory
-  private readonly settings: RuntimeSettings
+  readonly clock: Clock
+  /** The services that exist from construction; the rest are built at start (see `running`). */
+  readonly storage: NodeStorage
+  readonly peerTable: PeerTable
+  readonly guard: NetworkGuard
+  readonly network = new NetworkView()
+  readonly history: LoadHistory
   /** The services this node offers itself (the mesh-wide ones: router.peerServices()). */
   readonly localServices: LocalServices
+  private readonly opts: MeshNodeOptions
+  private readonly log: Logger
+  private readonly stack: ServiceStack
+  private readonly events = new EventEmitter<{ event: [PeerEvent], snapshot: [SnapshotReceipt] }>()
+  private readonly settings: RuntimeSettings
   private readonly tuning: Tuning
-  private routerInstance: Router | undefined
-  private billingInstance: BillingService | undefined
-  private routedUsage: UsageBuffer | undefined
-  private governanceInstance: GovernanceService | undefined
+  private parts: RunningServices | undefined
   private libp2p: MeshLibp2p | undefined
-  private telemetry: TelemetryService | undefined
-  private connector: PeerConnector | undefined
-  private sampler: LoadSampler | undefined
-  private rememberTimer: NodeJS.Timeout | undefined
   private apiUrl = ''
-  /** libp2p rebuilds its address list on every call: keep it, and refresh it when it changes. */
-  private addresses: string[] = []
   private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new'
 
   constructor (opts: MeshNodeOptions) {
@@ -144,7 +145,8 @@ export class MeshNode {
     const { telemetry } = opts.tuning
     this.requests = new RequestCounters(() => this.clock.now(), telemetry.errorWindowMs)
     this.settings = { telemetryIntervalMs: telemetry.intervalMs, maxPeers: opts.tuning.peers.maxPeers }
-    this.db = new MeshDatabase(opts.dataDir)
+    this.storage = new NodeStorage({ dataDir: opts.dataDir, genesisHash: this.genesisHash })
+    this.stack = new ServiceStack(this.log)
     this.peerTable = new PeerTable({
       detector: telemetry.detector,
       tickIntervalMs: telemetry.tickMs,
@@ -174,13 +176,18 @@ export class MeshNode {
     this.apiUrl = url
   }
 
+  /**
+   * Builds and starts the node's services in dependency order; each one is built from the
+   * parts it uses and started before what uses it. A start that fails half-way stops what it
+   * started, in reverse, and throws.
+   */
   async start (): Promise<void> {
     if (this.state !== 'new') throw new MeshError('CONFLICT', `cannot start a node that is ${this.state}`)
     this.state = 'starting'
-    const { routing, peers } = this.tuning
+    const { routing, peers, billing: billingTuning } = this.tuning
+    const stack = this.stack
     try {
-      await this.db.open()
-      await this.checkGenesisPin()
+      const { db } = await stack.start('storage', this.storage)
       const libp2p = await createMeshLibp2p({
         privateKey: this.opts.privateKey,
         listen: this.opts.listen,
@@ -188,18 +195,21 @@ export class MeshNode {
         protocols: this.protocols,
         params: this.genesis.params,
         connectionGater: this.guard.gater,
-        maxConnections: Math.max(this.settings.maxPeers * 2, this.tuning.peers.minConnectionCap),
+        maxConnections: Math.max(this.settings.maxPeers * 2, peers.minConnectionCap),
         streamWindowBytes: this.tuning.streams.windowBytes,
         onInvalidGossip: (topic, error) => { this.metrics.gossip(topic, 'rejected', error) }
       })
       this.libp2p = libp2p
       this.guard.attach(libp2p)
+      this.network.attach(libp2p)
       // GossipSub prunes peers whose invalid messages sank their score, but never hangs up.
       libp2p.services.pubsub.addEventListener('gossipsub:heartbeat', () => {
         for (const peerId of peersToDisconnect(libp2p.services.pubsub.dumpPeerScoreStats())) {
-          this.penalize(peerId, 'invalid gossip messages sank its score below the graylist threshold')
+          this.guard.penalize(peerId, 'invalid gossip messages sank its score below the graylist threshold')
         }
       })
+      libp2p.addEventListener('connection:open', ({ detail: c }) => { this.log.debug({ peer: c.remotePeer.toString(), addr: c.remoteAddr.toString(), direction: c.direction }, 'connection opened') })
+      libp2p.addEventListener('connection:close', ({ detail: c }) => { this.log.debug({ peer: c.remotePeer.toString(), addr: c.remoteAddr.toString(), direction: c.direction }, 'connection closed') })
       await libp2p.handle(this.protocols.membership, ({ stream }) => { void stream.close() })
       await serveGenesis(libp2p, this.genesis, this.log, reason => { this.metrics.streamRejected('genesis', reason) })
       await serveRoutes(libp2p, this.protocols.route, {
@@ -213,56 +223,71 @@ export class MeshNode {
         maxStreamsPerPeer: routing.maxStreamsPerPeer,
         idleMs: routing.serverIdleMs
       })
-      const components: NodeComponents = {
+      // What the replicated services share; each adds its own store.
+      const shared: Omit<NodeComponents, 'db'> = {
         libp2p,
-        db: this.db,
         clock: this.clock,
         log: this.log,
         metrics: this.metrics,
         privateKey: this.opts.privateKey,
         selfId: this.peerId.toString()
       }
+      // Governance and membership call billing, which is built after them from what they hold.
+      const later: { billing?: BillingService } = {}
       const governance = new GovernanceService({
-        ...components,
+        ...shared,
+        store: db.sublevel('governance-objects'),
         genesis: this.genesis,
         genesisHash: this.genesisHash,
-        onMembership: record => { this.billingInstance?.membershipChanged(record.peer_id) }
-      }, { topic: this.protocols.topics.governance, protocol: this.protocols.governanceSync, candidate: this.opts.candidate ?? false, ...this.tuning.governance })
-      await governance.open()
-      this.governanceInstance = governance
+        onMembership: record => { later.billing?.membershipChanged(record.peer_id) }
+      }, { topic: this.protocols.topics.governance, protocol: this.protocols.governanceSync, ...this.tuning.governance })
+      // Loading replicated state into memory holds no resource: nothing to undo at stop.
+      await stack.start('governance state', loading(async () => { await governance.open() }))
+      const members = new Members({
+        governance,
+        clock: this.clock,
+        selfId: this.peerId.toString(),
+        heldThrough: author => later.billing?.authors().find(a => a.author === author)?.held?.seq ?? 0
+      })
       // After governance: which entries count depends on the membership records held.
       const billing = new BillingService({
-        ...components,
-        authoredThrough: author => this.authoredThrough(author),
-        penalize: (peerId, reason) => { this.penalize(peerId, reason) }
+        ...shared,
+        db,
+        authoredThrough: author => members.authoredThrough(author),
+        penalize: (peerId, reason) => { this.guard.penalize(peerId, reason) }
       }, {
         topic: this.protocols.topics.billing,
         protocol: this.protocols.sync,
-        antiEntropyMs: this.tuning.billing.antiEntropyMs,
-        announceEveryMs: this.tuning.billing.announceEveryMs,
+        antiEntropyMs: billingTuning.antiEntropyMs,
+        announceEveryMs: billingTuning.announceEveryMs,
         headFile: join(this.opts.dataDir, OWN_HEAD_FILE)
       })
-      await billing.open()
-      this.billingInstance = billing
-      this.routedUsage = new UsageBuffer(async records => await billing.append(records), this.log, { flushMs: this.tuning.billing.usageFlushMs, maxRecords: this.tuning.billing.usageMaxRecords })
-      libp2p.addEventListener('self:peer:update', () => { this.addresses = libp2p.getMultiaddrs().map(a => a.toString()) })
-      libp2p.addEventListener('connection:open', ({ detail: c }) => { this.log.debug({ peer: c.remotePeer.toString(), addr: c.remoteAddr.toString(), direction: c.direction }, 'connection opened') })
-      libp2p.addEventListener('connection:close', ({ detail: c }) => { this.log.debug({ peer: c.remotePeer.toString(), addr: c.remoteAddr.toString(), direction: c.direction }, 'connection closed') })
-      await libp2p.start()
-      this.addresses = libp2p.getMultiaddrs().map(a => a.toString())
-      await billing.start()
-      await governance.start()
-      this.localServices.start()
-      this.routerInstance = new Router({
+      later.billing = billing
+      await stack.start('billing chains', loading(async () => { await billing.open() }))
+      await stack.start('libp2p', { start: async () => { await libp2p.start() }, stop: async () => { await libp2p.stop() } })
+      this.network.refresh()
+      await stack.start('billing', billing)
+      await stack.start('governance', governance)
+      const election = await stack.start('election announcer', new ElectionAnnouncer({
+        state: governance.state,
+        publish: async body => await governance.publish(body),
+        libp2p,
+        clock: this.clock,
+        log: this.log,
+        selfId: this.peerId.toString()
+      }, { genesisHash: this.genesisHash, candidate: this.opts.candidate ?? false, ...this.tuning.governance }))
+      const usage = await stack.start('routed usage', new RoutedUsage({ append: async records => await billing.append(records), log: this.log }, billingTuning))
+      await stack.start('local services', this.localServices)
+      const router = new Router({
         openStream: async (peerId, signal) => await libp2p.dialProtocol(await dialTarget(libp2p, peerId), this.protocols.route, { signal }),
         selfId: this.peerId.toString(),
         // Only members' offers are candidates, and only members' telemetry weighs in a choice.
         peers: () => {
-          const standing = this.membership()
-          return this.peers().filter(p => standing(p.peerId).member)
+          const standing = members.standings()
+          return this.peerTable.list(this.clock.now()).filter(p => standing(p.peerId).member)
         },
         ownLoad: () => {
-          const own = this.telemetry?.published
+          const own = this.parts?.telemetry.published
           return { cpu: own?.cpu ?? 0, activeRequests: own?.requests.active ?? 0 }
         },
         services: this.localServices,
@@ -271,15 +296,16 @@ export class MeshNode {
         log: this.log,
         onUsage: e => {
           this.metrics.routed(e)
-          this.recordRoutedUsage(e)
+          usage.record(e)
         }
       }, { ...routing, weights: {} })
-      this.sampler = new LoadSampler(this.requests)
-      this.telemetry = new TelemetryService({
+      const sampler = await stack.start('load sampler', new LoadSampler(this.requests))
+      const memory = await stack.start('peer memory', new PeerMemory({ meta: db, connections: libp2p, log: this.log }, peers))
+      const telemetry = new TelemetryService({
         libp2p,
         clock: this.clock,
         peerTable: this.peerTable,
-        sampler: this.sampler,
+        sampler,
         history: this.history,
         metrics: this.metrics,
         log: this.log
@@ -289,29 +315,26 @@ export class MeshNode {
         tickIntervalMs: this.tuning.telemetry.tickMs,
         probeTimeoutMs: this.tuning.telemetry.probeTimeoutMs,
         rttEveryTicks: this.tuning.telemetry.rttEveryTicks,
-        maxSkewMs: () => this.params().max_clock_skew_ms,
+        maxSkewMs: () => governance.state.params(this.clock.now()).max_clock_skew_ms,
         describeSelf: () => ({ services: this.localServices.offers(), apiUrl: this.apiUrl, region: this.opts.region, version: VERSION })
       })
-      this.telemetry.start()
-      const remembered = await this.rememberedPeers()
-      this.connector = new PeerConnector(libp2p, {
+      const connector = new PeerConnector({ libp2p, isRefused: id => this.guard.isRefused(id), log: this.log }, {
         bootstrap: this.opts.bootstrap,
-        remembered,
+        remembered: memory.remembered,
         targetPeers: this.settings.maxPeers,
         maintainIntervalMs: peers.maintainIntervalMs,
         dialsPerRound: peers.dialsPerRound,
         dialTimeoutMs: peers.dialTimeoutMs,
         maxBackoffMs: peers.maxBackoffMs,
         walkEveryMs: peers.walkEveryMs,
-        walkEveryMaxMs: peers.walkEveryMaxMs,
-        isRefused: id => this.guard.isRefused(id),
-        log: this.log
+        walkEveryMaxMs: peers.walkEveryMaxMs
       })
-      this.connector.start()
-      this.rememberTimer = setInterval(() => { void this.rememberPeers() }, this.tuning.peers.rememberEveryMs)
+      this.parts = { governance, election, billing, members, router, telemetry, connector }
+      await stack.start('telemetry', telemetry)
+      await stack.start('peer connector', connector)
       // Before the first append: the peers it joins through or knew hold copies of its chain.
-      const peerIds = [...this.opts.bootstrap, ...remembered].map(a => a.getPeerId()).filter(p => p !== null)
-      await billing.confirmOwnHead([...new Set(peerIds)], this.tuning.billing.confirmOwnHeadMs)
+      const peerIds = [...this.opts.bootstrap, ...memory.remembered].map(a => a.getPeerId()).filter(p => p !== null)
+      await billing.confirmOwnHead([...new Set(peerIds)], billingTuning.confirmOwnHeadMs)
       // A stop during the wait has already taken everything down.
       if (this.state !== 'starting') return
       this.state = 'running'
@@ -327,9 +350,8 @@ export class MeshNode {
    * so that a restart can open the same data directory in this process.
    */
   async crash (): Promise<void> {
-    if (this.state !== 'running' || this.libp2p === undefined) return
-    this.guard.partition(new Set())
-    for (const connection of this.libp2p.getConnections()) connection.abort(new Error('crashed'))
+    if (this.state !== 'running') return
+    this.guard.isolate()
     await this.stop()
   }
 
@@ -337,25 +359,18 @@ export class MeshNode {
   async stop (): Promise<void> {
     if (this.state === 'stopped' || this.state === 'stopping') return
     this.state = 'stopping'
-    clearInterval(this.rememberTimer)
-    this.localServices.stop()
-    await this.connector?.stop()
-    await this.routedUsage?.drain()
-    await this.billingInstance?.stop()
-    await this.governanceInstance?.stop()
-    this.telemetry?.stop()
-    this.sampler?.stop()
-    if (this.libp2p !== undefined && this.db.isOpen) await this.rememberPeers()
-    await this.libp2p?.stop()
-    if (this.db.isOpen) await this.db.close()
-    this.state = 'stopped'
+    try {
+      await this.stack.stop()
+    } finally {
+      this.state = 'stopped'
+    }
   }
 
   readiness (): Readiness {
     const libp2p = this.libp2p?.status === 'started'
-    const database = this.db.isOpen
-    const subscriptions = this.telemetry?.subscribed === true
-    const billing = this.billingInstance?.readiness() ?? { ready: false, reason: 'billing: not started' }
+    const database = this.storage.db.isOpen
+    const subscriptions = this.parts?.telemetry.subscribed === true
+    const billing = this.parts?.billing.readiness() ?? { ready: false, reason: 'billing: not started' }
     const reasons = [
       ...(libp2p ? [] : ['libp2p: not started']),
       ...(database ? [] : ['database: closed']),
@@ -368,217 +383,30 @@ export class MeshNode {
     return { ready, libp2p, database, subscriptions, billing: billing.ready, reasons }
   }
 
-  /** What the database skipped as corrupt in its write-ahead log when it opened, and what a repair at open found. */
-  databaseIntegrity (): { dropped_at_open: DroppedBytes[], repaired: Repair | null } {
-    return { dropped_at_open: this.db.droppedAtOpen(), repaired: this.db.repaired ?? null }
-  }
-
-  /** The node's clock, for the API's time-dependent views. */
-  now (): number {
-    return this.clock.now()
-  }
-
-  uptimeMs (): number {
-    return this.clock.now() - this.startedAt
-  }
-
-  listenAddresses (): string[] {
-    return this.addresses
-  }
-
-  connectedPeers (): string[] {
-    return this.libp2p?.getPeers().map(p => p.toString()) ?? []
-  }
-
-  peers (): PeerSnapshot[] {
-    return this.peerTable.list(this.clock.now())
-  }
-
-  peer (peerId: string): PeerSnapshot | undefined {
-    return this.peerTable.get(peerId, this.clock.now())
-  }
-
-  peerCounts (): ReturnType<PeerTable['countByState']> {
-    return this.peerTable.countByState()
-  }
-
-  /** This node's own latest snapshot, as its peers see it. */
-  ownSnapshot (): TelemetryService['published'] {
-    return this.telemetry?.published
-  }
-
-  loadSummary (periodMs: number): LoadSummary | undefined {
-    return this.history.summary(periodMs, this.clock.now())
-  }
-
-  gossipTopics (): Array<{ topic: string, meshPeers: number, subscribers: number }> {
-    const pubsub = this.libp2p?.services.pubsub
-    if (pubsub === undefined) return []
-    return pubsub.getTopics().map(topic => ({
-      topic,
-      meshPeers: pubsub.getMeshPeers(topic).length,
-      subscribers: pubsub.getSubscribers(topic).length
-    }))
-  }
-
-  refusedPeers (): number {
-    return this.guard.refusedTotal
-  }
-
-  /** Pings a peer `count` times, one after the other, and reports every RTT. */
-  async diagnose (peerId: string, count: number, timeoutMs: number): Promise<DiagnosticsResult> {
-    const telemetry = this.requireRunning()
-    try {
-      peerIdFromString(peerId)
-    } catch {
-      throw new MeshError('VALIDATION_ERROR', 'peer_id is not a valid peer id', { field: 'peer_id' })
-    }
-    if (!this.peerTable.has(peerId) && !this.connectedPeers().includes(peerId)) {
-      throw new MeshError('NOT_FOUND', `peer ${peerId} is not known to this node`, { peer_id: peerId })
-    }
-    const result: DiagnosticsResult = { peerId, sent: 0, received: 0, rttsMs: [], errors: [] }
-    for (let i = 0; i < count; i++) {
-      result.sent++
-      try {
-        result.rttsMs.push(await telemetry.ping(peerId, timeoutMs))
-        result.received++
-      } catch (err) {
-        result.rttsMs.push(null)
-        result.errors.push(errorMessage(err))
-      }
-    }
-    return result
-  }
-
   runtimeSettings (): RuntimeSettings {
     return { ...this.settings }
   }
 
   updateSettings (change: Partial<RuntimeSettings>): RuntimeSettings {
-    const telemetry = this.requireRunning()
+    const { telemetry, connector } = this.running()
     if (change.telemetryIntervalMs !== undefined && change.telemetryIntervalMs !== this.settings.telemetryIntervalMs) {
       this.settings.telemetryIntervalMs = change.telemetryIntervalMs
       telemetry.setInterval(change.telemetryIntervalMs)
     }
     if (change.maxPeers !== undefined) {
       this.settings.maxPeers = change.maxPeers
-      this.connector?.setTargetPeers(change.maxPeers)
+      connector.setTargetPeers(change.maxPeers)
     }
     return this.runtimeSettings()
   }
 
-  /** The data plane; available while the node runs. */
-  get router (): Router {
-    return this.whileRunning(this.routerInstance)
-  }
-
-  /** The replicated billing log; available while the node runs. */
-  get billing (): BillingService {
-    return this.whileRunning(this.billingInstance)
-  }
-
-  /** Governance and election; available while the node runs. */
-  get governance (): GovernanceService {
-    return this.whileRunning(this.governanceInstance)
-  }
-
   /** The network parameters in force now: the genesis values and every change governance passed. */
   params (): NetworkParams {
-    return this.governanceInstance?.state.params(this.clock.now()) ?? this.genesis.params
+    return this.parts?.governance.state.params(this.clock.now()) ?? this.genesis.params
   }
 
   operators (): Operator[] {
-    return this.governanceInstance?.state.operators(this.clock.now()) ?? this.genesis.operators
-  }
-
-  /**
-   * Cuts this node off from every peer outside `reachable` (undefined heals): the connection
-   * gater refuses them and their connections are closed. For tests and simulations of
-   * partitions; it needs no privileges.
-   */
-  partition (reachable: Set<string> | undefined): void {
-    this.guard.partition(reachable)
-    if (reachable === undefined || this.libp2p === undefined) return
-    for (const peer of this.libp2p.getPeers()) {
-      if (!reachable.has(peer.toString())) this.libp2p.hangUp(peer).catch((err: unknown) => this.log.debug({ err: errorMessage(err) }, 'hang-up failed'))
-    }
-  }
-
-  /** Membership now, one replicated state read for many peers (see governance/membership.ts). */
-  membership (): (peerId: string) => Standing {
-    // Set early in start, before billing opens and the router exists: both read it.
-    const state = this.governanceInstance?.state
-    if (state === undefined) throw new MeshError('UNAVAILABLE', 'the node is not running')
-    const input = state.membershipInput(this.clock.now())
-    return peerId => standing(peerId, input)
-  }
-
-  isMember (peerId: string): boolean {
-    return this.membership()(peerId).member
-  }
-
-  /** The highest sequence of an author's billing log that counts (see BillingComponents). */
-  private authoredThrough (author: string): number {
-    const s = this.membership()(author)
-    return s.member ? Number.POSITIVE_INFINITY : s.via === 'revoked' ? s.revocation.throughSeq : 0
-  }
-
-  /** The members the records name, and whether anyone else is one (open membership). */
-  members (): { open: boolean, members: Member[], revoked: Array<{ peerId: string, revocation: Revocation }> } {
-    const governance = this.governance
-    const now = this.clock.now()
-    const input = governance.state.membershipInput(now)
-    const revoked = [...new Set(input.revocations.map(r => r.peerId))].sort()
-      .map(peerId => ({ peerId, standing: standing(peerId, input) }))
-      .flatMap(x => x.standing.via === 'revoked' ? [{ peerId: x.peerId, revocation: x.standing.revocation }] : [])
-    return { open: input.open, members: listMembers(input), revoked }
-  }
-
-  /** Admits a peer as a member: a record signed by this node's operator key, replicated like governance. */
-  async admit (peerId: string): Promise<Signed<AdmissionBody>> {
-    const governance = this.governance
-    this.requireOperator('admit members')
-    const target = validPeerId(peerId)
-    const now = this.clock.now()
-    const current = governance.state.standing(target, now)
-    if (current.via === 'revoked') throw new MeshError('CONFLICT', `${target} was revoked; a revocation is final (the node needs a new key to be admitted)`, { peer_id: target })
-    return await governance.publish({ kind: 'admission', author: this.peerId.toString(), peer_id: target, time: now })
-  }
-
-  /**
-   * Revokes a member. Its entries up to the highest sequence this node holds stay counted on
-   * every node; later ones are refused everywhere.
-   */
-  async revoke (peerId: string): Promise<Signed<RevocationBody>> {
-    const governance = this.governance
-    this.requireOperator('revoke members')
-    const target = validPeerId(peerId)
-    const throughSeq = this.billing.authors().find(a => a.author === target)?.held?.seq ?? 0
-    return await governance.publish({ kind: 'revocation', author: this.peerId.toString(), peer_id: target, through_seq: throughSeq, time: this.clock.now() })
-  }
-
-  private requireOperator (what: string): void {
-    if (!this.operators().some(o => o.peer_id === this.peerId.toString())) {
-      throw new MeshError('AUTHORIZATION_ERROR', `this node is not an operator: only operators ${what}`)
-    }
-  }
-
-  private penalize (peerId: string, reason: string): void {
-    this.guard.refuse(peerId)
-    this.log.warn({ peer: peerId, reason }, 'disconnecting a misbehaving peer')
-    this.libp2p?.hangUp(peerIdFromString(peerId)).catch((err: unknown) => this.log.debug({ err: errorMessage(err) }, 'hang-up failed'))
-  }
-
-  /** A routed request is one usage record of the calling user, appended by the node that received it. */
-  private recordRoutedUsage (e: UsageEvent): void {
-    this.routedUsage?.add({
-      id: randomUUID(),
-      user_id: e.user,
-      ...ROUTED_USAGE,
-      amount: 1,
-      timestamp: e.at,
-      metadata: { service: e.service, peer: e.peerId, status: e.status, request_bytes: e.requestBytes, response_bytes: e.responseBytes, duration_ms: e.durationMs }
-    })
+    return this.parts?.governance.state.operators(this.clock.now()) ?? this.genesis.operators
   }
 
   onEvent (listener: (event: PeerEvent) => void): () => void {
@@ -592,67 +420,23 @@ export class MeshNode {
     return () => { this.events.off('snapshot', listener) }
   }
 
-  private requireRunning (): TelemetryService {
-    return this.whileRunning(this.telemetry)
+  /** The services built at start, as soon as they are (before the node runs: for views that read them while it starts). */
+  get built (): RunningServices | undefined {
+    return this.parts
   }
 
-  /** A service of the running node; 503 for the API while the node starts or stops. */
-  private whileRunning<T> (service: T | undefined): T {
-    if (this.state !== 'running' || service === undefined) throw new MeshError('UNAVAILABLE', 'the node is not running')
-    return service
+  /** The services built at start; UNAVAILABLE (503 for the API) while the node starts or stops. */
+  running (): RunningServices {
+    if (this.state !== 'running' || this.parts === undefined) throw new MeshError('UNAVAILABLE', 'the node is not running')
+    return this.parts
   }
 
   private onPeerEvent (event: PeerEvent): void {
     this.log.info(event, event.type)
     if (event.type === 'peer:joined') {
-      this.billingInstance?.peerJoined(event.peerId)
-      this.governanceInstance?.peerJoined(event.peerId)
+      this.parts?.billing.peerJoined(event.peerId)
+      this.parts?.governance.peerJoined(event.peerId)
     }
     this.events.emit('event', event)
-  }
-
-  /** The database belongs to one network: opening it with another genesis is refused. */
-  private async checkGenesisPin (): Promise<void> {
-    const pinned = await this.db.getMeta<string>(GENESIS_HASH_KEY)
-    if (pinned === undefined) {
-      await this.db.putMeta(GENESIS_HASH_KEY, this.genesisHash)
-    } else if (pinned !== this.genesisHash) {
-      throw new MeshError('NETWORK_MISMATCH', `the database in ${this.opts.dataDir} belongs to genesis ${pinned.slice(0, 16)}, not ${this.genesisHash.slice(0, 16)}`)
-    }
-  }
-
-  private async rememberedPeers (): Promise<Multiaddr[]> {
-    const stored = await this.db.getMeta<string[]>(KNOWN_PEERS_KEY) ?? []
-    const addrs: Multiaddr[] = []
-    for (const s of stored) {
-      try {
-        addrs.push(multiaddr(s))
-      } catch (err) {
-        this.log.warn({ address: s, err: errorMessage(err) }, 'ignoring a remembered address that does not parse')
-      }
-    }
-    return addrs
-  }
-
-  private async rememberPeers (): Promise<void> {
-    const libp2p = this.libp2p
-    if (libp2p === undefined) return
-    const addrs = libp2p.getConnections()
-      .filter(c => c.direction === 'outbound')
-      .map(c => c.remoteAddr.getPeerId() === null ? `${c.remoteAddr.toString()}/p2p/${c.remotePeer.toString()}` : c.remoteAddr.toString())
-    if (addrs.length === 0) return
-    try {
-      await this.db.putMeta(KNOWN_PEERS_KEY, [...new Set(addrs)].slice(0, this.tuning.peers.rememberedPeers))
-    } catch (err) {
-      this.log.warn({ err: errorMessage(err) }, 'could not remember peers')
-    }
-  }
-}
-
-function validPeerId (peerId: string): string {
-  try {
-    return peerIdFromString(peerId).toString()
-  } catch {
-    throw new MeshError('VALIDATION_ERROR', 'peer_id is not a valid peer id', { field: 'peer_id' })
   }
 }

@@ -10,8 +10,7 @@ import { usagePage, type UsageCursor } from '../../src/billing/usage-query.ts'
 import { UsageRecordSchema } from '../../src/billing/usage-record.ts'
 import { MeshError } from '../../src/errors.ts'
 import type { ParamsPeriod } from '../../src/network/params.ts'
-import type { MeshNode } from '../../src/mesh.ts'
-import type { ApiEnv } from '../context.ts'
+import type { ApiEnv, ApiNode } from '../context.ts'
 import { jsonValue, query, validate } from '../validation.ts'
 import { parseJson } from '../../src/codec/json-depth.ts'
 
@@ -66,16 +65,16 @@ export function billingRoutes (): Hono<ApiEnv> {
     const batch = typeof value === 'object' && value !== null && 'records' in value
     const inputs = batch ? validate(value, BatchInput, 'body').records : [validate(value, RecordInput, 'body')]
     const mesh = c.var.mesh
-    const now = mesh.now()
+    const now = mesh.clock.now()
     const records = admitUsage(inputs, {
       now,
       maxClockSkewMs: mesh.params().max_clock_skew_ms,
       periods: knownPeriods(mesh, now),
-      heldTimestamp: id => mesh.billing.ledger.copies(id)[0]?.record.timestamp,
-      newId: () => mesh.billing.newRecordId(),
+      heldTimestamp: id => mesh.running().billing.ledger.copies(id)[0]?.record.timestamp,
+      newId: () => mesh.running().billing.newRecordId(),
       field: (i, name) => (batch ? `records.${i}.${name}` : name)
     })
-    const appended = await mesh.billing.append(records)
+    const appended = await mesh.running().billing.append(records)
     return c.json({
       records: appended.map(a => ({ id: a.id, author: a.position.author, seq: a.position.seq, duplicate: a.duplicate }))
     }, 201)
@@ -84,7 +83,7 @@ export function billingRoutes (): Hono<ApiEnv> {
   app.get('/usage', c => {
     const q = query(c, UsageQuery)
     const filter = { userId: q.user_id, resourceType: q.resource_type, from: q.from, to: q.to }
-    const page = usagePage(c.var.mesh.billing.ledger.records(), filter, q.limit, q.cursor === undefined ? undefined : decodeCursor(q.cursor))
+    const page = usagePage(c.var.mesh.running().billing.ledger.records(), filter, q.limit, q.cursor === undefined ? undefined : decodeCursor(q.cursor))
     return c.json({
       records: page.records.map(r => ({ ...r, timestamp: new Date(r.timestamp).toISOString() })),
       next_cursor: page.next === undefined ? null : encodeCursor(page.next)
@@ -93,12 +92,12 @@ export function billingRoutes (): Hono<ApiEnv> {
 
   app.get('/overview', c => {
     const mesh = c.var.mesh
-    const ledger = mesh.billing.ledger
+    const ledger = mesh.running().billing.ledger
     const records = ledger.records()
     // Revenue is the sum of every invoice: one per user and month that has records, each record
     // priced with the price list in force at its timestamp.
     const revenue = revenueOf(records, knownPeriods(mesh))
-    const replication = replicationSummary(mesh.billing.authors())
+    const replication = replicationSummary(mesh.running().billing.authors())
     return c.json({
       records: records.length,
       users: ledger.users().length,
@@ -108,7 +107,7 @@ export function billingRoutes (): Hono<ApiEnv> {
         authors: replication.authors,
         lagging_authors: replication.laggingAuthors,
         max_lag_entries: replication.maxLagEntries,
-        forks: mesh.billing.forks().length
+        forks: mesh.running().billing.forks().length
       }
     })
   })
@@ -116,13 +115,13 @@ export function billingRoutes (): Hono<ApiEnv> {
   app.get('/invoices', c => {
     const q = query(c, InvoiceQuery)
     const mesh = c.var.mesh
-    const now = mesh.now()
+    const now = mesh.clock.now()
     const period = q.period ?? periodOf(now)
-    return c.json({ invoice: invoiceFor(q.user_id, period, mesh.billing.ledger.records(), knownPeriods(mesh, now)) })
+    return c.json({ invoice: invoiceFor(q.user_id, period, mesh.running().billing.ledger.records(), knownPeriods(mesh, now)) })
   })
 
   app.get('/log', c => {
-    const billing = c.var.mesh.billing
+    const billing = c.var.mesh.running().billing
     const ledger = billing.ledger
     return c.json({
       authors: billing.authors().map(a => ({
@@ -153,7 +152,7 @@ export function billingRoutes (): Hono<ApiEnv> {
       })),
       uncounted_records: ledger.uncounted().slice(0, MAX_LISTED).map(u => ({ id: u.id, author: u.at.author, seq: u.at.seq, reason: 'amount not exact' })),
       own_head: ownHeadView(billing.ownHead()),
-      database: c.var.mesh.databaseIntegrity(),
+      database: c.var.mesh.storage.integrity(),
       losses: billing.lossReport().map(l => ({
         author: l.author,
         kind: l.kind,
@@ -182,8 +181,8 @@ function ownHeadView (own: OwnHeadReport): Record<string, unknown> {
 }
 
 /** The price lists in force, known up to the clock skew a record may be dated ahead. */
-function knownPeriods (mesh: MeshNode, now = mesh.now()): readonly ParamsPeriod[] {
-  return mesh.governance.state.paramsPeriods(now + mesh.params().max_clock_skew_ms)
+function knownPeriods (mesh: ApiNode, now = mesh.clock.now()): readonly ParamsPeriod[] {
+  return mesh.running().governance.state.paramsPeriods(now + mesh.params().max_clock_skew_ms)
 }
 
 function encodeCursor (cursor: UsageCursor): string {

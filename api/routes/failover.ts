@@ -37,9 +37,9 @@ export function failoverRoutes (): Hono<ApiEnv> {
 
   app.get('/status', c => {
     const mesh = c.var.mesh
-    const router = mesh.router
-    const now = c.var.mesh.now()
-    const counts = mesh.peerCounts()
+    const router = mesh.running().router
+    const now = c.var.mesh.clock.now()
+    const counts = mesh.peerTable.countByState()
     const breakers = { closed: 0, open: 0, half_open: 0 }
     for (const b of router.breakerStates()) breakers[b.breaker.state(now)]++
     return c.json({
@@ -58,13 +58,13 @@ export function failoverRoutes (): Hono<ApiEnv> {
 
   app.get('/nodes', c => {
     const mesh = c.var.mesh
-    const router = mesh.router
-    const now = c.var.mesh.now()
+    const router = mesh.running().router
+    const now = c.var.mesh.clock.now()
     const stats = router.peerStats()
     const breakers = router.breakerStates()
     const drained = router.drained()
     return c.json({
-      nodes: mesh.peers().map(p => ({
+      nodes: mesh.peerTable.list(mesh.clock.now()).map(p => ({
         ...peerRef(p.peerId),
         status: drained.has(p.peerId) ? 'drained' : p.state,
         response_time_ms: nullable(stats.get(p.peerId)?.latency.value(now)),
@@ -80,13 +80,13 @@ export function failoverRoutes (): Hono<ApiEnv> {
 
   app.post('/trigger', async c => {
     const body = jsonBody(c, DrainRequest)
-    const drain = c.var.mesh.router.drain(body.peerId, body.reason, body.force)
+    const drain = c.var.mesh.running().router.drain(body.peerId, body.reason, body.force)
     return c.json({ ...peerRef(body.peerId), drained: true, reason: drain.reason, force: drain.force, since: new Date(drain.since).toISOString() })
   })
 
   app.delete('/trigger/:peer_id', c => {
     const peerId = c.req.param('peer_id')
-    if (!c.var.mesh.router.undrain(peerId)) throw new MeshError('NOT_FOUND', `peer ${peerId} is not drained`, peerRef(peerId))
+    if (!c.var.mesh.running().router.undrain(peerId)) throw new MeshError('NOT_FOUND', `peer ${peerId} is not drained`, peerRef(peerId))
     return c.json({ ...peerRef(peerId), drained: false })
   })
   return app

@@ -74,8 +74,8 @@ export function governanceRoutes (): Hono<ApiEnv> {
 
   app.get('/overview', c => {
     const mesh = c.var.mesh
-    const state = mesh.governance.state
-    const now = mesh.now()
+    const state = mesh.running().governance.state
+    const now = mesh.clock.now()
     const operators = mesh.operators()
     const power = votingPower(operators)
     const views = state.proposalIds().map(id => state.view(id, now)).filter(v => v !== undefined)
@@ -92,8 +92,8 @@ export function governanceRoutes (): Hono<ApiEnv> {
   app.get('/proposals', c => {
     const q = query(c, ProposalQuery)
     const mesh = c.var.mesh
-    const state = mesh.governance.state
-    const views = state.proposalIds().map(id => state.view(id, mesh.now())).filter(v => v !== undefined)
+    const state = mesh.running().governance.state
+    const views = state.proposalIds().map(id => state.view(id, mesh.clock.now())).filter(v => v !== undefined)
     const page = proposalPage(views, q.status, q.offset, q.limit)
     return c.json({ proposals: page.proposals.map(v => proposalView(v, false)), total: page.total, offset: q.offset, limit: q.limit })
   })
@@ -101,35 +101,35 @@ export function governanceRoutes (): Hono<ApiEnv> {
   app.post('/proposals', async c => {
     const body = jsonBody(c, ProposalRequest)
     const mesh = c.var.mesh
-    const now = mesh.now()
+    const now = mesh.clock.now()
     const request = { title: body.title, description: body.description, change: body.change, votingPeriodMs: body.voting_period, quorum: body.quorum, threshold: body.threshold }
     const proposal = newProposal(request, mesh.peerId.toString(), now, mesh.params())
-    const signed = await mesh.governance.publish(proposal)
-    const view = mesh.governance.state.view(signed.id, now)
+    const signed = await mesh.running().governance.publish(proposal)
+    const view = mesh.running().governance.state.view(signed.id, now)
     if (view === undefined) throw new MeshError('SYSTEM_ERROR', 'the proposal was not kept')
-    return c.json(proposalView(view, true, mesh.governance.state.resultingParams(signed.id)), 201)
+    return c.json(proposalView(view, true, mesh.running().governance.state.resultingParams(signed.id)), 201)
   })
 
   app.get('/proposals/:id', c => {
     const mesh = c.var.mesh
-    const view = mesh.governance.state.view(c.req.param('id'), mesh.now())
+    const view = mesh.running().governance.state.view(c.req.param('id'), mesh.clock.now())
     if (view === undefined) throw new MeshError('NOT_FOUND', `no proposal ${c.req.param('id')}`)
-    return c.json(proposalView(view, true, mesh.governance.state.resultingParams(view.proposal.id)))
+    return c.json(proposalView(view, true, mesh.running().governance.state.resultingParams(view.proposal.id)))
   })
 
   app.post('/proposals/:id/vote', async c => {
     const body = jsonBody(c, VoteRequest)
     const mesh = c.var.mesh
     const id = c.req.param('id')
-    if (!/^[0-9a-f]{64}$/.test(id) || mesh.governance.state.view(id, mesh.now()) === undefined) throw new MeshError('NOT_FOUND', `no proposal ${id}`)
-    const vote = await mesh.governance.publish({ kind: 'vote', author: mesh.peerId.toString(), proposal_id: id, option: body.vote, reason: body.reason, time: mesh.now() })
+    if (!/^[0-9a-f]{64}$/.test(id) || mesh.running().governance.state.view(id, mesh.clock.now()) === undefined) throw new MeshError('NOT_FOUND', `no proposal ${id}`)
+    const vote = await mesh.running().governance.publish({ kind: 'vote', author: mesh.peerId.toString(), proposal_id: id, option: body.vote, reason: body.reason, time: mesh.clock.now() })
     return c.json({ id: vote.id, proposal_id: id, voter: vote.body.author, vote: body.vote }, 201)
   })
 
   app.get('/operators', c => {
     const mesh = c.var.mesh
-    const state = mesh.governance.state
-    const now = mesh.now()
+    const state = mesh.running().governance.state
+    const now = mesh.clock.now()
     const elected = new Set(state.election(state.epochOf(now)).elected)
     const self = mesh.peerId.toString()
     return c.json({
@@ -137,7 +137,7 @@ export function governanceRoutes (): Hono<ApiEnv> {
         peer_id: o.peer_id,
         name: o.name,
         weight: o.weight,
-        online: o.peer_id === self || mesh.peer(o.peer_id)?.state === 'healthy',
+        online: o.peer_id === self || mesh.peerTable.get(o.peer_id, mesh.clock.now())?.state === 'healthy',
         bootstrap_role: elected.has(o.peer_id) ? 'elected' : 'none'
       }))
     })
@@ -147,7 +147,7 @@ export function governanceRoutes (): Hono<ApiEnv> {
     const mesh = c.var.mesh
     return c.json({
       current: mesh.params(),
-      pending: mesh.governance.state.pending(mesh.now()).map(p => ({
+      pending: mesh.running().governance.state.pending(mesh.clock.now()).map(p => ({
         proposal_id: p.id,
         change: p.proposal.change,
         activates_at: new Date(p.activatesAt).toISOString()
@@ -163,8 +163,8 @@ export function electionRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
   app.get('/status', c => {
     const mesh = c.var.mesh
-    const state = mesh.governance.state
-    const now = mesh.now()
+    const state = mesh.running().governance.state
+    const now = mesh.clock.now()
     const epoch = state.epochOf(now)
     const result = state.election(epoch)
     return c.json({
@@ -181,7 +181,7 @@ export function electionRoutes (): Hono<ApiEnv> {
   app.post('/endorsements', async c => {
     const body = jsonBody(c, EndorseRequest)
     const mesh = c.var.mesh
-    const o = await mesh.governance.endorse(body.candidate, body.withdraw)
+    const o = await mesh.running().governance.endorse(body.candidate, body.withdraw)
     return c.json({ id: o.id, endorser: o.body.author, candidate: body.candidate, withdrawn: body.withdraw }, 201)
   })
   return app

@@ -19,8 +19,8 @@ export function loadBalancerRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
 
   app.get('/status', c => {
-    const router = c.var.mesh.router
-    const now = c.var.mesh.now()
+    const router = c.var.mesh.running().router
+    const now = c.var.mesh.clock.now()
     const budget = router.retryBudget().stats(now)
     const peers = [...router.peerStats()].map(([peerId, s]) => ({
       peer_id: peerId,
@@ -42,7 +42,7 @@ export function loadBalancerRoutes (): Hono<ApiEnv> {
 
   app.post('/select-node', async c => {
     const { service } = jsonBody(c, SelectRequest)
-    const router = c.var.mesh.router
+    const router = c.var.mesh.running().router
     if (!router.isKnown(service)) throw new MeshError('NOT_FOUND', `no peer of the mesh offers service ${service}`, { service })
     const pick = router.select(service)
     if (pick === undefined) throw new MeshError('UNAVAILABLE', `no peer is available for service ${service}`, { service })
@@ -65,11 +65,11 @@ export function loadBalancerRoutes (): Hono<ApiEnv> {
     })
   })
 
-  app.get('/config', c => c.json({ strategy: c.var.mesh.router.strategy, weights: c.var.mesh.router.weights, strategies: STRATEGY_NAMES }))
+  app.get('/config', c => c.json({ strategy: c.var.mesh.running().router.strategy, weights: c.var.mesh.running().router.weights, strategies: STRATEGY_NAMES }))
   app.put('/config', async c => {
     const change = jsonBody(c, ConfigChange)
-    c.var.mesh.router.configure(change)
-    return c.json({ strategy: c.var.mesh.router.strategy, weights: c.var.mesh.router.weights, strategies: STRATEGY_NAMES })
+    c.var.mesh.running().router.configure(change)
+    return c.json({ strategy: c.var.mesh.running().router.strategy, weights: c.var.mesh.running().router.weights, strategies: STRATEGY_NAMES })
   })
   return app
 }

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { summarize } from '../../src/stats.ts'
+import { MeshError } from '../../src/errors.ts'
 import type { ApiEnv } from '../context.ts'
 import { jsonBody, query } from '../validation.ts'
 import { memberView, peerView, revocationView, round } from '../views.ts'
@@ -18,8 +19,8 @@ export function networkRoutes (): Hono<ApiEnv> {
 
   app.get('/status', c => {
     const mesh = c.var.mesh
-    const peers = mesh.peers()
-    const counts = mesh.peerCounts()
+    const peers = mesh.peerTable.list(mesh.clock.now())
+    const counts = mesh.peerTable.countByState()
     const rtts = summarize(peers.map(p => p.rttMs).filter((r): r is number => r !== undefined))
     const regions: Record<string, number> = {}
     for (const p of peers) regions[p.snapshot.region] = (regions[p.snapshot.region] ?? 0) + 1
@@ -28,28 +29,31 @@ export function networkRoutes (): Hono<ApiEnv> {
       genesis_hash: mesh.genesisHash,
       peer_id: mesh.peerId.toString(),
       total_peers: peers.length,
-      connected_peers: mesh.connectedPeers().length,
+      connected_peers: mesh.network.connectedPeers().length,
       peers_by_state: counts,
       network_health: peers.length === 0 ? null : round(counts.healthy / peers.length),
       average_latency_ms: rtts.count === 0 ? null : round(rtts.mean),
       regions,
-      listen_addresses: mesh.listenAddresses(),
-      gossip: mesh.gossipTopics().map(t => ({ topic: t.topic, mesh_peers: t.meshPeers, subscribers: t.subscribers })),
-      refused_peers: mesh.refusedPeers()
+      listen_addresses: mesh.network.listenAddresses(),
+      gossip: mesh.network.gossipTopics().map(t => ({ topic: t.topic, mesh_peers: t.meshPeers, subscribers: t.subscribers })),
+      refused_peers: mesh.guard.refusedTotal
     })
   })
 
   app.get('/peers', c => {
     const { state } = query(c, z.object({ state: z.enum(['healthy', 'suspect', 'down']).optional() }))
-    const peers = c.var.mesh.peers()
+    const peers = c.var.mesh.peerTable.list(c.var.mesh.clock.now())
       .filter(p => state === undefined || p.state === state)
       .sort((a, b) => a.peerId.localeCompare(b.peerId))
-    const membership = c.var.mesh.membership()
+    // Membership is read while the node starts too, once governance holds its records.
+    const members = c.var.mesh.built?.members
+    if (members === undefined) throw new MeshError('UNAVAILABLE', 'the node is not running')
+    const membership = members.standings()
     return c.json({ peers: peers.map(p => peerView(p, membership(p.peerId).member)), total: peers.length })
   })
 
   app.get('/members', c => {
-    const { open, members, revoked } = c.var.mesh.members()
+    const { open, members, revoked } = c.var.mesh.running().members.list()
     return c.json({
       open_membership: open,
       members: members.map(memberView),
@@ -60,18 +64,18 @@ export function networkRoutes (): Hono<ApiEnv> {
 
   app.post('/members', async c => {
     const body = jsonBody(c, MemberRequest)
-    const record = await c.var.mesh.admit(body.peer_id)
+    const record = await c.var.mesh.running().members.admit(body.peer_id)
     return c.json({ admitted: body.peer_id, record_id: record.id, by: record.body.author, at: new Date(record.body.time).toISOString() }, 201)
   })
 
   app.delete('/members/:peerId', async c => {
-    const record = await c.var.mesh.revoke(c.req.param('peerId'))
+    const record = await c.var.mesh.running().members.revoke(c.req.param('peerId'))
     return c.json({ revoked: c.req.param('peerId'), record_id: record.id, by: record.body.author, at: new Date(record.body.time).toISOString(), through_seq: record.body.through_seq })
   })
 
   app.post('/diagnostics', async c => {
     const body = jsonBody(c, DiagnosticsRequest)
-    const result = await c.var.mesh.diagnose(body.peer_id, body.count, body.timeout_ms)
+    const result = await c.var.mesh.running().telemetry.diagnose(body.peer_id, body.count, body.timeout_ms)
     const ok = summarize(result.rttsMs.filter((r): r is number => r !== null))
     return c.json({
       test_type: 'ping',

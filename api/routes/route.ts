@@ -24,7 +24,7 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
     const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : ''
     // Hono's trailing `*` also matches nothing: `/v1/route/<service>` alone names no path.
     if (path === '') throw new MeshError('NOT_FOUND', `route paths are /v1/route/${service}/<path>`)
-    const router = c.var.mesh.router
+    const router = c.var.mesh.running().router
     const user = meteredUser(bearerToken(c.req.header('authorization')), apiToken)
     router.admit(service, user)
     const length = c.req.header('content-length')

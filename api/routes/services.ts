@@ -7,7 +7,7 @@ export function serviceRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
   app.get('/', c => {
     const mesh = c.var.mesh
-    const byName = mesh.router.peerServices()
+    const byName = mesh.running().router.peerServices()
     const local = new Map(mesh.localServices.list().map(s => [s.name, s]))
     const names = [...new Set([...byName.keys(), ...local.keys()])].sort()
     return c.json({

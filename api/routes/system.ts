@@ -14,9 +14,9 @@ export function systemRoutes (): Hono<ApiEnv> {
   app.get('/status', c => {
     const mesh = c.var.mesh
     const ready = mesh.readiness()
-    const own = mesh.ownSnapshot()
-    const counts = mesh.peerCounts()
-    const uptimeMs = mesh.uptimeMs()
+    const own = mesh.built?.telemetry.published
+    const counts = mesh.peerTable.countByState()
+    const uptimeMs = mesh.clock.now() - mesh.startedAt
     return c.json({
       status: !ready.ready ? 'starting' : counts.suspect + counts.down > 0 ? 'degraded' : 'healthy',
       peer_id: mesh.peerId.toString(),
@@ -25,7 +25,7 @@ export function systemRoutes (): Hono<ApiEnv> {
       uptime_seconds: Math.round(uptimeMs / 1000),
       started_at: new Date(mesh.startedAt).toISOString(),
       components: {
-        p2p: { status: ready.libp2p ? 'active' : 'stopped', connections: mesh.connectedPeers().length, listen_addresses: mesh.listenAddresses() },
+        p2p: { status: ready.libp2p ? 'active' : 'stopped', connections: mesh.network.connectedPeers().length, listen_addresses: mesh.network.listenAddresses() },
         telemetry: { status: ready.subscriptions ? 'active' : 'stopped', interval_ms: mesh.runtimeSettings().telemetryIntervalMs, last_seq: own?.seq ?? 0 },
         storage: { status: ready.database ? 'open' : 'closed' },
         peers: { total: counts.healthy + counts.suspect + counts.down, ...counts }
@@ -36,7 +36,7 @@ export function systemRoutes (): Hono<ApiEnv> {
 
   app.get('/metrics', c => {
     const { period } = query(c, z.object({ period: z.enum(Object.keys(PERIODS) as [keyof typeof PERIODS]).default('5m') }))
-    const summary = c.var.mesh.loadSummary(PERIODS[period])
+    const summary = c.var.mesh.history.summary(PERIODS[period], c.var.mesh.clock.now())
     if (summary === undefined) throw new MeshError('UNAVAILABLE', 'no load sample taken yet')
     const series = (s: { average: number, peak: number, current: number }): Record<string, number> =>
       ({ average: round(s.average), peak: round(s.peak), current: round(s.current) })

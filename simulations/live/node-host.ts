@@ -84,7 +84,7 @@ export class LocalNodeHost implements NodeHost {
       if (e.type === 'peer:state') this.onEvent({ type: 'state', observer, peer: e.peerId, from: e.from, to: e.to, at: e.at })
     })
     this.nodes.set(l.index, { node, unsubscribe: () => { offSnapshot(); offEvent() } })
-    return { index: l.index, peerId: node.mesh.peerId.toString(), apiUrl: node.api.url, token: node.token, address: node.mesh.listenAddresses()[0] ?? '' }
+    return { index: l.index, peerId: node.mesh.peerId.toString(), apiUrl: node.api.url, token: node.token, address: node.mesh.network.listenAddresses()[0] ?? '' }
   }
 
   async crash (index: number): Promise<void> {
@@ -95,7 +95,7 @@ export class LocalNodeHost implements NodeHost {
   async partition (index: number, reachable: string[] | null): Promise<void> {
     const entry = this.nodes.get(index)
     if (entry === undefined) throw new MeshError('NOT_FOUND', `node ${index} is not running here`)
-    entry.node.mesh.partition(reachable === null ? undefined : new Set(reachable))
+    entry.node.mesh.guard.partition(reachable === null ? undefined : new Set(reachable))
   }
 
   async close (): Promise<void> {

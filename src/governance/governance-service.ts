@@ -1,40 +1,33 @@
-import { createHash } from 'node:crypto'
-import { CID } from 'multiformats/cid'
-import * as raw from 'multiformats/codecs/raw'
-import { create as createDigest } from 'multiformats/hashes/digest'
 import { z } from 'zod'
 import { decodeJson, encodeJson } from '../codec/json-bytes.ts'
 import { Verifier, signerOf, type Sign } from '../network/signing.ts'
-import type { NodeComponents } from '../components.ts'
 import { MeshError, errorMessage, type ErrorCode } from '../errors.ts'
+import { BackgroundTasks } from '../lifecycle.ts'
 import { dialTarget } from '../p2p/dial-target.ts'
 import { requestFrame, serveFrames } from '../p2p/frames.ts'
 import { gossipValidator } from '../p2p/gossip-validation.ts'
+import type { NodeComponents } from '../components.ts'
 import type { Sublevel } from '../storage/database.ts'
 import type { Genesis } from '../network/genesis.ts'
 import { validateGovernanceObject, type GovernanceGossipReason } from './gossip-validator.ts'
 import { SignedSchema, authentic, signObject, type AdmissionBody, type GovBody, type RevocationBody, type Signed } from './objects.ts'
 import { GovernanceState, type Refusal } from './state.ts'
 
-export interface GovernanceComponents extends NodeComponents {
+export interface GovernanceComponents extends Omit<NodeComponents, 'db'> {
+  /** Where the governance objects held are kept. */
+  store: Sublevel<Signed>
   genesis: Genesis
   genesisHash: string
   /** An admission or revocation was accepted (from the store, a peer or this node). */
   onMembership?: (record: AdmissionBody | RevocationBody) => void
 }
 
-export interface GovernanceOptions {
+export interface GovernanceInit {
   topic: string
   protocol: string
-  /** Stand for election: renew a candidacy every epoch. */
-  candidate: boolean
-  /** How often epochs, due certificates and anti-entropy are checked. */
+  /** How often due certificates and anti-entropy are checked. */
   tickMs: number
   antiEntropyMs: number
-  /** Bound of one DHT provide or provider query. */
-  dhtTimeoutMs: number
-  /** Bound of one dial of a bootstrap operator. */
-  dialTimeoutMs: number
 }
 
 const SYNC_LIMITS = { maxRequestBytes: 64 * 1024, maxResponseBytes: 16 * 1024 * 1024, timeoutMs: 10_000 }
@@ -51,34 +44,30 @@ const REFUSAL_CODE = { forbidden: 'AUTHORIZATION_ERROR', unknown: 'NOT_FOUND', i
 const ORDER: Record<GovBody['kind'], number> = { proposal: 0, candidacy: 1, endorsement: 1, admission: 1, revocation: 1, vote: 2, certificate: 3 }
 
 /**
- * Governance and election on one node: signs this node's proposals, votes, candidacies,
- * endorsements and certificates; spreads them by gossip; fetches what it lacks from peers
- * (anti-entropy, and the votes a certificate counted); certifies tallies when elected; and
- * announces itself in the DHT as a bootstrap operator while elected.
+ * Governance on one node: signs this node's proposals, votes, endorsements and certificates;
+ * spreads them by gossip; fetches what it lacks from peers (anti-entropy, and the votes a
+ * certificate counted); certifies tallies when elected. The election's announcements in the
+ * DHT are the ElectionAnnouncer's.
  */
 export class GovernanceService {
   private readonly c: GovernanceComponents
-  private readonly opts: GovernanceOptions
+  private readonly opts: GovernanceInit
   readonly state: GovernanceState
   private readonly verifier = new Verifier()
   private readonly sign: Sign
   private readonly store: Sublevel<Signed>
-  private readonly bootstrapKey: CID
-  private readonly tasks = new Set<Promise<unknown>>()
+  /** Sync requests under way, ended at once by a stop. */
+  private readonly tasks: BackgroundTasks
   private timer: NodeJS.Timeout | undefined
-  /** Aborted on stop: DHT queries and sync requests under way end at once. */
-  private readonly stopping = new AbortController()
-  private lastEpoch = -1
   private running = false
 
-  constructor (components: GovernanceComponents, opts: GovernanceOptions) {
+  constructor (components: GovernanceComponents, opts: GovernanceInit) {
     this.c = components
     this.opts = opts
     this.state = new GovernanceState(components.genesis, components.genesisHash)
     this.sign = signerOf(components.privateKey)
-    this.store = components.db.sublevel('governance-objects')
-    const digest = createHash('sha256').update(`meshnode:${components.genesisHash}:bootstrap-operators`).digest()
-    this.bootstrapKey = CID.createV1(raw.code, createDigest(0x12, digest))
+    this.store = components.store
+    this.tasks = new BackgroundTasks(err => { this.c.log.debug({ err: errorMessage(err) }, 'governance task failed') })
   }
 
   async open (): Promise<void> {
@@ -106,9 +95,8 @@ export class GovernanceService {
   async stop (): Promise<void> {
     this.running = false
     clearInterval(this.timer)
-    this.stopping.abort()
     this.c.libp2p.services.pubsub.topicValidators.delete(this.opts.topic)
-    while (this.tasks.size > 0) await Promise.allSettled([...this.tasks])
+    await this.tasks.stop()
   }
 
   now (): number {
@@ -146,25 +134,11 @@ export class GovernanceService {
 
   /** A peer's first snapshot arrived: compare what both hold. */
   peerJoined (peerId: string): void {
-    this.track(this.reconcile(peerId))
-  }
-
-  /** A deadline that also ends when the service stops. */
-  private bounded (ms: number): AbortSignal {
-    return AbortSignal.any([this.stopping.signal, AbortSignal.timeout(ms)])
+    this.tasks.track(this.reconcile(peerId))
   }
 
   private maxSkew (): number {
     return this.state.params(this.now()).max_clock_skew_ms
-  }
-
-  private track (task: Promise<unknown>): void {
-    const settled = task.catch((err: unknown) => {
-      // Stopping aborts the tasks in flight: that is the expected end of a task, not a failure.
-      if (!this.stopping.signal.aborted) this.c.log.debug({ err: errorMessage(err) }, 'governance task failed')
-    })
-      .finally(() => this.tasks.delete(settled))
-    this.tasks.add(settled)
   }
 
   /** Adds objects from the store or a peer, proposals first; returns how many were new. */
@@ -201,7 +175,7 @@ export class GovernanceService {
     if (!verdict.ok) throw new Error(`governance object ${o.id} judged valid, then refused: ${verdict.reason}`)
     this.accepted(o)
     this.logAdded(o, 'gossip')
-    this.track(this.store.put(o.id, o))
+    this.tasks.track(this.store.put(o.id, o))
   }
 
   private accepted (o: Signed): void {
@@ -218,7 +192,7 @@ export class GovernanceService {
   private async fetch (peerId: string, ids: string[]): Promise<void> {
     for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
       const response = await requestFrame(this.c.libp2p, await dialTarget(this.c.libp2p, peerId), this.opts.protocol,
-        encodeJson({ type: 'objects', ids: ids.slice(i, i + IDS_PER_REQUEST) }), SYNC_LIMITS, this.stopping.signal)
+        encodeJson({ type: 'objects', ids: ids.slice(i, i + IDS_PER_REQUEST) }), SYNC_LIMITS, this.tasks.signal)
       const got = decodeJson(response, ObjectsResponse)
       if (got === undefined) throw new Error(`malformed objects from ${peerId}`)
       this.addAll(got.objects, peerId)
@@ -229,7 +203,7 @@ export class GovernanceService {
   /** Anti-entropy: fetch whatever a peer holds and this node does not. */
   private async reconcile (peerId: string): Promise<void> {
     if (!this.running) return
-    const response = await requestFrame(this.c.libp2p, await dialTarget(this.c.libp2p, peerId), this.opts.protocol, encodeJson({ type: 'inventory' }), SYNC_LIMITS, this.stopping.signal)
+    const response = await requestFrame(this.c.libp2p, await dialTarget(this.c.libp2p, peerId), this.opts.protocol, encodeJson({ type: 'inventory' }), SYNC_LIMITS, this.tasks.signal)
     const inventory = decodeJson(response, InventoryResponse)
     if (inventory === undefined) throw new Error(`malformed inventory from ${peerId}`)
     const missing = inventory.ids.filter(id => !this.state.has(id))
@@ -239,54 +213,13 @@ export class GovernanceService {
   private tick (): void {
     if (!this.running) return
     const now = this.now()
-    const epoch = this.state.epochOf(now)
-    if (epoch !== this.lastEpoch) {
-      this.lastEpoch = epoch
-      this.c.log.debug({ epoch, elected: this.state.election(epoch).elected }, 'epoch began: bootstrap operators elected')
-      if (this.opts.candidate) this.track(this.renewCandidacy(epoch, now))
-      this.track(this.announceIfElected(epoch))
-      // Each epoch, every node connects to the bootstrap operators it elected, found in the DHT.
-      this.track(this.connectBootstrapOperators())
-    }
-    this.track(this.certifyDue(now))
-    this.track(this.fetchCertifiedVotes())
+    this.tasks.track(this.certifyDue(now))
+    this.tasks.track(this.fetchCertifiedVotes())
     if (now % this.opts.antiEntropyMs < this.opts.tickMs) {
       const peers = this.c.libp2p.getPeers()
       const peer = peers[Math.floor(Math.random() * peers.length)]
-      if (peer !== undefined) this.track(this.reconcile(peer.toString()))
+      if (peer !== undefined) this.tasks.track(this.reconcile(peer.toString()))
     }
-  }
-
-  private async renewCandidacy (epoch: number, now: number): Promise<void> {
-    if (!this.state.isOperator(this.c.selfId, now)) return
-    await this.publish({ kind: 'candidacy', author: this.c.selfId, epoch: epoch + 1, time: now })
-  }
-
-  /** While elected, this node is findable in the DHT under the network's bootstrap key. */
-  private async announceIfElected (epoch: number): Promise<void> {
-    if (!this.state.election(epoch).elected.includes(this.c.selfId)) return
-    await this.c.libp2p.services.dht.provide(this.bootstrapKey, { signal: this.bounded(this.opts.dhtTimeoutMs) })
-  }
-
-  /** Connects to the current bootstrap operators, found through the DHT; returns those reached. */
-  async connectBootstrapOperators (): Promise<string[]> {
-    const elected = new Set(this.state.election(this.state.epochOf(this.now())).elected)
-    const reached: string[] = []
-    for await (const event of this.c.libp2p.services.dht.findProviders(this.bootstrapKey, { signal: this.bounded(this.opts.dhtTimeoutMs) })) {
-      if (event.name !== 'PROVIDER') continue
-      for (const provider of event.providers) {
-        const id = provider.id.toString()
-        if (!elected.has(id) || reached.includes(id) || id === this.c.selfId || provider.multiaddrs.length === 0) continue
-        try {
-          await this.c.libp2p.dial(provider.multiaddrs.map(a => a.encapsulate(`/p2p/${id}`)), { signal: this.bounded(this.opts.dialTimeoutMs) })
-          reached.push(id)
-        } catch (err) {
-          this.c.log.debug({ peer: id, err: errorMessage(err) }, 'bootstrap operator not reachable')
-        }
-      }
-      if (reached.length === elected.size) break
-    }
-    return reached
   }
 
   /** Once a proposal's grace period is over, a certifier signs the tally it counted. */

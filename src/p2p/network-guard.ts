@@ -1,4 +1,6 @@
 import type { ConnectionGater, PeerId } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { errorMessage } from '../errors.ts'
 import type { Logger } from '../logging.ts'
 import type { MeshLibp2p } from './libp2p.ts'
 
@@ -13,12 +15,14 @@ export interface NetworkGuardOptions {
 /**
  * Keeps other networks out. Identify tells which protocols a peer speaks; a peer that does
  * not speak this network's membership protocol (another network id, or the same id with
- * another genesis) is hung up on and refused for a while, in both directions.
+ * another genesis) is hung up on and refused for a while, in both directions. A peer that
+ * misbehaves (see `penalize`) is treated the same.
  */
 export class NetworkGuard {
   private readonly refused = new Map<string, number>()
   private reachable: Set<string> | undefined
   private readonly opts: NetworkGuardOptions
+  private libp2p: MeshLibp2p | undefined
   refusedTotal = 0
 
   constructor (opts: NetworkGuardOptions) {
@@ -31,6 +35,7 @@ export class NetworkGuard {
   }
 
   attach (libp2p: MeshLibp2p): void {
+    this.libp2p = libp2p
     libp2p.addEventListener('peer:identify', evt => {
       const { peerId, protocols } = evt.detail
       if (protocols.includes(this.opts.membershipProtocol)) return
@@ -45,9 +50,30 @@ export class NetworkGuard {
     this.refusedTotal++
   }
 
-  /** Only these peers may connect, until healed with undefined: a partition for tests and simulations. */
+  /** Refuses a peer that misbehaved and hangs up on it. */
+  penalize (peerId: string, reason: string): void {
+    this.refuse(peerId)
+    this.opts.log.warn({ peer: peerId, reason }, 'disconnecting a misbehaving peer')
+    this.libp2p?.hangUp(peerIdFromString(peerId)).catch((err: unknown) => this.opts.log.debug({ err: errorMessage(err) }, 'hang-up failed'))
+  }
+
+  /**
+   * Cuts this node off from every peer outside `reachable` (undefined heals): the gater refuses
+   * them and their connections are closed. For tests and simulations of partitions; it needs
+   * no privileges.
+   */
   partition (reachable: Set<string> | undefined): void {
     this.reachable = reachable
+    if (reachable === undefined || this.libp2p === undefined) return
+    for (const peer of this.libp2p.getPeers()) {
+      if (!reachable.has(peer.toString())) this.libp2p.hangUp(peer).catch((err: unknown) => this.opts.log.debug({ err: errorMessage(err) }, 'hang-up failed'))
+    }
+  }
+
+  /** Every connection reset at once, with no goodbye, and no peer let in again: a killed process, for simulations. */
+  isolate (): void {
+    this.reachable = new Set()
+    for (const connection of this.libp2p?.getConnections() ?? []) connection.abort(new Error('crashed'))
   }
 
   isRefused (peerId: string): boolean {

@@ -7,14 +7,19 @@ import type { Tuning } from '../tuning.ts'
 import type { MeshLibp2p } from './libp2p.ts'
 
 /** Rounds, dials, backoff and DHT walks as the node's tuning sets them (see Tuning's `peers`). */
-export interface PeerConnectorOptions extends Pick<Tuning['peers'], 'maintainIntervalMs' | 'dialsPerRound' | 'dialTimeoutMs' | 'maxBackoffMs' | 'walkEveryMs' | 'walkEveryMaxMs'> {
+export interface PeerConnectorComponents {
+  /** It dials, walks the DHT and reads the peer store: the libp2p node itself. */
+  libp2p: MeshLibp2p
+  isRefused: (peerId: string) => boolean
+  log: Logger
+}
+
+export interface PeerConnectorInit extends Pick<Tuning['peers'], 'maintainIntervalMs' | 'dialsPerRound' | 'dialTimeoutMs' | 'maxBackoffMs' | 'walkEveryMs' | 'walkEveryMaxMs'> {
   bootstrap: Multiaddr[]
   /** Peers known from an earlier run, tried like bootstrap peers. */
   remembered: Multiaddr[]
   /** Below this many connections the connector looks for more peers. */
   targetPeers: number
-  isRefused: (peerId: string) => boolean
-  log: Logger
 }
 
 /**
@@ -23,8 +28,8 @@ export interface PeerConnectorOptions extends Pick<Tuning['peers'], 'maintainInt
  * peers that the DHT and other peers revealed, and walks the DHT for more.
  */
 export class PeerConnector {
-  private readonly libp2p: MeshLibp2p
-  private readonly opts: PeerConnectorOptions
+  private readonly c: PeerConnectorComponents
+  private readonly opts: PeerConnectorInit
   private timer: NodeJS.Timeout | undefined
   private bootstrapFailures = 0
   private nextBootstrapAt = 0
@@ -32,22 +37,24 @@ export class PeerConnector {
   private round: Promise<void> = Promise.resolve()
   private lastWalk: { at: number, peers: number, nextInMs: number }
 
-  constructor (libp2p: MeshLibp2p, opts: PeerConnectorOptions) {
-    this.libp2p = libp2p
+  constructor (components: PeerConnectorComponents, opts: PeerConnectorInit) {
+    this.c = components
     this.opts = opts
     this.lastWalk = { at: 0, peers: -1, nextInMs: opts.walkEveryMs }
   }
 
-  start (): void {
+  async start (): Promise<void> {
+    if (this.running) return
     this.running = true
-    this.libp2p.addEventListener('peer:discovery', this.onDiscovery)
+    this.c.libp2p.addEventListener('peer:discovery', this.onDiscovery)
     this.schedule(0)
   }
 
   async stop (): Promise<void> {
+    if (!this.running) return
     this.running = false
     clearTimeout(this.timer)
-    this.libp2p.removeEventListener('peer:discovery', this.onDiscovery)
+    this.c.libp2p.removeEventListener('peer:discovery', this.onDiscovery)
     await this.round
   }
 
@@ -64,13 +71,13 @@ export class PeerConnector {
     if (!this.running) return
     this.timer = setTimeout(() => {
       this.round = this.maintain()
-        .catch((err: unknown) => this.opts.log.warn({ err: errorMessage(err) }, 'peer maintenance failed'))
+        .catch((err: unknown) => this.c.log.warn({ err: errorMessage(err) }, 'peer maintenance failed'))
         .finally(() => this.schedule(this.opts.maintainIntervalMs))
     }, delayMs)
   }
 
   private connectedCount (): number {
-    return this.libp2p.getPeers().length
+    return this.c.libp2p.getPeers().length
   }
 
   private async maintain (): Promise<void> {
@@ -79,9 +86,9 @@ export class PeerConnector {
       if (this.connectedCount() === 0) return
     }
     if (this.connectedCount() >= this.opts.targetPeers) return
-    const connected = new Set(this.libp2p.getPeers().map(p => p.toString()))
-    const self = this.libp2p.peerId.toString()
-    const candidates = (await this.libp2p.peerStore.all())
+    const connected = new Set(this.c.libp2p.getPeers().map(p => p.toString()))
+    const self = this.c.libp2p.peerId.toString()
+    const candidates = (await this.c.libp2p.peerStore.all())
       .filter(p => { const s = p.id.toString(); return p.addresses.length > 0 && s !== self && !connected.has(s) })
       .slice(0, this.opts.dialsPerRound)
     await Promise.all(candidates.map(async p => { await this.dial(p.id, p.addresses.map(a => a.multiaddr)) }))
@@ -97,16 +104,16 @@ export class PeerConnector {
   private async dialBootstrap (): Promise<void> {
     const addrs = [...this.opts.bootstrap, ...this.opts.remembered]
     if (addrs.length === 0 || Date.now() < this.nextBootstrapAt) return
-    const results = await Promise.allSettled(addrs.map(async a => await this.libp2p.dial(a, { signal: AbortSignal.timeout(this.opts.dialTimeoutMs) })))
+    const results = await Promise.allSettled(addrs.map(async a => await this.c.libp2p.dial(a, { signal: AbortSignal.timeout(this.opts.dialTimeoutMs) })))
     if (results.some(r => r.status === 'fulfilled')) {
       this.bootstrapFailures = 0
-      this.opts.log.info({ peers: this.connectedCount() }, 'connected to bootstrap peers')
+      this.c.log.info({ peers: this.connectedCount() }, 'connected to bootstrap peers')
       return
     }
     this.bootstrapFailures++
     const backoff = Math.min(this.opts.maxBackoffMs, 500 * 2 ** (this.bootstrapFailures - 1))
     this.nextBootstrapAt = Date.now() + backoff
-    this.opts.log.info({ attempt: this.bootstrapFailures, retryInMs: backoff, error: describe(results) }, 'bootstrap peers not reachable, retrying')
+    this.c.log.info({ attempt: this.bootstrapFailures, retryInMs: backoff, error: describe(results) }, 'bootstrap peers not reachable, retrying')
   }
 
   /**
@@ -114,11 +121,11 @@ export class PeerConnector {
    * and while it is pending every other dial to that peer waits on it.
    */
   private async dial (peerId: PeerId, addrs: Multiaddr[]): Promise<void> {
-    if (peerId.equals(this.libp2p.peerId) || this.opts.isRefused(peerId.toString()) || addrs.length === 0) return
+    if (peerId.equals(this.c.libp2p.peerId) || this.c.isRefused(peerId.toString()) || addrs.length === 0) return
     try {
-      await this.libp2p.dial(addrs.map(a => a.getPeerId() === null ? a.encapsulate(`/p2p/${peerId.toString()}`) : a), { signal: AbortSignal.timeout(this.opts.dialTimeoutMs) })
+      await this.c.libp2p.dial(addrs.map(a => a.getPeerId() === null ? a.encapsulate(`/p2p/${peerId.toString()}`) : a), { signal: AbortSignal.timeout(this.opts.dialTimeoutMs) })
     } catch (err) {
-      this.opts.log.debug({ peer: peerId.toString(), err: errorMessage(err) }, 'dial failed')
+      this.c.log.debug({ peer: peerId.toString(), err: errorMessage(err) }, 'dial failed')
     }
   }
 
@@ -126,11 +133,11 @@ export class PeerConnector {
   private async randomWalk (): Promise<void> {
     const signal = AbortSignal.timeout(this.opts.dialTimeoutMs)
     try {
-      for await (const event of this.libp2p.services.dht.getClosestPeers(randomBytes(32), { signal })) {
+      for await (const event of this.c.libp2p.services.dht.getClosestPeers(randomBytes(32), { signal })) {
         if (event.name === 'FINAL_PEER' && this.connectedCount() < this.opts.targetPeers) void this.dial(event.peer.id, event.peer.multiaddrs)
       }
     } catch (err) {
-      this.opts.log.debug({ err: errorMessage(err) }, 'random walk ended early')
+      this.c.log.debug({ err: errorMessage(err) }, 'random walk ended early')
     }
   }
 }

@@ -37,14 +37,15 @@ export class LocalServices {
     this.onOutcome = onOutcome
   }
 
-  start (): void {
-    if (this.services.size === 0) return
+  async start (): Promise<void> {
+    if (this.services.size === 0 || this.timer !== undefined) return
     void this.checkAll()
     this.timer = setInterval(() => { void this.checkAll() }, this.check.intervalMs)
   }
 
-  stop (): void {
+  async stop (): Promise<void> {
     clearInterval(this.timer)
+    this.timer = undefined
     this.client.close()
   }
 

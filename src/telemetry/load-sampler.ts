@@ -141,6 +141,10 @@ export class LoadSampler {
   constructor (requests: RequestCounters) {
     this.requests = requests
     this.histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
+  }
+
+  /** Measures the event loop from now on; the first sample covers the time since. */
+  async start (): Promise<void> {
     this.histogram.enable()
   }
 
@@ -171,7 +175,7 @@ export class LoadSampler {
     }
   }
 
-  stop (): void {
+  async stop (): Promise<void> {
     this.histogram.disable()
   }
 }

@@ -1,6 +1,7 @@
 import type { PeerId } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
 import type { Clock } from '../clock.ts'
-import { errorMessage } from '../errors.ts'
+import { MeshError, errorMessage } from '../errors.ts'
 import type { Logger } from '../logging.ts'
 import type { MeshMetrics } from '../metrics.ts'
 import { dialTarget } from '../p2p/dial-target.ts'
@@ -22,7 +23,7 @@ export interface TelemetryComponents {
   log: Logger
 }
 
-export interface TelemetryOptions {
+export interface TelemetryInit {
   topic: string
   intervalMs: number
   /** How often the failure detector advances; the peer table must be built with the same. */
@@ -37,13 +38,21 @@ export interface TelemetryOptions {
   describeSelf: () => { services: ServiceOffer[], apiUrl: string, region: string, version: string }
 }
 
+export interface DiagnosticsResult {
+  peerId: string
+  sent: number
+  received: number
+  rttsMs: Array<number | null>
+  errors: string[]
+}
+
 /**
  * Publishes this node's snapshot every interval, validates and applies the snapshots of
  * others, and probes the peers the failure detector doubts.
  */
 export class TelemetryService {
   private readonly c: TelemetryComponents
-  private readonly opts: TelemetryOptions
+  private readonly opts: TelemetryInit
   private readonly incarnation: number
   private readonly startedAt: number
   private seq = 0
@@ -56,7 +65,7 @@ export class TelemetryService {
   private lastPublished: TelemetrySnapshot | undefined
   subscribed = false
 
-  constructor (components: TelemetryComponents, opts: TelemetryOptions) {
+  constructor (components: TelemetryComponents, opts: TelemetryInit) {
     this.c = components
     this.opts = opts
     this.intervalMs = opts.intervalMs
@@ -72,7 +81,8 @@ export class TelemetryService {
     return this.lastPublished
   }
 
-  start (): void {
+  async start (): Promise<void> {
+    if (this.subscribed) return
     const { libp2p } = this.c
     const pubsub = libp2p.services.pubsub
     pubsub.topicValidators.set(this.opts.topic, gossipValidator({
@@ -94,7 +104,8 @@ export class TelemetryService {
     this.tickTimer = setInterval(this.tick, this.opts.tickIntervalMs)
   }
 
-  stop (): void {
+  async stop (): Promise<void> {
+    if (!this.subscribed) return
     const { libp2p } = this.c
     clearTimeout(this.publishTimer)
     clearInterval(this.tickTimer)
@@ -179,6 +190,30 @@ export class TelemetryService {
   /** One ping: the RTT in milliseconds. A probe must answer fast: no DHT lookup (see dialTarget). */
   async ping (peerId: string, timeoutMs: number): Promise<number> {
     return await this.c.libp2p.services.ping.ping(await dialTarget(this.c.libp2p, peerId), { signal: AbortSignal.timeout(timeoutMs) })
+  }
+
+  /** Pings a peer `count` times, one after the other, and reports every RTT. */
+  async diagnose (peerId: string, count: number, timeoutMs: number): Promise<DiagnosticsResult> {
+    try {
+      peerIdFromString(peerId)
+    } catch {
+      throw new MeshError('VALIDATION_ERROR', 'peer_id is not a valid peer id', { field: 'peer_id' })
+    }
+    if (!this.c.peerTable.has(peerId) && !this.c.libp2p.getPeers().some(p => p.toString() === peerId)) {
+      throw new MeshError('NOT_FOUND', `peer ${peerId} is not known to this node`, { peer_id: peerId })
+    }
+    const result: DiagnosticsResult = { peerId, sent: 0, received: 0, rttsMs: [], errors: [] }
+    for (let i = 0; i < count; i++) {
+      result.sent++
+      try {
+        result.rttsMs.push(await this.ping(peerId, timeoutMs))
+        result.received++
+      } catch (err) {
+        result.rttsMs.push(null)
+        result.errors.push(errorMessage(err))
+      }
+    }
+    return result
   }
 
 }

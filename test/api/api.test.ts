@@ -135,7 +135,7 @@ describe('HTTP API of a lone node', { timeout: 120_000 }, () => {
       const components = b.components as Record<string, Record<string, unknown>>
       assert.deepEqual(Object.keys(components).sort(), ['p2p', 'peers', 'storage', 'telemetry'])
       assert.equal(components.p2p?.status, 'active')
-      assert.deepEqual(components.p2p?.listen_addresses, node.mesh.listenAddresses())
+      assert.deepEqual(components.p2p?.listen_addresses, node.mesh.network.listenAddresses())
       assert.equal(components.telemetry?.status, 'active')
       assert.equal(components.storage?.status, 'open')
       assert.deepEqual(components.peers, { total: 0, healthy: 0, suspect: 0, down: 0 })
@@ -180,7 +180,7 @@ describe('HTTP API of a lone node', { timeout: 120_000 }, () => {
       assert.deepEqual(r.body.peers_by_state, { healthy: 0, suspect: 0, down: 0 })
       assert.equal(r.body.network_health, null)
       assert.equal(r.body.average_latency_ms, null)
-      assert.deepEqual(r.body.listen_addresses, node.mesh.listenAddresses())
+      assert.deepEqual(r.body.listen_addresses, node.mesh.network.listenAddresses())
       assert.ok(Array.isArray(r.body.gossip))
       assert.equal(typeof r.body.refused_peers, 'number')
     })
@@ -416,7 +416,7 @@ describe('HTTP API of a lone node', { timeout: 120_000 }, () => {
       const got = await call<{ telemetry: { interval_ms: number } }>(`${url}/v1/config/system`)
       assert.equal(got.body.telemetry.interval_ms, 500)
       const snapshot = await waitFor('a snapshot announcing 500 ms', () => {
-        const s = node.mesh.ownSnapshot()
+        const s = node.mesh.built?.telemetry.published
         return s?.intervalMs === 500 ? s : undefined
       }, { timeoutMs: 5_000, intervalMs: 50 })
       assert.equal(snapshot.intervalMs, 500)
@@ -455,7 +455,7 @@ describe('HTTP API of a lone node', { timeout: 120_000 }, () => {
       const dir2 = await tempDir()
       let second: RunningNode | undefined
       try {
-        second = await startNode(dir2, { bootstrap: node.mesh.listenAddresses() })
+        second = await startNode(dir2, { bootstrap: node.mesh.network.listenAddresses() })
         const id = second.mesh.peerId.toString()
         const joined = await waitFor('a peer:joined event for the second node', () =>
           events.find(e => e.event === 'peer:joined' && (JSON.parse(e.data) as { peer_id: string }).peer_id === id),

@@ -632,7 +632,7 @@ describe('billing API', { timeout: 180_000 }, () => {
     test('is counted once on both nodes, which agree on usage and overview', async t => {
       const dirB = await tempDir()
       extraDirs.push(dirB)
-      const b = await startNode(dirB, { bootstrap: node.mesh.listenAddresses() })
+      const b = await startNode(dirB, { bootstrap: node.mesh.network.listenAddresses() })
       extraNodes.push(b)
       const idB = b.mesh.peerId.toString()
       // Joined: each node lists the other as a healthy peer, so each accepts the other as a log author.

@@ -61,7 +61,7 @@ describe('billing and governance on two nodes', { timeout: 180_000 }, () => {
     const file = join(dirA, 'given-genesis.json')
     await writeFile(file, JSON.stringify(genesis))
     a = await startNode(dirA, { genesis: file })
-    b = await startNode(dirB, { genesis: file, bootstrap: a.mesh.listenAddresses() })
+    b = await startNode(dirB, { genesis: file, bootstrap: a.mesh.network.listenAddresses() })
     idB = b.mesh.peerId.toString()
     await waitFor('each node to see the other healthy', async () => {
       const [onA, onB] = await Promise.all([a, b].map(async n => (await get<{ peers: Array<{ peer_id: string, status: string }> }>(n, '/v1/network/peers')).body.peers))
@@ -96,16 +96,16 @@ describe('billing and governance on two nodes', { timeout: 180_000 }, () => {
   })
 
   test('one key written with different contents on both sides of a partition: both count, no author overwrites the other, and both nodes report the conflict', async () => {
-    a.mesh.partition(new Set())
-    b.mesh.partition(new Set())
-    await waitFor('the partition', () => !a.mesh.connectedPeers().includes(idB) && !b.mesh.connectedPeers().includes(idA), { timeoutMs: 10_000, intervalMs: 50 })
+    a.mesh.guard.partition(new Set())
+    b.mesh.guard.partition(new Set())
+    await waitFor('the partition', () => !a.mesh.network.connectedPeers().includes(idB) && !b.mesh.network.connectedPeers().includes(idA), { timeoutMs: 10_000, intervalMs: 50 })
     const ts = Date.now() - 30_000
     const base = { id: 'split-1', user_id: 'split', resource_type: 'request', unit: 'request', timestamp: ts }
     const [onA, onB] = await Promise.all([post(a, '/v1/billing/usage', { ...base, amount: 1 }), post(b, '/v1/billing/usage', { ...base, amount: 3 })])
     assert.equal(onA.status, 201, onA.text)
     assert.equal(onB.status, 201, onB.text)
-    a.mesh.partition(undefined)
-    b.mesh.partition(undefined)
+    a.mesh.guard.partition(undefined)
+    b.mesh.guard.partition(undefined)
     await waitFor('both copies on both nodes', async () =>
       (await Promise.all([a, b].map(async n => (await usageOf(n, 'split')).length))).every(len => len === 2) && await sameLogs(), { timeoutMs: 60_000, intervalMs: 200 })
 

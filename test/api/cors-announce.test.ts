@@ -68,7 +68,7 @@ describe('--announce', { timeout: 60_000 }, () => {
     const node = await startNode(dir, { announce })
     try {
       const id = node.mesh.peerId.toString()
-      assert.deepEqual(node.mesh.listenAddresses().sort(), announce.map(a => `${a}/p2p/${id}`).sort())
+      assert.deepEqual(node.mesh.network.listenAddresses().sort(), announce.map(a => `${a}/p2p/${id}`).sort())
       const config = await call<{ network: { announce: string[] } }>(`${node.api.url}/v1/config/system`)
       assert.deepEqual(config.body.network.announce, announce, 'the settings say what is announced')
     } finally {

@@ -123,7 +123,7 @@ describe('routing API of two nodes, each offering service "echo"', { timeout: 24
     a = await startNode(dirs[0] ?? '', { services: [{ name: 'echo', url: upA.url, capacity: 100 }] })
     b = await startNode(dirs[1] ?? '', {
       services: [{ name: 'echo', url: upB.url, capacity: 50 }],
-      bootstrap: [a.mesh.listenAddresses()[0] ?? '']
+      bootstrap: [a.mesh.network.listenAddresses()[0] ?? '']
     })
     url = a.api.url
     idA = a.mesh.peerId.toString()

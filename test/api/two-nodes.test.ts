@@ -41,7 +41,7 @@ describe('HTTP API of two nodes joined by bootstrap', { timeout: 120_000 }, () =
     dirs.push(await tempDir(), await tempDir())
     first = await startNode(dirs[0] ?? '')
     nodes.push(first)
-    second = await startNode(dirs[1] ?? '', { bootstrap: first.mesh.listenAddresses() })
+    second = await startNode(dirs[1] ?? '', { bootstrap: first.mesh.network.listenAddresses() })
     nodes.push(second)
   })
 

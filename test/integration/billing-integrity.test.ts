@@ -137,13 +137,13 @@ describe('a damaged write-ahead log after a clean stop', { timeout: 180_000 }, (
   async function damagedNextToPeer (damage: (logFile: string) => Promise<void>): Promise<{ a: RunningNode, b: RunningNode, self: string, acknowledged: string[], dirA: string }> {
     const dirA = await newDir()
     const first = await start(dirA)
-    const b = await start(await newDir(), [first.mesh.listenAddresses()[0] ?? ''])
+    const b = await start(await newDir(), [first.mesh.network.listenAddresses()[0] ?? ''])
     const self = first.mesh.peerId.toString()
     const acknowledged = await appendBatches(target(first), 'wal', 40, 25)
     await waitFor('B to hold A\'s 40 entries', async () => (await logOf(b.api.url)).authors.find(x => x.author === self)?.held_seq === 40, { timeoutMs: 20_000 })
     await first.stop()
     await damage(await newestLogFile(dirA))
-    const a = await start(dirA, [b.mesh.listenAddresses()[0] ?? ''])
+    const a = await start(dirA, [b.mesh.network.listenAddresses()[0] ?? ''])
     return { a, b, self, acknowledged, dirA }
   }
 
@@ -251,7 +251,7 @@ describe('a damaged write-ahead log after a clean stop', { timeout: 180_000 }, (
     const dirA = await newDir()
     const dirB = await newDir()
     const first = await start(dirA)
-    const firstB = await start(dirB, [first.mesh.listenAddresses()[0] ?? ''])
+    const firstB = await start(dirB, [first.mesh.network.listenAddresses()[0] ?? ''])
     const self = first.mesh.peerId.toString()
     const acknowledged = await appendBatches(target(first), 'gap', 40, 25)
     await waitFor('B to hold A\'s 40 entries', async () => (await logOf(firstB.api.url)).authors.find(x => x.author === self)?.held_seq === 40, { timeoutMs: 20_000 })
@@ -294,7 +294,7 @@ describe('a damaged write-ahead log after a clean stop', { timeout: 180_000 }, (
     acknowledged.push('gap-42')
 
     // The peer comes back: it takes 41.. as the continuation of the 40 entries it holds, and gives back m+1..40.
-    const b = await start(dirB, [again.mesh.listenAddresses()[0] ?? ''])
+    const b = await start(dirB, [again.mesh.network.listenAddresses()[0] ?? ''])
     await waitFor('the gap to close and B to hold 42', async () => {
       const [la, lb] = await Promise.all([logOf(again.api.url), logOf(b.api.url)])
       return la.authors.find(x => x.author === self)?.gap === null && lb.authors.find(x => x.author === self)?.held_seq === 42
@@ -314,7 +314,7 @@ describe('a damaged write-ahead log after a clean stop', { timeout: 180_000 }, (
     }
     // Filled, the chain reads whole at the next start.
     await again.stop()
-    const whole = await start(dirA, [b.mesh.listenAddresses()[0] ?? ''])
+    const whole = await start(dirA, [b.mesh.network.listenAddresses()[0] ?? ''])
     const end = await logOf(whole.api.url)
     assert.deepEqual([end.corrupt, end.authors.find(x => x.author === self)?.gap], [[], null])
     assert.equal(await countedOf(whole.api.url), acknowledged.length)
@@ -326,7 +326,7 @@ describe('a damaged write-ahead log after a clean stop', { timeout: 180_000 }, (
     const dirA = await newDir()
     const dirB = await newDir()
     const first = await start(dirA)
-    const firstB = await start(dirB, [first.mesh.listenAddresses()[0] ?? ''])
+    const firstB = await start(dirB, [first.mesh.network.listenAddresses()[0] ?? ''])
     const self = first.mesh.peerId.toString()
     await appendBatches(target(first), 'other-end', 40, 25)
     await waitFor('B to hold A\'s 40 entries', async () => (await logOf(firstB.api.url)).authors.find(x => x.author === self)?.held_seq === 40, { timeoutMs: 20_000 })
@@ -345,7 +345,7 @@ describe('a damaged write-ahead log after a clean stop', { timeout: 180_000 }, (
     assert.equal((await logOf(a.api.url)).authors.find(x => x.author === self)?.gap?.anchor_hash, otherHash)
     const next = await post(target(a), [usage('other-end-41', 'other-end')])
     assert.equal(next.body.records[0]?.seq, 41)
-    const b = await start(dirB, [a.mesh.listenAddresses()[0] ?? ''])
+    const b = await start(dirB, [a.mesh.network.listenAddresses()[0] ?? ''])
     await waitFor('A to report the fork', async () => (await logOf(a.api.url)).forks > 0, { timeoutMs: 20_000 })
     const log = await logOf(a.api.url)
     const mine = log.authors.find(x => x.author === self)
@@ -376,7 +376,7 @@ describe('a damaged write-ahead log after a clean stop', { timeout: 180_000 }, (
     assert.ok(log.database.repaired.notes.length > 0, `what the repair found is reported: ${JSON.stringify(log.database.repaired)}`)
     // Repaired and refilled, the database reads whole at the next start.
     await a.stop()
-    const again = await start(dirA, [b.mesh.listenAddresses()[0] ?? ''])
+    const again = await start(dirA, [b.mesh.network.listenAddresses()[0] ?? ''])
     const clean = await logOf(again.api.url)
     assert.deepEqual([clean.corrupt, clean.database.repaired], [[], null])
     assert.deepEqual(clean.losses.map(l => [l.kind, l.still_lost_entries]), [['corrupt', 0]], 'the earlier loss is still reported, nothing new')
@@ -401,7 +401,7 @@ describe('start-up confirmation of the own head', { timeout: 120_000 }, () => {
     await first.stop()
     // A peer it knows, which is gone when the node comes back.
     const gone = await startNode(peerDir)
-    const goneAddress = gone.mesh.listenAddresses()[0] ?? ''
+    const goneAddress = gone.mesh.network.listenAddresses()[0] ?? ''
     await gone.stop()
 
     const port = await freePort()
@@ -497,7 +497,7 @@ describe('SIGKILL while a peer replicates', { timeout: 180_000 }, () => {
     await node.exited
     const peerHeldAtKill = (await logOf(p.api.url)).authors.find(x => x.author === node.peerId)?.held_seq ?? 0
 
-    const again = await spawnNode([...args, '--bootstrap', p.mesh.listenAddresses()[0] ?? ''])
+    const again = await spawnNode([...args, '--bootstrap', p.mesh.network.listenAddresses()[0] ?? ''])
     try {
       const log = await logOf(again.apiUrl)
       assert.deepEqual(log.corrupt, [], 'the chain verifies at start')

@@ -56,7 +56,7 @@ describe('billing replicated over five nodes', { timeout: 240_000 }, () => {
     for (let i = 0; i < 5; i++) {
       const dir = await tempDir()
       dirs.push(dir)
-      nodes.push(await startNode(dir, { bootstrap: i === 0 ? [] : [nodes[i - 1]?.mesh.listenAddresses()[0] ?? ''] }))
+      nodes.push(await startNode(dir, { bootstrap: i === 0 ? [] : [nodes[i - 1]?.mesh.network.listenAddresses()[0] ?? ''] }))
     }
     const users = ['alice', 'bob', 'carol']
     let expected = 0
@@ -98,7 +98,7 @@ describe('billing replicated over five nodes', { timeout: 240_000 }, () => {
     await waitFor('the four online nodes to hold everything', async () =>
       (await Promise.all(nodes.slice(0, 4).map(async n => (await overviewOf(n.api.url)).records))).every(r => r === total),
     { timeoutMs: 60_000, intervalMs: 500 })
-    const restarted = await startNode(dir, { bootstrap: [nodes[0]?.mesh.listenAddresses()[0] ?? ''] })
+    const restarted = await startNode(dir, { bootstrap: [nodes[0]?.mesh.network.listenAddresses()[0] ?? ''] })
     nodes[4] = restarted
     const started = Date.now()
     await waitFor('the restarted node to catch up', async () => (await overviewOf(restarted.api.url)).records === total,
@@ -230,7 +230,7 @@ describe('forged and malformed sync data', { timeout: 120_000 }, () => {
         return script.name === 'garbage' ? new TextEncoder().encode('\u0000{{{') : encodeJson({ entries: script.entries() })
       })
       impostors.push(impostor)
-      await impostor.dial(multiaddr(v.mesh.listenAddresses()[0] ?? '')).catch(() => undefined)
+      await impostor.dial(multiaddr(v.mesh.network.listenAddresses()[0] ?? '')).catch(() => undefined)
       if (script.author === outsider) {
         // A non-member's entries are held back; the peer that served them is not blamed.
         await waitFor(`${script.name}: the batch to be held back`, async () => sampleSum(await metricsOf(v.api.url), 'meshnode_billing_held_back_batches_total') >= 1,
@@ -239,7 +239,7 @@ describe('forged and malformed sync data', { timeout: 120_000 }, () => {
         rejected++
         await waitFor(`${script.name}: the batch to be rejected`, async () => sampleSum(await metricsOf(v.api.url), 'meshnode_billing_rejected_batches_total') >= rejectedBefore + rejected,
           { timeoutMs: 15_000, intervalMs: 100 })
-        await waitFor(`${script.name}: the impostor to be cut off`, () => !v.mesh.connectedPeers().includes(impostor.peerId.toString()), { timeoutMs: 10_000 })
+        await waitFor(`${script.name}: the impostor to be cut off`, () => !v.mesh.network.connectedPeers().includes(impostor.peerId.toString()), { timeoutMs: 10_000 })
       }
       const log = (await call<LogView>(`${v.api.url}/v1/billing/log`)).body
       assert.deepEqual(log.authors.filter(x => x.held_seq > 0), [], `${script.name}: nothing stored`)
@@ -249,7 +249,7 @@ describe('forged and malformed sync data', { timeout: 120_000 }, () => {
     impostors.push(rude)
     const protocols = networkProtocols(genesis.network_id, genesisHash(genesis))
     for (const junk of ['', '{', '{"type":"range","author":1}', 'x'.repeat(1000)]) {
-      const stream = await rude.dialProtocol(multiaddr(v.mesh.listenAddresses()[0] ?? ''), protocols.sync).catch(() => undefined)
+      const stream = await rude.dialProtocol(multiaddr(v.mesh.network.listenAddresses()[0] ?? ''), protocols.sync).catch(() => undefined)
       if (stream === undefined) continue
       await lpStream(stream).write(new TextEncoder().encode(junk)).catch(() => undefined)
       await stream.close().catch(() => undefined)
@@ -278,7 +278,7 @@ describe('a corrupt tail and a fork', { timeout: 120_000 }, () => {
     const dirB = await tempDir()
     dirs.push(dirA, dirB)
     let a = await start(dirA)
-    const b = await start(dirB, { bootstrap: [a.mesh.listenAddresses()[0] ?? ''] })
+    const b = await start(dirB, { bootstrap: [a.mesh.network.listenAddresses()[0] ?? ''] })
     const self = a.mesh.peerId.toString()
     for (let i = 0; i < 3; i++) assert.equal((await postUsage(a, record(`tail-${i}`, 'tina', 1))).status, 201)
     await waitFor('B to hold A\'s three entries', async () => (await logOf(b)).authors.find(x => x.author === self)?.held_seq === 3, { timeoutMs: 10_000 })
@@ -293,7 +293,7 @@ describe('a corrupt tail and a fork', { timeout: 120_000 }, () => {
     await entries.put(key, { ...entry, records: entry.records.map(r => ({ ...r, amount: 999 })) })
     await db.close()
 
-    a = await start(dirA, { bootstrap: [b.mesh.listenAddresses()[0] ?? ''] })
+    a = await start(dirA, { bootstrap: [b.mesh.network.listenAddresses()[0] ?? ''] })
     const log = await logOf(a)
     assert.deepEqual(log.corrupt, [{ author: self, seq: 3, fault: 'hash' }])
     await waitFor('A to take its entry 3 back from B', async () => (await logOf(a)).authors.find(x => x.author === self)?.held_seq === 3, { timeoutMs: 10_000 })
@@ -307,7 +307,7 @@ describe('a corrupt tail and a fork', { timeout: 120_000 }, () => {
     const dirB = await tempDir()
     dirs.push(dirX, dirB)
     const x = await start(dirX)
-    const b = await start(dirB, { bootstrap: [x.mesh.listenAddresses()[0] ?? ''] })
+    const b = await start(dirB, { bootstrap: [x.mesh.network.listenAddresses()[0] ?? ''] })
     const author = x.mesh.peerId.toString()
     assert.equal((await postUsage(x, record('branch-1', 'fay', 5))).status, 201)
     await waitFor('B to hold X\'s entry', async () => (await logOf(b)).authors.find(a => a.author === author)?.held_seq === 1, { timeoutMs: 10_000 })
@@ -321,7 +321,7 @@ describe('a corrupt tail and a fork', { timeout: 120_000 }, () => {
     const x2 = await start(dirX2)
     assert.equal((await postUsage(x2, record('branch-2', 'fay', 7))).status, 201)
     await x2.stop()
-    await start(dirX2, { bootstrap: [b.mesh.listenAddresses()[0] ?? ''] })
+    await start(dirX2, { bootstrap: [b.mesh.network.listenAddresses()[0] ?? ''] })
     await waitFor('B to report the fork', async () => (await logOf(b)).forks > 0, { timeoutMs: 15_000 })
     const fork = (await call<{ authors: Array<{ author: string, forks: Array<{ seq: number, hashes: string[] }> }> }>(`${b.api.url}/v1/billing/log`)).body
       .authors.find(a => a.author === author)?.forks[0]

@@ -47,12 +47,12 @@ describe('governance among five operators', { timeout: 240_000 }, () => {
       await writeFile(join(dir, KEY_FILE), privateKeyToProtobuf(key), { mode: 0o600 })
       const genesisFile = join(dir, 'given-genesis.json')
       await writeFile(genesisFile, JSON.stringify(genesis))
-      nodes.push(await startNode(dir, { genesis: genesisFile, candidate: true, bootstrap: i === 0 ? [] : [nodes[0]?.mesh.listenAddresses()[0] ?? ''] }))
+      nodes.push(await startNode(dir, { genesis: genesisFile, candidate: true, bootstrap: i === 0 ? [] : [nodes[0]?.mesh.network.listenAddresses()[0] ?? ''] }))
     }
     const dir = await tempDir()
     dirs.push(dir)
-    outsider = await startNode(dir, { bootstrap: [nodes[0]?.mesh.listenAddresses()[0] ?? ''] })
-    await waitFor('every operator to see the four others', () => nodes.every(n => n.mesh.peers().filter(p => p.state === 'healthy').length >= 4), { timeoutMs: 15_000 })
+    outsider = await startNode(dir, { bootstrap: [nodes[0]?.mesh.network.listenAddresses()[0] ?? ''] })
+    await waitFor('every operator to see the four others', () => nodes.every(n => n.mesh.peerTable.list(n.mesh.clock.now()).filter(p => p.state === 'healthy').length >= 4), { timeoutMs: 15_000 })
   })
 
   after(async () => {
@@ -122,16 +122,16 @@ describe('governance among five operators', { timeout: 240_000 }, () => {
     const ids = (ns: RunningNode[]): Set<string> => new Set(ns.map(n => n.mesh.peerId.toString()))
     const left = [a, b, c]
     const right = [d, e]
-    for (const n of left) n.mesh.partition(ids(left))
-    for (const n of right) n.mesh.partition(ids(right))
-    outsider.mesh.partition(new Set())
-    await waitFor('the partition', () => left.every(n => !n.mesh.connectedPeers().some(p => ids(right).has(p))), { timeoutMs: 10_000 })
+    for (const n of left) n.mesh.guard.partition(ids(left))
+    for (const n of right) n.mesh.guard.partition(ids(right))
+    outsider.mesh.guard.partition(new Set())
+    await waitFor('the partition', () => left.every(n => !n.mesh.network.connectedPeers().some(p => ids(right).has(p))), { timeoutMs: 10_000 })
     for (const n of [a, b, d]) assert.equal((await callAsOperator(n, 'POST', `/v1/governance/proposals/${id}/vote`, { vote: 'yes' })).status, 201)
     assert.equal((await callAsOperator(e, 'POST', `/v1/governance/proposals/${id}/vote`, { vote: 'no' })).status, 201)
     await waitFor('the end of voting and the grace period', async () => (await proposalOn(a, id))?.status !== 'voting', { timeoutMs: 10_000 })
     const split = await Promise.all(nodes.map(async n => (await proposalOn(n, id))?.tally.counted_hash))
     assert.notEqual(split[0], split[3], 'the two sides counted different vote sets')
-    for (const n of [...nodes, outsider]) n.mesh.partition(undefined)
+    for (const n of [...nodes, outsider]) n.mesh.guard.partition(undefined)
     await waitFor('one certified result everywhere', async () => {
       const views = await Promise.all(nodes.map(async n => await proposalOn(n, id)))
       return views.every(v => v?.certified !== null && v?.status !== 'tallying' && v?.tally.counted_hash === views[0]?.tally.counted_hash && v?.status === views[0]?.status)
@@ -159,13 +159,13 @@ describe('governance among five operators', { timeout: 240_000 }, () => {
     // A new node joins through the outsider (no operator) and connects to the elected set it finds in the DHT.
     const dir = await tempDir()
     dirs.push(dir)
-    const newcomer = await startNode(dir, { bootstrap: [outsider.mesh.listenAddresses()[0] ?? ''], maxPeers: 1 })
+    const newcomer = await startNode(dir, { bootstrap: [outsider.mesh.network.listenAddresses()[0] ?? ''], maxPeers: 1 })
     nodes.push(newcomer)
     await waitFor('the newcomer to connect to the current bootstrap operators', async () => {
       const view = await electedOn(newcomer)
       if (view.elected.join() !== now.elected.join() && view.epoch === now.epoch) return false
-      await newcomer.mesh.governance.connectBootstrapOperators()
-      const connected = new Set(newcomer.mesh.connectedPeers())
+      await newcomer.mesh.running().election.connectBootstrapOperators()
+      const connected = new Set(newcomer.mesh.network.connectedPeers())
       return view.elected.length === 2 && view.elected.every(id => connected.has(id))
     }, { timeoutMs: 4 * EPOCH_MS, intervalMs: 500 })
   })

@@ -51,8 +51,8 @@ describe('joining a network', { timeout: 120_000 }, () => {
     assert.equal(joiner.genesisOrigin, 'fetched')
     assert.equal(joiner.mesh.genesisHash, bootstrap.mesh.genesisHash)
     await waitFor('each to see the other healthy', () =>
-      bootstrap.mesh.peer(joiner.mesh.peerId.toString())?.state === 'healthy' &&
-      joiner.mesh.peer(first.peerId)?.state === 'healthy', { timeoutMs: 10_000 })
+      bootstrap.mesh.peerTable.get(joiner.mesh.peerId.toString(), bootstrap.mesh.clock.now())?.state === 'healthy' &&
+      joiner.mesh.peerTable.get(first.peerId, joiner.mesh.clock.now())?.state === 'healthy', { timeoutMs: 10_000 })
   })
 
   test('a peer with the same network id but another genesis is refused, also after a restart', async () => {
@@ -78,19 +78,19 @@ describe('joining a network', { timeout: 120_000 }, () => {
     // C joins A and pins A's genesis; restarted with B as its only bootstrap peer, it refuses B.
     const c = await tempDir()
     dirs.push(c)
-    let nodeC = await start(c, { bootstrap: [nodeA.mesh.listenAddresses()[0] ?? ''] })
+    let nodeC = await start(c, { bootstrap: [nodeA.mesh.network.listenAddresses()[0] ?? ''] })
     assert.equal(nodeC.mesh.genesisHash, nodeA.mesh.genesisHash)
     await nodeC.stop()
     // Counted from before the restart: C's start waits for its peers' copies of its log, and B may refuse it meanwhile.
-    const refusedBefore = nodeB.mesh.refusedPeers()
-    nodeC = await start(c, { bootstrap: [nodeB.mesh.listenAddresses()[0] ?? ''] })
+    const refusedBefore = nodeB.mesh.guard.refusedTotal
+    nodeC = await start(c, { bootstrap: [nodeB.mesh.network.listenAddresses()[0] ?? ''] })
     assert.equal(nodeC.genesisOrigin, 'pinned')
     assert.equal(nodeC.mesh.genesisHash, nodeA.mesh.genesisHash)
     await waitFor('B and C to refuse each other', () =>
-      nodeB.mesh.refusedPeers() > refusedBefore && nodeC.mesh.refusedPeers() > 0, { timeoutMs: 10_000 })
+      nodeB.mesh.guard.refusedTotal > refusedBefore && nodeC.mesh.guard.refusedTotal > 0, { timeoutMs: 10_000 })
     await waitFor('no connection between B and C', () =>
-      !nodeC.mesh.connectedPeers().includes(b.peerId), { timeoutMs: 10_000 })
-    assert.equal(nodeB.mesh.peer(nodeC.mesh.peerId.toString()), undefined)
-    assert.equal(nodeC.mesh.peer(b.peerId), undefined)
+      !nodeC.mesh.network.connectedPeers().includes(b.peerId), { timeoutMs: 10_000 })
+    assert.equal(nodeB.mesh.peerTable.get(nodeC.mesh.peerId.toString(), nodeB.mesh.clock.now()), undefined)
+    assert.equal(nodeC.mesh.peerTable.get(b.peerId, nodeC.mesh.clock.now()), undefined)
   })
 })

@@ -154,7 +154,7 @@ describe('membership is granted by operators, not assumed', { timeout: 180_000 }
     const { a, genesis } = await closedNetwork()
     const dirC = await tempDir()
     dirs.push(dirC)
-    const c = await startNode(dirC, { bootstrap: [a.mesh.listenAddresses()[0] ?? ''] })
+    const c = await startNode(dirC, { bootstrap: [a.mesh.network.listenAddresses()[0] ?? ''] })
     nodes.push(c)
     const idC = c.mesh.peerId.toString()
     assert.equal(c.genesisOrigin, 'fetched')
@@ -164,7 +164,7 @@ describe('membership is granted by operators, not assumed', { timeout: 180_000 }
     // Only an operator admits: C is refused, A admits C.
     assert.equal((await callAsOperator(c, 'POST', '/v1/network/members', { peer_id: idC })).status, 403)
     assert.equal((await callAsOperator(a, 'POST', '/v1/network/members', { peer_id: idC })).status, 201)
-    await waitFor('C to learn it is a member', () => c.mesh.isMember(idC), { timeoutMs: 30_000 })
+    await waitFor('C to learn it is a member', () => c.mesh.running().members.isMember(idC), { timeoutMs: 30_000 })
 
     // A client's record, acknowledged by A.
     const acked = await callAsOperator(a, 'POST', '/v1/billing/usage', { id: 'acked-1', user_id: 'alice', resource_type: 'storage', amount: 2, unit: 'GB' })
@@ -174,18 +174,18 @@ describe('membership is granted by operators, not assumed', { timeout: 180_000 }
     strangers.push(h)
     await h.author([usage('acked-1', 'alice', 1_000_000), usage('made-up-1', 'bob', 5)])
     const heldBackBefore = sampleSum(await metricsOf(a.api.url), 'meshnode_billing_held_back_batches_total')
-    for (const n of [a, c]) await h.libp2p.dial(multiaddr(n.mesh.listenAddresses()[0] ?? ''))
+    for (const n of [a, c]) await h.libp2p.dial(multiaddr(n.mesh.network.listenAddresses()[0] ?? ''))
     h.advertise()
 
     await waitFor('A and C to refuse the stranger\'s chain', async () =>
       sampleSum(await metricsOf(a.api.url), 'meshnode_billing_held_back_batches_total') > heldBackBefore &&
       sampleSum(await metricsOf(c.api.url), 'meshnode_billing_held_back_batches_total') > 0, { timeoutMs: 30_000 })
-    await waitFor('A to list the stranger as a peer', () => a.mesh.peer(h.id)?.state === 'healthy', { timeoutMs: 30_000 })
-    await waitFor('A to list C as a peer', () => a.mesh.peer(idC)?.state === 'healthy', { timeoutMs: 30_000 })
+    await waitFor('A to list the stranger as a peer', () => a.mesh.peerTable.get(h.id, a.mesh.clock.now())?.state === 'healthy', { timeoutMs: 30_000 })
+    await waitFor('A to list C as a peer', () => a.mesh.peerTable.get(idC, a.mesh.clock.now())?.state === 'healthy', { timeoutMs: 30_000 })
     for (const n of [a, c]) {
-      assert.equal(n.mesh.billing.authors().find(x => x.author === h.id)?.held, undefined, 'nothing of the stranger is stored')
-      assert.equal(n.mesh.billing.ledger.position('made-up-1'), undefined, 'its made-up record counts nowhere')
-      assert.deepEqual(n.mesh.billing.ledger.position('acked-1'), { author: a.mesh.peerId.toString(), seq: 1 }, 'the acknowledged record is not overwritten')
+      assert.equal(n.mesh.running().billing.authors().find(x => x.author === h.id)?.held, undefined, 'nothing of the stranger is stored')
+      assert.equal(n.mesh.running().billing.ledger.position('made-up-1'), undefined, 'its made-up record counts nowhere')
+      assert.deepEqual(n.mesh.running().billing.ledger.position('acked-1'), { author: a.mesh.peerId.toString(), seq: 1 }, 'the acknowledged record is not overwritten')
     }
     const peers = (await call<{ peers: Array<{ peer_id: string, member: boolean }> }>(`${a.api.url}/v1/network/peers`)).body.peers
     assert.equal(peers.find(p => p.peer_id === h.id)?.member, false)
@@ -206,15 +206,15 @@ describe('membership is granted by operators, not assumed', { timeout: 180_000 }
       sampleSum(await metricsOf(a.api.url), 'meshnode_gossip_messages_total', { topic: gov, outcome: 'rejected', reason: 'only_operators_admit_members' }) >= 1 &&
       sampleSum(await metricsOf(a.api.url), 'meshnode_gossip_messages_total', { topic: gov, outcome: 'rejected', reason: 'only_operators_propose' }) >= 1, { timeoutMs: 30_000 })
     for (const n of [a, c]) {
-      assert.equal(n.mesh.governance.state.has(selfAdmission) || n.mesh.governance.state.has(proposal), false)
-      assert.equal(n.mesh.isMember(h.id), false)
+      assert.equal(n.mesh.running().governance.state.has(selfAdmission) || n.mesh.running().governance.state.has(proposal), false)
+      assert.equal(n.mesh.running().members.isMember(h.id), false)
     }
 
     // Admitted by the operator: its entries are accepted on every node, and its offer is a candidate.
     assert.equal((await callAsOperator(a, 'POST', '/v1/network/members', { peer_id: h.id })).status, 201)
     for (const n of [a, c]) {
-      await waitFor('the stranger\'s entry to be accepted', () => n.mesh.billing.authors().find(x => x.author === h.id)?.held?.seq === 1, { timeoutMs: 30_000 })
-      assert.notEqual(n.mesh.billing.ledger.position('made-up-1'), undefined)
+      await waitFor('the stranger\'s entry to be accepted', () => n.mesh.running().billing.authors().find(x => x.author === h.id)?.held?.seq === 1, { timeoutMs: 30_000 })
+      assert.notEqual(n.mesh.running().billing.ledger.position('made-up-1'), undefined)
     }
     const selected = await callAsOperator(a, 'POST', '/v1/load-balancer/select-node', { service: 'echo' })
     assert.equal(selected.body.selected_node, h.id)
@@ -226,7 +226,7 @@ describe('membership is granted by operators, not assumed', { timeout: 180_000 }
     const revoked = await callAsOperator(a, 'DELETE', `/v1/network/members/${h.id}`)
     assert.equal(revoked.status, 200)
     assert.equal(revoked.body.through_seq, 1)
-    await waitFor('C to hold the revocation', () => !c.mesh.isMember(h.id), { timeoutMs: 30_000 })
+    await waitFor('C to hold the revocation', () => !c.mesh.running().members.isMember(h.id), { timeoutMs: 30_000 })
     const notMember = async (n: RunningNode): Promise<number> => sampleSum(await metricsOf(n.api.url), 'meshnode_gossip_messages_total', { reason: 'not_member' }) +
       sampleSum(await metricsOf(n.api.url), 'meshnode_billing_held_back_batches_total')
     const refusedBefore = [await notMember(a), await notMember(c)]
@@ -234,9 +234,9 @@ describe('membership is granted by operators, not assumed', { timeout: 180_000 }
     await waitFor('A and C to refuse the entry after the revocation', async () =>
       await notMember(a) > (refusedBefore[0] ?? 0) && await notMember(c) > (refusedBefore[1] ?? 0), { timeoutMs: 30_000 })
     for (const n of [a, c]) {
-      assert.equal(n.mesh.billing.authors().find(x => x.author === h.id)?.held?.seq, 1, 'the entry past the cut is not stored')
-      assert.equal(n.mesh.billing.ledger.position('after-revocation'), undefined)
-      assert.notEqual(n.mesh.billing.ledger.position('made-up-1'), undefined, 'entries through the cut stay counted')
+      assert.equal(n.mesh.running().billing.authors().find(x => x.author === h.id)?.held?.seq, 1, 'the entry past the cut is not stored')
+      assert.equal(n.mesh.running().billing.ledger.position('after-revocation'), undefined)
+      assert.notEqual(n.mesh.running().billing.ledger.position('made-up-1'), undefined, 'entries through the cut stay counted')
     }
     assert.equal((await callAsOperator(a, 'POST', '/v1/network/members', { peer_id: h.id })).status, 409, 'a revocation is final')
   })
@@ -245,7 +245,7 @@ describe('membership is granted by operators, not assumed', { timeout: 180_000 }
     const { a, genesis } = await closedNetwork()
     const h = await Stranger.start(genesis)
     strangers.push(h)
-    const addr = multiaddr(a.mesh.listenAddresses()[0] ?? '')
+    const addr = multiaddr(a.mesh.network.listenAddresses()[0] ?? '')
     await h.libp2p.dial(addr)
     const protocols = networkProtocols(genesis.network_id, genesisHash(genesis))
     // Garbage on the stream protocols: each refusal is counted.
@@ -260,7 +260,7 @@ describe('membership is granted by operators, not assumed', { timeout: 180_000 }
       sampleSum(await metricsOf(a.api.url), 'meshnode_stream_rejections_total', { protocol: 'genesis', reason: 'oversized' }) >= 1, { timeoutMs: 15_000 })
 
     await waitFor('A and the stranger to see each other\'s subscriptions', () => h.libp2p.services.pubsub.getSubscribers(h.topics.telemetry).length > 0, { timeoutMs: 15_000 })
-    const refusedBefore = a.mesh.refusedPeers()
+    const refusedBefore = a.mesh.guard.refusedTotal
     // A spoofed author on the billing topic, an over-deep governance object (its id cannot even
     // be computed), then junk telemetry.
     await h.libp2p.services.pubsub.publish(h.topics.billing, encodeJson({ author: a.mesh.peerId.toString(), seq: 1, hash: 'ab'.repeat(32) }))
@@ -268,14 +268,14 @@ describe('membership is granted by operators, not assumed', { timeout: 180_000 }
     const proposal = `{"body":{"kind":"proposal","author":"${h.id}","title":"t","description":"","change":{"type":"param_change","params":${deep}},` +
       `"created_at":${Date.now()},"voting_ends_at":${Date.now() + 20_000},"quorum":0.5,"threshold":0.5,"veto":0.334},"id":"${'0'.repeat(64)}","sig":"AAAA"}`
     await h.libp2p.services.pubsub.publish(h.topics.governance, new TextEncoder().encode(proposal))
-    for (let i = 0; i < 20 && a.mesh.connectedPeers().includes(h.id); i++) {
+    for (let i = 0; i < 20 && a.mesh.network.connectedPeers().includes(h.id); i++) {
       await h.libp2p.services.pubsub.publish(h.topics.telemetry, new TextEncoder().encode(`junk ${i}`)).catch(() => undefined)
     }
-    await waitFor('A to disconnect the stranger', () => !a.mesh.connectedPeers().includes(h.id) && a.mesh.refusedPeers() > refusedBefore, { timeoutMs: 20_000 })
+    await waitFor('A to disconnect the stranger', () => !a.mesh.network.connectedPeers().includes(h.id) && a.mesh.guard.refusedTotal > refusedBefore, { timeoutMs: 20_000 })
     // It comes back: A refuses the connection (for a while).
     await h.libp2p.dial(addr).catch(() => undefined)
     await waitFor('the stranger\'s new connection to be refused', () => h.libp2p.getConnections(a.mesh.peerId).length === 0, { timeoutMs: 10_000 })
-    assert.equal(a.mesh.connectedPeers().includes(h.id), false)
+    assert.equal(a.mesh.network.connectedPeers().includes(h.id), false)
     assert.ok(sampleSum(await metricsOf(a.api.url), 'meshnode_gossip_messages_total', { topic: h.topics.telemetry, outcome: 'rejected', reason: 'malformed' }) >= 1)
     assert.ok(sampleSum(await metricsOf(a.api.url), 'meshnode_gossip_messages_total', { topic: h.topics.billing, outcome: 'rejected', reason: 'spoofed_author' }) >= 1)
     // The validator threw (or, with a depth limit at decoding, refused it as malformed): a counted reject either way.

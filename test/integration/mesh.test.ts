@@ -99,7 +99,7 @@ describe('a five-node mesh on loopback', { timeout: 180_000 }, () => {
     await waitFor('the in-process node to be healthy everywhere', async () => await everywhere(nodes, id, 'healthy'),
       { timeoutMs: 15_000, intervalMs: 200 })
     await waitFor('the in-process node to see every other node healthy',
-      () => slow.mesh.peers().filter(p => p.state === 'healthy').length >= nodes.length, { timeoutMs: 10_000 })
+      () => slow.mesh.peerTable.list(slow.mesh.clock.now()).filter(p => p.state === 'healthy').length >= nodes.length, { timeoutMs: 10_000 })
 
     const accusedBySlow = new Set<string>()
     const unsubscribe = slow.mesh.onEvent(e => { if (e.type === 'peer:state' && e.to === 'down') accusedBySlow.add(e.peerId) })
@@ -116,7 +116,7 @@ describe('a five-node mesh on loopback', { timeout: 180_000 }, () => {
     unsubscribe()
     assert.ok(!seen.has('down'), `a blocked node was declared down (states seen: ${[...seen].join(', ')})`)
     assert.deepEqual([...accusedBySlow], [], 'the blocked node accused its peers')
-    assert.ok(slow.mesh.peers().every(p => p.state !== 'down'))
+    assert.ok(slow.mesh.peerTable.list(slow.mesh.clock.now()).every(p => p.state !== 'down'))
     await waitFor('the blocked node to be healthy everywhere again', async () => await everywhere(nodes, id, 'healthy'),
       { timeoutMs: 10_000, intervalMs: 200 })
     t.diagnostic(`states seen while blocked: ${[...seen].join(', ')}`)
@@ -136,9 +136,9 @@ describe('a five-node mesh on loopback', { timeout: 180_000 }, () => {
     await waitFor('the target to refuse the stranger', async () =>
       (await call<{ refused_peers: number }>(`${target.apiUrl}/v1/network/status`)).body.refused_peers > before,
     { timeoutMs: 10_000 })
-    await waitFor('the connection to be gone', () => !stranger.mesh.connectedPeers().includes(target.peerId), { timeoutMs: 10_000 })
+    await waitFor('the connection to be gone', () => !stranger.mesh.network.connectedPeers().includes(target.peerId), { timeoutMs: 10_000 })
     assert.equal(await stateOn(target.apiUrl, stranger.mesh.peerId.toString()), undefined)
-    assert.equal(stranger.mesh.peer(target.peerId), undefined)
+    assert.equal(stranger.mesh.peerTable.get(target.peerId, stranger.mesh.clock.now()), undefined)
   })
 
 })

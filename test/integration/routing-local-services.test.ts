@@ -23,7 +23,7 @@ describe('calls of the node\'s own upstream count as served', () => {
       await assert.rejects(services.call('echo', get('/echo'), cancelled.signal))
       assert.deepEqual(statuses, [200, 500, 502])
     } finally {
-      services.stop()
+      await services.stop()
       await upstream.close()
     }
   })

@@ -23,9 +23,9 @@ before(async () => {
   upstream = await startUpstream('u')
   services = new LocalServices([{ name: 'echo', url: upstream.url, capacity: 10 }],
     { path: '/health', intervalMs: 60_000, timeoutMs: 1_000, rise: 1, fall: 1 }, silentLogger())
-  services.start()
+  await services.start()
   await waitFor('the upstream to pass its health check', () => services.isHealthy('echo'), { timeoutMs: 5_000 })
-  services.stop()
+  await services.stop()
   router = new Router({
     openStream: async () => { throw new Error('no remote peers in this test') },
     selfId: SELF,

@@ -66,9 +66,9 @@ before(async () => {
   upstream = await startUpstream('b')
   const services = new LocalServices([{ name: 'echo', url: upstream.url, capacity: 10 }],
     { path: '/health', intervalMs: 60_000, timeoutMs: 1_000, rise: 1, fall: 1 }, silentLogger())
-  services.start()
+  await services.start()
   await waitFor('the upstream to pass its health check', () => services.isHealthy('echo'), { timeoutMs: 5_000 })
-  services.stop()
+  await services.stop()
   const libp2p = { handle: async (_protocol: string, handler: StreamHandler) => { serve = handler } } as unknown as MeshLibp2p
   await serveRoutes(libp2p, '/route', { services, log: silentLogger(), onRejected: reason => { rejections.push(reason) } }, { maxRequestBytes: 1024 * 1024, maxResponseBytes: 1024 * 1024, timeoutMs: 5_000, maxStreamsPerPeer: MAX_ROUTE_STREAMS_PER_PEER, idleMs: DEFAULT_TUNING.routing.serverIdleMs })
   router = newRouter()

@@ -14,7 +14,7 @@ import { waitFor } from '../helpers/wait.ts'
 /** Waits until `node` can route `service` to each of `peerIds` (itself included when local). */
 async function waitForOffers (node: RunningNode, service: string, peerIds: string[]): Promise<void> {
   await waitFor(`${service} offered by ${peerIds.length} peers`, () => {
-    const offering = new Set(node.mesh.router.candidates(service).map(c => c.peerId))
+    const offering = new Set(node.mesh.running().router.candidates(service).map(c => c.peerId))
     return peerIds.every(id => offering.has(id))
   }, { timeoutMs: 20_000, intervalMs: 100 })
 }
@@ -41,7 +41,7 @@ describe('routing across three nodes', { timeout: 180_000 }, () => {
       dirs.push(dir)
       nodes.push(await startNode(dir, {
         services: [{ name: 'echo', url: upstreams[i]?.url ?? '', capacity: 100 }],
-        bootstrap: i === 0 ? [] : [nodes[0]?.mesh.listenAddresses()[0] ?? '']
+        bootstrap: i === 0 ? [] : [nodes[0]?.mesh.network.listenAddresses()[0] ?? '']
       }))
     }
     entry = nodes[0] as RunningNode
@@ -203,7 +203,7 @@ describe('a hundred concurrent requests to one peer', { timeout: 60_000 }, () =>
     for (const services of [[{ name: 'echo', url: upstream.url, capacity: 100 }], []]) {
       const dir = await tempDir()
       dirs.push(dir)
-      nodes.push(await startNode(dir, { services, bootstrap: nodes.length === 0 ? [] : [nodes[0]?.mesh.listenAddresses()[0] ?? ''] }))
+      nodes.push(await startNode(dir, { services, bootstrap: nodes.length === 0 ? [] : [nodes[0]?.mesh.network.listenAddresses()[0] ?? ''] }))
     }
     const [target, entry] = nodes as [RunningNode, RunningNode]
     await waitForOffers(entry, 'echo', [target.mesh.peerId.toString()])
@@ -238,7 +238,7 @@ describe('a serving node crashes while requests are in flight', { timeout: 120_0
     for (let i = 0; i < 3; i++) dirs.push(await tempDir())
     // The entry node offers nothing itself, so that every request crosses the mesh.
     entry = await startNode(dirs[0] ?? '', { requestTimeoutMs: 10_000 })
-    const bootstrap = entry.mesh.listenAddresses()[0] ?? ''
+    const bootstrap = entry.mesh.network.listenAddresses()[0] ?? ''
     other = await startNode(dirs[1] ?? '', { bootstrap: [bootstrap], services: [{ name: 'echo', url: uc.url, capacity: 100 }] })
     victim = await spawnNode(['--data', dirs[2] ?? '', '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0',
       '--bootstrap', bootstrap, '--service', `echo=${ub.url}`])

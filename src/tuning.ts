@@ -1,3 +1,5 @@
+import type { PeerConnectorTuning } from './p2p/peer-connector.ts'
+import type { PeerMemoryTuning } from './p2p/peer-memory.ts'
 import type { BreakerConfig } from './routing/circuit-breaker.ts'
 import type { HealthCheckConfig } from './routing/service-health.ts'
 import type { StrategyName } from './routing/strategies.ts'
@@ -30,29 +32,13 @@ export interface Tuning {
     historySamples: number
     detector: DetectorConfig
   }
-  peers: {
+  peers: PeerConnectorTuning & PeerMemoryTuning & {
     /** Connections the node seeks and keeps (operator: --max-peers). */
     maxPeers: number
     /** The libp2p connection cap is twice maxPeers, and never below this. */
     minConnectionCap: number
-    /** How often the connector checks it has enough peers. */
-    maintainIntervalMs: number
-    /** Discovered peers dialled per maintenance round. */
-    dialsPerRound: number
-    dialTimeoutMs: number
-    /** Longest wait between dials of the bootstrap peers while the node has no peer. */
-    maxBackoffMs: number
-    /**
-     * A DHT random walk costs a query to most peers: while the peer count changes it is repeated
-     * after `walkEveryMs`, and after twice as long each time it changed nothing, up to `walkEveryMaxMs`.
-     */
-    walkEveryMs: number
-    walkEveryMaxMs: number
     /** How long a peer of another network, or a misbehaving one, stays refused. */
     refuseForMs: number
-    /** How often the node writes the peers it dialled, to reconnect after a restart. */
-    rememberEveryMs: number
-    rememberedPeers: number
   }
   billing: {
     /** How often a random peer is asked what billing log it holds. */

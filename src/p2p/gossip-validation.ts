@@ -36,7 +36,7 @@ export interface GossipTopic<T, R extends string, C> {
 
 /** What the helper counts with: the node's metrics (MeshMetrics), or anything shaped like them. */
 export interface GossipCounter {
-  gossip: (topic: string, outcome: 'received' | 'rejected', reason?: string) => void
+  gossip: (topic: string, outcome: 'published' | 'received' | 'rejected', reason?: string) => void
 }
 
 export interface GossipValidationComponents {

@@ -3,10 +3,8 @@ import type { PeerId, PeerInfo } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { errorMessage } from '../errors.ts'
 import type { Logger } from '../logging.ts'
-import type { Tuning } from '../tuning.ts'
 import type { MeshLibp2p } from './libp2p.ts'
 
-/** Rounds, dials, backoff and DHT walks as the node's tuning sets them (see Tuning's `peers`). */
 export interface PeerConnectorComponents {
   /** It dials, walks the DHT and reads the peer store: the libp2p node itself. */
   libp2p: MeshLibp2p
@@ -14,7 +12,24 @@ export interface PeerConnectorComponents {
   log: Logger
 }
 
-export interface PeerConnectorInit extends Pick<Tuning['peers'], 'maintainIntervalMs' | 'dialsPerRound' | 'dialTimeoutMs' | 'maxBackoffMs' | 'walkEveryMs' | 'walkEveryMaxMs'> {
+/** The connector's timings, part of the node's tuning (src/tuning.ts `peers`, where their values have their reasons). */
+export interface PeerConnectorTuning {
+  /** How often the connector checks it has enough peers. */
+  maintainIntervalMs: number
+  /** Discovered peers dialled per maintenance round. */
+  dialsPerRound: number
+  dialTimeoutMs: number
+  /** Longest wait between dials of the bootstrap peers while the node has no peer. */
+  maxBackoffMs: number
+  /**
+   * A DHT random walk costs a query to most peers: while the peer count changes it is repeated
+   * after `walkEveryMs`, and after twice as long each time it changed nothing, up to `walkEveryMaxMs`.
+   */
+  walkEveryMs: number
+  walkEveryMaxMs: number
+}
+
+export interface PeerConnectorInit extends PeerConnectorTuning {
   bootstrap: Multiaddr[]
   /** Peers known from an earlier run, tried like bootstrap peers. */
   remembered: Multiaddr[]

@@ -3,7 +3,6 @@ import { errorMessage } from '../errors.ts'
 import type { Startable } from '../lifecycle.ts'
 import type { Logger } from '../logging.ts'
 import type { MeshDatabase } from '../storage/database.ts'
-import type { Tuning } from '../tuning.ts'
 import type { MeshLibp2p } from './libp2p.ts'
 
 export interface PeerMemoryComponents {
@@ -13,7 +12,14 @@ export interface PeerMemoryComponents {
   log: Logger
 }
 
-export type PeerMemoryInit = Pick<Tuning['peers'], 'rememberEveryMs' | 'rememberedPeers'>
+/** Part of the node's tuning (src/tuning.ts `peers`). */
+export interface PeerMemoryTuning {
+  /** How often the node writes the peers it dialled, to reconnect after a restart. */
+  rememberEveryMs: number
+  rememberedPeers: number
+}
+
+export type PeerMemoryInit = PeerMemoryTuning
 
 const KNOWN_PEERS_KEY = 'known_peers'
 

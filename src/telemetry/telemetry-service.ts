@@ -3,9 +3,8 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import type { Clock } from '../clock.ts'
 import { MeshError, errorMessage } from '../errors.ts'
 import type { Logger } from '../logging.ts'
-import type { MeshMetrics } from '../metrics.ts'
 import { dialTarget } from '../p2p/dial-target.ts'
-import { gossipValidator } from '../p2p/gossip-validation.ts'
+import { gossipValidator, type GossipCounter } from '../p2p/gossip-validation.ts'
 import type { MeshLibp2p } from '../p2p/libp2p.ts'
 import type { LoadHistory } from './load-history.ts'
 import type { LoadSampler } from './load-sampler.ts'
@@ -19,7 +18,8 @@ export interface TelemetryComponents {
   peerTable: PeerTable
   sampler: LoadSampler
   history: LoadHistory
-  metrics: MeshMetrics
+  /** The node's gossip counters: what it publishes, and through the validator what it receives and rejects. */
+  metrics: GossipCounter
   log: Logger
 }
 

@@ -21,8 +21,8 @@ const Multiaddress = z.string().refine(s => parsedMultiaddr(s) !== undefined, { 
 
 const BootstrapAddress = z.string().superRefine((s, ctx) => {
   const addr = parsedMultiaddr(s)
-  if (addr === undefined) ctx.addIssue({ code: 'custom', message: 'not a multiaddr, such as /ip4/192.0.2.1/tcp/4001/p2p/12D3KooW...' })
-  else if (addr.getPeerId() === null) ctx.addIssue({ code: 'custom', message: 'must end in /p2p/<peer id>, such as /ip4/192.0.2.1/tcp/4001/p2p/12D3KooW...' })
+  if (addr === undefined) ctx.addIssue({ code: 'custom', message: 'not a multiaddr, such as /ip4/127.0.0.1/tcp/4001/p2p/<peer id>' })
+  else if (addr.getPeerId() === null) ctx.addIssue({ code: 'custom', message: 'must end in /p2p/<peer id> of the node it names' })
 })
 
 /** A browser origin (scheme, host and port, no path), or `*` for any. */

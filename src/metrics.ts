@@ -26,85 +26,30 @@ export class MeshMetrics {
   private readonly routedBytes: Counter<'direction'>
   private readonly streamRejections: Counter<'protocol' | 'reason'>
 
+  private counter<L extends string = never> (name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
+    return new Counter<L>({ name, help, labelNames, registers: [this.registry] })
+  }
+
+  private gauge<L extends string = never> (name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
+    return new Gauge<L>({ name, help, labelNames, registers: [this.registry] })
+  }
+
   constructor (peerCounts: () => Record<PeerState, number>) {
     collectDefaultMetrics({ register: this.registry })
-    this.gossipMessages = new Counter({
-      name: 'meshnode_gossip_messages_total',
-      help: 'Gossip messages by topic and outcome (published, received, rejected with the reason)',
-      labelNames: ['topic', 'outcome', 'reason'],
-      registers: [this.registry]
-    })
-    this.billingRecords = new Counter({
-      name: 'meshnode_billing_records_total',
-      help: 'Usage records stored in the billing log, appended here or replicated from peers',
-      labelNames: ['source'],
-      registers: [this.registry]
-    })
-    this.billingForks = new Counter({
-      name: 'meshnode_billing_forks_total',
-      help: 'Forks detected: an author signed two different entries at one sequence',
-      registers: [this.registry]
-    })
-    this.billingRejected = new Counter({
-      name: 'meshnode_billing_rejected_batches_total',
-      help: 'Sync batches rejected whole because an entry was forged or malformed',
-      registers: [this.registry]
-    })
-    this.billingHeldBack = new Counter({
-      name: 'meshnode_billing_held_back_batches_total',
-      help: 'Sync heads and batches refused because their author is not a member of the network (or past a revoked member\'s cut)',
-      registers: [this.registry]
-    })
-    this.billingConflicts = new Gauge({
-      name: 'meshnode_billing_conflicting_keys',
-      help: 'Idempotency keys held with different contents by different entries (each content counted under its own authors)',
-      registers: [this.registry]
-    })
-    this.billingLostEntries = new Counter({
-      name: 'meshnode_billing_lost_entries_total',
-      help: 'Log entries found lost at start, by kind: corrupt (failed verification or unreadable), missing (a gap), head_backwards (own head behind the head file)',
-      labelNames: ['kind'],
-      registers: [this.registry]
-    })
-    this.billingLostRecords = new Counter({
-      name: 'meshnode_billing_lost_records_total',
-      help: 'Records of this node\'s own log found lost at start, as counted by its head file',
-      registers: [this.registry]
-    })
-    this.billingRecoveredEntries = new Counter({
-      name: 'meshnode_billing_recovered_entries_total',
-      help: 'Lost log entries taken back from peers',
-      registers: [this.registry]
-    })
-    this.billingUnrecoveredEntries = new Gauge({
-      name: 'meshnode_billing_unrecovered_entries',
-      help: 'Log entries found lost at start and not (yet) taken back from a peer',
-      registers: [this.registry]
-    })
-    this.billingLogState = new Gauge({
-      name: 'meshnode_billing_log_state',
-      help: 'State of this node\'s own log (1 for the current one): confirming its head with peers, confirmed, alone (no peer answered), unusable',
-      labelNames: ['state'],
-      registers: [this.registry]
-    })
-    this.routedRequests = new Counter({
-      name: 'meshnode_routed_requests_total',
-      help: 'Requests routed through this node, by status class of the answer',
-      labelNames: ['status_class'],
-      registers: [this.registry]
-    })
-    this.routedBytes = new Counter({
-      name: 'meshnode_routed_bytes_total',
-      help: 'Body bytes of routed requests and responses',
-      labelNames: ['direction'],
-      registers: [this.registry]
-    })
-    this.streamRejections = new Counter({
-      name: 'meshnode_stream_rejections_total',
-      help: 'Requests on stream protocols (route, sync, gov-sync, genesis) refused, by protocol and reason',
-      labelNames: ['protocol', 'reason'],
-      registers: [this.registry]
-    })
+    this.gossipMessages = this.counter('meshnode_gossip_messages_total', 'Gossip messages by topic and outcome (published, received, rejected with the reason)', ['topic', 'outcome', 'reason'])
+    this.billingRecords = this.counter('meshnode_billing_records_total', 'Usage records stored in the billing log, appended here or replicated from peers', ['source'])
+    this.billingForks = this.counter('meshnode_billing_forks_total', 'Forks detected: an author signed two different entries at one sequence')
+    this.billingRejected = this.counter('meshnode_billing_rejected_batches_total', 'Sync batches rejected whole because an entry was forged or malformed')
+    this.billingHeldBack = this.counter('meshnode_billing_held_back_batches_total', 'Sync heads and batches refused because their author is not a member of the network (or past a revoked member\'s cut)')
+    this.billingConflicts = this.gauge('meshnode_billing_conflicting_keys', 'Idempotency keys held with different contents by different entries (each content counted under its own authors)')
+    this.billingLostEntries = this.counter('meshnode_billing_lost_entries_total', 'Log entries found lost at start, by kind: corrupt (failed verification or unreadable), missing (a gap), head_backwards (own head behind the head file)', ['kind'])
+    this.billingLostRecords = this.counter('meshnode_billing_lost_records_total', 'Records of this node\'s own log found lost at start, as counted by its head file')
+    this.billingRecoveredEntries = this.counter('meshnode_billing_recovered_entries_total', 'Lost log entries taken back from peers')
+    this.billingUnrecoveredEntries = this.gauge('meshnode_billing_unrecovered_entries', 'Log entries found lost at start and not (yet) taken back from a peer')
+    this.billingLogState = this.gauge('meshnode_billing_log_state', 'State of this node\'s own log (1 for the current one): confirming its head with peers, confirmed, alone (no peer answered), unusable', ['state'])
+    this.routedRequests = this.counter('meshnode_routed_requests_total', 'Requests routed through this node, by status class of the answer', ['status_class'])
+    this.routedBytes = this.counter('meshnode_routed_bytes_total', 'Body bytes of routed requests and responses', ['direction'])
+    this.streamRejections = this.counter('meshnode_stream_rejections_total', 'Requests on stream protocols (route, sync, gov-sync, genesis) refused, by protocol and reason', ['protocol', 'reason'])
     this.peers = new Gauge({
       name: 'meshnode_peers',
       help: 'Peers in the peer table by failure-detector state',

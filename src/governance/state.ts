@@ -90,7 +90,7 @@ export class GovernanceState {
   /** Outcomes by proposal, computed on demand and dropped whenever an object is added. */
   private readonly outcomes = new Map<string, Outcome>()
   /** The parameters by period up to a time, computed on demand and dropped whenever an object is added. */
-  private periods: { until: number, list: ParamsPeriod[] } | undefined
+  private periods: { nextActivation: number, list: ParamsPeriod[] } | undefined
 
   constructor (genesis: Genesis, genesisHash: string) {
     this.genesis = genesis
@@ -252,15 +252,21 @@ export class GovernanceState {
    * effect by `until` are settled: settling one reads the parameters before it, never after.
    */
   paramsPeriods (until: number): readonly ParamsPeriod[] {
-    if (this.periods !== undefined && until <= this.periods.until) return this.periods.list
+    // The list changes only where a change takes effect: it holds until the next activation
+    // (until an object is added, which drops it), however far the clock moves.
+    if (this.periods !== undefined && until < this.periods.nextActivation) return this.periods.list
     const list: ParamsPeriod[] = [{ from: -Infinity, params: this.genesis.params }]
+    let nextActivation = Infinity
     for (const a of this.activations()) {
-      if (a.at > until) break
+      if (a.at > until) {
+        nextActivation = a.at
+        break
+      }
       if (a.proposal.change.type !== 'param_change' || this.settledOutcome(a.id) !== 'passed') continue
       const merged = mergeParams((list[list.length - 1] as ParamsPeriod).params, a.proposal.change.params)
       if (merged.ok) list.push({ from: a.at, params: merged.params })
     }
-    this.periods = { until, list }
+    this.periods = { nextActivation, list }
     return list
   }
 

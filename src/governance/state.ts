@@ -91,6 +91,8 @@ export class GovernanceState {
   private readonly outcomes = new Map<string, Outcome>()
   /** The parameters by period up to a time, computed on demand and dropped whenever an object is added. */
   private periods: { nextActivation: number, list: ParamsPeriod[] } | undefined
+  /** The membership input between two activations: operators change only where a change takes effect. */
+  private membership: { from: number, nextActivation: number, input: MembershipInput } | undefined
 
   constructor (genesis: Genesis, genesisHash: string) {
     this.genesis = genesis
@@ -121,6 +123,7 @@ export class GovernanceState {
     const verdict = this.judge(o, now, maxSkewMs)
     if (!verdict.ok) return verdict
     this.objects.set(o.id, o)
+    this.membership = undefined
     const b = o.body
     // Membership records touch no tally and no election.
     if (b.kind === 'admission') {
@@ -194,14 +197,25 @@ export class GovernanceState {
 
   /** The replicated records that decide membership at `at` (see membership.ts). */
   membershipInput (at: number): MembershipInput {
+    // Asked for every routed request and every billing entry: kept until the next activation.
+    const cached = this.membership
+    if (cached !== undefined && cached.from <= at && at < cached.nextActivation) return cached.input
     const operators = new Set(this.operators(at).map(o => o.peer_id))
     const everOperators = new Set(this.genesis.operators.map(o => o.peer_id))
+    let from = -Infinity
+    let nextActivation = Infinity
     for (const a of this.activations()) {
-      if (a.at > at) break
+      if (a.at > at) {
+        nextActivation = a.at
+        break
+      }
+      from = a.at
       if (a.proposal.change.type === 'operator_add' && this.settledOutcome(a.id) === 'passed') everOperators.add(a.proposal.change.peer_id)
     }
     const formerOperators = new Set([...everOperators].filter(p => !operators.has(p)))
-    return { operators, formerOperators, open: this.genesis.params.open_membership === true, admissions: this.admissions, revocations: this.revocations }
+    const input = { operators, formerOperators, open: this.genesis.params.open_membership === true, admissions: this.admissions, revocations: this.revocations }
+    this.membership = { from, nextActivation, input }
+    return input
   }
 
   standing (peerId: string, at: number): Standing {

@@ -198,10 +198,10 @@ export class Replication {
     }
     chains.noteAnswered(peerId)
     for (const h of heads.heads) {
-      if (h.seq > this.c.authoredThrough(h.author) && h.author !== this.c.selfId) {
+      const through = this.c.authoredThrough(h.author)
+      if (h.seq > through && h.author !== this.c.selfId) {
         this.c.metrics.billing('held_back', 1)
         // Still pull what counts of a revoked author's log, up to the cut.
-        const through = this.c.authoredThrough(h.author)
         if (through > (chains.held.head(h.author)?.seq ?? 0)) this.want(h.author, through, peerId)
         continue
       }
@@ -272,7 +272,9 @@ export class Replication {
 
   /** Checks consecutive entries against the chain held (or a gap's anchor); the first fault rejects the whole batch. */
   private verifyBatch (author: string, from: number, held: Head | undefined, entries: LogEntry[], anchor?: Head): BatchFault | undefined {
-    return checkBatch(author, from, held, entries, this.c.chains.verifier, (a, seq) => seq <= this.c.authoredThrough(a), anchor)
+    // checkBatch refuses entries of any other author first, so one membership read serves the batch.
+    const through = this.c.authoredThrough(author)
+    return checkBatch(author, from, held, entries, this.c.chains.verifier, (_, seq) => seq <= through, anchor)
   }
 
   /**

@@ -2,7 +2,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import type { Clock } from '../clock.ts'
 import { MeshError } from '../errors.ts'
 import type { GovernanceService } from './governance-service.ts'
-import { listMembers, standing, type Member, type Revocation, type Standing } from './membership.ts'
+import { authoredThrough, listMembers, standing, type Member, type Revocation, type Standing } from './membership.ts'
 import type { AdmissionBody, RevocationBody, Signed } from './objects.ts'
 
 /**
@@ -29,8 +29,7 @@ export class Members {
 
   /** The highest sequence of an author's billing log that counts (see BillingComponents). */
   authoredThrough (author: string): number {
-    const s = this.standings()(author)
-    return s.member ? Number.POSITIVE_INFINITY : s.via === 'revoked' ? s.revocation.throughSeq : 0
+    return authoredThrough(this.standings()(author))
   }
 
   /** The members the records name, and whether anyone else is one (open membership). */

@@ -50,10 +50,14 @@ export function standing (peerId: string, m: MembershipInput): Standing {
   return m.open ? { member: true, via: 'open' } : { member: false, via: 'not_admitted' }
 }
 
-/** Whether an author's entry at `seq` counts: members' always, a revoked peer's up to the cut. */
+/** The highest sequence of an author's billing log that counts: all of a member's, a revoked peer's up to the cut, none of anyone else's. */
+export function authoredThrough (s: Standing): number {
+  return s.member ? Number.POSITIVE_INFINITY : s.via === 'revoked' ? s.revocation.throughSeq : 0
+}
+
+/** Whether an author's entry at `seq` counts. */
 export function mayAuthor (s: Standing, seq: number): boolean {
-  if (s.member) return true
-  return s.via === 'revoked' && seq <= s.revocation.throughSeq
+  return seq <= authoredThrough(s)
 }
 
 export interface Member { peerId: string, standing: Standing }

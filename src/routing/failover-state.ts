@@ -62,7 +62,10 @@ export class FailoverState {
     const set = this.inFlight.get(peerId) ?? new Set()
     set.add(ctl)
     this.inFlight.set(peerId, set)
-    return () => { set.delete(ctl) }
+    return () => {
+      set.delete(ctl)
+      if (set.size === 0 && this.inFlight.get(peerId) === set) this.inFlight.delete(peerId)
+    }
   }
 
   drain (peerId: string, reason: string, force: boolean): Drain {

@@ -72,13 +72,18 @@ export class PeerSelection {
   peerServices (): Map<string, PeerSnapshot[]> {
     const map = new Map<string, PeerSnapshot[]>()
     for (const p of this.c.peers()) {
-      for (const s of p.snapshot.services) map.set(s.name, [...(map.get(s.name) ?? []), p])
+      for (const s of p.snapshot.services) {
+        const list = map.get(s.name)
+        if (list === undefined) map.set(s.name, [p])
+        else list.push(p)
+      }
     }
     return map
   }
 
+  /** Asked for every routed request: whether anyone offers the service, without building the map. */
   isKnown (service: string): boolean {
-    return this.c.services.has(service) || this.peerServices().has(service)
+    return this.c.services.has(service) || this.c.peers().some(p => p.snapshot.services.some(s => s.name === service))
   }
 
   /** The peers that could serve `service` now, as the strategies see them. */

@@ -166,6 +166,7 @@ export class RouteStream {
 
   private async readJson (signal: AbortSignal): Promise<unknown> {
     const frame = await this.lp.read({ signal })
+    // The reader's own limit is MAX_FRAME_BYTES, the larger of head and body frames: a head has its own.
     if (frame.byteLength > MAX_HEAD_BYTES) throw new InvalidFrameError('head frame too large')
     try {
       return parseJson(decoder.decode(frame.subarray()))

@@ -17,7 +17,6 @@ import type { UsageEvent } from './usage.ts'
 
 export interface RouterOptions {
   requestTimeoutMs: number
-  maxRequestBytes: number
   maxResponseBytes: number
   maxAttempts: number
   strategy: StrategyName

@@ -39,7 +39,6 @@ before(async () => {
   }, {
     ...DEFAULT_TUNING.routing,
     requestTimeoutMs: 5_000,
-    maxRequestBytes: 1024,
     maxResponseBytes: 1024 * 1024,
     maxAttempts: 3,
     strategy: 'adaptive',

@@ -59,7 +59,7 @@ function newRouter (): Router {
     random: () => 0.5,
     log: silentLogger(),
     onUsage: e => { usage.push(e) }
-  }, { ...DEFAULT_TUNING.routing, requestTimeoutMs: 5_000, maxRequestBytes: 1024 * 1024, maxResponseBytes: 1024 * 1024, maxAttempts: 1, strategy: 'round_robin', weights: {} })
+  }, { ...DEFAULT_TUNING.routing, requestTimeoutMs: 5_000, maxResponseBytes: 1024 * 1024, maxAttempts: 1, strategy: 'round_robin', weights: {} })
 }
 
 before(async () => {

@@ -29,8 +29,6 @@ export interface ApiOptions {
   shutdown: AbortSignal
   maxBodyBytes?: number
   maxRouteBodyBytes: number
-  /** Origins allowed to call the API from a browser (CORS); none by default. */
-  corsOrigins?: string[]
 }
 
 const MUTATING = ['POST', 'PUT', 'PATCH', 'DELETE']
@@ -39,7 +37,8 @@ const MUTATING = ['POST', 'PUT', 'PATCH', 'DELETE']
 export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
 
-  app.use(corsPolicy(opts.corsOrigins ?? []))
+  // Origins allowed to call the API from a browser (CORS): the node's settings, none by default.
+  app.use(corsPolicy(opts.staticConfig.corsOrigins))
   app.use(requestId())
   app.use(requestMetrics(opts.mesh.metrics.registry, opts.mesh.requests))
   app.use(async (c, next) => {

@@ -71,7 +71,7 @@ export const serveApi: ServeApi = async ({ mesh, token, config, log, shutdown })
     region: config.region,
     logLevel: config.logLevel
   }
-  const server = await listenApi(createApi({ mesh, token, log, staticConfig, shutdown, maxRouteBodyBytes: config.maxRequestBytes, corsOrigins: config.corsOrigins }), config.api.host, config.api.port, log)
+  const server = await listenApi(createApi({ mesh, token, log, staticConfig, shutdown, maxRouteBodyBytes: config.maxRequestBytes }), config.api.host, config.api.port, log)
   staticConfig.apiUrl = config.apiUrl ?? advertisedUrl(server.url)
   return { server, apiUrl: staticConfig.apiUrl }
 }

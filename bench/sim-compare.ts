@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { silentLogger } from '../src/logging.ts'
 import { loadScenarioFile } from '../simulations/scenario/load.ts'
 import { compareModes } from '../simulations/simulate.ts'
+import { summarize } from '../src/stats.ts'
 import { verdict, type BenchOutcome } from './stats.ts'
 
 const SCENARIO = fileURLToPath(new URL('../simulations/scenarios/model-check.yaml', import.meta.url))
@@ -30,10 +31,7 @@ export async function runSimCompare (): Promise<BenchOutcome> {
     })
     const lc = live.result.convergence.times_ms?.p50
     const mc = model.result.convergence.times_ms?.p50
-    const mean = (xs: Array<number | null>): number => {
-      const ok = xs.filter(x => x !== null)
-      return ok.length === 0 ? Number.NaN : ok.reduce((a, b) => a + b, 0) / ok.length
-    }
+    const mean = (xs: Array<number | null>): number => summarize(xs.filter(x => x !== null)).mean
     const convergence = mc === undefined || lc === undefined ? Number.NaN : mc / lc
     const detection = mean(model.result.detection.map(d => d.all_down_ms)) / mean(live.result.detection.map(d => d.all_down_ms))
     const pass = live.result.ok && model.result.ok && convergence >= 0.1 && convergence <= 10 && detection >= 0.5 && detection <= 2

@@ -14,7 +14,7 @@ const JSON_MEDIA_TYPE = /^application\/(?:[\w.!#$&^-]+\+)?json\s*(?:;|$)/i
  */
 export function readJsonBody (): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
-    if (hasBody(c)) {
+    if (declaredBody(c).present) {
       requireJsonType(c)
       c.set('body', parse(await c.req.text()))
     }
@@ -31,10 +31,11 @@ export function requireJsonType (c: Context): void {
   }
 }
 
-/** A body is declared by a non-zero Content-Length or by a Transfer-Encoding (chunked). */
-function hasBody (c: Context): boolean {
-  const length = c.req.header('content-length')
-  return length === undefined ? c.req.header('transfer-encoding') !== undefined : Number(length) > 0
+/** A body is declared by a non-zero Content-Length or by a Transfer-Encoding (chunked); `length` is the Content-Length. */
+export function declaredBody (c: Context): { present: boolean, length: number | undefined } {
+  const header = c.req.header('content-length')
+  const length = header === undefined ? undefined : Number(header)
+  return { present: length === undefined ? c.req.header('transfer-encoding') !== undefined : length > 0, length }
 }
 
 function parse (text: string): unknown {

@@ -4,6 +4,7 @@ import { RequestBody } from '../../src/routing/request-body.ts'
 import { BODY_FRAME_BYTES } from '../../src/routing/route-protocol.ts'
 import { meteredUser } from '../../src/routing/usage.ts'
 import type { ApiEnv } from '../context.ts'
+import { declaredBody } from '../middleware/json-body.ts'
 import { bearerToken } from '../middleware/operator-auth.ts'
 
 const NO_BODY = RequestBody.of(new Uint8Array(0))
@@ -27,10 +28,8 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
     const router = c.var.mesh.running().router
     const user = meteredUser(bearerToken(c.req.header('authorization')), apiToken)
     router.admit(service, user)
-    const length = c.req.header('content-length')
-    const declared = length === undefined ? undefined : Number(length)
-    const hasBody = declared === undefined ? c.req.header('transfer-encoding') !== undefined : declared > 0
-    const body = hasBody ? await RequestBody.from(c.env.incoming, declared, maxBodyBytes, BODY_FRAME_BYTES) : NO_BODY
+    const declared = declaredBody(c)
+    const body = declared.present ? await RequestBody.from(c.env.incoming, declared.length, maxBodyBytes, BODY_FRAME_BYTES) : NO_BODY
     const headers = [...c.req.raw.headers.entries()].filter(([k]) => k !== 'authorization')
     const result = await router.forward({
       service,

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { TOKEN_FILE, readOptional } from '../src/data-dir.ts'
 import { MeshError, errorMessage } from '../src/errors.ts'
 import { DEFAULTS } from '../src/node-config.ts'
+import { parseConfigFile } from './config.ts'
 
 /**
  * The client side of the node's HTTP API, for the `meshnode` commands that ask a running node.
@@ -33,16 +34,11 @@ function baseUrlOf (api: string): string {
 export async function resolveApiTarget (opts: { api?: string, dataDir: string }): Promise<ApiTarget> {
   const token = (await readOptional(join(opts.dataDir, TOKEN_FILE)))?.trim()
   if (opts.api !== undefined) return { baseUrl: baseUrlOf(opts.api), token }
-  const configText = await readOptional(join(opts.dataDir, DATA_DIR_CONFIG))
-  if (configText !== undefined) {
-    let api: unknown
-    try {
-      api = (JSON.parse(configText) as { api?: unknown }).api
-    } catch (err) {
-      throw new MeshError('CONFIG_ERROR', `${join(opts.dataDir, DATA_DIR_CONFIG)} is not JSON: ${errorMessage(err)}`)
-    }
-    if (typeof api === 'string') return { baseUrl: baseUrlOf(api), token }
-  }
+  const path = join(opts.dataDir, DATA_DIR_CONFIG)
+  const content = await readOptional(path)
+  // The same file, read the same way, as `meshnode start --config` reads it.
+  const api = content === undefined ? undefined : parseConfigFile({ path, content }).api
+  if (typeof api === 'string') return { baseUrl: baseUrlOf(api), token }
   return { baseUrl: `http://${DEFAULTS.api.host}:${DEFAULTS.api.port}`, token }
 }
 

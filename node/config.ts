@@ -189,7 +189,7 @@ export function resolveConfig (sources: ConfigSources): NodeConfig {
 }
 
 /** A config file is JSON, or YAML when its name ends in .yaml or .yml. */
-function parseConfigFile (file: ConfigSources['file']): Record<string, unknown> {
+export function parseConfigFile (file: ConfigSources['file']): Record<string, unknown> {
   if (file === undefined) return {}
   const yaml = /\.ya?ml$/i.test(file.path)
   let value: unknown

@@ -171,8 +171,7 @@ export class GovernanceService {
 
   /** Holds an object the gossip validator accepted, judged just before against this same state. */
   private hold (o: Signed): void {
-    const verdict = this.state.add(o, this.now(), this.maxSkew())
-    if (!verdict.ok) throw new Error(`governance object ${o.id} judged valid, then refused: ${verdict.reason}`)
+    this.state.hold(o)
     this.accepted(o)
     this.logAdded(o, 'gossip')
     this.tasks.track(this.store.put(o.id, o))

@@ -122,17 +122,26 @@ export class GovernanceState {
   add (o: Signed, now: number, maxSkewMs: number): Verdict {
     const verdict = this.judge(o, now, maxSkewMs)
     if (!verdict.ok) return verdict
+    this.hold(o)
+    return { ok: true }
+  }
+
+  /**
+   * Holds an object that `judge` accepted against this same state (the gossip validator judges,
+   * the handler right after holds): judging it twice would only repeat the work.
+   */
+  hold (o: Signed): void {
     this.objects.set(o.id, o)
     this.membership = undefined
     const b = o.body
     // Membership records touch no tally and no election.
     if (b.kind === 'admission') {
       this.admissions.push({ id: o.id, author: b.author, peerId: b.peer_id, time: b.time })
-      return { ok: true }
+      return
     }
     if (b.kind === 'revocation') {
       this.revocations.push({ id: o.id, author: b.author, peerId: b.peer_id, throughSeq: b.through_seq, time: b.time })
-      return { ok: true }
+      return
     }
     this.forgetElectionsAfter(this.earliestEffect(b))
     // Any object can change an outcome: a vote for one proposal can change who is elected,
@@ -147,7 +156,6 @@ export class GovernanceState {
     } else if (b.kind === 'candidacy') this.candidacies.push(o as Signed<CandidacyBody>)
     else if (b.kind === 'endorsement') this.endorsements.push(o as Signed<EndorsementBody>)
     else this.certificates.set(b.proposal_id, [...this.certificates.get(b.proposal_id) ?? [], o as Signed<CertificateBody>])
-    return { ok: true }
   }
 
   private check (b: GovBody, now: number, maxSkewMs: number): Verdict {

@@ -12,7 +12,7 @@ import { validateHeadAnnouncement } from './head-announcement.ts'
 import { checkBatch, checkEntry, type BatchFault, type LogEntry } from './log-entry.ts'
 import type { Head } from './log-store.ts'
 import {
-  HeadsResponseSchema, RANGE_BYTES, RANGE_LIMIT, RangeResponseSchema, SYNC_LIMITS, SyncRequestSchema
+  HeadsResponseSchema, RANGE_BYTES, RANGE_LIMIT, RangeResponseSchema, SYNC_LIMITS, type RangeResponse, SyncRequestSchema
 } from './sync-protocol.ts'
 
 export interface ReplicationComponents extends Authorship {
@@ -186,7 +186,7 @@ export class Replication {
     const { chains } = this.c
     let response: Uint8Array
     try {
-      response = await requestFrame(this.c.libp2p, await dialTarget(this.c.libp2p, peerId), this.opts.protocol, encodeJson({ type: 'heads' }), SYNC_LIMITS, this.stopping.signal)
+      response = await this.ask(peerId, { type: 'heads' })
     } catch (err) {
       this.c.log.debug({ peer: peerId, err: errorMessage(err) }, 'heads exchange failed')
       return
@@ -242,23 +242,19 @@ export class Replication {
         const from = (held?.seq ?? 0) + 1
         // A revoked author's log counts up to its cut: ask for no more, or the batch would be refused whole.
         const limit = Math.max(1, Math.min(RANGE_LIMIT, this.c.authoredThrough(author) - from + 1))
-        const response = await requestFrame(this.c.libp2p, await dialTarget(this.c.libp2p, target.peerId), this.opts.protocol,
-          encodeJson({ type: 'range', author, from, limit }), SYNC_LIMITS, this.stopping.signal)
+        const range = await this.range(target.peerId, author, from, limit)
         // The head moved meanwhile (this node's own chain went on past a gap): ask again from there.
         if (chains.held.head(author)?.seq !== held?.seq) continue
-        const range = decodeJson(response, RangeResponseSchema)
         const verdict = range === undefined
           ? { seq: from, fault: 'malformed' as const, signedByAuthor: false }
           : range.entries.length === 0 ? undefined : this.verifyBatch(author, from, held, range.entries)
         if (range === undefined || range.entries.length === 0 || verdict !== undefined) {
           this.wanted.delete(author)
-          if (verdict?.fault === 'chain' && verdict.signedByAuthor) await this.checkFork(author, from - 1, target.peerId)
-          else if (verdict?.fault === 'author') this.holdBack(author, target.peerId)
-          else if (verdict !== undefined) this.reject(target.peerId, `entry ${author}/${verdict.seq}: ${verdict.fault}`)
+          if (verdict !== undefined) await this.refuseBatch(author, from, verdict, target.peerId)
           return
         }
         await chains.appendPulled(author, range.entries, target.peerId)
-        this.c.metrics.billing('replicated', range.entries.reduce((n, e) => n + e.records.length, 0))
+        this.replicated(range.entries)
         this.c.log.debug({ author, from, entries: range.entries.length, peer: target.peerId }, 'replicated log entries')
       }
     } catch (err) {
@@ -268,6 +264,27 @@ export class Replication {
       this.pulling.delete(author)
       if (author === this.c.selfId) chains.checkConfirmed()
     }
+  }
+
+  /** One sync request to a peer, cancelled when replication stops. */
+  private async ask (peerId: string, request: Record<string, unknown>): Promise<Uint8Array> {
+    return await requestFrame(this.c.libp2p, await dialTarget(this.c.libp2p, peerId), this.opts.protocol, encodeJson(request), SYNC_LIMITS, this.stopping.signal)
+  }
+
+  /** A range of an author's entries from a peer; undefined when the answer is malformed. */
+  private async range (peerId: string, author: string, from: number, limit: number): Promise<RangeResponse | undefined> {
+    return decodeJson(await this.ask(peerId, { type: 'range', author, from, limit }), RangeResponseSchema)
+  }
+
+  /** A batch that failed verification at `from`: a fork where the author signed it, held back for a non-member, else the peer forged it. */
+  private async refuseBatch (author: string, from: number, fault: { seq: number, fault: BatchFault['fault'] | 'malformed', signedByAuthor: boolean }, peerId: string): Promise<void> {
+    if (fault.fault === 'chain' && fault.signedByAuthor) await this.checkFork(author, from - 1, peerId)
+    else if (fault.fault === 'author') this.holdBack(author, peerId)
+    else this.reject(peerId, `entry ${author}/${fault.seq}: ${fault.fault}`)
+  }
+
+  private replicated (entries: LogEntry[]): void {
+    this.c.metrics.billing('replicated', entries.reduce((n, e) => n + e.records.length, 0))
   }
 
   /** Checks consecutive entries against the chain held (or a gap's anchor); the first fault rejects the whole batch. */
@@ -291,9 +308,7 @@ export class Replication {
       for (;;) {
         const gap = chains.held.gap(author)
         if (!this.running || gap === undefined) return
-        const response = await requestFrame(this.c.libp2p, await dialTarget(this.c.libp2p, peerId), this.opts.protocol,
-          encodeJson({ type: 'range', author, from: gap.from, limit: Math.min(RANGE_LIMIT, gap.to - gap.from + 1) }), SYNC_LIMITS, this.stopping.signal)
-        const range = decodeJson(response, RangeResponseSchema)
+        const range = await this.range(peerId, author, gap.from, Math.min(RANGE_LIMIT, gap.to - gap.from + 1))
         if (range !== undefined && range.entries.length === 0) return
         const before = gap.from === 1 ? undefined : { seq: gap.from - 1, hash: gap.prev }
         const verdict = range === undefined
@@ -304,12 +319,10 @@ export class Replication {
           await chains.recordFork(author, gap.to, [gap.hash, theirs.hash])
           return
         }
-        if (verdict?.fault === 'chain' && verdict.signedByAuthor) await this.checkFork(author, gap.from - 1, peerId)
-        else if (verdict?.fault === 'author') this.holdBack(author, peerId)
-        else if (verdict !== undefined) this.reject(peerId, `entry ${author}/${verdict.seq}: ${verdict.fault}`)
+        if (verdict !== undefined) await this.refuseBatch(author, gap.from, verdict, peerId)
         if (verdict !== undefined || range === undefined) return
         await chains.fillGap(author, range.entries, peerId)
-        this.c.metrics.billing('replicated', range.entries.reduce((n, e) => n + e.records.length, 0))
+        this.replicated(range.entries)
         if (chains.held.gap(author) === undefined) this.c.log.warn({ author, from_seq: gap.from, to_seq: gap.to, peer: peerId }, 'billing log gap filled from a peer')
       }
     } catch (err) {
@@ -330,9 +343,7 @@ export class Replication {
     if (ours === undefined) return
     let theirs: LogEntry | undefined
     try {
-      const response = await requestFrame(this.c.libp2p, await dialTarget(this.c.libp2p, peerId), this.opts.protocol,
-        encodeJson({ type: 'range', author, from: seq, limit: 1 }), SYNC_LIMITS, this.stopping.signal)
-      theirs = decodeJson(response, RangeResponseSchema)?.entries[0]
+      theirs = (await this.range(peerId, author, seq, 1))?.entries[0]
     } catch (err) {
       this.c.log.debug({ peer: peerId, err: errorMessage(err) }, 'fork check failed')
       return

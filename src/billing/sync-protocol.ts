@@ -20,6 +20,7 @@ export const SyncRequestSchema = z.discriminatedUnion('type', [
 
 export const HeadsResponseSchema = z.object({ heads: z.array(HeadSchema).max(100_000) }).strict()
 export const RangeResponseSchema = z.object({ entries: z.array(LogEntrySchema).max(RANGE_LIMIT) }).strict()
+export type RangeResponse = z.infer<typeof RangeResponseSchema>
 /** A head announcement on the billing topic: the author's newest entry. */
 export const HeadAnnouncementSchema = HeadSchema
 

@@ -2,6 +2,10 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
 import type { UsageEvent } from './routing/usage.ts'
 import type { PeerState } from './telemetry/failure-detector.ts'
 
+/** The states of a node's own billing log, one of them current. */
+export const BILLING_LOG_STATES = ['confirming', 'confirmed', 'alone', 'unusable'] as const
+export type BillingLogState = typeof BILLING_LOG_STATES[number]
+
 export type GossipOutcome = 'published' | 'received' | 'rejected'
 
 /**
@@ -95,8 +99,8 @@ export class MeshMetrics {
     this.billingUnrecoveredEntries.set(entries)
   }
 
-  billingLog (state: 'confirming' | 'confirmed' | 'alone' | 'unusable'): void {
-    for (const s of ['confirming', 'confirmed', 'alone', 'unusable']) this.billingLogState.set({ state: s }, s === state ? 1 : 0)
+  billingLog (state: BillingLogState): void {
+    for (const s of BILLING_LOG_STATES) this.billingLogState.set({ state: s }, s === state ? 1 : 0)
   }
 
   /** A stream request refused; `protocol` is the short name (route, sync, ...), `reason` one of a fixed set. */

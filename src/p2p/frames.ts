@@ -62,7 +62,7 @@ export async function serveFrames (
 }
 
 /** A fixed set of labels, for metrics. */
-export function rejectReason (err: unknown): string {
+function rejectReason (err: unknown): string {
   if (err instanceof MeshError) return 'malformed'
   const name = err instanceof Error ? err.name : ''
   if (/length/i.test(name)) return 'oversized'

@@ -2,10 +2,6 @@ import { z } from 'zod'
 import { parseJson } from '../codec/json-depth.ts'
 
 /**
- * A node's load and health, gossiped every interval on the telemetry topic. The author is
- * the gossip message's signer, so the snapshot itself carries no peer id or signature.
- */
-/**
  * The largest capacity a node may advertise. Capacity is a peer's own claim, so it is bounded
  * here and its effect on routing is bounded in the strategies (see MAX_CAPACITY_FACTOR).
  */
@@ -20,6 +16,10 @@ const Share = z.number().min(0).max(1)
 const NonNegative = z.number().finite().min(0)
 const Count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
 
+/**
+ * A node's load and health, gossiped every interval on the telemetry topic. The author is
+ * the gossip message's signer, so the snapshot itself carries no peer id or signature.
+ */
 export const TelemetrySnapshotSchema = z.object({
   /** Start time of the publishing process: a restart begins a new, higher incarnation. */
   incarnation: Count,

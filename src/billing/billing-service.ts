@@ -107,29 +107,32 @@ export class BillingService {
     this.replication.peerJoined(peerId)
   }
 
-  /** Why an append cannot be taken now (503), or undefined. */
-  private appendRefusal (): MeshError | undefined {
-    if (!this.replication.isRunning) return new MeshError('UNAVAILABLE', 'billing is not running')
+  /** Why an append cannot be taken now: the 503's message and the readiness reason, or undefined. */
+  private refusal (): { message: string, reason: string } | undefined {
+    if (!this.replication.isRunning) return { message: 'billing is not running', reason: 'billing: not running' }
     const unusable = this.chains.unusable
     if (unusable !== undefined) {
-      return new MeshError('UNAVAILABLE', `this node's billing log cannot be written (${unusable}); fix the storage and restart the node`)
+      return { message: `this node's billing log cannot be written (${unusable}); fix the storage and restart the node`, reason: `billing: log unusable (${unusable})` }
     }
-    if (this.chains.confirming) return new MeshError('UNAVAILABLE', 'billing: confirming this node\'s own log head with its peers; retry shortly')
+    if (this.chains.confirming) return { message: 'billing: confirming this node\'s own log head with its peers; retry shortly', reason: 'billing: confirming own head' }
     const behind = this.replication.ownAhead()
     if (behind !== undefined) {
-      return new MeshError('UNAVAILABLE', `billing: this node holds its own log up to seq ${behind.held} and peer ${behind.peerId} up to seq ${behind.seq}; taking those entries back before appending`)
+      return {
+        message: `billing: this node holds its own log up to seq ${behind.held} and peer ${behind.peerId} up to seq ${behind.seq}; taking those entries back before appending`,
+        reason: 'billing: taking back own entries from peers'
+      }
     }
     return undefined
   }
 
+  private appendRefusal (): MeshError | undefined {
+    const refusal = this.refusal()
+    return refusal === undefined ? undefined : new MeshError('UNAVAILABLE', refusal.message)
+  }
+
   readiness (): BillingReadiness {
-    const running = this.replication.isRunning
-    const refusal = running ? this.appendRefusal() : undefined
-    const unusable = this.chains.unusable
-    const reason = unusable !== undefined
-      ? `billing: log unusable (${unusable})`
-      : this.chains.confirming ? 'billing: confirming own head' : refusal === undefined ? undefined : 'billing: taking back own entries from peers'
-    return { ready: running && reason === undefined, reason: running ? reason : 'billing: not running' }
+    const reason = this.refusal()?.reason
+    return { ready: reason === undefined, reason }
   }
 
   /**

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto'
+import { isDeepStrictEqual } from 'node:util'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { z } from 'zod'
 import { canonicalJson } from '../codec/canonical-json.ts'
 import { MeshError } from '../errors.ts'
-import { NetworkParamsSchema, type NetworkParams } from './params.ts'
+import { LATER_PARAMS, NetworkParamsSchema, PRODUCTION_PARAMS, type NetworkParams } from './params.ts'
 import { parseJson } from '../codec/json-depth.ts'
 
 /**
@@ -45,8 +46,13 @@ export function genesisBytes (genesis: Genesis): Uint8Array {
   return new TextEncoder().encode(canonicalJson(genesis))
 }
 
+/** The hash covers a later parameter only where it is set to something other than its default (see LATER_PARAMS). */
 export function genesisHash (genesis: Genesis): string {
-  return createHash('sha256').update(genesisBytes(genesis)).digest('hex')
+  const params: Record<string, unknown> = { ...genesis.params }
+  for (const key of LATER_PARAMS) {
+    if (isDeepStrictEqual(params[key], PRODUCTION_PARAMS[key])) delete params[key]
+  }
+  return createHash('sha256').update(canonicalJson({ ...genesis, params })).digest('hex')
 }
 
 /** Parses and validates a genesis; the error names the first bad field. */

@@ -1,5 +1,21 @@
 import { z } from 'zod'
-import { MAX_UNIT_PRICE, exactNumber } from './amount.ts'
+import { MAX_AMOUNT, MAX_UNIT_PRICE, exactNumber } from './amount.ts'
+
+const TIER_NAME = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'lowercase letters, digits, _ and -, at most 32')
+
+/**
+ * A subscription tier: what a tenant pays a month, the routed requests that price includes,
+ * and the rate its requests are admitted at across the whole mesh (a sustained rate per hour
+ * and a burst above it).
+ */
+export const TierSchema = z.object({
+  monthly_price: exactNumber(MAX_AMOUNT, false),
+  included_units: z.number().int().min(0).max(1e12),
+  requests_per_hour: z.number().int().min(1).max(1e9),
+  burst: z.number().int().min(1).max(1e9)
+}).strict()
+
+export type Tier = z.infer<typeof TierSchema>
 
 /**
  * Network parameters: values every node of a network must agree on. The genesis file holds
@@ -43,7 +59,16 @@ export const NetworkParamsSchema = z.object({
    * written before this parameter existed keep their hash, and a production file that never
    * said "open" does not become open.
    */
-  open_membership: z.boolean().optional()
+  open_membership: z.boolean().optional(),
+  /** Subscription tiers by name; the rate limits follow the DataMesh policy, the prices are meshnode's. */
+  tiers: z.record(TIER_NAME, TierSchema).default({
+    free: { monthly_price: 0, included_units: 1_000, requests_per_hour: 100, burst: 20 },
+    basic: { monthly_price: 10, included_units: 50_000, requests_per_hour: 1_000, burst: 100 },
+    pro: { monthly_price: 50, included_units: 1_000_000, requests_per_hour: 10_000, burst: 500 },
+    enterprise: { monthly_price: 500, included_units: 20_000_000, requests_per_hour: 100_000, burst: 2_000 }
+  }),
+  /** Whether a routed request without an API key is served (billed to its bearer token's hash). */
+  anonymous_routing: z.boolean().default(false)
 }).strict()
 
 export type NetworkParams = z.infer<typeof NetworkParamsSchema>
@@ -54,13 +79,21 @@ export const PRODUCTION_PARAMS: NetworkParams = NetworkParamsSchema.parse({})
  * A development network lives on one machine or LAN: no IP-colocation penalty, and every node
  * that joins it is a member.
  */
-export const DEVELOPMENT_PARAMS: NetworkParams = { ...PRODUCTION_PARAMS, gossip_ip_colocation_threshold: 0, open_membership: true }
+export const DEVELOPMENT_PARAMS: NetworkParams = { ...PRODUCTION_PARAMS, gossip_ip_colocation_threshold: 0, open_membership: true, anonymous_routing: true }
+
+/**
+ * Parameters added after the first genesis files were written. A genesis hashes them only
+ * where they differ from their default, so that a genesis pinned before a parameter existed
+ * keeps its hash (and its data directory) when the node is upgraded. Their defaults must
+ * therefore never change; add every new parameter here.
+ */
+export const LATER_PARAMS: readonly (keyof NetworkParams)[] = ['tiers', 'anonymous_routing']
 
 /**
  * Parameters whose value is a map (by resource type): a change merges key by key, and a key
  * is removed only by a `null` value, so that changing one price leaves the others as they are.
  */
-const MAP_PARAMS = new Set<string>(['price_list'])
+const MAP_PARAMS = new Set<string>(['price_list', 'tiers'])
 
 /** Routed requests are billed as this resource, in this unit: the price list must keep pricing it. */
 export const ROUTED_USAGE = { resource_type: 'request', unit: 'request' } as const

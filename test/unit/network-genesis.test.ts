@@ -85,7 +85,7 @@ describe('genesis', () => {
         network_id: 'devnet',
         created_at: CREATED_AT,
         operators,
-        params: { ...PRODUCTION_PARAMS, gossip_ip_colocation_threshold: 0, open_membership: true }
+        params: { ...PRODUCTION_PARAMS, gossip_ip_colocation_threshold: 0, open_membership: true, anonymous_routing: true }
       })
       // What createGenesis makes, parseGenesis reads back identically (the file round trip).
       assert.deepEqual(parseGenesisJson(JSON.stringify(g), SOURCE), g)
@@ -295,7 +295,9 @@ describe('genesis', () => {
         ['an operator added', { ...base, operators: [...operators, { peer_id: p3, weight: 1, name: 'carol' }] }],
         ['an operator removed', { ...base, operators: [operators[0] as Operator] }],
         ['params.max_clock_skew_ms', { ...base, params: { ...base.params, max_clock_skew_ms: 30_001 } }],
-        ['params.gossip_ip_colocation_threshold', { ...base, params: { ...base.params, gossip_ip_colocation_threshold: 0 } }]
+        ['params.gossip_ip_colocation_threshold', { ...base, params: { ...base.params, gossip_ip_colocation_threshold: 0 } }],
+        ['params.anonymous_routing', { ...base, params: { ...base.params, anonymous_routing: !base.params.anonymous_routing } }],
+        ['params.tiers', { ...base, params: { ...base.params, tiers: { ...base.params.tiers, free: { monthly_price: 0, included_units: 1, requests_per_hour: 1, burst: 1 } } } }]
       ]
       const seen = new Set([baseHash])
       for (const [what, variant] of variants) {
@@ -315,5 +317,17 @@ describe('genesis', () => {
       assert.ok(text.indexOf('"operators"') < text.indexOf('"params"'))
       assert.ok(!text.includes('\n'))
     })
+  })
+
+  test('a genesis pinned before the later parameters existed keeps its hash', () => {
+    // Written and hashed (e748ecd6...) by the release before tiers and anonymous_routing existed.
+    const pinned = '{"network_id":"upgrade-check","created_at":"2026-01-01T00:00:00.000Z","operators":[{"peer_id":"12D3KooWLKnFCx5AXBaqeWBsKeGbEJtX7yGiDpAKr5i3Q4ZHQPbi","weight":1,"name":"op-1"}],' +
+      '"params":{"gossip_ip_colocation_threshold":10,"max_clock_skew_ms":30000,"price_list":{"request":{"unit":"request","unit_price":0.0001}},"currency":"USD","quorum":0.334,"threshold":0.5,"veto":0.334,' +
+      '"min_voting_period_ms":10000,"max_voting_period_ms":1209600000,"activation_delay_ms":5000,"certification_grace_ms":5000,"epoch_ms":60000,"bootstrap_operator_count":3}}'
+    const g = parseGenesisJson(pinned, SOURCE)
+    assert.deepEqual(g.params.tiers, PRODUCTION_PARAMS.tiers)
+    assert.equal(genesisHash(g), 'e748ecd6c1e5589098c49bb85cf54428f7ee32629d5b0868ae47d17c9ab9e739')
+    // The same genesis read back from the bytes a node writes (defaults filled in) hashes the same.
+    assert.equal(genesisHash(parseGenesisJson(new TextDecoder().decode(genesisBytes(g)), SOURCE)), genesisHash(g))
   })
 })

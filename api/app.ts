@@ -10,6 +10,8 @@ import { corsPolicy } from './middleware/cors.ts'
 import { requestMetrics } from './middleware/request-metrics.ts'
 import { billingRoutes } from './routes/billing.ts'
 import { configRoutes, type StaticConfig } from './routes/config.ts'
+import { docsRoutes } from './routes/docs.ts'
+import { apiDocument } from './operations.ts'
 import { eventRoutes } from './routes/events.ts'
 import { failoverRoutes } from './routes/failover.ts'
 import { electionRoutes, governanceRoutes } from './routes/governance.ts'
@@ -65,6 +67,7 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.route('/v1/billing', billingRoutes())
   app.route('/v1/governance', governanceRoutes())
   app.route('/v1/election', electionRoutes())
+  app.route('/', docsRoutes(apiDocument()))
 
   app.notFound(notFound)
   app.onError(handleError(opts.log))

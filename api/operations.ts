@@ -1,0 +1,53 @@
+import { VERSION } from '../src/version.ts'
+import { openApiDocument } from './openapi/document.ts'
+import type { Operation } from './openapi/operation.ts'
+import { billingOperations } from './routes/billing.ts'
+import { configOperations } from './routes/config.ts'
+import { docsOperations } from './routes/docs.ts'
+import { eventOperations } from './routes/events.ts'
+import { failoverOperations } from './routes/failover.ts'
+import { electionOperations, governanceOperations } from './routes/governance.ts'
+import { healthOperations } from './routes/health.ts'
+import { loadBalancerOperations } from './routes/load-balancer.ts'
+import { networkOperations } from './routes/network.ts'
+import { routeOperations } from './routes/route.ts'
+import { serviceOperations } from './routes/services.ts'
+import { systemOperations } from './routes/system.ts'
+
+/** Every documented operation of the API, in the document's order: add a route module's declarations here. */
+export const API_OPERATIONS: readonly Operation[] = [
+  ...healthOperations,
+  ...systemOperations,
+  ...configOperations,
+  ...eventOperations,
+  ...networkOperations,
+  ...serviceOperations,
+  ...loadBalancerOperations,
+  ...failoverOperations,
+  ...routeOperations,
+  ...billingOperations,
+  ...governanceOperations,
+  ...electionOperations,
+  ...docsOperations
+]
+
+let document: Record<string, unknown> | undefined
+
+/** The OpenAPI document of this API, generated once. */
+export function apiDocument (): Record<string, unknown> {
+  document ??= openApiDocument(API_OPERATIONS, {
+    title: 'meshnode API',
+    version: VERSION,
+    description: 'The local HTTP API of a meshnode node: its status, the mesh, routing, replicated billing, governance and election. Errors share one shape, `ErrorResponse`.',
+    tags: {
+      system: 'The node itself: probes, status, load, settings and its event stream',
+      network: 'The mesh: peers, membership, diagnostics',
+      routing: 'The data plane and its control: services, strategy, breakers, drains',
+      billing: 'The replicated usage log, usage, invoices',
+      governance: 'Proposals, votes, operators, parameters and the election of bootstrap operators',
+      docs: 'This document and its interactive reference',
+      ui: 'The operator web UI'
+    }
+  })
+  return document
+}

@@ -11,6 +11,7 @@ import { requestMetrics } from './middleware/request-metrics.ts'
 import { billingRoutes } from './routes/billing.ts'
 import { configRoutes, type StaticConfig } from './routes/config.ts'
 import { docsRoutes } from './routes/docs.ts'
+import { uiRoutes } from './routes/ui.ts'
 import { apiDocument } from './operations.ts'
 import { eventRoutes } from './routes/events.ts'
 import { failoverRoutes } from './routes/failover.ts'
@@ -68,6 +69,7 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.route('/v1/governance', governanceRoutes())
   app.route('/v1/election', electionRoutes())
   app.route('/', docsRoutes(apiDocument()))
+  app.route('/', uiRoutes())
 
   app.notFound(notFound)
   app.onError(handleError(opts.log))

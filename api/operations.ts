@@ -13,6 +13,7 @@ import { networkOperations } from './routes/network.ts'
 import { routeOperations } from './routes/route.ts'
 import { serviceOperations } from './routes/services.ts'
 import { systemOperations } from './routes/system.ts'
+import { uiOperations } from './routes/ui.ts'
 
 /** Every documented operation of the API, in the document's order: add a route module's declarations here. */
 export const API_OPERATIONS: readonly Operation[] = [
@@ -28,7 +29,8 @@ export const API_OPERATIONS: readonly Operation[] = [
   ...billingOperations,
   ...governanceOperations,
   ...electionOperations,
-  ...docsOperations
+  ...docsOperations,
+  ...uiOperations
 ]
 
 let document: Record<string, unknown> | undefined

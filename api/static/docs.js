@@ -1,4 +1,3 @@
-/* global SwaggerUIBundle */
 // The API reference of /docs: Swagger UI reading this node's document; nothing is fetched elsewhere.
 SwaggerUIBundle({
   url: '/v1/openapi.json',

@@ -72,7 +72,7 @@ describe('OpenAPI contract: every documented operation answers as documented', {
       '/v1/network/status', '/v1/network/peers', '/v1/network/peers?state=healthy', '/v1/network/members', '/v1/services',
       '/v1/load-balancer/status', '/v1/load-balancer/config', '/v1/failover/status', '/v1/failover/nodes', '/v1/billing/overview',
       '/v1/billing/log', '/v1/governance/overview', '/v1/governance/operators', '/v1/governance/params', '/v1/election/status',
-      '/docs', '/docs/assets/docs.js', '/docs/assets/swagger-ui.css']) {
+      '/docs', '/docs/assets/docs.js', '/docs/assets/swagger-ui.css', '/ui', '/ui/assets/app.js', '/ui/assets/uplot.css']) {
       const r = await send('GET', path)
       assert.equal(r.status, 200, `${path}: ${r.text.slice(0, 200)}`)
     }

@@ -9,7 +9,7 @@ import { NetworkParamsSchema, PRODUCTION_PARAMS, type NetworkParams } from '../s
 import { DEFAULTS } from '../src/node-config.ts'
 import { loadOrCreateIdentity } from '../src/p2p/identity.ts'
 import { VERSION } from '../src/version.ts'
-import { ApiClient, resolveApiTarget } from './api-client.ts'
+import { addClientCommands } from './client-commands.ts'
 import { CONFIG_FILE_KEYS, loadConfig } from './config.ts'
 import { runNode } from './run-node.ts'
 
@@ -24,12 +24,6 @@ const SimOptions = z.object({
 })
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
-
-interface MembersView {
-  open_membership: boolean
-  members: Array<{ peer_id: string, via: string, admitted_by?: string, admitted_at?: string }>
-  revoked: Array<{ peer_id: string, revoked_by: string, revoked_at: string, through_seq: number }>
-}
 
 export function buildCli (): Command {
   const program = new Command('meshnode')
@@ -118,35 +112,7 @@ export function buildCli (): Command {
       else await writeFile(opts.out, text)
     })
 
-  const clientOptions = (cmd: Command): Command => cmd
-    .option('--api <url>', `the node's API, host:port or URL (default: "api" of the data directory's config.json, else ${DEFAULTS.api.host}:${DEFAULTS.api.port})`)
-    .option('--data <dir>', `the node's data directory, for its api-token (env MESHNODE_DATA, default ${DEFAULTS.dataDir})`, process.env.MESHNODE_DATA ?? DEFAULTS.dataDir)
-  const client = async (opts: { api?: string, data: string }): Promise<ApiClient> => new ApiClient(await resolveApiTarget({ api: opts.api, dataDir: opts.data }))
-
-  clientOptions(program.command('members')
-    .description('List the members of the network, with how each became one, and the revoked peers.'))
-    .action(async (opts: { api?: string, data: string }) => {
-      const view = await (await client(opts)).get('/v1/network/members') as MembersView
-      console.log(`open membership: ${view.open_membership ? 'yes (every node that joins is a member)' : 'no'}`)
-      for (const m of view.members) console.log(`${m.peer_id}  ${m.via}${m.admitted_by === undefined ? '' : ` by ${m.admitted_by} at ${m.admitted_at ?? ''}`}`)
-      for (const r of view.revoked) console.log(`${r.peer_id}  revoked by ${r.revoked_by} at ${r.revoked_at}, entries through seq ${r.through_seq} count`)
-    })
-
-  clientOptions(program.command('admit')
-    .description('Admit a peer as a member (this node must be an operator; signed with its key and replicated).')
-    .argument('<peerId>', 'the peer id to admit'))
-    .action(async (peerId: string, opts: { api?: string, data: string }) => {
-      const res = await (await client(opts)).post('/v1/network/members', { peer_id: peerId }) as { record_id: string }
-      console.log(`admitted ${peerId} (record ${res.record_id})`)
-    })
-
-  clientOptions(program.command('revoke')
-    .description('Revoke a member: its entries up to the highest sequence this node holds stay counted, later ones are refused everywhere.')
-    .argument('<peerId>', 'the peer id to revoke'))
-    .action(async (peerId: string, opts: { api?: string, data: string }) => {
-      const res = await (await client(opts)).delete(`/v1/network/members/${encodeURIComponent(peerId)}`) as { record_id: string, through_seq: number }
-      console.log(`revoked ${peerId} (record ${res.record_id}); its entries through seq ${res.through_seq} stay counted`)
-    })
+  addClientCommands(program)
 
   program.command('sim')
     .description('Run a network simulation: real nodes on 127.0.0.1 (live) or virtual nodes in virtual time (model). Writes a JSON result and an HTML report; exits 1 when a step fails.')

@@ -20,6 +20,8 @@ export interface DocumentInfo {
   description: string
   /** Every operation's tag, described. */
   tags: Record<string, string>
+  /** Response parts shared by several responses, named as components of their own (else they are inlined). */
+  shared: Named
 }
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
@@ -95,7 +97,7 @@ export function errorStatuses (op: Operation): number[] {
  */
 export function openApiDocument (ops: readonly Operation[], info: DocumentInfo): JsonSchema {
   const inputs = new Map<string, z.ZodType>()
-  const outputs = new Map<string, z.ZodType>([['ErrorResponse', ErrorResponse]])
+  const outputs = new Map<string, z.ZodType>([['ErrorResponse', ErrorResponse], ...Object.entries(info.shared)])
   const paths: Record<string, Partial<Record<Method, JsonSchema>>> = {}
   const ids = new Set<string>()
   for (const op of ops) {

@@ -21,6 +21,14 @@ import { waitFor } from '../helpers/wait.ts'
  * `$TMPDIR/meshnode-ui-screenshots/` for a person to look at.
  */
 const SHOTS = join(tmpdir(), 'meshnode-ui-screenshots')
+
+// The functions given to page.evaluate and waitForFunction run in the page (puppeteer sends
+// their source): the page's globals they use, typed here since the project has no DOM types.
+interface PageElement { textContent: string | null, className: string, getAttribute: (name: string) => string | null, closest: (selector: string) => PageElement | null, getBoundingClientRect: () => { right: number }, tagName: string }
+declare const document: { querySelector: (selector: string) => PageElement | null, querySelectorAll: (selector: string) => Iterable<PageElement> & { length: number }, documentElement: { scrollWidth: number } }
+declare const window: { innerWidth: number, loadedOnce?: number }
+declare const sessionStorage: { getItem: (key: string) => string | null }
+declare const localStorage: { length: number }
 const WAIT_MS = 30_000
 
 describe('operator UI in a headless Chromium, against a live three-node mesh', { timeout: 180_000 }, () => {
@@ -86,10 +94,10 @@ describe('operator UI in a headless Chromium, against a live three-node mesh', {
   })
 
   test('a peer SIGKILLed turns down on the page, without a reload', async () => {
-    await pageA.evaluate(() => { (window as unknown as { loadedOnce: number }).loadedOnce = 1 })
+    await pageA.evaluate(() => { window.loadedOnce = 1 })
     c.child.kill('SIGKILL')
     await pageA.waitForSelector(row(c.peerId, 'down'), { timeout: WAIT_MS })
-    assert.equal(await pageA.evaluate(() => (window as unknown as { loadedOnce?: number }).loadedOnce), 1, 'the page was not reloaded')
+    assert.equal(await pageA.evaluate(() => window.loadedOnce), 1, 'the page was not reloaded')
     await pageA.screenshot({ path: join(SHOTS, 'peer-down-1280x800.png') })
   })
 
@@ -103,7 +111,7 @@ describe('operator UI in a headless Chromium, against a live three-node mesh', {
     await pageB.waitForSelector(`[data-proposal="${id}"] button[data-vote="yes"]`, { timeout: WAIT_MS })
     await pageA.waitForSelector(`[data-proposal="${id}"]`, { timeout: WAIT_MS })
     assert.equal(await tallyYes(pageA), '0')
-    assert.equal(await pageB.$eval(`[data-proposal="${id}"] button[data-vote="yes"]`, e => (e as HTMLButtonElement).disabled), true, 'no vote without a token')
+    assert.equal(await pageB.$eval(`[data-proposal="${id}"] button[data-vote="yes"]`, e => (e as unknown as { disabled: boolean }).disabled), true, 'no vote without a token')
 
     await pageB.type('#token', b.token)
     await pageB.click('.token button[type="submit"]')

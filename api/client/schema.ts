@@ -1,0 +1,4442 @@
+// Generated from the OpenAPI document by `npm run client:generate` (api/client/generate.ts): do not edit.
+export interface paths {
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process answers */
+        get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness: libp2p, database, subscriptions and the billing log are up
+         * @description Answers 503 with the same shape and a `reason` until the node is ready.
+         */
+        get: operations["ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics (text exposition format) */
+        get: operations["prometheusMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/system/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The node: status, identity, components and its own load */
+        get: operations["systemStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/system/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The node's load over a period: average, peak and current */
+        get: operations["systemMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/config/system": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The node's settings and the network parameters in force */
+        get: operations["systemConfig"];
+        /** Change the settings that need no restart */
+        put: operations["updateSystemConfig"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server-sent events: peers joining, leaving and changing state
+         * @description Events `peer:joined` and `peer:left` carry `{peer_id, time}`; `peer:state` also `from` and `to`. A comment line keeps the stream alive every 15 s.
+         */
+        get: operations["events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/network/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The mesh as this node sees it: peers by state, latency, regions, gossip topics */
+        get: operations["networkStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/network/peers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every peer with its state, RTT, load and services */
+        get: operations["networkPeers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/network/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The members of the network, how each became one, and the revoked peers */
+        get: operations["networkMembers"];
+        put?: never;
+        /** Admit a peer as a member (this node must be an operator) */
+        post: operations["admitMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/network/members/{peerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a member; its entries held so far stay counted */
+        delete: operations["revokeMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/network/diagnostics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ping a peer over libp2p */
+        post: operations["networkDiagnostics"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every service of the mesh, with the peers that offer it, their state and load */
+        get: operations["services"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/load-balancer/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Strategy, retry budget, services and per-peer routing figures */
+        get: operations["loadBalancerStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/load-balancer/select-node": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Which peer the strategy would pick for a service now, and why */
+        post: operations["selectNode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/load-balancer/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The routing strategy and weights */
+        get: operations["loadBalancerConfig"];
+        /** Change the routing strategy or weights */
+        put: operations["updateLoadBalancerConfig"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/failover/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Peers by state, circuit breakers, drained peers and recent failures */
+        get: operations["failoverStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/failover/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every peer with its response time and circuit breakers */
+        get: operations["failoverNodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/failover/trigger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Drain a peer: route nothing more to it */
+        post: operations["drainPeer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/failover/trigger/{peer_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Undrain a peer */
+        delete: operations["undrainPeer"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/route/{service}/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * GET a path of a service, served by the best peer that offers it
+         * @description The answer is the upstream's, with `X-Mesh-Peer` (the serving peer), `X-Mesh-Attempts` and `X-Request-Id`. A bearer token names the client for usage metering (by its hash); without one the caller is `anonymous`.
+         */
+        get: operations["routeGet"];
+        /**
+         * PUT a path of a service, served by the best peer that offers it
+         * @description The answer is the upstream's, with `X-Mesh-Peer` (the serving peer), `X-Mesh-Attempts` and `X-Request-Id`. A bearer token names the client for usage metering (by its hash); without one the caller is `anonymous`.
+         */
+        put: operations["routePut"];
+        /**
+         * POST a path of a service, served by the best peer that offers it
+         * @description The answer is the upstream's, with `X-Mesh-Peer` (the serving peer), `X-Mesh-Attempts` and `X-Request-Id`. A bearer token names the client for usage metering (by its hash); without one the caller is `anonymous`.
+         */
+        post: operations["routePost"];
+        /**
+         * DELETE a path of a service, served by the best peer that offers it
+         * @description The answer is the upstream's, with `X-Mesh-Peer` (the serving peer), `X-Mesh-Attempts` and `X-Request-Id`. A bearer token names the client for usage metering (by its hash); without one the caller is `anonymous`.
+         */
+        delete: operations["routeDelete"];
+        options?: never;
+        head?: never;
+        /**
+         * PATCH a path of a service, served by the best peer that offers it
+         * @description The answer is the upstream's, with `X-Mesh-Peer` (the serving peer), `X-Mesh-Attempts` and `X-Request-Id`. A bearer token names the client for usage metering (by its hash); without one the caller is `anonymous`.
+         */
+        patch: operations["routePatch"];
+        trace?: never;
+    };
+    "/v1/billing/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Usage records of the whole mesh, filtered, paged by cursor */
+        get: operations["usage"];
+        put?: never;
+        /** Record usage: one record or a batch, durable before 201; a retried id counts once */
+        post: operations["appendUsage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Records, users, totals by resource, revenue and replication */
+        get: operations["billingOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's invoice for a month, priced with the price list in force at each record */
+        get: operations["invoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The replicated log: per author held and announced heads, forks, conflicts, losses */
+        get: operations["billingLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/governance/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Proposals, operators, voting power and the bootstrap operators */
+        get: operations["governanceOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/governance/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Proposals with their tally, newest first */
+        get: operations["proposals"];
+        put?: never;
+        /** Submit a proposal, signed by this node (an operator) */
+        post: operations["propose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/governance/proposals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One proposal with its tally, weights and certificates */
+        get: operations["proposal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/governance/proposals/{id}/vote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cast this operator's vote; the latest vote before the end counts */
+        post: operations["vote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/governance/operators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The operators with their weight, whether online and their bootstrap role */
+        get: operations["operators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/governance/params": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The network parameters in force and the changes pending */
+        get: operations["params"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/election/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The epoch, its elected bootstrap operators and the candidates' scores */
+        get: operations["electionStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/election/endorsements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Endorse a candidate (or withdraw an endorsement) */
+        post: operations["endorse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This document: OpenAPI 3.1, generated from the schemas the routes validate with */
+        get: operations["openApiDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Interactive API reference (Swagger UI, served by the node) */
+        get: operations["apiReference"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs/assets/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A script or style sheet of the API reference */
+        get: operations["apiReferenceAsset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ui": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The operator web UI: peers, routing, billing, governance and election, live */
+        get: operations["operatorUi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ui/assets/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A script or style sheet of the operator UI */
+        get: operations["operatorUiAsset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        SystemConfigChange: {
+            telemetry?: {
+                interval_ms: number;
+            };
+            network?: {
+                max_peers: number;
+            };
+        };
+        MemberRequest: {
+            peer_id: string;
+        };
+        DiagnosticsRequest: {
+            peer_id: string;
+            /** @default 3 */
+            count: number;
+            /** @default 2000 */
+            timeout_ms: number;
+        };
+        SelectRequest: {
+            service: string;
+        };
+        LoadBalancerConfigChange: {
+            /** @enum {string} */
+            strategy?: "round_robin" | "weighted_round_robin" | "least_connections" | "adaptive";
+            weights?: {
+                [key: string]: number;
+            };
+        };
+        DrainRequest: {
+            peer_id?: string;
+            node_id?: string;
+            reason: string;
+            /** @default false */
+            force: boolean;
+        };
+        UsageAppendRequest: {
+            id?: string;
+            user_id: string;
+            resource_type: string;
+            amount: number;
+            unit: string;
+            timestamp?: number | string;
+            metadata?: {
+                [key: string]: string | number | boolean | null;
+            };
+        } | {
+            records: {
+                id?: string;
+                user_id: string;
+                resource_type: string;
+                amount: number;
+                unit: string;
+                timestamp?: number | string;
+                metadata?: {
+                    [key: string]: string | number | boolean | null;
+                };
+            }[];
+        };
+        ProposalRequest: {
+            title: string;
+            /** @default  */
+            description: string;
+            change: {
+                /** @constant */
+                type: "param_change";
+                params: {
+                    [key: string]: unknown;
+                };
+            } | {
+                /** @constant */
+                type: "operator_add";
+                peer_id: string;
+                weight: number;
+                name: string;
+            } | {
+                /** @constant */
+                type: "operator_remove";
+                peer_id: string;
+            } | {
+                /** @constant */
+                type: "operator_weight";
+                peer_id: string;
+                weight: number;
+            } | {
+                /** @constant */
+                type: "text";
+            };
+            voting_period: number | string;
+            quorum?: number;
+            threshold?: number;
+        };
+        VoteRequest: {
+            /** @enum {string} */
+            vote: "yes" | "no" | "abstain" | "veto";
+            /** @default  */
+            reason: string;
+        };
+        EndorseRequest: {
+            candidate: string;
+            /** @default false */
+            withdraw: boolean;
+        };
+        ErrorResponse: {
+            error: {
+                /** @enum {string} */
+                code: "BAD_REQUEST" | "AUTHENTICATION_ERROR" | "AUTHORIZATION_ERROR" | "NOT_FOUND" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "RATE_LIMIT_ERROR" | "SYSTEM_ERROR" | "UPSTREAM_ERROR" | "UNAVAILABLE" | "TIMEOUT" | "CONFIG_ERROR" | "GENESIS_ERROR" | "NETWORK_MISMATCH" | "STORAGE_ERROR" | "SCENARIO_ERROR";
+                message: string;
+                details: {
+                    [key: string]: unknown;
+                };
+            };
+            request_id: string;
+        };
+        LoadView: {
+            cpu_usage: number;
+            memory_usage: number;
+            memory_limit_bytes: number;
+            /** @enum {string} */
+            memory_limit_source: "cgroup" | "host";
+            rss_bytes: number;
+            heap_used_bytes: number;
+            event_loop_delay_ms: {
+                p50: number;
+                p99: number;
+                max: number;
+            };
+            active_requests: number;
+            served_requests: number;
+            error_rate: number;
+            error_rate_window_seconds: number;
+        };
+        PeerView: {
+            peer_id: string;
+            member: boolean;
+            /** @enum {string} */
+            status: "healthy" | "suspect" | "down";
+            /** Format: date-time */
+            status_since: string;
+            connected: boolean;
+            last_snapshot_age_ms: number;
+            rtt_ms: number | null;
+            api_url: string | null;
+            region: string;
+            version: string;
+            uptime_seconds: number;
+            snapshot: {
+                seq: number;
+                incarnation: number;
+                /** Format: date-time */
+                time: string;
+                interval_ms: number;
+            };
+            metrics: components["schemas"]["LoadView"];
+            services: {
+                name: string;
+                capacity: number;
+            }[];
+        };
+        MemberView: {
+            peer_id: string;
+            /** @enum {string} */
+            via: "operator" | "former_operator" | "open" | "admission";
+            admitted_by?: string;
+            /** Format: date-time */
+            admitted_at?: string;
+            record_id?: string;
+        };
+        RevocationView: {
+            peer_id: string;
+            revoked_by: string;
+            /** Format: date-time */
+            revoked_at: string;
+            through_seq: number;
+            record_id: string;
+        };
+        ProposalSummary: {
+            id: string;
+            title: string;
+            description: string;
+            /** @enum {string} */
+            type: "param_change" | "operator_add" | "operator_remove" | "operator_weight" | "text";
+            change: {
+                /** @constant */
+                type: "param_change";
+                params: {
+                    [key: string]: unknown;
+                };
+            } | {
+                /** @constant */
+                type: "operator_add";
+                peer_id: string;
+                weight: number;
+                name: string;
+            } | {
+                /** @constant */
+                type: "operator_remove";
+                peer_id: string;
+            } | {
+                /** @constant */
+                type: "operator_weight";
+                peer_id: string;
+                weight: number;
+            } | {
+                /** @constant */
+                type: "text";
+            };
+            proposer: string;
+            /** @enum {string} */
+            status: "voting" | "tallying" | "passed" | "rejected" | "rejected_veto" | "failed_quorum";
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            voting_ends_at: string;
+            /** Format: date-time */
+            activates_at: string;
+            rules: {
+                quorum: number;
+                threshold: number;
+                veto: number;
+            };
+            tally: {
+                yes: number;
+                no: number;
+                abstain: number;
+                veto: number;
+                total_weight: number;
+                voted_weight: number;
+                turnout: number;
+                voters: number;
+                /** @enum {string} */
+                outcome: "passed" | "rejected" | "rejected_veto" | "failed_quorum";
+                counted_hash: string;
+            };
+        };
+        HealthResponse: {
+            /** @constant */
+            status: "ok";
+        };
+        ReadinessResponse: {
+            /** @enum {string} */
+            status: "ready" | "not_ready";
+            checks: {
+                libp2p: boolean;
+                database: boolean;
+                subscriptions: boolean;
+                billing: boolean;
+            };
+            reason?: string;
+        };
+        SystemStatusResponse: {
+            /** @enum {string} */
+            status: "starting" | "degraded" | "healthy";
+            peer_id: string;
+            network_id: string;
+            version: string;
+            uptime_seconds: number;
+            /** Format: date-time */
+            started_at: string;
+            components: {
+                p2p: {
+                    /** @enum {string} */
+                    status: "active" | "stopped";
+                    connections: number;
+                    listen_addresses: string[];
+                };
+                telemetry: {
+                    /** @enum {string} */
+                    status: "active" | "stopped";
+                    interval_ms: number;
+                    last_seq: number;
+                };
+                storage: {
+                    /** @enum {string} */
+                    status: "open" | "closed";
+                };
+                peers: {
+                    healthy: number;
+                    suspect: number;
+                    down: number;
+                    total: number;
+                };
+            };
+            load: components["schemas"]["LoadView"] | null;
+        };
+        SystemMetricsResponse: {
+            /** @enum {string} */
+            period: "1m" | "5m" | "15m" | "1h";
+            samples: number;
+            metrics: {
+                cpu: {
+                    average: number;
+                    peak: number;
+                    current: number;
+                };
+                memory: {
+                    average: number;
+                    peak: number;
+                    current: number;
+                };
+                rss_bytes: {
+                    average: number;
+                    peak: number;
+                    current: number;
+                };
+                event_loop_delay_p99_ms: {
+                    average: number;
+                    peak: number;
+                    current: number;
+                };
+            };
+        };
+        SystemConfigResponse: {
+            node: {
+                peer_id: string;
+                data_dir: string;
+                region: string;
+                log_level: string;
+            };
+            network: {
+                network_id: string;
+                genesis_hash: string;
+                listen: string[];
+                announce: string[];
+                bootstrap_peers: string[];
+                max_peers: number;
+            };
+            telemetry: {
+                interval_ms: number;
+            };
+            api: {
+                url: string;
+                cors_origins: string[];
+            };
+            params: {
+                /** @default 10 */
+                gossip_ip_colocation_threshold: number;
+                /** @default 30000 */
+                max_clock_skew_ms: number;
+                /**
+                 * @default {
+                 *       "request": {
+                 *         "unit": "request",
+                 *         "unit_price": 0.0001
+                 *       },
+                 *       "storage": {
+                 *         "unit": "GB",
+                 *         "unit_price": 0.02
+                 *       },
+                 *       "bandwidth": {
+                 *         "unit": "GB",
+                 *         "unit_price": 0.01
+                 *       }
+                 *     }
+                 */
+                price_list: {
+                    [key: string]: {
+                        unit: string;
+                        unit_price: number;
+                    };
+                };
+                /** @default USD */
+                currency: string;
+                /** @default 0.334 */
+                quorum: number;
+                /** @default 0.5 */
+                threshold: number;
+                /** @default 0.334 */
+                veto: number;
+                /** @default 10000 */
+                min_voting_period_ms: number;
+                /** @default 1209600000 */
+                max_voting_period_ms: number;
+                /** @default 5000 */
+                activation_delay_ms: number;
+                /** @default 5000 */
+                certification_grace_ms: number;
+                /** @default 60000 */
+                epoch_ms: number;
+                /** @default 3 */
+                bootstrap_operator_count: number;
+                open_membership?: boolean;
+                /**
+                 * @default {
+                 *       "free": {
+                 *         "monthly_price": 0,
+                 *         "included_units": 1000,
+                 *         "requests_per_hour": 100,
+                 *         "burst": 20
+                 *       },
+                 *       "basic": {
+                 *         "monthly_price": 10,
+                 *         "included_units": 50000,
+                 *         "requests_per_hour": 1000,
+                 *         "burst": 100
+                 *       },
+                 *       "pro": {
+                 *         "monthly_price": 50,
+                 *         "included_units": 1000000,
+                 *         "requests_per_hour": 10000,
+                 *         "burst": 500
+                 *       },
+                 *       "enterprise": {
+                 *         "monthly_price": 500,
+                 *         "included_units": 20000000,
+                 *         "requests_per_hour": 100000,
+                 *         "burst": 2000
+                 *       }
+                 *     }
+                 */
+                tiers: {
+                    [key: string]: {
+                        monthly_price: number;
+                        included_units: number;
+                        requests_per_hour: number;
+                        burst: number;
+                    };
+                };
+                /** @default false */
+                anonymous_routing: boolean;
+            };
+            mutable: string[];
+        };
+        NetworkStatusResponse: {
+            network_id: string;
+            genesis_hash: string;
+            peer_id: string;
+            total_peers: number;
+            connected_peers: number;
+            peers_by_state: {
+                healthy: number;
+                suspect: number;
+                down: number;
+            };
+            network_health: number | null;
+            average_latency_ms: number | null;
+            regions: {
+                [key: string]: number;
+            };
+            listen_addresses: string[];
+            gossip: {
+                topic: string;
+                mesh_peers: number;
+                subscribers: number;
+            }[];
+            refused_peers: number;
+        };
+        PeersResponse: {
+            peers: components["schemas"]["PeerView"][];
+            total: number;
+        };
+        MembersResponse: {
+            open_membership: boolean;
+            members: components["schemas"]["MemberView"][];
+            total: number;
+            revoked: components["schemas"]["RevocationView"][];
+        };
+        MemberAdmittedResponse: {
+            admitted: string;
+            record_id: string;
+            by: string;
+            /** Format: date-time */
+            at: string;
+        };
+        MemberRevokedResponse: {
+            revoked: string;
+            record_id: string;
+            by: string;
+            /** Format: date-time */
+            at: string;
+            through_seq: number;
+        };
+        DiagnosticsResponse: {
+            /** @constant */
+            test_type: "ping";
+            peer_id: string;
+            sent: number;
+            received: number;
+            loss: number;
+            rtt_ms: (number | null)[];
+            min_ms: number | null;
+            avg_ms: number | null;
+            max_ms: number | null;
+            errors: string[];
+        };
+        ServicesResponse: {
+            services: {
+                name: string;
+                local: {
+                    url: string;
+                    capacity: number;
+                    healthy: boolean;
+                    last_error: string | null;
+                } | null;
+                peers: {
+                    peer_id: string;
+                    /** @enum {string} */
+                    status: "healthy" | "suspect" | "down";
+                    capacity: number;
+                    load: {
+                        cpu_usage: number;
+                        active_requests: number;
+                    };
+                    api_url: string | null;
+                }[];
+            }[];
+        };
+        LoadBalancerStatusResponse: {
+            /** @enum {string} */
+            strategy: "round_robin" | "weighted_round_robin" | "least_connections" | "adaptive";
+            weights: {
+                [key: string]: number;
+            };
+            total_in_flight: number;
+            retry_budget: {
+                requests: number;
+                retries: number;
+                in_flight: number;
+                ratio: number;
+            };
+            services: {
+                name: string;
+                available_peers: number;
+            }[];
+            peers: {
+                peer_id: string;
+                in_flight: number;
+                latency_ewma_ms: number | null;
+                selections: number;
+                errors: number;
+                drained: boolean;
+            }[];
+        };
+        SelectResponse: {
+            service: string;
+            /** @enum {string} */
+            strategy: "round_robin" | "weighted_round_robin" | "least_connections" | "adaptive";
+            peer_id: string;
+            selected_node: string;
+            node_info: {
+                cpu_usage: number;
+                active_requests: number;
+                in_flight: number;
+                capacity: number;
+                latency_ewma_ms: number | null;
+                cost: number | null;
+            };
+            selection_reason: string;
+        };
+        LoadBalancerConfigResponse: {
+            /** @enum {string} */
+            strategy: "round_robin" | "weighted_round_robin" | "least_connections" | "adaptive";
+            weights: {
+                [key: string]: number;
+            };
+            strategies: ("round_robin" | "weighted_round_robin" | "least_connections" | "adaptive")[];
+        };
+        FailoverStatusResponse: {
+            /** @constant */
+            strategy: "circuit_breaker";
+            total_nodes: number;
+            healthy_nodes: number;
+            suspect_nodes: number;
+            down_nodes: number;
+            failed_nodes: number;
+            circuit_breakers: {
+                closed: number;
+                open: number;
+                half_open: number;
+            };
+            drained_nodes: {
+                peer_id: string;
+                node_id: string;
+                reason: string;
+                force: boolean;
+                /** Format: date-time */
+                since: string;
+            }[];
+            recent_failures: {
+                peer_id: string;
+                node_id: string;
+                service: string;
+                /** Format: date-time */
+                failure_time: string;
+                error: string;
+            }[];
+        };
+        FailoverNodesResponse: {
+            nodes: {
+                peer_id: string;
+                node_id: string;
+                status: ("healthy" | "suspect" | "down") | "drained";
+                response_time_ms: number | null;
+                rtt_ms: number | null;
+                uptime_seconds: number;
+                circuit_breakers: {
+                    service: string;
+                    /** @enum {string} */
+                    state: "closed" | "open" | "half_open";
+                    failure_rate: number;
+                    trips: number;
+                }[];
+            }[];
+        };
+        DrainResponse: {
+            peer_id: string;
+            node_id: string;
+            /** @constant */
+            drained: true;
+            reason: string;
+            force: boolean;
+            /** Format: date-time */
+            since: string;
+        };
+        UndrainResponse: {
+            peer_id: string;
+            node_id: string;
+            /** @constant */
+            drained: false;
+        };
+        UsageAppendResponse: {
+            records: {
+                id: string;
+                author: string;
+                seq: number;
+                duplicate: boolean;
+            }[];
+        };
+        UsageResponse: {
+            records: {
+                id: string;
+                user_id: string;
+                resource_type: string;
+                amount: number;
+                unit: string;
+                /** Format: date-time */
+                timestamp: string;
+                metadata: {
+                    [key: string]: string | number | boolean | null;
+                };
+            }[];
+            next_cursor: string | null;
+        };
+        BillingOverviewResponse: {
+            records: number;
+            users: number;
+            totals_by_resource: {
+                resource_type: string;
+                amount: number;
+                unit: string;
+                records: number;
+            }[];
+            revenue: {
+                currency: string;
+                total: number;
+            };
+            replication: {
+                authors: number;
+                lagging_authors: number;
+                max_lag_entries: number;
+                forks: number;
+            };
+        };
+        InvoiceResponse: {
+            invoice: {
+                user_id: string;
+                period: string;
+                currency: string;
+                line_items: {
+                    resource_type: string;
+                    quantity: number;
+                    unit: string;
+                    unit_price: number | null;
+                    total: number;
+                    records: number;
+                    priced: boolean;
+                }[];
+                total: number;
+                records: number;
+                unpriced_records: number;
+            };
+        };
+        BillingLogResponse: {
+            authors: {
+                author: string;
+                held_seq: number;
+                held_hash: string | null;
+                gap: {
+                    from_seq: number;
+                    to_seq: number;
+                    anchor_hash: string;
+                    records: number;
+                } | null;
+                announced_seq: number;
+                lag: number;
+                forks: {
+                    seq: number;
+                    hashes: string[];
+                    /** Format: date-time */
+                    detected_at: string;
+                }[];
+            }[];
+            forks: number;
+            corrupt: {
+                author: string;
+                seq: number;
+                fault: string;
+            }[];
+            conflicts: number;
+            conflicting_keys: {
+                id: string;
+                copies: {
+                    digest: string;
+                    user_id: string;
+                    resource_type: string;
+                    amount: number;
+                    unit: string;
+                    /** Format: date-time */
+                    timestamp: string;
+                    positions: {
+                        author: string;
+                        seq: number;
+                    }[];
+                }[];
+            }[];
+            uncounted_records: {
+                id: string;
+                author: string;
+                seq: number;
+                reason: string;
+            }[];
+            own_head: {
+                /** @enum {string} */
+                state: "confirming" | "confirmed" | "alone";
+                answered_by: string[];
+                held_seq_at_start: number;
+                head_file: {
+                    seq: number;
+                    hash: string;
+                    records: number;
+                } | null;
+                head_file_fault: string | null;
+                finished_at: string | null;
+            };
+            database: {
+                dropped_at_open: {
+                    file: string;
+                    bytes: number;
+                    reason: string;
+                }[];
+                repaired: {
+                    reason: string;
+                    notes: string[];
+                } | null;
+            };
+            losses: {
+                author: string;
+                kind: string;
+                from_seq: number;
+                to_seq: number;
+                entries: number;
+                records: number | null;
+                /** Format: date-time */
+                detected_at: string;
+                recovered: {
+                    to_seq: number;
+                    entries: number;
+                    records: number;
+                    from: string[];
+                };
+                still_lost_entries: number;
+            }[];
+        };
+        GovernanceOverviewResponse: {
+            active_proposals: number;
+            proposals: number;
+            operators: number;
+            total_weight: number;
+            bootstrap_operators: string[];
+            voting_power_distribution: {
+                [key: string]: number;
+            };
+        };
+        ProposalsResponse: {
+            proposals: components["schemas"]["ProposalSummary"][];
+            total: number;
+            offset: number;
+            limit: number;
+        };
+        ProposalResponse: {
+            id: string;
+            title: string;
+            description: string;
+            /** @enum {string} */
+            type: "param_change" | "operator_add" | "operator_remove" | "operator_weight" | "text";
+            change: {
+                /** @constant */
+                type: "param_change";
+                params: {
+                    [key: string]: unknown;
+                };
+            } | {
+                /** @constant */
+                type: "operator_add";
+                peer_id: string;
+                weight: number;
+                name: string;
+            } | {
+                /** @constant */
+                type: "operator_remove";
+                peer_id: string;
+            } | {
+                /** @constant */
+                type: "operator_weight";
+                peer_id: string;
+                weight: number;
+            } | {
+                /** @constant */
+                type: "text";
+            };
+            proposer: string;
+            /** @enum {string} */
+            status: "voting" | "tallying" | "passed" | "rejected" | "rejected_veto" | "failed_quorum";
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            voting_ends_at: string;
+            /** Format: date-time */
+            activates_at: string;
+            rules: {
+                quorum: number;
+                threshold: number;
+                veto: number;
+            };
+            tally: {
+                yes: number;
+                no: number;
+                abstain: number;
+                veto: number;
+                total_weight: number;
+                voted_weight: number;
+                turnout: number;
+                voters: number;
+                /** @enum {string} */
+                outcome: "passed" | "rejected" | "rejected_veto" | "failed_quorum";
+                counted_hash: string;
+            };
+            resulting_params?: {
+                [key: string]: unknown;
+            };
+            weights: {
+                [key: string]: number;
+            };
+            certified: {
+                by: string;
+                /** @enum {string} */
+                outcome: "passed" | "rejected" | "rejected_veto" | "failed_quorum";
+                counted_hash: string;
+            } | null;
+            certificates: {
+                id: string;
+                certifier: string;
+                /** @enum {string} */
+                outcome: "passed" | "rejected" | "rejected_veto" | "failed_quorum";
+                counted_hash: string;
+                votes: number;
+                /** Format: date-time */
+                time: string;
+            }[];
+            missing_votes: number;
+        };
+        VoteResponse: {
+            id: string;
+            proposal_id: string;
+            voter: string;
+            /** @enum {string} */
+            vote: "yes" | "no" | "abstain" | "veto";
+        };
+        OperatorsResponse: {
+            operators: {
+                peer_id: string;
+                name: string;
+                weight: number;
+                online: boolean;
+                /** @enum {string} */
+                bootstrap_role: "elected" | "none";
+            }[];
+        };
+        ParamsResponse: {
+            current: {
+                /** @default 10 */
+                gossip_ip_colocation_threshold: number;
+                /** @default 30000 */
+                max_clock_skew_ms: number;
+                /**
+                 * @default {
+                 *       "request": {
+                 *         "unit": "request",
+                 *         "unit_price": 0.0001
+                 *       },
+                 *       "storage": {
+                 *         "unit": "GB",
+                 *         "unit_price": 0.02
+                 *       },
+                 *       "bandwidth": {
+                 *         "unit": "GB",
+                 *         "unit_price": 0.01
+                 *       }
+                 *     }
+                 */
+                price_list: {
+                    [key: string]: {
+                        unit: string;
+                        unit_price: number;
+                    };
+                };
+                /** @default USD */
+                currency: string;
+                /** @default 0.334 */
+                quorum: number;
+                /** @default 0.5 */
+                threshold: number;
+                /** @default 0.334 */
+                veto: number;
+                /** @default 10000 */
+                min_voting_period_ms: number;
+                /** @default 1209600000 */
+                max_voting_period_ms: number;
+                /** @default 5000 */
+                activation_delay_ms: number;
+                /** @default 5000 */
+                certification_grace_ms: number;
+                /** @default 60000 */
+                epoch_ms: number;
+                /** @default 3 */
+                bootstrap_operator_count: number;
+                open_membership?: boolean;
+                /**
+                 * @default {
+                 *       "free": {
+                 *         "monthly_price": 0,
+                 *         "included_units": 1000,
+                 *         "requests_per_hour": 100,
+                 *         "burst": 20
+                 *       },
+                 *       "basic": {
+                 *         "monthly_price": 10,
+                 *         "included_units": 50000,
+                 *         "requests_per_hour": 1000,
+                 *         "burst": 100
+                 *       },
+                 *       "pro": {
+                 *         "monthly_price": 50,
+                 *         "included_units": 1000000,
+                 *         "requests_per_hour": 10000,
+                 *         "burst": 500
+                 *       },
+                 *       "enterprise": {
+                 *         "monthly_price": 500,
+                 *         "included_units": 20000000,
+                 *         "requests_per_hour": 100000,
+                 *         "burst": 2000
+                 *       }
+                 *     }
+                 */
+                tiers: {
+                    [key: string]: {
+                        monthly_price: number;
+                        included_units: number;
+                        requests_per_hour: number;
+                        burst: number;
+                    };
+                };
+                /** @default false */
+                anonymous_routing: boolean;
+            };
+            pending: {
+                proposal_id: string;
+                change: {
+                    /** @constant */
+                    type: "param_change";
+                    params: {
+                        [key: string]: unknown;
+                    };
+                } | {
+                    /** @constant */
+                    type: "operator_add";
+                    peer_id: string;
+                    weight: number;
+                    name: string;
+                } | {
+                    /** @constant */
+                    type: "operator_remove";
+                    peer_id: string;
+                } | {
+                    /** @constant */
+                    type: "operator_weight";
+                    peer_id: string;
+                    weight: number;
+                } | {
+                    /** @constant */
+                    type: "text";
+                };
+                /** Format: date-time */
+                activates_at: string;
+            }[];
+        };
+        ElectionStatusResponse: {
+            epoch: number;
+            epoch_ms: number;
+            /** Format: date-time */
+            epoch_started_at: string;
+            /** Format: date-time */
+            next_boundary: string;
+            seats: number;
+            elected: string[];
+            candidates: {
+                peer_id: string;
+                score: number;
+                elected: boolean;
+            }[];
+            seed: string;
+        };
+        EndorseResponse: {
+            id: string;
+            endorser: string;
+            candidate: string;
+            withdrawn: boolean;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description HealthResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description ReadinessResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadinessResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description ReadinessResponse */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadinessResponse"];
+                };
+            };
+        };
+    };
+    prometheusMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text format */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    systemStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SystemStatusResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemStatusResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    systemMetrics: {
+        parameters: {
+            query?: {
+                period?: "1m" | "5m" | "15m" | "1h";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SystemMetricsResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemMetricsResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    systemConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SystemConfigResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemConfigResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    updateSystemConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SystemConfigChange"];
+            };
+        };
+        responses: {
+            /** @description SystemConfigResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemConfigResponse"];
+                };
+            };
+            /** @description The request is malformed (bad JSON, a cut body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An event stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    networkStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description NetworkStatusResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NetworkStatusResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    networkPeers: {
+        parameters: {
+            query?: {
+                state?: "healthy" | "suspect" | "down";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PeersResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeersResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    networkMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description MembersResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembersResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    admitMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberRequest"];
+            };
+        };
+        responses: {
+            /** @description MemberAdmittedResponse */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberAdmittedResponse"];
+                };
+            };
+            /** @description The request is malformed (bad JSON, a cut body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    revokeMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                peerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description MemberRevokedResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberRevokedResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    networkDiagnostics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiagnosticsRequest"];
+            };
+        };
+        responses: {
+            /** @description DiagnosticsResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiagnosticsResponse"];
+                };
+            };
+            /** @description The request is malformed (bad JSON, a cut body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    services: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description ServicesResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServicesResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    loadBalancerStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description LoadBalancerStatusResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoadBalancerStatusResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    selectNode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SelectRequest"];
+            };
+        };
+        responses: {
+            /** @description SelectResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelectResponse"];
+                };
+            };
+            /** @description The request is malformed (bad JSON, a cut body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    loadBalancerConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description LoadBalancerConfigResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoadBalancerConfigResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    updateLoadBalancerConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoadBalancerConfigChange"];
+            };
+        };
+        responses: {
+            /** @description LoadBalancerConfigResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoadBalancerConfigResponse"];
+                };
+            };
+            /** @description The request is malformed (bad JSON, a cut body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    failoverStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description FailoverStatusResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailoverStatusResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    failoverNodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description FailoverNodesResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailoverNodesResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    drainPeer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DrainRequest"];
+            };
+        };
+        responses: {
+            /** @description DrainResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrainResponse"];
+                };
+            };
+            /** @description The request is malformed (bad JSON, a cut body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    undrainPeer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                peer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description UndrainResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UndrainResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    routeGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                service: string;
+                /** @description The path below, slashes included */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The upstream's answer, whatever its status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The upstream failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Timed out */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    routePut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                service: string;
+                /** @description The path below, slashes included */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The upstream's answer, whatever its status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The upstream failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Timed out */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    routePost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                service: string;
+                /** @description The path below, slashes included */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The upstream's answer, whatever its status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The upstream failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Timed out */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    routeDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                service: string;
+                /** @description The path below, slashes included */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The upstream's answer, whatever its status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The upstream failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Timed out */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    routePatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                service: string;
+                /** @description The path below, slashes included */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The upstream's answer, whatever its status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The upstream failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Timed out */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    usage: {
+        parameters: {
+            query?: {
+                user_id?: string;
+                resource_type?: string;
+                from?: string;
+                to?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description UsageResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    appendUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UsageAppendRequest"];
+            };
+        };
+        responses: {
+            /** @description UsageAppendResponse */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageAppendResponse"];
+                };
+            };
+            /** @description The request is malformed (bad JSON, a cut body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    billingOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description BillingOverviewResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingOverviewResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    invoice: {
+        parameters: {
+            query: {
+                user_id: string;
+                period?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description InvoiceResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    billingLog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description BillingLogResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingLogResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    governanceOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description GovernanceOverviewResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GovernanceOverviewResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    proposals: {
+        parameters: {
+            query?: {
+                status?: "voting" | "tallying" | "passed" | "rejected" | "rejected_veto" | "failed_quorum";
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description ProposalsResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalsResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    propose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposalRequest"];
+            };
+        };
+        responses: {
+            /** @description ProposalResponse */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalResponse"];
+                };
+            };
+            /** @description The request is malformed (bad JSON, a cut body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    proposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description ProposalResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    vote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoteRequest"];
+            };
+        };
+        responses: {
+            /** @description VoteResponse */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoteResponse"];
+                };
+            };
+            /** @description The request is malformed (bad JSON, a cut body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    operators: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OperatorsResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorsResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    params: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description ParamsResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParamsResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    electionStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description ElectionStatusResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ElectionStatusResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    endorse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EndorseRequest"];
+            };
+        };
+        responses: {
+            /** @description EndorseResponse */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndorseResponse"];
+                };
+            };
+            /** @description The request is malformed (bad JSON, a cut body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    openApiDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    apiReference: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An HTML page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    apiReferenceAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, a script or a style sheet */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    operatorUi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An HTML page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    operatorUiAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, a script or a style sheet */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+}

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { BillingService } from './billing/billing-service.ts'
+import { replicationSummary } from './billing/replication-lag.ts'
 import { systemClock, type Clock } from './clock.ts'
 import type { NodeComponents } from './components.ts'
 import { MeshError } from './errors.ts'
@@ -10,6 +11,7 @@ import { genesisHash, type Genesis, type Operator } from './network/genesis.ts'
 import { ElectionAnnouncer } from './governance/election-announcer.ts'
 import { GovernanceService } from './governance/governance-service.ts'
 import { Members } from './governance/members.ts'
+import { PROPOSAL_STATUSES, type ProposalStatus } from './governance/state.ts'
 import { ServiceStack, type Startable } from './lifecycle.ts'
 import type { NetworkParams } from './network/params.ts'
 import type { Logger } from './logging.ts'
@@ -330,6 +332,24 @@ export class MeshNode {
         walkEveryMaxMs: peers.walkEveryMaxMs
       })
       this.parts = { governance, election, billing, members, router, telemetry, connector }
+      this.metrics.observe({
+        breakers: () => {
+          const counts = { closed: 0, open: 0, half_open: 0 }
+          const now = this.clock.now()
+          for (const b of router.breakerStates()) counts[b.breaker.state(now)]++
+          return counts
+        },
+        replication: () => replicationSummary(billing.authors()),
+        proposals: () => {
+          const now = this.clock.now()
+          const counts: Partial<Record<ProposalStatus, number>> = Object.fromEntries(PROPOSAL_STATUSES.map(s => [s, 0]))
+          for (const id of governance.state.proposalIds()) {
+            const status = governance.state.view(id, now)?.status
+            if (status !== undefined) counts[status] = (counts[status] ?? 0) + 1
+          }
+          return counts
+        }
+      })
       await stack.start('telemetry', telemetry)
       await stack.start('peer connector', connector)
       // Before the first append: the peers it joins through or knew hold copies of its chain.

@@ -4,7 +4,7 @@ import { DurationSchema } from '../../src/duration.ts'
 import { MeshError } from '../../src/errors.ts'
 import { OperatorChangeSchema } from '../../src/governance/objects.ts'
 import { newProposal, proposalPage, votingPower } from '../../src/governance/proposals.ts'
-import type { ProposalView } from '../../src/governance/state.ts'
+import { PROPOSAL_STATUSES, type ProposalView } from '../../src/governance/state.ts'
 import type { ApiEnv } from '../context.ts'
 import { NetworkParamsSchema } from '../../src/network/params.ts'
 import { operations } from '../openapi/operation.ts'
@@ -25,7 +25,7 @@ export const VoteRequest = z.object({
   reason: z.string().max(1000).default('')
 }).strict()
 
-const ProposalStatusSchema = z.enum(['voting', 'tallying', 'passed', 'rejected', 'rejected_veto', 'failed_quorum'])
+const ProposalStatusSchema = z.enum(PROPOSAL_STATUSES)
 const Outcome = z.enum(['passed', 'rejected', 'rejected_veto', 'failed_quorum'])
 
 export const ProposalQuery = z.object({

@@ -5,7 +5,8 @@ import { ROUTED_USAGE, mergeParams, paramsAt, type NetworkParams, type ParamsPer
 import { countedVotes, tally, type Outcome, type Tally, type TallyVote } from './tally.ts'
 import { elect, type ElectionResult } from '../election/elect.ts'
 
-export type ProposalStatus = 'voting' | 'tallying' | 'passed' | 'rejected' | 'rejected_veto' | 'failed_quorum'
+export const PROPOSAL_STATUSES = ['voting', 'tallying', 'passed', 'rejected', 'rejected_veto', 'failed_quorum'] as const
+export type ProposalStatus = typeof PROPOSAL_STATUSES[number]
 
 export interface ProposalView {
   proposal: Signed<ProposalBody>

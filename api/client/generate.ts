@@ -1,7 +1,7 @@
 /**
  * Writes the typed client's types, `api/client/schema.ts`, from the API's OpenAPI document
  * (`npm run client:generate`). openapi-typescript turns the document into the `paths` type
- * that openapi-fetch checks every call against; the test `test/unit/client-types.test.ts`
+ * that openapi-fetch checks every call against; the test `test/unit/api-client-generate.test.ts`
  * fails when the committed file no longer matches the document.
  */
 import { writeFile } from 'node:fs/promises'

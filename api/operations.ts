@@ -14,7 +14,7 @@ import { routeOperations } from './routes/route.ts'
 import { serviceOperations } from './routes/services.ts'
 import { systemOperations } from './routes/system.ts'
 import { uiOperations } from './routes/ui.ts'
-import { LoadView, MemberView, PeerView, RevocationView } from './views.ts'
+import { LoadView, MemberView, PeerView, RevocationView, Time } from './views.ts'
 
 /** Every documented operation of the API, in the document's order: add a route module's declarations here. */
 export const API_OPERATIONS: readonly Operation[] = [
@@ -42,7 +42,7 @@ export function apiDocument (): Record<string, unknown> {
     title: 'meshnode API',
     version: VERSION,
     description: 'The local HTTP API of a meshnode node: its status, the mesh, routing, replicated billing, governance and election. Errors share one shape, `ErrorResponse`.',
-    shared: { LoadView, PeerView, MemberView, RevocationView, ProposalSummary },
+    shared: { Time, LoadView, PeerView, MemberView, RevocationView, ProposalSummary },
     tags: {
       system: 'The node itself: probes, status, load, settings and its event stream',
       network: 'The mesh: peers, membership, diagnostics',

@@ -793,6 +793,8 @@ export interface components {
             };
             request_id: string;
         };
+        /** Format: date-time */
+        Time: string;
         LoadView: {
             cpu_usage: number;
             memory_usage: number;
@@ -816,8 +818,7 @@ export interface components {
             member: boolean;
             /** @enum {string} */
             status: "healthy" | "suspect" | "down";
-            /** Format: date-time */
-            status_since: string;
+            status_since: components["schemas"]["Time"];
             connected: boolean;
             last_snapshot_age_ms: number;
             rtt_ms: number | null;
@@ -828,8 +829,7 @@ export interface components {
             snapshot: {
                 seq: number;
                 incarnation: number;
-                /** Format: date-time */
-                time: string;
+                time: components["schemas"]["Time"];
                 interval_ms: number;
             };
             metrics: components["schemas"]["LoadView"];
@@ -843,15 +843,13 @@ export interface components {
             /** @enum {string} */
             via: "operator" | "former_operator" | "open" | "admission";
             admitted_by?: string;
-            /** Format: date-time */
-            admitted_at?: string;
+            admitted_at?: components["schemas"]["Time"];
             record_id?: string;
         };
         RevocationView: {
             peer_id: string;
             revoked_by: string;
-            /** Format: date-time */
-            revoked_at: string;
+            revoked_at: components["schemas"]["Time"];
             through_seq: number;
             record_id: string;
         };
@@ -889,12 +887,9 @@ export interface components {
             proposer: string;
             /** @enum {string} */
             status: "voting" | "tallying" | "passed" | "rejected" | "rejected_veto" | "failed_quorum";
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            voting_ends_at: string;
-            /** Format: date-time */
-            activates_at: string;
+            created_at: components["schemas"]["Time"];
+            voting_ends_at: components["schemas"]["Time"];
+            activates_at: components["schemas"]["Time"];
             rules: {
                 quorum: number;
                 threshold: number;
@@ -936,8 +931,7 @@ export interface components {
             network_id: string;
             version: string;
             uptime_seconds: number;
-            /** Format: date-time */
-            started_at: string;
+            started_at: components["schemas"]["Time"];
             components: {
                 p2p: {
                     /** @enum {string} */
@@ -1140,15 +1134,13 @@ export interface components {
             admitted: string;
             record_id: string;
             by: string;
-            /** Format: date-time */
-            at: string;
+            at: components["schemas"]["Time"];
         };
         MemberRevokedResponse: {
             revoked: string;
             record_id: string;
             by: string;
-            /** Format: date-time */
-            at: string;
+            at: components["schemas"]["Time"];
             through_seq: number;
         };
         DiagnosticsResponse: {
@@ -1254,15 +1246,13 @@ export interface components {
                 node_id: string;
                 reason: string;
                 force: boolean;
-                /** Format: date-time */
-                since: string;
+                since: components["schemas"]["Time"];
             }[];
             recent_failures: {
                 peer_id: string;
                 node_id: string;
                 service: string;
-                /** Format: date-time */
-                failure_time: string;
+                failure_time: components["schemas"]["Time"];
                 error: string;
             }[];
         };
@@ -1290,8 +1280,7 @@ export interface components {
             drained: true;
             reason: string;
             force: boolean;
-            /** Format: date-time */
-            since: string;
+            since: components["schemas"]["Time"];
         };
         UndrainResponse: {
             peer_id: string;
@@ -1314,8 +1303,7 @@ export interface components {
                 resource_type: string;
                 amount: number;
                 unit: string;
-                /** Format: date-time */
-                timestamp: string;
+                timestamp: components["schemas"]["Time"];
                 metadata: {
                     [key: string]: string | number | boolean | null;
                 };
@@ -1377,8 +1365,7 @@ export interface components {
                 forks: {
                     seq: number;
                     hashes: string[];
-                    /** Format: date-time */
-                    detected_at: string;
+                    detected_at: components["schemas"]["Time"];
                 }[];
             }[];
             forks: number;
@@ -1396,8 +1383,7 @@ export interface components {
                     resource_type: string;
                     amount: number;
                     unit: string;
-                    /** Format: date-time */
-                    timestamp: string;
+                    timestamp: components["schemas"]["Time"];
                     positions: {
                         author: string;
                         seq: number;
@@ -1421,7 +1407,7 @@ export interface components {
                     records: number;
                 } | null;
                 head_file_fault: string | null;
-                finished_at: string | null;
+                finished_at: components["schemas"]["Time"] | null;
             };
             database: {
                 dropped_at_open: {
@@ -1441,8 +1427,7 @@ export interface components {
                 to_seq: number;
                 entries: number;
                 records: number | null;
-                /** Format: date-time */
-                detected_at: string;
+                detected_at: components["schemas"]["Time"];
                 recovered: {
                     to_seq: number;
                     entries: number;
@@ -1502,12 +1487,9 @@ export interface components {
             proposer: string;
             /** @enum {string} */
             status: "voting" | "tallying" | "passed" | "rejected" | "rejected_veto" | "failed_quorum";
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            voting_ends_at: string;
-            /** Format: date-time */
-            activates_at: string;
+            created_at: components["schemas"]["Time"];
+            voting_ends_at: components["schemas"]["Time"];
+            activates_at: components["schemas"]["Time"];
             rules: {
                 quorum: number;
                 threshold: number;
@@ -1545,8 +1527,7 @@ export interface components {
                 outcome: "passed" | "rejected" | "rejected_veto" | "failed_quorum";
                 counted_hash: string;
                 votes: number;
-                /** Format: date-time */
-                time: string;
+                time: components["schemas"]["Time"];
             }[];
             missing_votes: number;
         };
@@ -1682,17 +1663,14 @@ export interface components {
                     /** @constant */
                     type: "text";
                 };
-                /** Format: date-time */
-                activates_at: string;
+                activates_at: components["schemas"]["Time"];
             }[];
         };
         ElectionStatusResponse: {
             epoch: number;
             epoch_ms: number;
-            /** Format: date-time */
-            epoch_started_at: string;
-            /** Format: date-time */
-            next_boundary: string;
+            epoch_started_at: components["schemas"]["Time"];
+            next_boundary: components["schemas"]["Time"];
             seats: number;
             elected: string[];
             candidates: {

@@ -7,8 +7,19 @@ import chromium from '@sparticuz/chromium'
 import puppeteer, { type Browser, type Page } from 'puppeteer-core'
 
 export async function launchBrowser (): Promise<Browser> {
+  const executablePath = await chromium.executablePath()
+  try {
+    return await launch(executablePath)
+  } catch (err) {
+    // The package unpacks its files once, keyed by the browser binary alone: a run killed while
+    // unpacking leaves a browser without its libraries.
+    throw new Error(`the headless Chromium at ${executablePath} did not start (${err instanceof Error ? err.message : String(err)}); if it was half unpacked, delete it and the libraries beside it to unpack it again`, { cause: err })
+  }
+}
+
+async function launch (executablePath: string): Promise<Browser> {
   return await puppeteer.launch({
-    executablePath: await chromium.executablePath(),
+    executablePath,
     // The package's flags are for serverless hosts: here the browser may use processes, and
     // keeps web security on, as an operator's browser does.
     args: [...chromium.args.filter(a => a !== '--single-process' && a !== '--disable-web-security'), '--lang=en-US'],

@@ -24,7 +24,7 @@ const initial = {
   operators: [],
   election: null,
   governance: null,
-  selfLoad: { times: [], cpu: [], memory: [], loop: [] },
+  selfLoad: { times: [], cpu: [], memory: [] },
   peerHistory: {},
   live: 'connecting',
   error: null,
@@ -48,8 +48,7 @@ function reducer (state, action) {
         : {
             times: push(state.selfLoad.times, Date.now() / 1000),
             cpu: push(state.selfLoad.cpu, load.cpu_usage * 100),
-            memory: push(state.selfLoad.memory, load.memory_usage * 100),
-            loop: push(state.selfLoad.loop, load.event_loop_delay_ms.p99)
+            memory: push(state.selfLoad.memory, load.memory_usage * 100)
           }
       return { ...state, ...d, peerHistory, selfLoad, error: null, updatedAt: new Date() }
     }
@@ -163,7 +162,7 @@ function App () {
     <main>
       <${Summary} state=${state} />
       <div class="grid">
-        <${PeersCard} peers=${state.peers} history=${state.peerHistory} self=${state.status.peer_id} />
+        <${PeersCard} peers=${state.peers} history=${state.peerHistory} self=${state.status.peer_id} operators=${state.operators} />
         <${LoadCard} load=${state.selfLoad} status=${state.status} />
         <${ElectionCard} election=${state.election} operators=${state.operators} self=${state.status.peer_id} />
         <${GovernanceCard} proposals=${state.proposals} governance=${state.governance} onVote=${vote} hasToken=${token.current !== ''} />

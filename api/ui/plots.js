@@ -47,7 +47,8 @@ export function TimePlot ({ times, series, height = 160, unit }) {
       cursor: { drag: { x: false, y: false } },
       scales: { y: { range: (_u, _min, max) => [0, Math.max(max * 1.1, unit === '%' ? 10 : 1)] } },
       axes: [
-        { stroke: '#8a94a6', grid: { stroke: '#2a3140' }, ticks: { stroke: '#2a3140' } },
+        // Wall-clock times, at most one label per 90 px, on whole seconds or minutes.
+        { stroke: '#8a94a6', grid: { stroke: '#2a3140' }, ticks: { stroke: '#2a3140' }, space: 90, incrs: [5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600], values: (_u, vals) => vals.map(v => new Date(v * 1000).toLocaleTimeString('en-GB', { hour12: false })) },
         { stroke: '#8a94a6', grid: { stroke: '#2a3140' }, ticks: { stroke: '#2a3140' }, values: (_u, vals) => vals.map(v => `${v}${unit}`), size: 48 }
       ],
       series: [{}, ...series.map(s => ({ label: s.label, stroke: s.color, width: 2, fill: `${s.color}1f`, points: { show: false } }))]

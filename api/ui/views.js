@@ -6,7 +6,7 @@ import { Sparkline, TimePlot } from './plots.js'
 
 const html = htm.bind(h)
 
-const COLORS = { rtt: '#5ec8f2', cpu: '#f2a65e', memory: '#b48cf2', loop: '#5ef2a6' }
+const COLORS = { rtt: '#5ec8f2', cpu: '#f2a65e', memory: '#b48cf2' }
 
 export const shortId = id => id.length > 16 ? `${id.slice(0, 8)}…${id.slice(-6)}` : id
 const pct = x => `${Math.round(x * 100)}%`
@@ -73,7 +73,8 @@ export function Summary ({ state }) {
   </div>`
 }
 
-export function PeersCard ({ peers, history, self }) {
+export function PeersCard ({ peers, history, self, operators }) {
+  const names = new Map(operators.map(o => [o.peer_id, o.name]))
   return html`<${Card} title="Peers" wide testid="peers" extra=${html`<span class="muted">${peers.length} known · as this node sees them</span>`}>
     ${peers.length === 0
       ? html`<${Empty}>No peer yet: start another node with --bootstrap pointing at this one.</${Empty}>`
@@ -82,7 +83,7 @@ export function PeersCard ({ peers, history, self }) {
         <tbody>${peers.map(p => {
           const hist = history[p.peer_id] ?? { rtt: [], cpu: [] }
           return html`<tr data-peer=${p.peer_id} data-state=${p.status} class=${`row-${p.status}`}>
-            <td><${Id} id=${p.peer_id} self=${self} />${p.member ? '' : html` <span class="muted">not a member</span>`}</td>
+            <td>${names.has(p.peer_id) ? html`<b>${names.get(p.peer_id)}</b> ` : ''}<${Id} id=${p.peer_id} self=${self} />${p.member ? '' : html` <span class="muted">not a member</span>`}</td>
             <td><${Pill} kind=${p.status}>${p.status}</${Pill}> <span class="muted" title=${when(p.status_since)}>${ago(p.status_since)}</span></td>
             <td><${Sparkline} points=${hist.rtt} color=${COLORS.rtt} label="round-trip time" format=${ms} /></td>
             <td><${Sparkline} points=${hist.cpu} color=${COLORS.cpu} label="CPU" format=${v => `${Math.round(v)}%`} /></td>

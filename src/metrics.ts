@@ -66,7 +66,7 @@ export class MeshMetrics {
     this.routedBytes = this.counter('meshnode_routed_bytes_total', 'Body bytes of routed requests and responses', ['direction'])
     this.routedDuration = new Histogram({
       name: 'meshnode_routed_request_duration_seconds',
-      help: 'Duration of requests routed through this node, from their arrival to the end of the answer, by status class',
+      help: 'Duration of requests routed through this node, from their arrival to the end of the answer (0 for one refused before its body was read), by status class',
       labelNames: ['status_class'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [this.registry]

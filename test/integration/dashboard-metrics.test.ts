@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { glob, readFile } from 'node:fs/promises'
+import { glob, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { parse } from 'yaml'
+import { parse, stringify } from 'yaml'
 import type { RunningNode } from '../../src/launch.ts'
 import { startUpstream, type Upstream } from '../../simulations/live/upstream.ts'
 import { call, callAsOperator, metricsOf, sample } from '../helpers/api.ts'
@@ -115,9 +115,16 @@ describe('Prometheus and Grafana provisioning', { timeout: 60_000 }, () => {
   })
 
   const promtool = spawnSync('promtool', ['--version']).status === 0
-  test('promtool accepts the config and the rules', { skip: promtool ? false : 'promtool is not installed' }, () => {
+  test('promtool accepts the config, the rules and every query of the dashboard', { skip: promtool ? false : 'promtool is not installed' }, async () => {
     const r = spawnSync('promtool', ['check', 'config', PROMETHEUS], { encoding: 'utf8' })
     assert.equal(r.status, 0, `${r.stdout}${r.stderr}`)
     assert.match(r.stdout, /SUCCESS: \d+ rule files found/)
+    // The dashboard's queries as recording rules: promtool parses each as PromQL.
+    const queries = (await dashboardExprs()).map((d, i) => ({ record: `dashboard:query_${i}`, expr: d.expr }))
+    const file = join(dir, 'dashboard-queries.yml')
+    await writeFile(file, stringify({ groups: [{ name: 'dashboard', rules: queries }] }))
+    const q = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' })
+    assert.equal(q.status, 0, `${q.stdout}${q.stderr}`)
+    assert.match(q.stdout, new RegExp(`SUCCESS: ${queries.length} rules found`))
   })
 })

@@ -194,7 +194,7 @@ export function InvoiceCard ({ fetchInvoice }) {
       : html`<div class="scroll"><table class="table">
         <thead><tr><th>resource</th><th>quantity</th><th>unit price</th><th>total</th></tr></thead>
         <tbody>${inv.line_items.map(l => html`<tr><td>${l.resource_type}</td><td>${num(l.quantity)} ${l.unit}</td><td>${l.unit_price === null ? html`<span class="warn-text">not priced</span>` : num(l.unit_price)}</td><td>${num(l.total)}</td></tr>`)}</tbody>
-        <tfoot><tr><td colspan="3">${inv.user_id} · ${inv.period} · ${inv.records} records</td><td><b>${num(inv.total)} ${inv.currency}</b></td></tr></tfoot>
+        <tfoot><tr><td colspan="3">${inv.user_id} · ${inv.period} · ${inv.records} record${inv.records === 1 ? '' : 's'}</td><td><b>${num(inv.total)} ${inv.currency}</b></td></tr></tfoot>
       </table></div>`}
   </${Card}>`
 }

@@ -10,14 +10,15 @@ import type { RunningNode } from '../../src/launch.ts'
 import { createGenesis } from '../../src/network/genesis.ts'
 import { DEVELOPMENT_PARAMS } from '../../src/network/params.ts'
 import { KEY_FILE } from '../../src/p2p/identity.ts'
-import { callAsOperator } from '../helpers/api.ts'
+import { startUpstream, type Upstream } from '../../simulations/live/upstream.ts'
+import { call, callAsOperator } from '../helpers/api.ts'
 import { launchBrowser, watchedPage } from '../helpers/browser.ts'
 import { removeDir, spawnNode, startNode, stopChild, tempDir, type ChildNode } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 /**
  * The operator UI in a real (headless) Chromium against a live mesh of three operators: A and
- * B in this process, C a child process that is SIGKILLed. Screenshots are kept under
+ * B in this process (B offers the service `echo`), C a child process that is SIGKILLed. Screenshots are kept under
  * `$TMPDIR/meshnode-ui-screenshots/` for a person to look at.
  */
 const SHOTS = join(tmpdir(), 'meshnode-ui-screenshots')
@@ -36,6 +37,7 @@ describe('operator UI in a headless Chromium, against a live three-node mesh', {
   let a: RunningNode
   let b: RunningNode
   let c: ChildNode
+  let upstream: Upstream
   let browser: Browser
   let pageA: Page
   let pageB: Page
@@ -60,7 +62,8 @@ describe('operator UI in a headless Chromium, against a live three-node mesh', {
     }
     a = await startNode(dirs[0] ?? '', { genesis: files[0] ?? '', candidate: true })
     const join0 = a.mesh.network.listenAddresses()[0] ?? ''
-    b = await startNode(dirs[1] ?? '', { genesis: files[1] ?? '', bootstrap: [join0] })
+    upstream = await startUpstream('ui-upstream')
+    b = await startNode(dirs[1] ?? '', { genesis: files[1] ?? '', bootstrap: [join0], services: [{ name: 'echo', url: upstream.url, capacity: 10 }] })
     c = await spawnNode(['--data', dirs[2] ?? '', '--genesis', files[2] ?? '', '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0', '--bootstrap', join0])
     await waitFor('A and B to see both others healthy', () => [a, b].every(n => n.mesh.peerTable.list(n.mesh.clock.now()).filter(p => p.state === 'healthy').length === 2), { timeoutMs: WAIT_MS })
     await mkdir(SHOTS, { recursive: true })
@@ -71,6 +74,7 @@ describe('operator UI in a headless Chromium, against a live three-node mesh', {
     await browser?.close()
     if (c !== undefined) await stopChild(c)
     for (const n of [b, a]) await n?.stop()
+    await upstream?.close()
     await Promise.all(dirs.map(removeDir))
   })
 
@@ -91,6 +95,22 @@ describe('operator UI in a headless Chromium, against a live three-node mesh', {
     await pageA.waitForFunction(() => document.querySelectorAll('.spark-value').length >= 4 && [...document.querySelectorAll('.spark-value')].every(e => e.textContent !== '–'), { timeout: WAIT_MS })
     assert.equal(await pageA.$eval('[data-testid="tile-healthy"] .tile-value', e => e.textContent), '2')
     await pageA.screenshot({ path: join(SHOTS, 'peers-healthy-1280x800.png') })
+  })
+
+  test('routing figures and breakers, billing, and an invoice through the form', async () => {
+    await waitFor('A to route echo to B', async () => (await call(`${a.api.url}/v1/route/echo/hello`)).status === 200, { timeoutMs: WAIT_MS, intervalMs: 250 })
+    for (let i = 0; i < 4; i++) assert.equal((await call(`${a.api.url}/v1/route/echo/hello`)).status, 200)
+    const usage = await callAsOperator(a, 'POST', '/v1/billing/usage', { id: 'ui-1', user_id: 'alice', resource_type: 'storage', amount: 3, unit: 'GB' })
+    assert.equal(usage.status, 201, usage.text)
+
+    await pageA.waitForSelector(`[data-testid="routing"] .breaker-closed`, { timeout: WAIT_MS })
+    await pageA.waitForFunction(() => document.querySelector('[data-testid="routing"] .service')?.textContent?.includes('echo') === true, { timeout: WAIT_MS })
+    await pageA.waitForFunction(() => Number(document.querySelector('[data-testid="billing"] .kv b')?.textContent ?? '0') >= 1, { timeout: WAIT_MS })
+
+    await pageA.type('[data-testid="invoices"] input[placeholder="user id"]', 'alice')
+    await pageA.click('[data-testid="invoices"] button[type="submit"]')
+    // 3 GB of storage at 0.02 USD (the development price list).
+    await pageA.waitForFunction(() => document.querySelector('[data-testid="invoices"] tfoot')?.textContent?.includes('0.06 USD') === true, { timeout: WAIT_MS })
   })
 
   test('a peer SIGKILLed turns down on the page, without a reload', async () => {

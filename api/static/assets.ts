@@ -27,14 +27,6 @@ export class StaticAssets {
     this.files = new Map(Object.entries(files))
   }
 
-  has (name: string): boolean {
-    return this.files.has(name)
-  }
-
-  names (): string[] {
-    return [...this.files.keys()]
-  }
-
   get (name: string): Promise<Asset> {
     const specifier = this.files.get(name)
     if (specifier === undefined) return Promise.reject(new MeshError('NOT_FOUND', `no asset ${name}`))

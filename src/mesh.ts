@@ -30,6 +30,7 @@ import { RoutedUsage } from './routed-usage.ts'
 import { NodeStorage } from './storage/node-storage.ts'
 import { LoadHistory } from './telemetry/load-history.ts'
 import { LoadSampler, RequestCounters } from './telemetry/load-sampler.ts'
+import { PeerMetricHistory } from './telemetry/metric-history.ts'
 import { PeerTable, type PeerEvent } from './telemetry/peer-table.ts'
 import { TelemetryService } from './telemetry/telemetry-service.ts'
 import type { Tuning } from './tuning.ts'
@@ -119,6 +120,8 @@ export class MeshNode {
   readonly guard: NetworkGuard
   readonly network = new NetworkView()
   readonly history: LoadHistory
+  /** Every peer's gossiped load over time, at the times it was measured. */
+  readonly peerHistory: PeerMetricHistory
   /** The services this node offers itself (the mesh-wide ones: router.peerServices()). */
   readonly localServices: LocalServices
   private readonly opts: MeshNodeOptions
@@ -153,11 +156,13 @@ export class MeshNode {
       forgetAfterMs: telemetry.forgetAfterMs,
       onEvent: e => this.onPeerEvent(e),
       onSnapshot: (peerId, snapshot, at) => {
+        this.peerHistory.record(peerId, snapshot.time, snapshot)
         if (this.events.listenerCount('snapshot') > 0) this.events.emit('snapshot', { peerId, seq: snapshot.seq, incarnation: snapshot.incarnation, publishedAt: snapshot.time, receivedAt: at })
       }
     })
     this.metrics = new MeshMetrics(() => this.peerTable.countByState())
     this.history = new LoadHistory(telemetry.historySamples)
+    this.peerHistory = new PeerMetricHistory({ samplesPerPeer: telemetry.peerHistorySamples, maxPeers: telemetry.peerHistoryPeers })
     this.localServices = new LocalServices(opts.services ?? [], opts.tuning.healthCheck, this.log, status => { this.requests.outcome(status) })
     this.guard = new NetworkGuard({
       membershipProtocol: this.protocols.membership,
@@ -433,6 +438,7 @@ export class MeshNode {
 
   private onPeerEvent (event: PeerEvent): void {
     this.log.info(event, event.type)
+    if (event.type === 'peer:left') this.peerHistory.forget(event.peerId)
     if (event.type === 'peer:joined') {
       this.parts?.billing.peerJoined(event.peerId)
       this.parts?.governance.peerJoined(event.peerId)

@@ -5,8 +5,13 @@ import { VERSION } from '../../src/version.ts'
 import type { ApiEnv } from '../context.ts'
 import { query } from '../validation.ts'
 import { loadView, round } from '../views.ts'
+import { MetricSeriesQuery, seriesSpan, seriesView } from './metric-series.ts'
 
 const PERIODS = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000 } as const
+
+/** A summary over a trailing period (default 5m); with `start`, `end` or `interval` the route answers the time series (MetricSeriesQuery) instead. */
+export const SystemMetricsSummaryQuery = z.object({ period: z.enum(Object.keys(PERIODS) as [keyof typeof PERIODS]).default('5m') }).strict()
+const SERIES_KEYS = ['start', 'end', 'interval']
 
 export function systemRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
@@ -35,8 +40,13 @@ export function systemRoutes (): Hono<ApiEnv> {
   })
 
   app.get('/metrics', c => {
-    const { period } = query(c, z.object({ period: z.enum(Object.keys(PERIODS) as [keyof typeof PERIODS]).default('5m') }))
-    const summary = c.var.mesh.history.summary(PERIODS[period], c.var.mesh.clock.now())
+    const mesh = c.var.mesh
+    if (SERIES_KEYS.some(k => c.req.query(k) !== undefined)) {
+      const span = seriesSpan(query(c, MetricSeriesQuery), mesh.clock.now())
+      return c.json(seriesView(mesh.peerId.toString(), 'self', mesh.history.ring, span))
+    }
+    const { period } = query(c, SystemMetricsSummaryQuery)
+    const summary = mesh.history.summary(PERIODS[period], mesh.clock.now())
     if (summary === undefined) throw new MeshError('UNAVAILABLE', 'no load sample taken yet')
     const series = (s: { average: number, peak: number, current: number }): Record<string, number> =>
       ({ average: round(s.average), peak: round(s.peak), current: round(s.current) })

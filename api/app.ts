@@ -18,6 +18,7 @@ import { routeRoutes } from './routes/route.ts'
 import { serviceRoutes } from './routes/services.ts'
 import { healthRoutes } from './routes/health.ts'
 import { networkRoutes } from './routes/network.ts'
+import { performanceRoutes } from './routes/performance.ts'
 import { systemRoutes } from './routes/system.ts'
 
 export interface ApiOptions {
@@ -65,6 +66,7 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.route('/v1/billing', billingRoutes())
   app.route('/v1/governance', governanceRoutes())
   app.route('/v1/election', electionRoutes())
+  app.route('/v1/performance', performanceRoutes())
 
   app.notFound(notFound)
   app.onError(handleError(opts.log))

@@ -62,13 +62,14 @@ describe('metric history and performance API of a lone node', { timeout: 60_000 
   })
 
   test('GET /v1/performance/status reports each figure with its window and sample count', async () => {
-    const r = await call<{ window: string, figures: Record<string, { current: number, mean: number, max: number, samples: number, window_seconds: number }> | null }>(`${url}/v1/performance/status?window=1m`)
+    interface FigureBody { current: number, mean: number, max: number, samples: number, window_seconds: number }
+    const r = await call<{ window: string, figures: Record<string, FigureBody> | null }>(`${url}/v1/performance/status?window=1m`)
     assert.equal(r.status, 200, r.text)
     assert.equal(r.body.window, '1m')
     const figures = r.body.figures
     assert.ok(figures !== null)
     for (const m of ['cpu', 'memory', 'rss_bytes', 'event_loop_delay_p99_ms', 'active_requests', 'request_rate', 'error_rate']) {
-      const f = figures[m]
+      const f: FigureBody | undefined = figures[m]
       assert.ok(f !== undefined, m)
       assert.equal(f.window_seconds, 60)
       assert.ok(f.samples >= 3)

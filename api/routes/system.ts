@@ -1,9 +1,12 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { MeshError } from '../../src/errors.ts'
+import type { NodeControl } from '../../src/launch.ts'
 import { VERSION } from '../../src/version.ts'
+import { CONFIG_KEYS } from '../../src/node-config.ts'
+import { RELOADABLE } from '../../src/reload.ts'
 import type { ApiEnv } from '../context.ts'
-import { query } from '../validation.ts'
+import { jsonBody, query } from '../validation.ts'
 import { loadView, round } from '../views.ts'
 import { MetricSeriesQuery, seriesSpan, seriesView } from './metric-series.ts'
 
@@ -13,8 +16,48 @@ const PERIODS = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000 }
 export const SystemMetricsSummaryQuery = z.object({ period: z.enum(Object.keys(PERIODS) as [keyof typeof PERIODS]).default('5m') }).strict()
 const SERIES_KEYS = ['start', 'end', 'interval']
 
-export function systemRoutes (): Hono<ApiEnv> {
+/** What a reload changed: each setting by its config-file name, applied now or needing a restart. */
+export const ReloadResponse = z.object({
+  changed: z.array(z.object({ setting: z.string(), from: z.unknown(), to: z.unknown(), applied: z.boolean() })),
+  applied: z.array(z.string()),
+  restart_required: z.array(z.string()),
+  /** Every setting a reload applies; the others need a restart. */
+  reloadable: z.array(z.string())
+})
+
+/**
+ * A graceful stop, as SIGTERM: in-flight requests get `timeout_ms` (default 30 s) to finish,
+ * then their connections are cut; `force` cuts them at once. The database is closed cleanly either way.
+ */
+export const ShutdownRequestBody = z.object({
+  timeout_ms: z.number().int().min(0).max(600_000).default(30_000),
+  force: z.boolean().default(false)
+}).strict()
+
+export const ShutdownResponse = z.object({ status: z.literal('stopping'), timeout_ms: z.number().int(), force: z.boolean() })
+
+export function systemRoutes (control: NodeControl): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
+
+  app.post('/reload', async c => {
+    const report = await control.reload()
+    const body: z.infer<typeof ReloadResponse> = {
+      changed: report.changed,
+      applied: report.applied,
+      restart_required: report.restartRequired,
+      reloadable: [...RELOADABLE].map(k => CONFIG_KEYS[k])
+    }
+    return c.json(body)
+  })
+
+  app.post('/shutdown', c => {
+    // No body is the defaults.
+    const request = c.var.body === undefined ? ShutdownRequestBody.parse({}) : jsonBody(c, ShutdownRequestBody)
+    const body: z.infer<typeof ShutdownResponse> = { status: 'stopping', timeout_ms: request.timeout_ms, force: request.force }
+    // After this answer is out: the stop waits for in-flight requests, this one included.
+    setImmediate(() => { control.shutdown({ timeoutMs: request.timeout_ms, force: request.force }) })
+    return c.json(body, 202)
+  })
 
   app.get('/status', c => {
     const mesh = c.var.mesh

@@ -21,6 +21,7 @@ import { healthRoutes } from './routes/health.ts'
 import { networkRoutes } from './routes/network.ts'
 import { performanceRoutes } from './routes/performance.ts'
 import { systemRoutes } from './routes/system.ts'
+import { testingRoutes } from './routes/testing.ts'
 
 export interface ApiOptions {
   mesh: ApiNode
@@ -71,6 +72,7 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.route('/v1/governance', governanceRoutes())
   app.route('/v1/election', electionRoutes())
   app.route('/v1/performance', performanceRoutes())
+  app.route('/v1/testing', testingRoutes())
 
   app.notFound(notFound)
   app.onError(handleError(opts.log))

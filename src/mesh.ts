@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
@@ -10,6 +11,7 @@ import { genesisHash, type Genesis, type Operator } from './network/genesis.ts'
 import { ElectionAnnouncer } from './governance/election-announcer.ts'
 import { GovernanceService } from './governance/governance-service.ts'
 import { Members } from './governance/members.ts'
+import { LoadTests } from './load-test/load-tests.ts'
 import { ServiceStack, type Startable } from './lifecycle.ts'
 import type { NetworkParams } from './network/params.ts'
 import type { Logger } from './logging.ts'
@@ -91,6 +93,7 @@ export interface RunningServices {
   router: Router
   telemetry: TelemetryService
   connector: PeerConnector
+  loadTests: LoadTests
 }
 
 const OWN_HEAD_FILE = 'billing-head.json'
@@ -304,6 +307,15 @@ export class MeshNode {
           usage.record(e)
         }
       }, { ...routing, weights: {} })
+      // After the router it sends through; stopped before it, which cancels a running test.
+      const loadTests = await stack.start('load tests', new LoadTests({
+        forward: async req => await router.forward(req),
+        isKnown: service => router.isKnown(service),
+        limits: () => governance.state.params(this.clock.now()).load_test,
+        clock: this.clock,
+        newId: randomUUID,
+        log: this.log
+      }))
       const sampler = await stack.start('load sampler', new LoadSampler(this.requests))
       const memory = await stack.start('peer memory', new PeerMemory({ meta: db, connections: libp2p, log: this.log }, peers))
       const telemetry = new TelemetryService({
@@ -334,7 +346,7 @@ export class MeshNode {
         walkEveryMs: peers.walkEveryMs,
         walkEveryMaxMs: peers.walkEveryMaxMs
       })
-      this.parts = { governance, election, billing, members, router, telemetry, connector }
+      this.parts = { governance, election, billing, members, router, telemetry, connector, loadTests }
       await stack.start('telemetry', telemetry)
       await stack.start('peer connector', connector)
       // Before the first append: the peers it joins through or knew hold copies of its chain.

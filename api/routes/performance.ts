@@ -74,7 +74,7 @@ const FORECAST: Array<{ metric: MetricName, bounds: { min: number, max: number }
 ]
 /** The recommendations read the figures of this window and the memory forecast of this horizon. */
 const RECOMMENDATION_WINDOW_MS = WINDOWS['5m']
-const RECOMMENDATION_HORIZON_MS = 3_600_000
+const RECOMMENDATION_HORIZON_MS = 900_000
 
 const figureView = (f: Figure): z.infer<typeof FigureView> =>
   ({ current: round(f.current), mean: round(f.mean), max: round(f.max), samples: f.samples, window_seconds: f.windowMs / 1000 })

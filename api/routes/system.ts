@@ -13,11 +13,11 @@ import { MetricSeriesQuery, seriesSpan, seriesView } from './metric-series.ts'
 const PERIODS = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000 } as const
 
 /** A summary over a trailing period (default 5m); with `start`, `end` or `interval` the route answers the time series (MetricSeriesQuery) instead. */
-export const SystemMetricsSummaryQuery = z.object({ period: z.enum(Object.keys(PERIODS) as [keyof typeof PERIODS]).default('5m') }).strict()
+export const SystemMetricsSummaryQuery = z.object({ period: z.enum(Object.keys(PERIODS) as [keyof typeof PERIODS]).default('5m') })
 const SERIES_KEYS = ['start', 'end', 'interval']
 
 /** What a reload changed: each setting by its config-file name, applied now or needing a restart. */
-export const ReloadResponse = z.object({
+export const SystemReloadResponse = z.object({
   changed: z.array(z.object({ setting: z.string(), from: z.unknown(), to: z.unknown(), applied: z.boolean() })),
   applied: z.array(z.string()),
   restart_required: z.array(z.string()),
@@ -29,19 +29,19 @@ export const ReloadResponse = z.object({
  * A graceful stop, as SIGTERM: in-flight requests get `timeout_ms` (default 30 s) to finish,
  * then their connections are cut; `force` cuts them at once. The database is closed cleanly either way.
  */
-export const ShutdownRequestBody = z.object({
+export const SystemShutdownRequest = z.object({
   timeout_ms: z.number().int().min(0).max(600_000).default(30_000),
   force: z.boolean().default(false)
 }).strict()
 
-export const ShutdownResponse = z.object({ status: z.literal('stopping'), timeout_ms: z.number().int(), force: z.boolean() })
+export const SystemShutdownResponse = z.object({ status: z.literal('stopping'), timeout_ms: z.number().int(), force: z.boolean() })
 
 export function systemRoutes (control: NodeControl): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
 
   app.post('/reload', async c => {
     const report = await control.reload()
-    const body: z.infer<typeof ReloadResponse> = {
+    const body: z.infer<typeof SystemReloadResponse> = {
       changed: report.changed,
       applied: report.applied,
       restart_required: report.restartRequired,
@@ -52,8 +52,8 @@ export function systemRoutes (control: NodeControl): Hono<ApiEnv> {
 
   app.post('/shutdown', c => {
     // No body is the defaults.
-    const request = c.var.body === undefined ? ShutdownRequestBody.parse({}) : jsonBody(c, ShutdownRequestBody)
-    const body: z.infer<typeof ShutdownResponse> = { status: 'stopping', timeout_ms: request.timeout_ms, force: request.force }
+    const request = c.var.body === undefined ? SystemShutdownRequest.parse({}) : jsonBody(c, SystemShutdownRequest)
+    const body: z.infer<typeof SystemShutdownResponse> = { status: 'stopping', timeout_ms: request.timeout_ms, force: request.force }
     // After this answer is out: the stop waits for in-flight requests, this one included.
     setImmediate(() => { control.shutdown({ timeoutMs: request.timeout_ms, force: request.force }) })
     return c.json(body, 202)

@@ -164,6 +164,11 @@ export function evenSeries (means: ReadonlyArray<number | null>): number[] {
 
 /** A forecast is made this many steps ahead: the history is bucketed in steps of horizon / FORECAST_STEPS. */
 export const FORECAST_STEPS = 6
+/**
+ * The latest points a forecast is fitted on at most: Holt's smoothing weighs older points
+ * less and less, and the back-test refits for every origin, so this bounds a query's cost.
+ */
+export const MAX_SERIES = 360
 
 export interface HistoryForecast {
   /** The bucket width of the series and the series' length and span. */
@@ -187,6 +192,6 @@ export function forecastRing (ring: MetricRing, metric: MetricName, horizonMs: n
   const buckets = Math.floor((span.to - span.from) / stepMs) + 1
   const end = span.to + 1
   const start = end - buckets * stepMs
-  const series = evenSeries(aggregate(ring.points(start, end), start, end, stepMs).map(b => b.values[metric]?.mean ?? null))
+  const series = evenSeries(aggregate(ring.points(start, end), start, end, stepMs).map(b => b.values[metric]?.mean ?? null)).slice(-MAX_SERIES)
   return { stepMs, points: series.length, from: start, to: end, forecast: forecast(series, steps, bounds) }
 }

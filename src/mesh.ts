@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
@@ -10,6 +11,7 @@ import { genesisHash, type Genesis, type Operator } from './network/genesis.ts'
 import { ElectionAnnouncer } from './governance/election-announcer.ts'
 import { GovernanceService } from './governance/governance-service.ts'
 import { Members } from './governance/members.ts'
+import { LoadTests } from './load-test/load-tests.ts'
 import { ServiceStack, type Startable } from './lifecycle.ts'
 import type { NetworkParams } from './network/params.ts'
 import type { Logger } from './logging.ts'
@@ -30,6 +32,7 @@ import { RoutedUsage } from './routed-usage.ts'
 import { NodeStorage } from './storage/node-storage.ts'
 import { LoadHistory } from './telemetry/load-history.ts'
 import { LoadSampler, RequestCounters } from './telemetry/load-sampler.ts'
+import { PeerMetricHistory } from './telemetry/metric-history.ts'
 import { PeerTable, type PeerEvent } from './telemetry/peer-table.ts'
 import { TelemetryService } from './telemetry/telemetry-service.ts'
 import type { Tuning } from './tuning.ts'
@@ -90,6 +93,7 @@ export interface RunningServices {
   router: Router
   telemetry: TelemetryService
   connector: PeerConnector
+  loadTests: LoadTests
 }
 
 const OWN_HEAD_FILE = 'billing-head.json'
@@ -119,6 +123,8 @@ export class MeshNode {
   readonly guard: NetworkGuard
   readonly network = new NetworkView()
   readonly history: LoadHistory
+  /** Every peer's gossiped load over time, at the times it was measured. */
+  readonly peerHistory: PeerMetricHistory
   /** The services this node offers itself (the mesh-wide ones: router.peerServices()). */
   readonly localServices: LocalServices
   private readonly opts: MeshNodeOptions
@@ -153,11 +159,13 @@ export class MeshNode {
       forgetAfterMs: telemetry.forgetAfterMs,
       onEvent: e => this.onPeerEvent(e),
       onSnapshot: (peerId, snapshot, at) => {
+        this.peerHistory.record(peerId, snapshot.time, snapshot)
         if (this.events.listenerCount('snapshot') > 0) this.events.emit('snapshot', { peerId, seq: snapshot.seq, incarnation: snapshot.incarnation, publishedAt: snapshot.time, receivedAt: at })
       }
     })
     this.metrics = new MeshMetrics(() => this.peerTable.countByState())
     this.history = new LoadHistory(telemetry.historySamples)
+    this.peerHistory = new PeerMetricHistory({ samplesPerPeer: telemetry.peerHistorySamples, maxPeers: telemetry.peerHistoryPeers })
     this.localServices = new LocalServices(opts.services ?? [], opts.tuning.healthCheck, this.log, status => { this.requests.outcome(status) })
     this.guard = new NetworkGuard({
       membershipProtocol: this.protocols.membership,
@@ -299,6 +307,15 @@ export class MeshNode {
           usage.record(e)
         }
       }, { ...routing, weights: {} })
+      // After the router it sends through; stopped before it, which cancels a running test.
+      const loadTests = await stack.start('load tests', new LoadTests({
+        forward: async req => await router.forward(req),
+        isKnown: service => router.isKnown(service),
+        limits: () => governance.state.params(this.clock.now()).load_test,
+        clock: this.clock,
+        newId: randomUUID,
+        log: this.log
+      }))
       const sampler = await stack.start('load sampler', new LoadSampler(this.requests))
       const memory = await stack.start('peer memory', new PeerMemory({ meta: db, connections: libp2p, log: this.log }, peers))
       const telemetry = new TelemetryService({
@@ -329,7 +346,7 @@ export class MeshNode {
         walkEveryMs: peers.walkEveryMs,
         walkEveryMaxMs: peers.walkEveryMaxMs
       })
-      this.parts = { governance, election, billing, members, router, telemetry, connector }
+      this.parts = { governance, election, billing, members, router, telemetry, connector, loadTests }
       await stack.start('telemetry', telemetry)
       await stack.start('peer connector', connector)
       // Before the first append: the peers it joins through or knew hold copies of its chain.
@@ -433,6 +450,7 @@ export class MeshNode {
 
   private onPeerEvent (event: PeerEvent): void {
     this.log.info(event, event.type)
+    if (event.type === 'peer:left') this.peerHistory.forget(event.peerId)
     if (event.type === 'peer:joined') {
       this.parts?.billing.peerJoined(event.peerId)
       this.parts?.governance.peerJoined(event.peerId)

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
@@ -22,6 +23,7 @@ import { NetworkGuard } from './p2p/network-guard.ts'
 import { NetworkView } from './p2p/network-view.ts'
 import { PeerConnector } from './p2p/peer-connector.ts'
 import { PeerMemory } from './p2p/peer-memory.ts'
+import { Platform } from './platform/platform.ts'
 import { networkProtocols, type NetworkProtocols } from './p2p/protocols.ts'
 import { LocalServices, type ServiceConfig } from './routing/local-services.ts'
 import { serveRoutes } from './routing/route-server.ts'
@@ -87,6 +89,8 @@ export interface RunningServices {
   election: ElectionAnnouncer
   billing: BillingService
   members: Members
+  /** Tenants, API keys and subscriptions: replicated records, and the data plane's key check. */
+  platform: Platform
   router: Router
   telemetry: TelemetryService
   connector: PeerConnector
@@ -249,6 +253,13 @@ export class MeshNode {
         selfId: this.peerId.toString(),
         heldThrough: author => later.billing?.authors().find(a => a.author === author)?.held?.seq ?? 0
       })
+      const platform = new Platform({
+        state: governance.state,
+        publish: async body => await governance.publish(body),
+        clock: this.clock,
+        selfId: this.peerId.toString(),
+        random: randomBytes
+      })
       // After governance: which entries count depends on the membership records held.
       const billing = new BillingService({
         ...shared,
@@ -329,7 +340,7 @@ export class MeshNode {
         walkEveryMs: peers.walkEveryMs,
         walkEveryMaxMs: peers.walkEveryMaxMs
       })
-      this.parts = { governance, election, billing, members, router, telemetry, connector }
+      this.parts = { governance, election, billing, members, platform, router, telemetry, connector }
       await stack.start('telemetry', telemetry)
       await stack.start('peer connector', connector)
       // Before the first append: the peers it joins through or knew hold copies of its chain.

@@ -75,7 +75,9 @@ export class Platform {
     const tenant = this.state.tenant(key.tenantId)
     if (tenant === undefined || tenant.status === 'deleted') throw refused('unknown_tenant', 'the API key\'s tenant does not exist')
     if (tenant.status === 'suspended') throw refused('tenant_suspended', 'the API key\'s tenant is suspended')
-    const period = this.state.periodAt(tenant.id, now)
+    // The latest change held is in force here, even one made a moment ahead of this node's
+    // clock: a change takes effect on a node as soon as the node holds it.
+    const period = this.state.periods(tenant.id).at(-1)
     if (period?.status === 'suspended') throw refused('subscription_suspended', 'the tenant\'s subscription is suspended')
     return { tenantId: tenant.id, keyId: key.id, tier: period?.status === 'active' ? period.tier : FALLBACK_TIER }
   }

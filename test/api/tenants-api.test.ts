@@ -245,7 +245,8 @@ describe('tenants, keys and subscriptions API; the data plane requires a key', {
 
   describe('the data plane', () => {
     test('no key, a made-up token or key, the operator token: 401 with the error shape', async () => {
-      for (const headers of [{}, { authorization: 'Bearer made-up' }, { authorization: `Bearer mn_live_${'a'.repeat(64)}` }, { 'x-api-key': 'nope' }, { authorization: `Bearer ${a.token}` }]) {
+      const refused: Array<Record<string, string>> = [{}, { authorization: 'Bearer made-up' }, { authorization: `Bearer mn_live_${'a'.repeat(64)}` }, { 'x-api-key': 'nope' }, { authorization: `Bearer ${a.token}` }]
+      for (const headers of refused) {
         const r = await route(headers)
         const error = assertError(r, 401, 'AUTHENTICATION_ERROR')
         assert.equal(typeof (r.body as { request_id?: unknown }).request_id, 'string')

@@ -296,4 +296,21 @@ describe('tenants, keys and subscriptions API; the data plane requires a key', {
       assert.equal((await as(k2)).status, 200)
     })
   })
+
+  test('after a restart the records come back from the store: the same tenants, a key works, a revoked one does not', async () => {
+    const t = await newTenant('Durable', 'pro')
+    const kept = (await newKey(t.id)).body
+    const gone = (await newKey(t.id)).body
+    await callAsOperator(a, 'DELETE', `/v1/tenants/${t.id}/keys/${gone.id}`)
+    const before = (await get<{ tenants: TenantJson[] }>('/v1/tenants?limit=500')).body.tenants
+    await b.stop()
+    await a.stop()
+    const [dirA] = dirs as [string]
+    const port = (upstream.address() as AddressInfo).port
+    a = await startNode(dirA, { genesis: join(dirA, 'given-genesis.json'), services: [{ name: 'echo', url: `http://127.0.0.1:${port}`, capacity: 10 }] })
+    await waitFor('echo to be healthy on A', () => a.mesh.localServices.isHealthy('echo'), { timeoutMs: 10_000 })
+    assert.deepEqual((await get<{ tenants: TenantJson[] }>('/v1/tenants?limit=500')).body.tenants, before)
+    assert.equal((await route({ authorization: `Bearer ${kept.key ?? ''}` })).status, 200)
+    assert.equal(assertError(await route({ authorization: `Bearer ${gone.key ?? ''}` }), 401, 'AUTHENTICATION_ERROR').details.reason, 'revoked_key')
+  })
 })

@@ -258,7 +258,8 @@ export class MeshNode {
         publish: async body => await governance.publish(body),
         clock: this.clock,
         selfId: this.peerId.toString(),
-        random: randomBytes
+        random: randomBytes,
+        onRefused: reason => { this.metrics.keyRefused(reason) }
       })
       // After governance: which entries count depends on the membership records held.
       const billing = new BillingService({

@@ -10,7 +10,7 @@ import type { RunningNode } from '../../src/launch.ts'
 import { createGenesis } from '../../src/network/genesis.ts'
 import { PRODUCTION_PARAMS } from '../../src/network/params.ts'
 import { KEY_FILE } from '../../src/p2p/identity.ts'
-import { assertError, assertValidation, call, callAsOperator, type Reply } from '../helpers/api.ts'
+import { assertError, assertValidation, call, callAsOperator, metricsOf, sampleSum, type Reply } from '../helpers/api.ts'
 import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 
@@ -253,6 +253,9 @@ describe('tenants, keys and subscriptions API; the data plane requires a key', {
         assert.ok(['missing_key', 'invalid_key'].includes(String(error.details.reason)), JSON.stringify(error))
       }
       assert.equal(seen.length, 0, 'no refused request reached the upstream')
+      const metrics = await metricsOf(a.api.url)
+      assert.equal(sampleSum(metrics, 'meshnode_route_key_refusals_total', { reason: 'missing_key' }), 1)
+      assert.equal(sampleSum(metrics, 'meshnode_route_key_refusals_total', { reason: 'invalid_key' }), 4)
     })
 
     test('a key routes (Bearer or X-API-Key), is never forwarded, and bills the tenant with the key id', async () => {

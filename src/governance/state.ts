@@ -146,8 +146,14 @@ export class GovernanceState {
    */
   hold (o: Signed): void {
     this.objects.set(o.id, o)
-    this.membership = undefined
     const b = o.body
+    // Platform records touch no membership, tally or election: holding one keeps the
+    // membership cache that every routed request reads.
+    if (isPlatformBody(b)) {
+      this.platform.add(o as PlatformRecord)
+      return
+    }
+    this.membership = undefined
     // Membership records touch no tally and no election.
     if (b.kind === 'admission') {
       this.admissions.push({ id: o.id, author: b.author, peerId: b.peer_id, time: b.time })
@@ -155,11 +161,6 @@ export class GovernanceState {
     }
     if (b.kind === 'revocation') {
       this.revocations.push({ id: o.id, author: b.author, peerId: b.peer_id, throughSeq: b.through_seq, time: b.time })
-      return
-    }
-    // Platform records touch no tally and no election either.
-    if (isPlatformBody(b)) {
-      this.platform.add(o as PlatformRecord)
       return
     }
     this.forgetElectionsAfter(this.earliestEffect(b))

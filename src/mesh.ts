@@ -23,6 +23,7 @@ import { NetworkGuard } from './p2p/network-guard.ts'
 import { NetworkView } from './p2p/network-view.ts'
 import { PeerConnector } from './p2p/peer-connector.ts'
 import { PeerMemory } from './p2p/peer-memory.ts'
+import { platformEvent, type PlatformEvent } from './platform/events.ts'
 import { Platform } from './platform/platform.ts'
 import { networkProtocols, type NetworkProtocols } from './p2p/protocols.ts'
 import { LocalServices, type ServiceConfig } from './routing/local-services.ts'
@@ -83,6 +84,9 @@ export interface Readiness {
   reasons: string[]
 }
 
+/** What the node's event feed carries: its peers' changes, and the platform records it accepts. */
+export type MeshEvent = PeerEvent | PlatformEvent
+
 /** The services of a running node that are built at its start, once libp2p exists. */
 export interface RunningServices {
   governance: GovernanceService
@@ -128,7 +132,7 @@ export class MeshNode {
   private readonly opts: MeshNodeOptions
   private readonly log: Logger
   private readonly stack: ServiceStack
-  private readonly events = new EventEmitter<{ event: [PeerEvent], snapshot: [SnapshotReceipt] }>()
+  private readonly events = new EventEmitter<{ event: [MeshEvent], snapshot: [SnapshotReceipt] }>()
   private readonly settings: RuntimeSettings
   private readonly tuning: Tuning
   private parts: RunningServices | undefined
@@ -243,7 +247,8 @@ export class MeshNode {
         store: db.sublevel('governance-objects'),
         genesis: this.genesis,
         genesisHash: this.genesisHash,
-        onMembership: record => { later.billing?.membershipChanged(record.peer_id) }
+        onMembership: record => { later.billing?.membershipChanged(record.peer_id) },
+        onPlatform: (id, record) => { this.events.emit('event', platformEvent(id, record)) }
       }, { topic: this.protocols.topics.governance, protocol: this.protocols.governanceSync, ...this.tuning.governance })
       // Loading replicated state into memory holds no resource: nothing to undo at stop.
       await stack.start('governance state', loading(async () => { await governance.open() }))
@@ -421,7 +426,7 @@ export class MeshNode {
     return this.parts?.governance.state.operators(this.clock.now()) ?? this.genesis.operators
   }
 
-  onEvent (listener: (event: PeerEvent) => void): () => void {
+  onEvent (listener: (event: MeshEvent) => void): () => void {
     this.events.on('event', listener)
     return () => { this.events.off('event', listener) }
   }

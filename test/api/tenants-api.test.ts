@@ -161,6 +161,29 @@ describe('tenants, keys and subscriptions API; the data plane requires a key', {
     })
   })
 
+  test('every endpoint: 401 without the operator token; every change 403 on a node that is not an operator', async () => {
+    const t = await newTenant('Table')
+    const k = (await newKey(t.id)).body
+    const sub = t.subscription?.id ?? ''
+    const endpoints: Array<[string, string, unknown?]> = [
+      ['GET', '/v1/tenants'], ['POST', '/v1/tenants', { name: 'x', tier: 'free' }], ['GET', `/v1/tenants/${t.id}`],
+      ['PATCH', `/v1/tenants/${t.id}`, { name: 'y' }], ['DELETE', `/v1/tenants/${t.id}`],
+      ['POST', `/v1/tenants/${t.id}/suspend`], ['POST', `/v1/tenants/${t.id}/resume`],
+      ['GET', `/v1/tenants/${t.id}/keys`], ['POST', `/v1/tenants/${t.id}/keys`, {}], ['DELETE', `/v1/tenants/${t.id}/keys/${k.id}`],
+      ['GET', '/v1/billing/subscriptions'], ['POST', '/v1/billing/subscriptions', { tenant_id: t.id, tier: 'pro' }], ['GET', `/v1/billing/subscriptions/${sub}`],
+      ['PATCH', `/v1/billing/subscriptions/${sub}`, { tier: 'pro' }], ['POST', `/v1/billing/subscriptions/${sub}/cancel`],
+      ['POST', `/v1/billing/subscriptions/${sub}/suspend`], ['POST', `/v1/billing/subscriptions/${sub}/resume`]
+    ]
+    await waitFor('the key on B', () => b.mesh.running().platform.state.key(k.id) !== undefined, { timeoutMs: 10_000 })
+    for (const [method, path, body] of endpoints) {
+      const anonymous = await call(`${a.api.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+      assertError(anonymous, 401, 'AUTHENTICATION_ERROR')
+      if (method !== 'GET') assertError(await callAsOperator(b, method, path, body), 403, 'AUTHORIZATION_ERROR')
+      else assert.equal((await callAsOperator(b, method, path)).status, 200, `${method} ${path} on B`)
+    }
+    assert.equal((await get<TenantJson>(`/v1/tenants/${t.id}`)).body.status, 'active', 'nothing changed')
+  })
+
   describe('keys', () => {
     test('a key is shown once, with no-store; listed without its secret; revoked (twice is once)', async () => {
       const t = await newTenant('Keys')

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
@@ -24,6 +24,8 @@ import { NetworkGuard } from './p2p/network-guard.ts'
 import { NetworkView } from './p2p/network-view.ts'
 import { PeerConnector } from './p2p/peer-connector.ts'
 import { PeerMemory } from './p2p/peer-memory.ts'
+import { platformEvent, type PlatformEvent } from './platform/events.ts'
+import { Platform } from './platform/platform.ts'
 import { networkProtocols, type NetworkProtocols } from './p2p/protocols.ts'
 import { LocalServices, type ServiceConfig } from './routing/local-services.ts'
 import { serveRoutes } from './routing/route-server.ts'
@@ -84,12 +86,17 @@ export interface Readiness {
   reasons: string[]
 }
 
+/** What the node's event feed carries: its peers' changes, and the platform records it accepts. */
+export type MeshEvent = PeerEvent | PlatformEvent
+
 /** The services of a running node that are built at its start, once libp2p exists. */
 export interface RunningServices {
   governance: GovernanceService
   election: ElectionAnnouncer
   billing: BillingService
   members: Members
+  /** Tenants, API keys and subscriptions: replicated records, and the data plane's key check. */
+  platform: Platform
   router: Router
   telemetry: TelemetryService
   connector: PeerConnector
@@ -130,7 +137,7 @@ export class MeshNode {
   private readonly opts: MeshNodeOptions
   private readonly log: Logger
   private readonly stack: ServiceStack
-  private readonly events = new EventEmitter<{ event: [PeerEvent], snapshot: [SnapshotReceipt] }>()
+  private readonly events = new EventEmitter<{ event: [MeshEvent], snapshot: [SnapshotReceipt] }>()
   private readonly settings: RuntimeSettings
   private readonly tuning: Tuning
   private parts: RunningServices | undefined
@@ -247,7 +254,8 @@ export class MeshNode {
         store: db.sublevel('governance-objects'),
         genesis: this.genesis,
         genesisHash: this.genesisHash,
-        onMembership: record => { later.billing?.membershipChanged(record.peer_id) }
+        onMembership: record => { later.billing?.membershipChanged(record.peer_id) },
+        onPlatform: (id, record) => { this.events.emit('event', platformEvent(id, record)) }
       }, { topic: this.protocols.topics.governance, protocol: this.protocols.governanceSync, ...this.tuning.governance })
       // Loading replicated state into memory holds no resource: nothing to undo at stop.
       await stack.start('governance state', loading(async () => { await governance.open() }))
@@ -256,6 +264,14 @@ export class MeshNode {
         clock: this.clock,
         selfId: this.peerId.toString(),
         heldThrough: author => later.billing?.authors().find(a => a.author === author)?.held?.seq ?? 0
+      })
+      const platform = new Platform({
+        state: governance.state,
+        publish: async body => await governance.publish(body),
+        clock: this.clock,
+        selfId: this.peerId.toString(),
+        random: randomBytes,
+        onRefused: reason => { this.metrics.keyRefused(reason) }
       })
       // After governance: which entries count depends on the membership records held.
       const billing = new BillingService({
@@ -346,7 +362,7 @@ export class MeshNode {
         walkEveryMs: peers.walkEveryMs,
         walkEveryMaxMs: peers.walkEveryMaxMs
       })
-      this.parts = { governance, election, billing, members, router, telemetry, connector, loadTests }
+      this.parts = { governance, election, billing, members, platform, router, telemetry, connector, loadTests }
       await stack.start('telemetry', telemetry)
       await stack.start('peer connector', connector)
       // Before the first append: the peers it joins through or knew hold copies of its chain.
@@ -426,7 +442,7 @@ export class MeshNode {
     return this.parts?.governance.state.operators(this.clock.now()) ?? this.genesis.operators
   }
 
-  onEvent (listener: (event: PeerEvent) => void): () => void {
+  onEvent (listener: (event: MeshEvent) => void): () => void {
     this.events.on('event', listener)
     return () => { this.events.off('event', listener) }
   }

@@ -1,15 +1,15 @@
 import { Hono } from 'hono'
 import { streamSSE } from 'hono/streaming'
-import type { PeerEvent } from '../../src/telemetry/peer-table.ts'
+import type { MeshEvent } from '../../src/mesh.ts'
 import type { ApiEnv } from '../context.ts'
 
 const KEEPALIVE_MS = 15_000
 
-/** Server-sent events: peers joining, leaving and changing state, as this node sees them. */
+/** Server-sent events: peers joining, leaving and changing state, as this node sees them, and the platform records it accepts. */
 export function eventRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
   app.get('/', c => streamSSE(c, async stream => {
-    const queue: PeerEvent[] = []
+    const queue: MeshEvent[] = []
     let wake: (() => void) | undefined
     const unsubscribe = c.var.mesh.onEvent(e => {
       queue.push(e)
@@ -38,7 +38,18 @@ export function eventRoutes (): Hono<ApiEnv> {
   return app
 }
 
-function eventView (e: PeerEvent): Record<string, unknown> {
+function eventView (e: MeshEvent): Record<string, unknown> {
+  if ('tenantId' in e) {
+    return {
+      tenant_id: e.tenantId,
+      record_id: e.recordId,
+      by: e.author,
+      time: new Date(e.at).toISOString(),
+      ...(e.keyId === undefined ? {} : { key_id: e.keyId }),
+      ...(e.subscriptionId === undefined ? {} : { subscription_id: e.subscriptionId }),
+      ...(e.tier === undefined ? {} : { tier: e.tier })
+    }
+  }
   const base = { peer_id: e.peerId, time: new Date(e.at).toISOString() }
   return e.type === 'peer:state' ? { ...base, from: e.from, to: e.to } : base
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { canonicalJson } from '../codec/canonical-json.ts'
 import type { Sign, Verifier } from '../network/signing.ts'
+import { ApiKeyBodySchema, KeyRevocationBodySchema, SubscriptionBodySchema, TenantBodySchema } from '../platform/records.ts'
 
 /**
  * The signed objects of governance and election. Each is a body signed by its author; its id
@@ -87,9 +88,11 @@ export const RevocationBodySchema = z.object({
   time: Time
 }).strict()
 
+/** Governance's own kinds, then the platform's records (src/platform/records.ts), signed and carried alike. */
 export const GovBodySchema = z.discriminatedUnion('kind', [
   ProposalBodySchema, VoteBodySchema, CandidacyBodySchema, EndorsementBodySchema, CertificateBodySchema,
-  AdmissionBodySchema, RevocationBodySchema
+  AdmissionBodySchema, RevocationBodySchema,
+  TenantBodySchema, ApiKeyBodySchema, KeyRevocationBodySchema, SubscriptionBodySchema
 ])
 
 export const SignedSchema = z.object({

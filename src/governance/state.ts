@@ -4,6 +4,8 @@ import type { CandidacyBody, CertificateBody, EndorsementBody, GovBody, Proposal
 import { ROUTED_USAGE, mergeParams, paramsAt, type NetworkParams, type ParamsPeriod } from '../network/params.ts'
 import { countedVotes, tally, type Outcome, type Tally, type TallyVote } from './tally.ts'
 import { elect, type ElectionResult } from '../election/elect.ts'
+import { isPlatformBody, shapeError, type PlatformBody } from '../platform/records.ts'
+import { PlatformState, type PlatformRecord } from '../platform/state.ts'
 
 export type ProposalStatus = 'voting' | 'tallying' | 'passed' | 'rejected' | 'rejected_veto' | 'failed_quorum'
 
@@ -32,11 +34,21 @@ export const GOVERNANCE_RULES = [
   'duplicate', 'future', 'before_genesis', 'only_operators_propose', 'voting_period', 'looser_than_params', 'fixed_param', 'no_param',
   'invalid_param', 'not_an_operator', 'operator_already', 'unknown_proposal', 'only_operators_vote', 'voting_ended',
   'vote_before_proposal', 'only_operators_stand', 'candidacy_epoch', 'only_operators_endorse', 'only_operators_certify',
-  'only_operators_admit_members', 'only_operators_revoke_members', 'operator_revoked'
+  'only_operators_admit_members', 'only_operators_revoke_members', 'operator_revoked',
+  'only_operators_manage_tenants', 'only_operators_issue_keys', 'only_operators_revoke_keys', 'only_operators_manage_subscriptions',
+  'platform_record_shape', 'unknown_tier'
 ] as const
 export type GovernanceRule = typeof GOVERNANCE_RULES[number]
 
 export type Verdict = { ok: true } | { ok: false, rule: GovernanceRule, reason: string, refusal?: Refusal }
+
+/** The rule a non-operator's platform record breaks, by kind. */
+const PLATFORM_RULE = {
+  tenant: 'only_operators_manage_tenants',
+  api_key: 'only_operators_issue_keys',
+  key_revocation: 'only_operators_revoke_keys',
+  subscription: 'only_operators_manage_subscriptions'
+} as const satisfies Record<PlatformBody['kind'], GovernanceRule>
 
 const invalid = (rule: GovernanceRule, reason: string): Verdict => ({ ok: false, rule, reason })
 const forbidden = (rule: GovernanceRule, reason: string): Verdict => ({ ok: false, rule, reason, refusal: 'forbidden' })
@@ -86,6 +98,8 @@ export class GovernanceState {
   private readonly certificates = new Map<string, Array<Signed<CertificateBody>>>()
   private readonly admissions: Admission[] = []
   private readonly revocations: Revocation[] = []
+  /** The platform's records (tenants, keys, subscriptions), read through this model. */
+  readonly platform = new PlatformState()
   private readonly elections = new Map<number, ElectionResult>()
   /** Outcomes by proposal, computed on demand and dropped whenever an object is added. */
   private readonly outcomes = new Map<string, Outcome>()
@@ -132,8 +146,14 @@ export class GovernanceState {
    */
   hold (o: Signed): void {
     this.objects.set(o.id, o)
-    this.membership = undefined
     const b = o.body
+    // Platform records touch no membership, tally or election: holding one keeps the
+    // membership cache that every routed request reads.
+    if (isPlatformBody(b)) {
+      this.platform.add(o as PlatformRecord)
+      return
+    }
+    this.membership = undefined
     // Membership records touch no tally and no election.
     if (b.kind === 'admission') {
       this.admissions.push({ id: o.id, author: b.author, peerId: b.peer_id, time: b.time })
@@ -200,7 +220,20 @@ export class GovernanceState {
         if (!this.isOperator(b.author, b.time)) return invalid('only_operators_revoke_members', 'only operators revoke members')
         if (this.isOperator(b.peer_id, b.time)) return invalid('operator_revoked', 'an operator is removed by governance, not revoked')
         return { ok: true }
+      default:
+        return this.checkPlatform(b)
     }
+  }
+
+  /** A platform record: an operator's, well-formed for its action, naming a tier the network has at its time. */
+  private checkPlatform (b: PlatformBody): Verdict {
+    if (!this.isOperator(b.author, b.time)) return forbidden(PLATFORM_RULE[b.kind], `only operators sign ${b.kind} records`)
+    const shape = shapeError(b)
+    if (shape !== undefined) return invalid('platform_record_shape', shape)
+    if (b.kind === 'subscription' && b.tier !== null && this.params(b.time).tiers[b.tier] === undefined) {
+      return invalid('unknown_tier', `no tier ${b.tier}: the tiers are ${Object.keys(this.params(b.time).tiers).join(', ')}`)
+    }
+    return { ok: true }
   }
 
   /** The replicated records that decide membership at `at` (see membership.ts). */

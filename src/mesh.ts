@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { BillingService } from './billing/billing-service.ts'
+import type { BillingEvent } from './billing/billing-events.ts'
 import { systemClock, type Clock } from './clock.ts'
 import type { NodeComponents } from './components.ts'
 import { MeshError } from './errors.ts'
@@ -27,6 +28,7 @@ import { LocalServices, type ServiceConfig } from './routing/local-services.ts'
 import { serveRoutes } from './routing/route-server.ts'
 import { Router } from './routing/router.ts'
 import { RoutedUsage } from './routed-usage.ts'
+import { Invoicing, NO_SUBSCRIPTIONS } from './invoicing.ts'
 import { NodeStorage } from './storage/node-storage.ts'
 import { LoadHistory } from './telemetry/load-history.ts'
 import { LoadSampler, RequestCounters } from './telemetry/load-sampler.ts'
@@ -81,11 +83,15 @@ export interface Readiness {
   reasons: string[]
 }
 
+/** What the node's event feed carries (`/v1/events`, webhooks): peers as this node sees them, and billing. */
+export type MeshEvent = PeerEvent | BillingEvent
+
 /** The services of a running node that are built at its start, once libp2p exists. */
 export interface RunningServices {
   governance: GovernanceService
   election: ElectionAnnouncer
   billing: BillingService
+  invoicing: Invoicing
   members: Members
   router: Router
   telemetry: TelemetryService
@@ -124,7 +130,7 @@ export class MeshNode {
   private readonly opts: MeshNodeOptions
   private readonly log: Logger
   private readonly stack: ServiceStack
-  private readonly events = new EventEmitter<{ event: [PeerEvent], snapshot: [SnapshotReceipt] }>()
+  private readonly events = new EventEmitter<{ event: [MeshEvent], snapshot: [SnapshotReceipt] }>()
   private readonly settings: RuntimeSettings
   private readonly tuning: Tuning
   private parts: RunningServices | undefined
@@ -233,13 +239,14 @@ export class MeshNode {
         selfId: this.peerId.toString()
       }
       // Governance and membership call billing, which is built after them from what they hold.
-      const later: { billing?: BillingService } = {}
+      const later: { billing?: BillingService, invoicing?: Invoicing } = {}
       const governance = new GovernanceService({
         ...shared,
         store: db.sublevel('governance-objects'),
         genesis: this.genesis,
         genesisHash: this.genesisHash,
-        onMembership: record => { later.billing?.membershipChanged(record.peer_id) }
+        onMembership: record => { later.billing?.membershipChanged(record.peer_id) },
+        onPayment: payment => { later.invoicing?.paymentAccepted(payment) }
       }, { topic: this.protocols.topics.governance, protocol: this.protocols.governanceSync, ...this.tuning.governance })
       // Loading replicated state into memory holds no resource: nothing to undo at stop.
       await stack.start('governance state', loading(async () => { await governance.open() }))
@@ -276,6 +283,20 @@ export class MeshNode {
         log: this.log,
         selfId: this.peerId.toString()
       }, { genesisHash: this.genesisHash, candidate: this.opts.candidate ?? false, ...this.tuning.governance }))
+      // Subscriptions come from the platform records (tenants, issue 16) once they exist on a node.
+      const invoicing = await stack.start('invoicing', new Invoicing({
+        index: billing.ledger.index,
+        paramsPeriods: until => governance.state.paramsPeriods(until),
+        maxClockSkewMs: () => governance.state.params(this.clock.now()).max_clock_skew_ms,
+        payments: () => governance.state.payments(),
+        publishPayment: async body => await governance.publish(body),
+        subscriptions: NO_SUBSCRIPTIONS,
+        clock: this.clock,
+        log: this.log,
+        selfId: this.peerId.toString(),
+        emit: e => { this.emitEvent(e) }
+      }, { tickMs: billingTuning.invoiceTickMs }))
+      later.invoicing = invoicing
       const usage = await stack.start('routed usage', new RoutedUsage({ append: async records => await billing.append(records), log: this.log }, billingTuning))
       await stack.start('local services', this.localServices)
       const router = new Router({
@@ -329,7 +350,7 @@ export class MeshNode {
         walkEveryMs: peers.walkEveryMs,
         walkEveryMaxMs: peers.walkEveryMaxMs
       })
-      this.parts = { governance, election, billing, members, router, telemetry, connector }
+      this.parts = { governance, election, billing, invoicing, members, router, telemetry, connector }
       await stack.start('telemetry', telemetry)
       await stack.start('peer connector', connector)
       // Before the first append: the peers it joins through or knew hold copies of its chain.
@@ -409,7 +430,7 @@ export class MeshNode {
     return this.parts?.governance.state.operators(this.clock.now()) ?? this.genesis.operators
   }
 
-  onEvent (listener: (event: PeerEvent) => void): () => void {
+  onEvent (listener: (event: MeshEvent) => void): () => void {
     this.events.on('event', listener)
     return () => { this.events.off('event', listener) }
   }
@@ -437,6 +458,11 @@ export class MeshNode {
       this.parts?.billing.peerJoined(event.peerId)
       this.parts?.governance.peerJoined(event.peerId)
     }
+    this.events.emit('event', event)
+  }
+
+  private emitEvent (event: BillingEvent): void {
+    this.log.info(event, event.type)
     this.events.emit('event', event)
   }
 }

@@ -42,7 +42,7 @@ export function periodOf (timestamp: number): string {
 }
 
 /** The first millisecond after a `YYYY-MM` period. */
-function periodEnd (period: string): number {
+export function periodEnd (period: string): number {
   const [y, m] = period.split('-').map(Number)
   return Date.UTC(y ?? 1970, m ?? 1, 1)
 }

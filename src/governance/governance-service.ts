@@ -10,7 +10,7 @@ import type { NodeComponents } from '../components.ts'
 import type { Sublevel } from '../storage/database.ts'
 import type { Genesis } from '../network/genesis.ts'
 import { validateGovernanceObject, type GovernanceGossipReason } from './gossip-validator.ts'
-import { SignedSchema, authentic, signObject, type AdmissionBody, type GovBody, type RevocationBody, type Signed } from './objects.ts'
+import { SignedSchema, authentic, signObject, type AdmissionBody, type GovBody, type PaymentBody, type RevocationBody, type Signed } from './objects.ts'
 import { GovernanceState, type Refusal } from './state.ts'
 
 export interface GovernanceComponents extends Omit<NodeComponents, 'db'> {
@@ -20,6 +20,8 @@ export interface GovernanceComponents extends Omit<NodeComponents, 'db'> {
   genesisHash: string
   /** An admission or revocation was accepted (from the store, a peer or this node). */
   onMembership?: (record: AdmissionBody | RevocationBody) => void
+  /** A payment was accepted from a peer or this node (not one loaded from the store). */
+  onPayment?: (payment: Signed<PaymentBody>) => void
 }
 
 export interface GovernanceInit {
@@ -41,7 +43,7 @@ const InventoryResponse = z.object({ ids: z.array(Id).max(1_000_000) }).strict()
 const ObjectsResponse = z.object({ objects: z.array(SignedSchema).max(IDS_PER_REQUEST) }).strict()
 const REFUSAL_CODE = { forbidden: 'AUTHORIZATION_ERROR', unknown: 'NOT_FOUND', invalid: 'VALIDATION_ERROR' } as const satisfies Record<Refusal, ErrorCode>
 /** Proposals before the votes and certificates that refer to them. */
-const ORDER: Record<GovBody['kind'], number> = { proposal: 0, candidacy: 1, endorsement: 1, admission: 1, revocation: 1, vote: 2, certificate: 3 }
+const ORDER: Record<GovBody['kind'], number> = { proposal: 0, candidacy: 1, endorsement: 1, admission: 1, revocation: 1, payment: 1, vote: 2, certificate: 3 }
 
 /**
  * Governance on one node: signs this node's proposals, votes, endorsements and certificates;
@@ -108,7 +110,7 @@ export class GovernanceService {
     const o = signObject(body, this.sign)
     const verdict = this.state.add(o, this.now(), this.maxSkew())
     if (!verdict.ok) throw new MeshError(REFUSAL_CODE[verdict.refusal ?? 'invalid'], verdict.reason)
-    this.accepted(o)
+    this.accepted(o, 'self')
     await this.store.put(o.id, o)
     await this.c.libp2p.services.pubsub.publish(this.opts.topic, encodeJson(o))
       .catch((err: unknown) => this.c.log.debug({ err: errorMessage(err) }, 'governance gossip not sent'))
@@ -153,7 +155,7 @@ export class GovernanceService {
       const verdict = this.state.add(o, this.now(), this.maxSkew())
       if (verdict.ok) {
         added++
-        this.accepted(o)
+        this.accepted(o, from)
         this.logAdded(o, from)
       } else this.drop(verdict.rule)
     }
@@ -172,13 +174,14 @@ export class GovernanceService {
   /** Holds an object the gossip validator accepted, judged just before against this same state. */
   private hold (o: Signed): void {
     this.state.hold(o)
-    this.accepted(o)
+    this.accepted(o, 'gossip')
     this.logAdded(o, 'gossip')
     this.tasks.track(this.store.put(o.id, o))
   }
 
-  private accepted (o: Signed): void {
+  private accepted (o: Signed, from: string): void {
     if (o.body.kind === 'admission' || o.body.kind === 'revocation') this.c.onMembership?.(o.body)
+    else if (o.body.kind === 'payment' && from !== 'store') this.c.onPayment?.(o as Signed<PaymentBody>)
   }
 
   private answerSync (bytes: Uint8Array): Uint8Array {

@@ -1,6 +1,7 @@
 import type { Genesis, Operator } from '../network/genesis.ts'
 import { standing, type Admission, type MembershipInput, type Revocation, type Standing } from './membership.ts'
-import type { CandidacyBody, CertificateBody, EndorsementBody, GovBody, ProposalBody, Signed, VoteBody } from './objects.ts'
+import type { CandidacyBody, CertificateBody, EndorsementBody, GovBody, PaymentBody, ProposalBody, Signed, VoteBody } from './objects.ts'
+import { cardNumberField } from '../network/card-number.ts'
 import { ROUTED_USAGE, mergeParams, paramsAt, type NetworkParams, type ParamsPeriod } from '../network/params.ts'
 import { countedVotes, tally, type Outcome, type Tally, type TallyVote } from './tally.ts'
 import { elect, type ElectionResult } from '../election/elect.ts'
@@ -32,7 +33,7 @@ export const GOVERNANCE_RULES = [
   'duplicate', 'future', 'before_genesis', 'only_operators_propose', 'voting_period', 'looser_than_params', 'fixed_param', 'no_param',
   'invalid_param', 'not_an_operator', 'operator_already', 'unknown_proposal', 'only_operators_vote', 'voting_ended',
   'vote_before_proposal', 'only_operators_stand', 'candidacy_epoch', 'only_operators_endorse', 'only_operators_certify',
-  'only_operators_admit_members', 'only_operators_revoke_members', 'operator_revoked'
+  'only_operators_admit_members', 'only_operators_revoke_members', 'operator_revoked', 'only_operators_record_payments', 'card_number'
 ] as const
 export type GovernanceRule = typeof GOVERNANCE_RULES[number]
 
@@ -86,6 +87,7 @@ export class GovernanceState {
   private readonly certificates = new Map<string, Array<Signed<CertificateBody>>>()
   private readonly admissions: Admission[] = []
   private readonly revocations: Revocation[] = []
+  private readonly paymentList: Array<Signed<PaymentBody>> = []
   private readonly elections = new Map<number, ElectionResult>()
   /** Outcomes by proposal, computed on demand and dropped whenever an object is added. */
   private readonly outcomes = new Map<string, Outcome>()
@@ -141,6 +143,11 @@ export class GovernanceState {
     }
     if (b.kind === 'revocation') {
       this.revocations.push({ id: o.id, author: b.author, peerId: b.peer_id, throughSeq: b.through_seq, time: b.time })
+      return
+    }
+    // Payments touch only invoices.
+    if (b.kind === 'payment') {
+      this.paymentList.push(o as Signed<PaymentBody>)
       return
     }
     this.forgetElectionsAfter(this.earliestEffect(b))
@@ -200,7 +207,17 @@ export class GovernanceState {
         if (!this.isOperator(b.author, b.time)) return invalid('only_operators_revoke_members', 'only operators revoke members')
         if (this.isOperator(b.peer_id, b.time)) return invalid('operator_revoked', 'an operator is removed by governance, not revoked')
         return { ok: true }
+      case 'payment':
+        if (!this.isOperator(b.author, b.time)) return forbidden('only_operators_record_payments', 'only operators record payments')
+        // No card data is held anywhere, whoever signed it.
+        if (cardNumberField(b) !== undefined) return invalid('card_number', 'a payment holds no card number')
+        return { ok: true }
     }
+  }
+
+  /** Every payment held, in the order received (see billing/payments.ts for which count). */
+  payments (): ReadonlyArray<Signed<PaymentBody>> {
+    return this.paymentList
   }
 
   /** The replicated records that decide membership at `at` (see membership.ts). */

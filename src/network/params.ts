@@ -68,7 +68,11 @@ export const NetworkParamsSchema = z.object({
     enterprise: { monthly_price: 500, included_units: 20_000_000, requests_per_hour: 100_000, burst: 2_000 }
   }),
   /** Whether a routed request without an API key is served (billed to its bearer token's hash). */
-  anonymous_routing: z.boolean().default(false)
+  anonymous_routing: z.boolean().default(false),
+  /** The tax added to an invoice's subtotal, as a share (0.2 is 20 %), exact to millionths. */
+  tax_rate: exactNumber(1, false).default(0),
+  /** An issued invoice not paid this many days after its period closed is overdue. */
+  invoice_due_days: z.number().int().min(0).max(365).default(30)
 }).strict()
 
 export type NetworkParams = z.infer<typeof NetworkParamsSchema>
@@ -87,7 +91,7 @@ export const DEVELOPMENT_PARAMS: NetworkParams = { ...PRODUCTION_PARAMS, gossip_
  * keeps its hash (and its data directory) when the node is upgraded. Their defaults must
  * therefore never change; add every new parameter here.
  */
-export const LATER_PARAMS: readonly (keyof NetworkParams)[] = ['tiers', 'anonymous_routing']
+export const LATER_PARAMS: readonly (keyof NetworkParams)[] = ['tiers', 'anonymous_routing', 'tax_rate', 'invoice_due_days']
 
 /**
  * Parameters whose value is a map (by resource type): a change merges key by key, and a key

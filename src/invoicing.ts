@@ -223,10 +223,14 @@ export class Invoicing implements Startable {
       })
       return { payment: paymentRecord(signed), duplicate: false, invoice: this.invoice(invoice.tenant_id, invoice.period, now) }
     } catch (err) {
-      if (!isMeshError(err)) throw err
-      this.c.emit({ type: 'payment.failed', paymentId: input.paymentId ?? null, invoiceId: input.invoiceId, reason: errorMessage(err), at: now })
+      if (isMeshError(err)) this.refused(input.paymentId, input.invoiceId, err)
       throw err
     }
+  }
+
+  /** A payment this node was asked to record was refused: announced as `payment.failed`. */
+  refused (paymentId: string | undefined, invoiceId: string | undefined, err: MeshError): void {
+    this.c.emit({ type: 'payment.failed', paymentId: paymentId ?? null, invoiceId: invoiceId ?? null, reason: err.message, at: this.c.clock.now() })
   }
 
   /** A payment was accepted (here or from a peer). */

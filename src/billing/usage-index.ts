@@ -96,6 +96,20 @@ export class UsageIndex {
     if (inHour?.size === 0) this.records.delete(hour)
   }
 
+  /** The whole ledger's exact totals, by resource type then unit. */
+  totals (): HourTotal[] {
+    const sums = new Map<string, HourTotal>()
+    for (const totals of this.hours.values()) {
+      for (const [key, t] of totals) {
+        const sum = sums.get(key) ?? { resourceType: t.resourceType, unit: t.unit, quantity: 0n, records: 0 }
+        sum.quantity += t.quantity
+        sum.records += t.records
+        sums.set(key, sum)
+      }
+    }
+    return [...sums].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, t]) => t)
+  }
+
   /** The whole ledger's totals in one hour, by `resource\nunit`. */
   hourTotals (hour: number): ReadonlyMap<string, HourTotal> | undefined {
     return this.hours.get(hour)

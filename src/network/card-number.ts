@@ -17,8 +17,8 @@ export function cardNumberField (value: unknown, path: string[] = []): string | 
   }
   if (typeof value === 'object' && value !== null) {
     for (const [k, v] of Object.entries(value)) {
-      // A key is a field too: a card number may hide in one.
-      const found = hasCardNumber(k) ? [...path, k].join('.') : cardNumberField(v, [...path, k])
+      // A key is a field too: a card number may hide in one (never echoed: the path names its parent).
+      const found = hasCardNumber(k) ? [...path, '(key)'].join('.') : cardNumberField(v, [...path, k])
       if (found !== undefined) return found
     }
   }

@@ -17,6 +17,8 @@ import { electionRoutes, governanceRoutes } from './routes/governance.ts'
 import { loadBalancerRoutes } from './routes/load-balancer.ts'
 import { routeRoutes } from './routes/route.ts'
 import { serviceRoutes } from './routes/services.ts'
+import { subscriptionRoutes } from './routes/subscriptions.ts'
+import { tenantRoutes } from './routes/tenants.ts'
 import { healthRoutes } from './routes/health.ts'
 import { networkRoutes } from './routes/network.ts'
 import { systemRoutes } from './routes/system.ts'
@@ -63,7 +65,9 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.route('/v1/services', serviceRoutes())
   app.route('/v1/load-balancer', loadBalancerRoutes())
   app.route('/v1/failover', failoverRoutes())
+  app.route('/v1/billing/subscriptions', subscriptionRoutes(opts.token))
   app.route('/v1/billing', billingRoutes())
+  app.route('/v1/tenants', tenantRoutes(opts.token))
   app.route('/v1/analytics', analyticsRoutes())
   app.route('/v1/governance', governanceRoutes())
   app.route('/v1/election', electionRoutes())

@@ -31,6 +31,10 @@ interface MembersView {
   revoked: Array<{ peer_id: string, revoked_by: string, revoked_at: string, through_seq: number }>
 }
 
+interface TenantRow { id: string, name: string, status: string, tier: string | null }
+interface TenantList { tenants: TenantRow[], total: number }
+const TENANT_PAGE = 500
+
 export function buildCli (): Command {
   const program = new Command('meshnode')
     .description('A peer-to-peer mesh node: gossips load and health, serves a local HTTP API.')
@@ -104,13 +108,18 @@ export function buildCli (): Command {
     .requiredOption('--operator <peerId:weight:name>', 'an initial operator, repeatable', collect)
     .option('--param <key=value>', `a network parameter, repeatable; VALUE is JSON or text, e.g. currency=EUR, quorum=0.5, price_list='{"storage":{"unit":"GB","unit_price":0.01}}' (keys: ${Object.keys(PRODUCTION_PARAMS).join(', ')})`, collect)
     .option('--open-membership', 'every node that joins is a member (a development network); by default only operators and the peers they admit are')
+    .option('--anonymous-routing', 'route requests without an API key (a development network); by default /v1/route requires a tenant\'s key')
     .option('--out <file>', 'where to write it (default: standard output)')
-    .action(async (opts: { networkId: string, operator: string[], param?: string[], openMembership?: boolean, out?: string }) => {
+    .action(async (opts: { networkId: string, operator: string[], param?: string[], openMembership?: boolean, anonymousRouting?: boolean, out?: string }) => {
       const params = parseParams(opts.param ?? [])
       const genesis = createGenesis({
         networkId: opts.networkId,
         operators: opts.operator.map(parseOperator),
-        params: opts.openMembership === true ? { ...params, open_membership: true } : params,
+        params: {
+          ...params,
+          ...(opts.openMembership === true ? { open_membership: true } : {}),
+          ...(opts.anonymousRouting === true ? { anonymous_routing: true } : {})
+        },
         createdAt: new Date()
       })
       const text = JSON.stringify(genesis, null, 2) + '\n'
@@ -146,6 +155,47 @@ export function buildCli (): Command {
     .action(async (peerId: string, opts: { api?: string, data: string }) => {
       const res = await (await client(opts)).delete(`/v1/network/members/${encodeURIComponent(peerId)}`) as { record_id: string, through_seq: number }
       console.log(`revoked ${peerId} (record ${res.record_id}); its entries through seq ${res.through_seq} stay counted`)
+    })
+
+  clientOptions(program.command('tenants')
+    .description('List the tenants, with their status and tier.'))
+    .action(async (opts: { api?: string, data: string }) => {
+      const c = await client(opts)
+      for (let offset = 0; ; offset += TENANT_PAGE) {
+        const page = await c.get(`/v1/tenants?limit=${TENANT_PAGE}&offset=${offset}`) as TenantList
+        for (const t of page.tenants) console.log(`${t.id}  ${t.status}  ${t.tier ?? '-'}  ${t.name}`)
+        if (offset + TENANT_PAGE >= page.total) break
+      }
+    })
+
+  const tenant = program.command('tenant').description('Manage one tenant (this node must be an operator).')
+  clientOptions(tenant.command('create')
+    .description('Create a tenant with its first subscription; prints its id.')
+    .argument('<name>', 'the tenant\'s name')
+    .requiredOption('--tier <tier>', 'its subscription tier (a tier of the network parameters: free, basic, pro, enterprise by default)')
+    .option('--billing-cycle <cycle>', 'monthly or yearly', 'monthly'))
+    .action(async (name: string, opts: { api?: string, data: string, tier: string, billingCycle: string }) => {
+      const t = await (await client(opts)).post('/v1/tenants', { name, tier: opts.tier, billing_cycle: opts.billingCycle }) as TenantRow
+      console.log(`created tenant ${t.id} (${t.name}, tier ${t.tier ?? '-'})`)
+    })
+
+  const key = program.command('key').description('Manage the API keys of a tenant (this node must be an operator).')
+  clientOptions(key.command('create')
+    .description('Create an API key of a tenant; prints the key, once.')
+    .argument('<tenant>', 'the tenant id')
+    .option('--label <label>', 'what the key is for'))
+    .action(async (tenantId: string, opts: { api?: string, data: string, label?: string }) => {
+      const k = await (await client(opts)).post(`/v1/tenants/${encodeURIComponent(tenantId)}/keys`, { label: opts.label ?? null }) as { id: string, key: string }
+      console.error(`key ${k.id} of tenant ${tenantId} (printed once; only its hash is kept):`)
+      console.log(k.key)
+    })
+  clientOptions(key.command('revoke')
+    .description('Revoke an API key: refused on every node once the revocation reaches it.')
+    .argument('<tenant>', 'the tenant id')
+    .argument('<keyId>', 'the key id'))
+    .action(async (tenantId: string, keyId: string, opts: { api?: string, data: string }) => {
+      const k = await (await client(opts)).delete(`/v1/tenants/${encodeURIComponent(tenantId)}/keys/${encodeURIComponent(keyId)}`) as { id: string, revoked_at: string }
+      console.log(`revoked key ${k.id} of tenant ${tenantId} at ${k.revoked_at}`)
     })
 
   program.command('sim')

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { BillingEvent } from './billing/billing-events.ts'
 import { churnOf, growth, periodFigures, type Churn, type PeriodFigures } from './billing/analytics.ts'
-import { computeInvoice, invoiceId, lotsOf, periodStart, type Invoice, type InvoiceStatus, type SubscriptionPeriod } from './billing/invoice.ts'
+import { computeInvoice, invoiceId, lotsOf, periodStart, type Invoice, type InvoiceStatus } from './billing/invoice.ts'
 import { paymentBook, samePayment, type PaymentBook, type PaymentRecord } from './billing/payments.ts'
 import { periodEnd, periodOf } from './billing/pricing.ts'
 import type { UsageIndex } from './billing/usage-index.ts'
@@ -10,22 +10,17 @@ import { MeshError, errorMessage, isMeshError } from './errors.ts'
 import type { PaymentBody, Signed } from './governance/objects.ts'
 import type { Startable } from './lifecycle.ts'
 import type { Logger } from './logging.ts'
+import type { SubscriptionPeriod } from './platform/state.ts'
 import { decimal } from './network/amount.ts'
 import { paramsAt, type ParamsPeriod } from './network/params.ts'
 
-/**
- * Where invoices read subscription periods: the platform records' read model (tenants and
- * their subscriptions, replicated). A node without them bills usage only.
- */
+/** Where invoices read subscription periods: the platform records' read model (PlatformState), replicated. */
 export interface SubscriptionSource {
-  /** Tenants that have subscription periods. */
+  /** Tenants that have (or had) a subscription. */
   tenants: () => string[]
   /** A tenant's subscription periods, in time order. */
   periodsOf: (tenantId: string) => readonly SubscriptionPeriod[]
 }
-
-/** Before the platform records exist on a node: no tenant has a subscription. */
-export const NO_SUBSCRIPTIONS: SubscriptionSource = { tenants: () => [], periodsOf: () => [] }
 
 export interface InvoicingComponents {
   index: UsageIndex

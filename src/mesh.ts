@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
@@ -23,12 +24,13 @@ import { NetworkGuard } from './p2p/network-guard.ts'
 import { NetworkView } from './p2p/network-view.ts'
 import { PeerConnector } from './p2p/peer-connector.ts'
 import { PeerMemory } from './p2p/peer-memory.ts'
+import { Platform } from './platform/platform.ts'
 import { networkProtocols, type NetworkProtocols } from './p2p/protocols.ts'
 import { LocalServices, type ServiceConfig } from './routing/local-services.ts'
 import { serveRoutes } from './routing/route-server.ts'
 import { Router } from './routing/router.ts'
 import { RoutedUsage } from './routed-usage.ts'
-import { Invoicing, NO_SUBSCRIPTIONS } from './invoicing.ts'
+import { Invoicing } from './invoicing.ts'
 import { NodeStorage } from './storage/node-storage.ts'
 import { LoadHistory } from './telemetry/load-history.ts'
 import { LoadSampler, RequestCounters } from './telemetry/load-sampler.ts'
@@ -93,6 +95,8 @@ export interface RunningServices {
   billing: BillingService
   invoicing: Invoicing
   members: Members
+  /** Tenants, API keys and subscriptions: replicated records, and the data plane's key check. */
+  platform: Platform
   router: Router
   telemetry: TelemetryService
   connector: PeerConnector
@@ -256,6 +260,13 @@ export class MeshNode {
         selfId: this.peerId.toString(),
         heldThrough: author => later.billing?.authors().find(a => a.author === author)?.held?.seq ?? 0
       })
+      const platform = new Platform({
+        state: governance.state,
+        publish: async body => await governance.publish(body),
+        clock: this.clock,
+        selfId: this.peerId.toString(),
+        random: randomBytes
+      })
       // After governance: which entries count depends on the membership records held.
       const billing = new BillingService({
         ...shared,
@@ -283,14 +294,16 @@ export class MeshNode {
         log: this.log,
         selfId: this.peerId.toString()
       }, { genesisHash: this.genesisHash, candidate: this.opts.candidate ?? false, ...this.tuning.governance }))
-      // Subscriptions come from the platform records (tenants, issue 16) once they exist on a node.
       const invoicing = await stack.start('invoicing', new Invoicing({
         index: billing.ledger.index,
         paramsPeriods: until => governance.state.paramsPeriods(until),
         maxClockSkewMs: () => governance.state.params(this.clock.now()).max_clock_skew_ms,
         payments: () => governance.state.payments(),
         publishPayment: async body => await governance.publish(body),
-        subscriptions: NO_SUBSCRIPTIONS,
+        subscriptions: {
+          tenants: () => [...new Set(governance.state.platform.subscriptions().map(s => s.tenantId))],
+          periodsOf: tenant => governance.state.platform.periods(tenant)
+        },
         clock: this.clock,
         log: this.log,
         selfId: this.peerId.toString(),
@@ -350,7 +363,7 @@ export class MeshNode {
         walkEveryMs: peers.walkEveryMs,
         walkEveryMaxMs: peers.walkEveryMaxMs
       })
-      this.parts = { governance, election, billing, invoicing, members, router, telemetry, connector }
+      this.parts = { governance, election, billing, invoicing, members, platform, router, telemetry, connector }
       await stack.start('telemetry', telemetry)
       await stack.start('peer connector', connector)
       // Before the first append: the peers it joins through or knew hold copies of its chain.

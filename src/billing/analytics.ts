@@ -1,5 +1,6 @@
 import { decimal, type Decimal } from '../network/amount.ts'
-import type { Invoice, SubscriptionPeriod } from './invoice.ts'
+import type { SubscriptionPeriod } from '../platform/state.ts'
+import type { Invoice } from './invoice.ts'
 import { periodOf } from './pricing.ts'
 import { HOUR_MS, type UsageIndex } from './usage-index.ts'
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { canonicalJson } from '../codec/canonical-json.ts'
 import { decimal, multiply, toNumber, type Decimal } from '../network/amount.ts'
 import { ROUTED_USAGE, paramsAt, type ParamsPeriod } from '../network/params.ts'
+import type { SubscriptionPeriod } from '../platform/state.ts'
 import { periodEnd, priceOf } from './pricing.ts'
 import { HOUR_MS, type UsageIndex } from './usage-index.ts'
 import type { UsageRecord } from './usage-record.ts'
@@ -9,12 +10,6 @@ import type { UsageRecord } from './usage-record.ts'
 const SECOND_MS = 1000
 const DAY_MS = 86_400_000
 const SCALE = 1_000_000n
-
-/** How a tenant's subscription stood over a stretch of time (the platform records' read model). */
-export type SubscriptionStatus = 'active' | 'suspended' | 'cancelled'
-
-/** One stretch of a tenant's subscription at one tier, `to` exclusive, null while it lasts. */
-export interface SubscriptionPeriod { tier: string, from: number, to: number | null, status: SubscriptionStatus }
 
 /** Usage priced with the parameters in force at `at`: one record, or an hour's total where no price changes within the hour. */
 export interface UsageLot { at: number, resourceType: string, unit: string, quantity: Decimal, records: number }
@@ -82,7 +77,7 @@ export interface InvoiceInput {
   tenantId: string
   /** `YYYY-MM`, in UTC. */
   period: string
-  /** The tenant's subscription periods, in time order. */
+  /** The tenant's subscription periods, in time order (PlatformState.periods). */
   subscriptions: readonly SubscriptionPeriod[]
   /** The tenant's usage in the period, in time order. */
   usage: readonly UsageLot[]

@@ -43,7 +43,10 @@ const InventoryResponse = z.object({ ids: z.array(Id).max(1_000_000) }).strict()
 const ObjectsResponse = z.object({ objects: z.array(SignedSchema).max(IDS_PER_REQUEST) }).strict()
 const REFUSAL_CODE = { forbidden: 'AUTHORIZATION_ERROR', unknown: 'NOT_FOUND', invalid: 'VALIDATION_ERROR' } as const satisfies Record<Refusal, ErrorCode>
 /** Proposals before the votes and certificates that refer to them. */
-const ORDER: Record<GovBody['kind'], number> = { proposal: 0, candidacy: 1, endorsement: 1, admission: 1, revocation: 1, payment: 1, vote: 2, certificate: 3 }
+const ORDER: Record<GovBody['kind'], number> = {
+  proposal: 0, candidacy: 1, endorsement: 1, admission: 1, revocation: 1, vote: 2, certificate: 3,
+  tenant: 1, api_key: 1, key_revocation: 1, subscription: 1, payment: 1
+}
 
 /**
  * Governance on one node: signs this node's proposals, votes, endorsements and certificates;

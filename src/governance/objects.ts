@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { canonicalJson } from '../codec/canonical-json.ts'
 import type { Sign, Verifier } from '../network/signing.ts'
 import { MAX_AMOUNT, exactNumber } from '../network/amount.ts'
+import { ApiKeyBodySchema, KeyRevocationBodySchema, SubscriptionBodySchema, TenantBodySchema } from '../platform/records.ts'
 
 /**
  * The signed objects of governance and election. Each is a body signed by its author; its id
@@ -109,9 +110,12 @@ export const PaymentBodySchema = z.object({
   time: Time
 }).strict()
 
+/** Governance's own kinds, then the platform's records (src/platform/records.ts), signed and carried alike. */
 export const GovBodySchema = z.discriminatedUnion('kind', [
   ProposalBodySchema, VoteBodySchema, CandidacyBodySchema, EndorsementBodySchema, CertificateBodySchema,
-  AdmissionBodySchema, RevocationBodySchema, PaymentBodySchema
+  AdmissionBodySchema, RevocationBodySchema,
+  TenantBodySchema, ApiKeyBodySchema, KeyRevocationBodySchema, SubscriptionBodySchema,
+  PaymentBodySchema
 ])
 
 export const SignedSchema = z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { MAX_AMOUNT, MAX_UNIT_PRICE, exactNumber } from './amount.ts'
 
-const TIER_NAME = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'lowercase letters, digits, _ and -, at most 32')
+export const TIER_NAME = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'lowercase letters, digits, _ and -, at most 32')
 
 /**
  * A subscription tier: what a tenant pays a month, the routed requests that price includes,

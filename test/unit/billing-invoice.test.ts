@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { computeInvoice, invoiceId, lotsOf, lotsOfRecords, type CountedPayment, type InvoiceInput, type SubscriptionPeriod } from '../../src/billing/invoice.ts'
+import { computeInvoice, invoiceId, lotsOf, lotsOfRecords, type CountedPayment, type InvoiceInput } from '../../src/billing/invoice.ts'
+import type { SubscriptionPeriod } from '../../src/platform/state.ts'
 import { UsageIndex } from '../../src/billing/usage-index.ts'
 import type { UsageRecord } from '../../src/billing/usage-record.ts'
 import { PRODUCTION_PARAMS, type NetworkParams, type ParamsPeriod } from '../../src/network/params.ts'

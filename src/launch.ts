@@ -1,5 +1,6 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { ensureDataDir, loadOrCreateApiToken, resolveGenesis, type GenesisOrigin } from './data-dir.ts'
+import type { Clock } from './clock.ts'
 import type { Logger } from './logging.ts'
 import { MeshNode } from './mesh.ts'
 import { tuningOf, type NodeConfig } from './node-config.ts'
@@ -47,9 +48,10 @@ export interface RunningNode {
 /**
  * Starts one node from its resolved config: data directory, identity, network, API (built by
  * `serveApi`), mesh.
- * The API listens first, so that /ready answers 503 while the mesh starts.
+ * The API listens first, so that /ready answers 503 while the mesh starts. `clock` is the
+ * system clock unless a test moves time (a month's end, for invoices).
  */
-export async function launchNode (config: NodeConfig, serveApi: ServeApi, log: Logger, signal: AbortSignal): Promise<RunningNode> {
+export async function launchNode (config: NodeConfig, serveApi: ServeApi, log: Logger, signal: AbortSignal, clock?: Clock): Promise<RunningNode> {
   await ensureDataDir(config.dataDir)
   const identity = await loadOrCreateIdentity(config.dataDir)
   const { token, created: tokenCreated } = await loadOrCreateApiToken(config.dataDir)
@@ -74,7 +76,8 @@ export async function launchNode (config: NodeConfig, serveApi: ServeApi, log: L
     services: config.services,
     candidate: config.candidate,
     tuning: tuningOf(config),
-    log
+    log,
+    clock
   })
   const shutdown = new AbortController()
   const { server: api, apiUrl } = await serveApi({ mesh, token, config, log, shutdown: shutdown.signal })

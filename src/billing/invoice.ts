@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { canonicalJson } from '../codec/canonical-json.ts'
 import { decimal, multiply, toNumber, type Decimal } from '../network/amount.ts'
-import { ROUTED_USAGE, paramsAt, type ParamsPeriod } from '../network/params.ts'
+import { ROUTED_USAGE, paramsAt, type NetworkParams, type ParamsPeriod } from '../network/params.ts'
 import type { SubscriptionPeriod } from '../platform/state.ts'
 import { periodEnd, priceOf } from './pricing.ts'
 import { HOUR_MS, type UsageIndex } from './usage-index.ts'
@@ -172,11 +172,23 @@ export function computeInvoice (input: InvoiceInput): Invoice {
   }
 
   const lines = new Map<string, Line>()
+  // Lots are many and price lists few: each (list, resource, unit) is looked up once.
+  const prices = new Map<NetworkParams, Map<string, Decimal | undefined>>()
+  const priceAt = (at: number, resourceType: string, unit: string): Decimal | undefined => {
+    const list = paramsAt(params, at)
+    const known = prices.get(list) ?? new Map<string, Decimal | undefined>()
+    prices.set(list, known)
+    const key = `${resourceType}\n${unit}`
+    if (known.has(key)) return known.get(key)
+    const listed = priceOf(list.price_list, resourceType)
+    const price = listed !== undefined && listed.unit === unit ? decimal(listed.unit_price) : undefined
+    known.set(key, price)
+    return price
+  }
   let records = 0
   for (const lot of input.usage) {
     if (lot.at < start || lot.at >= end) continue
-    const listed = priceOf(paramsAt(params, lot.at).price_list, lot.resourceType)
-    const price = listed !== undefined && listed.unit === lot.unit ? decimal(listed.unit_price) : undefined
+    const price = priceAt(lot.at, lot.resourceType, lot.unit)
     const key = `${lot.resourceType}\n${lot.unit}\n${price ?? ''}`
     const line = lines.get(key) ?? { resourceType: lot.resourceType, unit: lot.unit, price, quantity: 0n, included: 0n, records: 0, first: lot.at }
     const routed = lot.resourceType === ROUTED_USAGE.resource_type && lot.unit === ROUTED_USAGE.unit
@@ -249,26 +261,59 @@ export function lotsOfRecords (records: readonly UsageRecord[]): UsageLot[] {
 }
 
 /**
- * A user's usage in a month from the index, in time order: one lot per hour and resource, or
- * the hour's records one by one where a parameter change falls within the hour (so that each
- * is priced with the list in force at its own time). The invoice is the same either way.
+ * A user's usage in a month from the index, in time order, as few lots as pricing needs: where
+ * no parameter change falls within the month, one lot per resource and unit for the month;
+ * otherwise one per resource and unit for each stretch between changes, and the records one by
+ * one in an hour that holds a change (so that each is priced with the list in force at its own
+ * time). Within a stretch every unit has one price, so the invoice is the same as from the
+ * records one by one, included units too.
  */
 export function lotsOf (index: UsageIndex, user: string, period: string, params: readonly ParamsPeriod[]): UsageLot[] {
+  const start = periodStart(period)
+  const end = periodEnd(period)
+  const byKey = (totals: ReadonlyMap<string, { resourceType: string, unit: string, quantity: Decimal, records: number }>, at: number): UsageLot[] =>
+    [...totals.keys()].sort().map(key => {
+      const t = totals.get(key) as { resourceType: string, unit: string, quantity: Decimal, records: number }
+      return { at, resourceType: t.resourceType, unit: t.unit, quantity: t.quantity, records: t.records }
+    })
+  const changes = changesWithin(params, start, end)
+  if (changes.length === 0) {
+    const totals = index.userMonthTotals(user, period)
+    return totals === undefined ? [] : byKey(totals, start)
+  }
   const hours = index.userMonth(user, period)
   if (hours === undefined) return []
   const lots: UsageLot[] = []
+  let stretch = new Map<string, { resourceType: string, unit: string, quantity: Decimal, records: number }>()
+  let stretchStart = start
+  let next = 0
+  const flush = (): void => {
+    lots.push(...byKey(stretch, stretchStart))
+    stretch = new Map()
+  }
   for (const hour of [...hours.keys()].sort((a, b) => a - b)) {
     const buckets = hours.get(hour)
     if (buckets === undefined) continue
-    const split = changesWithin(params, hour, hour + HOUR_MS).length > 0
-    if (split) {
+    // A change at or before this hour's start ends the stretch: what follows is priced anew.
+    while (next < changes.length && (changes[next] as number) <= hour) {
+      flush()
+      stretchStart = changes[next] as number
+      next++
+    }
+    if (next < changes.length && (changes[next] as number) < hour + HOUR_MS) {
+      flush()
       lots.push(...lotsOfRecords([...buckets.values()].flatMap(b => [...b.copies])))
+      while (next < changes.length && (changes[next] as number) < hour + HOUR_MS) next++
+      stretchStart = hour + HOUR_MS
       continue
     }
-    for (const key of [...buckets.keys()].sort()) {
-      const b = buckets.get(key)
-      if (b !== undefined) lots.push({ at: hour, resourceType: b.resourceType, unit: b.unit, quantity: b.quantity, records: b.records })
+    for (const [key, b] of buckets) {
+      const t = stretch.get(key) ?? { resourceType: b.resourceType, unit: b.unit, quantity: 0n, records: 0 }
+      t.quantity += b.quantity
+      t.records += b.records
+      stretch.set(key, t)
     }
   }
+  flush()
   return lots
 }

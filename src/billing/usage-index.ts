@@ -27,6 +27,8 @@ const numeric = (a: number, b: number): number => a - b
 export class UsageIndex {
   private readonly hours = new Map<number, Map<string, HourTotal>>()
   private readonly users = new Map<string, Map<string, Map<number, Map<string, HourBucket>>>>()
+  /** Per user and month, the totals by `resource\nunit`: a month's invoice where no price changes within it. */
+  private readonly months = new Map<string, Map<string, Map<string, HourTotal>>>()
   /** Every counted record, by hour: the time order of usage listings. */
   private readonly records = new Map<number, Set<UsageRecord>>()
   private sortedHours: number[] | undefined
@@ -57,6 +59,14 @@ export class UsageIndex {
     bucket.records++
     bucket.copies.add(r)
     buckets.set(key, bucket)
+    const monthsOfUser = this.months.get(r.user_id) ?? new Map<string, Map<string, HourTotal>>()
+    this.months.set(r.user_id, monthsOfUser)
+    const monthTotals = monthsOfUser.get(month) ?? new Map<string, HourTotal>()
+    monthsOfUser.set(month, monthTotals)
+    const monthTotal = monthTotals.get(key) ?? { resourceType: r.resource_type, unit: r.unit, quantity: 0n, records: 0 }
+    monthTotal.quantity += q
+    monthTotal.records++
+    monthTotals.set(key, monthTotal)
     const inHour = this.records.get(hour) ?? new Set()
     inHour.add(r)
     this.records.set(hour, inHour)
@@ -91,6 +101,16 @@ export class UsageIndex {
       if (hoursOfMonth?.size === 0) months?.delete(month)
       if (months?.size === 0) this.users.delete(r.user_id)
     }
+    const monthsOfUser = this.months.get(r.user_id)
+    const monthTotals = monthsOfUser?.get(month)
+    const monthTotal = monthTotals?.get(key)
+    if (monthTotal !== undefined) {
+      monthTotal.quantity -= q
+      monthTotal.records--
+      if (monthTotal.records === 0) monthTotals?.delete(key)
+      if (monthTotals?.size === 0) monthsOfUser?.delete(month)
+      if (monthsOfUser?.size === 0) this.months.delete(r.user_id)
+    }
     const inHour = this.records.get(hour)
     inHour?.delete(r)
     if (inHour?.size === 0) this.records.delete(hour)
@@ -124,6 +144,11 @@ export class UsageIndex {
   /** A user's usage in one month, by hour (unordered) then `resource\nunit`. */
   userMonth (user: string, month: string): ReadonlyMap<number, ReadonlyMap<string, HourBucket>> | undefined {
     return this.users.get(user)?.get(month)
+  }
+
+  /** A user's totals in one month, by `resource\nunit`. */
+  userMonthTotals (user: string, month: string): ReadonlyMap<string, HourTotal> | undefined {
+    return this.months.get(user)?.get(month)
   }
 
   /** The months in which a user has counted usage, sorted. */

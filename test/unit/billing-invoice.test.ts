@@ -148,5 +148,14 @@ describe('invoice calculator', () => {
     const fromRecords = computeInvoice({ tenantId: 't1', period: '2026-01', subscriptions, usage: lotsOfRecords(records), params: periods, payments: [], now: FEB })
     assert.equal(JSON.stringify(fromIndex), JSON.stringify(fromRecords))
     assert.equal(fromIndex.line_items.filter(l => l.resource_type === 'request').length, 2)
+    // A change on an hour's boundary, two changes in one hour, and none in the month: the same again.
+    const dear = (from: number, price: number): ParamsPeriod => ({ from, params: { ...PRODUCTION_PARAMS, price_list: { ...PRODUCTION_PARAMS.price_list, request: { unit: 'request', unit_price: price } } } })
+    for (const list of [[...params(), dear(JAN + 2 * DAY, 0.0002)], [...params(), dear(JAN + DAY + 60_000, 0.0002), dear(JAN + DAY + 120_000, 0.0005), dear(JAN + 4 * DAY, 0.0001)], params(), [...params(), dear(FEB + DAY, 1)]]) {
+      const lots = lotsOf(index, 't1', '2026-01', list)
+      const a = computeInvoice({ tenantId: 't1', period: '2026-01', subscriptions, usage: lots, params: list, payments: [], now: FEB })
+      const b = computeInvoice({ tenantId: 't1', period: '2026-01', subscriptions, usage: lotsOfRecords(records), params: list, payments: [], now: FEB })
+      assert.equal(JSON.stringify(a), JSON.stringify(b))
+      assert.ok(lots.length < 50, `${lots.length} lots`)
+    }
   })
 })

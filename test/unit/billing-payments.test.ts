@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { paymentBook, type PaymentRecord } from '../../src/billing/payments.ts'
+import { signObject, type PaymentBody } from '../../src/governance/objects.ts'
+import { GovernanceState } from '../../src/governance/state.ts'
+import { createGenesis, genesisHash, type Genesis } from '../../src/network/genesis.ts'
+import { DEVELOPMENT_PARAMS } from '../../src/network/params.ts'
+import { signerOf, type Sign } from '../../src/network/signing.ts'
 import { cardNumberField, hasCardNumber, luhn } from '../../src/network/card-number.ts'
 
 const INV = `inv_${'a'.repeat(32)}`
@@ -57,5 +64,31 @@ describe('card numbers', () => {
     assert.equal(cardNumberField({ meta: { '4111111111111111': 'x' } }), 'meta.(key)')
     assert.equal(cardNumberField('4111111111111111'), '(body)')
     assert.equal(cardNumberField({ amount: 10, reference: 'SEPA-1' }), undefined)
+  })
+})
+
+describe('payments in the replicated records', () => {
+  const T0 = Date.parse('2026-01-01T00:00:00.000Z')
+  let op: { id: string, sign: Sign }
+  let outsider: { id: string, sign: Sign }
+  let genesis: Genesis
+  before(async () => {
+    const [a, x] = [await generateKeyPair('Ed25519'), await generateKeyPair('Ed25519')]
+    op = { id: peerIdFromPrivateKey(a).toString(), sign: signerOf(a) }
+    outsider = { id: peerIdFromPrivateKey(x).toString(), sign: signerOf(x) }
+    genesis = createGenesis({ networkId: 'payments-test', operators: [{ peer_id: op.id, weight: 1, name: 'op' }], params: DEVELOPMENT_PARAMS, createdAt: new Date(T0) })
+  })
+  const body = (author: string, over: Partial<PaymentBody> = {}): PaymentBody =>
+    ({ kind: 'payment', author, payment_id: 'pay-1', invoice_id: INV, amount: 10, method: 'bank_transfer', reference: 'SEPA-1', time: T0 + 1000, ...over })
+
+  test('an operator\'s payment is held; a non-operator\'s or one that carries a card number is refused and held nowhere', () => {
+    const s = new GovernanceState(genesis, genesisHash(genesis))
+    const now = T0 + 2000
+    assert.deepEqual(s.add(signObject(body(op.id), op.sign), now, 30_000), { ok: true })
+    const stranger = s.add(signObject(body(outsider.id, { payment_id: 'pay-2' }), outsider.sign), now, 30_000)
+    assert.deepEqual(stranger.ok ? undefined : [stranger.rule, stranger.refusal], ['only_operators_record_payments', 'forbidden'])
+    const card = s.add(signObject(body(op.id, { payment_id: 'pay-3', reference: '4111-1111-1111-1111' }), op.sign), now, 30_000)
+    assert.equal(card.ok ? undefined : card.rule, 'card_number')
+    assert.deepEqual(s.payments().map(p => p.body.payment_id), ['pay-1'])
   })
 })

@@ -610,6 +610,83 @@ describe('billing API', { timeout: 180_000 }, () => {
     })
   })
 
+  describe('POST and GET /v1/billing/payments', () => {
+    const pay = async (body: unknown, headers: Record<string, string> = auth): Promise<Reply<unknown>> =>
+      await call(`${url}/v1/billing/payments`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) })
+    const valid = { invoice_id: `inv_${'0'.repeat(32)}`, amount: 1, payment_method: { type: 'bank_transfer', reference: 'SEPA-1' } }
+
+    test('the operator token is required', async () => {
+      assertError(await pay(valid, { 'content-type': 'application/json' }), 401, 'AUTHENTICATION_ERROR')
+      assertError(await pay(valid, { ...auth, authorization: 'Bearer nope' }), 401, 'AUTHENTICATION_ERROR')
+    })
+
+    test('a bad body is 422 naming the field; an unknown invoice 404; a draft 422; nothing recorded', async () => {
+      assertValidation(await pay({ ...valid, invoice_id: 'inv_1' }), 'invoice_id')
+      assertValidation(await pay({ ...valid, amount: 0 }), 'amount')
+      assertValidation(await pay({ ...valid, amount: 0.1234567 }), 'amount')
+      assertValidation(await pay({ ...valid, payment_method: { type: 'Bank Transfer', reference: 'x' } }), 'payment_method.type')
+      assertValidation(await pay({ ...valid, payment_method: { type: 'cash', reference: '' } }), 'payment_method.reference')
+      assertValidation(await pay({ ...valid, payment_id: 'has space' }), 'payment_id')
+      assertValidation(await pay({ ...valid, extra: 1 }), 'extra', true)
+      assertError(await pay(valid), 404, 'NOT_FOUND')
+      const draft = (await call<{ invoices: Invoice[] }>(`${url}/v1/billing/invoices?status=draft&limit=1`)).body.invoices[0]
+      assert.ok(draft !== undefined)
+      assert.equal(assertError(await pay({ ...valid, invoice_id: draft.id }), 422, 'VALIDATION_ERROR').details.reason, 'draft')
+      const listed = await call<{ payments: unknown[], conflicts: unknown[] }>(`${url}/v1/billing/payments`)
+      assert.deepEqual(listed.body, { payments: [], conflicts: [] })
+      assertValidation(await call(`${url}/v1/billing/payments?invoice_id=x`), 'invoice_id')
+    })
+
+    test('a card number anywhere in the body is 422 naming the field, before any other check, and never echoed', async () => {
+      for (const [body, field] of [
+        [{ ...valid, payment_method: { type: 'card', reference: '4111111111111111' } }, 'payment_method.reference'],
+        [{ ...valid, note: 'card 5500 0000 0000 0004' }, 'note'],
+        [{ ...valid, amount: 4111111111111111 }, 'amount'],
+        [{ ...valid, payment_id: '378282246310005' }, 'payment_id']
+      ] as const) {
+        const r = await pay(body)
+        assert.equal(assertError(r, 422, 'VALIDATION_ERROR').details.field, field)
+        assert.ok(!/4111111111111111|5500 0000 0000 0004|378282246310005/.test(r.text), r.text)
+      }
+    })
+  })
+
+  describe('GET /v1/analytics/usage and /v1/analytics/business', () => {
+    test('a series covers every bucket of the span; the totals agree with the usage listed', async () => {
+      const r = await call<{ metric: string, unit: string, period: string, granularity: string, from: string, to: string, data: Array<{ timestamp: string, value: number, records: number }>, total: { value: number, records: number } }>(
+        `${url}/v1/analytics/usage?metric=storage&period=48h&granularity=hour`)
+      assert.equal(r.status, 200, r.text)
+      assert.deepEqual([r.body.metric, r.body.unit, r.body.period, r.body.granularity, r.body.data.length], ['storage', 'GB', '48h', 'hour', 48])
+      assert.equal(Date.parse(r.body.to) - Date.parse(r.body.from), 48 * 3600_000)
+      const from = Date.parse(r.body.from)
+      const expected = [...accepted.values()].filter(x => x.resource_type === 'storage' && x.timestamp >= from)
+      assert.equal(r.body.total.records, expected.length)
+      assert.equal(r.body.total.value, money(expected.reduce((a, x) => a + x.amount, 0)))
+      const tenant = await call<{ total: { records: number } }>(`${url}/v1/analytics/usage?metric=storage&period=48h&tenant=single`)
+      assert.equal(tenant.body.total.records, expected.filter(x => x.user_id === 'single').length)
+    })
+
+    test('business: the month\'s invoices summed, against the month before', async () => {
+      const r = await call<{ period: { period: string }, revenue: { invoiced: number }, tenants: { active: number }, history: Array<{ period: string }> }>(`${url}/v1/analytics/business?months=3`)
+      assert.equal(r.status, 200, r.text)
+      const current = periodOf(Date.now())
+      const invoices = (await call<{ invoices: Invoice[] }>(`${url}/v1/billing/invoices?period=${current}&limit=1000`)).body.invoices
+      assert.equal(r.body.period.period, current)
+      assert.equal(r.body.revenue.invoiced, money(invoices.reduce((a, i) => a + i.total, 0)))
+      assert.equal(r.body.tenants.active, invoices.length)
+      assert.equal(r.body.history.length, 3)
+    })
+
+    test('bad queries are 422 naming the field', async () => {
+      assertValidation(await call(`${url}/v1/analytics/usage?granularity=minute`), 'granularity')
+      assertValidation(await call(`${url}/v1/analytics/usage?period=400d`), 'period')
+      assertValidation(await call(`${url}/v1/analytics/usage?period=7`), 'period')
+      assertValidation(await call(`${url}/v1/analytics/usage?metric=gpu`), 'unit')
+      assertValidation(await call(`${url}/v1/analytics/business?period=2026-13`), 'period')
+      assertValidation(await call(`${url}/v1/analytics/business?months=1`), 'months')
+    })
+  })
+
   describe('GET /v1/billing/overview and /v1/billing/log', () => {
     test('overview: totals by resource, users, records and revenue agree with the records sent', async () => {
       const r = await call<Overview>(`${url}/v1/billing/overview`)

@@ -93,7 +93,7 @@ export async function runAnalytics (): Promise<BenchOutcome> {
     ['usage series: one tenant, 30d by day', () => usageSeries(ledger.index, { resourceType: 'storage', unit: 'GB', tenant: 'tenant-7', ...daily, granularity: 'day' }), true],
     ['business: a month against the one before', () => invoicing.business(month, 2, NOW), true],
     ['invoices: one tenant\'s', () => invoicing.list({ tenant: 'tenant-10' }, NOW), false],
-    ['usage page: one tenant, 100 records', () => usagePage(ledger.ordered(), { userId: 'tenant-3' }, 100), false],
+    ['usage page: one tenant, 100 records', () => usagePage(ledger.ordered(-Infinity, Infinity, 'tenant-3'), { userId: 'tenant-3' }, 100), false],
     ['baseline: sort every record (before the index)', () => [...ledger.index.hoursHeld()].flatMap(h => [...ledger.index.recordsIn(h) ?? []]).sort((a, b) => a.timestamp - b.timestamp || (a.id < b.id ? -1 : 1)), false]
   ]
   const rows: string[][] = []

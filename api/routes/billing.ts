@@ -192,7 +192,7 @@ export function billingRoutes (): Hono<ApiEnv> {
     const filter = { userId: q.user_id, resourceType: q.resource_type, from: q.from, to: q.to }
     const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor)
     const from = Math.max(q.from ?? -Infinity, after?.t ?? -Infinity)
-    const page = usagePage(c.var.mesh.running().billing.ledger.ordered(from, q.to), filter, q.limit, after)
+    const page = usagePage(c.var.mesh.running().billing.ledger.ordered(from, q.to, q.user_id), filter, q.limit, after)
     return c.json({
       records: page.records.map(r => ({ ...r, timestamp: new Date(r.timestamp).toISOString() })),
       next_cursor: page.next === undefined ? null : encodeCursor(page.next)

@@ -135,14 +135,32 @@ export class Ledger {
   }
 
   /**
-   * The counted records from `from` (inclusive) to `to` (exclusive), in (timestamp, id) order,
-   * conflicting copies by position: read hour by hour from the index, each hour sorted when it
-   * is reached, so that a reader that stops early sorts only the hours it read.
+   * The counted records from `from` (inclusive) to `to` (exclusive), everyone's or one user's,
+   * in (timestamp, id) order, conflicting copies by position: read hour by hour from the index,
+   * each hour sorted when it is reached, so that a reader that stops early sorts only the hours
+   * it read, and one user's listing reads only that user's hours.
    */
-  * ordered (from = -Infinity, to = Infinity): Generator<UsageRecord> {
+  * ordered (from = -Infinity, to = Infinity, user?: string): Generator<UsageRecord> {
+    const start = hourOf(Math.max(from, 0))
+    const rank = (r: UsageRecord): number => this.copies(r.id).findIndex(c => c.record === r)
+    const inOrder = (held: Iterable<UsageRecord>): UsageRecord[] =>
+      [...held].sort((a, b) => a.timestamp - b.timestamp || (a.id < b.id ? -1 : a.id > b.id ? 1 : rank(a) - rank(b)))
+    if (user !== undefined) {
+      for (const month of this.index.monthsOf(user)) {
+        const hoursOfMonth = this.index.userMonth(user, month)
+        if (hoursOfMonth === undefined) continue
+        for (const hour of [...hoursOfMonth.keys()].sort((a, b) => a - b)) {
+          if (hour < start) continue
+          if (hour >= to) return
+          const buckets = hoursOfMonth.get(hour)
+          if (buckets === undefined) continue
+          for (const r of inOrder([...buckets.values()].flatMap(b => [...b.copies]))) if (r.timestamp >= from && r.timestamp < to) yield r
+        }
+      }
+      return
+    }
     const hours = this.index.hoursHeld()
     // The first hour at or after `from`'s hour.
-    const start = hourOf(Math.max(from, 0))
     let lo = 0
     let hi = hours.length
     while (lo < hi) {
@@ -155,9 +173,7 @@ export class Ledger {
       if (hour >= to) return
       const held = this.index.recordsIn(hour)
       if (held === undefined) continue
-      const rank = (r: UsageRecord): number => this.copies(r.id).findIndex(c => c.record === r)
-      const sorted = [...held].sort((a, b) => a.timestamp - b.timestamp || (a.id < b.id ? -1 : a.id > b.id ? 1 : rank(a) - rank(b)))
-      for (const r of sorted) if (r.timestamp >= from && r.timestamp < to) yield r
+      for (const r of inOrder(held)) if (r.timestamp >= from && r.timestamp < to) yield r
     }
   }
 

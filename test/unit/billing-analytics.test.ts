@@ -28,6 +28,7 @@ function assertIndexMatches (l: Ledger): void {
   }
   assert.deepEqual(l.index.usersHeld(), [...new Set(records.map(r => r.user_id))].sort())
   assert.deepEqual([...l.ordered()], records)
+  for (const user of l.index.usersHeld()) assert.deepEqual([...l.ordered(-Infinity, Infinity, user)], records.filter(r => r.user_id === user))
 }
 
 describe('usage index', () => {
@@ -60,6 +61,8 @@ describe('usage index', () => {
     l.apply(entry('A', 1, [rec('b', 'u', 1, T0 + 2 * HOUR_MS), rec('a', 'u', 1, T0 + 2 * HOUR_MS), rec('c', 'u', 1, T0), rec('d', 'u', 1, T0 + 5 * HOUR_MS)]))
     assert.deepEqual([...l.ordered(T0 + 1, T0 + 5 * HOUR_MS)].map(r => r.id), ['a', 'b'])
     assert.deepEqual([...l.ordered()].map(r => r.id), ['c', 'a', 'b', 'd'])
+    assert.deepEqual([...l.ordered(T0 + 1, T0 + 5 * HOUR_MS + 1, 'u')].map(r => r.id), ['a', 'b', 'd'])
+    assert.deepEqual([...l.ordered(-Infinity, Infinity, 'nobody')], [])
   })
 })
 

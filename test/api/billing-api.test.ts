@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
 import type { Invoice } from '../../src/billing/invoice.ts'
+import { AnalyticsBusinessResponse, AnalyticsUsageResponse } from '../../api/routes/analytics.ts'
+import { InvoiceListResponse, InvoiceResponse, PaymentListResponse } from '../../api/routes/billing.ts'
 import { after, before, describe, test } from 'node:test'
 import type { RunningNode } from '../../src/launch.ts'
 import { assertError, assertValidation, call, type Reply } from '../helpers/api.ts'
@@ -583,6 +585,9 @@ describe('billing API', { timeout: 180_000 }, () => {
     test('filters: tenant, status, period, date_from/date_to; every invoice listed once, by period then tenant', async () => {
       const all = await call<{ invoices: Invoice[], total: number }>(`${url}/v1/billing/invoices?limit=1000`)
       assert.equal(all.status, 200, all.text)
+      // The response schema (for the OpenAPI document) describes what the route answers.
+      InvoiceListResponse.parse(all.body)
+      InvoiceResponse.parse((await call(`${url}/v1/billing/invoices/${all.body.invoices[0]?.id ?? ''}`)).body)
       assert.equal(all.body.total, all.body.invoices.length)
       const keys = all.body.invoices.map(i => `${i.period} ${i.tenant_id}`)
       assert.deepEqual(keys, [...keys].sort())
@@ -634,6 +639,7 @@ describe('billing API', { timeout: 180_000 }, () => {
       assert.equal(assertError(await pay({ ...valid, invoice_id: draft.id }), 422, 'VALIDATION_ERROR').details.reason, 'draft')
       const listed = await call<{ payments: unknown[], conflicts: unknown[] }>(`${url}/v1/billing/payments`)
       assert.deepEqual(listed.body, { payments: [], conflicts: [] })
+      PaymentListResponse.parse(listed.body)
       assertValidation(await call(`${url}/v1/billing/payments?invoice_id=x`), 'invoice_id')
     })
 
@@ -656,6 +662,7 @@ describe('billing API', { timeout: 180_000 }, () => {
       const r = await call<{ metric: string, unit: string, period: string, granularity: string, from: string, to: string, data: Array<{ timestamp: string, value: number, records: number }>, total: { value: number, records: number } }>(
         `${url}/v1/analytics/usage?metric=storage&period=48h&granularity=hour`)
       assert.equal(r.status, 200, r.text)
+      AnalyticsUsageResponse.parse(r.body)
       assert.deepEqual([r.body.metric, r.body.unit, r.body.period, r.body.granularity, r.body.data.length], ['storage', 'GB', '48h', 'hour', 48])
       assert.equal(Date.parse(r.body.to) - Date.parse(r.body.from), 48 * 3600_000)
       const from = Date.parse(r.body.from)
@@ -669,6 +676,7 @@ describe('billing API', { timeout: 180_000 }, () => {
     test('business: the month\'s invoices summed, against the month before', async () => {
       const r = await call<{ period: { period: string }, revenue: { invoiced: number }, tenants: { active: number }, history: Array<{ period: string }> }>(`${url}/v1/analytics/business?months=3`)
       assert.equal(r.status, 200, r.text)
+      AnalyticsBusinessResponse.parse(r.body)
       const current = periodOf(Date.now())
       const invoices = (await call<{ invoices: Invoice[] }>(`${url}/v1/billing/invoices?period=${current}&limit=1000`)).body.invoices
       assert.equal(r.body.period.period, current)

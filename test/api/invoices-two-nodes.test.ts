@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { generateKeyPair, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { PaymentResponse } from '../../api/routes/billing.ts'
 import type { Invoice } from '../../src/billing/invoice.ts'
 import type { RunningNode } from '../../src/launch.ts'
 import type { MeshEvent } from '../../src/mesh.ts'
@@ -139,6 +140,7 @@ describe('invoices and payments on two nodes', { timeout: 180_000 }, () => {
     const body = { payment_id: 'pay-inv2-1', invoice_id: issued.id, amount: half, payment_method: { type: 'bank_transfer', reference: 'SEPA-0001' } }
     const first = await send<PaymentReply>(b, 'POST', '/v1/billing/payments', body)
     assert.equal(first.status, 201, first.text)
+    PaymentResponse.parse(first.body)
     assert.deepEqual([first.body.duplicate, first.body.invoice.amount_paid, first.body.invoice.status], [false, half, 'issued'])
     const again = await send<PaymentReply>(b, 'POST', '/v1/billing/payments', body)
     assert.equal(again.status, 200, again.text)

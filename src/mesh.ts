@@ -24,6 +24,7 @@ import { NetworkGuard } from './p2p/network-guard.ts'
 import { NetworkView } from './p2p/network-view.ts'
 import { PeerConnector } from './p2p/peer-connector.ts'
 import { PeerMemory } from './p2p/peer-memory.ts'
+import { platformEvent, type PlatformEvent } from './platform/events.ts'
 import { Platform } from './platform/platform.ts'
 import { networkProtocols, type NetworkProtocols } from './p2p/protocols.ts'
 import { LocalServices, type ServiceConfig } from './routing/local-services.ts'
@@ -85,8 +86,8 @@ export interface Readiness {
   reasons: string[]
 }
 
-/** What the node's event feed carries (`/v1/events`, webhooks): peers as this node sees them, and billing. */
-export type MeshEvent = PeerEvent | BillingEvent
+/** What the node's event feed carries (`/v1/events`, webhooks): its peers' changes, the platform records it accepts, and billing. */
+export type MeshEvent = PeerEvent | PlatformEvent | BillingEvent
 
 /** The services of a running node that are built at its start, once libp2p exists. */
 export interface RunningServices {
@@ -250,6 +251,7 @@ export class MeshNode {
         genesis: this.genesis,
         genesisHash: this.genesisHash,
         onMembership: record => { later.billing?.membershipChanged(record.peer_id) },
+        onPlatform: (id, record) => { this.events.emit('event', platformEvent(id, record)) },
         onPayment: payment => { later.invoicing?.paymentAccepted(payment) }
       }, { topic: this.protocols.topics.governance, protocol: this.protocols.governanceSync, ...this.tuning.governance })
       // Loading replicated state into memory holds no resource: nothing to undo at stop.
@@ -265,7 +267,8 @@ export class MeshNode {
         publish: async body => await governance.publish(body),
         clock: this.clock,
         selfId: this.peerId.toString(),
-        random: randomBytes
+        random: randomBytes,
+        onRefused: reason => { this.metrics.keyRefused(reason) }
       })
       // After governance: which entries count depends on the membership records held.
       const billing = new BillingService({

@@ -29,6 +29,7 @@ export class MeshMetrics {
   private readonly routedRequests: Counter<'status_class'>
   private readonly routedBytes: Counter<'direction'>
   private readonly streamRejections: Counter<'protocol' | 'reason'>
+  private readonly keyRefusals: Counter<'reason'>
 
   private counter<L extends string = never> (name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
     return new Counter<L>({ name, help, labelNames, registers: [this.registry] })
@@ -54,6 +55,7 @@ export class MeshMetrics {
     this.routedRequests = this.counter('meshnode_routed_requests_total', 'Requests routed through this node, by status class of the answer', ['status_class'])
     this.routedBytes = this.counter('meshnode_routed_bytes_total', 'Body bytes of routed requests and responses', ['direction'])
     this.streamRejections = this.counter('meshnode_stream_rejections_total', 'Requests on stream protocols (route, sync, gov-sync, genesis) refused, by protocol and reason', ['protocol', 'reason'])
+    this.keyRefusals = this.counter('meshnode_route_key_refusals_total', 'Routed requests refused by the API key check (401), by reason', ['reason'])
     this.peers = new Gauge({
       name: 'meshnode_peers',
       help: 'Peers in the peer table by failure-detector state',
@@ -101,6 +103,11 @@ export class MeshMetrics {
 
   billingLog (state: BillingLogState): void {
     for (const s of BILLING_LOG_STATES) this.billingLogState.set({ state: s }, s === state ? 1 : 0)
+  }
+
+  /** A routed request refused by the key check; `reason` is one of KEY_REFUSALS (src/platform/platform.ts). */
+  keyRefused (reason: string): void {
+    this.keyRefusals.inc({ reason })
   }
 
   /** A stream request refused; `protocol` is the short name (route, sync, ...), `reason` one of a fixed set. */

@@ -5,7 +5,7 @@ import type { ApiEnv } from '../context.ts'
 
 const KEEPALIVE_MS = 15_000
 
-/** Server-sent events: peers joining, leaving and changing state, as this node sees them; invoices and payments. */
+/** Server-sent events: peers joining, leaving and changing state, as this node sees them, the platform records it accepts, invoices and payments. */
 export function eventRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
   app.get('/', c => streamSSE(c, async stream => {
@@ -47,9 +47,20 @@ function eventView (e: MeshEvent): Record<string, unknown> {
       return { payment_id: e.paymentId, invoice_id: e.invoiceId, amount: e.amount, method: e.method, recorded_by: e.recordedBy, time }
     case 'payment.failed':
       return { payment_id: e.paymentId, invoice_id: e.invoiceId, reason: e.reason, time }
+    case 'peer:joined':
+    case 'peer:left':
+      return { peer_id: e.peerId, time }
     case 'peer:state':
       return { peer_id: e.peerId, time, from: e.from, to: e.to }
     default:
-      return { peer_id: e.peerId, time }
+      return {
+        tenant_id: e.tenantId,
+        record_id: e.recordId,
+        by: e.author,
+        time,
+        ...(e.keyId === undefined ? {} : { key_id: e.keyId }),
+        ...(e.subscriptionId === undefined ? {} : { subscription_id: e.subscriptionId }),
+        ...(e.tier === undefined ? {} : { tier: e.tier })
+      }
   }
 }

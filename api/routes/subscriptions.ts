@@ -22,7 +22,7 @@ export const SubscriptionListQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0)
 }).strict()
 
-export const SubscriptionListResponse = z.object({ subscriptions: z.array(SubscriptionResponse), total: z.number(), offset: z.number(), limit: z.number() })
+export const SubscriptionListResponse = z.object({ subscriptions: z.array(SubscriptionResponse), total: z.number(), offset: z.number(), limit: z.number() }).strict()
 
 /**
  * Subscriptions (operators only): a tenant's tier and billing cycle over time, replicated like

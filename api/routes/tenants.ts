@@ -45,7 +45,7 @@ export const ApiKeyResponse = z.object({
   created_by: z.string(),
   revoked_at: Iso.nullable(),
   revoked_by: z.string().nullable()
-})
+}).strict()
 
 /** The one answer that carries a key's secret: shown once, never stored. */
 export const KeyCreateResponse = ApiKeyResponse.extend({ key: z.string().startsWith('mn_live_') })
@@ -55,7 +55,7 @@ export const SubscriptionPeriodResponse = z.object({
   from: Iso,
   to: Iso.nullable(),
   status: z.enum(['active', 'suspended', 'cancelled'])
-})
+}).strict()
 
 export const SubscriptionResponse = z.object({
   id: z.string(),
@@ -68,7 +68,7 @@ export const SubscriptionResponse = z.object({
   updated_at: Iso,
   cancelled_at: Iso.nullable(),
   periods: z.array(SubscriptionPeriodResponse)
-})
+}).strict()
 
 export const TenantResponse = z.object({
   id: TenantId,
@@ -79,19 +79,19 @@ export const TenantResponse = z.object({
   created_at: Iso,
   updated_at: Iso,
   created_by: z.string()
-})
+}).strict()
 
 export const TenantDetailResponse = TenantResponse.extend({
   subscription: SubscriptionResponse.nullable(),
   usage: z.object({
     period: z.string(),
-    by_resource: z.array(z.object({ resource_type: z.string(), amount: z.number(), unit: z.string(), records: z.number() }))
-  }),
+    by_resource: z.array(z.object({ resource_type: z.string(), amount: z.number(), unit: z.string(), records: z.number() }).strict())
+  }).strict(),
   keys: z.array(ApiKeyResponse)
 })
 
-export const TenantListResponse = z.object({ tenants: z.array(TenantResponse), total: z.number(), offset: z.number(), limit: z.number() })
-export const KeyListResponse = z.object({ keys: z.array(ApiKeyResponse) })
+export const TenantListResponse = z.object({ tenants: z.array(TenantResponse), total: z.number(), offset: z.number(), limit: z.number() }).strict()
+export const KeyListResponse = z.object({ keys: z.array(ApiKeyResponse) }).strict()
 export const TenantCreateResponse = TenantResponse.extend({ subscription: SubscriptionResponse })
 
 export function keyView (k: ApiKey, now: number): z.infer<typeof ApiKeyResponse> {

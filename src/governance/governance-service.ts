@@ -12,6 +12,7 @@ import type { Genesis } from '../network/genesis.ts'
 import { validateGovernanceObject, type GovernanceGossipReason } from './gossip-validator.ts'
 import { SignedSchema, authentic, signObject, type AdmissionBody, type GovBody, type PaymentBody, type RevocationBody, type Signed } from './objects.ts'
 import { GovernanceState, type Refusal } from './state.ts'
+import { isPlatformBody, type PlatformBody } from '../platform/records.ts'
 
 export interface GovernanceComponents extends Omit<NodeComponents, 'db'> {
   /** Where the governance objects held are kept. */
@@ -20,6 +21,8 @@ export interface GovernanceComponents extends Omit<NodeComponents, 'db'> {
   genesisHash: string
   /** An admission or revocation was accepted (from the store, a peer or this node). */
   onMembership?: (record: AdmissionBody | RevocationBody) => void
+  /** A platform record was accepted from a peer or this node (not when loaded from the store). */
+  onPlatform?: (id: string, record: PlatformBody) => void
   /** A payment was accepted from a peer or this node (not one loaded from the store). */
   onPayment?: (payment: Signed<PaymentBody>) => void
 }
@@ -113,7 +116,7 @@ export class GovernanceService {
     const o = signObject(body, this.sign)
     const verdict = this.state.add(o, this.now(), this.maxSkew())
     if (!verdict.ok) throw new MeshError(REFUSAL_CODE[verdict.refusal ?? 'invalid'], verdict.reason)
-    this.accepted(o, 'self')
+    this.accepted(o)
     await this.store.put(o.id, o)
     await this.c.libp2p.services.pubsub.publish(this.opts.topic, encodeJson(o))
       .catch((err: unknown) => this.c.log.debug({ err: errorMessage(err) }, 'governance gossip not sent'))
@@ -158,7 +161,7 @@ export class GovernanceService {
       const verdict = this.state.add(o, this.now(), this.maxSkew())
       if (verdict.ok) {
         added++
-        this.accepted(o, from)
+        this.accepted(o, from === 'store')
         this.logAdded(o, from)
       } else this.drop(verdict.rule)
     }
@@ -177,14 +180,16 @@ export class GovernanceService {
   /** Holds an object the gossip validator accepted, judged just before against this same state. */
   private hold (o: Signed): void {
     this.state.hold(o)
-    this.accepted(o, 'gossip')
+    this.accepted(o)
     this.logAdded(o, 'gossip')
     this.tasks.track(this.store.put(o.id, o))
   }
 
-  private accepted (o: Signed, from: string): void {
+  /** Tells who follows membership and platform records; a record loaded from the store is not news. */
+  private accepted (o: Signed, loaded = false): void {
     if (o.body.kind === 'admission' || o.body.kind === 'revocation') this.c.onMembership?.(o.body)
-    else if (o.body.kind === 'payment' && from !== 'store') this.c.onPayment?.(o as Signed<PaymentBody>)
+    else if (isPlatformBody(o.body) && !loaded) this.c.onPlatform?.(o.id, o.body)
+    else if (o.body.kind === 'payment' && !loaded) this.c.onPayment?.(o as Signed<PaymentBody>)
   }
 
   private answerSync (bytes: Uint8Array): Uint8Array {

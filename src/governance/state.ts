@@ -148,15 +148,11 @@ export class GovernanceState {
    */
   hold (o: Signed): void {
     this.objects.set(o.id, o)
-    this.membership = undefined
     const b = o.body
-    // Membership records touch no tally and no election.
-    if (b.kind === 'admission') {
-      this.admissions.push({ id: o.id, author: b.author, peerId: b.peer_id, time: b.time })
-      return
-    }
-    if (b.kind === 'revocation') {
-      this.revocations.push({ id: o.id, author: b.author, peerId: b.peer_id, throughSeq: b.through_seq, time: b.time })
+    // Platform records touch no membership, tally or election: holding one keeps the
+    // membership cache that every routed request reads.
+    if (isPlatformBody(b)) {
+      this.platform.add(o as PlatformRecord)
       return
     }
     // Payments touch only invoices.
@@ -164,9 +160,14 @@ export class GovernanceState {
       this.paymentList.push(o as Signed<PaymentBody>)
       return
     }
-    // Platform records touch no tally and no election either.
-    if (isPlatformBody(b)) {
-      this.platform.add(o as PlatformRecord)
+    this.membership = undefined
+    // Membership records touch no tally and no election.
+    if (b.kind === 'admission') {
+      this.admissions.push({ id: o.id, author: b.author, peerId: b.peer_id, time: b.time })
+      return
+    }
+    if (b.kind === 'revocation') {
+      this.revocations.push({ id: o.id, author: b.author, peerId: b.peer_id, throughSeq: b.through_seq, time: b.time })
       return
     }
     this.forgetElectionsAfter(this.earliestEffect(b))

@@ -18,7 +18,13 @@ export interface PlatformComponents {
   clock: Clock
   selfId: string
   random: RandomBytes
+  /** Counts a routed request refused by the key check. */
+  onRefused: (reason: KeyRefusal) => void
 }
+
+/** Why the key check refuses a request: one word of a fixed set (a metric label, and the error's `details.reason`). */
+export const KEY_REFUSALS = ['missing_key', 'invalid_key', 'revoked_key', 'expired_key', 'unknown_tenant', 'tenant_suspended', 'subscription_suspended'] as const
+export type KeyRefusal = typeof KEY_REFUSALS[number]
 
 /** How a request presents its key: `X-API-Key`, or `Authorization: Bearer`. */
 export interface Credentials {
@@ -28,7 +34,15 @@ export interface Credentials {
 
 export interface NewTenant { name: string, tier: string, billingCycle: BillingCycle, metadata: Record<string, string> }
 
-const refused = (reason: string, message: string): MeshError => new MeshError('AUTHENTICATION_ERROR', message, { reason })
+/** A refusal of the key check, before it is counted and becomes the API's 401. */
+class KeyRefused extends Error {
+  readonly reason: KeyRefusal
+
+  constructor (reason: KeyRefusal, message: string) {
+    super(message)
+    this.reason = reason
+  }
+}
 
 /**
  * Tenants, API keys and subscriptions on one node: the operator's mutations, each a record
@@ -55,13 +69,25 @@ export class Platform {
    * anonymous routing, and refused where it does not. Every refusal is AUTHENTICATION_ERROR.
    */
   authenticate (credentials: Credentials, anonymous: (bearer: string | undefined) => Principal): Principal {
+    try {
+      return this.check(credentials, anonymous)
+    } catch (err) {
+      if (err instanceof KeyRefused) {
+        this.c.onRefused(err.reason)
+        throw new MeshError('AUTHENTICATION_ERROR', err.message, { reason: err.reason })
+      }
+      throw err
+    }
+  }
+
+  private check (credentials: Credentials, anonymous: (bearer: string | undefined) => Principal): Principal {
     const now = this.c.clock.now()
     const { apiKey, bearer } = credentials
     const anonymousRouting = this.c.state.params(now).anonymous_routing
     const key = apiKey ?? (bearer !== undefined && (looksLikeApiKey(bearer) || !anonymousRouting) ? bearer : undefined)
     if (key === undefined) {
       if (anonymousRouting) return anonymous(bearer)
-      throw refused('missing_key', 'an API key is required: Authorization: Bearer <key> or X-API-Key: <key>')
+      throw new KeyRefused('missing_key', 'an API key is required: Authorization: Bearer <key> or X-API-Key: <key>')
     }
     return this.principalOf(key, now)
   }
@@ -69,16 +95,16 @@ export class Platform {
   private principalOf (secret: string, now: number): Principal {
     const hash = apiKeyHash(secret)
     const key = this.state.keyOfHash(hash)
-    if (key === undefined || !sameHash(key.hash, hash)) throw refused('invalid_key', 'the API key is not valid')
+    if (key === undefined || !sameHash(key.hash, hash)) throw new KeyRefused('invalid_key', 'the API key is not valid')
     const status = keyStatus(key, now)
-    if (status !== 'active') throw refused(`${status}_key`, `the API key is ${status}`)
+    if (status !== 'active') throw new KeyRefused(status === 'revoked' ? 'revoked_key' : 'expired_key', `the API key is ${status}`)
     const tenant = this.state.tenant(key.tenantId)
-    if (tenant === undefined || tenant.status === 'deleted') throw refused('unknown_tenant', 'the API key\'s tenant does not exist')
-    if (tenant.status === 'suspended') throw refused('tenant_suspended', 'the API key\'s tenant is suspended')
+    if (tenant === undefined || tenant.status === 'deleted') throw new KeyRefused('unknown_tenant', 'the API key\'s tenant does not exist')
+    if (tenant.status === 'suspended') throw new KeyRefused('tenant_suspended', 'the API key\'s tenant is suspended')
     // The latest change held is in force here, even one made a moment ahead of this node's
     // clock: a change takes effect on a node as soon as the node holds it.
     const period = this.state.periods(tenant.id).at(-1)
-    if (period?.status === 'suspended') throw refused('subscription_suspended', 'the tenant\'s subscription is suspended')
+    if (period?.status === 'suspended') throw new KeyRefused('subscription_suspended', 'the tenant\'s subscription is suspended')
     return { tenantId: tenant.id, keyId: key.id, tier: period?.status === 'active' ? period.tier : FALLBACK_TIER }
   }
 

@@ -10,9 +10,11 @@ import type { RunningNode } from '../../src/launch.ts'
 import { createGenesis } from '../../src/network/genesis.ts'
 import { PRODUCTION_PARAMS } from '../../src/network/params.ts'
 import { KEY_FILE } from '../../src/p2p/identity.ts'
-import { assertError, assertValidation, call, callAsOperator, type Reply } from '../helpers/api.ts'
+import { assertError, assertValidation, call, callAsOperator, metricsOf, sampleSum, type Reply } from '../helpers/api.ts'
 import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
+import { SubscriptionListResponse } from '../../api/routes/subscriptions.ts'
+import { ApiKeyResponse, KeyCreateResponse, KeyListResponse, SubscriptionResponse, TenantCreateResponse, TenantDetailResponse, TenantListResponse, TenantResponse } from '../../api/routes/tenants.ts'
 
 interface Period { tier: string, from: string, to: string | null, status: string }
 interface SubscriptionJson { id: string, tenant_id: string, tier: string, status: string, billing_cycle: string, price: number | null, periods: Period[] }
@@ -84,6 +86,7 @@ describe('tenants, keys and subscriptions API; the data plane requires a key', {
       const created = await callAsOperator<TenantJson>(a, 'POST', '/v1/tenants', { name: 'Acme', tier: 'pro', metadata: { contact: 'ops@acme.test' } })
       assert.equal(created.status, 201, created.text)
       const t = created.body
+      TenantCreateResponse.parse(t)
       assert.match(t.id, /^ten_[0-9a-f]{24}$/)
       assert.equal(t.tier, 'pro')
       assert.equal(t.status, 'active')
@@ -91,6 +94,7 @@ describe('tenants, keys and subscriptions API; the data plane requires a key', {
       assert.equal(t.subscription?.price, 50)
       const read = await get<TenantJson>(`/v1/tenants/${t.id}`)
       assert.equal(read.status, 200)
+      TenantDetailResponse.parse(read.body)
       assert.deepEqual(read.body.metadata, { contact: 'ops@acme.test' })
       assert.equal(read.body.subscription?.status, 'active')
       assert.deepEqual(read.body.keys, [])
@@ -99,6 +103,7 @@ describe('tenants, keys and subscriptions API; the data plane requires a key', {
       const others = [await newTenant('Beta'), await newTenant('Gamma')]
       const page = await get<{ tenants: TenantJson[], total: number, offset: number, limit: number }>('/v1/tenants?limit=2&offset=1')
       assert.equal(page.status, 200)
+      TenantListResponse.parse(page.body)
       assert.ok(page.body.total >= 3)
       assert.equal(page.body.tenants.length, 2)
       assert.equal(page.body.limit, 2)
@@ -108,6 +113,7 @@ describe('tenants, keys and subscriptions API; the data plane requires a key', {
       const renamed = await callAsOperator<TenantJson>(a, 'PATCH', `/v1/tenants/${t.id}`, { name: 'Acme Inc' })
       assert.equal(renamed.status, 200)
       assert.equal(renamed.body.name, 'Acme Inc')
+      TenantResponse.parse(renamed.body)
       assert.equal((await callAsOperator<TenantJson>(a, 'POST', `/v1/tenants/${t.id}/suspend`)).body.status, 'suspended')
       assertError(await callAsOperator(a, 'POST', `/v1/tenants/${t.id}/suspend`), 409, 'CONFLICT')
       assert.deepEqual((await get<{ tenants: TenantJson[] }>('/v1/tenants?status=suspended')).body.tenants.map(x => x.id), [t.id])
@@ -155,12 +161,36 @@ describe('tenants, keys and subscriptions API; the data plane requires a key', {
     })
   })
 
+  test('every endpoint: 401 without the operator token; every change 403 on a node that is not an operator', async () => {
+    const t = await newTenant('Table')
+    const k = (await newKey(t.id)).body
+    const sub = t.subscription?.id ?? ''
+    const endpoints: Array<[string, string, unknown?]> = [
+      ['GET', '/v1/tenants'], ['POST', '/v1/tenants', { name: 'x', tier: 'free' }], ['GET', `/v1/tenants/${t.id}`],
+      ['PATCH', `/v1/tenants/${t.id}`, { name: 'y' }], ['DELETE', `/v1/tenants/${t.id}`],
+      ['POST', `/v1/tenants/${t.id}/suspend`], ['POST', `/v1/tenants/${t.id}/resume`],
+      ['GET', `/v1/tenants/${t.id}/keys`], ['POST', `/v1/tenants/${t.id}/keys`, {}], ['DELETE', `/v1/tenants/${t.id}/keys/${k.id}`],
+      ['GET', '/v1/billing/subscriptions'], ['POST', '/v1/billing/subscriptions', { tenant_id: t.id, tier: 'pro' }], ['GET', `/v1/billing/subscriptions/${sub}`],
+      ['PATCH', `/v1/billing/subscriptions/${sub}`, { tier: 'pro' }], ['POST', `/v1/billing/subscriptions/${sub}/cancel`],
+      ['POST', `/v1/billing/subscriptions/${sub}/suspend`], ['POST', `/v1/billing/subscriptions/${sub}/resume`]
+    ]
+    await waitFor('the key on B', () => b.mesh.running().platform.state.key(k.id) !== undefined, { timeoutMs: 10_000 })
+    for (const [method, path, body] of endpoints) {
+      const anonymous = await call(`${a.api.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+      assertError(anonymous, 401, 'AUTHENTICATION_ERROR')
+      if (method !== 'GET') assertError(await callAsOperator(b, method, path, body), 403, 'AUTHORIZATION_ERROR')
+      else assert.equal((await callAsOperator(b, method, path)).status, 200, `${method} ${path} on B`)
+    }
+    assert.equal((await get<TenantJson>(`/v1/tenants/${t.id}`)).body.status, 'active', 'nothing changed')
+  })
+
   describe('keys', () => {
     test('a key is shown once, with no-store; listed without its secret; revoked (twice is once)', async () => {
       const t = await newTenant('Keys')
       const created = await newKey(t.id, { label: 'ci' })
       assert.equal(created.status, 201, created.text)
       assert.equal(created.headers.get('cache-control'), 'no-store')
+      KeyCreateResponse.parse(created.body)
       const secret = created.body.key ?? ''
       assert.match(secret, /^mn_live_[0-9a-f]{64}$/)
       assert.match(created.body.id, /^key_[0-9a-f]{24}$/)
@@ -168,11 +198,13 @@ describe('tenants, keys and subscriptions API; the data plane requires a key', {
       assert.ok(!read.text.includes(secret.slice(8)), 'the secret is never shown again')
       assert.deepEqual(read.body.keys.map(k => [k.id, k.label, k.status]), [[created.body.id, 'ci', 'active']])
       const listed = await get<{ keys: KeyJson[] }>(`/v1/tenants/${t.id}/keys`)
+      KeyListResponse.parse(listed.body)
       assert.ok(!listed.text.includes(secret.slice(8)))
       assert.equal(listed.body.keys.length, 1)
       const revoked = await callAsOperator<KeyJson>(a, 'DELETE', `/v1/tenants/${t.id}/keys/${created.body.id}`)
       assert.equal(revoked.status, 200)
       assert.equal(revoked.body.status, 'revoked')
+      ApiKeyResponse.parse(revoked.body)
       const again = await callAsOperator<KeyJson>(a, 'DELETE', `/v1/tenants/${t.id}/keys/${created.body.id}`)
       assert.equal(again.status, 200)
       assert.equal(again.body.revoked_at, revoked.body.revoked_at, 'a second revocation changes nothing')
@@ -199,6 +231,7 @@ describe('tenants, keys and subscriptions API; the data plane requires a key', {
       assertError(await callAsOperator(a, 'POST', '/v1/billing/subscriptions', { tenant_id: t.id, tier: 'pro' }), 409, 'CONFLICT')
       const changed = await callAsOperator<SubscriptionJson>(a, 'PATCH', `/v1/billing/subscriptions/${sub.id}`, { tier: 'pro' })
       assert.equal(changed.status, 200, changed.text)
+      SubscriptionResponse.parse(changed.body)
       assert.deepEqual(changed.body.periods.map(p => [p.tier, p.status]), [['free', 'active'], ['pro', 'active']])
       assert.equal(changed.body.periods[0]?.to, changed.body.periods[1]?.from)
       assertError(await callAsOperator(a, 'PATCH', `/v1/billing/subscriptions/${sub.id}`, { tier: 'pro' }), 409, 'CONFLICT')
@@ -226,6 +259,7 @@ describe('tenants, keys and subscriptions API; the data plane requires a key', {
       const all = await list('limit=500')
       const page = await get<{ subscriptions: SubscriptionJson[], total: number }>('/v1/billing/subscriptions?limit=1&offset=1')
       assert.equal(page.body.total, all.length)
+      SubscriptionListResponse.parse(page.body)
       assert.deepEqual(page.body.subscriptions.map(s => s.id), all.slice(1, 2).map(s => s.id))
     })
 
@@ -253,6 +287,9 @@ describe('tenants, keys and subscriptions API; the data plane requires a key', {
         assert.ok(['missing_key', 'invalid_key'].includes(String(error.details.reason)), JSON.stringify(error))
       }
       assert.equal(seen.length, 0, 'no refused request reached the upstream')
+      const metrics = await metricsOf(a.api.url)
+      assert.equal(sampleSum(metrics, 'meshnode_route_key_refusals_total', { reason: 'missing_key' }), 1)
+      assert.equal(sampleSum(metrics, 'meshnode_route_key_refusals_total', { reason: 'invalid_key' }), 4)
     })
 
     test('a key routes (Bearer or X-API-Key), is never forwarded, and bills the tenant with the key id', async () => {
@@ -295,5 +332,22 @@ describe('tenants, keys and subscriptions API; the data plane requires a key', {
       await callAsOperator(a, 'POST', `/v1/billing/subscriptions/${t.subscription?.id ?? ''}/resume`)
       assert.equal((await as(k2)).status, 200)
     })
+  })
+
+  test('after a restart the records come back from the store: the same tenants, a key works, a revoked one does not', async () => {
+    const t = await newTenant('Durable', 'pro')
+    const kept = (await newKey(t.id)).body
+    const gone = (await newKey(t.id)).body
+    await callAsOperator(a, 'DELETE', `/v1/tenants/${t.id}/keys/${gone.id}`)
+    const before = (await get<{ tenants: TenantJson[] }>('/v1/tenants?limit=500')).body.tenants
+    await b.stop()
+    await a.stop()
+    const [dirA] = dirs as [string]
+    const port = (upstream.address() as AddressInfo).port
+    a = await startNode(dirA, { genesis: join(dirA, 'given-genesis.json'), services: [{ name: 'echo', url: `http://127.0.0.1:${port}`, capacity: 10 }] })
+    await waitFor('echo to be healthy on A', () => a.mesh.localServices.isHealthy('echo'), { timeoutMs: 10_000 })
+    assert.deepEqual((await get<{ tenants: TenantJson[] }>('/v1/tenants?limit=500')).body.tenants, before)
+    assert.equal((await route({ authorization: `Bearer ${kept.key ?? ''}` })).status, 200)
+    assert.equal(assertError(await route({ authorization: `Bearer ${gone.key ?? ''}` }), 401, 'AUTHENTICATION_ERROR').details.reason, 'revoked_key')
   })
 })

@@ -21,6 +21,8 @@ import { meshError, meshErrorAsync } from '../helpers/errors.ts'
 const T0 = Date.parse('2026-03-01T00:00:00.000Z')
 let op: { id: string, sign: Sign }
 let other: string
+/** Every refusal the key check counted, in order. */
+let refusals: string[] = []
 
 before(async () => {
   const k = await generateKeyPair('Ed25519')
@@ -40,7 +42,8 @@ function platformOf (params: NetworkParams, selfId = op.id): { platform: Platfor
     },
     clock,
     selfId,
-    random: randomBytes
+    random: randomBytes,
+    onRefused: reason => { refusals.push(reason) }
   })
   return { platform, clock, state }
 }
@@ -60,11 +63,13 @@ describe('Platform.authenticate', () => {
     assert.equal(billedUser(expected), tenant.id)
   })
 
-  test('closed to anonymous callers: no key, an unknown key, any other token are 401', async () => {
+  test('closed to anonymous callers: no key, an unknown key, any other token are 401, each counted', async () => {
     const { platform } = platformOf(PRODUCTION_PARAMS)
+    refusals = []
     assert.equal(reasonOf(() => platform.authenticate({ apiKey: undefined, bearer: undefined }, anon)), 'missing_key')
     assert.equal(reasonOf(() => platform.authenticate({ apiKey: undefined, bearer: 'some-token' }, anon)), 'invalid_key')
     assert.equal(reasonOf(() => platform.authenticate({ apiKey: 'mn_live_' + '0'.repeat(64), bearer: undefined }, anon)), 'invalid_key')
+    assert.deepEqual(refusals, ['missing_key', 'invalid_key', 'invalid_key'])
   })
 
   test('anonymous routing: no key or a token that is no key is served anonymously as before; a bad key is still refused', async () => {

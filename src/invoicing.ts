@@ -231,7 +231,8 @@ export class Invoicing implements Startable {
   /** A payment was accepted (here or from a peer). */
   paymentAccepted (o: Signed<PaymentBody>): void {
     const b = o.body
-    this.c.emit({ type: 'payment.success', paymentId: b.payment_id, invoiceId: b.invoice_id, amount: b.amount, method: b.method, recordedBy: b.author, at: this.c.clock.now() })
+    // At the payment's own time, so that every node announces the same event.
+    this.c.emit({ type: 'payment.success', paymentId: b.payment_id, invoiceId: b.invoice_id, amount: b.amount, method: b.method, recordedBy: b.author, at: b.time })
   }
 
   /** Figures of a month against the one before, with `months` of revenue history up to it. */
@@ -265,7 +266,7 @@ export class Invoicing implements Startable {
     try {
       for (const period of monthsBetween(periodOf(from), previousPeriod(periodOf(now)))) {
         for (const inv of this.list({ period }, now)) {
-          this.c.emit({ type: 'invoice.issued', invoiceId: inv.id, tenantId: inv.tenant_id, period, total: inv.total, currency: inv.currency, dueAt: Date.parse(inv.due_at), at: now })
+          this.c.emit({ type: 'invoice.issued', invoiceId: inv.id, tenantId: inv.tenant_id, period, total: inv.total, currency: inv.currency, dueAt: Date.parse(inv.due_at), at: periodEnd(period) })
         }
       }
     } catch (err) {

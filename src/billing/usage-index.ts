@@ -32,6 +32,17 @@ export class UsageIndex {
   /** Every counted record, by hour: the time order of usage listings. */
   private readonly records = new Map<number, Set<UsageRecord>>()
   private sortedHours: number[] | undefined
+  /** Records arrive mostly in time order: the month of the last hour seen saves formatting a date per record. */
+  private lastHour = Number.NaN
+  private lastMonth = ''
+
+  private monthOfHour (hour: number): string {
+    if (hour !== this.lastHour) {
+      this.lastHour = hour
+      this.lastMonth = periodOf(hour)
+    }
+    return this.lastMonth
+  }
 
   add (r: UsageRecord): void {
     const hour = hourOf(r.timestamp)
@@ -49,7 +60,7 @@ export class UsageIndex {
     totals.set(key, total)
     const months = this.users.get(r.user_id) ?? new Map<string, Map<number, Map<string, HourBucket>>>()
     this.users.set(r.user_id, months)
-    const month = periodOf(hour)
+    const month = this.monthOfHour(hour)
     const hoursOfMonth = months.get(month) ?? new Map<number, Map<string, HourBucket>>()
     months.set(month, hoursOfMonth)
     const buckets = hoursOfMonth.get(hour) ?? new Map<string, HourBucket>()
@@ -88,7 +99,7 @@ export class UsageIndex {
       this.sortedHours = undefined
     }
     const months = this.users.get(r.user_id)
-    const month = periodOf(hour)
+    const month = this.monthOfHour(hour)
     const hoursOfMonth = months?.get(month)
     const buckets = hoursOfMonth?.get(hour)
     const bucket = buckets?.get(key)

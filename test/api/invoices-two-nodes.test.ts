@@ -176,6 +176,18 @@ describe('invoices and payments on two nodes', { timeout: 180_000 }, () => {
     assert.ok(!JSON.stringify([...events.values()]).includes('4111'))
   })
 
+  test('a restarted node shows the same invoices, its payments loaded from its store and not announced again', async () => {
+    const before = await agreed('/v1/billing/invoices?limit=1000')
+    const id = b.mesh.peerId.toString()
+    await b.stop()
+    b = await startNode(dirs[1] as string, { genesis: join(dirs[0] as string, 'given-genesis.json'), bootstrap: a.mesh.network.listenAddresses() }, undefined, clock)
+    const seen: MeshEvent[] = []
+    b.mesh.onEvent(e => { if (e.type.includes('.')) seen.push(e) })
+    assert.equal(b.mesh.peerId.toString(), id)
+    assert.equal(await agreed('/v1/billing/invoices?limit=1000'), before)
+    assert.ok(!seen.some(e => e.type === 'payment.success'), JSON.stringify(seen))
+  })
+
   test('analytics are byte-identical on both nodes after replication', async () => {
     const tenant = (await get<InvoiceList>(a, '/v1/billing/invoices')).body.invoices[0]?.tenant_id
     assert.ok(tenant !== undefined)

@@ -9,7 +9,9 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { RunningNode } from '../../src/launch.ts'
 import { createGenesis } from '../../src/network/genesis.ts'
 import { PRODUCTION_PARAMS } from '../../src/network/params.ts'
-import { KEY_FILE } from '../../src/p2p/identity.ts'
+import { signObject } from '../../src/governance/objects.ts'
+import { signerOf } from '../../src/network/signing.ts'
+import { KEY_FILE, loadOrCreateIdentity } from '../../src/p2p/identity.ts'
 import { assertError, assertValidation, call, callAsOperator, metricsOf, sampleSum, type Reply } from '../helpers/api.ts'
 import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -332,6 +334,21 @@ describe('tenants, keys and subscriptions API; the data plane requires a key', {
       await callAsOperator(a, 'POST', `/v1/billing/subscriptions/${t.subscription?.id ?? ''}/resume`)
       assert.equal((await as(k2)).status, 200)
     })
+  })
+
+  test('a record a member serves by anti-entropy but no operator signed is refused, held nowhere and counted', async () => {
+    // B, a member that is no operator, holds (without judging) a tenant record of its own and offers it to A's anti-entropy.
+    const self = b.mesh.peerId.toString()
+    const topic = a.mesh.protocols.topics.governance
+    const { privateKey } = await loadOrCreateIdentity(dirs[1] ?? '')
+    const forged = signObject({ kind: 'tenant', author: self, tenant_id: `ten_${'e'.repeat(24)}`, action: 'create', name: 'evil', metadata: null, time: Date.now() }, signerOf(privateKey))
+    b.mesh.running().governance.state.hold(forged)
+    const counted = async (): Promise<number> => sampleSum(await metricsOf(a.api.url), 'meshnode_gossip_messages_total', { topic, reason: 'only_operators_manage_tenants' })
+    const before = await counted()
+    a.mesh.running().governance.peerJoined(self)
+    await waitFor('A to refuse the record it fetched', async () => await counted() > before, { timeoutMs: 10_000 })
+    assert.equal(a.mesh.running().governance.state.has(forged.id), false)
+    assertError(await get(`/v1/tenants/ten_${'e'.repeat(24)}`), 404, 'NOT_FOUND')
   })
 
   test('after a restart the records come back from the store: the same tenants, a key works, a revoked one does not', async () => {

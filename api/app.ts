@@ -9,6 +9,7 @@ import { readJsonBody } from './middleware/json-body.ts'
 import { operatorAuth } from './middleware/operator-auth.ts'
 import { corsPolicy } from './middleware/cors.ts'
 import { requestMetrics } from './middleware/request-metrics.ts'
+import { analyticsRoutes } from './routes/analytics.ts'
 import { billingRoutes } from './routes/billing.ts'
 import { configRoutes, type StaticConfig } from './routes/config.ts'
 import { eventRoutes } from './routes/events.ts'
@@ -73,6 +74,7 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.route('/v1/billing/subscriptions', subscriptionRoutes(opts.token))
   app.route('/v1/billing', billingRoutes())
   app.route('/v1/tenants', tenantRoutes(opts.token))
+  app.route('/v1/analytics', analyticsRoutes())
   app.route('/v1/governance', governanceRoutes())
   app.route('/v1/election', electionRoutes())
   app.route('/v1/performance', performanceRoutes())

@@ -58,7 +58,7 @@ export async function runNode (config: NodeConfig, opts: RunOptions = { json: fa
 
   try {
     // A signal during start aborts the genesis fetch; a started node is then stopped below.
-    const node = await launchNode(config, serveApi, log, aborter.signal, { readConfig: opts.readConfig, requestStop })
+    const node = await launchNode(config, serveApi, log, aborter.signal, { processControl: { readConfig: opts.readConfig, requestStop } })
     running = node
     if (!aborter.signal.aborted) {
       const record = startupRecord(node, config)

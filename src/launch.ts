@@ -1,5 +1,6 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { ensureDataDir, loadOrCreateApiToken, resolveGenesis, type GenesisOrigin } from './data-dir.ts'
+import type { Clock } from './clock.ts'
 import { MeshError, isMeshError } from './errors.ts'
 import type { Logger, LogLevel } from './logging.ts'
 import { MeshNode } from './mesh.ts'
@@ -56,6 +57,13 @@ export interface ApiInit {
  */
 export type ServeApi = (init: ApiInit) => Promise<{ server: ApiServer, apiUrl: string }>
 
+/** What a launch takes besides the config: the process's controls (reload, stop) and, in tests, a clock. */
+export interface LaunchOptions {
+  processControl?: ProcessControl
+  /** The system clock unless a test moves time (a month's end, for invoices). */
+  clock?: Clock
+}
+
 export interface RunningNode {
   mesh: MeshNode
   api: ApiServer
@@ -78,7 +86,8 @@ export interface RunningNode {
  * `serveApi`), mesh.
  * The API listens first, so that /ready answers 503 while the mesh starts.
  */
-export async function launchNode (config: NodeConfig, serveApi: ServeApi, log: Logger, signal: AbortSignal, processControl: ProcessControl = {}): Promise<RunningNode> {
+export async function launchNode (config: NodeConfig, serveApi: ServeApi, log: Logger, signal: AbortSignal, options: LaunchOptions = {}): Promise<RunningNode> {
+  const { processControl = {}, clock } = options
   await ensureDataDir(config.dataDir)
   const identity = await loadOrCreateIdentity(config.dataDir)
   const { token, created: tokenCreated } = await loadOrCreateApiToken(config.dataDir)
@@ -103,7 +112,8 @@ export async function launchNode (config: NodeConfig, serveApi: ServeApi, log: L
     services: config.services,
     candidate: config.candidate,
     tuning: tuningOf(config),
-    log
+    log,
+    clock
   })
   const shutdown = new AbortController()
   let current = config

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { BillingService } from './billing/billing-service.ts'
+import type { BillingEvent } from './billing/billing-events.ts'
 import { systemClock, type Clock } from './clock.ts'
 import type { NodeComponents } from './components.ts'
 import { MeshError } from './errors.ts'
@@ -31,6 +32,7 @@ import { LocalServices, type ServiceConfig } from './routing/local-services.ts'
 import { serveRoutes } from './routing/route-server.ts'
 import { Router } from './routing/router.ts'
 import { RoutedUsage } from './routed-usage.ts'
+import { Invoicing } from './invoicing.ts'
 import { NodeStorage } from './storage/node-storage.ts'
 import { LoadHistory } from './telemetry/load-history.ts'
 import { LoadSampler, RequestCounters } from './telemetry/load-sampler.ts'
@@ -86,14 +88,15 @@ export interface Readiness {
   reasons: string[]
 }
 
-/** What the node's event feed carries: its peers' changes, and the platform records it accepts. */
-export type MeshEvent = PeerEvent | PlatformEvent
+/** What the node's event feed carries (`/v1/events`, webhooks): its peers' changes, the platform records it accepts, and billing. */
+export type MeshEvent = PeerEvent | PlatformEvent | BillingEvent
 
 /** The services of a running node that are built at its start, once libp2p exists. */
 export interface RunningServices {
   governance: GovernanceService
   election: ElectionAnnouncer
   billing: BillingService
+  invoicing: Invoicing
   members: Members
   /** Tenants, API keys and subscriptions: replicated records, and the data plane's key check. */
   platform: Platform
@@ -248,14 +251,15 @@ export class MeshNode {
         selfId: this.peerId.toString()
       }
       // Governance and membership call billing, which is built after them from what they hold.
-      const later: { billing?: BillingService } = {}
+      const later: { billing?: BillingService, invoicing?: Invoicing } = {}
       const governance = new GovernanceService({
         ...shared,
         store: db.sublevel('governance-objects'),
         genesis: this.genesis,
         genesisHash: this.genesisHash,
         onMembership: record => { later.billing?.membershipChanged(record.peer_id) },
-        onPlatform: (id, record) => { this.events.emit('event', platformEvent(id, record)) }
+        onPlatform: (id, record) => { this.events.emit('event', platformEvent(id, record)) },
+        onPayment: payment => { later.invoicing?.paymentAccepted(payment) }
       }, { topic: this.protocols.topics.governance, protocol: this.protocols.governanceSync, ...this.tuning.governance })
       // Loading replicated state into memory holds no resource: nothing to undo at stop.
       await stack.start('governance state', loading(async () => { await governance.open() }))
@@ -300,6 +304,22 @@ export class MeshNode {
         log: this.log,
         selfId: this.peerId.toString()
       }, { genesisHash: this.genesisHash, candidate: this.opts.candidate ?? false, ...this.tuning.governance }))
+      const invoicing = await stack.start('invoicing', new Invoicing({
+        index: billing.ledger.index,
+        paramsPeriods: until => governance.state.paramsPeriods(until),
+        maxClockSkewMs: () => governance.state.params(this.clock.now()).max_clock_skew_ms,
+        payments: () => governance.state.payments(),
+        publishPayment: async body => await governance.publish(body),
+        subscriptions: {
+          tenants: () => [...new Set(governance.state.platform.subscriptions().map(s => s.tenantId))],
+          periodsOf: tenant => governance.state.platform.periods(tenant)
+        },
+        clock: this.clock,
+        log: this.log,
+        selfId: this.peerId.toString(),
+        emit: e => { this.emitEvent(e) }
+      }, { tickMs: billingTuning.invoiceTickMs }))
+      later.invoicing = invoicing
       const usage = await stack.start('routed usage', new RoutedUsage({ append: async records => await billing.append(records), log: this.log }, billingTuning))
       await stack.start('local services', this.localServices)
       const router = new Router({
@@ -362,7 +382,7 @@ export class MeshNode {
         walkEveryMs: peers.walkEveryMs,
         walkEveryMaxMs: peers.walkEveryMaxMs
       })
-      this.parts = { governance, election, billing, members, platform, router, telemetry, connector, loadTests }
+      this.parts = { governance, election, billing, invoicing, members, platform, router, telemetry, connector, loadTests }
       await stack.start('telemetry', telemetry)
       await stack.start('peer connector', connector)
       // Before the first append: the peers it joins through or knew hold copies of its chain.
@@ -471,6 +491,11 @@ export class MeshNode {
       this.parts?.billing.peerJoined(event.peerId)
       this.parts?.governance.peerJoined(event.peerId)
     }
+    this.events.emit('event', event)
+  }
+
+  private emitEvent (event: BillingEvent): void {
+    this.log.info(event, event.type)
     this.events.emit('event', event)
   }
 }

@@ -54,6 +54,8 @@ export interface Tuning {
     /** Routed usage is appended in batches: after this long, or at this many records. */
     usageFlushMs: number
     usageMaxRecords: number
+    /** How often invoicing looks for a month that closed (invoice.issued). */
+    invoiceTickMs: number
   }
   governance: {
     /** How often the service checks epochs, due certificates and anti-entropy. */
@@ -179,7 +181,9 @@ export const DEFAULT_TUNING: DeepReadonly<Tuning> = deepFreeze({
     // A crash loses at most this much routed usage, which no client waits on; one write, one
     // signed entry and one replication round per batch, not per request.
     usageFlushMs: 250,
-    usageMaxRecords: 1_000
+    usageMaxRecords: 1_000,
+    // A month closes once a month: announcing its invoices within seconds is soon enough.
+    invoiceTickMs: 5_000
   },
   governance: {
     // Epochs, voting periods and grace times are seconds or more; a second resolves them all.

@@ -1,6 +1,5 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { sum } from '../../src/billing/ledger.ts'
 import { periodOf } from '../../src/billing/pricing.ts'
 import { toNumber } from '../../src/network/amount.ts'
 import { BillingCycle, TenantId, KeyId, TenantMetadata, TenantName } from '../../src/platform/records.ts'
@@ -145,11 +144,13 @@ function tenantDetail (t: Tenant, mesh: ApiNode): z.infer<typeof TenantDetailRes
   const sub = platform.state.subscription(t.id)
   // Usage this period: the calendar month (UTC) that invoices are made for.
   const period = periodOf(now)
-  const records = billing.ledger.records().filter(r => r.user_id === t.id && periodOf(r.timestamp) === period)
+  // From the ledger's index (tenant and month), sorted by resource then unit: no scan of the ledger.
+  const totals = billing.ledger.index.userMonthTotals(t.id, period) ?? new Map()
+  const byResource = [...totals.keys()].sort().map(k => totals.get(k)).filter(x => x !== undefined)
   return {
     ...tenantView(t, mesh),
     subscription: sub === undefined ? null : subscriptionView(sub, mesh),
-    usage: { period, by_resource: sum(records).map(x => ({ resource_type: x.resourceType, amount: toNumber(x.amount), unit: x.unit, records: x.records })) },
+    usage: { period, by_resource: byResource.map(x => ({ resource_type: x.resourceType, amount: toNumber(x.quantity), unit: x.unit, records: x.records })) },
     keys: platform.state.keys(t.id).map(k => keyView(k, now))
   }
 }

@@ -10,7 +10,7 @@ import type { NodeComponents } from '../components.ts'
 import type { Sublevel } from '../storage/database.ts'
 import type { Genesis } from '../network/genesis.ts'
 import { validateGovernanceObject, type GovernanceGossipReason } from './gossip-validator.ts'
-import { SignedSchema, authentic, signObject, type AdmissionBody, type GovBody, type RevocationBody, type Signed } from './objects.ts'
+import { SignedSchema, authentic, signObject, type AdmissionBody, type GovBody, type PaymentBody, type RevocationBody, type Signed } from './objects.ts'
 import { GovernanceState, type Refusal } from './state.ts'
 import { isPlatformBody, type PlatformBody } from '../platform/records.ts'
 
@@ -23,6 +23,8 @@ export interface GovernanceComponents extends Omit<NodeComponents, 'db'> {
   onMembership?: (record: AdmissionBody | RevocationBody) => void
   /** A platform record was accepted from a peer or this node (not when loaded from the store). */
   onPlatform?: (id: string, record: PlatformBody) => void
+  /** A payment was accepted from a peer or this node (not one loaded from the store). */
+  onPayment?: (payment: Signed<PaymentBody>) => void
 }
 
 export interface GovernanceInit {
@@ -46,7 +48,7 @@ const REFUSAL_CODE = { forbidden: 'AUTHORIZATION_ERROR', unknown: 'NOT_FOUND', i
 /** Proposals before the votes and certificates that refer to them. */
 const ORDER: Record<GovBody['kind'], number> = {
   proposal: 0, candidacy: 1, endorsement: 1, admission: 1, revocation: 1, vote: 2, certificate: 3,
-  tenant: 1, api_key: 1, key_revocation: 1, subscription: 1
+  tenant: 1, api_key: 1, key_revocation: 1, subscription: 1, payment: 1
 }
 
 /**
@@ -187,6 +189,7 @@ export class GovernanceService {
   private accepted (o: Signed, loaded = false): void {
     if (o.body.kind === 'admission' || o.body.kind === 'revocation') this.c.onMembership?.(o.body)
     else if (isPlatformBody(o.body) && !loaded) this.c.onPlatform?.(o.id, o.body)
+    else if (o.body.kind === 'payment' && !loaded) this.c.onPayment?.(o as Signed<PaymentBody>)
   }
 
   private answerSync (bytes: Uint8Array): Uint8Array {

@@ -1,6 +1,7 @@
 import type { Genesis, Operator } from '../network/genesis.ts'
 import { standing, type Admission, type MembershipInput, type Revocation, type Standing } from './membership.ts'
-import type { CandidacyBody, CertificateBody, EndorsementBody, GovBody, ProposalBody, Signed, VoteBody } from './objects.ts'
+import type { CandidacyBody, CertificateBody, EndorsementBody, GovBody, PaymentBody, ProposalBody, Signed, VoteBody } from './objects.ts'
+import { cardNumberField } from '../network/card-number.ts'
 import { ROUTED_USAGE, mergeParams, paramsAt, type NetworkParams, type ParamsPeriod } from '../network/params.ts'
 import { countedVotes, tally, type Outcome, type Tally, type TallyVote } from './tally.ts'
 import { elect, type ElectionResult } from '../election/elect.ts'
@@ -36,7 +37,7 @@ export const GOVERNANCE_RULES = [
   'vote_before_proposal', 'only_operators_stand', 'candidacy_epoch', 'only_operators_endorse', 'only_operators_certify',
   'only_operators_admit_members', 'only_operators_revoke_members', 'operator_revoked',
   'only_operators_manage_tenants', 'only_operators_issue_keys', 'only_operators_revoke_keys', 'only_operators_manage_subscriptions',
-  'platform_record_shape', 'unknown_tier'
+  'platform_record_shape', 'unknown_tier', 'only_operators_record_payments', 'card_number'
 ] as const
 export type GovernanceRule = typeof GOVERNANCE_RULES[number]
 
@@ -98,6 +99,7 @@ export class GovernanceState {
   private readonly certificates = new Map<string, Array<Signed<CertificateBody>>>()
   private readonly admissions: Admission[] = []
   private readonly revocations: Revocation[] = []
+  private readonly paymentList: Array<Signed<PaymentBody>> = []
   /** The platform's records (tenants, keys, subscriptions), read through this model. */
   readonly platform = new PlatformState()
   private readonly elections = new Map<number, ElectionResult>()
@@ -151,6 +153,11 @@ export class GovernanceState {
     // membership cache that every routed request reads.
     if (isPlatformBody(b)) {
       this.platform.add(o as PlatformRecord)
+      return
+    }
+    // Payments touch only invoices.
+    if (b.kind === 'payment') {
+      this.paymentList.push(o as Signed<PaymentBody>)
       return
     }
     this.membership = undefined
@@ -220,6 +227,11 @@ export class GovernanceState {
         if (!this.isOperator(b.author, b.time)) return invalid('only_operators_revoke_members', 'only operators revoke members')
         if (this.isOperator(b.peer_id, b.time)) return invalid('operator_revoked', 'an operator is removed by governance, not revoked')
         return { ok: true }
+      case 'payment':
+        if (!this.isOperator(b.author, b.time)) return forbidden('only_operators_record_payments', 'only operators record payments')
+        // No card data is held anywhere, whoever signed it.
+        if (cardNumberField(b) !== undefined) return invalid('card_number', 'a payment holds no card number')
+        return { ok: true }
       default:
         return this.checkPlatform(b)
     }
@@ -234,6 +246,11 @@ export class GovernanceState {
       return invalid('unknown_tier', `no tier ${b.tier}: the tiers are ${Object.keys(this.params(b.time).tiers).join(', ')}`)
     }
     return { ok: true }
+  }
+
+  /** Every payment held, in the order received (see billing/payments.ts for which count). */
+  payments (): ReadonlyArray<Signed<PaymentBody>> {
+    return this.paymentList
   }
 
   /** The replicated records that decide membership at `at` (see membership.ts). */

@@ -82,7 +82,11 @@ export const NetworkParamsSchema = z.object({
    * /v1/testing/load): requests per second, length and requests in flight, so that no node
    * can be turned into a traffic cannon against its peers' services.
    */
-  load_test: LoadTestLimitsSchema.default({ max_rate: 200, max_duration_ms: 60_000, max_concurrency: 32 })
+  load_test: LoadTestLimitsSchema.default({ max_rate: 200, max_duration_ms: 60_000, max_concurrency: 32 }),
+  /** The tax added to an invoice's subtotal, as a share (0.2 is 20 %), exact to millionths. */
+  tax_rate: exactNumber(1, false).default(0),
+  /** An issued invoice not paid this many days after its period closed is overdue. */
+  invoice_due_days: z.number().int().min(0).max(365).default(30)
 }).strict()
 
 export type NetworkParams = z.infer<typeof NetworkParamsSchema>
@@ -101,7 +105,7 @@ export const DEVELOPMENT_PARAMS: NetworkParams = { ...PRODUCTION_PARAMS, gossip_
  * keeps its hash (and its data directory) when the node is upgraded. Their defaults must
  * therefore never change; add every new parameter here.
  */
-export const LATER_PARAMS: readonly (keyof NetworkParams)[] = ['tiers', 'anonymous_routing', 'load_test']
+export const LATER_PARAMS: readonly (keyof NetworkParams)[] = ['tiers', 'anonymous_routing', 'load_test', 'tax_rate', 'invoice_due_days']
 
 /**
  * Parameters whose value is a map (by resource type): a change merges key by key, and a key

@@ -20,6 +20,8 @@ const SRC_LAYERS = [
   ['p2p', 'election'],
   // Load and health gossip, failure detection.
   ['telemetry'],
+  // The platform's records and read model (tenants, keys, subscriptions), which governance carries.
+  ['platform'],
   // The node's services, independent of each other; src/mesh.ts joins them.
   ['routing', 'billing', 'governance']
 ]

@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { requestId } from 'hono/request-id'
+import type { NodeControl } from '../src/launch.ts'
 import type { Logger } from '../src/logging.ts'
 import type { ApiEnv, ApiNode } from './context.ts'
 import { handleError, notFound } from './errors.ts'
@@ -8,6 +9,7 @@ import { readJsonBody } from './middleware/json-body.ts'
 import { operatorAuth } from './middleware/operator-auth.ts'
 import { corsPolicy } from './middleware/cors.ts'
 import { requestMetrics } from './middleware/request-metrics.ts'
+import { analyticsRoutes } from './routes/analytics.ts'
 import { billingRoutes } from './routes/billing.ts'
 import { configRoutes, type StaticConfig } from './routes/config.ts'
 import { docsRoutes } from './routes/docs.ts'
@@ -19,15 +21,22 @@ import { electionRoutes, governanceRoutes } from './routes/governance.ts'
 import { loadBalancerRoutes } from './routes/load-balancer.ts'
 import { routeRoutes } from './routes/route.ts'
 import { serviceRoutes } from './routes/services.ts'
+import { subscriptionRoutes } from './routes/subscriptions.ts'
+import { tenantRoutes } from './routes/tenants.ts'
 import { healthRoutes } from './routes/health.ts'
 import { networkRoutes } from './routes/network.ts'
+import { performanceRoutes } from './routes/performance.ts'
 import { systemRoutes } from './routes/system.ts'
+import { testingRoutes } from './routes/testing.ts'
 
 export interface ApiOptions {
   mesh: ApiNode
   token: string
   log: Logger
+  /** The node's settings as the API shows them; a reload changes `corsOrigins` and `logLevel` in place. */
   staticConfig: StaticConfig
+  /** Reload and shutdown of the node (POST /v1/system/reload, /v1/system/shutdown). */
+  control: NodeControl
   /** Aborted when the server shuts down, to end long-lived streams. */
   shutdown: AbortSignal
   maxBodyBytes?: number
@@ -41,7 +50,7 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
 
   // Origins allowed to call the API from a browser (CORS): the node's settings, none by default.
-  app.use(corsPolicy(opts.staticConfig.corsOrigins))
+  app.use(corsPolicy(() => opts.staticConfig.corsOrigins))
   app.use(requestId())
   app.use(requestMetrics(opts.mesh.metrics.registry, opts.mesh.requests))
   app.use(async (c, next) => {
@@ -58,16 +67,21 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.use(apiBodyLimit(opts.maxBodyBytes ?? 1024 * 1024))
   app.on(MUTATING, '*', readJsonBody())
   app.route('/', healthRoutes())
-  app.route('/v1/system', systemRoutes())
+  app.route('/v1/system', systemRoutes(opts.control))
   app.route('/v1/network', networkRoutes())
   app.route('/v1/config', configRoutes(opts.staticConfig))
   app.route('/v1/events', eventRoutes())
   app.route('/v1/services', serviceRoutes())
   app.route('/v1/load-balancer', loadBalancerRoutes())
   app.route('/v1/failover', failoverRoutes())
+  app.route('/v1/billing/subscriptions', subscriptionRoutes(opts.token))
   app.route('/v1/billing', billingRoutes())
+  app.route('/v1/tenants', tenantRoutes(opts.token))
+  app.route('/v1/analytics', analyticsRoutes())
   app.route('/v1/governance', governanceRoutes())
   app.route('/v1/election', electionRoutes())
+  app.route('/v1/performance', performanceRoutes())
+  app.route('/v1/testing', testingRoutes())
   app.route('/', docsRoutes(apiDocument()))
   app.route('/', uiRoutes())
 

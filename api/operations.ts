@@ -1,6 +1,7 @@
 import { VERSION } from '../src/version.ts'
 import { openApiDocument } from './openapi/document.ts'
 import type { Operation } from './openapi/operation.ts'
+import { analyticsOperations } from './routes/analytics.ts'
 import { billingOperations } from './routes/billing.ts'
 import { configOperations } from './routes/config.ts'
 import { docsOperations } from './routes/docs.ts'
@@ -10,9 +11,13 @@ import { ProposalSummary, electionOperations, governanceOperations } from './rou
 import { healthOperations } from './routes/health.ts'
 import { loadBalancerOperations } from './routes/load-balancer.ts'
 import { networkOperations } from './routes/network.ts'
+import { performanceOperations } from './routes/performance.ts'
 import { routeOperations } from './routes/route.ts'
 import { serviceOperations } from './routes/services.ts'
+import { subscriptionOperations } from './routes/subscriptions.ts'
 import { systemOperations } from './routes/system.ts'
+import { tenantOperations } from './routes/tenants.ts'
+import { testingOperations } from './routes/testing.ts'
 import { uiOperations } from './routes/ui.ts'
 import { LoadView, MemberView, PeerView, RevocationView, Time } from './views.ts'
 
@@ -28,8 +33,13 @@ export const API_OPERATIONS: readonly Operation[] = [
   ...failoverOperations,
   ...routeOperations,
   ...billingOperations,
+  ...subscriptionOperations,
+  ...analyticsOperations,
+  ...tenantOperations,
   ...governanceOperations,
   ...electionOperations,
+  ...performanceOperations,
+  ...testingOperations,
   ...docsOperations,
   ...uiOperations
 ]
@@ -47,7 +57,9 @@ export function apiDocument (): Record<string, unknown> {
       system: 'The node itself: probes, status, load, settings and its event stream',
       network: 'The mesh: peers, membership, diagnostics',
       routing: 'The data plane and its control: services, strategy, breakers, drains',
-      billing: 'The replicated usage log, usage, invoices',
+      billing: 'The replicated usage log, usage, invoices, payments and analytics',
+      platform: 'Tenants, their API keys and subscriptions: operator-signed replicated records',
+      operations: 'Operating a node: performance, forecasts, recommendations and load tests',
       governance: 'Proposals, votes, operators, parameters and the election of bootstrap operators',
       docs: 'This document and its interactive reference',
       ui: 'The operator web UI'

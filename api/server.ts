@@ -18,7 +18,7 @@ import type { ApiEnv } from './context.ts'
 const LINGER_MS = 5_000
 const LINGER_BYTES = 64 * 1024 * 1024
 
-export async function listenApi (app: Hono<ApiEnv>, host: string, port: number, log: Logger): Promise<ApiServer> {
+export async function listenApi (app: Hono<ApiEnv>, host: string, port: number, log: Logger): Promise<Omit<ApiServer, 'reconfigure'>> {
   const server = await new Promise<Server>((resolve, reject) => {
     // The adapter's own clean-up of unread bodies gives up after 500 ms, which a busy machine exceeds.
     const s = serve({ fetch: app.fetch, hostname: host, port, autoCleanupIncoming: false }, () => resolve(s as Server))
@@ -60,7 +60,7 @@ export async function listenApi (app: Hono<ApiEnv>, host: string, port: number, 
 }
 
 /** The node's API on its configured address; it announces --api-url, else the address it listens on. */
-export const serveApi: ServeApi = async ({ mesh, token, config, log, shutdown }) => {
+export const serveApi: ServeApi = async ({ mesh, token, config, log, shutdown, control }) => {
   const staticConfig = {
     dataDir: config.dataDir,
     listen: config.listen,
@@ -71,9 +71,14 @@ export const serveApi: ServeApi = async ({ mesh, token, config, log, shutdown })
     region: config.region,
     logLevel: config.logLevel
   }
-  const server = await listenApi(createApi({ mesh, token, log, staticConfig, shutdown, maxRouteBodyBytes: config.maxRequestBytes }), config.api.host, config.api.port, log)
+  const server = await listenApi(createApi({ mesh, token, log, staticConfig, shutdown, control, maxRouteBodyBytes: config.maxRequestBytes }), config.api.host, config.api.port, log)
   staticConfig.apiUrl = config.apiUrl ?? advertisedUrl(server.url)
-  return { server, apiUrl: staticConfig.apiUrl }
+  // The CORS middleware and /v1/config/system read these from staticConfig on every request.
+  const reconfigure: ApiServer['reconfigure'] = settings => {
+    staticConfig.corsOrigins = settings.corsOrigins
+    staticConfig.logLevel = settings.logLevel
+  }
+  return { server: { ...server, reconfigure }, apiUrl: staticConfig.apiUrl }
 }
 
 /** A wildcard address is no use to peers: announce the host's name instead. */

@@ -56,7 +56,7 @@ export function buildCli (): Command {
     .option('--log-format <format>', `json (one JSON record a line) or pretty (readable lines, for a terminal) (env MESHNODE_LOG_FORMAT, default ${DEFAULTS.logFormat})`)
     .action(async (opts: Record<string, string | string[] | boolean | undefined>) => {
       const flag = (v: string | string[] | boolean | undefined): string | string[] | undefined => typeof v === 'boolean' ? String(v) : v
-      const config = await loadConfig({
+      const flags = {
         dataDir: flag(opts.data),
         listen: flag(opts.listen),
         announce: flag(opts.announce),
@@ -77,8 +77,10 @@ export function buildCli (): Command {
         logFormat: flag(opts.logFormat),
         corsOrigins: flag(opts.corsOrigin),
         config: opts.config as string | undefined
-      }, process.env)
-      await runNode(config, { json: opts.json === true })
+      }
+      const config = await loadConfig(flags, process.env)
+      // A reload (SIGHUP, POST /v1/system/reload) reads the same sources again: the file may have changed.
+      await runNode(config, { json: opts.json === true, readConfig: async () => await loadConfig(flags, process.env) })
     })
 
   program.command('init')
@@ -98,13 +100,18 @@ export function buildCli (): Command {
     .requiredOption('--operator <peerId:weight:name>', 'an initial operator, repeatable', collect)
     .option('--param <key=value>', `a network parameter, repeatable; VALUE is JSON or text, e.g. currency=EUR, quorum=0.5, price_list='{"storage":{"unit":"GB","unit_price":0.01}}' (keys: ${Object.keys(PRODUCTION_PARAMS).join(', ')})`, collect)
     .option('--open-membership', 'every node that joins is a member (a development network); by default only operators and the peers they admit are')
+    .option('--anonymous-routing', 'route requests without an API key (a development network); by default /v1/route requires a tenant\'s key')
     .option('--out <file>', 'where to write it (default: standard output)')
-    .action(async (opts: { networkId: string, operator: string[], param?: string[], openMembership?: boolean, out?: string }) => {
+    .action(async (opts: { networkId: string, operator: string[], param?: string[], openMembership?: boolean, anonymousRouting?: boolean, out?: string }) => {
       const params = parseParams(opts.param ?? [])
       const genesis = createGenesis({
         networkId: opts.networkId,
         operators: opts.operator.map(parseOperator),
-        params: opts.openMembership === true ? { ...params, open_membership: true } : params,
+        params: {
+          ...params,
+          ...(opts.openMembership === true ? { open_membership: true } : {}),
+          ...(opts.anonymousRouting === true ? { anonymous_routing: true } : {})
+        },
         createdAt: new Date()
       })
       const text = JSON.stringify(genesis, null, 2) + '\n'

@@ -110,6 +110,8 @@ const share = (name: string, value: string | undefined): number | undefined => {
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
 
+const TENANT_PAGE = 500
+
 export function addClientCommands (program: Command): void {
   clientOptions(program.command('status')
     .description('The node: status, identity, peers by state, latency and its own load.'))
@@ -162,17 +164,19 @@ export function addClientCommands (program: Command): void {
     })
 
   clientOptions(program.command('invoices')
-    .description('A user\'s invoice for a month, priced with the price list in force at each record.')
-    .requiredOption('--user <id>', 'the user')
-    .option('--period <YYYY-MM>', 'the month (default: this month)'))
-    .action(async (opts: ClientOptions & { user: string, period?: string }) => {
-      const res = ok(await (await connect(opts, false)).GET('/v1/billing/invoices', { params: { query: { user_id: opts.user, period: opts.period } } }))
-      const inv = res.invoice
-      print(opts, res, () => [
-        `invoice of ${inv.user_id} for ${inv.period}: ${inv.records} records`,
-        inv.line_items.length === 0 ? 'no usage' : table(['RESOURCE', 'QUANTITY', 'UNIT', 'UNIT PRICE', 'TOTAL'], inv.line_items.map(l => [l.resource_type, l.quantity, l.unit, l.unit_price === null ? 'not priced' : l.unit_price, l.total])),
-        `total ${inv.total} ${inv.currency}${inv.unpriced_records > 0 ? ` (${inv.unpriced_records} records not priced)` : ''}`
-      ].join('\n'))
+    .description('Invoices: per tenant and month, usage priced with the price list in force at each record, and the subscription.')
+    .option('--tenant <id>', 'only this tenant\'s')
+    .option('--period <YYYY-MM>', 'only this month\'s')
+    .option('--status <status>', 'only invoices in this status: draft, issued, paid, overdue')
+    .option('--limit <n>', 'at most this many', '100'))
+    .action(async (opts: ClientOptions & { tenant?: string, period?: string, status?: string, limit: string }) => {
+      const status = opts.status as Schema<'InvoiceListResponse'>['invoices'][number]['status'] | undefined
+      const res = ok(await (await connect(opts, false)).GET('/v1/billing/invoices', { params: { query: { tenant: opts.tenant, period: opts.period, status, limit: Number(opts.limit) } } }))
+      print(opts, res, () => res.invoices.length === 0
+        ? 'no invoice'
+        : `${table(['ID', 'TENANT', 'PERIOD', 'STATUS', 'RECORDS', 'TOTAL', 'PAID', 'BALANCE', 'CURRENCY'], res.invoices.map(i => [
+          i.id, i.tenant_id, i.period, i.status, i.records, i.total, i.amount_paid, i.balance, i.currency
+        ]))}\n${res.invoices.length} of ${res.total}`)
     })
 
   clientOptions(program.command('proposals')
@@ -263,5 +267,49 @@ export function addClientCommands (program: Command): void {
     .action(async (peerId: string, opts: ClientOptions) => {
       const res = ok(await (await connect(opts, true)).DELETE('/v1/network/members/{peerId}', { params: { path: { peerId } } }))
       print(opts, res, () => `revoked ${peerId} (record ${res.record_id}); its entries through seq ${res.through_seq} stay counted`)
+    })
+
+  clientOptions(program.command('tenants')
+    .description('List the tenants, with their status and tier.'))
+    .action(async (opts: ClientOptions) => {
+      const mesh = await connect(opts, false)
+      const tenants: Array<Schema<'TenantListResponse'>['tenants'][number]> = []
+      for (let offset = 0; ; offset += TENANT_PAGE) {
+        const page = ok(await mesh.GET('/v1/tenants', { params: { query: { limit: TENANT_PAGE, offset } } }))
+        tenants.push(...page.tenants)
+        if (offset + TENANT_PAGE >= page.total) break
+      }
+      print(opts, { tenants, total: tenants.length }, () => tenants.map(t => `${t.id}  ${t.status}  ${t.tier ?? '-'}  ${t.name}`).join('\n'))
+    })
+
+  const tenant = program.command('tenant').description('Manage one tenant (this node must be an operator).')
+  clientOptions(tenant.command('create')
+    .description('Create a tenant with its first subscription; prints its id.')
+    .argument('<name>', 'the tenant\'s name')
+    .requiredOption('--tier <tier>', 'its subscription tier (a tier of the network parameters: free, basic, pro, enterprise by default)')
+    .option('--billing-cycle <cycle>', 'monthly or yearly', 'monthly'))
+    .action(async (name: string, opts: ClientOptions & { tier: string, billingCycle: string }) => {
+      const cycle = opts.billingCycle as Schema<'TenantCreateRequest'>['billing_cycle']
+      const t = ok(await (await connect(opts, true)).POST('/v1/tenants', { body: { name, tier: opts.tier, billing_cycle: cycle } }))
+      print(opts, t, () => `created tenant ${t.id} (${t.name}, tier ${t.tier ?? '-'})`)
+    })
+
+  const key = program.command('key').description('Manage the API keys of a tenant (this node must be an operator).')
+  clientOptions(key.command('create')
+    .description('Create an API key of a tenant; prints the key, once.')
+    .argument('<tenant>', 'the tenant id')
+    .option('--label <label>', 'what the key is for'))
+    .action(async (tenantId: string, opts: ClientOptions & { label?: string }) => {
+      const k = ok(await (await connect(opts, true)).POST('/v1/tenants/{id}/keys', { params: { path: { id: tenantId } }, body: { label: opts.label ?? null } }))
+      if (opts.json !== true) console.error(`key ${k.id} of tenant ${tenantId} (printed once; only its hash is kept):`)
+      print(opts, k, () => k.key)
+    })
+  clientOptions(key.command('revoke')
+    .description('Revoke an API key: refused on every node once the revocation reaches it.')
+    .argument('<tenant>', 'the tenant id')
+    .argument('<keyId>', 'the key id'))
+    .action(async (tenantId: string, keyId: string, opts: ClientOptions) => {
+      const k = ok(await (await connect(opts, true)).DELETE('/v1/tenants/{id}/keys/{keyId}', { params: { path: { id: tenantId, keyId } } }))
+      print(opts, k, () => `revoked key ${k.id} of tenant ${tenantId} at ${k.revoked_at ?? ''}`)
     })
 }

@@ -1,9 +1,11 @@
+import { randomBytes, randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { BillingService } from './billing/billing-service.ts'
 import { replicationSummary } from './billing/replication-lag.ts'
+import type { BillingEvent } from './billing/billing-events.ts'
 import { systemClock, type Clock } from './clock.ts'
 import type { NodeComponents } from './components.ts'
 import { MeshError } from './errors.ts'
@@ -12,6 +14,7 @@ import { ElectionAnnouncer } from './governance/election-announcer.ts'
 import { GovernanceService } from './governance/governance-service.ts'
 import { Members } from './governance/members.ts'
 import { PROPOSAL_STATUSES, type ProposalStatus } from './governance/state.ts'
+import { LoadTests } from './load-test/load-tests.ts'
 import { ServiceStack, type Startable } from './lifecycle.ts'
 import type { NetworkParams } from './network/params.ts'
 import type { Logger } from './logging.ts'
@@ -24,14 +27,18 @@ import { NetworkGuard } from './p2p/network-guard.ts'
 import { NetworkView } from './p2p/network-view.ts'
 import { PeerConnector } from './p2p/peer-connector.ts'
 import { PeerMemory } from './p2p/peer-memory.ts'
+import { platformEvent, type PlatformEvent } from './platform/events.ts'
+import { Platform } from './platform/platform.ts'
 import { networkProtocols, type NetworkProtocols } from './p2p/protocols.ts'
 import { LocalServices, type ServiceConfig } from './routing/local-services.ts'
 import { serveRoutes } from './routing/route-server.ts'
 import { Router } from './routing/router.ts'
 import { RoutedUsage } from './routed-usage.ts'
+import { Invoicing } from './invoicing.ts'
 import { NodeStorage } from './storage/node-storage.ts'
 import { LoadHistory } from './telemetry/load-history.ts'
 import { LoadSampler, RequestCounters } from './telemetry/load-sampler.ts'
+import { PeerMetricHistory } from './telemetry/metric-history.ts'
 import { PeerTable, type PeerEvent } from './telemetry/peer-table.ts'
 import { TelemetryService } from './telemetry/telemetry-service.ts'
 import type { Tuning } from './tuning.ts'
@@ -83,15 +90,22 @@ export interface Readiness {
   reasons: string[]
 }
 
+/** What the node's event feed carries (`/v1/events`, webhooks): its peers' changes, the platform records it accepts, and billing. */
+export type MeshEvent = PeerEvent | PlatformEvent | BillingEvent
+
 /** The services of a running node that are built at its start, once libp2p exists. */
 export interface RunningServices {
   governance: GovernanceService
   election: ElectionAnnouncer
   billing: BillingService
+  invoicing: Invoicing
   members: Members
+  /** Tenants, API keys and subscriptions: replicated records, and the data plane's key check. */
+  platform: Platform
   router: Router
   telemetry: TelemetryService
   connector: PeerConnector
+  loadTests: LoadTests
 }
 
 const OWN_HEAD_FILE = 'billing-head.json'
@@ -121,12 +135,14 @@ export class MeshNode {
   readonly guard: NetworkGuard
   readonly network = new NetworkView()
   readonly history: LoadHistory
+  /** Every peer's gossiped load over time, at the times it was measured. */
+  readonly peerHistory: PeerMetricHistory
   /** The services this node offers itself (the mesh-wide ones: router.peerServices()). */
   readonly localServices: LocalServices
   private readonly opts: MeshNodeOptions
   private readonly log: Logger
   private readonly stack: ServiceStack
-  private readonly events = new EventEmitter<{ event: [PeerEvent], snapshot: [SnapshotReceipt] }>()
+  private readonly events = new EventEmitter<{ event: [MeshEvent], snapshot: [SnapshotReceipt] }>()
   private readonly settings: RuntimeSettings
   private readonly tuning: Tuning
   private parts: RunningServices | undefined
@@ -155,11 +171,13 @@ export class MeshNode {
       forgetAfterMs: telemetry.forgetAfterMs,
       onEvent: e => this.onPeerEvent(e),
       onSnapshot: (peerId, snapshot, at) => {
+        this.peerHistory.record(peerId, snapshot.time, snapshot)
         if (this.events.listenerCount('snapshot') > 0) this.events.emit('snapshot', { peerId, seq: snapshot.seq, incarnation: snapshot.incarnation, publishedAt: snapshot.time, receivedAt: at })
       }
     })
     this.metrics = new MeshMetrics(() => this.peerTable.countByState())
     this.history = new LoadHistory(telemetry.historySamples)
+    this.peerHistory = new PeerMetricHistory({ samplesPerPeer: telemetry.peerHistorySamples, maxPeers: telemetry.peerHistoryPeers })
     this.localServices = new LocalServices(opts.services ?? [], opts.tuning.healthCheck, this.log, status => { this.requests.outcome(status) })
     this.guard = new NetworkGuard({
       membershipProtocol: this.protocols.membership,
@@ -235,13 +253,15 @@ export class MeshNode {
         selfId: this.peerId.toString()
       }
       // Governance and membership call billing, which is built after them from what they hold.
-      const later: { billing?: BillingService } = {}
+      const later: { billing?: BillingService, invoicing?: Invoicing } = {}
       const governance = new GovernanceService({
         ...shared,
         store: db.sublevel('governance-objects'),
         genesis: this.genesis,
         genesisHash: this.genesisHash,
-        onMembership: record => { later.billing?.membershipChanged(record.peer_id) }
+        onMembership: record => { later.billing?.membershipChanged(record.peer_id) },
+        onPlatform: (id, record) => { this.events.emit('event', platformEvent(id, record)) },
+        onPayment: payment => { later.invoicing?.paymentAccepted(payment) }
       }, { topic: this.protocols.topics.governance, protocol: this.protocols.governanceSync, ...this.tuning.governance })
       // Loading replicated state into memory holds no resource: nothing to undo at stop.
       await stack.start('governance state', loading(async () => { await governance.open() }))
@@ -250,6 +270,14 @@ export class MeshNode {
         clock: this.clock,
         selfId: this.peerId.toString(),
         heldThrough: author => later.billing?.authors().find(a => a.author === author)?.held?.seq ?? 0
+      })
+      const platform = new Platform({
+        state: governance.state,
+        publish: async body => await governance.publish(body),
+        clock: this.clock,
+        selfId: this.peerId.toString(),
+        random: randomBytes,
+        onRefused: reason => { this.metrics.keyRefused(reason) }
       })
       // After governance: which entries count depends on the membership records held.
       const billing = new BillingService({
@@ -278,6 +306,22 @@ export class MeshNode {
         log: this.log,
         selfId: this.peerId.toString()
       }, { genesisHash: this.genesisHash, candidate: this.opts.candidate ?? false, ...this.tuning.governance }))
+      const invoicing = await stack.start('invoicing', new Invoicing({
+        index: billing.ledger.index,
+        paramsPeriods: until => governance.state.paramsPeriods(until),
+        maxClockSkewMs: () => governance.state.params(this.clock.now()).max_clock_skew_ms,
+        payments: () => governance.state.payments(),
+        publishPayment: async body => await governance.publish(body),
+        subscriptions: {
+          tenants: () => [...new Set(governance.state.platform.subscriptions().map(s => s.tenantId))],
+          periodsOf: tenant => governance.state.platform.periods(tenant)
+        },
+        clock: this.clock,
+        log: this.log,
+        selfId: this.peerId.toString(),
+        emit: e => { this.emitEvent(e) }
+      }, { tickMs: billingTuning.invoiceTickMs }))
+      later.invoicing = invoicing
       const usage = await stack.start('routed usage', new RoutedUsage({ append: async records => await billing.append(records), log: this.log }, billingTuning))
       await stack.start('local services', this.localServices)
       const router = new Router({
@@ -301,6 +345,15 @@ export class MeshNode {
           usage.record(e)
         }
       }, { ...routing, weights: {} })
+      // After the router it sends through; stopped before it, which cancels a running test.
+      const loadTests = await stack.start('load tests', new LoadTests({
+        forward: async req => await router.forward(req),
+        isKnown: service => router.isKnown(service),
+        limits: () => governance.state.params(this.clock.now()).load_test,
+        clock: this.clock,
+        newId: randomUUID,
+        log: this.log
+      }))
       const sampler = await stack.start('load sampler', new LoadSampler(this.requests))
       const memory = await stack.start('peer memory', new PeerMemory({ meta: db, connections: libp2p, log: this.log }, peers))
       const telemetry = new TelemetryService({
@@ -331,7 +384,7 @@ export class MeshNode {
         walkEveryMs: peers.walkEveryMs,
         walkEveryMaxMs: peers.walkEveryMaxMs
       })
-      this.parts = { governance, election, billing, members, router, telemetry, connector }
+      this.parts = { governance, election, billing, invoicing, members, platform, router, telemetry, connector, loadTests }
       this.metrics.observe({
         breakers: () => {
           const counts = { closed: 0, open: 0, half_open: 0 }
@@ -429,7 +482,7 @@ export class MeshNode {
     return this.parts?.governance.state.operators(this.clock.now()) ?? this.genesis.operators
   }
 
-  onEvent (listener: (event: PeerEvent) => void): () => void {
+  onEvent (listener: (event: MeshEvent) => void): () => void {
     this.events.on('event', listener)
     return () => { this.events.off('event', listener) }
   }
@@ -453,10 +506,16 @@ export class MeshNode {
 
   private onPeerEvent (event: PeerEvent): void {
     this.log.info(event, event.type)
+    if (event.type === 'peer:left') this.peerHistory.forget(event.peerId)
     if (event.type === 'peer:joined') {
       this.parts?.billing.peerJoined(event.peerId)
       this.parts?.governance.peerJoined(event.peerId)
     }
+    this.events.emit('event', event)
+  }
+
+  private emitEvent (event: BillingEvent): void {
+    this.log.info(event, event.type)
     this.events.emit('event', event)
   }
 }

@@ -40,6 +40,7 @@ export class MeshMetrics {
   private readonly routedDuration: Histogram<'status_class'>
   private sources: ScrapedSources | undefined
   private readonly streamRejections: Counter<'protocol' | 'reason'>
+  private readonly keyRefusals: Counter<'reason'>
 
   private counter<L extends string = never> (name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
     return new Counter<L>({ name, help, labelNames, registers: [this.registry] })
@@ -87,6 +88,7 @@ export class MeshMetrics {
     scraped('meshnode_billing_replication_lag_entries', 'Entries this node still lacks of the author it lags most', [], s => [[{}, s.replication().maxLagEntries]])
     scraped('meshnode_governance_proposals', 'Governance proposals this node holds, by status', ['status'], s => Object.entries(s.proposals()).map(([status, n]) => [{ status }, n ?? 0]))
     this.streamRejections = this.counter('meshnode_stream_rejections_total', 'Requests on stream protocols (route, sync, gov-sync, genesis) refused, by protocol and reason', ['protocol', 'reason'])
+    this.keyRefusals = this.counter('meshnode_route_key_refusals_total', 'Routed requests refused by the API key check (401), by reason', ['reason'])
     this.peers = new Gauge({
       name: 'meshnode_peers',
       help: 'Peers in the peer table by failure-detector state',
@@ -140,6 +142,11 @@ export class MeshMetrics {
 
   billingLog (state: BillingLogState): void {
     for (const s of BILLING_LOG_STATES) this.billingLogState.set({ state: s }, s === state ? 1 : 0)
+  }
+
+  /** A routed request refused by the key check; `reason` is one of KEY_REFUSALS (src/platform/platform.ts). */
+  keyRefused (reason: string): void {
+    this.keyRefusals.inc({ reason })
   }
 
   /** A stream request refused; `protocol` is the short name (route, sync, ...), `reason` one of a fixed set. */

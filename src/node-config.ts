@@ -34,6 +34,29 @@ export interface NodeConfig {
   candidate: boolean
 }
 
+/** The name of each setting in a config file, and so in what a reload reports. */
+export const CONFIG_KEYS: Readonly<Record<keyof NodeConfig, string>> = {
+  dataDir: 'data',
+  listen: 'listen',
+  announce: 'announce',
+  api: 'api',
+  apiUrl: 'api_url',
+  bootstrap: 'bootstrap',
+  genesis: 'genesis',
+  telemetryIntervalMs: 'telemetry_interval_ms',
+  maxPeers: 'max_peers',
+  region: 'region',
+  services: 'services',
+  healthCheck: 'health_check',
+  strategy: 'strategy',
+  requestTimeoutMs: 'request_timeout_ms',
+  maxRequestBytes: 'max_request_bytes',
+  candidate: 'candidate',
+  logLevel: 'log_level',
+  logFormat: 'log_format',
+  corsOrigins: 'cors_origins'
+}
+
 const { routing } = DEFAULT_TUNING
 
 /** The settings' defaults; timings and sizes are DEFAULT_TUNING's, written there once. */

@@ -15,7 +15,8 @@ export interface RoutedUsageComponents {
 export type RoutedUsageInit = Pick<Tuning['billing'], 'usageFlushMs' | 'usageMaxRecords'>
 
 /**
- * Joins the router to billing: a routed request is one usage record of the calling user,
+ * Joins the router to billing: a routed request is one usage record of the calling user (a
+ * tenant, with the key id in its metadata, or an anonymous caller's token hash),
  * appended by the node that received it, in batches (see UsageBuffer). The stop writes what
  * is buffered.
  */
@@ -39,7 +40,7 @@ export class RoutedUsage implements Startable {
       ...ROUTED_USAGE,
       amount: 1,
       timestamp: e.at,
-      metadata: { service: e.service, peer: e.peerId, status: e.status, request_bytes: e.requestBytes, response_bytes: e.responseBytes, duration_ms: e.durationMs }
+      metadata: { ...(e.keyId === undefined ? {} : { key_id: e.keyId }), service: e.service, peer: e.peerId, status: e.status, request_bytes: e.requestBytes, response_bytes: e.responseBytes, duration_ms: e.durationMs }
     })
   }
 }

@@ -30,6 +30,10 @@ export interface Tuning {
     errorWindowMs: number
     /** Own load samples kept for /v1/system/metrics. */
     historySamples: number
+    /** Gossiped load samples kept per peer for /v1/network/peers/<id>/metrics. */
+    peerHistorySamples: number
+    /** Peers whose gossiped load is kept; one beyond it is not recorded until another is forgotten. */
+    peerHistoryPeers: number
     detector: DetectorConfig
   }
   peers: PeerConnectorTuning & PeerMemoryTuning & {
@@ -50,6 +54,8 @@ export interface Tuning {
     /** Routed usage is appended in batches: after this long, or at this many records. */
     usageFlushMs: number
     usageMaxRecords: number
+    /** How often invoicing looks for a month that closed (invoice.issued). */
+    invoiceTickMs: number
   }
   governance: {
     /** How often the service checks epochs, due certificates and anti-entropy. */
@@ -121,6 +127,11 @@ export const DEFAULT_TUNING: DeepReadonly<Tuning> = deepFreeze({
     errorWindowMs: 60_000,
     // One hour of own samples at the default interval.
     historySamples: 3_600,
+    // Half an hour at one snapshot a second (longer where load is gossiped less often), in
+    // 64 bytes a sample: about 115 KB a peer.
+    peerHistorySamples: 1_800,
+    // Eight times the peers a node connects to: the whole of a mid-sized mesh, a bounded cost in a larger one.
+    peerHistoryPeers: 256,
     detector: {
       // Three missed snapshots: one lost message or a short pause is not a suspicion.
       suspectAfterIntervals: 3,
@@ -170,7 +181,9 @@ export const DEFAULT_TUNING: DeepReadonly<Tuning> = deepFreeze({
     // A crash loses at most this much routed usage, which no client waits on; one write, one
     // signed entry and one replication round per batch, not per request.
     usageFlushMs: 250,
-    usageMaxRecords: 1_000
+    usageMaxRecords: 1_000,
+    // A month closes once a month: announcing its invoices within seconds is soon enough.
+    invoiceTickMs: 5_000
   },
   governance: {
     // Epochs, voting periods and grace times are seconds or more; a second resolves them all.

@@ -14,7 +14,8 @@ const HEADER = '// Generated from the OpenAPI document by `npm run client:genera
 
 /** The text of schema.ts for the current document. */
 export async function clientTypes (): Promise<string> {
-  const ast = await openapiTS(apiDocument() as unknown as Parameters<typeof openapiTS>[0])
+  // A field with a default may be left out of a request: not required in the types either.
+  const ast = await openapiTS(apiDocument() as unknown as Parameters<typeof openapiTS>[0], { defaultNonNullable: false })
   return HEADER + astToString(ast)
 }
 

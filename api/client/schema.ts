@@ -78,10 +78,44 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The node's load over a period: average, peak and current */
+        /** The node's load over a period (average, peak, current), or with start, end or interval its time series */
         get: operations["systemMetrics"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/system/reload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-read the config and apply what a reload can, as SIGHUP */
+        post: operations["reload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/system/shutdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop gracefully, as SIGTERM (no body: the defaults) */
+        post: operations["shutdown"];
         delete?: never;
         options?: never;
         head?: never;
@@ -152,6 +186,23 @@ export interface paths {
         };
         /** Every peer with its state, RTT, load and services */
         get: operations["networkPeers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/network/peers/{peerId}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A peer's load over time, as gossiped (or this node's own) */
+        get: operations["peerMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -358,29 +409,29 @@ export interface paths {
         };
         /**
          * GET a path of a service, served by the best peer that offers it
-         * @description The answer is the upstream's, with `X-Mesh-Peer` (the serving peer), `X-Mesh-Attempts` and `X-Request-Id`. A bearer token names the client for usage metering (by its hash); without one the caller is `anonymous`.
+         * @description The answer is the upstream's, with `X-Mesh-Peer` (the serving peer), `X-Mesh-Attempts` and `X-Request-Id`. The client is a tenant by its API key (`Authorization: Bearer` or `X-API-Key`); where the network allows anonymous routing, a bearer token names the client for usage metering (by its hash).
          */
         get: operations["routeGet"];
         /**
          * PUT a path of a service, served by the best peer that offers it
-         * @description The answer is the upstream's, with `X-Mesh-Peer` (the serving peer), `X-Mesh-Attempts` and `X-Request-Id`. A bearer token names the client for usage metering (by its hash); without one the caller is `anonymous`.
+         * @description The answer is the upstream's, with `X-Mesh-Peer` (the serving peer), `X-Mesh-Attempts` and `X-Request-Id`. The client is a tenant by its API key (`Authorization: Bearer` or `X-API-Key`); where the network allows anonymous routing, a bearer token names the client for usage metering (by its hash).
          */
         put: operations["routePut"];
         /**
          * POST a path of a service, served by the best peer that offers it
-         * @description The answer is the upstream's, with `X-Mesh-Peer` (the serving peer), `X-Mesh-Attempts` and `X-Request-Id`. A bearer token names the client for usage metering (by its hash); without one the caller is `anonymous`.
+         * @description The answer is the upstream's, with `X-Mesh-Peer` (the serving peer), `X-Mesh-Attempts` and `X-Request-Id`. The client is a tenant by its API key (`Authorization: Bearer` or `X-API-Key`); where the network allows anonymous routing, a bearer token names the client for usage metering (by its hash).
          */
         post: operations["routePost"];
         /**
          * DELETE a path of a service, served by the best peer that offers it
-         * @description The answer is the upstream's, with `X-Mesh-Peer` (the serving peer), `X-Mesh-Attempts` and `X-Request-Id`. A bearer token names the client for usage metering (by its hash); without one the caller is `anonymous`.
+         * @description The answer is the upstream's, with `X-Mesh-Peer` (the serving peer), `X-Mesh-Attempts` and `X-Request-Id`. The client is a tenant by its API key (`Authorization: Bearer` or `X-API-Key`); where the network allows anonymous routing, a bearer token names the client for usage metering (by its hash).
          */
         delete: operations["routeDelete"];
         options?: never;
         head?: never;
         /**
          * PATCH a path of a service, served by the best peer that offers it
-         * @description The answer is the upstream's, with `X-Mesh-Peer` (the serving peer), `X-Mesh-Attempts` and `X-Request-Id`. A bearer token names the client for usage metering (by its hash); without one the caller is `anonymous`.
+         * @description The answer is the upstream's, with `X-Mesh-Peer` (the serving peer), `X-Mesh-Attempts` and `X-Request-Id`. The client is a tenant by its API key (`Authorization: Bearer` or `X-API-Key`); where the network allows anonymous routing, a bearer token names the client for usage metering (by its hash).
          */
         patch: operations["routePatch"];
         trace?: never;
@@ -427,10 +478,45 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A user's invoice for a month, priced with the price list in force at each record */
+        /** Invoices whose period overlaps the dates, by period then tenant */
+        get: operations["invoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/invoices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One invoice */
         get: operations["invoice"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payments recorded, and conflicting payment ids */
+        get: operations["payments"];
+        put?: never;
+        /** Record a payment received elsewhere (no card data); a known payment_id answers 200 */
+        post: operations["recordPayment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -449,6 +535,233 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The subscriptions */
+        get: operations["subscriptions"];
+        put?: never;
+        /** Subscribe a tenant to a tier */
+        post: operations["createSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One subscription with its periods */
+        get: operations["subscription"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the tier, from now on every node */
+        patch: operations["changeTier"];
+        trace?: never;
+    };
+    "/v1/billing/subscriptions/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a subscription */
+        post: operations["cancelSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/subscriptions/{id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Suspend a subscription */
+        post: operations["suspendSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/subscriptions/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a suspended subscription */
+        post: operations["resumeSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Usage of one resource over time, per bucket, for one tenant or everyone */
+        get: operations["analyticsUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/business": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Revenue, tenants and tiers over the months covered */
+        get: operations["analyticsBusiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenants */
+        get: operations["tenants"];
+        put?: never;
+        /** Create a tenant with its first subscription (signed by this operator node, replicated) */
+        post: operations["createTenant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One tenant with its subscription, keys and usage this period */
+        get: operations["tenant"];
+        put?: never;
+        post?: never;
+        /** Delete a tenant (its records stay, its keys are refused) */
+        delete: operations["deleteTenant"];
+        options?: never;
+        head?: never;
+        /** Rename a tenant or change its contact */
+        patch: operations["updateTenant"];
+        trace?: never;
+    };
+    "/v1/tenants/{id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Suspend a tenant: its keys are refused on every node */
+        post: operations["suspendTenant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a suspended tenant */
+        post: operations["resumeTenant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{id}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant's API keys (never the secrets) */
+        get: operations["tenantKeys"];
+        put?: never;
+        /** Create an API key; the secret is in this answer only */
+        post: operations["createKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{id}/keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API key, on every node */
+        delete: operations["revokeKey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -591,6 +904,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/performance/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each load figure over a window, peers and breakers by state */
+        get: operations["performanceStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/performance/predictions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Forecasts of cpu, memory and request rate, with back-tested confidence */
+        get: operations["predictions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/performance/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Findings of rules over the last 5 minutes, each with its measurement */
+        get: operations["recommendations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/testing/load": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send an open-loop load through this node's router to a service of the mesh */
+        post: operations["startLoadTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/testing/results/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A load test's progress or result */
+        get: operations["loadTestResult"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -680,6 +1078,12 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        SystemShutdownRequest: {
+            /** @default 30000 */
+            timeout_ms?: number;
+            /** @default false */
+            force?: boolean;
+        };
         SystemConfigChange: {
             telemetry?: {
                 interval_ms: number;
@@ -694,9 +1098,9 @@ export interface components {
         DiagnosticsRequest: {
             peer_id: string;
             /** @default 3 */
-            count: number;
+            count?: number;
             /** @default 2000 */
-            timeout_ms: number;
+            timeout_ms?: number;
         };
         SelectRequest: {
             service: string;
@@ -713,7 +1117,7 @@ export interface components {
             node_id?: string;
             reason: string;
             /** @default false */
-            force: boolean;
+            force?: boolean;
         };
         UsageAppendRequest: {
             id?: string;
@@ -738,10 +1142,56 @@ export interface components {
                 };
             }[];
         };
+        PaymentCreateRequest: {
+            payment_id?: string;
+            invoice_id: string;
+            amount: number;
+            payment_method: {
+                type: string;
+                reference: string;
+            };
+        };
+        SubscriptionCreateRequest: {
+            tenant_id: string;
+            tier: string;
+            /**
+             * @default monthly
+             * @enum {string}
+             */
+            billing_cycle?: "monthly" | "yearly";
+        };
+        SubscriptionUpdateRequest: {
+            tier: string;
+        };
+        TenantCreateRequest: {
+            name: string;
+            tier: string;
+            /**
+             * @default monthly
+             * @enum {string}
+             */
+            billing_cycle?: "monthly" | "yearly";
+            /** @default {} */
+            metadata?: {
+                [key: string]: string;
+            };
+        };
+        TenantUpdateRequest: {
+            name?: string;
+            metadata?: {
+                [key: string]: string;
+            };
+        };
+        KeyCreateRequest: {
+            /** @default null */
+            label?: string | null;
+            /** @default null */
+            expires_at?: string | null;
+        };
         ProposalRequest: {
             title: string;
             /** @default  */
-            description: string;
+            description?: string;
             change: {
                 /** @constant */
                 type: "param_change";
@@ -775,12 +1225,30 @@ export interface components {
             /** @enum {string} */
             vote: "yes" | "no" | "abstain" | "veto";
             /** @default  */
-            reason: string;
+            reason?: string;
         };
         EndorseRequest: {
             candidate: string;
             /** @default false */
-            withdraw: boolean;
+            withdraw?: boolean;
+        };
+        LoadTestRequest: {
+            service: string;
+            rate: number;
+            duration_ms?: number;
+            duration?: number | string;
+            /** @default 8 */
+            concurrency?: number;
+            /**
+             * @default GET
+             * @enum {string}
+             */
+            method?: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
+            /**
+             * Format: starts_with
+             * @default /
+             */
+            path?: string;
         };
         ErrorResponse: {
             error: {
@@ -984,6 +1452,23 @@ export interface components {
                     current: number;
                 };
             };
+        } | components["schemas"]["MetricSeriesResponse"];
+        SystemReloadResponse: {
+            changed: {
+                setting: string;
+                from: unknown;
+                to: unknown;
+                applied: boolean;
+            }[];
+            applied: string[];
+            restart_required: string[];
+            reloadable: string[];
+        };
+        SystemShutdownResponse: {
+            /** @constant */
+            status: "stopping";
+            timeout_ms: number;
+            force: boolean;
         };
         SystemConfigResponse: {
             node: {
@@ -1093,6 +1578,22 @@ export interface components {
                 };
                 /** @default false */
                 anonymous_routing: boolean;
+                /**
+                 * @default {
+                 *       "max_rate": 200,
+                 *       "max_duration_ms": 60000,
+                 *       "max_concurrency": 32
+                 *     }
+                 */
+                load_test: {
+                    max_rate: number;
+                    max_duration_ms: number;
+                    max_concurrency: number;
+                };
+                /** @default 0 */
+                tax_rate: number;
+                /** @default 30 */
+                invoice_due_days: number;
             };
             mutable: string[];
         };
@@ -1123,6 +1624,33 @@ export interface components {
         PeersResponse: {
             peers: components["schemas"]["PeerView"][];
             total: number;
+        };
+        MetricSeriesResponse: {
+            peer_id: string;
+            /** @enum {string} */
+            source: "self" | "gossip";
+            start: string;
+            end: string;
+            interval_ms: number;
+            samples: number;
+            held: {
+                samples: number;
+                capacity: number;
+                from: string | null;
+                to: string | null;
+            };
+            metrics: ("cpu" | "memory" | "rss_bytes" | "event_loop_delay_p99_ms" | "active_requests" | "request_rate" | "error_rate")[];
+            buckets: {
+                start: string;
+                end: string;
+                samples: number;
+                values: {
+                    [key: string]: {
+                        mean: number;
+                        max: number;
+                    } | null;
+                };
+            }[];
         };
         MembersResponse: {
             open_membership: boolean;
@@ -1330,24 +1858,196 @@ export interface components {
                 forks: number;
             };
         };
-        InvoiceResponse: {
-            invoice: {
-                user_id: string;
+        InvoiceListResponse: {
+            invoices: {
+                id: string;
+                tenant_id: string;
                 period: string;
+                period_start: string;
+                period_end: string;
+                /** @enum {string} */
+                status: "draft" | "issued" | "paid" | "overdue";
                 currency: string;
+                subscription_items: {
+                    tier: string;
+                    from: string;
+                    to: string;
+                    seconds: number;
+                    period_seconds: number;
+                    monthly_price: number | null;
+                    total: number;
+                    included_units: number;
+                    priced: boolean;
+                }[];
                 line_items: {
                     resource_type: string;
                     quantity: number;
+                    included: number;
                     unit: string;
                     unit_price: number | null;
                     total: number;
                     records: number;
                     priced: boolean;
                 }[];
+                subtotal: number;
+                tax_rate: number;
+                tax: number;
                 total: number;
+                amount_paid: number;
+                balance: number;
+                payments: {
+                    payment_id: string;
+                    amount: number;
+                    method: string;
+                    reference: string;
+                    recorded_at: string;
+                    recorded_by: string;
+                }[];
                 records: number;
                 unpriced_records: number;
+                issued_at: string | null;
+                due_at: string;
+                paid_at: string | null;
+            }[];
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        InvoiceResponse: {
+            invoice: {
+                id: string;
+                tenant_id: string;
+                period: string;
+                period_start: string;
+                period_end: string;
+                /** @enum {string} */
+                status: "draft" | "issued" | "paid" | "overdue";
+                currency: string;
+                subscription_items: {
+                    tier: string;
+                    from: string;
+                    to: string;
+                    seconds: number;
+                    period_seconds: number;
+                    monthly_price: number | null;
+                    total: number;
+                    included_units: number;
+                    priced: boolean;
+                }[];
+                line_items: {
+                    resource_type: string;
+                    quantity: number;
+                    included: number;
+                    unit: string;
+                    unit_price: number | null;
+                    total: number;
+                    records: number;
+                    priced: boolean;
+                }[];
+                subtotal: number;
+                tax_rate: number;
+                tax: number;
+                total: number;
+                amount_paid: number;
+                balance: number;
+                payments: {
+                    payment_id: string;
+                    amount: number;
+                    method: string;
+                    reference: string;
+                    recorded_at: string;
+                    recorded_by: string;
+                }[];
+                records: number;
+                unpriced_records: number;
+                issued_at: string | null;
+                due_at: string;
+                paid_at: string | null;
             };
+        };
+        PaymentResponse: {
+            payment: {
+                payment_id: string;
+                invoice_id: string;
+                amount: number;
+                payment_method: {
+                    type: string;
+                    reference: string;
+                };
+                recorded_at: string;
+                recorded_by: string;
+                record_id: string;
+            };
+            duplicate: boolean;
+            invoice: {
+                id: string;
+                tenant_id: string;
+                period: string;
+                period_start: string;
+                period_end: string;
+                /** @enum {string} */
+                status: "draft" | "issued" | "paid" | "overdue";
+                currency: string;
+                subscription_items: {
+                    tier: string;
+                    from: string;
+                    to: string;
+                    seconds: number;
+                    period_seconds: number;
+                    monthly_price: number | null;
+                    total: number;
+                    included_units: number;
+                    priced: boolean;
+                }[];
+                line_items: {
+                    resource_type: string;
+                    quantity: number;
+                    included: number;
+                    unit: string;
+                    unit_price: number | null;
+                    total: number;
+                    records: number;
+                    priced: boolean;
+                }[];
+                subtotal: number;
+                tax_rate: number;
+                tax: number;
+                total: number;
+                amount_paid: number;
+                balance: number;
+                payments: {
+                    payment_id: string;
+                    amount: number;
+                    method: string;
+                    reference: string;
+                    recorded_at: string;
+                    recorded_by: string;
+                }[];
+                records: number;
+                unpriced_records: number;
+                issued_at: string | null;
+                due_at: string;
+                paid_at: string | null;
+            };
+        };
+        PaymentListResponse: {
+            payments: {
+                payment_id: string;
+                invoice_id: string;
+                amount: number;
+                payment_method: {
+                    type: string;
+                    reference: string;
+                };
+                recorded_at: string;
+                recorded_by: string;
+                record_id: string;
+            }[];
+            conflicts: {
+                payment_id: string;
+                counted: string;
+                ignored: string[];
+            }[];
         };
         BillingLogResponse: {
             authors: {
@@ -1436,6 +2136,185 @@ export interface components {
                 };
                 still_lost_entries: number;
             }[];
+        };
+        SubscriptionResponse: {
+            id: string;
+            tenant_id: string;
+            tier: string;
+            /** @enum {string} */
+            status: "active" | "suspended" | "cancelled";
+            /** @enum {string} */
+            billing_cycle: "monthly" | "yearly";
+            price: number | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            cancelled_at: string | null;
+            periods: {
+                tier: string;
+                /** Format: date-time */
+                from: string;
+                to: string | null;
+                /** @enum {string} */
+                status: "active" | "suspended" | "cancelled";
+            }[];
+        };
+        SubscriptionListResponse: {
+            subscriptions: components["schemas"]["SubscriptionResponse"][];
+            total: number;
+            offset: number;
+            limit: number;
+        };
+        AnalyticsUsageResponse: {
+            metric: string;
+            unit: string;
+            tenant: string | null;
+            period: string;
+            /** @enum {string} */
+            granularity: "hour" | "day" | "week";
+            from: string;
+            to: string;
+            data: {
+                timestamp: string;
+                value: number;
+                records: number;
+            }[];
+            total: {
+                value: number;
+                records: number;
+            };
+        };
+        AnalyticsBusinessResponse: {
+            period: {
+                period: string;
+                from: string;
+                to: string;
+            };
+            previous_period: {
+                period: string;
+                from: string;
+                to: string;
+            };
+            currency: string;
+            revenue: {
+                invoiced: number;
+                collected: number;
+                previous_invoiced: number;
+                growth: number | null;
+            };
+            tenants: {
+                active: number;
+                previous_active: number;
+                growth: number | null;
+            };
+            churn: {
+                cancelled: number;
+                active_at_start: number;
+                rate: number | null;
+            };
+            history: {
+                period: string;
+                from: string;
+                to: string;
+                invoiced: number;
+                collected: number;
+                active_tenants: number;
+            }[];
+        };
+        TenantCreateResponse: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            status: "active" | "suspended" | "deleted";
+            metadata: {
+                [key: string]: string;
+            };
+            tier: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            created_by: string;
+            subscription: components["schemas"]["SubscriptionResponse"];
+        };
+        TenantListResponse: {
+            tenants: components["schemas"]["TenantResponse"][];
+            total: number;
+            offset: number;
+            limit: number;
+        };
+        TenantDetailResponse: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            status: "active" | "suspended" | "deleted";
+            metadata: {
+                [key: string]: string;
+            };
+            tier: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            created_by: string;
+            subscription: components["schemas"]["SubscriptionResponse"] | null;
+            usage: {
+                period: string;
+                by_resource: {
+                    resource_type: string;
+                    amount: number;
+                    unit: string;
+                    records: number;
+                }[];
+            };
+            keys: components["schemas"]["ApiKeyResponse"][];
+        };
+        TenantResponse: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            status: "active" | "suspended" | "deleted";
+            metadata: {
+                [key: string]: string;
+            };
+            tier: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            created_by: string;
+        };
+        KeyListResponse: {
+            keys: components["schemas"]["ApiKeyResponse"][];
+        };
+        KeyCreateResponse: {
+            id: string;
+            tenant_id: string;
+            label: string | null;
+            /** @enum {string} */
+            status: "active" | "revoked" | "expired";
+            /** Format: date-time */
+            created_at: string;
+            expires_at: string | null;
+            created_by: string;
+            revoked_at: string | null;
+            revoked_by: string | null;
+            /** Format: starts_with */
+            key: string;
+        };
+        ApiKeyResponse: {
+            id: string;
+            tenant_id: string;
+            label: string | null;
+            /** @enum {string} */
+            status: "active" | "revoked" | "expired";
+            /** Format: date-time */
+            created_at: string;
+            expires_at: string | null;
+            created_by: string;
+            revoked_at: string | null;
+            revoked_by: string | null;
         };
         GovernanceOverviewResponse: {
             active_proposals: number;
@@ -1635,6 +2514,22 @@ export interface components {
                 };
                 /** @default false */
                 anonymous_routing: boolean;
+                /**
+                 * @default {
+                 *       "max_rate": 200,
+                 *       "max_duration_ms": 60000,
+                 *       "max_concurrency": 32
+                 *     }
+                 */
+                load_test: {
+                    max_rate: number;
+                    max_duration_ms: number;
+                    max_concurrency: number;
+                };
+                /** @default 0 */
+                tax_rate: number;
+                /** @default 30 */
+                invoice_due_days: number;
             };
             pending: {
                 proposal_id: string;
@@ -1685,6 +2580,129 @@ export interface components {
             endorser: string;
             candidate: string;
             withdrawn: boolean;
+        };
+        PerformanceStatusResponse: {
+            peer_id: string;
+            /** @enum {string} */
+            window: "1m" | "5m" | "15m" | "1h";
+            measured_at: string;
+            figures: {
+                [key: string]: {
+                    current: number;
+                    mean: number;
+                    max: number;
+                    samples: number;
+                    window_seconds: number;
+                };
+            } | null;
+            peers: {
+                healthy: number;
+                suspect: number;
+                down: number;
+            };
+            breakers: {
+                open: number;
+                half_open: number;
+                closed: number;
+            };
+        };
+        PredictionsResponse: {
+            /** @constant */
+            method: "holt_linear_trend";
+            horizon_ms: number;
+            for: string;
+            confidence_method: string;
+            predictions: {
+                /** @enum {string} */
+                metric: "cpu" | "memory" | "rss_bytes" | "event_loop_delay_p99_ms" | "active_requests" | "request_rate" | "error_rate";
+                history: {
+                    step_ms: number;
+                    points: number;
+                    from: string | null;
+                    to: string | null;
+                };
+                forecast: {
+                    value: number;
+                    low: number;
+                    high: number;
+                    trend_per_hour: number;
+                    confidence: number;
+                    backtest: {
+                        steps: number;
+                        origins: number;
+                        mae: number;
+                        rmse: number;
+                        wape: number;
+                    };
+                    smoothing: {
+                        alpha: number;
+                        beta: number;
+                    };
+                } | null;
+                reason?: string;
+            }[];
+        };
+        RecommendationsResponse: {
+            measured_at: string;
+            window_seconds: number;
+            recommendations: {
+                id: string;
+                /** @enum {string} */
+                severity: "info" | "warning" | "critical";
+                message: string;
+                measurement: {
+                    name: string;
+                    value: number;
+                    threshold: number;
+                    window_seconds?: number;
+                    samples?: number;
+                };
+            }[];
+        };
+        LoadTestAccepted: {
+            test_id: string;
+            /** @constant */
+            status: "running";
+            scheduled: number;
+            results_url: string;
+        };
+        LoadTestResult: {
+            test_id: string;
+            /** @enum {string} */
+            status: "running" | "done" | "cancelled";
+            config: {
+                service: string;
+                rate: number;
+                duration_ms: number;
+                concurrency: number;
+                method: string;
+                path: string;
+            };
+            started_at: string;
+            ended_at: string | null;
+            scheduled: number;
+            sent: number;
+            skipped: number;
+            requests: number;
+            errors: number;
+            errors_by_status: {
+                [key: string]: number;
+            };
+            latency_ms: {
+                p50: number;
+                p95: number;
+                p99: number;
+                max: number;
+                mean: number;
+            } | null;
+            achieved_rate: number;
+            peers: {
+                [key: string]: {
+                    requests: number;
+                    share: number;
+                };
+            };
+            unrouted: number;
         };
     };
     responses: never;
@@ -1833,6 +2851,9 @@ export interface operations {
         parameters: {
             query?: {
                 period?: "1m" | "5m" | "15m" | "1h";
+                start?: string;
+                end?: string;
+                interval?: number | string;
             };
             header?: never;
             path?: never;
@@ -1847,6 +2868,140 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SystemMetricsResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    reload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SystemReloadResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemReloadResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    shutdown: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SystemShutdownRequest"];
+            };
+        };
+        responses: {
+            /** @description SystemShutdownResponse */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemShutdownResponse"];
+                };
+            };
+            /** @description The request is malformed (bad JSON, a cut body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A field is invalid: `details.field` names it */
@@ -2097,6 +3252,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PeersResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    peerMetrics: {
+        parameters: {
+            query?: {
+                start?: string;
+                end?: string;
+                interval?: number | string;
+            };
+            header?: never;
+            path: {
+                peerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description MetricSeriesResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricSeriesResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A field is invalid: `details.field` names it */
@@ -3001,6 +4218,24 @@ export interface operations {
                     "*/*": string;
                 };
             };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Not found */
             404: {
                 headers: {
@@ -3086,6 +4321,24 @@ export interface operations {
                 };
                 content: {
                     "*/*": string;
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Not found */
@@ -3175,6 +4428,24 @@ export interface operations {
                     "*/*": string;
                 };
             };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Not found */
             404: {
                 headers: {
@@ -3262,6 +4533,24 @@ export interface operations {
                     "*/*": string;
                 };
             };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Not found */
             404: {
                 headers: {
@@ -3347,6 +4636,24 @@ export interface operations {
                 };
                 content: {
                     "*/*": string;
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Not found */
@@ -3508,6 +4815,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Conflicts with the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The body is larger than the limit */
             413: {
                 headers: {
@@ -3593,14 +4909,68 @@ export interface operations {
             };
         };
     };
-    invoice: {
+    invoices: {
         parameters: {
-            query: {
-                user_id: string;
+            query?: {
+                tenant?: string;
+                status?: "draft" | "issued" | "paid" | "overdue";
                 period?: string;
+                date_from?: string;
+                date_to?: string;
+                limit?: number;
+                offset?: number;
             };
             header?: never;
             path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description InvoiceListResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceListResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    invoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -3612,6 +4982,178 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InvoiceResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    payments: {
+        parameters: {
+            query?: {
+                invoice_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PaymentListResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentListResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    recordPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description PaymentResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentResponse"];
+                };
+            };
+            /** @description PaymentResponse */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentResponse"];
+                };
+            };
+            /** @description The request is malformed (bad JSON, a cut body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A field is invalid: `details.field` names it */
@@ -3659,6 +5201,1505 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BillingLogResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    subscriptions: {
+        parameters: {
+            query?: {
+                status?: "active" | "suspended" | "cancelled";
+                tier?: string;
+                tenant_id?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SubscriptionListResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionListResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description SubscriptionResponse */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionResponse"];
+                };
+            };
+            /** @description The request is malformed (bad JSON, a cut body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    subscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SubscriptionResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    changeTier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description SubscriptionResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionResponse"];
+                };
+            };
+            /** @description The request is malformed (bad JSON, a cut body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    cancelSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SubscriptionResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    suspendSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SubscriptionResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    resumeSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SubscriptionResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    analyticsUsage: {
+        parameters: {
+            query?: {
+                metric?: string;
+                unit?: string;
+                period?: string;
+                granularity?: "hour" | "day" | "week";
+                tenant?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description AnalyticsUsageResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsUsageResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    analyticsBusiness: {
+        parameters: {
+            query?: {
+                period?: string;
+                months?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description AnalyticsBusinessResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsBusinessResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    tenants: {
+        parameters: {
+            query?: {
+                status?: "active" | "suspended";
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description TenantListResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantListResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TenantCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description TenantCreateResponse */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantCreateResponse"];
+                };
+            };
+            /** @description The request is malformed (bad JSON, a cut body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    tenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description TenantDetailResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantDetailResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    deleteTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description TenantResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    updateTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TenantUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description TenantResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantResponse"];
+                };
+            };
+            /** @description The request is malformed (bad JSON, a cut body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    suspendTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description TenantResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    resumeTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description TenantResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    tenantKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description KeyListResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyListResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeyCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description KeyCreateResponse */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyCreateResponse"];
+                };
+            };
+            /** @description The request is malformed (bad JSON, a cut body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    revokeKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description ApiKeyResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Internal error */
@@ -4214,6 +7255,296 @@ export interface operations {
             };
             /** @description A field is invalid: `details.field` names it */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    performanceStatus: {
+        parameters: {
+            query?: {
+                window?: "1m" | "5m" | "15m" | "1h";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PerformanceStatusResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PerformanceStatusResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    predictions: {
+        parameters: {
+            query?: {
+                horizon?: number | string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PredictionsResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PredictionsResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    recommendations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RecommendationsResponse */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationsResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    startLoadTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoadTestRequest"];
+            };
+        };
+        responses: {
+            /** @description LoadTestAccepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoadTestAccepted"];
+                };
+            };
+            /** @description The request is malformed (bad JSON, a cut body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is invalid: `details.field` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    loadTestResult: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description LoadTestResult */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoadTestResult"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

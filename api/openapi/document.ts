@@ -132,7 +132,7 @@ export function openApiDocument (ops: readonly Operation[], info: DocumentInfo):
       ...(parameters.length === 0 ? {} : { parameters }),
       ...(op.body === undefined
         ? {}
-        : { requestBody: { required: true, content: { 'application/json': { schema: ref(collect(inputs, op.body, op.id)) } } } }),
+        : { requestBody: { required: op.optionalBody !== true, content: { 'application/json': { schema: ref(collect(inputs, op.body, op.id)) } } } }),
       responses,
       security: access === 'operator' ? [{ operatorToken: [] }] : access === 'client' ? [{}, { clientToken: [] }] : []
     }

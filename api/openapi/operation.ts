@@ -30,6 +30,8 @@ export interface Operation {
   readonly query?: z.ZodObject
   /** The JSON request body's schema. */
   readonly body?: Named
+  /** The body may be left out (the route then takes its defaults). */
+  readonly optionalBody?: boolean
   /** The successful responses by status; errors are added from `errors` and from what the operation declares. */
   readonly responses: Readonly<Record<number, Payload>>
   /** Error statuses the operation answers with beyond the ones every operation of its kind has (see document.ts). */

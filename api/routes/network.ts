@@ -6,6 +6,7 @@ import type { ApiEnv } from '../context.ts'
 import { operations } from '../openapi/operation.ts'
 import { jsonBody, query } from '../validation.ts'
 import { MemberView, PeerCounts, PeerStateSchema, PeerView, RevocationView, Time, memberView, peerView, revocationView, round } from '../views.ts'
+import { MetricSeriesQuery, MetricSeriesResponse, seriesSpan, seriesView } from './metric-series.ts'
 
 export const DiagnosticsRequest = z.object({
   peer_id: z.string().min(1),
@@ -50,6 +51,7 @@ export const DiagnosticsResponse = z.object({
 export const networkOperations = operations(
   { id: 'networkStatus', method: 'get', path: '/v1/network/status', tag: 'network', summary: 'The mesh as this node sees it: peers by state, latency, regions, gossip topics', responses: { 200: { NetworkStatusResponse } } },
   { id: 'networkPeers', method: 'get', path: '/v1/network/peers', tag: 'network', summary: 'Every peer with its state, RTT, load and services', query: PeersQuery, responses: { 200: { PeersResponse } } },
+  { id: 'peerMetrics', method: 'get', path: '/v1/network/peers/:peerId/metrics', tag: 'network', summary: 'A peer\'s load over time, as gossiped (or this node\'s own)', query: MetricSeriesQuery, responses: { 200: { MetricSeriesResponse } } },
   { id: 'networkMembers', method: 'get', path: '/v1/network/members', tag: 'network', summary: 'The members of the network, how each became one, and the revoked peers', responses: { 200: { MembersResponse } } },
   { id: 'admitMember', method: 'post', path: '/v1/network/members', tag: 'network', summary: 'Admit a peer as a member (this node must be an operator)', body: { MemberRequest }, responses: { 201: { MemberAdmittedResponse } }, errors: [403, 409] },
   { id: 'revokeMember', method: 'delete', path: '/v1/network/members/:peerId', tag: 'network', summary: 'Revoke a member; its entries held so far stay counted', responses: { 200: { MemberRevokedResponse } }, errors: [403, 409, 422] },
@@ -92,6 +94,16 @@ export function networkRoutes (): Hono<ApiEnv> {
     if (members === undefined) throw new MeshError('UNAVAILABLE', 'the node is not running')
     const membership = members.standings()
     return c.json({ peers: peers.map(p => peerView(p, membership(p.peerId).member)), total: peers.length })
+  })
+
+  app.get('/peers/:peerId/metrics', c => {
+    const mesh = c.var.mesh
+    const peerId = c.req.param('peerId')
+    const span = seriesSpan(query(c, MetricSeriesQuery), mesh.clock.now())
+    if (peerId === mesh.peerId.toString()) return c.json(seriesView(peerId, 'self', mesh.history.ring, span))
+    const ring = mesh.peerHistory.of(peerId)
+    if (ring === undefined) throw new MeshError('NOT_FOUND', `no load of peer ${peerId} was received`, { peer_id: peerId })
+    return c.json(seriesView(peerId, 'gossip', ring, span))
   })
 
   app.get('/members', c => {

@@ -1,7 +1,8 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { MeshError } from '../../src/errors.ts'
 import { RequestBody } from '../../src/routing/request-body.ts'
 import { BODY_FRAME_BYTES } from '../../src/routing/route-protocol.ts'
+import { anonymousPrincipal, billedUser, type Principal } from '../../src/platform/principal.ts'
 import { meteredUser } from '../../src/routing/usage.ts'
 import type { ApiEnv } from '../context.ts'
 import { declaredBody } from '../middleware/json-body.ts'
@@ -18,16 +19,31 @@ export const routeOperations = operations(...(['get', 'post', 'put', 'patch', 'd
   path: '/v1/route/:service/*',
   tag: 'routing',
   summary: `${method.toUpperCase()} a path of a service, served by the best peer that offers it`,
-  description: 'The answer is the upstream\'s, with `X-Mesh-Peer` (the serving peer), `X-Mesh-Attempts` and `X-Request-Id`. A bearer token names the client for usage metering (by its hash); without one the caller is `anonymous`.',
+  description: 'The answer is the upstream\'s, with `X-Mesh-Peer` (the serving peer), `X-Mesh-Attempts` and `X-Request-Id`. The client is a tenant by its API key (`Authorization: Bearer` or `X-API-Key`); where the network allows anonymous routing, a bearer token names the client for usage metering (by its hash).',
   access: 'client' as const,
   responses: { 200: { mediaType: '*/*', description: 'The upstream\'s answer, whatever its status' } },
-  errors: [404, 413, 429, 502, 504]
+  errors: [401, 403, 404, 413, 429, 502, 504]
 })))
+
+/** Headers that carry a credential: never forwarded to a peer or an upstream. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'x-api-key'])
+
+/**
+ * Who a routed request is for: a tenant by its API key (`Authorization: Bearer` or
+ * `X-API-Key`), checked against the replicated records in memory; or, where the network allows
+ * anonymous routing, its bearer token's user as before tenants existed. AUTHENTICATION_ERROR
+ * (401) otherwise. The data plane's one place of authentication.
+ */
+export function routePrincipal (c: Context<ApiEnv>, apiToken: string): Principal {
+  return c.var.mesh.running().platform.authenticate(
+    { apiKey: c.req.header('x-api-key'), bearer: bearerToken(c.req.header('authorization')) },
+    bearer => anonymousPrincipal(meteredUser(bearer, apiToken)))
+}
 
 /**
  * The data plane's front door: `ANY /v1/route/<service>/<path>` is served by the best peer
- * offering the service. Clients are not operators: any bearer token names a user for usage
- * metering (by its hash; tokens are never stored), and no token means `anonymous`. The
+ * offering the service. Clients are tenants with API keys (see routePrincipal); their usage is
+ * billed to the tenant with the key id, and no credential reaches a peer. The
  * service is resolved before the body is read, and the body streams from the client's
  * connection to the peer as the peer reads it; only a small one (a frame) is read at once.
  */
@@ -41,11 +57,13 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
     // Hono's trailing `*` also matches nothing: `/v1/route/<service>` alone names no path.
     if (path === '') throw new MeshError('NOT_FOUND', `route paths are /v1/route/${service}/<path>`)
     const router = c.var.mesh.running().router
-    const user = meteredUser(bearerToken(c.req.header('authorization')), apiToken)
-    router.admit(service, user)
+    const principal = routePrincipal(c, apiToken)
+    const user = billedUser(principal)
+    const keyId = principal.keyId ?? undefined
+    router.admit(service, user, keyId)
     const declared = declaredBody(c)
     const body = declared.present ? await RequestBody.from(c.env.incoming, declared.length, maxBodyBytes, BODY_FRAME_BYTES) : NO_BODY
-    const headers = [...c.req.raw.headers.entries()].filter(([k]) => k !== 'authorization')
+    const headers = [...c.req.raw.headers.entries()].filter(([k]) => !CREDENTIAL_HEADERS.has(k))
     const result = await router.forward({
       service,
       method: c.req.method,
@@ -53,6 +71,7 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
       headers,
       body,
       user,
+      ...(keyId === undefined ? {} : { keyId }),
       signal: c.req.raw.signal
     })
     const out = new Headers(result.headers)

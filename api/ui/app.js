@@ -152,7 +152,8 @@ function App () {
     await refresh()
   }
 
-  const invoice = async (userId, period) => unwrap(await api.GET('/v1/billing/invoices', { params: { query: period === '' ? { user_id: userId } : { user_id: userId, period } } })).invoice
+  // The tenant's invoice of the month, if it has one (usage or a subscription in it).
+  const invoice = async (tenant, period) => unwrap(await api.GET('/v1/billing/invoices', { params: { query: period === '' ? { tenant } : { tenant, period } } })).invoices[0] ?? null
 
   if (state.status === null) {
     return html`<div class="boot">${state.error === null ? 'Connecting to the node…' : `The node does not answer: ${state.error}`}</div>`

@@ -184,17 +184,23 @@ export function InvoiceCard ({ fetchInvoice }) {
   const inv = result?.invoice
   return html`<${Card} title="Invoices" testid="invoices">
     <form class="row" onSubmit=${submit}>
-      <input placeholder="user id" required value=${user} onInput=${e => setUser(e.currentTarget.value)} />
+      <input placeholder="tenant id" required value=${user} onInput=${e => setUser(e.currentTarget.value)} />
       <input type="month" value=${period} onInput=${e => setPeriod(e.currentTarget.value)} />
       <button type="submit">Show</button>
     </form>
     ${result?.error !== undefined ? html`<p class="bad-text">${result.error}</p>` : ''}
+    ${inv === null ? html`<${Empty}>No invoice for this tenant and month.</${Empty}>` : ''}
     ${inv === undefined
-      ? html`<${Empty}>Every node answers for every user: pick one and a month.</${Empty}>`
+      ? html`<${Empty}>Every node answers for every tenant: pick one and a month.</${Empty}>`
+      : inv === null ? ''
       : html`<div class="scroll"><table class="table">
         <thead><tr><th>resource</th><th>quantity</th><th>unit price</th><th>total</th></tr></thead>
-        <tbody>${inv.line_items.map(l => html`<tr><td>${l.resource_type}</td><td>${num(l.quantity)} ${l.unit}</td><td>${l.unit_price === null ? html`<span class="warn-text">not priced</span>` : num(l.unit_price)}</td><td>${num(l.total)}</td></tr>`)}</tbody>
-        <tfoot><tr><td colspan="3">${inv.user_id} · ${inv.period} · ${inv.records} record${inv.records === 1 ? '' : 's'}</td><td><b>${num(inv.total)} ${inv.currency}</b></td></tr></tfoot>
+        <tbody>${inv.subscription_items.map(s => html`<tr><td>subscription ${s.tier}</td><td>${Math.round((100 * s.seconds) / s.period_seconds)}% of the month</td><td>${s.monthly_price === null ? html`<span class="warn-text">not priced</span>` : num(s.monthly_price)}</td><td>${num(s.total)}</td></tr>`)}
+          ${inv.line_items.map(l => html`<tr><td>${l.resource_type}</td><td>${num(l.quantity)} ${l.unit}</td><td>${l.unit_price === null ? html`<span class="warn-text">not priced</span>` : num(l.unit_price)}</td><td>${num(l.total)}</td></tr>`)}</tbody>
+        <tfoot>
+          ${inv.tax > 0 ? html`<tr><td colspan="3" class="muted">subtotal ${num(inv.subtotal)} · tax ${pct(inv.tax_rate)}</td><td>${num(inv.tax)}</td></tr>` : ''}
+          <tr><td colspan="3">${inv.tenant_id} · ${inv.period} · ${inv.records} record${inv.records === 1 ? '' : 's'} · <${Pill} kind=${inv.status === 'paid' ? 'healthy' : inv.status === 'overdue' ? 'down' : 'info'}>${inv.status}</${Pill}></td><td><b>${num(inv.total)} ${inv.currency}</b></td></tr>
+        </tfoot>
       </table></div>`}
   </${Card}>`
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { canonicalJson } from '../codec/canonical-json.ts'
 import { decimal, parseDecimal, type Decimal } from '../network/amount.ts'
 import type { LogEntry } from './log-entry.ts'
+import { UsageIndex, hourOf } from './usage-index.ts'
 import type { UsageRecord } from './usage-record.ts'
 
 /** Where a record sits in the replicated log. */
@@ -54,6 +55,8 @@ export class Ledger {
   private readonly membershipCut = new Map<string, number>()
   private readonly unrepresentable: Array<{ id: string, at: Position }> = []
   private conflicting = 0
+  /** The counted records by hour and user, kept in step with `counted` (see UsageIndex). */
+  readonly index = new UsageIndex()
 
   /** Adds an entry's records; returns the ids that were new to the ledger. */
   apply (entry: LogEntry): string[] {
@@ -128,8 +131,50 @@ export class Ledger {
 
   /** Every counted record, in (timestamp, id) order; conflicting copies by position. */
   records (): UsageRecord[] {
-    return [...this.counted.values()].flatMap(copies => copies.map(c => c.record))
-      .sort((a, b) => a.timestamp - b.timestamp || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    return [...this.ordered()]
+  }
+
+  /**
+   * The counted records from `from` (inclusive) to `to` (exclusive), everyone's or one user's,
+   * in (timestamp, id) order, conflicting copies by position: read hour by hour from the index,
+   * each hour sorted when it is reached, so that a reader that stops early sorts only the hours
+   * it read, and one user's listing reads only that user's hours.
+   */
+  * ordered (from = -Infinity, to = Infinity, user?: string): Generator<UsageRecord> {
+    const start = hourOf(Math.max(from, 0))
+    const rank = (r: UsageRecord): number => this.copies(r.id).findIndex(c => c.record === r)
+    const inOrder = (held: Iterable<UsageRecord>): UsageRecord[] =>
+      [...held].sort((a, b) => a.timestamp - b.timestamp || (a.id < b.id ? -1 : a.id > b.id ? 1 : rank(a) - rank(b)))
+    if (user !== undefined) {
+      for (const month of this.index.monthsOf(user)) {
+        const hoursOfMonth = this.index.userMonth(user, month)
+        if (hoursOfMonth === undefined) continue
+        for (const hour of [...hoursOfMonth.keys()].sort((a, b) => a - b)) {
+          if (hour < start) continue
+          if (hour >= to) return
+          const buckets = hoursOfMonth.get(hour)
+          if (buckets === undefined) continue
+          for (const r of inOrder([...buckets.values()].flatMap(b => [...b.copies]))) if (r.timestamp >= from && r.timestamp < to) yield r
+        }
+      }
+      return
+    }
+    const hours = this.index.hoursHeld()
+    // The first hour at or after `from`'s hour.
+    let lo = 0
+    let hi = hours.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if ((hours[mid] as number) < start) lo = mid + 1
+      else hi = mid
+    }
+    for (let i = lo; i < hours.length; i++) {
+      const hour = hours[i] as number
+      if (hour >= to) return
+      const held = this.index.recordsIn(hour)
+      if (held === undefined) continue
+      for (const r of inOrder(held)) if (r.timestamp >= from && r.timestamp < to) yield r
+    }
   }
 
   /** The number of counted records. */
@@ -157,6 +202,7 @@ export class Ledger {
     if (old !== undefined) {
       if (old.length > 1) this.conflicting--
       for (const c of old) {
+        this.index.remove(c.record)
         const ids = this.byUser.get(c.record.user_id)
         ids?.delete(id)
         if (ids?.size === 0) this.byUser.delete(c.record.user_id)
@@ -169,6 +215,7 @@ export class Ledger {
     if (copies.length > 1) this.conflicting++
     this.counted.set(id, copies)
     for (const c of copies) {
+      this.index.add(c.record)
       const ids = this.byUser.get(c.record.user_id)
       if (ids === undefined) this.byUser.set(c.record.user_id, new Set([id]))
       else ids.add(id)

@@ -10,8 +10,9 @@ import type { NodeComponents } from '../components.ts'
 import type { Sublevel } from '../storage/database.ts'
 import type { Genesis } from '../network/genesis.ts'
 import { validateGovernanceObject, type GovernanceGossipReason } from './gossip-validator.ts'
-import { SignedSchema, authentic, signObject, type AdmissionBody, type GovBody, type RevocationBody, type Signed } from './objects.ts'
+import { SignedSchema, authentic, signObject, type AdmissionBody, type GovBody, type PaymentBody, type RevocationBody, type Signed } from './objects.ts'
 import { GovernanceState, type Refusal } from './state.ts'
+import { isPlatformBody, type PlatformBody } from '../platform/records.ts'
 
 export interface GovernanceComponents extends Omit<NodeComponents, 'db'> {
   /** Where the governance objects held are kept. */
@@ -20,6 +21,10 @@ export interface GovernanceComponents extends Omit<NodeComponents, 'db'> {
   genesisHash: string
   /** An admission or revocation was accepted (from the store, a peer or this node). */
   onMembership?: (record: AdmissionBody | RevocationBody) => void
+  /** A platform record was accepted from a peer or this node (not when loaded from the store). */
+  onPlatform?: (id: string, record: PlatformBody) => void
+  /** A payment was accepted from a peer or this node (not one loaded from the store). */
+  onPayment?: (payment: Signed<PaymentBody>) => void
 }
 
 export interface GovernanceInit {
@@ -41,7 +46,10 @@ const InventoryResponse = z.object({ ids: z.array(Id).max(1_000_000) }).strict()
 const ObjectsResponse = z.object({ objects: z.array(SignedSchema).max(IDS_PER_REQUEST) }).strict()
 const REFUSAL_CODE = { forbidden: 'AUTHORIZATION_ERROR', unknown: 'NOT_FOUND', invalid: 'VALIDATION_ERROR' } as const satisfies Record<Refusal, ErrorCode>
 /** Proposals before the votes and certificates that refer to them. */
-const ORDER: Record<GovBody['kind'], number> = { proposal: 0, candidacy: 1, endorsement: 1, admission: 1, revocation: 1, vote: 2, certificate: 3 }
+const ORDER: Record<GovBody['kind'], number> = {
+  proposal: 0, candidacy: 1, endorsement: 1, admission: 1, revocation: 1, vote: 2, certificate: 3,
+  tenant: 1, api_key: 1, key_revocation: 1, subscription: 1, payment: 1
+}
 
 /**
  * Governance on one node: signs this node's proposals, votes, endorsements and certificates;
@@ -153,7 +161,7 @@ export class GovernanceService {
       const verdict = this.state.add(o, this.now(), this.maxSkew())
       if (verdict.ok) {
         added++
-        this.accepted(o)
+        this.accepted(o, from === 'store')
         this.logAdded(o, from)
       } else this.drop(verdict.rule)
     }
@@ -177,8 +185,11 @@ export class GovernanceService {
     this.tasks.track(this.store.put(o.id, o))
   }
 
-  private accepted (o: Signed): void {
+  /** Tells who follows membership and platform records; a record loaded from the store is not news. */
+  private accepted (o: Signed, loaded = false): void {
     if (o.body.kind === 'admission' || o.body.kind === 'revocation') this.c.onMembership?.(o.body)
+    else if (isPlatformBody(o.body) && !loaded) this.c.onPlatform?.(o.id, o.body)
+    else if (o.body.kind === 'payment' && !loaded) this.c.onPayment?.(o as Signed<PaymentBody>)
   }
 
   private answerSync (bytes: Uint8Array): Uint8Array {

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { canonicalJson } from '../codec/canonical-json.ts'
 import type { Sign, Verifier } from '../network/signing.ts'
+import { MAX_AMOUNT, exactNumber } from '../network/amount.ts'
+import { ApiKeyBodySchema, KeyRevocationBodySchema, SubscriptionBodySchema, TenantBodySchema } from '../platform/records.ts'
 
 /**
  * The signed objects of governance and election. Each is a body signed by its author; its id
@@ -87,9 +89,33 @@ export const RevocationBodySchema = z.object({
   time: Time
 }).strict()
 
+/** The id of a payment, its idempotency key: chosen by whoever records it, or by the node. */
+export const PaymentIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'letters, digits, . _ : and -, at most 128')
+export const InvoiceIdSchema = z.string().regex(/^inv_[0-9a-f]{32}$/, 'an invoice id, inv_ and 32 hex digits')
+
+/**
+ * An operator attests that money was received elsewhere for an invoice: meshnode processes no
+ * payment, it records the operator's signed word, in the invoice's currency.
+ */
+export const PaymentBodySchema = z.object({
+  kind: z.literal('payment'),
+  author: PeerId,
+  payment_id: PaymentIdSchema,
+  invoice_id: InvoiceIdSchema,
+  amount: exactNumber(MAX_AMOUNT, true),
+  /** How the money came: bank_transfer, card (taken by another processor), cash, ... */
+  method: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'lowercase letters, digits and _, at most 32'),
+  /** The payment's reference in the system that took the money. */
+  reference: z.string().min(1).max(256),
+  time: Time
+}).strict()
+
+/** Governance's own kinds, then the platform's records (src/platform/records.ts), signed and carried alike. */
 export const GovBodySchema = z.discriminatedUnion('kind', [
   ProposalBodySchema, VoteBodySchema, CandidacyBodySchema, EndorsementBodySchema, CertificateBodySchema,
-  AdmissionBodySchema, RevocationBodySchema
+  AdmissionBodySchema, RevocationBodySchema,
+  TenantBodySchema, ApiKeyBodySchema, KeyRevocationBodySchema, SubscriptionBodySchema,
+  PaymentBodySchema
 ])
 
 export const SignedSchema = z.object({
@@ -106,6 +132,7 @@ export type EndorsementBody = z.infer<typeof EndorsementBodySchema>
 export type CertificateBody = z.infer<typeof CertificateBodySchema>
 export type AdmissionBody = z.infer<typeof AdmissionBodySchema>
 export type RevocationBody = z.infer<typeof RevocationBodySchema>
+export type PaymentBody = z.infer<typeof PaymentBodySchema>
 export type Signed<B extends GovBody = GovBody> = { body: B, id: string, sig: string }
 
 export function objectId (body: GovBody): string {

@@ -1,9 +1,12 @@
 import type { Genesis, Operator } from '../network/genesis.ts'
 import { standing, type Admission, type MembershipInput, type Revocation, type Standing } from './membership.ts'
-import type { CandidacyBody, CertificateBody, EndorsementBody, GovBody, ProposalBody, Signed, VoteBody } from './objects.ts'
+import type { CandidacyBody, CertificateBody, EndorsementBody, GovBody, PaymentBody, ProposalBody, Signed, VoteBody } from './objects.ts'
+import { cardNumberField } from '../network/card-number.ts'
 import { ROUTED_USAGE, mergeParams, paramsAt, type NetworkParams, type ParamsPeriod } from '../network/params.ts'
 import { countedVotes, tally, type Outcome, type Tally, type TallyVote } from './tally.ts'
 import { elect, type ElectionResult } from '../election/elect.ts'
+import { isPlatformBody, shapeError, type PlatformBody } from '../platform/records.ts'
+import { PlatformState, type PlatformRecord } from '../platform/state.ts'
 
 export const PROPOSAL_STATUSES = ['voting', 'tallying', 'passed', 'rejected', 'rejected_veto', 'failed_quorum'] as const
 export type ProposalStatus = typeof PROPOSAL_STATUSES[number]
@@ -33,11 +36,21 @@ export const GOVERNANCE_RULES = [
   'duplicate', 'future', 'before_genesis', 'only_operators_propose', 'voting_period', 'looser_than_params', 'fixed_param', 'no_param',
   'invalid_param', 'not_an_operator', 'operator_already', 'unknown_proposal', 'only_operators_vote', 'voting_ended',
   'vote_before_proposal', 'only_operators_stand', 'candidacy_epoch', 'only_operators_endorse', 'only_operators_certify',
-  'only_operators_admit_members', 'only_operators_revoke_members', 'operator_revoked'
+  'only_operators_admit_members', 'only_operators_revoke_members', 'operator_revoked',
+  'only_operators_manage_tenants', 'only_operators_issue_keys', 'only_operators_revoke_keys', 'only_operators_manage_subscriptions',
+  'platform_record_shape', 'unknown_tier', 'only_operators_record_payments', 'card_number'
 ] as const
 export type GovernanceRule = typeof GOVERNANCE_RULES[number]
 
 export type Verdict = { ok: true } | { ok: false, rule: GovernanceRule, reason: string, refusal?: Refusal }
+
+/** The rule a non-operator's platform record breaks, by kind. */
+const PLATFORM_RULE = {
+  tenant: 'only_operators_manage_tenants',
+  api_key: 'only_operators_issue_keys',
+  key_revocation: 'only_operators_revoke_keys',
+  subscription: 'only_operators_manage_subscriptions'
+} as const satisfies Record<PlatformBody['kind'], GovernanceRule>
 
 const invalid = (rule: GovernanceRule, reason: string): Verdict => ({ ok: false, rule, reason })
 const forbidden = (rule: GovernanceRule, reason: string): Verdict => ({ ok: false, rule, reason, refusal: 'forbidden' })
@@ -87,6 +100,9 @@ export class GovernanceState {
   private readonly certificates = new Map<string, Array<Signed<CertificateBody>>>()
   private readonly admissions: Admission[] = []
   private readonly revocations: Revocation[] = []
+  private readonly paymentList: Array<Signed<PaymentBody>> = []
+  /** The platform's records (tenants, keys, subscriptions), read through this model. */
+  readonly platform = new PlatformState()
   private readonly elections = new Map<number, ElectionResult>()
   /** Outcomes by proposal, computed on demand and dropped whenever an object is added. */
   private readonly outcomes = new Map<string, Outcome>()
@@ -133,8 +149,19 @@ export class GovernanceState {
    */
   hold (o: Signed): void {
     this.objects.set(o.id, o)
-    this.membership = undefined
     const b = o.body
+    // Platform records touch no membership, tally or election: holding one keeps the
+    // membership cache that every routed request reads.
+    if (isPlatformBody(b)) {
+      this.platform.add(o as PlatformRecord)
+      return
+    }
+    // Payments touch only invoices.
+    if (b.kind === 'payment') {
+      this.paymentList.push(o as Signed<PaymentBody>)
+      return
+    }
+    this.membership = undefined
     // Membership records touch no tally and no election.
     if (b.kind === 'admission') {
       this.admissions.push({ id: o.id, author: b.author, peerId: b.peer_id, time: b.time })
@@ -201,7 +228,30 @@ export class GovernanceState {
         if (!this.isOperator(b.author, b.time)) return invalid('only_operators_revoke_members', 'only operators revoke members')
         if (this.isOperator(b.peer_id, b.time)) return invalid('operator_revoked', 'an operator is removed by governance, not revoked')
         return { ok: true }
+      case 'payment':
+        if (!this.isOperator(b.author, b.time)) return forbidden('only_operators_record_payments', 'only operators record payments')
+        // No card data is held anywhere, whoever signed it.
+        if (cardNumberField(b) !== undefined) return invalid('card_number', 'a payment holds no card number')
+        return { ok: true }
+      default:
+        return this.checkPlatform(b)
     }
+  }
+
+  /** A platform record: an operator's, well-formed for its action, naming a tier the network has at its time. */
+  private checkPlatform (b: PlatformBody): Verdict {
+    if (!this.isOperator(b.author, b.time)) return forbidden(PLATFORM_RULE[b.kind], `only operators sign ${b.kind} records`)
+    const shape = shapeError(b)
+    if (shape !== undefined) return invalid('platform_record_shape', shape)
+    if (b.kind === 'subscription' && b.tier !== null && this.params(b.time).tiers[b.tier] === undefined) {
+      return invalid('unknown_tier', `no tier ${b.tier}: the tiers are ${Object.keys(this.params(b.time).tiers).join(', ')}`)
+    }
+    return { ok: true }
+  }
+
+  /** Every payment held, in the order received (see billing/payments.ts for which count). */
+  payments (): ReadonlyArray<Signed<PaymentBody>> {
+    return this.paymentList
   }
 
   /** The replicated records that decide membership at `at` (see membership.ts). */

@@ -10,6 +10,8 @@ export interface RouteRequest {
   /** Streamed unless small; a streamed body that a peer has begun to read cannot go to another. */
   body: RequestBody
   user: string
+  /** The API key the request came with (billed in its usage record); none for an anonymous caller. */
+  keyId?: string
   /** Aborted when the client goes away. */
   signal: AbortSignal
 }

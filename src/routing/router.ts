@@ -122,11 +122,11 @@ export class Router {
    * Refuses a request before its body is read: 404 for a service nobody offers, 503 (metered
    * as a failed request of `user`) when no peer can take it now.
    */
-  admit (service: string, user: string): void {
+  admit (service: string, user: string, keyId?: string): void {
     if (!this.isKnown(service)) throw new MeshError('NOT_FOUND', `no peer of the mesh offers service ${service}`, { service })
     if (this.candidates(service).length > 0) return
     const error = new MeshError('UNAVAILABLE', `no peer is available for service ${service}`, { service })
-    this.metering.refused(user, service, error.status)
+    this.metering.refused(user, service, error.status, keyId)
     throw error
   }
 

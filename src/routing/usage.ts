@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto'
  */
 export interface UsageEvent {
   user: string
+  /** The API key of the request, if it had one. */
+  keyId?: string
   service: string
   /** The peer that served the request. */
   peerId: string

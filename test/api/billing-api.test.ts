@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict'
+import type { Invoice } from '../../src/billing/invoice.ts'
+import { AnalyticsBusinessResponse, AnalyticsUsageResponse } from '../../api/routes/analytics.ts'
+import { InvoiceListResponse, InvoiceResponse, PaymentListResponse } from '../../api/routes/billing.ts'
 import { after, before, describe, test } from 'node:test'
 import type { RunningNode } from '../../src/launch.ts'
 import { assertError, assertValidation, call, type Reply } from '../helpers/api.ts'
@@ -27,8 +30,6 @@ interface Overview {
   replication: { authors: number, lagging_authors: number, max_lag_entries: number, forks: number }
 }
 
-interface LineItem { resource_type: string, quantity: number, unit: string, unit_price: number | null, total: number, records: number, priced: boolean }
-interface Invoice { user_id: string, period: string, currency: string, line_items: LineItem[], total: number, records: number, unpriced_records: number }
 
 interface LogAuthor { author: string, held_seq: number, held_hash: string | null, announced_seq: number, lag: number, forks: unknown[] }
 interface LogView { authors: LogAuthor[], forks: number, corrupt: unknown[], conflicts: number, conflicting_keys: unknown[], uncounted_records: unknown[] }
@@ -372,8 +373,8 @@ describe('billing API', { timeout: 180_000 }, () => {
       assert.deepEqual(listed.map(r => r.id).sort(), ['dup-1', 'dup-2', 'dup-3', 'dup-other'])
       assert.equal(listed.find(r => r.id === 'dup-1')?.timestamp, new Date(now - 60_000).toISOString())
       assert.equal(listed.find(r => r.id === 'dup-1')?.amount, 5, 'the first copy is the one counted')
-      const inv = await call<{ invoice: Invoice }>(`${url}/v1/billing/invoices?user_id=dup&period=${periodOf(now - 60_000)}`)
-      assert.deepEqual(inv.body.invoice.line_items.map(l => [l.resource_type, l.quantity, l.records]), [['request', 11, 4]])
+      const inv = await call<{ invoices: Invoice[] }>(`${url}/v1/billing/invoices?tenant=dup&period=${periodOf(now - 60_000)}`)
+      assert.deepEqual(inv.body.invoices[0]?.line_items.map(l => [l.resource_type, l.quantity, l.records]), [['request', 11, 4]])
     })
 
     test('the same id with other content is 409 naming the key and where it is held; the request is refused whole, the record unchanged', async () => {
@@ -401,9 +402,9 @@ describe('billing API', { timeout: 180_000 }, () => {
       assert.deepEqual((await usage('user_id=exact')).body.records, [])
       // The bound itself, and six decimals, are accepted; two of them sum exactly.
       await postNew([base('exact', { id: 'exact-max', amount: 1_000_000_000 }), base('exact', { id: 'exact-six', amount: 0.000001 })])
-      const inv = await call<{ invoice: Invoice }>(`${url}/v1/billing/invoices?user_id=exact&period=${periodOf(now - 60_000)}`)
-      assert.deepEqual(inv.body.invoice.line_items.map(l => [l.quantity, l.total]), [[1_000_000_000.000001, 100000]])
-      assert.equal(inv.body.invoice.total, 100000)
+      const inv = await call<{ invoices: Invoice[] }>(`${url}/v1/billing/invoices?tenant=exact&period=${periodOf(now - 60_000)}`)
+      assert.deepEqual(inv.body.invoices[0]?.line_items.map(l => [l.quantity, l.total]), [[1_000_000_000.000001, 100000]])
+      assert.equal(inv.body.invoices[0]?.total, 100000)
     })
 
     test('a resource type the price list does not know, or another unit than its price\'s, is 422 naming the field; nothing stored', async () => {
@@ -547,41 +548,150 @@ describe('billing API', { timeout: 180_000 }, () => {
         base('inv', { id: 'inv-4', resource_type: 'bandwidth', amount: 12, unit: 'GB', timestamp: ts }),
         base('inv', { id: 'inv-6', resource_type: 'bandwidth', amount: 100, unit: 'GB', timestamp: ts - 40 * DAY + 10 * DAY })
       ])
-      const r = await call<{ invoice: Invoice }>(`${url}/v1/billing/invoices?user_id=inv&period=${period}`)
+      const r = await call<{ invoices: Invoice[] }>(`${url}/v1/billing/invoices?tenant=inv&period=${period}`)
       assert.equal(r.status, 200, r.text)
       const otherMonth = periodOf(ts - 30 * DAY) !== period
-      assert.deepEqual(r.body.invoice, {
-        user_id: 'inv',
+      const inv = r.body.invoices[0]
+      assert.equal(r.body.invoices.length, 1)
+      assert.ok(inv !== undefined)
+      assert.match(inv.id, /^inv_[0-9a-f]{32}$/)
+      assert.deepEqual({ tenant_id: inv.tenant_id, period: inv.period, currency: inv.currency, line_items: inv.line_items, total: inv.total, records: inv.records, unpriced_records: inv.unpriced_records }, {
+        tenant_id: 'inv',
         period,
         currency: 'USD',
         line_items: [
-          { resource_type: 'bandwidth', quantity: otherMonth ? 12 : 112, unit: 'GB', unit_price: 0.01, total: otherMonth ? 0.12 : 1.12, records: otherMonth ? 1 : 2, priced: true },
-          { resource_type: 'request', quantity: 2500, unit: 'request', unit_price: 0.0001, total: 0.25, records: 1, priced: true },
-          { resource_type: 'storage', quantity: 0.3, unit: 'GB', unit_price: 0.02, total: 0.006, records: 2, priced: true }
+          { resource_type: 'bandwidth', quantity: otherMonth ? 12 : 112, included: 0, unit: 'GB', unit_price: 0.01, total: otherMonth ? 0.12 : 1.12, records: otherMonth ? 1 : 2, priced: true },
+          { resource_type: 'request', quantity: 2500, included: 0, unit: 'request', unit_price: 0.0001, total: 0.25, records: 1, priced: true },
+          { resource_type: 'storage', quantity: 0.3, included: 0, unit: 'GB', unit_price: 0.02, total: 0.006, records: 2, priced: true }
         ],
         total: otherMonth ? 0.376 : 1.376,
         records: otherMonth ? 4 : 5,
         unpriced_records: 0
       })
-      // Another month, another user: empty invoices, not errors.
-      const empty = await call<{ invoice: Invoice }>(`${url}/v1/billing/invoices?user_id=inv&period=2020-01`)
-      assert.deepEqual(empty.body.invoice, { user_id: 'inv', period: '2020-01', currency: 'USD', line_items: [], total: 0, records: 0, unpriced_records: 0 })
-      const nobody = await call<{ invoice: Invoice }>(`${url}/v1/billing/invoices?user_id=nobody&period=${period}`)
-      assert.equal(nobody.body.invoice.records, 0)
+      // No subscription, no tax (the development network's rate is 0), the month still open: a draft.
+      assert.deepEqual([inv.subscription_items, inv.subtotal, inv.tax, inv.status, inv.amount_paid, inv.balance, inv.issued_at], [[], inv.total, 0, 'draft', 0, inv.total, null])
+      // The same invoice by its id.
+      const one = await call<{ invoice: Invoice }>(`${url}/v1/billing/invoices/${inv.id}`)
+      assert.equal(one.status, 200, one.text)
+      assert.deepEqual(one.body.invoice, inv)
+      // A month or a tenant without usage has no invoice.
+      const empty = await call<{ invoices: Invoice[], total: number }>(`${url}/v1/billing/invoices?tenant=inv&period=2020-01`)
+      assert.deepEqual([empty.body.invoices, empty.body.total], [[], 0])
+      const nobody = await call<{ invoices: Invoice[] }>(`${url}/v1/billing/invoices?tenant=nobody&period=${period}`)
+      assert.deepEqual(nobody.body.invoices, [])
+      assertError(await call(`${url}/v1/billing/invoices/inv_${'0'.repeat(32)}`), 404, 'NOT_FOUND')
     })
 
-    test('without a period, the current month', async () => {
-      const r = await call<{ invoice: Invoice }>(`${url}/v1/billing/invoices?user_id=single`)
-      assert.equal(r.status, 200)
-      assert.equal(r.body.invoice.period, new Date().toISOString().slice(0, 7))
+    test('filters: tenant, status, period, date_from/date_to; every invoice listed once, by period then tenant', async () => {
+      const all = await call<{ invoices: Invoice[], total: number }>(`${url}/v1/billing/invoices?limit=1000`)
+      assert.equal(all.status, 200, all.text)
+      // The response schema (for the OpenAPI document) describes what the route answers.
+      InvoiceListResponse.parse(all.body)
+      InvoiceResponse.parse((await call(`${url}/v1/billing/invoices/${all.body.invoices[0]?.id ?? ''}`)).body)
+      assert.equal(all.body.total, all.body.invoices.length)
+      const keys = all.body.invoices.map(i => `${i.period} ${i.tenant_id}`)
+      assert.deepEqual(keys, [...keys].sort())
+      assert.equal(new Set(all.body.invoices.map(i => i.id)).size, keys.length)
+      const current = periodOf(Date.now())
+      const drafts = await call<{ invoices: Invoice[] }>(`${url}/v1/billing/invoices?status=draft&limit=1000`)
+      assert.deepEqual(drafts.body.invoices.map(i => i.id), all.body.invoices.filter(i => i.period === current).map(i => i.id))
+      const from = `${current}-01`
+      const ranged = await call<{ invoices: Invoice[] }>(`${url}/v1/billing/invoices?date_from=${from}&limit=1000`)
+      assert.deepEqual(ranged.body.invoices.map(i => i.id), all.body.invoices.filter(i => i.period >= current).map(i => i.id))
+      const before = await call<{ invoices: Invoice[] }>(`${url}/v1/billing/invoices?date_to=${from}&limit=1000`)
+      assert.deepEqual(before.body.invoices.map(i => i.id), all.body.invoices.filter(i => i.period < current).map(i => i.id))
+      const paged = await call<{ invoices: Invoice[], total: number }>(`${url}/v1/billing/invoices?limit=1&offset=1`)
+      assert.deepEqual([paged.body.invoices.map(i => i.id), paged.body.total], [all.body.invoices.slice(1, 2).map(i => i.id), all.body.total])
     })
 
-    test('a missing user_id or a bad period is 422 naming the field', async () => {
-      assertValidation(await call(`${url}/v1/billing/invoices?period=2026-01`), 'user_id')
-      assertValidation(await call(`${url}/v1/billing/invoices`), 'user_id')
+    test('a bad status, period, date or id is 422 naming the field', async () => {
+      assertValidation(await call(`${url}/v1/billing/invoices?status=late`), 'status')
+      assertValidation(await call(`${url}/v1/billing/invoices?date_from=yesterday`), 'date_from')
+      assertValidation(await call(`${url}/v1/billing/invoices?user_id=u`), 'user_id', true)
       for (const period of ['2026-13', '2026-00', '2026-1', '26-01', '2026-01-01']) {
-        assertValidation(await call(`${url}/v1/billing/invoices?user_id=u&period=${period}`), 'period')
+        assertValidation(await call(`${url}/v1/billing/invoices?tenant=u&period=${period}`), 'period')
       }
+      assertError(await call(`${url}/v1/billing/invoices/inv_123`), 422, 'VALIDATION_ERROR')
+    })
+  })
+
+  describe('POST and GET /v1/billing/payments', () => {
+    const pay = async (body: unknown, headers: Record<string, string> = auth): Promise<Reply<unknown>> =>
+      await call(`${url}/v1/billing/payments`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) })
+    const valid = { invoice_id: `inv_${'0'.repeat(32)}`, amount: 1, payment_method: { type: 'bank_transfer', reference: 'SEPA-1' } }
+
+    test('the operator token is required', async () => {
+      assertError(await pay(valid, { 'content-type': 'application/json' }), 401, 'AUTHENTICATION_ERROR')
+      assertError(await pay(valid, { ...auth, authorization: 'Bearer nope' }), 401, 'AUTHENTICATION_ERROR')
+    })
+
+    test('a bad body is 422 naming the field; an unknown invoice 404; a draft 422; nothing recorded', async () => {
+      assertValidation(await pay({ ...valid, invoice_id: 'inv_1' }), 'invoice_id')
+      assertValidation(await pay({ ...valid, amount: 0 }), 'amount')
+      assertValidation(await pay({ ...valid, amount: 0.1234567 }), 'amount')
+      assertValidation(await pay({ ...valid, payment_method: { type: 'Bank Transfer', reference: 'x' } }), 'payment_method.type')
+      assertValidation(await pay({ ...valid, payment_method: { type: 'cash', reference: '' } }), 'payment_method.reference')
+      assertValidation(await pay({ ...valid, payment_id: 'has space' }), 'payment_id')
+      assertValidation(await pay({ ...valid, extra: 1 }), 'extra', true)
+      assertError(await pay(valid), 404, 'NOT_FOUND')
+      const draft = (await call<{ invoices: Invoice[] }>(`${url}/v1/billing/invoices?status=draft&limit=1`)).body.invoices[0]
+      assert.ok(draft !== undefined)
+      assert.equal(assertError(await pay({ ...valid, invoice_id: draft.id }), 422, 'VALIDATION_ERROR').details.reason, 'draft')
+      const listed = await call<{ payments: unknown[], conflicts: unknown[] }>(`${url}/v1/billing/payments`)
+      assert.deepEqual(listed.body, { payments: [], conflicts: [] })
+      PaymentListResponse.parse(listed.body)
+      assertValidation(await call(`${url}/v1/billing/payments?invoice_id=x`), 'invoice_id')
+    })
+
+    test('a card number anywhere in the body is 422 naming the field, before any other check, and never echoed', async () => {
+      for (const [body, field] of [
+        [{ ...valid, payment_method: { type: 'card', reference: '4111111111111111' } }, 'payment_method.reference'],
+        [{ ...valid, note: 'card 5500 0000 0000 0004' }, 'note'],
+        [{ ...valid, amount: 4111111111111111 }, 'amount'],
+        [{ ...valid, payment_id: '378282246310005' }, 'payment_id']
+      ] as const) {
+        const r = await pay(body)
+        assert.equal(assertError(r, 422, 'VALIDATION_ERROR').details.field, field)
+        assert.ok(!/4111111111111111|5500 0000 0000 0004|378282246310005/.test(r.text), r.text)
+      }
+    })
+  })
+
+  describe('GET /v1/analytics/usage and /v1/analytics/business', () => {
+    test('a series covers every bucket of the span; the totals agree with the usage listed', async () => {
+      const r = await call<{ metric: string, unit: string, period: string, granularity: string, from: string, to: string, data: Array<{ timestamp: string, value: number, records: number }>, total: { value: number, records: number } }>(
+        `${url}/v1/analytics/usage?metric=storage&period=48h&granularity=hour`)
+      assert.equal(r.status, 200, r.text)
+      AnalyticsUsageResponse.parse(r.body)
+      assert.deepEqual([r.body.metric, r.body.unit, r.body.period, r.body.granularity, r.body.data.length], ['storage', 'GB', '48h', 'hour', 48])
+      assert.equal(Date.parse(r.body.to) - Date.parse(r.body.from), 48 * 3600_000)
+      const from = Date.parse(r.body.from)
+      const expected = [...accepted.values()].filter(x => x.resource_type === 'storage' && x.timestamp >= from)
+      assert.equal(r.body.total.records, expected.length)
+      assert.equal(r.body.total.value, money(expected.reduce((a, x) => a + x.amount, 0)))
+      const tenant = await call<{ total: { records: number } }>(`${url}/v1/analytics/usage?metric=storage&period=48h&tenant=single`)
+      assert.equal(tenant.body.total.records, expected.filter(x => x.user_id === 'single').length)
+    })
+
+    test('business: the month\'s invoices summed, against the month before', async () => {
+      const r = await call<{ period: { period: string }, revenue: { invoiced: number }, tenants: { active: number }, history: Array<{ period: string }> }>(`${url}/v1/analytics/business?months=3`)
+      assert.equal(r.status, 200, r.text)
+      AnalyticsBusinessResponse.parse(r.body)
+      const current = periodOf(Date.now())
+      const invoices = (await call<{ invoices: Invoice[] }>(`${url}/v1/billing/invoices?period=${current}&limit=1000`)).body.invoices
+      assert.equal(r.body.period.period, current)
+      assert.equal(r.body.revenue.invoiced, money(invoices.reduce((a, i) => a + i.total, 0)))
+      assert.equal(r.body.tenants.active, invoices.length)
+      assert.equal(r.body.history.length, 3)
+    })
+
+    test('bad queries are 422 naming the field', async () => {
+      assertValidation(await call(`${url}/v1/analytics/usage?granularity=minute`), 'granularity')
+      assertValidation(await call(`${url}/v1/analytics/usage?period=400d`), 'period')
+      assertValidation(await call(`${url}/v1/analytics/usage?period=7`), 'period')
+      assertValidation(await call(`${url}/v1/analytics/usage?metric=gpu`), 'unit')
+      assertValidation(await call(`${url}/v1/analytics/business?period=2026-13`), 'period')
+      assertValidation(await call(`${url}/v1/analytics/business?months=1`), 'months')
     })
   })
 
@@ -680,10 +790,10 @@ describe('billing API', { timeout: 180_000 }, () => {
       assert.equal(ob?.body.records, oa?.body.records)
       assert.equal(ob?.body.users, oa?.body.users)
       assert.ok(Math.abs((oa?.body.revenue.total ?? 0) - expectedRevenue([...accepted.values()])) < 1e-9)
-      const [ia, ib] = await Promise.all([url, b.api.url].map(async u => (await call(`${u}/v1/billing/invoices?user_id=idem&period=${periodOf(ts)}`)).text))
+      const [ia, ib] = await Promise.all([url, b.api.url].map(async u => (await call(`${u}/v1/billing/invoices?tenant=idem&period=${periodOf(ts)}`)).text))
       assert.equal(ib, ia, 'byte-identical invoices')
-      assert.deepEqual((JSON.parse(ia ?? '{}') as { invoice: Invoice }).invoice.line_items,
-        [{ resource_type: 'storage', quantity: 0.6, unit: 'GB', unit_price: 0.02, total: 0.012, records: 3, priced: true }])
+      assert.deepEqual((JSON.parse(ia ?? '{}') as { invoices: Invoice[] }).invoices[0]?.line_items,
+        [{ resource_type: 'storage', quantity: 0.6, included: 0, unit: 'GB', unit_price: 0.02, total: 0.012, records: 3, priced: true }])
       // Retried again on either node now, the key is a duplicate at the position both nodes count.
       const againB = await post({ records: batch }, b.api.url, authB)
       assert.ok(againB.body.records.every(a => a.duplicate))

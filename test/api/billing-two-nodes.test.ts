@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import type { Invoice } from '../../src/billing/invoice.ts'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -20,8 +21,6 @@ import { waitFor } from '../helpers/wait.ts'
 
 interface Accepted { id: string, author: string, seq: number, duplicate: boolean }
 interface RecordView { id: string, user_id: string, amount: number, timestamp: string }
-interface LineItem { resource_type: string, quantity: number, unit: string, unit_price: number | null, total: number, records: number, priced: boolean }
-interface Invoice { line_items: LineItem[], total: number, records: number }
 interface LogView {
   authors: Array<{ author: string, held_seq: number, held_hash: string | null, lag: number }>
   conflicts: number
@@ -132,9 +131,9 @@ describe('billing and governance on two nodes', { timeout: 180_000 }, () => {
     }
     assert.deepEqual(walked.map(r => r.amount).sort(), [1, 3])
     // Each acknowledged copy is counted, under its own author, on both nodes alike.
-    const [ia, ib] = await Promise.all([a, b].map(async n => (await call(`${n.api.url}/v1/billing/invoices?user_id=split&period=${periodOf(ts)}`)).text))
+    const [ia, ib] = await Promise.all([a, b].map(async n => (await call(`${n.api.url}/v1/billing/invoices?tenant=split&period=${periodOf(ts)}`)).text))
     assert.equal(ib, ia, 'byte-identical invoices')
-    assert.deepEqual((JSON.parse(ia ?? '{}') as { invoice: Invoice }).invoice.line_items.map(l => [l.quantity, l.records]), [[4, 2]])
+    assert.deepEqual((JSON.parse(ia ?? '{}') as { invoices: Invoice[] }).invoices[0]?.line_items.map(l => [l.quantity, l.records]), [[4, 2]])
   })
 
   test('a non-operator\'s proposal and vote are 403; endorsing a peer that is not a candidate is 422', async () => {
@@ -178,9 +177,9 @@ describe('billing and governance on two nodes', { timeout: 180_000 }, () => {
       (await Promise.all([a, b].map(async n => (await usageOf(n, user)).length))).every(len => len === 3) && await sameLogs(), { timeoutMs: 30_000, intervalMs: 100 })
 
     const periods = [...new Set([periodOf(before), periodOf(after)])]
-    const invoices = await Promise.all([a, b].map(async n => await Promise.all(periods.map(async p => (await call(`${n.api.url}/v1/billing/invoices?user_id=${user}&period=${p}`)).text))))
+    const invoices = await Promise.all([a, b].map(async n => await Promise.all(periods.map(async p => (await call(`${n.api.url}/v1/billing/invoices?tenant=${user}&period=${p}`)).text))))
     assert.deepEqual(invoices[1], invoices[0], 'byte-identical invoices')
-    const lines = (invoices[0] ?? []).flatMap(text => (JSON.parse(text) as { invoice: Invoice }).invoice.line_items)
+    const lines = (invoices[0] ?? []).flatMap(text => (JSON.parse(text) as { invoices: Invoice[] }).invoices[0]?.line_items ?? [])
     assert.deepEqual(lines.map(l => [l.resource_type, l.quantity, l.unit_price, l.total, l.records]), [
       ['storage', 3, 0.02, 0.06, 2],
       ['storage', 4, 0.01, 0.04, 1]

@@ -72,7 +72,10 @@ describe('OpenAPI contract: every documented operation answers as documented', {
       '/v1/network/status', '/v1/network/peers', '/v1/network/peers?state=healthy', '/v1/network/members', '/v1/services',
       '/v1/load-balancer/status', '/v1/load-balancer/config', '/v1/failover/status', '/v1/failover/nodes', '/v1/billing/overview',
       '/v1/billing/log', '/v1/governance/overview', '/v1/governance/operators', '/v1/governance/params', '/v1/election/status',
-      '/docs', '/docs/assets/docs.js', '/docs/assets/swagger-ui.css', '/ui', '/ui/assets/app.js', '/ui/assets/uplot.css']) {
+      '/docs', '/docs/assets/docs.js', '/docs/assets/swagger-ui.css', '/ui', '/ui/assets/app.js', '/ui/assets/uplot.css',
+      '/v1/system/metrics?interval=30s', `/v1/network/peers/${other}/metrics?interval=30s`, `/v1/network/peers/${self}/metrics`,
+      '/v1/performance/status', '/v1/performance/predictions?horizon=1m', '/v1/performance/recommendations',
+      '/v1/analytics/usage?metric=storage&unit=GB&period=24h&granularity=hour', '/v1/analytics/business', '/v1/billing/payments']) {
       const r = await send('GET', path)
       assert.equal(r.status, 200, `${path}: ${r.text.slice(0, 200)}`)
     }
@@ -104,7 +107,49 @@ describe('OpenAPI contract: every documented operation answers as documented', {
     const usage = await send<{ records: unknown[] }>('GET', '/v1/billing/usage?user_id=u1&limit=1')
     assert.equal(usage.status, 200)
     assert.equal(usage.body.records.length, 1)
-    await send('GET', '/v1/billing/invoices?user_id=u1', { status: 200 })
+    await send('GET', '/v1/billing/invoices?tenant=u1', { status: 200 })
+
+    // Tenants, keys and subscriptions.
+    const tenant = await send<{ id: string }>('POST', '/v1/tenants', { body: { name: 'Acme', tier: 'basic' }, status: 201 })
+    const tid = tenant.body.id
+    await send('GET', '/v1/tenants', { status: 200 })
+    await send('GET', `/v1/tenants/${tid}`, { status: 200 })
+    await send('PATCH', `/v1/tenants/${tid}`, { body: { name: 'Acme Corp' }, status: 200 })
+    await send('POST', `/v1/tenants/${tid}/suspend`, { status: 200 })
+    await send('POST', `/v1/tenants/${tid}/resume`, { status: 200 })
+    const key = await send<{ id: string }>('POST', `/v1/tenants/${tid}/keys`, { body: { label: 'contract' }, status: 201 })
+    await send('GET', `/v1/tenants/${tid}/keys`, { status: 200 })
+    await send('DELETE', `/v1/tenants/${tid}/keys/${key.body.id}`, { status: 200 })
+    const subs = await send<{ subscriptions: Array<{ id: string }> }>('GET', `/v1/billing/subscriptions?tenant_id=${tid}`, { status: 200 })
+    const sid = subs.body.subscriptions[0]?.id ?? ''
+    await send('GET', `/v1/billing/subscriptions/${sid}`, { status: 200 })
+    await send('PATCH', `/v1/billing/subscriptions/${sid}`, { body: { tier: 'pro' }, status: 200 })
+    await send('POST', `/v1/billing/subscriptions/${sid}/suspend`, { status: 200 })
+    await send('POST', `/v1/billing/subscriptions/${sid}/resume`, { status: 200 })
+    await send('POST', `/v1/billing/subscriptions/${sid}/cancel`, { status: 200 })
+    await send('POST', '/v1/billing/subscriptions', { body: { tenant_id: tid, tier: 'free' }, status: 201 })
+    await send('GET', '/v1/tenants?limit=0', { status: 422 })
+
+    // Invoices and payments.
+    // Usage of a month gone by: its invoice is issued, and takes payments.
+    const now = new Date()
+    const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) - 1).toISOString()
+    await send('POST', '/v1/billing/usage', { body: { user_id: 'u-old', resource_type: 'storage', amount: 5, unit: 'GB', timestamp: lastMonth }, status: 201 })
+    const invoices = await send<{ invoices: Array<{ id: string, tenant_id: string }> }>('GET', '/v1/billing/invoices?tenant=u-old', { status: 200 })
+    const invoice = invoices.body.invoices[0]
+    assert.ok(invoice !== undefined, 'an invoice to pay')
+    await send('GET', `/v1/billing/invoices/${invoice.id}`, { status: 200 })
+    await send('POST', '/v1/billing/payments', { body: { payment_id: 'pay-1', invoice_id: invoice.id, amount: 0.01, payment_method: { type: 'bank_transfer', reference: 'ref-1' } }, status: 201 })
+    await send('POST', '/v1/billing/payments', { body: { payment_id: 'pay-1', invoice_id: invoice.id, amount: 0.01, payment_method: { type: 'bank_transfer', reference: 'ref-1' } }, status: 200 })
+    await send('GET', `/v1/billing/payments?invoice_id=${invoice.id}`, { status: 200 })
+
+    // A load test through the mesh, to its end.
+    const load = await send<{ test_id: string }>('POST', '/v1/testing/load', { body: { service: 'echo', rate: 5, duration_ms: 400 }, status: 202 })
+    await waitFor('the load test to end', async () => (await send<{ status: string }>('GET', `/v1/testing/results/${load.body.test_id}`, { status: 200 })).body.status === 'done', { timeoutMs: 15_000, intervalMs: 200 })
+    await send('GET', '/v1/testing/results/nope', { status: 404 })
+
+    // A node started in-process has no config sources to re-read.
+    await send('POST', '/v1/system/reload', { status: 503 })
 
     const proposal = await send<{ id: string }>('POST', '/v1/governance/proposals', { body: { title: 'contract', change: { type: 'text' }, voting_period: '1m' } })
     assert.equal(proposal.status, 201)
@@ -117,9 +162,15 @@ describe('OpenAPI contract: every documented operation answers as documented', {
     await send('POST', '/v1/governance/proposals', { body: { title: '' }, status: 422 })
     await send('POST', '/v1/billing/usage', { body: { user_id: 'u1' }, token: null, status: 401 })
     await send('GET', `/v1/governance/proposals/${'0'.repeat(64)}`, { status: 404 })
-    await send('GET', '/v1/billing/invoices', { status: 422 })
+    await send('GET', '/v1/billing/invoices?period=2026-13', { status: 422 })
     await send('GET', '/v1/route/nothing/here', { status: 404 })
     await send('DELETE', `/v1/failover/trigger/${other}`, { status: 404 })
+    await send('DELETE', `/v1/tenants/${tid}`, { status: 200 })
+
+    // Last: the graceful stop of A (its answer first).
+    await send('POST', '/v1/system/shutdown', { body: { timeout_ms: -1 }, status: 422 })
+    await send('POST', '/v1/system/shutdown', { body: { timeout_ms: 2000 }, status: 202 })
+    await waitFor('A to stop', async () => await fetch(`${a.api.url}/health`).then(() => false, () => true), { timeoutMs: 15_000, intervalMs: 100 })
 
     const documented = Object.values(contract.doc.paths).flatMap(ops => Object.values(ops).map(op => op.operationId))
     assert.deepEqual(documented.filter(id => !contract.called.has(id)), [], 'documented operations this test did not call')

@@ -5,6 +5,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { serveApi } from '../../api/server.ts'
+import type { Clock } from '../../src/clock.ts'
 import { launchNode, type RunningNode } from '../../src/launch.ts'
 import { silentLogger, type Logger } from '../../src/logging.ts'
 import { DEFAULTS, type NodeConfig } from '../../src/node-config.ts'
@@ -31,8 +32,8 @@ export async function freePort (): Promise<number> {
   return address.port
 }
 
-/** A node in this process, on 127.0.0.1 with free ports and silent logs (or `log`, to read what it logs). */
-export async function startNode (dataDir: string, overrides: Partial<NodeConfig> = {}, log: Logger = silentLogger()): Promise<RunningNode> {
+/** A node in this process, on 127.0.0.1 with free ports and silent logs (or `log`, to read what it logs), on the system clock or `clock`. */
+export async function startNode (dataDir: string, overrides: Partial<NodeConfig> = {}, log: Logger = silentLogger(), clock?: Clock): Promise<RunningNode> {
   const config: NodeConfig = {
     ...DEFAULTS,
     dataDir,
@@ -41,7 +42,7 @@ export async function startNode (dataDir: string, overrides: Partial<NodeConfig>
     logLevel: 'silent',
     ...overrides
   }
-  return await launchNode(config, serveApi, log, new AbortController().signal)
+  return await launchNode(config, serveApi, log, new AbortController().signal, { clock })
 }
 
 export interface ChildNode {

@@ -77,9 +77,9 @@ describe('billing replicated over five nodes', { timeout: 240_000 }, () => {
     }, { timeoutMs: 30_000, intervalMs: 250 })
     const period = new Date().toISOString().slice(0, 7)
     for (const user of users) {
-      const invoices = await Promise.all(nodes.map(async n => await (await fetch(`${n.api.url}/v1/billing/invoices?user_id=${user}&period=${period}`)).text()))
+      const invoices = await Promise.all(nodes.map(async n => await (await fetch(`${n.api.url}/v1/billing/invoices?tenant=${user}&period=${period}`)).text()))
       for (const text of invoices) assert.equal(text, invoices[0])
-      assert.ok(JSON.parse(invoices[0] ?? '{}').invoice.total > 0)
+      assert.ok(JSON.parse(invoices[0] ?? '{}').invoices[0].total > 0)
     }
     const overviews = await Promise.all(nodes.map(async n => JSON.stringify((await overviewOf(n.api.url)).totals_by_resource)))
     for (const o of overviews) assert.equal(o, overviews[0])

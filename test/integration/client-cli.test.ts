@@ -103,11 +103,14 @@ describe('meshnode client commands against a running node', { timeout: 180_000 }
     const records = (JSON.parse((await meshnode(['usage', '--user', 'alice', '--json', ...api])).stdout) as { records: Array<{ id: string }> }).records
     assert.deepEqual(records.map(r => r.id), ['cli-1'])
 
-    const invoice = await meshnode(['invoices', '--user', 'alice', ...api])
-    assert.equal(invoice.code, 0, invoice.stderr)
+    const invoices = await meshnode(['invoices', '--tenant', 'alice', ...api])
+    assert.equal(invoices.code, 0, invoices.stderr)
+    const row = invoices.stdout.split('\n')[1] ?? ''
+    assert.equal(cellUnder(invoices.stdout, 'TENANT', row), 'alice')
     // storage at 0.02 USD a GB (the development price list).
-    assert.match(invoice.stdout, /^total 0\.05 USD$/m)
-    const bad = await meshnode(['invoices', '--user', 'alice', '--period', '2026-13', ...api])
+    assert.equal(cellUnder(invoices.stdout, 'TOTAL', row), '0.05')
+    assert.equal(cellUnder(invoices.stdout, 'CURRENCY', row), 'USD')
+    const bad = await meshnode(['invoices', '--tenant', 'alice', '--period', '2026-13', ...api])
     assert.equal(bad.code, 1)
     assert.match(bad.stderr, /^meshnode: the node refused \(422 VALIDATION_ERROR: invalid query field "period".*\)\n$/)
   })

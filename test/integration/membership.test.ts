@@ -192,7 +192,10 @@ describe('membership is granted by operators, not assumed', { timeout: 180_000 }
     assert.equal(peers.find(p => p.peer_id === idC)?.member, true)
     // Its offer is no routing candidate: the service is unknown to A's clients.
     assert.equal((await callAsOperator(a, 'POST', '/v1/load-balancer/select-node', { service: 'echo' })).status, 404)
-    assert.equal((await fetch(`${a.api.url}/v1/route/echo/x`)).status, 404)
+    // A closed network routes only a tenant's key: a client with one is told the service is unknown.
+    const tenant = await callAsOperator<{ id: string }>(a, 'POST', '/v1/tenants', { name: 'client', tier: 'free' })
+    const key = await callAsOperator<{ key: string }>(a, 'POST', `/v1/tenants/${tenant.body.id}/keys`, {})
+    assert.equal((await fetch(`${a.api.url}/v1/route/echo/x`, { headers: { authorization: `Bearer ${key.body.key}` } })).status, 404)
     assert.equal(h.routeStreams, 0)
 
     // It admits itself, and proposes to become an operator: both refused, held nowhere, counted.

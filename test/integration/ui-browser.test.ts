@@ -107,7 +107,7 @@ describe('operator UI in a headless Chromium, against a live three-node mesh', {
     await pageA.waitForFunction(() => document.querySelector('[data-testid="routing"] .service')?.textContent?.includes('echo') === true, { timeout: WAIT_MS })
     await pageA.waitForFunction(() => Number(document.querySelector('[data-testid="billing"] .kv b')?.textContent ?? '0') >= 1, { timeout: WAIT_MS })
 
-    await pageA.type('[data-testid="invoices"] input[placeholder="user id"]', 'alice')
+    await pageA.type('[data-testid="invoices"] input[placeholder="tenant id"]', 'alice')
     await pageA.click('[data-testid="invoices"] button[type="submit"]')
     // 3 GB of storage at 0.02 USD (the development price list).
     await pageA.waitForFunction(() => document.querySelector('[data-testid="invoices"] tfoot')?.textContent?.includes('0.06 USD') === true, { timeout: WAIT_MS })

@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Registry } from 'prom-client'
+import { inspectRoutes } from 'hono/dev'
 import { createApi } from '../../api/app.ts'
 import type { ApiNode } from '../../api/context.ts'
 import { openApiPath } from '../../api/openapi/document.ts'
 import { apiDocument } from '../../api/operations.ts'
+import type { NodeControl } from '../../src/launch.ts'
 import { silentLogger } from '../../src/logging.ts'
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete']
 
-/** Every route the app serves, as `METHOD /openapi/{path}`: middleware (paths `*`, `/*`) excluded; `ALL` is every method. */
+/** Every route the app serves, as `METHOD /openapi/{path}`: middleware (a handler of (c, next)) excluded; `ALL` is every method. */
 function servedRoutes (): string[] {
   // Building the app reads only the metrics registry of the node; no route runs.
   const mesh = { metrics: { registry: new Registry() }, requests: {} } as unknown as ApiNode
@@ -18,12 +20,13 @@ function servedRoutes (): string[] {
     token: 't',
     log: silentLogger(),
     staticConfig: { dataDir: '', listen: [], announce: [], corsOrigins: [], apiUrl: '', bootstrap: [], region: '', logLevel: 'silent' },
+    control: {} as unknown as NodeControl,
     shutdown: new AbortController().signal,
     maxRouteBodyBytes: 1024
   })
   const served = new Set<string>()
-  for (const r of app.routes) {
-    if (r.path === '*' || r.path === '/*') continue
+  for (const r of inspectRoutes(app)) {
+    if (r.isMiddleware) continue
     for (const m of r.method === 'ALL' ? METHODS : [r.method.toLowerCase()]) served.add(`${m} ${openApiPath(r.path)}`)
   }
   return [...served].sort()

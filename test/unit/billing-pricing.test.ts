@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { PRODUCTION_PARAMS, type NetworkParams, type ParamsPeriod } from '../../src/network/params.ts'
-import { invoiceFor, periodOf, revenueOf } from '../../src/billing/pricing.ts'
+import { computeInvoice, lotsOfRecords, type Invoice } from '../../src/billing/invoice.ts'
+import { periodEnd, periodOf } from '../../src/billing/pricing.ts'
 import type { UsageRecord } from '../../src/billing/usage-record.ts'
 
 const JAN = Date.UTC(2026, 0, 10, 8, 30, 0)
@@ -20,6 +21,16 @@ const PARAMS: Prices = {
     compute: { unit: 'vcpu-hour', unit_price: 0.035 }
   }
 }
+
+/** A usage-only invoice (no subscription, no tax) of a closed month: the usage lines as priced. */
+function invoiceFor (user: string, period: string, records: UsageRecord[], params: readonly ParamsPeriod[]): Invoice {
+  return computeInvoice({ tenantId: user, period, subscriptions: [], usage: lotsOfRecords(records.filter(r => r.user_id === user)), params, payments: [], now: periodEnd(period) })
+}
+
+/** What the invoice says of usage. */
+const usageOf = (inv: Invoice): Pick<Invoice, 'tenant_id' | 'period' | 'currency' | 'line_items' | 'total' | 'records' | 'unpriced_records'> => ({
+  tenant_id: inv.tenant_id, period: inv.period, currency: inv.currency, line_items: inv.line_items, total: inv.total, records: inv.records, unpriced_records: inv.unpriced_records
+})
 
 let n = 0
 function rec (user: string, resource: string, amount: number, unit: string, timestamp = JAN, id?: string): UsageRecord {
@@ -44,7 +55,7 @@ function shuffled<T> (items: T[], seed: number): T[] {
   return out
 }
 
-describe('billing pricing: invoiceFor', () => {
+describe('billing pricing: usage lines of an invoice', () => {
   test('periodOf is the UTC month of a timestamp', () => {
     assert.equal(periodOf(JAN), '2026-01')
     assert.equal(periodOf(Date.UTC(2026, 0, 31, 23, 59, 59, 999)), '2026-01')
@@ -61,14 +72,14 @@ describe('billing pricing: invoiceFor', () => {
       rec('alice', 'request', 700, 'request')
     ]
     const inv = invoiceFor('alice', '2026-01', records, at(PARAMS))
-    assert.deepEqual(inv, {
-      user_id: 'alice',
+    assert.deepEqual(usageOf(inv), {
+      tenant_id: 'alice',
       period: '2026-01',
       currency: 'EUR',
       line_items: [
-        { resource_type: 'bandwidth', quantity: 10, unit: 'GB', unit_price: 0.01, total: 0.1, records: 1, priced: true },
-        { resource_type: 'request', quantity: 1000, unit: 'request', unit_price: 0.0001, total: 0.1, records: 2, priced: true },
-        { resource_type: 'storage', quantity: 4, unit: 'GB', unit_price: 0.02, total: 0.08, records: 2, priced: true }
+        { resource_type: 'bandwidth', quantity: 10, included: 0, unit: 'GB', unit_price: 0.01, total: 0.1, records: 1, priced: true },
+        { resource_type: 'request', quantity: 1000, included: 0, unit: 'request', unit_price: 0.0001, total: 0.1, records: 2, priced: true },
+        { resource_type: 'storage', quantity: 4, included: 0, unit: 'GB', unit_price: 0.02, total: 0.08, records: 2, priced: true }
       ],
       total: 0.28,
       records: 5,
@@ -110,8 +121,8 @@ describe('billing pricing: invoiceFor', () => {
   test('a resource not in the price list (a record from before its price was removed) is an unpriced line: flagged, out of the total, counted', () => {
     const inv = invoiceFor('u', '2026-01', [rec('u', 'gpu', 5, 'gpu-hour'), rec('u', 'request', 10, 'request')], at(PARAMS))
     assert.deepEqual(inv.line_items, [
-      { resource_type: 'gpu', quantity: 5, unit: 'gpu-hour', unit_price: null, total: 0, records: 1, priced: false },
-      { resource_type: 'request', quantity: 10, unit: 'request', unit_price: 0.0001, total: 0.001, records: 1, priced: true }
+      { resource_type: 'gpu', quantity: 5, included: 0, unit: 'gpu-hour', unit_price: null, total: 0, records: 1, priced: false },
+      { resource_type: 'request', quantity: 10, included: 0, unit: 'request', unit_price: 0.0001, total: 0.001, records: 1, priced: true }
     ])
     assert.equal(inv.total, 0.001)
     assert.equal(inv.records, 2)
@@ -121,8 +132,8 @@ describe('billing pricing: invoiceFor', () => {
   test('a resource in another unit than the price list\'s is listed unpriced', () => {
     const inv = invoiceFor('u', '2026-01', [rec('u', 'storage', 500, 'MB'), rec('u', 'bandwidth', 2, 'GB')], at(PARAMS))
     assert.deepEqual(inv.line_items, [
-      { resource_type: 'bandwidth', quantity: 2, unit: 'GB', unit_price: 0.01, total: 0.02, records: 1, priced: true },
-      { resource_type: 'storage', quantity: 500, unit: 'MB', unit_price: null, total: 0, records: 1, priced: false }
+      { resource_type: 'bandwidth', quantity: 2, included: 0, unit: 'GB', unit_price: 0.01, total: 0.02, records: 1, priced: true },
+      { resource_type: 'storage', quantity: 500, included: 0, unit: 'MB', unit_price: null, total: 0, records: 1, priced: false }
     ])
     assert.equal(inv.total, 0.02)
   })
@@ -130,7 +141,7 @@ describe('billing pricing: invoiceFor', () => {
   test('a price of 0 is a price: unit_price 0, not null', () => {
     const free: Prices = { currency: 'USD', price_list: { request: { unit: 'request', unit_price: 0 } } }
     const inv = invoiceFor('u', '2026-01', [rec('u', 'request', 9, 'request')], at(free))
-    assert.deepEqual(inv.line_items, [{ resource_type: 'request', quantity: 9, unit: 'request', unit_price: 0, total: 0, records: 1, priced: true }])
+    assert.deepEqual(inv.line_items, [{ resource_type: 'request', quantity: 9, included: 0, unit: 'request', unit_price: 0, total: 0, records: 1, priced: true }])
   })
 
   test('only the user\'s records in the period (the UTC month) count', () => {
@@ -152,7 +163,7 @@ describe('billing pricing: invoiceFor', () => {
     assert.equal(invoiceFor('alice', '2025-01', records, at(PARAMS)).line_items[0]?.quantity, 16)
     assert.equal(invoiceFor('bob', '2026-01', records, at(PARAMS)).line_items[0]?.quantity, 32)
     const none = invoiceFor('alice', '2026-03', records, at(PARAMS))
-    assert.deepEqual(none, { user_id: 'alice', period: '2026-03', currency: 'EUR', line_items: [], total: 0, records: 0, unpriced_records: 0 })
+    assert.deepEqual(usageOf(none), { tenant_id: 'alice', period: '2026-03', currency: 'EUR', line_items: [], total: 0, records: 0, unpriced_records: 0 })
     assert.deepEqual(invoiceFor('nobody', '2026-01', records, at(PARAMS)).line_items, [])
   })
 
@@ -202,9 +213,9 @@ describe('billing pricing: invoiceFor', () => {
     test('each record is priced with the list in force at its timestamp: one line per price, the old price for the past', () => {
       const inv = invoiceFor('u', '2026-01', records, periods)
       assert.deepEqual(inv.line_items, [
-        { resource_type: 'request', quantity: 150, unit: 'request', unit_price: 0.0001, total: 0.015, records: 2, priced: true },
-        { resource_type: 'storage', quantity: 3.5, unit: 'GB', unit_price: 0.02, total: 0.07, records: 2, priced: true },
-        { resource_type: 'storage', quantity: 4, unit: 'GB', unit_price: 0.01, total: 0.04, records: 1, priced: true }
+        { resource_type: 'request', quantity: 150, included: 0, unit: 'request', unit_price: 0.0001, total: 0.015, records: 2, priced: true },
+        { resource_type: 'storage', quantity: 3.5, included: 0, unit: 'GB', unit_price: 0.02, total: 0.07, records: 2, priced: true },
+        { resource_type: 'storage', quantity: 4, included: 0, unit: 'GB', unit_price: 0.01, total: 0.04, records: 1, priced: true }
       ])
       assert.equal(inv.total, 0.125)
       // The month before is priced as it was: the change does not reach back.
@@ -212,11 +223,11 @@ describe('billing pricing: invoiceFor', () => {
       assert.deepEqual(dec.line_items.map(l => [l.unit_price, l.total]), [[0.02, 0.04]])
     })
 
-    test('revenue sums the invoices priced the same way, exactly', () => {
+    test('another user\'s invoice is priced the same way, exactly', () => {
       const other = [rec('v', 'storage', 0.1, 'GB', CHANGE + 1), rec('v', 'storage', 0.2, 'GB', CHANGE - 1)]
       // u: 0.125; v: 0.1 x 0.01 + 0.2 x 0.02 = 0.005.
-      assert.equal(revenueOf([...records, ...other], periods), 130_000n)
-      assert.equal(revenueOf([...other, ...records].reverse(), periods), 130_000n)
+      assert.equal(invoiceFor('v', '2026-01', [...records, ...other], periods).total, 0.005)
+      assert.equal(invoiceFor('u', '2026-01', [...other, ...records].reverse(), periods).total, 0.125)
     })
 
     test('a price removed by the change leaves later records of it unpriced, earlier ones priced', () => {

@@ -581,7 +581,7 @@ describe('GovernanceState: order independence', () => {
     // Grouped: the order a node's sync uses (proposals, then candidacies and endorsements, then
     // votes, then certificates), shuffled within each group. Otherwise any order that keeps each
     // proposal before its votes and certificates.
-    const GROUP: Record<GovBody['kind'], number> = { proposal: 0, candidacy: 1, endorsement: 1, admission: 1, revocation: 1, vote: 2, certificate: 3 }
+    const GROUP: Record<GovBody['kind'], number> = { proposal: 0, candidacy: 1, endorsement: 1, admission: 1, revocation: 1, vote: 2, certificate: 3, tenant: 1, api_key: 1, key_revocation: 1, subscription: 1, payment: 1 }
     fc.assert(fc.property(
       fc.boolean(),
       fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: n, maxLength: n }),

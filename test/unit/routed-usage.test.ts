@@ -29,4 +29,14 @@ describe('RoutedUsage', () => {
     assert.equal(second.user_id, 'user-2')
     assert.notEqual(first.id, second.id)
   })
+
+  test("a tenant's request names its key in the record's metadata", async () => {
+    const appended: UsageRecord[] = []
+    const usage = new RoutedUsage({ append: async records => { appended.push(...records) }, log: silentLogger() }, { usageFlushMs: 60_000, usageMaxRecords: 1_000 })
+    await usage.start()
+    usage.record({ user: 'ten_1', keyId: 'key_1', service: 'echo', peerId: 'peer-a', requestBytes: 0, responseBytes: 0, durationMs: 1, status: 200, at: Date.UTC(2026, 0, 15) })
+    await usage.stop()
+    assert.equal(appended[0]?.user_id, 'ten_1')
+    assert.equal(appended[0]?.metadata.key_id, 'key_1')
+  })
 })

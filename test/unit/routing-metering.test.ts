@@ -50,3 +50,13 @@ test('a failed request is metered with no peer, a refused one with no bytes and 
     { user: 'u2', service: 'kv', peerId: '', requestBytes: 0, responseBytes: 0, durationMs: 0, status: 503, at: clock.now() }
   ])
 })
+
+test("a tenant's request carries its key id in every event: served, failed and refused", async () => {
+  const { metering, usage } = meteringOf()
+  const keyed = { ...request(new Uint8Array(0)), user: 'ten_1', keyId: 'key_1' }
+  const result = metering.served(keyed, 0, { status: 200, headers: [], body: bodyOf('x'), servedBy: 'peer-b', attempts: 1 })
+  await new Response(result.body).text()
+  metering.failed(keyed, 0, 502)
+  metering.refused('ten_1', 'echo', 503, 'key_1')
+  assert.deepEqual(usage.map(e => [e.user, e.keyId, e.status]), [['ten_1', 'key_1', 200], ['ten_1', 'key_1', 502], ['ten_1', 'key_1', 503]])
+})

@@ -1645,7 +1645,31 @@ export interface components {
                 end: string;
                 samples: number;
                 values: {
-                    [key: string]: {
+                    cpu: {
+                        mean: number;
+                        max: number;
+                    } | null;
+                    memory: {
+                        mean: number;
+                        max: number;
+                    } | null;
+                    rss_bytes: {
+                        mean: number;
+                        max: number;
+                    } | null;
+                    event_loop_delay_p99_ms: {
+                        mean: number;
+                        max: number;
+                    } | null;
+                    active_requests: {
+                        mean: number;
+                        max: number;
+                    } | null;
+                    request_rate: {
+                        mean: number;
+                        max: number;
+                    } | null;
+                    error_rate: {
                         mean: number;
                         max: number;
                     } | null;
@@ -2587,7 +2611,49 @@ export interface components {
             window: "1m" | "5m" | "15m" | "1h";
             measured_at: string;
             figures: {
-                [key: string]: {
+                cpu: {
+                    current: number;
+                    mean: number;
+                    max: number;
+                    samples: number;
+                    window_seconds: number;
+                };
+                memory: {
+                    current: number;
+                    mean: number;
+                    max: number;
+                    samples: number;
+                    window_seconds: number;
+                };
+                rss_bytes: {
+                    current: number;
+                    mean: number;
+                    max: number;
+                    samples: number;
+                    window_seconds: number;
+                };
+                event_loop_delay_p99_ms: {
+                    current: number;
+                    mean: number;
+                    max: number;
+                    samples: number;
+                    window_seconds: number;
+                };
+                active_requests: {
+                    current: number;
+                    mean: number;
+                    max: number;
+                    samples: number;
+                    window_seconds: number;
+                };
+                request_rate: {
+                    current: number;
+                    mean: number;
+                    max: number;
+                    samples: number;
+                    window_seconds: number;
+                };
+                error_rate: {
                     current: number;
                     mean: number;
                     max: number;

@@ -57,13 +57,30 @@ function isNamed (p: Payload): p is Named {
 
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` })
 
+/**
+ * A record keyed by an enum (`z.record(z.enum([...]), V)`) comes out of zod as `propertyNames`
+ * with every key `required` but no `properties`: valid, but readers (and linters) see required
+ * properties that are not defined. Each key becomes a property of V's schema.
+ */
+function enumRecordsAsProperties (node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(enumRecordsAsProperties)
+  if (typeof node !== 'object' || node === null) return node
+  const s = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, enumRecordsAsProperties(v)])) as JsonSchema
+  const keys = (s.propertyNames as { enum?: unknown } | undefined)?.enum
+  if (Array.isArray(keys) && s.properties === undefined && typeof s.additionalProperties === 'object') {
+    const rest = Object.fromEntries(Object.entries(s).filter(([k]) => k !== 'propertyNames'))
+    return { ...rest, properties: Object.fromEntries(keys.map(k => [String(k), s.additionalProperties])), additionalProperties: false }
+  }
+  return s
+}
+
 /** Every named schema of one direction (requests are read as input, responses as written output) as components. */
 function components (named: Map<string, z.ZodType>, io: 'input' | 'output'): Record<string, JsonSchema> {
   const registry = z.registry<{ id: string }>()
   for (const [id, schema] of named) registry.add(schema, { id })
   const { schemas } = z.toJSONSchema(registry, { io, target: 'draft-2020-12', unrepresentable: 'any', uri: id => `#/components/schemas/${id}` }) as { schemas: Record<string, JsonSchema> }
   // Each component is a schema of the document, not a document of its own: no $schema, no $id.
-  return Object.fromEntries(Object.entries(schemas).map(([id, s]) => [id, Object.fromEntries(Object.entries(s).filter(([k]) => k !== '$schema' && k !== '$id'))]))
+  return Object.fromEntries(Object.entries(schemas).map(([id, s]) => [id, enumRecordsAsProperties(Object.fromEntries(Object.entries(s).filter(([k]) => k !== '$schema' && k !== '$id'))) as JsonSchema]))
 }
 
 function collect (into: Map<string, z.ZodType>, named: Named, where: string): string {

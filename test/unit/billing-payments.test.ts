@@ -91,4 +91,11 @@ describe('payments in the replicated records', () => {
     assert.equal(card.ok ? undefined : card.rule, 'card_number')
     assert.deepEqual(s.payments().map(p => p.body.payment_id), ['pay-1'])
   })
+
+  test('a payment whose signing time (13 digits) happens to pass Luhn is held: only what the operator entered is searched for a card', () => {
+    const s = new GovernanceState(genesis, genesisHash(genesis))
+    let time = T0 + 1000
+    while (!luhn(String(time))) time++
+    assert.deepEqual(s.add(signObject(body(op.id, { time }), op.sign), time + 1000, 30_000), { ok: true })
+  })
 })

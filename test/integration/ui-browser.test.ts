@@ -149,10 +149,14 @@ describe('operator UI in a headless Chromium, against a live three-node mesh', {
   test('the page fits a narrow screen, and no page logged an error', async () => {
     await pageA.setViewport({ width: 390, height: 844 })
     // Wide tables scroll in their card; nothing else may be wider than the screen.
-    const tooWide = await pageA.evaluate(() => [...document.querySelectorAll('body *')]
-      .filter(e => e.closest('.scroll') === null && e.getBoundingClientRect().right > window.innerWidth + 1)
-      .map(e => `${e.tagName.toLowerCase()}.${e.className}`).slice(0, 10))
-    assert.deepEqual(tooWide, [])
+    // The plots follow their card's width on their next resize callback.
+    let tooWide: string[] = []
+    await waitFor('nothing wider than the screen', async () => {
+      tooWide = await pageA.evaluate(() => [...document.querySelectorAll('body *')]
+        .filter(e => e.closest('.scroll') === null && e.getBoundingClientRect().right > window.innerWidth + 1)
+        .map(e => `${e.tagName.toLowerCase()}.${e.className}`).slice(0, 10))
+      return tooWide.length === 0
+    }, { timeoutMs: WAIT_MS, intervalMs: 100 }).catch((err: unknown) => assert.fail(`${err instanceof Error ? err.message : String(err)}: ${tooWide.join(', ')}`))
     assert.ok(await pageA.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1))
     await pageA.screenshot({ path: join(SHOTS, 'narrow-390.png'), fullPage: true })
     assert.deepEqual(errors.flat(), [])

@@ -3,11 +3,14 @@ import { requestId } from 'hono/request-id'
 import type { Logger } from '../src/logging.ts'
 import type { ApiEnv, ApiNode } from './context.ts'
 import { handleError, notFound } from './errors.ts'
+import type { Tuning } from '../src/tuning.ts'
+import { auditTrail } from './middleware/audit.ts'
 import { apiBodyLimit } from './middleware/body-limit.ts'
 import { readJsonBody } from './middleware/json-body.ts'
 import { operatorAuth } from './middleware/operator-auth.ts'
 import { corsPolicy } from './middleware/cors.ts'
 import { requestMetrics } from './middleware/request-metrics.ts'
+import { alertRoutes } from './routes/alerts.ts'
 import { billingRoutes } from './routes/billing.ts'
 import { configRoutes, type StaticConfig } from './routes/config.ts'
 import { eventRoutes } from './routes/events.ts'
@@ -18,7 +21,9 @@ import { routeRoutes } from './routes/route.ts'
 import { serviceRoutes } from './routes/services.ts'
 import { healthRoutes } from './routes/health.ts'
 import { networkRoutes } from './routes/network.ts'
+import { securityRoutes } from './routes/security.ts'
 import { systemRoutes } from './routes/system.ts'
+import { wsRoutes } from './routes/ws.ts'
 
 export interface ApiOptions {
   mesh: ApiNode
@@ -29,6 +34,8 @@ export interface ApiOptions {
   shutdown: AbortSignal
   maxBodyBytes?: number
   maxRouteBodyBytes: number
+  /** Alerts, audit, auth throttling and WebSocket settings (DEFAULT_TUNING.operations with the operator's). */
+  operations: Tuning['operations']
 }
 
 const MUTATING = ['POST', 'PUT', 'PATCH', 'DELETE']
@@ -46,12 +53,15 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
     c.set('shutdown', opts.shutdown)
     await next()
   })
+  const now = (): number => opts.mesh.clock.now()
+  app.use(auditTrail(opts.mesh.audit, now))
+  const guard = { throttle: opts.mesh.authThrottle, now }
   // The data plane: client traffic, metered by the caller's token and limited by the route's own
   // body limit. Mounted before the operator plane's middleware, it answers without passing them.
   app.route('/v1/route', routeRoutes(opts.token, opts.maxRouteBodyBytes))
 
   // The operator plane: every other path. The token is checked before the body is read.
-  app.on(MUTATING, '*', operatorAuth(opts.token))
+  app.on(MUTATING, '*', operatorAuth(opts.token, guard))
   app.use(apiBodyLimit(opts.maxBodyBytes ?? 1024 * 1024))
   app.on(MUTATING, '*', readJsonBody())
   app.route('/', healthRoutes())
@@ -65,6 +75,9 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.route('/v1/billing', billingRoutes())
   app.route('/v1/governance', governanceRoutes())
   app.route('/v1/election', electionRoutes())
+  app.route('/v1/alerts', alertRoutes(opts.operations.alertIntervalMs))
+  app.route('/v1/security', securityRoutes(opts.token, guard, { retentionMs: opts.operations.auditRetentionMs, policy: opts.operations.authThrottle }))
+  app.route('/v1/ws', wsRoutes())
 
   app.notFound(notFound)
   app.onError(handleError(opts.log))

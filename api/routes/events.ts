@@ -1,15 +1,16 @@
 import { Hono } from 'hono'
 import { streamSSE } from 'hono/streaming'
-import type { PeerEvent } from '../../src/telemetry/peer-table.ts'
+import type { NodeEvent } from '../../src/events.ts'
 import type { ApiEnv } from '../context.ts'
+import { eventView } from '../views.ts'
 
 const KEEPALIVE_MS = 15_000
 
-/** Server-sent events: peers joining, leaving and changing state, as this node sees them. */
+/** Server-sent events: the node's event feed (peers joining, leaving and changing state, as this node sees them; alerts firing and resolving). */
 export function eventRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
   app.get('/', c => streamSSE(c, async stream => {
-    const queue: PeerEvent[] = []
+    const queue: NodeEvent[] = []
     let wake: (() => void) | undefined
     const unsubscribe = c.var.mesh.onEvent(e => {
       queue.push(e)
@@ -36,9 +37,4 @@ export function eventRoutes (): Hono<ApiEnv> {
     }
   }))
   return app
-}
-
-function eventView (e: PeerEvent): Record<string, unknown> {
-  const base = { peer_id: e.peerId, time: new Date(e.at).toISOString() }
-  return e.type === 'peer:state' ? { ...base, from: e.from, to: e.to } : base
 }

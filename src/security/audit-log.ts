@@ -1,0 +1,171 @@
+import type { Clock } from '../clock.ts'
+import { errorMessage } from '../errors.ts'
+import type { Startable } from '../lifecycle.ts'
+import type { Logger } from '../logging.ts'
+import type { Sublevel } from '../storage/database.ts'
+
+/** What an audited call did: a mutating method's kind, or a failed authentication (any method). */
+export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'auth_failed'] as const
+export type AuditAction = typeof AUDIT_ACTIONS[number]
+
+export interface AuditEntry {
+  /** Its key: ordered by time, unique. */
+  id: string
+  time: number
+  /** `operator` (the node's API token), `key:<id>` (a tenant's API key), or `anonymous` (no valid credential). */
+  actor: string
+  action: AuditAction
+  method: string
+  path: string
+  status: number
+  /** The client's address as the server saw it. */
+  source: string
+  requestId: string
+}
+
+export type AuditRecord = Omit<AuditEntry, 'id'>
+
+export interface AuditQuery {
+  actor?: string
+  action?: AuditAction
+  from?: number
+  to?: number
+  /** The id of the last entry of the previous page: the next page is older. */
+  cursor?: string
+  limit: number
+}
+
+export interface AuditComponents {
+  /** The audit sublevel; asked for at start, once the database is open. */
+  store: () => Sublevel<AuditEntry>
+  clock: Clock
+  log: Logger
+}
+
+export interface AuditOptions {
+  retentionMs: number
+  flushMs: number
+  maxBatch: number
+}
+
+const PRUNE_EVERY_MS = 3_600_000
+
+function timeKey (ms: number): string {
+  return String(Math.max(0, Math.floor(ms))).padStart(15, '0')
+}
+
+/**
+ * The node's append-only audit trail in level. The API path only queues an entry; queued
+ * entries are written in one batch per `flushMs` (or at `maxBatch`), unsynced, so auditing
+ * costs the request a push into an array. Entries older than the retention are deleted, never
+ * changed.
+ */
+export class AuditLog implements Startable {
+  private readonly c: AuditComponents
+  private readonly opts: AuditOptions
+  private readonly incarnation: string
+  private seq = 0
+  private queue: AuditEntry[] = []
+  private store: Sublevel<AuditEntry> | undefined
+  private flushTimer: NodeJS.Timeout | undefined
+  private pruneTimer: NodeJS.Timeout | undefined
+  private writing: Promise<void> = Promise.resolve()
+  private readonly listeners = new Set<(e: AuditEntry) => void>()
+  private recordedTotal = 0
+
+  constructor (components: AuditComponents, opts: AuditOptions) {
+    this.c = components
+    this.opts = opts
+    // Keys stay unique across restarts within one millisecond.
+    this.incarnation = timeKey(components.clock.now())
+  }
+
+  async start (): Promise<void> {
+    if (this.store !== undefined) return
+    this.store = this.c.store()
+    await this.prune()
+    this.pruneTimer = setInterval(() => { void this.prune() }, PRUNE_EVERY_MS)
+    this.pruneTimer.unref()
+    if (this.queue.length > 0) this.schedule()
+  }
+
+  async stop (): Promise<void> {
+    clearInterval(this.pruneTimer)
+    await this.flush()
+    this.store = undefined
+  }
+
+  /** Entries recorded since start (queued or written). */
+  get recorded (): number {
+    return this.recordedTotal
+  }
+
+  /** Every entry as it is recorded (for the WebSocket `audit` channel). */
+  subscribe (listener: (e: AuditEntry) => void): () => void {
+    this.listeners.add(listener)
+    return () => { this.listeners.delete(listener) }
+  }
+
+  record (r: AuditRecord): AuditEntry {
+    const entry: AuditEntry = { id: `${timeKey(r.time)}.${this.incarnation}.${String(++this.seq).padStart(9, '0')}`, ...r }
+    this.queue.push(entry)
+    this.recordedTotal++
+    for (const l of this.listeners) l(entry)
+    if (this.queue.length >= this.opts.maxBatch) void this.flush()
+    else this.schedule()
+    return entry
+  }
+
+  /** Writes what is queued; resolves once it (and every earlier write) is in the database. */
+  async flush (): Promise<void> {
+    clearTimeout(this.flushTimer)
+    this.flushTimer = undefined
+    const store = this.store
+    if (store !== undefined && this.queue.length > 0) {
+      const batch = this.queue
+      this.queue = []
+      this.writing = this.writing.then(async () => {
+        await store.batch(batch.map(e => ({ type: 'put' as const, key: e.id, value: e })))
+      }).catch((err: unknown) => { this.c.log.error({ err: errorMessage(err), entries: batch.length }, 'audit entries not written') })
+    }
+    await this.writing
+  }
+
+  /** Newest first, with the cursor of the next (older) page when there may be one. */
+  async query (q: AuditQuery): Promise<{ entries: AuditEntry[], nextCursor: string | null }> {
+    await this.flush()
+    const store = this.store
+    if (store === undefined) return { entries: [], nextCursor: null }
+    const range: { reverse: true, gte?: string, lt?: string } = { reverse: true }
+    if (q.from !== undefined) range.gte = timeKey(q.from)
+    const upper = q.to === undefined ? undefined : timeKey(q.to + 1)
+    range.lt = q.cursor !== undefined && (upper === undefined || q.cursor < upper) ? q.cursor : upper
+    if (range.lt === undefined) delete range.lt
+    const entries: AuditEntry[] = []
+    for await (const e of store.values(range)) {
+      if (q.actor !== undefined && e.actor !== q.actor) continue
+      if (q.action !== undefined && e.action !== q.action) continue
+      entries.push(e)
+      if (entries.length > q.limit) break
+    }
+    const more = entries.length > q.limit
+    if (more) entries.pop()
+    return { entries, nextCursor: more ? entries[entries.length - 1]?.id ?? null : null }
+  }
+
+  private schedule (): void {
+    if (this.flushTimer !== undefined || this.store === undefined) return
+    this.flushTimer = setTimeout(() => { void this.flush() }, this.opts.flushMs)
+    this.flushTimer.unref()
+  }
+
+  private async prune (): Promise<void> {
+    const store = this.store
+    if (store === undefined) return
+    try {
+      await store.clear({ lt: timeKey(this.c.clock.now() - this.opts.retentionMs) })
+    } catch (err) {
+      this.c.log.error({ err: errorMessage(err) }, 'audit entries past their retention not deleted')
+    }
+  }
+}

@@ -256,13 +256,13 @@ export const DEFAULT_TUNING: DeepReadonly<Tuning> = deepFreeze({
     auditFlushMs: 200,
     auditMaxBatch: 500,
     authThrottle: {
-      // Five free tries a minute covers a mistyped token; then each try waits longer, and past
-      // twenty the address is refused for five minutes (as fail2ban-style defaults do).
+      // Five free tries a minute covers a mistyped token; the next four wait 0.25, 0.5, 1 and 2 s,
+      // and the tenth refuses the address for five minutes (as fail2ban's defaults do).
       windowMs: 60_000,
       freeFailures: 5,
       delayBaseMs: 250,
-      delayMaxMs: 4_000,
-      refuseAfterFailures: 20,
+      delayMaxMs: 2_000,
+      refuseAfterFailures: 10,
       refuseForMs: 5 * 60_000,
       maxAddresses: 10_000
     },

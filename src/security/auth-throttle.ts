@@ -77,7 +77,11 @@ export class AuthThrottle {
     r.failures = r.failures.filter(t => now - t < this.policy.windowMs)
     r.failures.push(now)
     const n = r.failures.length
-    if (n >= this.policy.refuseAfterFailures) r.refusedUntil = now + this.policy.refuseForMs
+    if (n >= this.policy.refuseAfterFailures) {
+      // Refused from now on: the refusal answers the next tries, this one need not wait.
+      r.refusedUntil = now + this.policy.refuseForMs
+      return { delayMs: 0 }
+    }
     if (n <= this.policy.freeFailures) return { delayMs: 0 }
     return { delayMs: Math.min(this.policy.delayMaxMs, this.policy.delayBaseMs * 2 ** (n - this.policy.freeFailures - 1)) }
   }

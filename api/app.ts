@@ -4,7 +4,7 @@ import type { Logger } from '../src/logging.ts'
 import type { ApiEnv, ApiNode } from './context.ts'
 import { handleError, notFound } from './errors.ts'
 import type { Tuning } from '../src/tuning.ts'
-import { auditTrail } from './middleware/audit.ts'
+import { auditRecorder } from './middleware/audit.ts'
 import { apiBodyLimit } from './middleware/body-limit.ts'
 import { readJsonBody } from './middleware/json-body.ts'
 import { operatorAuth } from './middleware/operator-auth.ts'
@@ -36,6 +36,8 @@ export interface ApiOptions {
   maxRouteBodyBytes: number
   /** Alerts, audit, auth throttling and WebSocket settings (DEFAULT_TUNING.operations with the operator's). */
   operations: Tuning['operations']
+  /** Off only to measure what the audit trail costs (bench/alerts-audit.ts); on in every node. */
+  auditTrail?: boolean
 }
 
 const MUTATING = ['POST', 'PUT', 'PATCH', 'DELETE']
@@ -48,13 +50,15 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.use(corsPolicy(opts.staticConfig.corsOrigins))
   app.use(requestId())
   app.use(requestMetrics(opts.mesh.metrics.registry, opts.mesh.requests))
+  const now = (): number => opts.mesh.clock.now()
+  // Every mutating call and every failed authentication, once answered (middleware/audit.ts).
+  const audit = opts.auditTrail === false ? undefined : auditRecorder(opts.mesh.audit, now)
   app.use(async (c, next) => {
     c.set('mesh', opts.mesh)
     c.set('shutdown', opts.shutdown)
     await next()
+    audit?.(c)
   })
-  const now = (): number => opts.mesh.clock.now()
-  app.use(auditTrail(opts.mesh.audit, now))
   const guard = { throttle: opts.mesh.authThrottle, now }
   // The data plane: client traffic, metered by the caller's token and limited by the route's own
   // body limit. Mounted before the operator plane's middleware, it answers without passing them.

@@ -67,14 +67,13 @@ export class WsHub {
     const clients = this.clients
     new Gauge({ name: 'meshnode_ws_clients', help: 'WebSocket clients connected', registers: [registry], collect () { this.set(clients.size) } })
     this.offs.push(init.mesh.onEvent(e => {
-      const data = eventView(e)
-      this.publish('events', e.type, e.at, data)
-      if (e.type === 'alert.triggered' || e.type === 'alert.resolved') this.publish('alerts', e.type, e.at, data)
+      this.publish('events', e.type, e.at, () => eventView(e))
+      if (e.type === 'alert.triggered' || e.type === 'alert.resolved') this.publish('alerts', e.type, e.at, () => eventView(e))
     }))
     this.offs.push(init.mesh.audit.subscribe(e => {
-      this.publish('audit', e.action, e.time, { id: e.id, actor: e.actor, method: e.method, path: e.path, status: e.status, source_address: e.source, request_id: e.requestId })
+      this.publish('audit', e.action, e.time, () => ({ id: e.id, actor: e.actor, method: e.method, path: e.path, status: e.status, source_address: e.source, request_id: e.requestId }))
     }))
-    if (init.logs !== undefined) this.offs.push(init.logs(r => { this.publish('logs', r.level, r.time, { msg: r.msg, ...r.fields }) }))
+    if (init.logs !== undefined) this.offs.push(init.logs(r => { this.publish('logs', r.level, r.time, () => ({ msg: r.msg, ...r.fields })) }))
     this.heartbeat = setInterval(() => { this.beat() }, opts.heartbeatMs)
     this.heartbeat.unref()
     this.scheduleMetrics()
@@ -193,11 +192,12 @@ export class WsHub {
     }
   }
 
-  private publish (channel: WsChannel, event: string, at: number, data: Record<string, unknown>): void {
+  /** Sends an item to the channel's subscribers; `data` is built only if there is one. */
+  private publish (channel: WsChannel, event: string, at: number, data: () => Record<string, unknown>): void {
     let text: string | undefined
     for (const client of this.clients) {
       if (!client.channels.has(channel)) continue
-      text ??= JSON.stringify({ type: 'message', channel, event, time: new Date(at).toISOString(), data } satisfies WsServerMessage)
+      text ??= JSON.stringify({ type: 'message', channel, event, time: new Date(at).toISOString(), data: data() } satisfies WsServerMessage)
       this.sendText(client, text)
     }
   }
@@ -244,7 +244,7 @@ export class WsHub {
   private scheduleMetrics (): void {
     this.metricsTimer = setTimeout(() => {
       const own = this.mesh.built?.telemetry.published
-      if (own !== undefined) this.publish('metrics', 'load', this.mesh.clock.now(), { ...loadView(own), peers: this.mesh.peerTable.countByState() })
+      if (own !== undefined) this.publish('metrics', 'load', this.mesh.clock.now(), () => ({ ...loadView(own), peers: this.mesh.peerTable.countByState() }))
       this.scheduleMetrics()
     }, this.opts.metricsIntervalMs())
     this.metricsTimer.unref()

@@ -32,6 +32,8 @@ export interface NodeConfig {
   /** Largest body of a routed request, on the way in (413 past it) and from peers. */
   maxRequestBytes: number
   candidate: boolean
+  /** How long audit entries are kept. */
+  auditRetentionMs: number
 }
 
 const { routing } = DEFAULT_TUNING
@@ -56,7 +58,8 @@ export const DEFAULTS: NodeConfig = {
   strategy: routing.strategy,
   requestTimeoutMs: routing.requestTimeoutMs,
   maxRequestBytes: routing.maxRequestBytes,
-  candidate: false
+  candidate: false,
+  auditRetentionMs: DEFAULT_TUNING.operations.auditRetentionMs
 }
 
 /**
@@ -74,6 +77,7 @@ export function tuningOf (config: NodeConfig): Tuning {
       requestTimeoutMs: config.requestTimeoutMs,
       maxRequestBytes: config.maxRequestBytes
     },
-    healthCheck: config.healthCheck
+    healthCheck: config.healthCheck,
+    operations: { ...DEFAULT_TUNING.operations, auditRetentionMs: config.auditRetentionMs }
   }
 }

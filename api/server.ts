@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream'
 import { serve } from '@hono/node-server'
 import type { Hono } from 'hono'
 import type { ApiServer, ServeApi } from '../src/launch.ts'
-import type { Logger } from '../src/logging.ts'
+import { logFeedOf, type Logger } from '../src/logging.ts'
 import { tuningOf } from '../src/node-config.ts'
 import { createApi } from './app.ts'
 import type { ApiEnv } from './context.ts'
@@ -79,7 +79,7 @@ export const serveApi: ServeApi = async ({ mesh, token, config, log, shutdown })
   }
   const { operations } = tuningOf(config)
   const app = createApi({ mesh, token, log, staticConfig, shutdown, maxRouteBodyBytes: config.maxRequestBytes, operations })
-  const hub = new WsHub({ mesh, token, guard: { throttle: mesh.authThrottle, now: () => mesh.clock.now() }, log }, {
+  const hub = new WsHub({ mesh, token, guard: { throttle: mesh.authThrottle, now: () => mesh.clock.now() }, log, logs: logFeedOf(log) }, {
     maxBufferedBytes: operations.wsMaxBufferedBytes,
     heartbeatMs: operations.wsHeartbeatMs,
     metricsIntervalMs: () => mesh.runtimeSettings().telemetryIntervalMs

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream'
 import { Counter, Gauge } from 'prom-client'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import { errorMessage } from '../src/errors.ts'
-import type { Logger } from '../src/logging.ts'
+import type { LogFeed, Logger } from '../src/logging.ts'
 import type { ApiNode } from './context.ts'
 import { bearerToken, tokenMatcher, type AuthGuard } from './middleware/operator-auth.ts'
 import { OPERATOR_CHANNELS, WS_CHANNELS, WsClientMessage, type WsChannel, type WsServerMessage } from './routes/ws.ts'
@@ -20,11 +20,6 @@ export interface WsHubOptions {
   /** How often the `metrics` channel sends the node's load. */
   metricsIntervalMs: () => number
 }
-
-/** A log record as the `logs` channel carries it. */
-export interface LogRecord { level: string, time: number, msg: string, fields: Record<string, unknown> }
-/** Where log records come from; absent, the `logs` channel stays silent. */
-export type LogSource = (listener: (r: LogRecord) => void) => () => void
 
 interface Client {
   ws: WebSocket
@@ -56,7 +51,8 @@ export class WsHub {
   private readonly dropped: Counter<'reason'>
   private closed = false
 
-  constructor (init: { mesh: ApiNode, token: string, guard: AuthGuard, log: Logger, logs?: LogSource }, opts: WsHubOptions) {
+  /** `logs`: the records of the node's logger (absent for a logger that has no feed, such as a silent one: the channel stays quiet). */
+  constructor (init: { mesh: ApiNode, token: string, guard: AuthGuard, log: Logger, logs?: LogFeed }, opts: WsHubOptions) {
     this.mesh = init.mesh
     this.opts = opts
     this.log = init.log
@@ -73,7 +69,7 @@ export class WsHub {
     this.offs.push(init.mesh.audit.subscribe(e => {
       this.publish('audit', e.action, e.time, () => ({ id: e.id, actor: e.actor, method: e.method, path: e.path, status: e.status, source_address: e.source, request_id: e.requestId }))
     }))
-    if (init.logs !== undefined) this.offs.push(init.logs(r => { this.publish('logs', r.level, r.time, () => ({ msg: r.msg, ...r.fields })) }))
+    if (init.logs !== undefined) this.offs.push(init.logs.subscribe(r => { this.publish('logs', r.level, r.time, () => ({ msg: r.msg, ...r.fields })) }))
     this.heartbeat = setInterval(() => { this.beat() }, opts.heartbeatMs)
     this.heartbeat.unref()
     this.scheduleMetrics()

@@ -4,6 +4,7 @@ import { connect, type Socket } from 'node:net'
 import { after, before, describe, test } from 'node:test'
 import { WebSocket } from 'ws'
 import type { RunningNode } from '../../src/launch.ts'
+import { createLogger } from '../../src/logging.ts'
 import { assertError, call, callAsOperator, metricsOf, sampleSum } from '../helpers/api.ts'
 import { removeDir, spawnNode, startNode, stopChild, tempDir, type ChildNode } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -93,6 +94,36 @@ describe('WebSocket channels', () => {
       refused.once('error', () => { resolve(undefined) })
     })
     assert.equal(status, 401)
+  })
+})
+
+describe('WebSocket logs and metrics channels', () => {
+  let dir: string
+  let node: RunningNode
+
+  before(async () => {
+    dir = await tempDir()
+    // A real logger (warnings and up, on stderr): the logs channel carries what it writes.
+    node = await startNode(dir, {}, createLogger('warn'))
+  })
+
+  after(async () => {
+    await node?.stop()
+    await removeDir(dir)
+  })
+
+  test('the operator receives the node\'s log records and its load', async () => {
+    const c = await open(node.api.url, { authorization: `Bearer ${node.token}` })
+    c.ws.send(JSON.stringify({ type: 'subscribe', channels: ['logs', 'metrics'] }))
+    await c.next(m => m.type === 'subscribed')
+    const load = await c.next(m => m.channel === 'metrics' && m.event === 'load')
+    assert.equal(typeof load.data?.cpu_usage, 'number')
+    assert.equal(typeof (load.data?.peers as { healthy: number }).healthy, 'number')
+    await callAsOperator(node, 'POST', '/v1/alerts/rules', { name: 'logged', condition: 'peers_total >= 0', channels: ['log'] })
+    const line = await c.next(m => m.channel === 'logs' && m.data?.msg === 'alert triggered')
+    assert.equal(line.event, 'warn')
+    assert.equal(line.data?.alert, 'logged')
+    c.ws.close()
   })
 })
 

@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
-import { connect, type Socket } from 'node:net'
+import { createServer } from 'node:http'
+import { connect, type AddressInfo, type Socket } from 'node:net'
 import { after, before, describe, test } from 'node:test'
 import { WebSocket } from 'ws'
+import type { ApiNode } from '../../api/context.ts'
+import { WsHub } from '../../api/ws-hub.ts'
+import { MeshMetrics } from '../../src/metrics.ts'
 import type { RunningNode } from '../../src/launch.ts'
-import { createLogger } from '../../src/logging.ts'
+import { createLogger, silentLogger } from '../../src/logging.ts'
 import { assertError, call, callAsOperator, metricsOf, sampleSum } from '../helpers/api.ts'
 import { removeDir, spawnNode, startNode, stopChild, tempDir, type ChildNode } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -124,6 +128,59 @@ describe('WebSocket logs and metrics channels', () => {
     assert.equal(line.event, 'warn')
     assert.equal(line.data?.alert, 'logged')
     c.ws.close()
+  })
+})
+
+describe('WebSocket heartbeat and stop', () => {
+  let dir: string
+  let node: RunningNode | undefined
+
+  before(async () => {
+    dir = await tempDir()
+    node = await startNode(dir)
+  })
+
+  after(async () => {
+    await node?.stop()
+    await removeDir(dir)
+  })
+
+  test('a client that answers no ping is dropped at the next heartbeat', async () => {
+    assert.ok(node !== undefined)
+    const n = node
+    // A hub of its own, beating fast, on a server of its own; its metrics in a registry of their own.
+    const mesh = Object.assign(Object.create(n.mesh) as ApiNode, { metrics: new MeshMetrics(() => n.mesh.peerTable.countByState()) })
+    const hub = new WsHub({ mesh, token: n.token, guard: { throttle: n.mesh.authThrottle, now: () => Date.now() }, log: silentLogger() }, { maxBufferedBytes: 1024 * 1024, heartbeatMs: 100, metricsIntervalMs: () => 60_000 })
+    const server = createServer((_req, res) => { res.end() })
+    server.on('upgrade', (req, socket, head) => { hub.upgrade(req, socket, head) })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = server.address() as AddressInfo
+      const socket = connect(port, '127.0.0.1')
+      await new Promise<void>(resolve => socket.once('connect', resolve))
+      socket.write(`GET /v1/ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`)
+      let closed = false
+      socket.on('close', () => { closed = true })
+      socket.on('error', () => { closed = true })
+      // It reads (so that its socket is not what ends it) and never answers a ping.
+      socket.on('data', () => {})
+      await waitFor('the hub to hold the client', () => hub.size === 1, { timeoutMs: 10_000 })
+      await waitFor('the silent client to be dropped', () => hub.size === 0 && closed, { timeoutMs: 10_000 })
+      assert.equal(sampleSum(await mesh.metrics.registry.metrics(), 'meshnode_ws_dropped_clients_total', { reason: 'heartbeat' }), 1)
+    } finally {
+      hub.close()
+      await new Promise<void>(resolve => { server.close(() => { resolve() }); server.closeAllConnections() })
+    }
+  })
+
+  test('a node that stops closes its WebSocket clients with 1001 and stops', async () => {
+    assert.ok(node !== undefined)
+    const c = await open(node.api.url)
+    await c.next(m => m.type === 'welcome')
+    const code = new Promise<number>(resolve => { c.ws.once('close', resolved => { resolve(resolved) }) })
+    await node.stop()
+    node = undefined
+    assert.equal(await code, 1001)
   })
 })
 

@@ -4,6 +4,8 @@ import type { RunningNode } from '../../src/launch.ts'
 import { DEFAULT_TUNING } from '../../src/tuning.ts'
 import { assertError, assertValidation, call, callAsOperator } from '../helpers/api.ts'
 import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
+import { AlertHistoryResponse, AlertRuleDeleteResponse, AlertRuleListResponse, AlertRuleResponse } from '../../api/routes/alerts.ts'
+import { SecurityAuditResponse, SecurityStatusResponse } from '../../api/routes/security.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 interface Rule { id: string, name: string, condition: string, for_seconds: number, built_in: boolean, state: string }
@@ -30,12 +32,14 @@ describe('alerts and security API', () => {
     assert.equal(list.status, 200)
     assert.deepEqual(list.body.rules.filter(r => r.built_in).map(r => r.name).sort(), ['breaker_open', 'event_loop_stalled', 'fork_detected', 'peer_down'])
     assert.ok('peers_down' in list.body.metrics)
+    AlertRuleListResponse.parse(list.body)
 
     const events: string[] = []
     const off = node.mesh.onEvent(e => { events.push(e.type) })
     const created = await callAsOperator<Rule>(node, 'POST', '/v1/alerts/rules', { name: 'always', condition: 'peers_total >= 0', for: '0s', severity: 'info' })
     assert.equal(created.status, 201, created.text)
     assert.equal(created.body.condition, 'peers_total >= 0')
+    AlertRuleResponse.parse(created.body)
     assertError(await callAsOperator(node, 'POST', '/v1/alerts/rules', { name: 'always', condition: 'peers_down > 0' }), 409, 'CONFLICT')
 
     const firing = await waitFor('the rule to fire', async () => {
@@ -48,10 +52,12 @@ describe('alerts and security API', () => {
 
     const deleted = await callAsOperator<{ deleted: Rule }>(node, 'DELETE', `/v1/alerts/rules/${created.body.id}`)
     assert.equal(deleted.status, 200)
+    AlertRuleDeleteResponse.parse(deleted.body)
     off()
     assert.ok(events.includes('alert.resolved'), 'deleting a firing rule resolves its firing')
     const history = await call<{ firings: Firing[] }>(`${node.api.url}/v1/alerts/history?rule_id=${created.body.id}`)
     assert.equal(history.body.firings[0]?.state, 'resolved')
+    AlertHistoryResponse.parse(history.body)
     assertError(await callAsOperator(node, 'DELETE', `/v1/alerts/rules/${created.body.id}`), 404, 'NOT_FOUND')
   })
 
@@ -74,6 +80,7 @@ describe('alerts and security API', () => {
     assertError(await call(`${node.api.url}/v1/security/audit`), 401, 'AUTHENTICATION_ERROR')
     const page = await callAsOperator<AuditPage>(node, 'GET', '/v1/security/audit?limit=1000')
     assert.equal(page.status, 200, page.text)
+    SecurityAuditResponse.parse(page.body)
     const byRequest = (r: { headers: Headers }): AuditEntry | undefined => page.body.entries.find(e => e.request_id === r.headers.get('x-request-id'))
     assert.deepEqual(byRequest(failed), { ...byRequest(failed)!, actor: 'anonymous', action: 'auth_failed', method: 'POST', path: '/v1/alerts/rules', status: 401, source_address: '127.0.0.1' })
     assert.deepEqual(byRequest(ok), { ...byRequest(ok)!, actor: 'operator', action: 'create', method: 'POST', path: '/v1/alerts/rules', status: 201 })
@@ -93,6 +100,7 @@ describe('alerts and security API', () => {
 
     const status = await callAsOperator<{ authentication: { failed: { last_1m: number, total: number }, policy: { refuse_after_failures: number } }, peers: { refused_total: number }, audit: { entries_recorded_since_start: number } }>(node, 'GET', '/v1/security/status')
     assert.equal(status.status, 200, status.text)
+    SecurityStatusResponse.parse(status.body)
     assert.ok(status.body.authentication.failed.last_1m >= 1)
     assert.equal(status.body.authentication.policy.refuse_after_failures, DEFAULT_TUNING.operations.authThrottle.refuseAfterFailures)
     assert.equal(status.body.peers.refused_total, 0)

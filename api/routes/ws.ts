@@ -36,7 +36,8 @@ export type WsServerMessage = z.infer<typeof WsServerMessage>
 /** `GET /v1/ws` is a WebSocket upgrade (api/ws-hub.ts answers it before the app); a plain GET is told so. */
 export function wsRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
-  app.get('/', () => {
+  app.get('/', c => {
+    c.header('Upgrade', 'websocket')
     throw new MeshError('UPGRADE_REQUIRED', 'GET /v1/ws is a WebSocket endpoint: send Upgrade: websocket')
   })
   return app

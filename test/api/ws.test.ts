@@ -46,7 +46,9 @@ describe('WebSocket channels', () => {
   })
 
   test('a plain GET is told to upgrade', async () => {
-    assertError(await call(`${node.api.url}/v1/ws`), 426, 'UPGRADE_REQUIRED')
+    const plain = await call(`${node.api.url}/v1/ws`)
+    assertError(plain, 426, 'UPGRADE_REQUIRED')
+    assert.equal(plain.headers.get('upgrade'), 'websocket')
   })
 
   test('a client receives events after subscribing and nothing from a channel it left', async () => {

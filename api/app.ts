@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { requestId } from 'hono/request-id'
+import type { NodeControl } from '../src/launch.ts'
 import type { Logger } from '../src/logging.ts'
 import type { ApiEnv, ApiNode } from './context.ts'
 import { handleError, notFound } from './errors.ts'
@@ -21,15 +22,20 @@ import { routeRoutes } from './routes/route.ts'
 import { serviceRoutes } from './routes/services.ts'
 import { healthRoutes } from './routes/health.ts'
 import { networkRoutes } from './routes/network.ts'
+import { performanceRoutes } from './routes/performance.ts'
 import { securityRoutes } from './routes/security.ts'
 import { systemRoutes } from './routes/system.ts'
+import { testingRoutes } from './routes/testing.ts'
 import { wsRoutes } from './routes/ws.ts'
 
 export interface ApiOptions {
   mesh: ApiNode
   token: string
   log: Logger
+  /** The node's settings as the API shows them; a reload changes `corsOrigins` and `logLevel` in place. */
   staticConfig: StaticConfig
+  /** Reload and shutdown of the node (POST /v1/system/reload, /v1/system/shutdown). */
+  control: NodeControl
   /** Aborted when the server shuts down, to end long-lived streams. */
   shutdown: AbortSignal
   maxBodyBytes?: number
@@ -47,7 +53,7 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
 
   // Origins allowed to call the API from a browser (CORS): the node's settings, none by default.
-  app.use(corsPolicy(opts.staticConfig.corsOrigins))
+  app.use(corsPolicy(() => opts.staticConfig.corsOrigins))
   app.use(requestId())
   app.use(requestMetrics(opts.mesh.metrics.registry, opts.mesh.requests))
   const now = (): number => opts.mesh.clock.now()
@@ -69,7 +75,7 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.use(apiBodyLimit(opts.maxBodyBytes ?? 1024 * 1024))
   app.on(MUTATING, '*', readJsonBody())
   app.route('/', healthRoutes())
-  app.route('/v1/system', systemRoutes())
+  app.route('/v1/system', systemRoutes(opts.control))
   app.route('/v1/network', networkRoutes())
   app.route('/v1/config', configRoutes(opts.staticConfig))
   app.route('/v1/events', eventRoutes())
@@ -79,6 +85,8 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.route('/v1/billing', billingRoutes())
   app.route('/v1/governance', governanceRoutes())
   app.route('/v1/election', electionRoutes())
+  app.route('/v1/performance', performanceRoutes())
+  app.route('/v1/testing', testingRoutes())
   app.route('/v1/alerts', alertRoutes(opts.operations.alertIntervalMs))
   app.route('/v1/security', securityRoutes(opts.token, guard, { retentionMs: opts.operations.auditRetentionMs, policy: opts.operations.authThrottle }))
   app.route('/v1/ws', wsRoutes())

@@ -9,7 +9,7 @@ import type { MeshNode } from '../src/mesh.ts'
 export type ApiNode = Pick<MeshNode,
   | 'peerId' | 'genesis' | 'genesisHash' | 'networkId' | 'startedAt' | 'clock' | 'metrics' | 'requests'
   | 'readiness' | 'runtimeSettings' | 'updateSettings' | 'params' | 'operators' | 'onEvent'
-  | 'peerTable' | 'network' | 'guard' | 'storage' | 'history' | 'localServices' | 'built' | 'running'
+  | 'peerTable' | 'network' | 'guard' | 'storage' | 'history' | 'peerHistory' | 'localServices' | 'built' | 'running'
   | 'audit' | 'authThrottle'>
 
 /** What every route sees in its context; the node's raw request and response are the bindings of @hono/node-server. */

@@ -23,7 +23,7 @@ const LINGER_BYTES = 64 * 1024 * 1024
 /** Answers an HTTP upgrade (the WebSocket of /v1/ws). */
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void
 
-export async function listenApi (app: Hono<ApiEnv>, host: string, port: number, log: Logger, upgrade?: UpgradeHandler): Promise<ApiServer> {
+export async function listenApi (app: Hono<ApiEnv>, host: string, port: number, log: Logger, upgrade?: UpgradeHandler): Promise<Omit<ApiServer, 'reconfigure'>> {
   const server = await new Promise<Server>((resolve, reject) => {
     // The adapter's own clean-up of unread bodies gives up after 500 ms, which a busy machine exceeds.
     const s = serve({ fetch: app.fetch, hostname: host, port, autoCleanupIncoming: false }, () => resolve(s as Server))
@@ -66,7 +66,7 @@ export async function listenApi (app: Hono<ApiEnv>, host: string, port: number, 
 }
 
 /** The node's API on its configured address; it announces --api-url, else the address it listens on. */
-export const serveApi: ServeApi = async ({ mesh, token, config, log, shutdown }) => {
+export const serveApi: ServeApi = async ({ mesh, token, config, log, shutdown, control }) => {
   const staticConfig = {
     dataDir: config.dataDir,
     listen: config.listen,
@@ -78,7 +78,7 @@ export const serveApi: ServeApi = async ({ mesh, token, config, log, shutdown })
     logLevel: config.logLevel
   }
   const { operations } = tuningOf(config)
-  const app = createApi({ mesh, token, log, staticConfig, shutdown, maxRouteBodyBytes: config.maxRequestBytes, operations })
+  const app = createApi({ mesh, token, log, staticConfig, shutdown, control, maxRouteBodyBytes: config.maxRequestBytes, operations })
   const hub = new WsHub({ mesh, token, guard: { throttle: mesh.authThrottle, now: () => mesh.clock.now() }, log, logs: logFeedOf(log) }, {
     maxBufferedBytes: operations.wsMaxBufferedBytes,
     heartbeatMs: operations.wsHeartbeatMs,
@@ -87,7 +87,12 @@ export const serveApi: ServeApi = async ({ mesh, token, config, log, shutdown })
   shutdown.addEventListener('abort', () => { hub.close() }, { once: true })
   const server = await listenApi(app, config.api.host, config.api.port, log, (req, socket, head) => { hub.upgrade(req, socket, head) })
   staticConfig.apiUrl = config.apiUrl ?? advertisedUrl(server.url)
-  return { server, apiUrl: staticConfig.apiUrl }
+  // The CORS middleware and /v1/config/system read these from staticConfig on every request.
+  const reconfigure: ApiServer['reconfigure'] = settings => {
+    staticConfig.corsOrigins = settings.corsOrigins
+    staticConfig.logLevel = settings.logLevel
+  }
+  return { server: { ...server, reconfigure }, apiUrl: staticConfig.apiUrl }
 }
 
 /** A wildcard address is no use to peers: announce the host's name instead. */

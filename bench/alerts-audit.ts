@@ -93,7 +93,7 @@ export async function runAuditOverhead (): Promise<BenchOutcome> {
   return await withNode(async node => {
     // Each app registers its request metrics: give each a registry of its own, over the same node.
     const mesh = (): ApiNode => Object.assign(Object.create(node.mesh) as ApiNode, { metrics: new MeshMetrics(() => node.mesh.peerTable.countByState()) })
-    const common = { token: node.token, log: silentLogger(), shutdown: new AbortController().signal, maxRouteBodyBytes: 1024 * 1024, operations: DEFAULT_TUNING.operations }
+    const common = { token: node.token, control: node.control, log: silentLogger(), shutdown: new AbortController().signal, maxRouteBodyBytes: 1024 * 1024, operations: DEFAULT_TUNING.operations }
     const staticConfig = { dataDir: '', listen: [], announce: [], corsOrigins: [], apiUrl: '', bootstrap: [], region: 'local', logLevel: 'silent' as const }
     const apps = {
       off: createApi({ ...common, mesh: mesh(), staticConfig, auditTrail: false }),

@@ -63,7 +63,7 @@ export function buildCli (): Command {
     .option('--log-format <format>', `json (one JSON record a line) or pretty (readable lines, for a terminal) (env MESHNODE_LOG_FORMAT, default ${DEFAULTS.logFormat})`)
     .action(async (opts: Record<string, string | string[] | boolean | undefined>) => {
       const flag = (v: string | string[] | boolean | undefined): string | string[] | undefined => typeof v === 'boolean' ? String(v) : v
-      const config = await loadConfig({
+      const flags = {
         dataDir: flag(opts.data),
         listen: flag(opts.listen),
         announce: flag(opts.announce),
@@ -85,8 +85,10 @@ export function buildCli (): Command {
         corsOrigins: flag(opts.corsOrigin),
         auditRetentionMs: flag(opts.auditRetention),
         config: opts.config as string | undefined
-      }, process.env)
-      await runNode(config, { json: opts.json === true })
+      }
+      const config = await loadConfig(flags, process.env)
+      // A reload (SIGHUP, POST /v1/system/reload) reads the same sources again: the file may have changed.
+      await runNode(config, { json: opts.json === true, readConfig: async () => await loadConfig(flags, process.env) })
     })
 
   program.command('init')

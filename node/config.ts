@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { DurationSchema } from '../src/duration.ts'
 import { MeshError, errorMessage } from '../src/errors.ts'
 import { LOG_FORMATS, LOG_LEVELS } from '../src/logging.ts'
-import { DEFAULTS, type NodeConfig } from '../src/node-config.ts'
+import { CONFIG_KEYS, DEFAULTS, type NodeConfig } from '../src/node-config.ts'
 import { STRATEGY_NAMES, type StrategyName } from '../src/routing/strategies.ts'
 import { MAX_CAPACITY } from '../src/telemetry/snapshot.ts'
 import { DEFAULT_TUNING } from '../src/tuning.ts'
@@ -107,26 +107,26 @@ const bool = (s: string): unknown => BOOLEAN_TEXT[s.trim().toLowerCase()] ?? s
 const intRange = (min: number, max: number, unit = ''): string => `expected a whole number${unit} from ${min} to ${max}`
 
 const FIELDS: Field[] = [
-  { key: 'dataDir', flag: '--data', env: 'MESHNODE_DATA', file: 'data', schema: z.string().min(1), fromText: text, accepts: 'expected a directory path' },
-  { key: 'listen', flag: '--listen', env: 'MESHNODE_LISTEN', file: 'listen', schema: z.array(Multiaddress).min(1), fromText: list, accepts: 'expected one or more multiaddrs, such as /ip4/0.0.0.0/tcp/4001' },
-  { key: 'announce', flag: '--announce', env: 'MESHNODE_ANNOUNCE', file: 'announce', schema: z.array(Multiaddress), fromText: list, accepts: 'expected multiaddrs that peers can dial, such as /dns4/node1.example.com/tcp/4001' },
-  { key: 'api', flag: '--api', env: 'MESHNODE_API', file: 'api', schema: ApiAddress, fromText: text, accepts: 'expected host:port, such as 127.0.0.1:8080' },
-  { key: 'apiUrl', flag: '--api-url', env: 'MESHNODE_API_URL', file: 'api_url', schema: z.url({ protocol: /^https?$/ }), fromText: text, accepts: 'expected an http(s) URL, such as http://node1.example.com:8080' },
-  { key: 'bootstrap', flag: '--bootstrap', env: 'MESHNODE_BOOTSTRAP', file: 'bootstrap', schema: z.array(BootstrapAddress), fromText: list, accepts: 'expected multiaddrs ending in /p2p/<peer id>' },
-  { key: 'genesis', flag: '--genesis', env: 'MESHNODE_GENESIS', file: 'genesis', schema: z.string().min(1), fromText: text, accepts: 'expected a file path' },
-  { key: 'telemetryIntervalMs', flag: '--telemetry-interval', env: 'MESHNODE_TELEMETRY_INTERVAL', file: 'telemetry_interval_ms', schema: z.number().int().min(100).max(600_000), fromText: num, accepts: intRange(100, 600_000, ' of milliseconds') },
-  { key: 'maxPeers', flag: '--max-peers', env: 'MESHNODE_MAX_PEERS', file: 'max_peers', schema: z.number().int().min(1).max(1000), fromText: num, accepts: intRange(1, 1000) },
-  { key: 'region', flag: '--region', env: 'MESHNODE_REGION', file: 'region', schema: z.string().min(1).max(64), fromText: text, accepts: 'expected a name of 1 to 64 characters' },
-  { key: 'services', flag: '--service', env: 'MESHNODE_SERVICES', file: 'services', schema: Services, fromText: list, accepts: 'expected NAME=URL with an http(s) URL, such as echo=http://127.0.0.1:9000' },
-  { key: 'healthCheck', flag: '--health-check', env: 'MESHNODE_HEALTH_CHECK', file: 'health_check', schema: HealthCheck, fromText: text, accepts: 'expected path=/health,interval_ms=2000,timeout_ms=1000,rise=1,fall=2 (any of these keys)' },
-  { key: 'strategy', flag: '--strategy', env: 'MESHNODE_STRATEGY', file: 'strategy', schema: z.enum(STRATEGY_NAMES as [StrategyName, ...StrategyName[]]), fromText: text, accepts: `expected one of ${STRATEGY_NAMES.join(', ')}` },
-  { key: 'requestTimeoutMs', flag: '--request-timeout', env: 'MESHNODE_REQUEST_TIMEOUT', file: 'request_timeout_ms', schema: z.number().int().min(100).max(600_000), fromText: num, accepts: intRange(100, 600_000, ' of milliseconds') },
-  { key: 'maxRequestBytes', flag: '--max-request-bytes', env: 'MESHNODE_MAX_REQUEST_BYTES', file: 'max_request_bytes', schema: z.number().int().min(1024).max(2 ** 40), fromText: num, accepts: intRange(1024, 2 ** 40, ' of bytes') },
-  { key: 'candidate', flag: '--candidate', env: 'MESHNODE_CANDIDATE', file: 'candidate', schema: z.boolean(), fromText: bool, accepts: 'expected true or false (or 1/0, yes/no)' },
-  { key: 'logLevel', flag: '--log-level', env: 'MESHNODE_LOG_LEVEL', file: 'log_level', schema: z.enum(LOG_LEVELS), fromText: text, accepts: `expected one of ${LOG_LEVELS.join(', ')}` },
-  { key: 'logFormat', flag: '--log-format', env: 'MESHNODE_LOG_FORMAT', file: 'log_format', schema: z.enum(LOG_FORMATS), fromText: text, accepts: `expected one of ${LOG_FORMATS.join(', ')}` },
-  { key: 'auditRetentionMs', flag: '--audit-retention', env: 'MESHNODE_AUDIT_RETENTION', file: 'audit_retention', schema: DurationSchema.pipe(z.number().min(3_600_000, 'at least 1h')), fromText: num, accepts: 'expected a duration of at least 1h, such as 30d or 2160h' },
-  { key: 'corsOrigins', flag: '--cors-origin', env: 'MESHNODE_CORS_ORIGINS', file: 'cors_origins', schema: z.array(CorsOrigin), fromText: list, accepts: 'expected origins such as https://app.example.com, or *' }
+  { key: 'dataDir', flag: '--data', env: 'MESHNODE_DATA', file: CONFIG_KEYS.dataDir, schema: z.string().min(1), fromText: text, accepts: 'expected a directory path' },
+  { key: 'listen', flag: '--listen', env: 'MESHNODE_LISTEN', file: CONFIG_KEYS.listen, schema: z.array(Multiaddress).min(1), fromText: list, accepts: 'expected one or more multiaddrs, such as /ip4/0.0.0.0/tcp/4001' },
+  { key: 'announce', flag: '--announce', env: 'MESHNODE_ANNOUNCE', file: CONFIG_KEYS.announce, schema: z.array(Multiaddress), fromText: list, accepts: 'expected multiaddrs that peers can dial, such as /dns4/node1.example.com/tcp/4001' },
+  { key: 'api', flag: '--api', env: 'MESHNODE_API', file: CONFIG_KEYS.api, schema: ApiAddress, fromText: text, accepts: 'expected host:port, such as 127.0.0.1:8080' },
+  { key: 'apiUrl', flag: '--api-url', env: 'MESHNODE_API_URL', file: CONFIG_KEYS.apiUrl, schema: z.url({ protocol: /^https?$/ }), fromText: text, accepts: 'expected an http(s) URL, such as http://node1.example.com:8080' },
+  { key: 'bootstrap', flag: '--bootstrap', env: 'MESHNODE_BOOTSTRAP', file: CONFIG_KEYS.bootstrap, schema: z.array(BootstrapAddress), fromText: list, accepts: 'expected multiaddrs ending in /p2p/<peer id>' },
+  { key: 'genesis', flag: '--genesis', env: 'MESHNODE_GENESIS', file: CONFIG_KEYS.genesis, schema: z.string().min(1), fromText: text, accepts: 'expected a file path' },
+  { key: 'telemetryIntervalMs', flag: '--telemetry-interval', env: 'MESHNODE_TELEMETRY_INTERVAL', file: CONFIG_KEYS.telemetryIntervalMs, schema: z.number().int().min(100).max(600_000), fromText: num, accepts: intRange(100, 600_000, ' of milliseconds') },
+  { key: 'maxPeers', flag: '--max-peers', env: 'MESHNODE_MAX_PEERS', file: CONFIG_KEYS.maxPeers, schema: z.number().int().min(1).max(1000), fromText: num, accepts: intRange(1, 1000) },
+  { key: 'region', flag: '--region', env: 'MESHNODE_REGION', file: CONFIG_KEYS.region, schema: z.string().min(1).max(64), fromText: text, accepts: 'expected a name of 1 to 64 characters' },
+  { key: 'services', flag: '--service', env: 'MESHNODE_SERVICES', file: CONFIG_KEYS.services, schema: Services, fromText: list, accepts: 'expected NAME=URL with an http(s) URL, such as echo=http://127.0.0.1:9000' },
+  { key: 'healthCheck', flag: '--health-check', env: 'MESHNODE_HEALTH_CHECK', file: CONFIG_KEYS.healthCheck, schema: HealthCheck, fromText: text, accepts: 'expected path=/health,interval_ms=2000,timeout_ms=1000,rise=1,fall=2 (any of these keys)' },
+  { key: 'strategy', flag: '--strategy', env: 'MESHNODE_STRATEGY', file: CONFIG_KEYS.strategy, schema: z.enum(STRATEGY_NAMES as [StrategyName, ...StrategyName[]]), fromText: text, accepts: `expected one of ${STRATEGY_NAMES.join(', ')}` },
+  { key: 'requestTimeoutMs', flag: '--request-timeout', env: 'MESHNODE_REQUEST_TIMEOUT', file: CONFIG_KEYS.requestTimeoutMs, schema: z.number().int().min(100).max(600_000), fromText: num, accepts: intRange(100, 600_000, ' of milliseconds') },
+  { key: 'maxRequestBytes', flag: '--max-request-bytes', env: 'MESHNODE_MAX_REQUEST_BYTES', file: CONFIG_KEYS.maxRequestBytes, schema: z.number().int().min(1024).max(2 ** 40), fromText: num, accepts: intRange(1024, 2 ** 40, ' of bytes') },
+  { key: 'candidate', flag: '--candidate', env: 'MESHNODE_CANDIDATE', file: CONFIG_KEYS.candidate, schema: z.boolean(), fromText: bool, accepts: 'expected true or false (or 1/0, yes/no)' },
+  { key: 'logLevel', flag: '--log-level', env: 'MESHNODE_LOG_LEVEL', file: CONFIG_KEYS.logLevel, schema: z.enum(LOG_LEVELS), fromText: text, accepts: `expected one of ${LOG_LEVELS.join(', ')}` },
+  { key: 'logFormat', flag: '--log-format', env: 'MESHNODE_LOG_FORMAT', file: CONFIG_KEYS.logFormat, schema: z.enum(LOG_FORMATS), fromText: text, accepts: `expected one of ${LOG_FORMATS.join(', ')}` },
+  { key: 'auditRetentionMs', flag: '--audit-retention', env: 'MESHNODE_AUDIT_RETENTION', file: CONFIG_KEYS.auditRetentionMs, schema: DurationSchema.pipe(z.number().min(3_600_000, 'at least 1h')), fromText: num, accepts: 'expected a duration of at least 1h, such as 30d or 2160h' },
+  { key: 'corsOrigins', flag: '--cors-origin', env: 'MESHNODE_CORS_ORIGINS', file: CONFIG_KEYS.corsOrigins, schema: z.array(CorsOrigin), fromText: list, accepts: 'expected origins such as https://app.example.com, or *' }
 ]
 
 /** Settings that hold a list: the file may give a single one as a string. */

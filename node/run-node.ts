@@ -2,21 +2,25 @@ import { accessSync, constants } from 'node:fs'
 import { delimiter, join, resolve, sep } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
 import { serveApi } from '../api/server.ts'
-import { launchNode, type RunningNode } from '../src/launch.ts'
+import { errorMessage } from '../src/errors.ts'
+import { launchNode, type RunningNode, type ShutdownRequest } from '../src/launch.ts'
 import { createLogger } from '../src/logging.ts'
 import { DEFAULTS, type NodeConfig } from '../src/node-config.ts'
 import { VERSION } from '../src/version.ts'
-import { onStopSignals } from './signals.ts'
+import { onReloadSignal, onStopSignals } from './signals.ts'
 import type { StartupLine, StartupRecord } from './startup-record.ts'
 
 export interface RunOptions {
   /** Print the start-up record as one JSON line on stdout instead of the banner. */
   json: boolean
+  /** Re-reads the config from the sources it came from, for a reload (SIGHUP or the API). */
+  readConfig?: () => Promise<NodeConfig>
 }
 
 /**
- * The node process: starts the node, prints what its operator needs, and stops cleanly on
- * SIGINT or SIGTERM (exit code 0). A second Ctrl-C stops at once (see StopRequests).
+ * The node process: starts the node, prints what its operator needs, re-reads its config on
+ * SIGHUP, and stops cleanly on SIGINT, SIGTERM or POST /v1/system/shutdown (exit code 0). A
+ * second Ctrl-C stops at once (see StopRequests).
  */
 export async function runNode (config: NodeConfig, opts: RunOptions = { json: false }): Promise<void> {
   const log = createLogger(config.logLevel, {}, config.logFormat)
@@ -33,9 +37,29 @@ export async function runNode (config: NodeConfig, opts: RunOptions = { json: fa
     }
   })
 
+  // The API's shutdown is the same stop as a signal's, with its own time for in-flight requests.
+  let stopRequest: ShutdownRequest | undefined
+  const requestStop = (request: ShutdownRequest): void => {
+    if (aborter.signal.aborted) return
+    stopRequest = request
+    log.info({ timeout_ms: request.timeoutMs, force: request.force }, 'stopping: shutdown requested through the API')
+    aborter.abort()
+  }
+  let running: RunningNode | undefined
+  const removeReload = onReloadSignal(() => {
+    if (running === undefined) {
+      log.warn('SIGHUP before the node started: nothing reloaded')
+      return
+    }
+    const node = running
+    // A bad config file is logged; the node runs on with its settings.
+    void node.control.reload().catch((err: unknown) => { log.error({ err: errorMessage(err) }, 'config reload failed') })
+  })
+
   try {
     // A signal during start aborts the genesis fetch; a started node is then stopped below.
-    const node = await launchNode(config, serveApi, log, aborter.signal)
+    const node = await launchNode(config, serveApi, log, aborter.signal, { readConfig: opts.readConfig, requestStop })
+    running = node
     if (!aborter.signal.aborted) {
       const record = startupRecord(node, config)
       log.info(record, 'started')
@@ -45,10 +69,11 @@ export async function runNode (config: NodeConfig, opts: RunOptions = { json: fa
       } else printBanner(node, record)
       await new Promise<void>(resolve => aborter.signal.addEventListener('abort', () => resolve(), { once: true }))
     }
-    await node.stop()
+    await node.stop(stopRequest)
     log.info('stopped')
   } finally {
     removeHandler()
+    removeReload()
   }
 }
 

@@ -36,3 +36,10 @@ export function onStopSignals (handle: (verdict: SignalVerdict, signal: NodeJS.S
     process.off('SIGTERM', listener)
   }
 }
+
+/** Installs a handler for SIGHUP, the signal that asks a daemon to re-read its config; returns its removal. */
+export function onReloadSignal (handle: () => void): () => void {
+  const listener = (): void => { handle() }
+  process.on('SIGHUP', listener)
+  return () => { process.off('SIGHUP', listener) }
+}

@@ -1,8 +1,8 @@
+import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { randomUUID } from 'node:crypto'
 import { AlertService } from './alerts/alert-service.ts'
 import { sampleOf } from './alerts/node-sample.ts'
 import { BillingService } from './billing/billing-service.ts'
@@ -15,6 +15,7 @@ import type { NodeEvent } from './events.ts'
 import { ElectionAnnouncer } from './governance/election-announcer.ts'
 import { GovernanceService } from './governance/governance-service.ts'
 import { Members } from './governance/members.ts'
+import { LoadTests } from './load-test/load-tests.ts'
 import { ServiceStack, type Startable } from './lifecycle.ts'
 import type { NetworkParams } from './network/params.ts'
 import type { Logger } from './logging.ts'
@@ -37,6 +38,7 @@ import { AuthThrottle } from './security/auth-throttle.ts'
 import { NodeStorage } from './storage/node-storage.ts'
 import { LoadHistory } from './telemetry/load-history.ts'
 import { LoadSampler, RequestCounters } from './telemetry/load-sampler.ts'
+import { PeerMetricHistory } from './telemetry/metric-history.ts'
 import { PeerTable, type PeerEvent } from './telemetry/peer-table.ts'
 import { TelemetryService } from './telemetry/telemetry-service.ts'
 import type { Tuning } from './tuning.ts'
@@ -97,6 +99,7 @@ export interface RunningServices {
   router: Router
   telemetry: TelemetryService
   connector: PeerConnector
+  loadTests: LoadTests
   alerts: AlertService
 }
 
@@ -127,6 +130,8 @@ export class MeshNode {
   readonly guard: NetworkGuard
   readonly network = new NetworkView()
   readonly history: LoadHistory
+  /** Every peer's gossiped load over time, at the times it was measured. */
+  readonly peerHistory: PeerMetricHistory
   /** The services this node offers itself (the mesh-wide ones: router.peerServices()). */
   readonly localServices: LocalServices
   /** The API's audit trail (written once the database is open) and its throttle of failed operator authentications. */
@@ -164,11 +169,13 @@ export class MeshNode {
       forgetAfterMs: telemetry.forgetAfterMs,
       onEvent: e => this.onPeerEvent(e),
       onSnapshot: (peerId, snapshot, at) => {
+        this.peerHistory.record(peerId, snapshot.time, snapshot)
         if (this.events.listenerCount('snapshot') > 0) this.events.emit('snapshot', { peerId, seq: snapshot.seq, incarnation: snapshot.incarnation, publishedAt: snapshot.time, receivedAt: at })
       }
     })
     this.metrics = new MeshMetrics(() => this.peerTable.countByState())
     this.history = new LoadHistory(telemetry.historySamples)
+    this.peerHistory = new PeerMetricHistory({ samplesPerPeer: telemetry.peerHistorySamples, maxPeers: telemetry.peerHistoryPeers })
     this.localServices = new LocalServices(opts.services ?? [], opts.tuning.healthCheck, this.log, status => { this.requests.outcome(status) })
     const { operations } = opts.tuning
     this.audit = new AuditLog({ store: () => this.storage.db.sublevel('audit'), clock: this.clock, log: this.log }, {
@@ -318,6 +325,15 @@ export class MeshNode {
           usage.record(e)
         }
       }, { ...routing, weights: {} })
+      // After the router it sends through; stopped before it, which cancels a running test.
+      const loadTests = await stack.start('load tests', new LoadTests({
+        forward: async req => await router.forward(req),
+        isKnown: service => router.isKnown(service),
+        limits: () => governance.state.params(this.clock.now()).load_test,
+        clock: this.clock,
+        newId: randomUUID,
+        log: this.log
+      }))
       const sampler = await stack.start('load sampler', new LoadSampler(this.requests))
       const memory = await stack.start('peer memory', new PeerMemory({ meta: db, connections: libp2p, log: this.log }, peers))
       const telemetry = new TelemetryService({
@@ -366,7 +382,7 @@ export class MeshNode {
         newId: () => randomUUID()
       }, { intervalMs: operations.alertIntervalMs, historyLimit: operations.alertHistory, maxRules: operations.maxAlertRules })
       this.metrics.breakersFrom(() => router.breakerStates().map(b => b.breaker.state(this.clock.now())))
-      this.parts = { governance, election, billing, members, router, telemetry, connector, alerts }
+      this.parts = { governance, election, billing, members, router, telemetry, connector, loadTests, alerts }
       await stack.start('telemetry', telemetry)
       await stack.start('peer connector', connector)
       await stack.start('alerts', alerts)
@@ -471,6 +487,7 @@ export class MeshNode {
 
   private onPeerEvent (event: PeerEvent): void {
     this.log.info(event, event.type)
+    if (event.type === 'peer:left') this.peerHistory.forget(event.peerId)
     if (event.type === 'peer:joined') {
       this.parts?.billing.peerJoined(event.peerId)
       this.parts?.governance.peerJoined(event.peerId)

@@ -36,6 +36,30 @@ export interface NodeConfig {
   auditRetentionMs: number
 }
 
+/** The name of each setting in a config file, and so in what a reload reports. */
+export const CONFIG_KEYS: Readonly<Record<keyof NodeConfig, string>> = {
+  dataDir: 'data',
+  listen: 'listen',
+  announce: 'announce',
+  api: 'api',
+  apiUrl: 'api_url',
+  bootstrap: 'bootstrap',
+  genesis: 'genesis',
+  telemetryIntervalMs: 'telemetry_interval_ms',
+  maxPeers: 'max_peers',
+  region: 'region',
+  services: 'services',
+  healthCheck: 'health_check',
+  strategy: 'strategy',
+  requestTimeoutMs: 'request_timeout_ms',
+  maxRequestBytes: 'max_request_bytes',
+  candidate: 'candidate',
+  logLevel: 'log_level',
+  logFormat: 'log_format',
+  corsOrigins: 'cors_origins',
+  auditRetentionMs: 'audit_retention'
+}
+
 const { routing } = DEFAULT_TUNING
 
 /** The settings' defaults; timings and sizes are DEFAULT_TUNING's, written there once. */

@@ -31,6 +31,10 @@ export interface Tuning {
     errorWindowMs: number
     /** Own load samples kept for /v1/system/metrics. */
     historySamples: number
+    /** Gossiped load samples kept per peer for /v1/network/peers/<id>/metrics. */
+    peerHistorySamples: number
+    /** Peers whose gossiped load is kept; one beyond it is not recorded until another is forgotten. */
+    peerHistoryPeers: number
     detector: DetectorConfig
   }
   peers: PeerConnectorTuning & PeerMemoryTuning & {
@@ -140,6 +144,11 @@ export const DEFAULT_TUNING: DeepReadonly<Tuning> = deepFreeze({
     errorWindowMs: 60_000,
     // One hour of own samples at the default interval.
     historySamples: 3_600,
+    // Half an hour at one snapshot a second (longer where load is gossiped less often), in
+    // 64 bytes a sample: about 115 KB a peer.
+    peerHistorySamples: 1_800,
+    // Eight times the peers a node connects to: the whole of a mid-sized mesh, a bounded cost in a larger one.
+    peerHistoryPeers: 256,
     detector: {
       // Three missed snapshots: one lost message or a short pause is not a suspicion.
       suspectAfterIntervals: 3,

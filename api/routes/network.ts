@@ -5,6 +5,7 @@ import { MeshError } from '../../src/errors.ts'
 import type { ApiEnv } from '../context.ts'
 import { jsonBody, query } from '../validation.ts'
 import { memberView, peerView, revocationView, round } from '../views.ts'
+import { MetricSeriesQuery, seriesSpan, seriesView } from './metric-series.ts'
 
 const DiagnosticsRequest = z.object({
   peer_id: z.string().min(1),
@@ -50,6 +51,16 @@ export function networkRoutes (): Hono<ApiEnv> {
     if (members === undefined) throw new MeshError('UNAVAILABLE', 'the node is not running')
     const membership = members.standings()
     return c.json({ peers: peers.map(p => peerView(p, membership(p.peerId).member)), total: peers.length })
+  })
+
+  app.get('/peers/:peerId/metrics', c => {
+    const mesh = c.var.mesh
+    const peerId = c.req.param('peerId')
+    const span = seriesSpan(query(c, MetricSeriesQuery), mesh.clock.now())
+    if (peerId === mesh.peerId.toString()) return c.json(seriesView(peerId, 'self', mesh.history.ring, span))
+    const ring = mesh.peerHistory.of(peerId)
+    if (ring === undefined) throw new MeshError('NOT_FOUND', `no load of peer ${peerId} was received`, { peer_id: peerId })
+    return c.json(seriesView(peerId, 'gossip', ring, span))
   })
 
   app.get('/members', c => {

@@ -1,15 +1,63 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { MeshError } from '../../src/errors.ts'
+import type { NodeControl } from '../../src/launch.ts'
 import { VERSION } from '../../src/version.ts'
+import { CONFIG_KEYS } from '../../src/node-config.ts'
+import { RELOADABLE } from '../../src/reload.ts'
 import type { ApiEnv } from '../context.ts'
-import { query } from '../validation.ts'
+import { jsonBody, query } from '../validation.ts'
 import { loadView, round } from '../views.ts'
+import { MetricSeriesQuery, seriesSpan, seriesView } from './metric-series.ts'
 
 const PERIODS = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000 } as const
 
-export function systemRoutes (): Hono<ApiEnv> {
+/** A summary over a trailing period (default 5m); with `start`, `end` or `interval` the route answers the time series (MetricSeriesQuery) instead. */
+export const SystemMetricsSummaryQuery = z.object({ period: z.enum(Object.keys(PERIODS) as [keyof typeof PERIODS]).default('5m') })
+const SERIES_KEYS = ['start', 'end', 'interval']
+
+/** What a reload changed: each setting by its config-file name, applied now or needing a restart. */
+export const SystemReloadResponse = z.object({
+  changed: z.array(z.object({ setting: z.string(), from: z.unknown(), to: z.unknown(), applied: z.boolean() })),
+  applied: z.array(z.string()),
+  restart_required: z.array(z.string()),
+  /** Every setting a reload applies; the others need a restart. */
+  reloadable: z.array(z.string())
+})
+
+/**
+ * A graceful stop, as SIGTERM: in-flight requests get `timeout_ms` (default 30 s) to finish,
+ * then their connections are cut; `force` cuts them at once. The database is closed cleanly either way.
+ */
+export const SystemShutdownRequest = z.object({
+  timeout_ms: z.number().int().min(0).max(600_000).default(30_000),
+  force: z.boolean().default(false)
+}).strict()
+
+export const SystemShutdownResponse = z.object({ status: z.literal('stopping'), timeout_ms: z.number().int(), force: z.boolean() })
+
+export function systemRoutes (control: NodeControl): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
+
+  app.post('/reload', async c => {
+    const report = await control.reload()
+    const body: z.infer<typeof SystemReloadResponse> = {
+      changed: report.changed,
+      applied: report.applied,
+      restart_required: report.restartRequired,
+      reloadable: [...RELOADABLE].map(k => CONFIG_KEYS[k])
+    }
+    return c.json(body)
+  })
+
+  app.post('/shutdown', c => {
+    // No body is the defaults.
+    const request = c.var.body === undefined ? SystemShutdownRequest.parse({}) : jsonBody(c, SystemShutdownRequest)
+    const body: z.infer<typeof SystemShutdownResponse> = { status: 'stopping', timeout_ms: request.timeout_ms, force: request.force }
+    // After this answer is out: the stop waits for in-flight requests, this one included.
+    setImmediate(() => { control.shutdown({ timeoutMs: request.timeout_ms, force: request.force }) })
+    return c.json(body, 202)
+  })
 
   app.get('/status', c => {
     const mesh = c.var.mesh
@@ -35,8 +83,13 @@ export function systemRoutes (): Hono<ApiEnv> {
   })
 
   app.get('/metrics', c => {
-    const { period } = query(c, z.object({ period: z.enum(Object.keys(PERIODS) as [keyof typeof PERIODS]).default('5m') }))
-    const summary = c.var.mesh.history.summary(PERIODS[period], c.var.mesh.clock.now())
+    const mesh = c.var.mesh
+    if (SERIES_KEYS.some(k => c.req.query(k) !== undefined)) {
+      const span = seriesSpan(query(c, MetricSeriesQuery), mesh.clock.now())
+      return c.json(seriesView(mesh.peerId.toString(), 'self', mesh.history.ring, span))
+    }
+    const { period } = query(c, SystemMetricsSummaryQuery)
+    const summary = mesh.history.summary(PERIODS[period], mesh.clock.now())
     if (summary === undefined) throw new MeshError('UNAVAILABLE', 'no load sample taken yet')
     const series = (s: { average: number, peak: number, current: number }): Record<string, number> =>
       ({ average: round(s.average), peak: round(s.peak), current: round(s.current) })

@@ -17,6 +17,14 @@ export const TierSchema = z.object({
 
 export type Tier = z.infer<typeof TierSchema>
 
+export const LoadTestLimitsSchema = z.object({
+  max_rate: z.number().int().min(1).max(100_000),
+  max_duration_ms: z.number().int().min(1_000).max(3_600_000),
+  max_concurrency: z.number().int().min(1).max(10_000)
+}).strict()
+
+export type LoadTestLimits = z.infer<typeof LoadTestLimitsSchema>
+
 /**
  * Network parameters: values every node of a network must agree on. The genesis file holds
  * their initial values; governance changes them later.
@@ -68,7 +76,13 @@ export const NetworkParamsSchema = z.object({
     enterprise: { monthly_price: 500, included_units: 20_000_000, requests_per_hour: 100_000, burst: 2_000 }
   }),
   /** Whether a routed request without an API key is served (billed to its bearer token's hash). */
-  anonymous_routing: z.boolean().default(false)
+  anonymous_routing: z.boolean().default(false),
+  /**
+   * Bounds of the load tests an operator runs through the mesh from a node (POST
+   * /v1/testing/load): requests per second, length and requests in flight, so that no node
+   * can be turned into a traffic cannon against its peers' services.
+   */
+  load_test: LoadTestLimitsSchema.default({ max_rate: 200, max_duration_ms: 60_000, max_concurrency: 32 })
 }).strict()
 
 export type NetworkParams = z.infer<typeof NetworkParamsSchema>
@@ -87,7 +101,7 @@ export const DEVELOPMENT_PARAMS: NetworkParams = { ...PRODUCTION_PARAMS, gossip_
  * keeps its hash (and its data directory) when the node is upgraded. Their defaults must
  * therefore never change; add every new parameter here.
  */
-export const LATER_PARAMS: readonly (keyof NetworkParams)[] = ['tiers', 'anonymous_routing']
+export const LATER_PARAMS: readonly (keyof NetworkParams)[] = ['tiers', 'anonymous_routing', 'load_test']
 
 /**
  * Parameters whose value is a map (by resource type): a change merges key by key, and a key

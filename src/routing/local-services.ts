@@ -26,6 +26,7 @@ export class LocalServices {
   private readonly log: Logger
   private readonly client = new UpstreamClient()
   private timer: NodeJS.Timeout | undefined
+  private started = false
 
   private readonly onOutcome: (status: number) => void
 
@@ -38,15 +39,42 @@ export class LocalServices {
   }
 
   async start (): Promise<void> {
-    if (this.services.size === 0 || this.timer !== undefined) return
-    void this.checkAll()
-    this.timer = setInterval(() => { void this.checkAll() }, this.check.intervalMs)
+    this.started = true
+    this.schedule()
   }
 
   async stop (): Promise<void> {
+    this.started = false
     clearInterval(this.timer)
     this.timer = undefined
     this.client.close()
+  }
+
+  /**
+   * Replaces the services offered (a config reload). One kept as it was (name, URL and
+   * capacity) keeps its health; a new or changed one is checked at once and offered when its
+   * check passes; a removed one is offered no more, and calls to it fail as for any unknown service.
+   */
+  configure (services: ServiceConfig[]): void {
+    const before = new Map(this.services)
+    this.services.clear()
+    for (const config of services) {
+      const old = before.get(config.name)
+      const kept = old !== undefined && old.config.url === config.url && old.config.capacity === config.capacity
+      this.services.set(config.name, kept ? old : { config, health: new ServiceHealth(this.check) })
+    }
+    if (!this.started) return
+    if (this.services.size === 0) {
+      clearInterval(this.timer)
+      this.timer = undefined
+    } else if (this.timer === undefined) this.schedule()
+    else void this.checkAll()
+  }
+
+  private schedule (): void {
+    if (this.services.size === 0 || this.timer !== undefined) return
+    void this.checkAll()
+    this.timer = setInterval(() => { void this.checkAll() }, this.check.intervalMs)
   }
 
   has (name: string): boolean {

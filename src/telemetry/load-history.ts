@@ -1,4 +1,5 @@
 import type { LoadSample } from './load-sampler.ts'
+import { MetricRing, type MetricName, type MetricPoint } from './metric-history.ts'
 
 export interface SeriesSummary { average: number, peak: number, current: number }
 
@@ -11,40 +12,38 @@ export interface LoadSummary {
   eventLoopDelayP99Ms: SeriesSummary
 }
 
-interface Entry { at: number, sample: LoadSample }
+/** Pure: average, peak and latest of one figure over points in time order. */
+export function seriesSummary (points: readonly MetricPoint[], metric: MetricName): SeriesSummary {
+  const values = points.map(p => p.values[metric])
+  return {
+    average: values.reduce((a, b) => a + b, 0) / values.length,
+    peak: Math.max(...values),
+    current: values[values.length - 1] ?? 0
+  }
+}
 
-/** A bounded ring of this node's own load samples, summarised over a trailing period. */
+/** A bounded ring of this node's own load samples, summarised over a trailing period or read as a series. */
 export class LoadHistory {
-  private readonly entries: Entry[] = []
-  private readonly capacity: number
+  readonly ring: MetricRing
 
   constructor (capacity: number) {
-    this.capacity = capacity
+    this.ring = new MetricRing(capacity)
   }
 
   add (at: number, sample: LoadSample): void {
-    this.entries.push({ at, sample })
-    if (this.entries.length > this.capacity) this.entries.shift()
+    this.ring.add(at, sample)
   }
 
   summary (periodMs: number, now: number): LoadSummary | undefined {
-    const window = this.entries.filter(e => e.at >= now - periodMs)
+    const window = this.ring.points(now - periodMs, Infinity)
     if (window.length === 0) return undefined
-    const series = (pick: (s: LoadSample) => number): SeriesSummary => {
-      const values = window.map(e => pick(e.sample))
-      return {
-        average: values.reduce((a, b) => a + b, 0) / values.length,
-        peak: Math.max(...values),
-        current: values[values.length - 1] ?? 0
-      }
-    }
     return {
       periodMs,
       samples: window.length,
-      cpu: series(s => s.cpu),
-      memory: series(s => s.memory.share),
-      rssBytes: series(s => s.memory.rssBytes),
-      eventLoopDelayP99Ms: series(s => s.eventLoopDelayMs.p99)
+      cpu: seriesSummary(window, 'cpu'),
+      memory: seriesSummary(window, 'memory'),
+      rssBytes: seriesSummary(window, 'rss_bytes'),
+      eventLoopDelayP99Ms: seriesSummary(window, 'event_loop_delay_p99_ms')
     }
   }
 }

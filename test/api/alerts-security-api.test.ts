@@ -61,6 +61,32 @@ describe('alerts and security API', () => {
     assertError(await callAsOperator(node, 'DELETE', `/v1/alerts/rules/${created.body.id}`), 404, 'NOT_FOUND')
   })
 
+  test('firings are on the SSE stream as alert.triggered and alert.resolved', async () => {
+    const controller = new AbortController()
+    const res = await fetch(`${node.api.url}/v1/events`, { signal: controller.signal })
+    assert.ok(res.body !== null)
+    const reader = res.body.getReader()
+    let text = ''
+    const until = async (needle: string): Promise<string> => await waitFor(`SSE ${needle}`, async () => {
+      if (text.includes(needle)) return text
+      const { value } = await reader.read()
+      text += new TextDecoder().decode(value)
+      return text.includes(needle) ? text : undefined
+    }, { timeoutMs: 15_000, intervalMs: 1 })
+    try {
+      const rule = await callAsOperator<Rule>(node, 'POST', '/v1/alerts/rules', { name: 'sse', condition: 'peers_total >= 0' })
+      await until('event: alert.triggered')
+      await callAsOperator(node, 'DELETE', `/v1/alerts/rules/${rule.body.id}`)
+      const all = await until('event: alert.resolved')
+      const frame = all.split('\n\n').find(f => f.includes('event: alert.resolved')) ?? ''
+      const data = JSON.parse(/^data: (.*)$/m.exec(frame)?.[1] ?? '{}') as { alert: Firing & { rule_name: string } }
+      assert.equal(data.alert.rule_name, 'sse')
+      assert.equal(data.alert.state, 'resolved')
+    } finally {
+      controller.abort()
+    }
+  })
+
   test('a syntax error is refused with its position; an unknown metric is named', async () => {
     const bad = await callAsOperator(node, 'POST', '/v1/alerts/rules', { name: 'bad', condition: 'peers_down >= and breakers_open > 0' })
     const error = assertValidation(bad, 'condition')

@@ -36,15 +36,17 @@ export interface ThrottledAddress {
 
 /** The windows that failed authentications are counted over, in `stats`. */
 export const FAILURE_WINDOWS = { '1m': 60_000, '15m': 900_000, '1h': 3_600_000 } as const
-const LONGEST_WINDOW_MS = FAILURE_WINDOWS['1h']
-/** Failure times kept for the counts, at most: beyond it the counts say "at least". */
-const MAX_FAILURE_TIMES = 100_000
+/** Failures are counted per second over the longest window: constant cost per failure, whatever their number. */
+const BUCKET_MS = 1_000
+const BUCKETS = FAILURE_WINDOWS['1h'] / BUCKET_MS
 
 /** Pure state, time passed in: the API's operator-auth middleware asks it and tells it what happened. */
 export class AuthThrottle {
   private readonly policy: AuthThrottlePolicy
   private readonly addresses = new Map<string, AddressRecord>()
-  private readonly failureTimes: number[] = []
+  /** Ring of per-second failure counts; `bucketSecond` says which second each slot holds. */
+  private readonly bucketCount = new Array<number>(BUCKETS).fill(0)
+  private readonly bucketSecond = new Array<number>(BUCKETS).fill(-1)
   private failuresTotal = 0
   private refusalsTotal = 0
 
@@ -63,8 +65,13 @@ export class AuthThrottle {
   /** A failed authentication from `address`; returns how long to wait before answering it. */
   failure (address: string, now: number): { delayMs: number } {
     this.failuresTotal++
-    this.failureTimes.push(now)
-    if (this.failureTimes.length > MAX_FAILURE_TIMES) this.failureTimes.shift()
+    const second = Math.floor(now / BUCKET_MS)
+    const slot = second % BUCKETS
+    if (this.bucketSecond[slot] !== second) {
+      this.bucketSecond[slot] = second
+      this.bucketCount[slot] = 0
+    }
+    this.bucketCount[slot] = (this.bucketCount[slot] ?? 0) + 1
     let r = this.addresses.get(address)
     if (r === undefined) {
       if (this.addresses.size >= this.policy.maxAddresses) {
@@ -102,10 +109,17 @@ export class AuthThrottle {
     return out
   }
 
-  /** Failed authentications per window, in total since start, and requests refused. */
+  /** Failed authentications per window (to the second), in total since start, and requests refused. */
   stats (now: number): { failures: Record<keyof typeof FAILURE_WINDOWS, number>, failuresTotal: number, refusedRequests: number } {
-    while (this.failureTimes.length > 0 && now - (this.failureTimes[0] ?? now) >= LONGEST_WINDOW_MS) this.failureTimes.shift()
-    const count = (ms: number): number => this.failureTimes.filter(t => now - t < ms).length
+    const second = Math.floor(now / BUCKET_MS)
+    const count = (ms: number): number => {
+      let n = 0
+      for (let i = 0; i < BUCKETS; i++) {
+        const age = second - (this.bucketSecond[i] ?? -1)
+        if (age >= 0 && age < ms / BUCKET_MS) n += this.bucketCount[i] ?? 0
+      }
+      return n
+    }
     return {
       failures: { '1m': count(FAILURE_WINDOWS['1m']), '15m': count(FAILURE_WINDOWS['15m']), '1h': count(FAILURE_WINDOWS['1h']) },
       failuresTotal: this.failuresTotal,

@@ -21,6 +21,9 @@ describe('the auth throttle', () => {
     assert.equal(stats.failures['1m'], policy.refuseAfterFailures)
     assert.equal(stats.failuresTotal, policy.refuseAfterFailures)
     assert.equal(stats.refusedRequests, 1)
+    const later = t.stats(now + 20 * 60_000)
+    assert.deepEqual(later.failures, { '1m': 0, '15m': 0, '1h': policy.refuseAfterFailures })
+    assert.equal(t.stats(now + 3_600_000 + 1_000).failures['1h'], 0)
   })
 
   test('failures older than the window do not count; a success clears the address', () => {

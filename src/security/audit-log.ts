@@ -46,9 +46,13 @@ export interface AuditOptions {
   retentionMs: number
   flushMs: number
   maxBatch: number
+  /** Entries one query reads at most (default MAX_SCAN). */
+  maxScan?: number
 }
 
 const PRUNE_EVERY_MS = 3_600_000
+/** Entries one query reads at most: a filter that matches rarely answers a short page with a cursor, not a scan of the whole log. */
+const MAX_SCAN = 100_000
 
 function timeKey (ms: number): string {
   return String(Math.max(0, Math.floor(ms))).padStart(15, '0')
@@ -132,7 +136,7 @@ export class AuditLog implements Startable {
     await this.writing
   }
 
-  /** Newest first, with the cursor of the next (older) page when there may be one. */
+  /** Newest first, with the cursor of the next (older) page when there may be one (also after MAX_SCAN entries read, however few matched). */
   async query (q: AuditQuery): Promise<{ entries: AuditEntry[], nextCursor: string | null }> {
     await this.flush()
     const store = this.store
@@ -141,12 +145,17 @@ export class AuditLog implements Startable {
     const toKey = q.to === undefined ? undefined : timeKey(q.to + 1)
     const upper = q.cursor !== undefined && (toKey === undefined || q.cursor < toKey) ? q.cursor : toKey
     const entries: AuditEntry[] = []
+    const maxScan = this.opts.maxScan ?? MAX_SCAN
+    let scanned = 0
+    let scannedTo: string | undefined
     scan: for await (const batch of store.values(upper === undefined ? { reverse: true } : { reverse: true, lt: upper })) {
       for (let i = batch.length - 1; i >= 0; i--) {
         const e = batch[i]
         if (e === undefined || (upper !== undefined && e.id >= upper)) continue
         // Batches are in time order: past the lower bound, every older one is too.
         if (q.from !== undefined && e.time < q.from) break scan
+        if (++scanned > maxScan) break scan
+        scannedTo = e.id
         if (q.actor !== undefined && e.actor !== q.actor) continue
         if (q.action !== undefined && e.action !== q.action) continue
         entries.push(e)
@@ -155,7 +164,8 @@ export class AuditLog implements Startable {
     }
     const more = entries.length > q.limit
     if (more) entries.pop()
-    return { entries, nextCursor: more ? entries[entries.length - 1]?.id ?? null : null }
+    if (more) return { entries, nextCursor: entries[entries.length - 1]?.id ?? null }
+    return { entries, nextCursor: scanned > maxScan ? scannedTo ?? null : null }
   }
 
   private schedule (): void {

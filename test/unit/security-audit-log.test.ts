@@ -18,12 +18,12 @@ describe('the audit log', () => {
   const dirs: string[] = []
   after(async () => { await Promise.all(dirs.map(removeDir)) })
 
-  async function open (clock: ManualClock, retentionMs = 30 * DAY): Promise<{ db: MeshDatabase, audit: AuditLog }> {
+  async function open (clock: ManualClock, retentionMs = 30 * DAY, maxScan?: number): Promise<{ db: MeshDatabase, audit: AuditLog }> {
     const dir = dirs[0] ?? await tempDir()
     if (dirs.length === 0) dirs.push(dir)
     const db = new MeshDatabase(dir)
     await db.open()
-    const audit = new AuditLog({ store: () => db.sublevel<AuditEntry[]>('audit'), clock, log: silentLogger() }, { retentionMs, flushMs: 10_000, maxBatch: 3 })
+    const audit = new AuditLog({ store: () => db.sublevel<AuditEntry[]>('audit'), clock, log: silentLogger() }, { retentionMs, flushMs: 10_000, maxBatch: 3, maxScan })
     await audit.start()
     return { db, audit }
   }
@@ -62,6 +62,16 @@ describe('the audit log', () => {
     assert.equal((await audit.query({ limit: 1 })).entries[0]?.action, 'delete')
     await audit.stop()
     await db.close()
+
+    // A filter that matches rarely: a query reads a bounded number of entries and says where to go on.
+    const bounded = await open(clock, 30 * DAY, 3)
+    const rare = await bounded.audit.query({ actor: 'nobody', limit: 10 })
+    assert.deepEqual(rare.entries, [])
+    assert.ok(rare.nextCursor !== null)
+    const onward = await bounded.audit.query({ actor: 'operator', limit: 10, cursor: rare.nextCursor })
+    assert.ok(onward.entries.length > 0 && onward.entries.every(e => e.id < rare.nextCursor!))
+    await bounded.audit.stop()
+    await bounded.db.close()
 
     clock.advance(40 * DAY)
     const later = await open(clock)

@@ -82,7 +82,8 @@ export const serveApi: ServeApi = async ({ mesh, token, config, log, shutdown, c
   const hub = new WsHub({ mesh, token, guard: { throttle: mesh.authThrottle, now: () => mesh.clock.now() }, log, logs: logFeedOf(log) }, {
     maxBufferedBytes: operations.wsMaxBufferedBytes,
     heartbeatMs: operations.wsHeartbeatMs,
-    metricsIntervalMs: () => mesh.runtimeSettings().telemetryIntervalMs
+    metricsIntervalMs: () => mesh.runtimeSettings().telemetryIntervalMs,
+    allowedOrigins: () => staticConfig.corsOrigins
   })
   shutdown.addEventListener('abort', () => { hub.close() }, { once: true })
   const server = await listenApi(app, config.api.host, config.api.port, log, (req, socket, head) => { hub.upgrade(req, socket, head) })

@@ -19,6 +19,12 @@ export interface WsHubOptions {
   heartbeatMs: number
   /** How often the `metrics` channel sends the node's load. */
   metricsIntervalMs: () => number
+  /**
+   * Browser origins allowed besides the API's own (--cors-origin; `*` any): a page elsewhere may
+   * not read the channels over a WebSocket any more than it may read the API (browsers send no
+   * CORS check for a WebSocket, so the server makes it). Clients that send no Origin are not browsers.
+   */
+  allowedOrigins: () => readonly string[]
 }
 
 interface Client {
@@ -81,9 +87,13 @@ export class WsHub {
 
   /** The HTTP server's `upgrade` handler: `/v1/ws` becomes a WebSocket; anything else is refused. */
   upgrade (req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const path = new URL(req.url ?? '/', 'http://node').pathname
+    const path = (req.url ?? '/').split('?')[0]
     if (this.closed || path !== WS_PATH) {
       socket.end(`HTTP/1.1 ${this.closed ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+      return
+    }
+    if (!this.originAllowed(req)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       return
     }
     const address = req.socket.remoteAddress ?? 'unknown'
@@ -113,6 +123,18 @@ export class WsHub {
     for (const off of this.offs) off()
     for (const client of [...this.clients]) this.drop(client, 'shutdown')
     this.wss.close()
+  }
+
+  private originAllowed (req: IncomingMessage): boolean {
+    const origin = req.headers.origin
+    if (origin === undefined) return true
+    const allowed = this.opts.allowedOrigins()
+    if (allowed.includes('*') || allowed.includes(origin)) return true
+    try {
+      return new URL(origin).host === req.headers.host
+    } catch {
+      return false
+    }
   }
 
   /** Checks a token against the operator's, under the same throttle and audit as the HTTP API. */

@@ -101,6 +101,17 @@ describe('WebSocket channels', () => {
     })
     assert.equal(status, 401)
   })
+
+  test('a browser page of another origin is refused; the API\'s own origin is not', async () => {
+    const statusFor = async (origin: string): Promise<number | 'open'> => await new Promise(resolve => {
+      const ws = new WebSocket(`${node.api.url.replace(/^http/, 'ws')}/v1/ws`, { origin })
+      ws.once('open', () => { ws.close(); resolve('open') })
+      ws.once('unexpected-response', (_req, res) => { resolve(res.statusCode ?? 0) })
+      ws.once('error', () => {})
+    })
+    assert.equal(await statusFor('https://evil.example'), 403)
+    assert.equal(await statusFor(node.api.url), 'open')
+  })
 })
 
 describe('WebSocket logs and metrics channels', () => {
@@ -152,7 +163,7 @@ describe('WebSocket heartbeat and stop', () => {
     const n = node
     // A hub of its own, beating fast, on a server of its own; its metrics in a registry of their own.
     const mesh = Object.assign(Object.create(n.mesh) as ApiNode, { metrics: new MeshMetrics(() => n.mesh.peerTable.countByState()) })
-    const hub = new WsHub({ mesh, token: n.token, guard: { throttle: n.mesh.authThrottle, now: () => Date.now() }, log: silentLogger() }, { maxBufferedBytes: 1024 * 1024, heartbeatMs: 100, metricsIntervalMs: () => 60_000 })
+    const hub = new WsHub({ mesh, token: n.token, guard: { throttle: n.mesh.authThrottle, now: () => Date.now() }, log: silentLogger() }, { maxBufferedBytes: 1024 * 1024, heartbeatMs: 100, metricsIntervalMs: () => 60_000, allowedOrigins: () => [] })
     const server = createServer((_req, res) => { res.end() })
     server.on('upgrade', (req, socket, head) => { hub.upgrade(req, socket, head) })
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))

@@ -4,7 +4,7 @@ import type { NodeControl } from '../src/launch.ts'
 import type { Logger } from '../src/logging.ts'
 import type { ApiEnv, ApiNode } from './context.ts'
 import { handleError, notFound } from './errors.ts'
-import type { Tuning } from '../src/tuning.ts'
+import { DEFAULT_TUNING, type Tuning } from '../src/tuning.ts'
 import { auditRecorder } from './middleware/audit.ts'
 import { apiBodyLimit } from './middleware/body-limit.ts'
 import { readJsonBody } from './middleware/json-body.ts'
@@ -40,8 +40,8 @@ export interface ApiOptions {
   shutdown: AbortSignal
   maxBodyBytes?: number
   maxRouteBodyBytes: number
-  /** Alerts, audit, auth throttling and WebSocket settings (DEFAULT_TUNING.operations with the operator's). */
-  operations: Tuning['operations']
+  /** Alerts, audit, auth throttling and WebSocket settings; DEFAULT_TUNING's when absent. */
+  operations?: Tuning['operations']
   /** Off only to measure what the audit trail costs (bench/alerts-audit.ts); on in every node. */
   auditTrail?: boolean
 }
@@ -87,8 +87,9 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.route('/v1/election', electionRoutes())
   app.route('/v1/performance', performanceRoutes())
   app.route('/v1/testing', testingRoutes())
-  app.route('/v1/alerts', alertRoutes(opts.operations.alertIntervalMs))
-  app.route('/v1/security', securityRoutes(opts.token, guard, { retentionMs: opts.operations.auditRetentionMs, policy: opts.operations.authThrottle }))
+  const operations = opts.operations ?? DEFAULT_TUNING.operations
+  app.route('/v1/alerts', alertRoutes(operations.alertIntervalMs))
+  app.route('/v1/security', securityRoutes(opts.token, guard, { retentionMs: operations.auditRetentionMs, policy: operations.authThrottle }))
   app.route('/v1/ws', wsRoutes())
 
   app.notFound(notFound)

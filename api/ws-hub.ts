@@ -87,6 +87,8 @@ export class WsHub {
 
   /** The HTTP server's `upgrade` handler: `/v1/ws` becomes a WebSocket; anything else is refused. */
   upgrade (req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // A client that resets the connection while it is refused or upgraded is no fault of the node's.
+    socket.on('error', err => { this.log.debug({ err: errorMessage(err) }, 'WebSocket upgrade connection error') })
     const path = (req.url ?? '/').split('?')[0]
     if (this.closed || path !== WS_PATH) {
       socket.end(`HTTP/1.1 ${this.closed ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
@@ -101,8 +103,8 @@ export class WsHub {
     let operator = false
     if (authorization !== undefined) {
       const verdict = this.authenticate(address, bearerToken(authorization))
-      if (verdict === 'refused') {
-        socket.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+      if (typeof verdict === 'object') {
+        socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${Math.max(1, Math.ceil(verdict.retryAfterMs / 1000))}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
         return
       }
       if (verdict === 'failed') {
@@ -138,9 +140,10 @@ export class WsHub {
   }
 
   /** Checks a token against the operator's, under the same throttle and audit as the HTTP API. */
-  private authenticate (address: string, token: string | undefined): 'ok' | 'failed' | 'refused' {
+  private authenticate (address: string, token: string | undefined): 'ok' | 'failed' | { retryAfterMs: number } {
     const now = this.guard.now()
-    if (this.guard.throttle.check(address, now).refused) return 'refused'
+    const verdict = this.guard.throttle.check(address, now)
+    if (verdict.refused) return { retryAfterMs: verdict.retryAfterMs }
     if (this.isOperatorToken(token)) {
       this.guard.throttle.success(address)
       return 'ok'
@@ -188,7 +191,7 @@ export class WsHub {
           client.operator = true
           this.send(client, { type: 'authenticated' })
         } else {
-          this.send(client, verdict === 'refused'
+          this.send(client, typeof verdict === 'object'
             ? { type: 'error', code: 'RATE_LIMIT_ERROR', message: 'too many failed authentications from this address: try again later' }
             : { type: 'error', code: 'AUTHENTICATION_ERROR', message: 'not the operator token' })
         }

@@ -100,17 +100,24 @@ export async function runAuditOverhead (): Promise<BenchOutcome> {
       on: createApi({ ...common, mesh: mesh(), staticConfig })
     }
     const servers = { off: await listenApi(apps.off, '127.0.0.1', 0, silentLogger()), on: await listenApi(apps.on, '127.0.0.1', 0, silentLogger()) }
-    const http: Record<'on' | 'off', LoadResult[]> = { on: [], off: [] }
+    // Each run with this process's CPU time per request over the client's measured window: the
+    // throughput a CPU-bound server reaches, which a shared machine disturbs less than req/s.
+    const http: Record<'on' | 'off', Array<LoadResult & { serverUs: number }>> = { on: [], off: [] }
     try {
       const env = { ...process.env, MESHNODE_LOAD_REQUEST: JSON.stringify({ method: 'PUT', headers: { authorization: `Bearer ${node.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ strategy: 'adaptive' }) }) }
       for (let round = 1; round <= HTTP_ROUNDS; round++) {
         for (const side of round % 2 === 1 ? ['off', 'on'] as const : ['on', 'off'] as const) {
+          let cpu0: NodeJS.CpuUsage | undefined
           const { out } = await runChild(LOAD_CLIENT, [`${servers[side].url}/v1/load-balancer/config`, String(HTTP_SECONDS), String(HTTP_CONCURRENCY), String(HTTP_WARMUP_SECONDS), 'http'], {
-            name: 'load client', env, killAfterMs: (HTTP_SECONDS + HTTP_WARMUP_SECONDS + 30) * 1000
+            name: 'load client',
+            env,
+            killAfterMs: (HTTP_SECONDS + HTTP_WARMUP_SECONDS + 30) * 1000,
+            onStdout: stdout => { if (cpu0 === undefined && stdout.includes('measuring\n')) cpu0 = process.cpuUsage() }
           })
-          const r = lastJsonLine<LoadResult>(out)
+          const r = { ...lastJsonLine<LoadResult>(out), serverUs: cpu0 === undefined ? Number.NaN : cpuMs(cpu0) * 1000 }
+          r.serverUs /= r.requests
           http[side].push(r)
-          console.log(`  round ${round} audit ${side.padEnd(3)}: ${fmtNum(r.rps)} req/s, p50 ${fmtMs(r.latencyMs.p50, 2)}, p99 ${fmtMs(r.latencyMs.p99, 2)}, errors ${r.errors}${r.firstError === undefined ? '' : ` (${r.firstError})`}`)
+          console.log(`  round ${round} audit ${side.padEnd(3)}: ${fmtNum(r.rps)} req/s, server ${fmtNum(r.serverUs, 1)} us CPU per request, p50 ${fmtMs(r.latencyMs.p50, 2)}, p99 ${fmtMs(r.latencyMs.p99, 2)}, errors ${r.errors}${r.firstError === undefined ? '' : ` (${r.firstError})`}`)
         }
       }
     } finally {
@@ -118,11 +125,13 @@ export async function runAuditOverhead (): Promise<BenchOutcome> {
       await servers.on.close()
     }
     const rps = (side: 'on' | 'off'): number => median(http[side].map(r => r.rps))
+    const serverUs = (side: 'on' | 'off'): number => median(http[side].map(r => r.serverUs))
     const errors = [...http.on, ...http.off].reduce((n, r) => n + r.errors, 0)
-    const httpRatio = rps('on') / rps('off')
-    console.log(table(['audit trail', 'req/s (median)', 'p50 latency', 'requests', 'errors'], (['off', 'on'] as const).map(side => [
-      side, fmtNum(rps(side)), fmtMs(median(http[side].map(r => r.latencyMs.p50)), 2), String(http[side].reduce((n, r) => n + r.requests, 0)), String(http[side].reduce((n, r) => n + r.errors, 0))
+    const httpRatio = serverUs('off') / serverUs('on')
+    console.log(table(['audit trail', 'req/s (median)', 'server CPU per request (median)', 'p50 latency', 'requests', 'errors'], (['off', 'on'] as const).map(side => [
+      side, fmtNum(rps(side)), `${fmtNum(serverUs(side), 1)} us`, fmtMs(median(http[side].map(r => r.latencyMs.p50)), 2), String(http[side].reduce((n, r) => n + r.requests, 0)), String(http[side].reduce((n, r) => n + r.errors, 0))
     ])))
+    console.log(`(info) ratio req/s with/without audit: ${(rps('on') / rps('off')).toFixed(2)} (the client and the other engineers' work share the cores: CPU per request is the steadier figure)`)
 
     console.log(`\n(info) worst case: ${AUDIT_CALLS} of the cheapest mutating call (a 422) through app.fetch in this process, CPU time, a warm-up round, then ${AUDIT_ROUNDS} rounds alternating`)
     // A cheap mutating call (a 422: the condition names no metric), so that the trail's share is as large as it gets.
@@ -157,8 +166,8 @@ export async function runAuditOverhead (): Promise<BenchOutcome> {
     ]))
     console.log(`(info) worst case, calls per CPU second with/without audit: ${(off / on).toFixed(2)}; entries recorded in all: ${node.mesh.audit.recorded}`)
     const pass = httpRatio >= AUDIT_TARGET_RATIO && errors === 0
-    console.log(`ratio HTTP throughput with/without audit: ${httpRatio.toFixed(2)}   target: >= ${AUDIT_TARGET_RATIO} (and no errors)   ${verdict(pass)}`)
+    console.log(`ratio HTTP throughput per CPU second with/without audit: ${httpRatio.toFixed(2)}   target: >= ${AUDIT_TARGET_RATIO} (and no errors)   ${verdict(pass)}`)
     console.log('note: both servers and the node in this process, the client in a child process, on a 2-core machine shared with other work.')
-    return { name: 'audit', target: `with/without audit >= ${AUDIT_TARGET_RATIO}`, pass, measured: `ratio ${httpRatio.toFixed(2)} (${fmtNum(rps('on'))} vs ${fmtNum(rps('off'))} req/s; worst case in process ${(off / on).toFixed(2)})` }
+    return { name: 'audit', target: `with/without audit >= ${AUDIT_TARGET_RATIO}`, pass, measured: `ratio ${httpRatio.toFixed(2)} (${fmtNum(serverUs('on'), 1)} vs ${fmtNum(serverUs('off'), 1)} us CPU per request; worst case in process ${(off / on).toFixed(2)})` }
   })
 }

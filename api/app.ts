@@ -4,11 +4,14 @@ import type { NodeControl } from '../src/launch.ts'
 import type { Logger } from '../src/logging.ts'
 import type { ApiEnv, ApiNode } from './context.ts'
 import { handleError, notFound } from './errors.ts'
+import { DEFAULT_TUNING, type Tuning } from '../src/tuning.ts'
+import { auditRecorder } from './middleware/audit.ts'
 import { apiBodyLimit } from './middleware/body-limit.ts'
 import { readJsonBody } from './middleware/json-body.ts'
 import { operatorAuth } from './middleware/operator-auth.ts'
 import { corsPolicy } from './middleware/cors.ts'
 import { requestMetrics } from './middleware/request-metrics.ts'
+import { alertRoutes } from './routes/alerts.ts'
 import { analyticsRoutes } from './routes/analytics.ts'
 import { billingRoutes } from './routes/billing.ts'
 import { configRoutes, type StaticConfig } from './routes/config.ts'
@@ -23,8 +26,10 @@ import { tenantRoutes } from './routes/tenants.ts'
 import { healthRoutes } from './routes/health.ts'
 import { networkRoutes } from './routes/network.ts'
 import { performanceRoutes } from './routes/performance.ts'
+import { securityRoutes } from './routes/security.ts'
 import { systemRoutes } from './routes/system.ts'
 import { testingRoutes } from './routes/testing.ts'
+import { wsRoutes } from './routes/ws.ts'
 
 export interface ApiOptions {
   mesh: ApiNode
@@ -38,6 +43,10 @@ export interface ApiOptions {
   shutdown: AbortSignal
   maxBodyBytes?: number
   maxRouteBodyBytes: number
+  /** Alerts, audit, auth throttling and WebSocket settings; DEFAULT_TUNING's when absent. */
+  operations?: Tuning['operations']
+  /** Off only to measure what the audit trail costs (bench/alerts-audit.ts); on in every node. */
+  auditTrail?: boolean
 }
 
 const MUTATING = ['POST', 'PUT', 'PATCH', 'DELETE']
@@ -50,17 +59,22 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.use(corsPolicy(() => opts.staticConfig.corsOrigins))
   app.use(requestId())
   app.use(requestMetrics(opts.mesh.metrics.registry, opts.mesh.requests))
+  const now = (): number => opts.mesh.clock.now()
+  // Every mutating call and every failed authentication, once answered (middleware/audit.ts).
+  const audit = opts.auditTrail === false ? undefined : auditRecorder(opts.mesh.audit, now)
   app.use(async (c, next) => {
     c.set('mesh', opts.mesh)
     c.set('shutdown', opts.shutdown)
     await next()
+    audit?.(c)
   })
+  const guard = { throttle: opts.mesh.authThrottle, now }
   // The data plane: client traffic, metered by the caller's token and limited by the route's own
   // body limit. Mounted before the operator plane's middleware, it answers without passing them.
   app.route('/v1/route', routeRoutes(opts.token, opts.maxRouteBodyBytes))
 
   // The operator plane: every other path. The token is checked before the body is read.
-  app.on(MUTATING, '*', operatorAuth(opts.token))
+  app.on(MUTATING, '*', operatorAuth(opts.token, guard))
   app.use(apiBodyLimit(opts.maxBodyBytes ?? 1024 * 1024))
   app.on(MUTATING, '*', readJsonBody())
   app.route('/', healthRoutes())
@@ -79,6 +93,10 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.route('/v1/election', electionRoutes())
   app.route('/v1/performance', performanceRoutes())
   app.route('/v1/testing', testingRoutes())
+  const operations = opts.operations ?? DEFAULT_TUNING.operations
+  app.route('/v1/alerts', alertRoutes(operations.alertIntervalMs))
+  app.route('/v1/security', securityRoutes(opts.token, guard, { retentionMs: operations.auditRetentionMs, policy: operations.authThrottle }))
+  app.route('/v1/ws', wsRoutes())
 
   app.notFound(notFound)
   app.onError(handleError(opts.log))

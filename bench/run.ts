@@ -1,10 +1,11 @@
 /**
  * `npm run bench` runs every benchmark in sequence; `npm run bench -- <name> [<name>...]` runs
- * the named ones (gossip, api, memory, routing, peers, billing, replication, governance, sim, sim-compare, sim-live, analytics). Each prints its own table, target and PASS/MISS; a
+ * the named ones (gossip, api, memory, routing, peers, billing, replication, governance, sim, sim-compare, sim-live, analytics, alerts, audit). Each prints its own table, target and PASS/MISS; a
  * summary follows. The exit code is 0 when every benchmark ran (whatever PASS/MISS), 1 when
  * one failed to run, 2 on an unknown name.
  */
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os'
+import { runAlertEvaluation, runAuditOverhead } from './alerts-audit.ts'
 import { runAnalytics } from './analytics.ts'
 import { runApiOverhead } from './api-overhead.ts'
 import { runBillingAppend } from './billing-append.ts'
@@ -31,7 +32,9 @@ const BENCHMARKS: Record<string, () => Promise<BenchOutcome>> = {
   sim: runSimScale,
   'sim-compare': runSimCompare,
   'sim-live': runSimLive,
-  analytics: runAnalytics
+  analytics: runAnalytics,
+  alerts: runAlertEvaluation,
+  audit: runAuditOverhead
 }
 
 const names = process.argv.slice(2).filter(a => a !== '--')

@@ -3,12 +3,15 @@ import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { AlertService } from './alerts/alert-service.ts'
+import { sampleOf } from './alerts/node-sample.ts'
 import { BillingService } from './billing/billing-service.ts'
-import type { BillingEvent } from './billing/billing-events.ts'
+import { replicationSummary } from './billing/replication-lag.ts'
 import { systemClock, type Clock } from './clock.ts'
 import type { NodeComponents } from './components.ts'
 import { MeshError } from './errors.ts'
 import { genesisHash, type Genesis, type Operator } from './network/genesis.ts'
+import type { NodeEvent } from './events.ts'
 import { ElectionAnnouncer } from './governance/election-announcer.ts'
 import { GovernanceService } from './governance/governance-service.ts'
 import { Members } from './governance/members.ts'
@@ -25,7 +28,7 @@ import { NetworkGuard } from './p2p/network-guard.ts'
 import { NetworkView } from './p2p/network-view.ts'
 import { PeerConnector } from './p2p/peer-connector.ts'
 import { PeerMemory } from './p2p/peer-memory.ts'
-import { platformEvent, type PlatformEvent } from './platform/events.ts'
+import { platformEvent } from './platform/events.ts'
 import { Platform } from './platform/platform.ts'
 import { networkProtocols, type NetworkProtocols } from './p2p/protocols.ts'
 import { LocalServices, type ServiceConfig } from './routing/local-services.ts'
@@ -33,6 +36,8 @@ import { serveRoutes } from './routing/route-server.ts'
 import { Router } from './routing/router.ts'
 import { RoutedUsage } from './routed-usage.ts'
 import { Invoicing } from './invoicing.ts'
+import { AuditLog } from './security/audit-log.ts'
+import { AuthThrottle } from './security/auth-throttle.ts'
 import { NodeStorage } from './storage/node-storage.ts'
 import { LoadHistory } from './telemetry/load-history.ts'
 import { LoadSampler, RequestCounters } from './telemetry/load-sampler.ts'
@@ -88,8 +93,6 @@ export interface Readiness {
   reasons: string[]
 }
 
-/** What the node's event feed carries (`/v1/events`, webhooks): its peers' changes, the platform records it accepts, and billing. */
-export type MeshEvent = PeerEvent | PlatformEvent | BillingEvent
 
 /** The services of a running node that are built at its start, once libp2p exists. */
 export interface RunningServices {
@@ -104,6 +107,7 @@ export interface RunningServices {
   telemetry: TelemetryService
   connector: PeerConnector
   loadTests: LoadTests
+  alerts: AlertService
 }
 
 const OWN_HEAD_FILE = 'billing-head.json'
@@ -137,10 +141,13 @@ export class MeshNode {
   readonly peerHistory: PeerMetricHistory
   /** The services this node offers itself (the mesh-wide ones: router.peerServices()). */
   readonly localServices: LocalServices
+  /** The API's audit trail (written once the database is open) and its throttle of failed operator authentications. */
+  readonly audit: AuditLog
+  readonly authThrottle: AuthThrottle
   private readonly opts: MeshNodeOptions
   private readonly log: Logger
   private readonly stack: ServiceStack
-  private readonly events = new EventEmitter<{ event: [MeshEvent], snapshot: [SnapshotReceipt] }>()
+  private readonly events = new EventEmitter<{ event: [NodeEvent], snapshot: [SnapshotReceipt] }>()
   private readonly settings: RuntimeSettings
   private readonly tuning: Tuning
   private parts: RunningServices | undefined
@@ -177,6 +184,13 @@ export class MeshNode {
     this.history = new LoadHistory(telemetry.historySamples)
     this.peerHistory = new PeerMetricHistory({ samplesPerPeer: telemetry.peerHistorySamples, maxPeers: telemetry.peerHistoryPeers })
     this.localServices = new LocalServices(opts.services ?? [], opts.tuning.healthCheck, this.log, status => { this.requests.outcome(status) })
+    const { operations } = opts.tuning
+    this.audit = new AuditLog({ store: () => this.storage.db.sublevel('audit'), clock: this.clock, log: this.log }, {
+      retentionMs: operations.auditRetentionMs,
+      flushMs: operations.auditFlushMs,
+      maxBatch: operations.auditMaxBatch
+    })
+    this.authThrottle = new AuthThrottle(operations.authThrottle)
     this.guard = new NetworkGuard({
       membershipProtocol: this.protocols.membership,
       refuseForMs: opts.tuning.peers.refuseForMs,
@@ -206,6 +220,7 @@ export class MeshNode {
     const stack = this.stack
     try {
       const { db } = await stack.start('storage', this.storage)
+      await stack.start('audit log', this.audit)
       const libp2p = await createMeshLibp2p({
         privateKey: this.opts.privateKey,
         listen: this.opts.listen,
@@ -382,9 +397,28 @@ export class MeshNode {
         walkEveryMs: peers.walkEveryMs,
         walkEveryMaxMs: peers.walkEveryMaxMs
       })
-      this.parts = { governance, election, billing, invoicing, members, platform, router, telemetry, connector, loadTests }
+      const { operations } = this.tuning
+      const alerts = new AlertService({
+        rules: db.sublevel('alert-rules'),
+        history: db.sublevel('alert-history'),
+        meta: db.meta,
+        clock: this.clock,
+        log: this.log,
+        sample: () => sampleOf({
+          peers: this.peerTable.countByState(),
+          breakers: router.breakerStates().map(b => b.breaker.state(this.clock.now())),
+          own: telemetry.published,
+          replication: replicationSummary(billing.authors()),
+          forks: billing.forks().length
+        }),
+        emit: t => { this.events.emit('event', { type: t.type, at: this.clock.now(), firing: t.firing }) },
+        newId: () => randomUUID()
+      }, { intervalMs: operations.alertIntervalMs, historyLimit: operations.alertHistory, maxRules: operations.maxAlertRules })
+      this.metrics.breakersFrom(() => router.breakerStates().map(b => b.breaker.state(this.clock.now())))
+      this.parts = { governance, election, billing, invoicing, members, platform, router, telemetry, connector, loadTests, alerts }
       await stack.start('telemetry', telemetry)
       await stack.start('peer connector', connector)
+      await stack.start('alerts', alerts)
       // Before the first append: the peers it joins through or knew hold copies of its chain.
       const peerIds = [...this.opts.bootstrap, ...memory.remembered].map(a => a.getPeerId()).filter(p => p !== null)
       await billing.confirmOwnHead([...new Set(peerIds)], billingTuning.confirmOwnHeadMs)
@@ -462,7 +496,7 @@ export class MeshNode {
     return this.parts?.governance.state.operators(this.clock.now()) ?? this.genesis.operators
   }
 
-  onEvent (listener: (event: MeshEvent) => void): () => void {
+  onEvent (listener: (event: NodeEvent) => void): () => void {
     this.events.on('event', listener)
     return () => { this.events.off('event', listener) }
   }
@@ -494,7 +528,7 @@ export class MeshNode {
     this.events.emit('event', event)
   }
 
-  private emitEvent (event: BillingEvent): void {
+  private emitEvent (event: NodeEvent): void {
     this.log.info(event, event.type)
     this.events.emit('event', event)
   }

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
+import type { BreakerState } from './routing/circuit-breaker.ts'
 import type { UsageEvent } from './routing/usage.ts'
 import type { PeerState } from './telemetry/failure-detector.ts'
 
@@ -30,6 +31,8 @@ export class MeshMetrics {
   private readonly routedBytes: Counter<'direction'>
   private readonly streamRejections: Counter<'protocol' | 'reason'>
   private readonly keyRefusals: Counter<'reason'>
+  private readonly breakers: Gauge<'state'>
+  private breakerStates: () => readonly BreakerState[] = () => []
 
   private counter<L extends string = never> (name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
     return new Counter<L>({ name, help, labelNames, registers: [this.registry] })
@@ -56,6 +59,17 @@ export class MeshMetrics {
     this.routedBytes = this.counter('meshnode_routed_bytes_total', 'Body bytes of routed requests and responses', ['direction'])
     this.streamRejections = this.counter('meshnode_stream_rejections_total', 'Requests on stream protocols (route, sync, gov-sync, genesis) refused, by protocol and reason', ['protocol', 'reason'])
     this.keyRefusals = this.counter('meshnode_route_key_refusals_total', 'Routed requests refused by the API key check (401), by reason', ['reason'])
+    this.breakers = new Gauge({
+      name: 'meshnode_circuit_breakers',
+      help: 'Circuit breakers (one per peer and service routed to) by state',
+      labelNames: ['state'],
+      registers: [this.registry],
+      collect: () => {
+        const counts: Record<BreakerState, number> = { closed: 0, open: 0, half_open: 0 }
+        for (const s of this.breakerStates()) counts[s]++
+        for (const [state, n] of Object.entries(counts)) this.breakers.set({ state }, n)
+      }
+    })
     this.peers = new Gauge({
       name: 'meshnode_peers',
       help: 'Peers in the peer table by failure-detector state',
@@ -65,6 +79,11 @@ export class MeshMetrics {
         for (const [state, count] of Object.entries(peerCounts())) this.peers.set({ state }, count)
       }
     })
+  }
+
+  /** Where the breakers' states are read from, once the router exists. */
+  breakersFrom (states: () => readonly BreakerState[]): void {
+    this.breakerStates = states
   }
 
   /** Routed requests by status class only: service names come from the network and are unbounded. */
@@ -113,6 +132,17 @@ export class MeshMetrics {
   /** A stream request refused; `protocol` is the short name (route, sync, ...), `reason` one of a fixed set. */
   streamRejected (protocol: string, reason: string): void {
     this.streamRejections.inc({ protocol, reason })
+  }
+
+  /** What the node refused as forged or malformed since start: gossip by topic and reason, sync batches, stream requests. */
+  async refusals (): Promise<{ gossip: Array<{ topic: string, reason: string, count: number }>, billingBatches: number, billingHeldBack: number, streams: Array<{ protocol: string, reason: string, count: number }> }> {
+    const gossip = (await this.gossipMessages.get()).values
+      .filter(v => v.labels.outcome === 'rejected')
+      .map(v => ({ topic: String(v.labels.topic ?? ''), reason: String(v.labels.reason ?? ''), count: v.value }))
+    const streams = (await this.streamRejections.get()).values
+      .map(v => ({ protocol: String(v.labels.protocol ?? ''), reason: String(v.labels.reason ?? ''), count: v.value }))
+    const total = async (c: Counter): Promise<number> => (await c.get()).values.reduce((n, v) => n + v.value, 0)
+    return { gossip, billingBatches: await total(this.billingRejected), billingHeldBack: await total(this.billingHeldBack), streams }
   }
 
   gossip (topic: string, outcome: GossipOutcome, reason = ''): void {

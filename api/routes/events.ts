@@ -1,15 +1,16 @@
 import { Hono } from 'hono'
 import { streamSSE } from 'hono/streaming'
-import type { MeshEvent } from '../../src/mesh.ts'
+import type { NodeEvent } from '../../src/events.ts'
 import type { ApiEnv } from '../context.ts'
+import { eventView } from '../views.ts'
 
 const KEEPALIVE_MS = 15_000
 
-/** Server-sent events: peers joining, leaving and changing state, as this node sees them, the platform records it accepts, invoices and payments. */
+/** Server-sent events: the node's event feed (peers joining, leaving and changing state, as this node sees them; the platform records it accepts; invoices and payments; alerts firing and resolving). */
 export function eventRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
   app.get('/', c => streamSSE(c, async stream => {
-    const queue: MeshEvent[] = []
+    const queue: NodeEvent[] = []
     let wake: (() => void) | undefined
     const unsubscribe = c.var.mesh.onEvent(e => {
       queue.push(e)
@@ -36,31 +37,4 @@ export function eventRoutes (): Hono<ApiEnv> {
     }
   }))
   return app
-}
-
-function eventView (e: MeshEvent): Record<string, unknown> {
-  const time = new Date(e.at).toISOString()
-  switch (e.type) {
-    case 'invoice.issued':
-      return { invoice_id: e.invoiceId, tenant_id: e.tenantId, period: e.period, total: e.total, currency: e.currency, due_at: new Date(e.dueAt).toISOString(), time }
-    case 'payment.success':
-      return { payment_id: e.paymentId, invoice_id: e.invoiceId, amount: e.amount, method: e.method, recorded_by: e.recordedBy, time }
-    case 'payment.failed':
-      return { payment_id: e.paymentId, invoice_id: e.invoiceId, reason: e.reason, time }
-    case 'peer:joined':
-    case 'peer:left':
-      return { peer_id: e.peerId, time }
-    case 'peer:state':
-      return { peer_id: e.peerId, time, from: e.from, to: e.to }
-    default:
-      return {
-        tenant_id: e.tenantId,
-        record_id: e.recordId,
-        by: e.author,
-        time,
-        ...(e.keyId === undefined ? {} : { key_id: e.keyId }),
-        ...(e.subscriptionId === undefined ? {} : { subscription_id: e.subscriptionId }),
-        ...(e.tier === undefined ? {} : { tier: e.tier })
-      }
-  }
 }

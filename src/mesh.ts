@@ -27,6 +27,7 @@ import { LocalServices, type ServiceConfig } from './routing/local-services.ts'
 import { serveRoutes } from './routing/route-server.ts'
 import { Router } from './routing/router.ts'
 import { RoutedUsage } from './routed-usage.ts'
+import { RateLimitService } from './platform/rate-limit-service.ts'
 import { NodeStorage } from './storage/node-storage.ts'
 import { LoadHistory } from './telemetry/load-history.ts'
 import { LoadSampler, RequestCounters } from './telemetry/load-sampler.ts'
@@ -88,6 +89,7 @@ export interface RunningServices {
   billing: BillingService
   members: Members
   router: Router
+  rateLimits: RateLimitService
   telemetry: TelemetryService
   connector: PeerConnector
 }
@@ -278,6 +280,18 @@ export class MeshNode {
       }, { genesisHash: this.genesisHash, candidate: this.opts.candidate ?? false, ...this.tuning.governance }))
       const usage = await stack.start('routed usage', new RoutedUsage({ append: async records => await billing.append(records), log: this.log }, billingTuning))
       await stack.start('local services', this.localServices)
+      const rateLimits = new RateLimitService({
+        ...shared,
+        store: db.sublevel('rate-limits'),
+        params: () => this.params(),
+        isMember: peerId => members.isMember(peerId),
+        liveNodes: () => {
+          const standing = members.standings()
+          return 1 + this.peerTable.list(this.clock.now()).filter(p => p.state === 'healthy' && standing(p.peerId).member).length
+        }
+      }, { topic: this.protocols.topics.rateLimit, ...this.tuning.rateLimit })
+      await stack.start('rate-limit counts', loading(async () => { await rateLimits.open() }))
+      await stack.start('rate limits', rateLimits)
       const router = new Router({
         openStream: async (peerId, signal) => await libp2p.dialProtocol(await dialTarget(libp2p, peerId), this.protocols.route, { signal }),
         selfId: this.peerId.toString(),
@@ -329,7 +343,7 @@ export class MeshNode {
         walkEveryMs: peers.walkEveryMs,
         walkEveryMaxMs: peers.walkEveryMaxMs
       })
-      this.parts = { governance, election, billing, members, router, telemetry, connector }
+      this.parts = { governance, election, billing, members, router, rateLimits, telemetry, connector }
       await stack.start('telemetry', telemetry)
       await stack.start('peer connector', connector)
       // Before the first append: the peers it joins through or knew hold copies of its chain.

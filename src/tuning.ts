@@ -89,6 +89,14 @@ export interface Tuning {
     /** A graceful close of an idle route stream waits this long for the peer, then resets it. */
     closeTimeoutMs: number
   }
+  rateLimit: {
+    /** How often a node gossips its rate-limit counts and saves them. */
+    exchangeMs: number
+    /** A peer silent this long about a tenant no longer holds a share of its requests. */
+    staleAfterMs: number
+    /** Tenants per gossip message. */
+    maxReportSubjects: number
+  }
   streams: {
     /** The largest yamux receive window of one stream. */
     windowBytes: number
@@ -225,6 +233,16 @@ export const DEFAULT_TUNING: DeepReadonly<Tuning> = deepFreeze({
     serverIdleMs: 6 * CALLER_IDLE_MS,
     // A peer that answers at all acknowledges a close within a few round trips.
     closeTimeoutMs: 5_000
+  },
+  rateLimit: {
+    // Four times a second: a node's share of a tenant's remaining requests is renewed about as
+    // often, and a crash loses at most this long of its own counts; one small message per node
+    // per interval, only while it serves limited tenants.
+    exchangeMs: 250,
+    // Four intervals: one lost message does not end a share, a crashed node's ends within a second.
+    staleAfterMs: 1_000,
+    // A few tens of kilobytes per message.
+    maxReportSubjects: 500
   },
   streams: {
     // yamux grows a window to 16 MiB on a fast link, so a streamed body kept 16 MiB per stream

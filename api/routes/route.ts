@@ -3,16 +3,19 @@ import { MeshError } from '../../src/errors.ts'
 import { RequestBody } from '../../src/routing/request-body.ts'
 import { BODY_FRAME_BYTES } from '../../src/routing/route-protocol.ts'
 import { meteredUser } from '../../src/routing/usage.ts'
+import { anonymousPrincipal } from '../../src/platform/principal.ts'
 import type { ApiEnv } from '../context.ts'
 import { declaredBody } from '../middleware/json-body.ts'
 import { bearerToken } from '../middleware/operator-auth.ts'
+import { rateLimitHeaders } from '../rate-limit-headers.ts'
 
 const NO_BODY = RequestBody.of(new Uint8Array(0))
 
 /**
  * The data plane's front door: `ANY /v1/route/<service>/<path>` is served by the best peer
  * offering the service. Clients are not operators: any bearer token names a user for usage
- * metering (by its hash; tokens are never stored), and no token means `anonymous`. The
+ * metering (by its hash; tokens are never stored), and no token means `anonymous`; each is
+ * held to its tier's rate limit across the mesh (every response says where it stands). The
  * service is resolved before the body is read, and the body streams from the client's
  * connection to the peer as the peer reads it; only a small one (a frame) is read at once.
  */
@@ -25,9 +28,12 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
     const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : ''
     // Hono's trailing `*` also matches nothing: `/v1/route/<service>` alone names no path.
     if (path === '') throw new MeshError('NOT_FOUND', `route paths are /v1/route/${service}/<path>`)
-    const router = c.var.mesh.running().router
-    const user = meteredUser(bearerToken(c.req.header('authorization')), apiToken)
+    const { router, rateLimits } = c.var.mesh.running()
+    const token = bearerToken(c.req.header('authorization'))
+    const user = meteredUser(token, apiToken)
     router.admit(service, user)
+    // Authenticated and admitted by the tenant's rate limit before the body is read.
+    const quota = rateLimits.admit(anonymousPrincipal(token))
     const declared = declaredBody(c)
     const body = declared.present ? await RequestBody.from(c.env.incoming, declared.length, maxBodyBytes, BODY_FRAME_BYTES) : NO_BODY
     const headers = [...c.req.raw.headers.entries()].filter(([k]) => k !== 'authorization')
@@ -44,6 +50,7 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
     out.set('X-Mesh-Peer', result.servedBy)
     out.set('X-Mesh-Attempts', String(result.attempts))
     out.set('X-Request-Id', c.var.requestId)
+    if (quota !== null) for (const [k, v] of Object.entries(rateLimitHeaders(quota))) out.set(k, v)
     return new Response(c.req.method === 'HEAD' ? null : result.body, { status: result.status, headers: out })
   })
   return app

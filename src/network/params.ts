@@ -68,7 +68,15 @@ export const NetworkParamsSchema = z.object({
     enterprise: { monthly_price: 500, included_units: 20_000_000, requests_per_hour: 100_000, burst: 2_000 }
   }),
   /** Whether a routed request without an API key is served (billed to its bearer token's hash). */
-  anonymous_routing: z.boolean().default(false)
+  anonymous_routing: z.boolean().default(false),
+  /**
+   * The window of the tiers' rate limits, aligned to the epoch: a tier admits
+   * requests_per_hour scaled to it (an hour: exactly requests_per_hour), its burst at once
+   * and the rest at its pace.
+   */
+  rate_limit_window_ms: z.number().int().min(1_000).max(86_400_000).default(3_600_000),
+  /** Whether anonymous requests (under anonymous_routing) are held to the free tier's limit, per bearer token; off: not limited. */
+  rate_limit_anonymous: z.boolean().default(false)
 }).strict()
 
 export type NetworkParams = z.infer<typeof NetworkParamsSchema>
@@ -87,7 +95,7 @@ export const DEVELOPMENT_PARAMS: NetworkParams = { ...PRODUCTION_PARAMS, gossip_
  * keeps its hash (and its data directory) when the node is upgraded. Their defaults must
  * therefore never change; add every new parameter here.
  */
-export const LATER_PARAMS: readonly (keyof NetworkParams)[] = ['tiers', 'anonymous_routing']
+export const LATER_PARAMS: readonly (keyof NetworkParams)[] = ['tiers', 'anonymous_routing', 'rate_limit_window_ms', 'rate_limit_anonymous']
 
 /**
  * Parameters whose value is a map (by resource type): a change merges key by key, and a key

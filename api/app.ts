@@ -19,6 +19,7 @@ import { serviceRoutes } from './routes/services.ts'
 import { healthRoutes } from './routes/health.ts'
 import { networkRoutes } from './routes/network.ts'
 import { systemRoutes } from './routes/system.ts'
+import { webhookRoutes } from './routes/webhooks.ts'
 
 export interface ApiOptions {
   mesh: ApiNode
@@ -65,6 +66,7 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.route('/v1/billing', billingRoutes())
   app.route('/v1/governance', governanceRoutes())
   app.route('/v1/election', electionRoutes())
+  app.route('/v1/webhooks', webhookRoutes(opts.token))
 
   app.notFound(notFound)
   app.onError(handleError(opts.log))

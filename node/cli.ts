@@ -55,6 +55,7 @@ export function buildCli (): Command {
     .option('--request-timeout <ms>', `timeout of one routed request (env MESHNODE_REQUEST_TIMEOUT, default ${DEFAULTS.requestTimeoutMs})`)
     .option('--max-request-bytes <n>', `largest body of a routed request; bodies stream, so this is not held in memory (env MESHNODE_MAX_REQUEST_BYTES, default ${DEFAULTS.maxRequestBytes})`)
     .option('--candidate', 'stand for election as a bootstrap operator, renewed every epoch (operators only; env MESHNODE_CANDIDATE=true, also 1 or yes)')
+    .option('--webhook-allow-private', 'deliver webhooks to loopback and private addresses too (env MESHNODE_WEBHOOK_ALLOW_PRIVATE=true; default off: public targets only)')
     .option('--cors-origin <origin>', 'let browser pages of this origin call the API (CORS), e.g. https://app.example.com, or * for any; repeatable (env MESHNODE_CORS_ORIGINS, comma-separated; default none)', collect)
     .option('--json', 'print the start-up record (peer id, network, addresses, API URL, join command) as one JSON line on stdout instead of the banner')
     .option('--region <name>', `region this node reports (env MESHNODE_REGION, default ${DEFAULTS.region})`)
@@ -79,6 +80,7 @@ export function buildCli (): Command {
         requestTimeoutMs: flag(opts.requestTimeout),
         maxRequestBytes: flag(opts.maxRequestBytes),
         candidate: flag(opts.candidate),
+        webhookAllowPrivate: flag(opts.webhookAllowPrivate),
         logLevel: flag(opts.logLevel),
         logFormat: flag(opts.logFormat),
         corsOrigins: flag(opts.corsOrigin),

@@ -122,6 +122,7 @@ const FIELDS: Field[] = [
   { key: 'requestTimeoutMs', flag: '--request-timeout', env: 'MESHNODE_REQUEST_TIMEOUT', file: 'request_timeout_ms', schema: z.number().int().min(100).max(600_000), fromText: num, accepts: intRange(100, 600_000, ' of milliseconds') },
   { key: 'maxRequestBytes', flag: '--max-request-bytes', env: 'MESHNODE_MAX_REQUEST_BYTES', file: 'max_request_bytes', schema: z.number().int().min(1024).max(2 ** 40), fromText: num, accepts: intRange(1024, 2 ** 40, ' of bytes') },
   { key: 'candidate', flag: '--candidate', env: 'MESHNODE_CANDIDATE', file: 'candidate', schema: z.boolean(), fromText: bool, accepts: 'expected true or false (or 1/0, yes/no)' },
+  { key: 'webhookAllowPrivate', flag: '--webhook-allow-private', env: 'MESHNODE_WEBHOOK_ALLOW_PRIVATE', file: 'webhook_allow_private', schema: z.boolean(), fromText: bool, accepts: 'expected true or false (or 1/0, yes/no)' },
   { key: 'logLevel', flag: '--log-level', env: 'MESHNODE_LOG_LEVEL', file: 'log_level', schema: z.enum(LOG_LEVELS), fromText: text, accepts: `expected one of ${LOG_LEVELS.join(', ')}` },
   { key: 'logFormat', flag: '--log-format', env: 'MESHNODE_LOG_FORMAT', file: 'log_format', schema: z.enum(LOG_FORMATS), fromText: text, accepts: `expected one of ${LOG_FORMATS.join(', ')}` },
   { key: 'corsOrigins', flag: '--cors-origin', env: 'MESHNODE_CORS_ORIGINS', file: 'cors_origins', schema: z.array(CorsOrigin), fromText: list, accepts: 'expected origins such as https://app.example.com, or *' }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
@@ -6,6 +7,8 @@ import { BillingService } from './billing/billing-service.ts'
 import { systemClock, type Clock } from './clock.ts'
 import type { NodeComponents } from './components.ts'
 import { MeshError } from './errors.ts'
+import { GovernanceEvents } from './events/governance-events.ts'
+import type { MeshEventType, NodeEvent } from './events/mesh-events.ts'
 import { genesisHash, type Genesis, type Operator } from './network/genesis.ts'
 import { ElectionAnnouncer } from './governance/election-announcer.ts'
 import { GovernanceService } from './governance/governance-service.ts'
@@ -35,6 +38,7 @@ import { PeerTable, type PeerEvent } from './telemetry/peer-table.ts'
 import { TelemetryService } from './telemetry/telemetry-service.ts'
 import type { Tuning } from './tuning.ts'
 import { VERSION } from './version.ts'
+import { WebhookService } from './webhooks/webhook-service.ts'
 
 export interface MeshNodeOptions {
   dataDir: string
@@ -48,6 +52,8 @@ export interface MeshNodeOptions {
   region: string
   /** Stand for election as a bootstrap operator (operators only). */
   candidate?: boolean
+  /** Deliver webhooks to loopback and private addresses too (--webhook-allow-private). */
+  webhookAllowPrivate?: boolean
   services?: ServiceConfig[]
   /** Every timing and size the node runs with: DEFAULT_TUNING with the operator's settings (node/config.ts tuningOf). */
   tuning: Tuning
@@ -90,6 +96,7 @@ export interface RunningServices {
   members: Members
   router: Router
   rateLimits: RateLimitService
+  webhooks: WebhookService
   telemetry: TelemetryService
   connector: PeerConnector
 }
@@ -126,7 +133,7 @@ export class MeshNode {
   private readonly opts: MeshNodeOptions
   private readonly log: Logger
   private readonly stack: ServiceStack
-  private readonly events = new EventEmitter<{ event: [PeerEvent], snapshot: [SnapshotReceipt] }>()
+  private readonly events = new EventEmitter<{ event: [NodeEvent], snapshot: [SnapshotReceipt] }>()
   private readonly settings: RuntimeSettings
   private readonly tuning: Tuning
   private parts: RunningServices | undefined
@@ -278,6 +285,21 @@ export class MeshNode {
         log: this.log,
         selfId: this.peerId.toString()
       }, { genesisHash: this.genesisHash, candidate: this.opts.candidate ?? false, ...this.tuning.governance }))
+      await stack.start('governance events', new GovernanceEvents({
+        state: governance.state,
+        clock: this.clock,
+        emit: (type, data, id) => { this.emitEvent(type, data, id) }
+      }, { tickMs: this.tuning.governance.tickMs }))
+      const webhooks = new WebhookService({
+        webhooks: db.sublevel('webhooks'),
+        deliveries: db.sublevel('webhook-deliveries'),
+        subscribe: listener => this.onEvent(listener),
+        clock: this.clock,
+        random: this.opts.random ?? Math.random,
+        log: this.log
+      }, { ...this.tuning.webhooks, allowPrivateTargets: this.opts.webhookAllowPrivate ?? false })
+      await stack.start('webhook outbox', loading(async () => { await webhooks.open() }))
+      await stack.start('webhooks', webhooks)
       const usage = await stack.start('routed usage', new RoutedUsage({ append: async records => await billing.append(records), log: this.log }, billingTuning))
       await stack.start('local services', this.localServices)
       const rateLimits = new RateLimitService({
@@ -311,7 +333,8 @@ export class MeshNode {
         onUsage: e => {
           this.metrics.routed(e)
           usage.record(e)
-        }
+        },
+        onBreakerOpened: (peerId, service) => { this.emitEvent('breaker.opened', { peer_id: peerId, service }) }
       }, { ...routing, weights: {} })
       const sampler = await stack.start('load sampler', new LoadSampler(this.requests))
       const memory = await stack.start('peer memory', new PeerMemory({ meta: db, connections: libp2p, log: this.log }, peers))
@@ -343,7 +366,7 @@ export class MeshNode {
         walkEveryMs: peers.walkEveryMs,
         walkEveryMaxMs: peers.walkEveryMaxMs
       })
-      this.parts = { governance, election, billing, members, router, rateLimits, telemetry, connector }
+      this.parts = { governance, election, billing, members, router, rateLimits, webhooks, telemetry, connector }
       await stack.start('telemetry', telemetry)
       await stack.start('peer connector', connector)
       // Before the first append: the peers it joins through or knew hold copies of its chain.
@@ -423,7 +446,8 @@ export class MeshNode {
     return this.parts?.governance.state.operators(this.clock.now()) ?? this.genesis.operators
   }
 
-  onEvent (listener: (event: PeerEvent) => void): () => void {
+  /** The node's event feed: its peer table's events and the mesh events (webhooks deliver these). */
+  onEvent (listener: (event: NodeEvent) => void): () => void {
     this.events.on('event', listener)
     return () => { this.events.off('event', listener) }
   }
@@ -445,6 +469,14 @@ export class MeshNode {
     return this.parts
   }
 
+  /**
+   * Adds an event to the node's feed (SSE, webhooks). `id` names a replicated fact alike on
+   * every node (derive it from the fact); by default the event gets a new one.
+   */
+  emitEvent (type: MeshEventType, data: Record<string, unknown>, id: string = randomUUID()): void {
+    this.events.emit('event', { id, type, at: this.clock.now(), data })
+  }
+
   private onPeerEvent (event: PeerEvent): void {
     this.log.info(event, event.type)
     if (event.type === 'peer:joined') {
@@ -452,5 +484,7 @@ export class MeshNode {
       this.parts?.governance.peerJoined(event.peerId)
     }
     this.events.emit('event', event)
+    if (event.type === 'peer:state' && event.to === 'down') this.emitEvent('peer.down', { peer_id: event.peerId, from: event.from })
+    if (event.type === 'peer:state' && event.from === 'down' && event.to === 'healthy') this.emitEvent('peer.up', { peer_id: event.peerId })
   }
 }

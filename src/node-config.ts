@@ -32,6 +32,8 @@ export interface NodeConfig {
   /** Largest body of a routed request, on the way in (413 past it) and from peers. */
   maxRequestBytes: number
   candidate: boolean
+  /** Deliver webhooks to loopback and private addresses too. */
+  webhookAllowPrivate: boolean
 }
 
 const { routing } = DEFAULT_TUNING
@@ -56,7 +58,8 @@ export const DEFAULTS: NodeConfig = {
   strategy: routing.strategy,
   requestTimeoutMs: routing.requestTimeoutMs,
   maxRequestBytes: routing.maxRequestBytes,
-  candidate: false
+  candidate: false,
+  webhookAllowPrivate: false
 }
 
 /**

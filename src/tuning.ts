@@ -97,6 +97,18 @@ export interface Tuning {
     /** Tenants per gossip message. */
     maxReportSubjects: number
   }
+  webhooks: {
+    /** Delivery attempts in flight at once, and to one webhook. */
+    concurrency: number
+    perWebhook: number
+    /** One attempt, from the connection to the answer's status. */
+    timeoutMs: number
+    /** How often due retries are looked for. */
+    pollMs: number
+    baseDelayMs: number
+    maxDelayMs: number
+    maxAgeMs: number
+  }
   streams: {
     /** The largest yamux receive window of one stream. */
     windowBytes: number
@@ -243,6 +255,20 @@ export const DEFAULT_TUNING: DeepReadonly<Tuning> = deepFreeze({
     staleAfterMs: 1_000,
     // A few tens of kilobytes per message.
     maxReportSubjects: 500
+  },
+  webhooks: {
+    // Sixteen at once, four to one receiver: a hung receiver holds four sockets, never the node
+    // or the other receivers.
+    concurrency: 16,
+    perWebhook: 4,
+    // Ten seconds, as Stripe and GitHub allow a receiver.
+    timeoutMs: 10_000,
+    pollMs: 500,
+    // From a second, doubling to ten minutes, for a day: a receiver down for a deploy or a night
+    // gets everything once it is back.
+    baseDelayMs: 1_000,
+    maxDelayMs: 600_000,
+    maxAgeMs: 24 * 3_600_000
   },
   streams: {
     // yamux grows a window to 16 MiB on a fast link, so a streamed body kept 16 MiB per stream

@@ -1,15 +1,15 @@
 import { Hono } from 'hono'
 import { streamSSE } from 'hono/streaming'
-import type { PeerEvent } from '../../src/telemetry/peer-table.ts'
+import { isMeshEvent, type NodeEvent } from '../../src/events/mesh-events.ts'
 import type { ApiEnv } from '../context.ts'
 
 const KEEPALIVE_MS = 15_000
 
-/** Server-sent events: peers joining, leaving and changing state, as this node sees them. */
+/** Server-sent events: peers joining, leaving and changing state, as this node sees them, and the mesh events that webhooks deliver. */
 export function eventRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
   app.get('/', c => streamSSE(c, async stream => {
-    const queue: PeerEvent[] = []
+    const queue: NodeEvent[] = []
     let wake: (() => void) | undefined
     const unsubscribe = c.var.mesh.onEvent(e => {
       queue.push(e)
@@ -38,7 +38,8 @@ export function eventRoutes (): Hono<ApiEnv> {
   return app
 }
 
-function eventView (e: PeerEvent): Record<string, unknown> {
+function eventView (e: NodeEvent): Record<string, unknown> {
+  if (isMeshEvent(e)) return { id: e.id, ...e.data, time: new Date(e.at).toISOString() }
   const base = { peer_id: e.peerId, time: new Date(e.at).toISOString() }
   return e.type === 'peer:state' ? { ...base, from: e.from, to: e.to } : base
 }

@@ -29,6 +29,7 @@ export class MeshMetrics {
   private readonly routedRequests: Counter<'status_class'>
   private readonly routedBytes: Counter<'direction'>
   private readonly streamRejections: Counter<'protocol' | 'reason'>
+  private readonly rateLimited: Counter<'reason'>
 
   private counter<L extends string = never> (name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
     return new Counter<L>({ name, help, labelNames, registers: [this.registry] })
@@ -54,6 +55,7 @@ export class MeshMetrics {
     this.routedRequests = this.counter('meshnode_routed_requests_total', 'Requests routed through this node, by status class of the answer', ['status_class'])
     this.routedBytes = this.counter('meshnode_routed_bytes_total', 'Body bytes of routed requests and responses', ['direction'])
     this.streamRejections = this.counter('meshnode_stream_rejections_total', 'Requests on stream protocols (route, sync, gov-sync, genesis) refused, by protocol and reason', ['protocol', 'reason'])
+    this.rateLimited = this.counter('meshnode_rate_limited_requests_total', 'Routed requests refused with 429 by the rate limiter: limit (the tenant spent its limit) or share (this node spent its share until its peers report)', ['reason'])
     this.peers = new Gauge({
       name: 'meshnode_peers',
       help: 'Peers in the peer table by failure-detector state',
@@ -63,6 +65,10 @@ export class MeshMetrics {
         for (const [state, count] of Object.entries(peerCounts())) this.peers.set({ state }, count)
       }
     })
+  }
+
+  rateLimitRefused (reason: 'limit' | 'share'): void {
+    this.rateLimited.inc({ reason })
   }
 
   /** Routed requests by status class only: service names come from the network and are unbounded. */

@@ -108,6 +108,8 @@ export interface Tuning {
     baseDelayMs: number
     maxDelayMs: number
     maxAgeMs: number
+    /** A delivered or failed delivery is listed this long after its event, then deleted. */
+    keepMs: number
   }
   streams: {
     /** The largest yamux receive window of one stream. */
@@ -268,7 +270,9 @@ export const DEFAULT_TUNING: DeepReadonly<Tuning> = deepFreeze({
     // gets everything once it is back.
     baseDelayMs: 1_000,
     maxDelayMs: 600_000,
-    maxAgeMs: 24 * 3_600_000
+    maxAgeMs: 24 * 3_600_000,
+    // A week of delivery history, for an operator who looks after a weekend.
+    keepMs: 7 * 24 * 3_600_000
   },
   streams: {
     // yamux grows a window to 16 MiB on a fast link, so a streamed body kept 16 MiB per stream

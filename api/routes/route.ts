@@ -34,6 +34,9 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
     router.admit(service, user)
     // Authenticated and admitted by the tenant's rate limit before the body is read.
     const quota = rateLimits.admit(anonymousPrincipal(token))
+    const limitHeaders = quota === null ? {} : rateLimitHeaders(quota)
+    // Also on an error answer (the router's 502, 504) of an admitted request.
+    for (const [k, v] of Object.entries(limitHeaders)) c.header(k, v)
     const declared = declaredBody(c)
     const body = declared.present ? await RequestBody.from(c.env.incoming, declared.length, maxBodyBytes, BODY_FRAME_BYTES) : NO_BODY
     const headers = [...c.req.raw.headers.entries()].filter(([k]) => k !== 'authorization')
@@ -50,7 +53,7 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
     out.set('X-Mesh-Peer', result.servedBy)
     out.set('X-Mesh-Attempts', String(result.attempts))
     out.set('X-Request-Id', c.var.requestId)
-    if (quota !== null) for (const [k, v] of Object.entries(rateLimitHeaders(quota))) out.set(k, v)
+    for (const [k, v] of Object.entries(limitHeaders)) out.set(k, v)
     return new Response(c.req.method === 'HEAD' ? null : result.body, { status: result.status, headers: out })
   })
   return app

@@ -69,6 +69,8 @@ export class RateLimitService implements Startable {
   private readonly limiter: MeshRateLimiter
   private timer: NodeJS.Timeout | undefined
   private dirty = false
+  /** The keys of the windows saved, so that a window's key is deleted once it ended. */
+  private saved = new Set<string>()
   private saving: Promise<void> = Promise.resolve()
 
   constructor (components: RateLimitComponents, opts: RateLimitInit) {
@@ -82,8 +84,10 @@ export class RateLimitService implements Startable {
     const now = this.c.clock.now()
     for await (const [key, value] of this.c.store.iterator()) {
       const saved = SavedWindow.safeParse(value)
-      if (saved.success && saved.data.window === windowIndex(now, saved.data.windowMs)) this.limiter.restore(saved.data, now)
-      else await this.c.store.del(key)
+      if (saved.success && saved.data.window === windowIndex(now, saved.data.windowMs)) {
+        this.limiter.restore(saved.data, now)
+        this.saved.add(key)
+      } else await this.c.store.del(key)
     }
   }
 
@@ -129,6 +133,7 @@ export class RateLimitService implements Startable {
       this.dirty = true
       return verdict.quota
     }
+    this.c.metrics.rateLimitRefused(verdict.reason)
     const retryAfter = Math.ceil(verdict.retryAfterMs / 1000)
     const why = verdict.reason === 'limit' ? `rate limit of tier ${principal.tier} exceeded` : 'this node spent its share of the rate limit until it hears from its peers'
     throw new MeshError('RATE_LIMIT_ERROR', `${why}: retry in ${retryAfter} s`, {
@@ -157,8 +162,14 @@ export class RateLimitService implements Startable {
     if (!this.dirty) return
     this.dirty = false
     const windows = this.limiter.counts(this.c.clock.now())
+    const keys = new Set(windows.map(w => `${w.windowMs}:${w.window}`))
+    const ended = [...this.saved].filter(k => !keys.has(k))
+    this.saved = keys
     this.saving = this.saving.then(async () => {
-      for (const w of windows) await this.c.store.put(`${w.windowMs}:${w.window}`, w)
+      await this.c.store.batch([
+        ...windows.map(w => ({ type: 'put' as const, key: `${w.windowMs}:${w.window}`, value: w })),
+        ...ended.map(key => ({ type: 'del' as const, key }))
+      ])
     }).catch((err: unknown) => { this.c.log.warn({ err: errorMessage(err) }, 'rate-limit counts not saved') })
   }
 }

@@ -74,6 +74,7 @@ export class WebhookService implements Startable {
   private tasks: BackgroundTasks | undefined
   private unsubscribe: (() => void) | undefined
   private timer: NodeJS.Timeout | undefined
+  private pruneTimer: NodeJS.Timeout | undefined
   private running = 0
 
   constructor (components: WebhookComponents, init: WebhookInit) {
@@ -92,12 +93,15 @@ export class WebhookService implements Startable {
     this.tasks = new BackgroundTasks(err => { this.c.log.warn({ err: errorMessage(err) }, 'webhook task failed') })
     this.unsubscribe = this.c.subscribe(e => { if (isMeshEvent(e)) this.enqueue(e) })
     this.timer = setInterval(() => { this.dispatch() }, this.opts.pollMs)
+    this.pruneTimer = setInterval(() => { this.tasks?.track(this.prune()) }, PRUNE_EVERY_MS)
+    this.tasks.track(this.prune())
     this.dispatch()
   }
 
   async stop (): Promise<void> {
     this.unsubscribe?.()
     clearInterval(this.timer)
+    clearInterval(this.pruneTimer)
     // In-flight attempts are aborted: they stay pending and are tried again after a restart.
     await this.tasks?.stop()
     this.tasks = undefined
@@ -156,6 +160,14 @@ export class WebhookService implements Startable {
   /** Deliveries waiting for an attempt or a retry. */
   get backlog (): number {
     return this.pending.size
+  }
+
+  /** Deletes the deliveries done (delivered or failed) whose event is older than keepMs. */
+  private async prune (): Promise<void> {
+    const before = this.c.clock.now() - this.opts.keepMs
+    const old: string[] = []
+    for await (const d of this.c.deliveries.values()) if (d.status !== 'pending' && d.createdAt < before) old.push(d.id)
+    await this.c.deliveries.batch(old.map(key => ({ type: 'del' as const, key })))
   }
 
   private enqueue (event: MeshEvent): void {
@@ -254,6 +266,8 @@ export class WebhookService implements Startable {
     await this.c.deliveries.put(d.id, done)
   }
 }
+
+const PRUNE_EVERY_MS = 3_600_000
 
 /** The keys of one webhook's deliveries: `<webhook id>:<event id>`. */
 function prefixRange (webhookId: string): { gt: string, lt: string } {

@@ -116,6 +116,22 @@ describe('webhooks', { timeout: 180_000 }, () => {
     assert.equal((await callAsOperator(node, 'DELETE', `/v1/webhooks/${id}`)).status, 204)
   })
 
+  test('a peer that crashes is a peer.down delivery', async () => {
+    const receiver = await startReceiver(SECRET)
+    receivers.push(receiver)
+    const id = await createWebhook(node, receiver.url, ['peer.down'])
+    const dir = await tempDir()
+    dirs.push(dir)
+    const peer = await startNode(dir, { bootstrap: [node.mesh.network.listenAddresses()[0] ?? ''] })
+    const peerId = peer.mesh.peerId.toString()
+    await waitFor('the peer to be healthy', () => node.mesh.peerTable.list(node.mesh.clock.now()).some(p => p.peerId === peerId && p.state === 'healthy'), { timeoutMs: 20_000 })
+    await peer.crash()
+    const got = await waitFor('the peer.down delivery', () => receiver.received.find(r => r.data.peer_id === peerId), { timeoutMs: 30_000 })
+    assert.equal(got.type, 'peer.down')
+    assert.ok(got.signatureValid)
+    assert.equal((await callAsOperator(node, 'DELETE', `/v1/webhooks/${id}`)).status, 204)
+  })
+
   test('a receiver that hangs does not hold up the routed path', async () => {
     const receiver = await startReceiver(SECRET)
     receivers.push(receiver)

@@ -32,7 +32,7 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
     const token = bearerToken(c.req.header('authorization'))
     const user = meteredUser(token, apiToken)
     router.admit(service, user)
-    // Authenticated and admitted by the tenant's rate limit before the body is read.
+    // Held to the tenant's rate limit across the mesh before the body is read (a refusal is 429).
     const quota = rateLimits.admit(anonymousPrincipal(token))
     const limitHeaders = quota === null ? {} : rateLimitHeaders(quota)
     // Also on an error answer (the router's 502, 504) of an admitted request.

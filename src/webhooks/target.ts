@@ -1,3 +1,4 @@
+import { lookup as lookupCallback, type LookupAddress, type LookupOptions } from 'node:dns'
 import { lookup } from 'node:dns/promises'
 import { BlockList, isIP } from 'node:net'
 import { MeshError } from '../errors.ts'
@@ -18,26 +19,54 @@ export function isPrivateAddress (ip: string): boolean {
 
 /**
  * Refuses a webhook URL that is not http(s), or whose host is or resolves to a private
- * address, unless the node allows private targets. It is checked when the webhook is created
- * and again before each delivery, so that a name that later resolves inside does not reach in.
+ * address, unless the node allows private targets: when the webhook is created. Each delivery
+ * checks again (`checkLiteralTarget`, and `guardedLookup` as it connects), so that a name that
+ * later resolves inside does not reach in.
  */
 export async function checkTarget (url: URL, allowPrivate: boolean): Promise<void> {
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new MeshError('VALIDATION_ERROR', `a webhook URL is http or https, not ${url.protocol}`, { field: 'url', reason: 'scheme' })
-  if (url.username !== '' || url.password !== '') throw new MeshError('VALIDATION_ERROR', 'a webhook URL carries no credentials: the secret signs each delivery', { field: 'url', reason: 'credentials' })
-  if (allowPrivate) return
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
-  const addresses = isIP(host) !== 0 ? [host] : await resolve(host)
-  const inside = addresses.find(isPrivateAddress)
-  if (inside !== undefined) {
-    throw new MeshError('VALIDATION_ERROR', `webhook target ${url.host} is a private address (${inside}); start the node with --webhook-allow-private to allow it`,
-      { field: 'url', reason: 'private address' })
-  }
-}
-
-async function resolve (host: string): Promise<string[]> {
+  const host = checkLiteralTarget(url, allowPrivate)
+  if (allowPrivate || isIP(host) !== 0) return
+  let addresses: string[]
   try {
-    return (await lookup(host, { all: true })).map(a => a.address)
+    addresses = (await lookup(host, { all: true })).map(a => a.address)
   } catch {
     throw new MeshError('VALIDATION_ERROR', `webhook host ${host} does not resolve`, { field: 'url', reason: 'unresolved host' })
   }
+  const inside = addresses.find(isPrivateAddress)
+  if (inside !== undefined) throw privateTarget(url, inside)
+}
+
+/** The scheme, no credentials, and a host that is not a private address literal; returns the host. */
+export function checkLiteralTarget (url: URL, allowPrivate: boolean): string {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new MeshError('VALIDATION_ERROR', `a webhook URL is http or https, not ${url.protocol}`, { field: 'url', reason: 'scheme' })
+  if (url.username !== '' || url.password !== '') throw new MeshError('VALIDATION_ERROR', 'a webhook URL carries no credentials: the secret signs each delivery', { field: 'url', reason: 'credentials' })
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
+  if (!allowPrivate && isPrivateAddress(host)) throw privateTarget(url, host)
+  return host
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void
+
+/**
+ * A DNS lookup for node:http's `lookup` option that refuses to connect to a private address
+ * (unless allowed): the name is checked in the same resolution that the connection uses, so a
+ * name that resolves outside at the check and inside at the connection (DNS rebinding) fails.
+ */
+export function guardedLookup (allowPrivate: boolean): (hostname: string, options: LookupOptions, callback: LookupCallback) => void {
+  return (hostname, options, callback) => {
+    lookupCallback(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err !== null) return callback(err, [])
+      const inside = allowPrivate ? undefined : addresses.find(a => isPrivateAddress(a.address))
+      if (inside !== undefined) return callback(Object.assign(new Error(`${hostname} resolves to the private address ${inside.address}`), { code: 'EPRIVATE' }), [])
+      if (options.all === true) return callback(null, addresses)
+      const first = addresses[0]
+      if (first === undefined) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), [])
+      callback(null, first.address, first.family)
+    })
+  }
+}
+
+function privateTarget (url: URL, address: string): MeshError {
+  return new MeshError('VALIDATION_ERROR', `webhook target ${url.host} is a private address (${address}); start the node with --webhook-allow-private to allow it`,
+    { field: 'url', reason: 'private address' })
 }

@@ -9,7 +9,8 @@ import type { Tuning } from '../tuning.ts'
 import { VERSION } from '../version.ts'
 import { nextAttemptAt } from './retry.ts'
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, webhookSignature } from './signature.ts'
-import { checkTarget } from './target.ts'
+import { postWebhook } from './post.ts'
+import { checkLiteralTarget, checkTarget } from './target.ts'
 
 /** A webhook as stored: the secret signs each delivery and never leaves the node. */
 export interface Webhook {
@@ -231,24 +232,18 @@ export class WebhookService implements Startable {
     let code: number | null = null
     let error: string | null = null
     try {
-      await checkTarget(new URL(hook.url), this.opts.allowPrivateTargets)
-      const res = await fetch(hook.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': `meshnode/${VERSION}`,
-          'X-Meshnode-Event': d.event.type,
-          'X-Meshnode-Event-Id': d.event.id,
-          'X-Meshnode-Delivery': d.id,
-          [TIMESTAMP_HEADER]: String(timestamp),
-          [SIGNATURE_HEADER]: webhookSignature(hook.secret, timestamp, body)
-        },
-        body,
-        redirect: 'manual',
-        signal
-      })
-      code = res.status
-      await res.body?.cancel()
+      const url = new URL(hook.url)
+      checkLiteralTarget(url, this.opts.allowPrivateTargets)
+      const headers = {
+        'content-type': 'application/json',
+        'user-agent': `meshnode/${VERSION}`,
+        'X-Meshnode-Event': d.event.type,
+        'X-Meshnode-Event-Id': d.event.id,
+        'X-Meshnode-Delivery': d.id,
+        [TIMESTAMP_HEADER]: String(timestamp),
+        [SIGNATURE_HEADER]: webhookSignature(hook.secret, timestamp, body)
+      }
+      code = await postWebhook(url, headers, body, signal, this.opts.allowPrivateTargets)
       if (code < 200 || code >= 300) error = `the receiver answered ${code}`
     } catch (err) {
       error = signal.aborted ? `no answer within ${this.opts.timeoutMs} ms` : errorMessage(err)

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { MeshError } from '../../src/errors.ts'
-import { checkTarget, isPrivateAddress } from '../../src/webhooks/target.ts'
+import { checkLiteralTarget, checkTarget, guardedLookup, isPrivateAddress } from '../../src/webhooks/target.ts'
 
 describe('webhook targets', () => {
   test('loopback, private, link-local and unspecified addresses are private; public ones are not', () => {
@@ -19,5 +19,17 @@ describe('webhook targets', () => {
     await checkTarget(new URL('https://93.184.215.14/hook'), false)
     await assert.rejects(checkTarget(new URL('ftp://93.184.215.14/x'), true), MeshError)
     await assert.rejects(checkTarget(new URL('https://user:pw@93.184.215.14/x'), true), MeshError)
+  })
+
+  test('each delivery checks the literal host, and its connection refuses a name that resolves inside', async () => {
+    assert.throws(() => checkLiteralTarget(new URL('http://10.0.0.1/x'), false), MeshError)
+    assert.equal(checkLiteralTarget(new URL('http://[::1]:8/x'), true), '::1')
+    const resolve = async (allowPrivate: boolean, all: boolean): Promise<unknown> => await new Promise((resolve, reject) => {
+      guardedLookup(allowPrivate)('localhost', { all, family: 4 }, (err, address) => { if (err === null) resolve(address); else reject(err) })
+    })
+    await assert.rejects(resolve(false, false), (err: Error & { code?: string }) => err.code === 'EPRIVATE')
+    await assert.rejects(resolve(false, true), (err: Error & { code?: string }) => err.code === 'EPRIVATE')
+    assert.equal(await resolve(true, false), '127.0.0.1')
+    assert.deepEqual(await resolve(true, true), [{ address: '127.0.0.1', family: 4 }])
   })
 })

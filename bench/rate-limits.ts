@@ -127,7 +127,10 @@ function modelWindow (nodes: number, spread: number, factor: number, arrival: 'e
   for (const [k, at] of requests.entries()) {
     while (nextTick <= at) {
       deliver(nextTick)
-      for (const [i, limiter] of limiters.entries()) for (const report of limiter.reports(nextTick)) inFlight.push({ at: nextTick + delayMs, from: i, report })
+      for (const [i, limiter] of limiters.entries()) {
+        limiter.refresh(nextTick, nodes)
+        for (const report of limiter.reports(nextTick)) inFlight.push({ at: nextTick + delayMs, from: i, report })
+      }
       nextTick += exchangeMs
     }
     deliver(at)

@@ -18,6 +18,7 @@ export const RateLimitReport = z.object({
   node: z.string().min(1).max(128),
   window_ms: z.number().int().min(1_000).max(86_400_000),
   window: z.number().int().min(0),
+  sent_at: z.number().int().min(0),
   counts: z.record(Subject, z.tuple([Count, Count])).refine(c => Object.keys(c).length <= 5_000, 'too many subjects')
 }).strict()
 
@@ -45,7 +46,7 @@ export function validateRateLimitReport (bytes: Uint8Array, ctx: RateLimitGossip
   // Membership and the window are replicated state an honest relay may see differently for a moment.
   if (!ctx.isMember(r.node)) return ignore('not_member')
   if (r.window_ms !== ctx.windowMs || r.window !== windowIndex(ctx.now, ctx.windowMs)) return ignore('other_window')
-  return accept({ windowMs: r.window_ms, window: r.window, counts: r.counts })
+  return accept({ windowMs: r.window_ms, window: r.window, sentAt: r.sent_at, counts: r.counts })
 }
 
 export interface RateLimitComponents extends Pick<NodeComponents, 'libp2p' | 'clock' | 'log' | 'metrics' | 'selfId'> {
@@ -148,8 +149,9 @@ export class RateLimitService implements Startable {
   private tick (): void {
     const now = this.c.clock.now()
     this.limiter.prune(now)
+    this.limiter.refresh(now, this.c.liveNodes())
     for (const report of this.limiter.reports(now)) {
-      const message = { node: this.c.selfId, window_ms: report.windowMs, window: report.window, counts: report.counts }
+      const message = { node: this.c.selfId, window_ms: report.windowMs, window: report.window, sent_at: report.sentAt, counts: report.counts }
       this.c.libp2p.services.pubsub.publish(this.opts.topic, encodeJson(message))
         .then(() => { this.c.metrics.gossip(this.opts.topic, 'published') })
         .catch((err: unknown) => { this.c.log.debug({ err: errorMessage(err) }, 'rate-limit counts not sent') })

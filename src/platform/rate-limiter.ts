@@ -44,6 +44,8 @@ export type Verdict =
 export interface CounterReport {
   windowMs: number
   window: number
+  /** When its node sent it: a later report's ceiling replaces an earlier one's (a share can shrink), whatever order they arrive in. */
+  sentAt: number
   counts: Record<string, [count: number, ceiling: number]>
 }
 
@@ -64,7 +66,7 @@ export interface LimiterOptions {
   maxReportSubjects: number
 }
 
-interface PeerCount { count: number, ceiling: number, at: number }
+interface PeerCount { count: number, ceiling: number, sentAt: number, at: number }
 
 interface SubjectState {
   windowMs: number
@@ -79,6 +81,12 @@ interface SubjectState {
   grantAt: number
   /** The peers heard from since the grant. */
   heard: Set<string>
+  /** The tier's limit as the last request saw it, for the refresh of the share at each exchange. */
+  limit: WindowLimit | undefined
+  /** A request was refused for want of a share since the last report: the peers must hear that this node serves the subject. */
+  wanting: boolean
+  /** Whether this node admitted a request of the subject since the last refresh. */
+  busy: boolean
 }
 
 /**
@@ -92,7 +100,9 @@ interface SubjectState {
  * after it has heard from each of them since, so that nodes which cannot see each other's
  * latest admissions together admit no more than what remains: the remaining requests a
  * share divides are what the tier allows less every node's ceiling (its count, or what its
- * own share lets it reach, whichever is more). A subject new to this node shares with every
+ * own share lets it reach, whichever is more). At each exchange a share shrinks to this node's
+ * fair part, or to nothing when it admitted nothing since the last one (`refresh`). A subject
+ * new to this node shares with every
  * live node for two exchange intervals, and does not renew its first share before it heard
  * from another node serving it or those intervals passed. See the README's "Rate
  * limits" for the bound this gives.
@@ -108,6 +118,7 @@ export class MeshRateLimiter {
   /** Admits one request of `subject` or says why not; `liveNodes` counts the live member nodes, this one included. */
   admit (subject: string, l: WindowLimit, now: number, liveNodes: number): Verdict {
     const s = this.stateOf(subject, l.windowMs, now)
+    s.limit = l
     const used = s.own + peerTotal(s)
     const allowed = allowanceAt(l, now)
     const resetAt = (s.window + 1) * l.windowMs
@@ -118,14 +129,40 @@ export class MeshRateLimiter {
       return { admitted: false, quota: quota(used), retryAfterMs: Math.max(1, at - now), reason: 'limit' }
     }
     if (s.own - s.grantBase >= s.grantSize) {
-      if (!this.renewable(s, now)) return { admitted: false, quota: quota(used), retryAfterMs: this.opts.exchangeMs, reason: 'share' }
-      s.grantBase = s.own
-      s.grantSize = Math.max(0, Math.ceil((allowed - s.own - this.peerCeilings(s, now)) / this.sharers(s, now, liveNodes)))
-      s.grantAt = now
-      s.heard.clear()
+      if (this.renewable(s, now)) {
+        s.grantBase = s.own
+        s.grantSize = this.fairShare(s, allowed, now, liveNodes)
+        s.grantAt = now
+        s.heard.clear()
+      }
+      if (s.own - s.grantBase >= s.grantSize) {
+        s.wanting = true
+        return { admitted: false, quota: quota(used), retryAfterMs: this.opts.exchangeMs, reason: 'share' }
+      }
     }
     s.own++
+    s.busy = true
     return { admitted: true, quota: quota(used + 1) }
+  }
+
+  /**
+   * At each exchange, before the reports: a share larger than this node's fair part of what
+   * remains now (a peer began to serve the subject, or reported more) shrinks to it, so that a
+   * node that took the whole remaining while it served alone does not keep it from the others;
+   * a node that admitted nothing since the last exchange gives its share back (its next request
+   * renews one). Shrinking a share is always safe; only a renewal grows it.
+   */
+  refresh (now: number, liveNodes: number): void {
+    for (const s of this.subjects.values()) {
+      const busy = s.busy
+      s.busy = false
+      if (s.limit === undefined || s.window !== windowIndex(now, s.windowMs) || this.active(s, now).length === 0) continue
+      const fair = busy ? this.fairShare(s, allowanceAt(s.limit, now), now, liveNodes) : 0
+      if (s.own + fair < s.grantBase + s.grantSize) {
+        s.grantBase = s.own
+        s.grantSize = fair
+      }
+    }
   }
 
   /** A peer's report: its counts only grow within a window, so the larger of two is the newer. */
@@ -134,7 +171,13 @@ export class MeshRateLimiter {
     for (const [subject, [count, ceiling]] of Object.entries(report.counts)) {
       const s = this.stateOf(subject, report.windowMs, now)
       const known = s.peers.get(from)
-      s.peers.set(from, { count: Math.max(count, known?.count ?? 0), ceiling: Math.max(ceiling, known?.ceiling ?? 0), at: now })
+      const newer = known === undefined || report.sentAt >= known.sentAt
+      s.peers.set(from, {
+        count: Math.max(count, known?.count ?? 0),
+        ceiling: newer ? ceiling : known.ceiling,
+        sentAt: newer ? report.sentAt : known.sentAt,
+        at: now
+      })
       s.heard.add(from)
     }
   }
@@ -144,11 +187,12 @@ export class MeshRateLimiter {
     const byWindow = new Map<string, CounterReport>()
     const out: CounterReport[] = []
     for (const [subject, s] of this.subjects) {
-      if (s.own === 0 || s.window !== windowIndex(now, s.windowMs)) continue
+      if ((s.own === 0 && !s.wanting) || s.window !== windowIndex(now, s.windowMs)) continue
+      s.wanting = false
       const key = `${s.windowMs}:${s.window}`
       let report = byWindow.get(key)
       if (report === undefined || Object.keys(report.counts).length >= this.opts.maxReportSubjects) {
-        report = { windowMs: s.windowMs, window: s.window, counts: {} }
+        report = { windowMs: s.windowMs, window: s.window, sentAt: now, counts: {} }
         byWindow.set(key, report)
         out.push(report)
       }
@@ -195,7 +239,7 @@ export class MeshRateLimiter {
       for (const [subject, [count, ceiling]] of Object.entries(counts)) {
         const s = this.stateOf(subject, saved.windowMs, now)
         const known = s.peers.get(peer)
-        s.peers.set(peer, { count: Math.max(count, known?.count ?? 0), ceiling: Math.max(ceiling, known?.ceiling ?? 0), at: now - this.opts.staleAfterMs })
+        s.peers.set(peer, { count: Math.max(count, known?.count ?? 0), ceiling: known?.ceiling ?? ceiling, sentAt: known?.sentAt ?? 0, at: known?.at ?? now - this.opts.staleAfterMs })
       }
     }
   }
@@ -204,15 +248,20 @@ export class MeshRateLimiter {
     const window = windowIndex(now, windowMs)
     let s = this.subjects.get(subject)
     if (s === undefined || s.window !== window || s.windowMs !== windowMs) {
-      s = { windowMs, window, own: 0, peers: new Map(), since: now, grantBase: 0, grantSize: 0, grantAt: -Infinity, heard: new Set() }
+      s = { windowMs, window, own: 0, peers: new Map(), since: now, grantBase: 0, grantSize: 0, grantAt: -Infinity, heard: new Set(), limit: undefined, wanting: false, busy: false }
       this.subjects.set(subject, s)
     }
     return s
   }
 
-  /** The peers that admitted requests of the subject and reported lately. */
+  /** The peers serving the subject: they reported it lately (its count, or that they want a share). */
   private active (s: SubjectState, now: number): string[] {
-    return [...s.peers].filter(([, c]) => c.count > 0 && now - c.at < this.opts.staleAfterMs).map(([peer]) => peer)
+    return [...s.peers].filter(([, c]) => now - c.at < this.opts.staleAfterMs).map(([peer]) => peer)
+  }
+
+  /** This node's part of what remains: the allowance less its own count and the peers' ceilings, over the nodes serving the subject, rounded up. */
+  private fairShare (s: SubjectState, allowed: number, now: number, liveNodes: number): number {
+    return Math.max(0, Math.ceil((allowed - s.own - this.peerCeilings(s, now)) / this.sharers(s, now, liveNodes)))
   }
 
   /** What the peers may have admitted: each one's ceiling while it reports, its count once it fell silent (its share lapsed). */

@@ -10,6 +10,32 @@ const T0 = 1_700_000_000 * 1_000 - (1_700_000_000 * 1_000) % HOUR + 60_000
 
 interface Tally { admitted: number, refused: number }
 
+/** Limiters that exchange their reports every exchange interval, delivered at once; `route(i)` names the node of request i. */
+function runRouted (nodes: number, requests: number, l: WindowLimit, gapMs: number, route: (i: number) => number): Tally & { byNode: number[] } {
+  const limiters = Array.from({ length: nodes }, () => new MeshRateLimiter(OPTS))
+  const tally = { admitted: 0, refused: 0, byNode: limiters.map(() => 0) }
+  let now = T0
+  let nextExchange = T0 + OPTS.exchangeMs
+  for (let i = 0; i < requests; i++) {
+    now += gapMs
+    while (nextExchange <= now) {
+      for (const [from, limiter] of limiters.entries()) {
+        limiter.refresh(nextExchange, nodes)
+        for (const report of limiter.reports(nextExchange)) {
+          for (const [to, other] of limiters.entries()) if (to !== from) other.receive(`n${from}`, report, nextExchange)
+        }
+      }
+      nextExchange += OPTS.exchangeMs
+    }
+    const node = route(i)
+    if ((limiters[node] as MeshRateLimiter).admit('t', l, now, nodes).admitted) {
+      tally.admitted++
+      tally.byNode[node] = (tally.byNode[node] ?? 0) + 1
+    } else tally.refused++
+  }
+  return tally
+}
+
 /**
  * `nodes` limiters that exchange their reports every exchange interval (delivered at once),
  * taking `requests` requests spread evenly over `spread` of them, one every `gapMs`.
@@ -23,6 +49,7 @@ function runMesh (nodes: number, spread: number, requests: number, l: WindowLimi
     now += gapMs
     while (nextExchange <= now) {
       for (const [from, limiter] of limiters.entries()) {
+        limiter.refresh(nextExchange, nodes)
         for (const report of limiter.reports(nextExchange)) {
           for (const [to, other] of limiters.entries()) if (to !== from) other.receive(`n${from}`, report, nextExchange)
         }
@@ -87,6 +114,14 @@ describe('mesh rate limiter', () => {
     assert.equal(admitted, l.limit)
   })
 
+  test('a tenant that moves from one node to another gets the rest of its limit there', () => {
+    const l = windowLimit({ monthly_price: 0, included_units: 0, requests_per_hour: 300, burst: 300 }, HOUR)
+    // 100 requests on node 0 (alone, it takes the whole remaining as its share), then the rest on node 1.
+    const { admitted, byNode } = runRouted(2, 1_000, l, 5, i => i < 100 ? 0 : 1)
+    assert.equal(byNode[0], 100)
+    assert.ok(admitted <= l.limit * 1.02 && admitted >= l.limit * 0.97, `${admitted} admitted: ${byNode.join(', ')}`)
+  })
+
   test('nodes that begin serving a tenant at once admit no more than the limit together before they hear from each other', () => {
     const l: WindowLimit = { limit: 90, burst: 90, windowMs: HOUR }
     const limiters = Array.from({ length: 3 }, () => new MeshRateLimiter(OPTS))
@@ -102,8 +137,8 @@ describe('mesh rate limiter', () => {
     const l: WindowLimit = { limit: 10, burst: 10, windowMs: HOUR }
     const a = new MeshRateLimiter(OPTS)
     for (let i = 0; i < 6; i++) assert.equal(a.admit('t', l, T0, 1).admitted, true)
-    a.receive('peer', { windowMs: HOUR, window: Math.floor(T0 / HOUR), counts: { t: [3, 4] } }, T0)
-    a.receive('peer', { windowMs: HOUR, window: Math.floor(T0 / HOUR), counts: { t: [1, 1] } }, T0)
+    a.receive('peer', { windowMs: HOUR, window: Math.floor(T0 / HOUR), sentAt: T0, counts: { t: [3, 4] } }, T0)
+    a.receive('peer', { windowMs: HOUR, window: Math.floor(T0 / HOUR), sentAt: T0 - 250, counts: { t: [1, 1] } }, T0)
     const saved = a.counts(T0)
     assert.deepEqual(saved[0]?.own, { t: 6 })
     assert.deepEqual(saved[0]?.peers, { peer: { t: [3, 4] } })
@@ -115,10 +150,23 @@ describe('mesh rate limiter', () => {
     assert.equal(restarted.admit('t', l, T0 + 5_001, 1).admitted, false)
   })
 
+  test('a later report\'s ceiling replaces an earlier one\'s (a share shrinks), and the count only grows', () => {
+    const l: WindowLimit = { limit: 10, burst: 10, windowMs: HOUR }
+    const a = new MeshRateLimiter(OPTS)
+    const window = Math.floor(T0 / HOUR)
+    a.receive('peer', { windowMs: HOUR, window, sentAt: T0, counts: { t: [2, 10] } }, T0)
+    // The peer's share holds the whole remaining: nothing for this node.
+    assert.equal(a.admit('t', l, T0 + 600, 2).admitted, false)
+    a.receive('peer', { windowMs: HOUR, window, sentAt: T0 + 700, counts: { t: [2, 2] } }, T0 + 700)
+    a.receive('peer', { windowMs: HOUR, window, sentAt: T0 + 600, counts: { t: [1, 10] } }, T0 + 710)
+    const v = a.admit('t', l, T0 + 720, 2)
+    assert.ok(v.admitted && v.quota.remaining === 7)
+  })
+
   test('a report of another window is ignored', () => {
     const l: WindowLimit = { limit: 2, burst: 2, windowMs: HOUR }
     const a = new MeshRateLimiter(OPTS)
-    a.receive('peer', { windowMs: HOUR, window: Math.floor(T0 / HOUR) - 1, counts: { t: [2, 2] } }, T0)
+    a.receive('peer', { windowMs: HOUR, window: Math.floor(T0 / HOUR) - 1, sentAt: T0, counts: { t: [2, 2] } }, T0)
     assert.equal(a.admit('t', l, T0, 1).admitted, true)
   })
 })
@@ -127,10 +175,10 @@ describe('rate-limit gossip validation', () => {
   const now = T0
   const ctx = { signer: 'peer-a', now, windowMs: HOUR, isMember: (p: string) => p === 'peer-a' }
   const bytes = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v))
-  const report = { node: 'peer-a', window_ms: HOUR, window: Math.floor(now / HOUR), counts: { t: [3, 5] } }
+  const report = { node: 'peer-a', window_ms: HOUR, window: Math.floor(now / HOUR), sent_at: now, counts: { t: [3, 5] } }
 
   test('a member\'s own counts of the current window are accepted', () => {
-    assert.deepEqual(validateRateLimitReport(bytes(report), ctx), { action: 'accept', value: { windowMs: HOUR, window: report.window, counts: { t: [3, 5] } } })
+    assert.deepEqual(validateRateLimitReport(bytes(report), ctx), { action: 'accept', value: { windowMs: HOUR, window: report.window, sentAt: now, counts: { t: [3, 5] } } })
   })
 
   test('malformed or spoofed reports are rejected; a non-member\'s or another window\'s are ignored', () => {

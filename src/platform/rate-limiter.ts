@@ -95,17 +95,15 @@ interface SubjectState {
  * `exchangeMs`; the counts of one window are a G-counter (each node's count only grows, a
  * merge takes the larger), so any order or repetition of reports converges. A request is
  * admitted when the sum of every count known is below what the tier allows by now, and when
- * this node has not spent its share: between exchanges a node may admit at most the remaining
- * requests divided by the nodes serving the subject (rounded up), and renews its share only
- * after it has heard from each of them since, so that nodes which cannot see each other's
- * latest admissions together admit no more than what remains: the remaining requests a
- * share divides are what the tier allows less every node's ceiling (its count, or what its
- * own share lets it reach, whichever is more). At each exchange a share shrinks to this node's
- * fair part, or to nothing when it admitted nothing since the last one (`refresh`). A subject
- * new to this node shares with every
- * live node for two exchange intervals, and does not renew its first share before it heard
- * from another node serving it or those intervals passed. See the README's "Rate
- * limits" for the bound this gives.
+ * this node has not spent its share. A share is this node's part of what remains (what the
+ * tier allows less every node's ceiling: its count, or what its own share lets it reach,
+ * whichever is more) over the nodes serving the subject, rounded up; it is renewed only after
+ * this node has heard from each of them since, so that nodes which cannot see each other's
+ * latest admissions together admit no more than what remains. At each exchange a share shrinks
+ * to the fair part, or to nothing when this node admitted nothing since the last (`refresh`).
+ * A subject new to this node shares with every live node for two exchange intervals, and its
+ * first share is not renewed in that time unless another node serving it was heard from. See
+ * the README's "Rate limits" for the bound this gives.
  */
 export class MeshRateLimiter {
   private readonly opts: LimiterOptions

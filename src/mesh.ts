@@ -296,8 +296,10 @@ export class MeshNode {
         subscribe: listener => this.onEvent(listener),
         clock: this.clock,
         random: this.opts.random ?? Math.random,
-        log: this.log
+        log: this.log,
+        metrics: this.metrics
       }, { ...this.tuning.webhooks, allowPrivateTargets: this.opts.webhookAllowPrivate ?? false })
+      this.metrics.webhookBacklog(() => webhooks.backlog)
       await stack.start('webhook outbox', loading(async () => { await webhooks.open() }))
       await stack.start('webhooks', webhooks)
       const usage = await stack.start('routed usage', new RoutedUsage({ append: async records => await billing.append(records), log: this.log }, billingTuning))

@@ -30,6 +30,8 @@ export class MeshMetrics {
   private readonly routedBytes: Counter<'direction'>
   private readonly streamRejections: Counter<'protocol' | 'reason'>
   private readonly rateLimited: Counter<'reason'>
+  private readonly webhookAttempts: Counter<'outcome'>
+  private webhookPending: () => number = () => 0
 
   private counter<L extends string = never> (name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
     return new Counter<L>({ name, help, labelNames, registers: [this.registry] })
@@ -56,6 +58,8 @@ export class MeshMetrics {
     this.routedBytes = this.counter('meshnode_routed_bytes_total', 'Body bytes of routed requests and responses', ['direction'])
     this.streamRejections = this.counter('meshnode_stream_rejections_total', 'Requests on stream protocols (route, sync, gov-sync, genesis) refused, by protocol and reason', ['protocol', 'reason'])
     this.rateLimited = this.counter('meshnode_rate_limited_requests_total', 'Routed requests refused with 429 by the rate limiter: limit (the tenant spent its limit) or share (this node spent its share until its peers report)', ['reason'])
+    this.webhookAttempts = this.counter('meshnode_webhook_attempts_total', 'Webhook delivery attempts by outcome: delivered, retry (failed, tried again later) or failed (past the maximum age)', ['outcome'])
+    const backlog: Gauge = new Gauge({ name: 'meshnode_webhook_backlog', help: 'Webhook deliveries pending (waiting for an attempt or a retry)', registers: [this.registry], collect: () => { backlog.set(this.webhookPending()) } })
     this.peers = new Gauge({
       name: 'meshnode_peers',
       help: 'Peers in the peer table by failure-detector state',
@@ -65,6 +69,15 @@ export class MeshMetrics {
         for (const [state, count] of Object.entries(peerCounts())) this.peers.set({ state }, count)
       }
     })
+  }
+
+  webhookAttempt (outcome: 'delivered' | 'retry' | 'failed'): void {
+    this.webhookAttempts.inc({ outcome })
+  }
+
+  /** Where the webhook backlog gauge reads, at each scrape, the deliveries pending. */
+  webhookBacklog (read: () => number): void {
+    this.webhookPending = read
   }
 
   rateLimitRefused (reason: 'limit' | 'share'): void {

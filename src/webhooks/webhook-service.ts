@@ -4,6 +4,7 @@ import { MeshError, errorMessage } from '../errors.ts'
 import { isMeshEvent, type MeshEvent, type MeshEventType, type NodeEvent } from '../events/mesh-events.ts'
 import { BackgroundTasks, type Startable } from '../lifecycle.ts'
 import type { Logger } from '../logging.ts'
+import type { MeshMetrics } from '../metrics.ts'
 import type { Sublevel } from '../storage/database.ts'
 import type { Tuning } from '../tuning.ts'
 import { VERSION } from '../version.ts'
@@ -49,6 +50,7 @@ export interface WebhookComponents {
   clock: Clock
   random: () => number
   log: Logger
+  metrics: Pick<MeshMetrics, 'webhookAttempt'>
 }
 
 export type WebhookInit = Tuning['webhooks'] & {
@@ -257,7 +259,9 @@ export class WebhookService implements Startable {
     const done: Delivery = { ...d, status, attempts, nextAttemptAt: next ?? null, lastError: error, responseCode: code, deliveredAt: error === null ? now : null }
     if (status === 'pending') this.pending.set(d.id, done)
     else this.pending.delete(d.id)
-    if (error !== null) this.c.log.debug({ webhook: hook.id, delivery: d.id, attempts, err: error }, 'webhook delivery failed')
+    this.c.metrics.webhookAttempt(status === 'delivered' ? 'delivered' : status === 'failed' ? 'failed' : 'retry')
+    if (status === 'failed') this.c.log.warn({ webhook: hook.id, delivery: d.id, attempts, err: error }, 'webhook delivery failed for good')
+    else if (error !== null) this.c.log.debug({ webhook: hook.id, delivery: d.id, attempts, err: error }, 'webhook delivery failed, to be retried')
     await this.c.deliveries.put(d.id, done)
   }
 }

@@ -9,7 +9,7 @@ import { createGenesis } from '../../src/network/genesis.ts'
 import { DEVELOPMENT_PARAMS } from '../../src/network/params.ts'
 import { KEY_FILE } from '../../src/p2p/identity.ts'
 import { startUpstream, type Upstream } from '../../simulations/live/upstream.ts'
-import { call, type ErrorBody } from '../helpers/api.ts'
+import { call, metricsOf, sampleSum, type ErrorBody } from '../helpers/api.ts'
 import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 
@@ -125,6 +125,7 @@ describe('rate limits across three nodes', { timeout: 180_000 }, () => {
     assert.equal(over.retryAfter, String(error.details.retry_after))
     assert.ok(Number(over.retryAfter) >= 1)
     assert.equal(over.remaining, 0)
+    assert.ok(sampleSum(await metricsOf(node.api.url), 'meshnode_rate_limited_requests_total', { reason: 'limit' }) >= 1)
 
     // The node restarts on its data directory: its own counts come back from level.
     const i = nodes.indexOf(node)

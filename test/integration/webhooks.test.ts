@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { RunningNode } from '../../src/launch.ts'
 import { startUpstream, type Upstream } from '../../simulations/live/upstream.ts'
-import { call, callAsOperator, type ErrorBody } from '../helpers/api.ts'
+import { call, callAsOperator, metricsOf, sample, type ErrorBody } from '../helpers/api.ts'
 import { freePort, removeDir, spawnNode, startNode, stopChild, tempDir, type ChildNode } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { startReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts'
@@ -106,6 +106,10 @@ describe('webhooks', { timeout: 180_000 }, () => {
     assert.equal(d?.attempts, 2)
     assert.equal(d?.response_code, 200)
     assert.equal(d?.event_id, first?.id)
+    const metrics = await metricsOf(node.api.url)
+    assert.ok((sample(metrics, 'meshnode_webhook_attempts_total', { outcome: 'delivered' }) ?? 0) >= 1)
+    assert.ok((sample(metrics, 'meshnode_webhook_attempts_total', { outcome: 'retry' }) ?? 0) >= 1)
+    assert.notEqual(sample(metrics, 'meshnode_webhook_backlog'), undefined)
 
     const again = await callAsOperator(node, 'POST', `/v1/webhooks/${id}/deliveries/${d?.id ?? ''}/redeliver`)
     assert.equal(again.status, 202)

@@ -23,7 +23,8 @@ function harness (db: MeshDatabase, clock: ManualClock, maxAgeMs = DEFAULT_TUNIN
     subscribe: l => { listener = l; return () => { listener = () => {} } },
     clock,
     random: () => 0.5,
-    log: silentLogger()
+    log: silentLogger(),
+    metrics: { webhookAttempt: () => {} }
   }, { ...DEFAULT_TUNING.webhooks, maxAgeMs, allowPrivateTargets: true })
   return { service, emit: e => { listener(e) }, clock }
 }

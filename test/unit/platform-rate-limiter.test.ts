@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { validateRateLimitReport } from '../../src/platform/rate-limit-service.ts'
 import { MeshRateLimiter, allowanceAt, windowLimit, type WindowLimit } from '../../src/platform/rate-limiter.ts'
 
 const OPTS = { exchangeMs: 250, staleAfterMs: 1_000, maxReportSubjects: 1_000 }
@@ -168,25 +167,5 @@ describe('mesh rate limiter', () => {
     const a = new MeshRateLimiter(OPTS)
     a.receive('peer', { windowMs: HOUR, window: Math.floor(T0 / HOUR) - 1, sentAt: T0, counts: { t: [2, 2] } }, T0)
     assert.equal(a.admit('t', l, T0, 1).admitted, true)
-  })
-})
-
-describe('rate-limit gossip validation', () => {
-  const now = T0
-  const ctx = { signer: 'peer-a', now, windowMs: HOUR, isMember: (p: string) => p === 'peer-a' }
-  const bytes = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v))
-  const report = { node: 'peer-a', window_ms: HOUR, window: Math.floor(now / HOUR), sent_at: now, counts: { t: [3, 5] } }
-
-  test('a member\'s own counts of the current window are accepted', () => {
-    assert.deepEqual(validateRateLimitReport(bytes(report), ctx), { action: 'accept', value: { windowMs: HOUR, window: report.window, sentAt: now, counts: { t: [3, 5] } } })
-  })
-
-  test('malformed or spoofed reports are rejected; a non-member\'s or another window\'s are ignored', () => {
-    assert.deepEqual(validateRateLimitReport(bytes({ ...report, counts: { t: [-1, 0] } }), ctx), { action: 'reject', reason: 'malformed' })
-    assert.deepEqual(validateRateLimitReport(bytes({ ...report, extra: 1 }), ctx), { action: 'reject', reason: 'malformed' })
-    assert.deepEqual(validateRateLimitReport(bytes({ ...report, node: 'peer-b' }), ctx), { action: 'reject', reason: 'spoofed_author' })
-    assert.deepEqual(validateRateLimitReport(bytes({ ...report, node: 'peer-b' }), { ...ctx, signer: 'peer-b' }), { action: 'ignore', reason: 'not_member' })
-    assert.deepEqual(validateRateLimitReport(bytes({ ...report, window: report.window - 1 }), ctx), { action: 'ignore', reason: 'other_window' })
-    assert.deepEqual(validateRateLimitReport(bytes({ ...report, window_ms: 60_000 }), ctx), { action: 'ignore', reason: 'other_window' })
   })
 })

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
+import { generateKeyPair, privateKeyToProtobuf } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { RunningNode } from '../../src/launch.ts'
+import { createGenesis } from '../../src/network/genesis.ts'
+import { DEVELOPMENT_PARAMS } from '../../src/network/params.ts'
+import { KEY_FILE } from '../../src/p2p/identity.ts'
 import { startUpstream, type Upstream } from '../../simulations/live/upstream.ts'
 import { call, callAsOperator, metricsOf, sample, type ErrorBody } from '../helpers/api.ts'
 import { freePort, removeDir, spawnNode, startNode, stopChild, tempDir, type ChildNode } from '../helpers/nodes.ts'
@@ -195,5 +202,51 @@ describe('the webhook outbox survives a SIGKILL', { timeout: 180_000 }, () => {
     assert.equal(got.id, pending?.event_id)
     assert.equal(got.type, 'breaker.opened')
     assert.ok(got.signatureValid)
+  })
+})
+
+describe('governance outcomes are webhook events', { timeout: 120_000 }, () => {
+  let dir = ''
+  let node: RunningNode
+  let receiver: WebhookReceiver
+
+  before(async () => {
+    dir = await tempDir()
+    const key = await generateKeyPair('Ed25519')
+    const genesis = createGenesis({
+      networkId: 'webhook-gov',
+      operators: [{ peer_id: peerIdFromPrivateKey(key).toString(), weight: 1, name: 'op' }],
+      params: { ...DEVELOPMENT_PARAMS, min_voting_period_ms: 1_000, activation_delay_ms: 500, certification_grace_ms: 500 },
+      createdAt: new Date()
+    })
+    await writeFile(join(dir, KEY_FILE), privateKeyToProtobuf(key), { mode: 0o600 })
+    const file = join(dir, 'given-genesis.json')
+    await writeFile(file, JSON.stringify(genesis))
+    node = await startNode(dir, { genesis: file, webhookAllowPrivate: true })
+    receiver = await startReceiver(SECRET)
+  })
+
+  after(async () => {
+    await node.stop()
+    await receiver.close()
+    await removeDir(dir)
+  })
+
+  test('a proposal that passes and one that is rejected are delivered, each once, with its outcome', async () => {
+    await createWebhook(node, receiver.url, ['proposal.passed', 'proposal.rejected'])
+    const ids: Record<string, string> = {}
+    for (const vote of ['yes', 'no']) {
+      const created = await callAsOperator<{ id: string }>(node, 'POST', '/v1/governance/proposals', { title: `vote ${vote}`, change: { type: 'text' }, voting_period: '1s' })
+      assert.equal(created.status, 201, created.text)
+      ids[vote] = created.body.id
+      assert.equal((await callAsOperator(node, 'POST', `/v1/governance/proposals/${created.body.id}/vote`, { vote })).status, 201)
+    }
+    await waitFor('both outcomes delivered', () => receiver.received.length >= 2, { timeoutMs: 30_000 })
+    const byProposal = new Map(receiver.received.map(r => [r.data.proposal_id, r]))
+    assert.equal(byProposal.get(ids.yes)?.type, 'proposal.passed')
+    assert.equal(byProposal.get(ids.no)?.type, 'proposal.rejected')
+    assert.equal(byProposal.get(ids.no)?.data.outcome, 'rejected')
+    assert.ok(receiver.received.every(r => r.signatureValid))
+    assert.equal(receiver.received.length, 2)
   })
 })

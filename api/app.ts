@@ -29,6 +29,7 @@ import { performanceRoutes } from './routes/performance.ts'
 import { securityRoutes } from './routes/security.ts'
 import { systemRoutes } from './routes/system.ts'
 import { testingRoutes } from './routes/testing.ts'
+import { webhookRoutes } from './routes/webhooks.ts'
 import { wsRoutes } from './routes/ws.ts'
 
 export interface ApiOptions {
@@ -97,6 +98,7 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.route('/v1/alerts', alertRoutes(operations.alertIntervalMs))
   app.route('/v1/security', securityRoutes(opts.token, guard, { retentionMs: operations.auditRetentionMs, policy: operations.authThrottle }))
   app.route('/v1/ws', wsRoutes())
+  app.route('/v1/webhooks', webhookRoutes(opts.token))
 
   app.notFound(notFound)
   app.onError(handleError(opts.log))

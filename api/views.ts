@@ -1,5 +1,3 @@
-import type { Firing } from '../src/alerts/evaluator.ts'
-import type { NodeEvent } from '../src/events.ts'
 import type { Member, Revocation } from '../src/governance/membership.ts'
 import type { PeerSnapshot } from '../src/telemetry/peer-table.ts'
 import type { TelemetrySnapshot } from '../src/telemetry/snapshot.ts'
@@ -61,49 +59,3 @@ export function revocationView (peerId: string, r: Revocation): Record<string, u
   return { peer_id: peerId, revoked_by: r.author, revoked_at: new Date(r.time).toISOString(), through_seq: r.throughSeq, record_id: r.id }
 }
 
-/** One firing of an alert rule. */
-export function firingView (f: Firing): Record<string, unknown> {
-  return {
-    id: f.id,
-    rule_id: f.ruleId,
-    rule_name: f.ruleName,
-    severity: f.severity,
-    condition: f.condition,
-    state: f.resolvedAt === null ? 'firing' : 'resolved',
-    triggered_at: new Date(f.triggeredAt).toISOString(),
-    resolved_at: f.resolvedAt === null ? null : new Date(f.resolvedAt).toISOString(),
-    value: f.value,
-    values: f.values
-  }
-}
-
-/** One event of the node's feed, as SSE and the WebSocket carry it (the event's type travels beside it). */
-export function eventView (e: NodeEvent): Record<string, unknown> {
-  const time = new Date(e.at).toISOString()
-  switch (e.type) {
-    case 'alert.triggered':
-    case 'alert.resolved':
-      return { time, alert: firingView(e.firing) }
-    case 'invoice.issued':
-      return { invoice_id: e.invoiceId, tenant_id: e.tenantId, period: e.period, total: e.total, currency: e.currency, due_at: new Date(e.dueAt).toISOString(), time }
-    case 'payment.success':
-      return { payment_id: e.paymentId, invoice_id: e.invoiceId, amount: e.amount, method: e.method, recorded_by: e.recordedBy, time }
-    case 'payment.failed':
-      return { payment_id: e.paymentId, invoice_id: e.invoiceId, reason: e.reason, time }
-    case 'peer:joined':
-    case 'peer:left':
-      return { peer_id: e.peerId, time }
-    case 'peer:state':
-      return { peer_id: e.peerId, time, from: e.from, to: e.to }
-    default:
-      return {
-        tenant_id: e.tenantId,
-        record_id: e.recordId,
-        by: e.author,
-        time,
-        ...(e.keyId === undefined ? {} : { key_id: e.keyId }),
-        ...(e.subscriptionId === undefined ? {} : { subscription_id: e.subscriptionId }),
-        ...(e.tier === undefined ? {} : { tier: e.tier })
-      }
-  }
-}

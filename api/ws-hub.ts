@@ -7,7 +7,8 @@ import type { LogFeed, Logger } from '../src/logging.ts'
 import type { ApiNode } from './context.ts'
 import { bearerToken, tokenMatcher, type AuthGuard } from './middleware/operator-auth.ts'
 import { OPERATOR_CHANNELS, WS_CHANNELS, WsClientMessage, type WsChannel, type WsServerMessage } from './routes/ws.ts'
-import { eventView, loadView } from './views.ts'
+import { eventPayload } from '../src/events/node-event.ts'
+import { loadView } from './views.ts'
 
 export const WS_PATH = '/v1/ws'
 /** Client messages are small commands. */
@@ -69,8 +70,8 @@ export class WsHub {
     const clients = this.clients
     new Gauge({ name: 'meshnode_ws_clients', help: 'WebSocket clients connected', registers: [registry], collect () { this.set(clients.size) } })
     this.offs.push(init.mesh.onEvent(e => {
-      this.publish('events', e.type, e.at, () => eventView(e))
-      if (e.type === 'alert.triggered' || e.type === 'alert.resolved') this.publish('alerts', e.type, e.at, () => eventView(e))
+      this.publish('events', e.type, e.at, () => eventPayload(e))
+      if (e.type === 'alert.triggered' || e.type === 'alert.resolved') this.publish('alerts', e.type, e.at, () => eventPayload(e))
     }))
     this.offs.push(init.mesh.audit.subscribe(e => {
       this.publish('audit', e.action, e.time, () => ({ id: e.id, actor: e.actor, method: e.method, path: e.path, status: e.status, source_address: e.source, request_id: e.requestId }))

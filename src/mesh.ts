@@ -10,8 +10,9 @@ import { replicationSummary } from './billing/replication-lag.ts'
 import { systemClock, type Clock } from './clock.ts'
 import type { NodeComponents } from './components.ts'
 import { MeshError } from './errors.ts'
+import { GovernanceEvents } from './events/governance-events.ts'
 import { genesisHash, type Genesis, type Operator } from './network/genesis.ts'
-import type { NodeEvent } from './events.ts'
+import type { MeshEventType, NodeEvent } from './events/node-event.ts'
 import { ElectionAnnouncer } from './governance/election-announcer.ts'
 import { GovernanceService } from './governance/governance-service.ts'
 import { Members } from './governance/members.ts'
@@ -38,6 +39,7 @@ import { RoutedUsage } from './routed-usage.ts'
 import { Invoicing } from './invoicing.ts'
 import { AuditLog } from './security/audit-log.ts'
 import { AuthThrottle } from './security/auth-throttle.ts'
+import { RateLimitService } from './platform/rate-limit-service.ts'
 import { NodeStorage } from './storage/node-storage.ts'
 import { LoadHistory } from './telemetry/load-history.ts'
 import { LoadSampler, RequestCounters } from './telemetry/load-sampler.ts'
@@ -46,6 +48,7 @@ import { PeerTable, type PeerEvent } from './telemetry/peer-table.ts'
 import { TelemetryService } from './telemetry/telemetry-service.ts'
 import type { Tuning } from './tuning.ts'
 import { VERSION } from './version.ts'
+import { WebhookService } from './webhooks/webhook-service.ts'
 
 export interface MeshNodeOptions {
   dataDir: string
@@ -59,6 +62,8 @@ export interface MeshNodeOptions {
   region: string
   /** Stand for election as a bootstrap operator (operators only). */
   candidate?: boolean
+  /** Deliver webhooks to loopback and private addresses too (--webhook-allow-private). */
+  webhookAllowPrivate?: boolean
   services?: ServiceConfig[]
   /** Every timing and size the node runs with: DEFAULT_TUNING with the operator's settings (node/config.ts tuningOf). */
   tuning: Tuning
@@ -104,6 +109,8 @@ export interface RunningServices {
   /** Tenants, API keys and subscriptions: replicated records, and the data plane's key check. */
   platform: Platform
   router: Router
+  rateLimits: RateLimitService
+  webhooks: WebhookService
   telemetry: TelemetryService
   connector: PeerConnector
   loadTests: LoadTests
@@ -332,11 +339,40 @@ export class MeshNode {
         clock: this.clock,
         log: this.log,
         selfId: this.peerId.toString(),
-        emit: e => { this.emitEvent(e) }
+        emit: e => { this.publish(e) }
       }, { tickMs: billingTuning.invoiceTickMs }))
       later.invoicing = invoicing
+      await stack.start('governance events', new GovernanceEvents({
+        state: governance.state,
+        clock: this.clock,
+        emit: (type, data, id) => { this.emitEvent(type, data, id) }
+      }, { tickMs: this.tuning.governance.tickMs }))
+      const webhooks = new WebhookService({
+        webhooks: db.sublevel('webhooks'),
+        deliveries: db.sublevel('webhook-deliveries'),
+        subscribe: listener => this.onEvent(listener),
+        clock: this.clock,
+        random: this.opts.random ?? Math.random,
+        log: this.log,
+        metrics: this.metrics
+      }, { ...this.tuning.webhooks, allowPrivateTargets: this.opts.webhookAllowPrivate ?? false })
+      this.metrics.webhookBacklog(() => webhooks.backlog)
+      await stack.start('webhook outbox', loading(async () => { await webhooks.open() }))
+      await stack.start('webhooks', webhooks)
       const usage = await stack.start('routed usage', new RoutedUsage({ append: async records => await billing.append(records), log: this.log }, billingTuning))
       await stack.start('local services', this.localServices)
+      const rateLimits = new RateLimitService({
+        ...shared,
+        store: db.sublevel('rate-limits'),
+        params: () => this.params(),
+        isMember: peerId => members.isMember(peerId),
+        liveNodes: () => {
+          const standing = members.standings()
+          return 1 + this.peerTable.list(this.clock.now()).filter(p => p.state === 'healthy' && standing(p.peerId).member).length
+        }
+      }, { topic: this.protocols.topics.rateLimit, ...this.tuning.rateLimit })
+      await stack.start('rate-limit counts', loading(async () => { await rateLimits.open() }))
+      await stack.start('rate limits', rateLimits)
       const router = new Router({
         openStream: async (peerId, signal) => await libp2p.dialProtocol(await dialTarget(libp2p, peerId), this.protocols.route, { signal }),
         selfId: this.peerId.toString(),
@@ -356,7 +392,8 @@ export class MeshNode {
         onUsage: e => {
           this.metrics.routed(e)
           usage.record(e)
-        }
+        },
+        onBreakerOpened: (peerId, service) => { this.emitEvent('breaker.opened', { peer_id: peerId, service }) }
       }, { ...routing, weights: {} })
       // After the router it sends through; stopped before it, which cancels a running test.
       const loadTests = await stack.start('load tests', new LoadTests({
@@ -411,11 +448,11 @@ export class MeshNode {
           replication: replicationSummary(billing.authors()),
           forks: billing.forks().length
         }),
-        emit: t => { this.events.emit('event', { type: t.type, at: this.clock.now(), firing: t.firing }) },
+        emit: t => { this.publish({ type: t.type, at: this.clock.now(), firing: t.firing }) },
         newId: () => randomUUID()
       }, { intervalMs: operations.alertIntervalMs, historyLimit: operations.alertHistory, maxRules: operations.maxAlertRules })
       this.metrics.breakersFrom(() => router.breakerStates().map(b => b.breaker.state(this.clock.now())))
-      this.parts = { governance, election, billing, invoicing, members, platform, router, telemetry, connector, loadTests, alerts }
+      this.parts = { governance, election, billing, invoicing, members, platform, router, rateLimits, webhooks, telemetry, connector, loadTests, alerts }
       await stack.start('telemetry', telemetry)
       await stack.start('peer connector', connector)
       await stack.start('alerts', alerts)
@@ -496,6 +533,7 @@ export class MeshNode {
     return this.parts?.governance.state.operators(this.clock.now()) ?? this.genesis.operators
   }
 
+  /** The node's event feed (SSE, WebSocket, webhooks): peers, platform records, billing, alerts, mesh events. */
   onEvent (listener: (event: NodeEvent) => void): () => void {
     this.events.on('event', listener)
     return () => { this.events.off('event', listener) }
@@ -518,6 +556,14 @@ export class MeshNode {
     return this.parts
   }
 
+  /**
+   * Adds an event to the node's feed (SSE, webhooks). `id` names a replicated fact alike on
+   * every node (derive it from the fact); by default the event gets a new one.
+   */
+  emitEvent (type: MeshEventType, data: Record<string, unknown>, id: string = randomUUID()): void {
+    this.publish({ id, type, at: this.clock.now(), data })
+  }
+
   private onPeerEvent (event: PeerEvent): void {
     this.log.info(event, event.type)
     if (event.type === 'peer:left') this.peerHistory.forget(event.peerId)
@@ -526,9 +572,12 @@ export class MeshNode {
       this.parts?.governance.peerJoined(event.peerId)
     }
     this.events.emit('event', event)
+    if (event.type === 'peer:state' && event.to === 'down') this.emitEvent('peer.down', { peer_id: event.peerId, from: event.from })
+    if (event.type === 'peer:state' && event.from === 'down' && event.to === 'healthy') this.emitEvent('peer.up', { peer_id: event.peerId })
   }
 
-  private emitEvent (event: NodeEvent): void {
+  /** Logs an event and puts it on the feed. */
+  private publish (event: NodeEvent): void {
     this.log.info(event, event.type)
     this.events.emit('event', event)
   }

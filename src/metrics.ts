@@ -33,6 +33,9 @@ export class MeshMetrics {
   private readonly keyRefusals: Counter<'reason'>
   private readonly breakers: Gauge<'state'>
   private breakerStates: () => readonly BreakerState[] = () => []
+  private readonly rateLimited: Counter<'reason'>
+  private readonly webhookAttempts: Counter<'outcome'>
+  private webhookPending: () => number = () => 0
 
   private counter<L extends string = never> (name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
     return new Counter<L>({ name, help, labelNames, registers: [this.registry] })
@@ -70,6 +73,9 @@ export class MeshMetrics {
         for (const [state, n] of Object.entries(counts)) this.breakers.set({ state }, n)
       }
     })
+    this.rateLimited = this.counter('meshnode_rate_limited_requests_total', 'Routed requests refused with 429 by the rate limiter: limit (the tenant spent its limit) or share (this node spent its share until its peers report)', ['reason'])
+    this.webhookAttempts = this.counter('meshnode_webhook_attempts_total', 'Webhook delivery attempts by outcome: delivered, retry (failed, tried again later) or failed (past the maximum age)', ['outcome'])
+    const backlog: Gauge = new Gauge({ name: 'meshnode_webhook_backlog', help: 'Webhook deliveries pending (waiting for an attempt or a retry)', registers: [this.registry], collect: () => { backlog.set(this.webhookPending()) } })
     this.peers = new Gauge({
       name: 'meshnode_peers',
       help: 'Peers in the peer table by failure-detector state',
@@ -84,6 +90,19 @@ export class MeshMetrics {
   /** Where the breakers' states are read from, once the router exists. */
   breakersFrom (states: () => readonly BreakerState[]): void {
     this.breakerStates = states
+  }
+
+  webhookAttempt (outcome: 'delivered' | 'retry' | 'failed'): void {
+    this.webhookAttempts.inc({ outcome })
+  }
+
+  /** Where the webhook backlog gauge reads, at each scrape, the deliveries pending. */
+  webhookBacklog (read: () => number): void {
+    this.webhookPending = read
+  }
+
+  rateLimitRefused (reason: 'limit' | 'share'): void {
+    this.rateLimited.inc({ reason })
   }
 
   /** Routed requests by status class only: service names come from the network and are unbounded. */

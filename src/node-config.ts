@@ -34,6 +34,8 @@ export interface NodeConfig {
   candidate: boolean
   /** How long audit entries are kept. */
   auditRetentionMs: number
+  /** Deliver webhooks to loopback and private addresses too. */
+  webhookAllowPrivate: boolean
 }
 
 /** The name of each setting in a config file, and so in what a reload reports. */
@@ -57,7 +59,8 @@ export const CONFIG_KEYS: Readonly<Record<keyof NodeConfig, string>> = {
   logLevel: 'log_level',
   logFormat: 'log_format',
   corsOrigins: 'cors_origins',
-  auditRetentionMs: 'audit_retention'
+  auditRetentionMs: 'audit_retention',
+  webhookAllowPrivate: 'webhook_allow_private'
 }
 
 const { routing } = DEFAULT_TUNING
@@ -83,7 +86,8 @@ export const DEFAULTS: NodeConfig = {
   requestTimeoutMs: routing.requestTimeoutMs,
   maxRequestBytes: routing.maxRequestBytes,
   candidate: false,
-  auditRetentionMs: DEFAULT_TUNING.operations.auditRetentionMs
+  auditRetentionMs: DEFAULT_TUNING.operations.auditRetentionMs,
+  webhookAllowPrivate: false
 }
 
 /**

@@ -96,6 +96,28 @@ export interface Tuning {
     /** A graceful close of an idle route stream waits this long for the peer, then resets it. */
     closeTimeoutMs: number
   }
+  rateLimit: {
+    /** How often a node gossips its rate-limit counts and saves them. */
+    exchangeMs: number
+    /** A peer silent this long about a tenant no longer holds a share of its requests. */
+    staleAfterMs: number
+    /** Tenants per gossip message. */
+    maxReportSubjects: number
+  }
+  webhooks: {
+    /** Delivery attempts in flight at once, and to one webhook. */
+    concurrency: number
+    perWebhook: number
+    /** One attempt, from the connection to the answer's status. */
+    timeoutMs: number
+    /** How often due retries are looked for. */
+    pollMs: number
+    baseDelayMs: number
+    maxDelayMs: number
+    maxAgeMs: number
+    /** A delivered or failed delivery is listed this long after its event, then deleted. */
+    keepMs: number
+  }
   streams: {
     /** The largest yamux receive window of one stream. */
     windowBytes: number
@@ -283,6 +305,32 @@ export const DEFAULT_TUNING: DeepReadonly<Tuning> = deepFreeze({
     wsMaxBufferedBytes: 1024 * 1024,
     // Thirty seconds, as most proxies' idle timeouts are longer.
     wsHeartbeatMs: 30_000
+  },
+  rateLimit: {
+    // Four times a second: a node's share of a tenant's remaining requests is renewed about as
+    // often, and a crash loses at most this long of its own counts; one small message per node
+    // per interval, only while it serves limited tenants.
+    exchangeMs: 250,
+    // Four intervals: one lost message does not end a share, a crashed node's ends within a second.
+    staleAfterMs: 1_000,
+    // A few tens of kilobytes per message.
+    maxReportSubjects: 500
+  },
+  webhooks: {
+    // Sixteen at once, four to one receiver: a hung receiver holds four sockets, never the node
+    // or the other receivers.
+    concurrency: 16,
+    perWebhook: 4,
+    // Ten seconds, as Stripe and GitHub allow a receiver.
+    timeoutMs: 10_000,
+    pollMs: 500,
+    // From a second, doubling to ten minutes, for a day: a receiver down for a deploy or a night
+    // gets everything once it is back.
+    baseDelayMs: 1_000,
+    maxDelayMs: 600_000,
+    maxAgeMs: 24 * 3_600_000,
+    // A week of delivery history, for an operator who looks after a weekend.
+    keepMs: 7 * 24 * 3_600_000
   },
   streams: {
     // yamux grows a window to 16 MiB on a fast link, so a streamed body kept 16 MiB per stream

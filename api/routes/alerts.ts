@@ -5,7 +5,7 @@ import { ALERT_CHANNELS, SEVERITIES, type AlertRule, type RuleState } from '../.
 import { DurationSchema } from '../../src/duration.ts'
 import type { ApiEnv } from '../context.ts'
 import { jsonBody, query } from '../validation.ts'
-import { firingView } from '../views.ts'
+import { firingPayload } from '../../src/events/node-event.ts'
 
 /** A new alert rule; `for` is how long the condition must hold (`30s`; `0s`: at once). */
 export const AlertRuleCreateRequest = z.object({
@@ -109,7 +109,7 @@ export function alertRoutes (intervalMs: number): Hono<ApiEnv> {
   app.get('/history', c => {
     const q = query(c, AlertHistoryQuery)
     const firings = c.var.mesh.running().alerts.history({ ruleId: q.rule_id, state: q.state, limit: q.limit })
-    return c.json({ firings: firings.map(firingView) })
+    return c.json({ firings: firings.map(firingPayload) })
   })
   return app
 }

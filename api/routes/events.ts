@@ -1,12 +1,11 @@
 import { Hono } from 'hono'
 import { streamSSE } from 'hono/streaming'
-import type { NodeEvent } from '../../src/events.ts'
+import { eventPayload, type NodeEvent } from '../../src/events/node-event.ts'
 import type { ApiEnv } from '../context.ts'
-import { eventView } from '../views.ts'
 
 const KEEPALIVE_MS = 15_000
 
-/** Server-sent events: the node's event feed (peers joining, leaving and changing state, as this node sees them; the platform records it accepts; invoices and payments; alerts firing and resolving). */
+/** Server-sent events: the node's event feed (peers joining, leaving and changing state, as this node sees them; platform records; invoices and payments; alerts; the mesh events webhooks deliver). */
 export function eventRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
   app.get('/', c => streamSSE(c, async stream => {
@@ -25,7 +24,7 @@ export function eventRoutes (): Hono<ApiEnv> {
       while (!stream.aborted && !c.var.shutdown.aborted) {
         const next = queue.shift()
         if (next !== undefined) {
-          await stream.writeSSE({ event: next.type, id: String(++id), data: JSON.stringify(eventView(next)) })
+          await stream.writeSSE({ event: next.type, id: String(++id), data: JSON.stringify(eventPayload(next)) })
           continue
         }
         const timer = new Promise<'keepalive'>(resolve => setTimeout(() => resolve('keepalive'), KEEPALIVE_MS).unref())

@@ -75,7 +75,10 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.route('/v1/route', routeRoutes(opts.token, opts.maxRouteBodyBytes))
 
   // The operator plane: every other path. The token is checked before the body is read.
-  app.on(MUTATING, '*', operatorAuth(opts.token, guard))
+  // One check of the operator token, throttled per address: every mutating call, and the reads
+  // that need the token too (tenants, subscriptions, webhooks, security).
+  const requireOperator = operatorAuth(opts.token, guard)
+  app.on(MUTATING, '*', requireOperator)
   app.use(apiBodyLimit(opts.maxBodyBytes ?? 1024 * 1024))
   app.on(MUTATING, '*', readJsonBody())
   app.route('/', healthRoutes())
@@ -86,9 +89,9 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.route('/v1/services', serviceRoutes())
   app.route('/v1/load-balancer', loadBalancerRoutes())
   app.route('/v1/failover', failoverRoutes())
-  app.route('/v1/billing/subscriptions', subscriptionRoutes(opts.token))
+  app.route('/v1/billing/subscriptions', subscriptionRoutes(requireOperator))
   app.route('/v1/billing', billingRoutes())
-  app.route('/v1/tenants', tenantRoutes(opts.token))
+  app.route('/v1/tenants', tenantRoutes(requireOperator))
   app.route('/v1/analytics', analyticsRoutes())
   app.route('/v1/governance', governanceRoutes())
   app.route('/v1/election', electionRoutes())
@@ -96,9 +99,9 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.route('/v1/testing', testingRoutes())
   const operations = opts.operations ?? DEFAULT_TUNING.operations
   app.route('/v1/alerts', alertRoutes(operations.alertIntervalMs))
-  app.route('/v1/security', securityRoutes(opts.token, guard, { retentionMs: operations.auditRetentionMs, policy: operations.authThrottle }))
+  app.route('/v1/security', securityRoutes(requireOperator, { retentionMs: operations.auditRetentionMs, policy: operations.authThrottle }))
   app.route('/v1/ws', wsRoutes())
-  app.route('/v1/webhooks', webhookRoutes(opts.token))
+  app.route('/v1/webhooks', webhookRoutes(requireOperator))
 
   app.notFound(notFound)
   app.onError(handleError(opts.log))

@@ -1,9 +1,8 @@
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { z } from 'zod'
 import { AUDIT_ACTIONS, type AuditEntry } from '../../src/security/audit-log.ts'
 import type { AuthThrottlePolicy } from '../../src/security/auth-throttle.ts'
 import type { ApiEnv } from '../context.ts'
-import { operatorAuth, type AuthGuard } from '../middleware/operator-auth.ts'
 import { query } from '../validation.ts'
 
 const Time = z.iso.datetime()
@@ -86,9 +85,9 @@ function policyView (p: AuthThrottlePolicy): z.infer<typeof SecurityStatusRespon
 }
 
 /** The audit trail and the node's security figures: both need the operator token, reads included. */
-export function securityRoutes (token: string, guard: AuthGuard, opts: { retentionMs: number, policy: AuthThrottlePolicy }): Hono<ApiEnv> {
+export function securityRoutes (requireOperator: MiddlewareHandler<ApiEnv>, opts: { retentionMs: number, policy: AuthThrottlePolicy }): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
-  app.use(operatorAuth(token, guard))
+  app.use(requireOperator)
 
   app.get('/audit', async c => {
     const q = query(c, SecurityAuditQuery)

@@ -1,8 +1,7 @@
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { z } from 'zod'
 import { BillingCycle, TenantId } from '../../src/platform/records.ts'
 import type { ApiEnv } from '../context.ts'
-import { operatorAuth } from '../middleware/operator-auth.ts'
 import { jsonBody, query } from '../validation.ts'
 import { SubscriptionResponse, subscriptionView } from './tenants.ts'
 
@@ -28,9 +27,9 @@ export const SubscriptionListResponse = z.object({ subscriptions: z.array(Subscr
  * Subscriptions (operators only): a tenant's tier and billing cycle over time, replicated like
  * tenants. A tier change, cancel, suspend or resume takes effect from its time on every node.
  */
-export function subscriptionRoutes (apiToken: string): Hono<ApiEnv> {
+export function subscriptionRoutes (requireOperator: MiddlewareHandler<ApiEnv>): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
-  app.use(operatorAuth(apiToken))
+  app.use(requireOperator)
 
   app.post('/', async c => {
     const body = jsonBody(c, SubscriptionCreateRequest)

@@ -1,9 +1,8 @@
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { z } from 'zod'
 import { WEBHOOK_EVENT_TYPES } from '../../src/events/node-event.ts'
 import type { Delivery, Webhook } from '../../src/webhooks/webhook-service.ts'
 import type { ApiEnv } from '../context.ts'
-import { operatorAuth } from '../middleware/operator-auth.ts'
 import { jsonBody, query } from '../validation.ts'
 
 const EventType = z.enum([...WEBHOOK_EVENT_TYPES, '*'])
@@ -68,9 +67,9 @@ function deliveryView (d: Delivery): z.infer<typeof WebhookDeliveryResponse> {
  * Webhooks: this node delivers the events it observes to its operator's receivers, signed. Every
  * route is the operator's, reads included: a webhook's URL is the operator's business.
  */
-export function webhookRoutes (apiToken: string): Hono<ApiEnv> {
+export function webhookRoutes (requireOperator: MiddlewareHandler<ApiEnv>): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
-  app.use(operatorAuth(apiToken))
+  app.use(requireOperator)
   app.post('/', async c => {
     const hook = await c.var.mesh.running().webhooks.create(jsonBody(c, WebhookCreateRequest))
     return c.json(webhookView(hook), 201)

@@ -133,6 +133,15 @@ describe('alerts and security API', () => {
     assert.ok(status.body.audit.entries_recorded_since_start >= 2)
   })
 
+  test('a failed read of an operator-only route counts as a failed authentication, as a failed change does', async () => {
+    const failures = (): number => node.mesh.authThrottle.stats(node.mesh.clock.now()).failures['1m']
+    const before = failures()
+    for (const path of ['/v1/tenants', '/v1/webhooks', '/v1/billing/subscriptions']) {
+      assertError(await call(`${node.api.url}${path}`, { headers: { authorization: 'Bearer not-it' } }), 401, 'AUTHENTICATION_ERROR')
+    }
+    assert.equal(failures(), before + 3)
+  })
+
   test('repeated failed operator auth from one address is slowed, then refused with 429 and Retry-After', async () => {
     const policy = DEFAULT_TUNING.operations.authThrottle
     const wrong = async (): Promise<Awaited<ReturnType<typeof call>>> => await call(`${node.api.url}/v1/alerts/rules`, { method: 'POST', headers: { authorization: 'Bearer not-it' } })

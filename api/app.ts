@@ -4,11 +4,14 @@ import type { NodeControl } from '../src/launch.ts'
 import type { Logger } from '../src/logging.ts'
 import type { ApiEnv, ApiNode } from './context.ts'
 import { handleError, notFound } from './errors.ts'
+import { DEFAULT_TUNING, type Tuning } from '../src/tuning.ts'
+import { auditRecorder } from './middleware/audit.ts'
 import { apiBodyLimit } from './middleware/body-limit.ts'
 import { readJsonBody } from './middleware/json-body.ts'
 import { operatorAuth } from './middleware/operator-auth.ts'
 import { corsPolicy } from './middleware/cors.ts'
 import { requestMetrics } from './middleware/request-metrics.ts'
+import { alertRoutes } from './routes/alerts.ts'
 import { analyticsRoutes } from './routes/analytics.ts'
 import { billingRoutes } from './routes/billing.ts'
 import { configRoutes, type StaticConfig } from './routes/config.ts'
@@ -26,8 +29,11 @@ import { tenantRoutes } from './routes/tenants.ts'
 import { healthRoutes } from './routes/health.ts'
 import { networkRoutes } from './routes/network.ts'
 import { performanceRoutes } from './routes/performance.ts'
+import { securityRoutes } from './routes/security.ts'
 import { systemRoutes } from './routes/system.ts'
 import { testingRoutes } from './routes/testing.ts'
+import { webhookRoutes } from './routes/webhooks.ts'
+import { wsRoutes } from './routes/ws.ts'
 
 export interface ApiOptions {
   mesh: ApiNode
@@ -41,6 +47,10 @@ export interface ApiOptions {
   shutdown: AbortSignal
   maxBodyBytes?: number
   maxRouteBodyBytes: number
+  /** Alerts, audit, auth throttling and WebSocket settings; DEFAULT_TUNING's when absent. */
+  operations?: Tuning['operations']
+  /** Off only to measure what the audit trail costs (bench/alerts-audit.ts); on in every node. */
+  auditTrail?: boolean
 }
 
 const MUTATING = ['POST', 'PUT', 'PATCH', 'DELETE']
@@ -53,17 +63,25 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.use(corsPolicy(() => opts.staticConfig.corsOrigins))
   app.use(requestId())
   app.use(requestMetrics(opts.mesh.metrics.registry, opts.mesh.requests))
+  const now = (): number => opts.mesh.clock.now()
+  // Every mutating call and every failed authentication, once answered (middleware/audit.ts).
+  const audit = opts.auditTrail === false ? undefined : auditRecorder(opts.mesh.audit, now)
   app.use(async (c, next) => {
     c.set('mesh', opts.mesh)
     c.set('shutdown', opts.shutdown)
     await next()
+    audit?.(c)
   })
+  const guard = { throttle: opts.mesh.authThrottle, now }
   // The data plane: client traffic, metered by the caller's token and limited by the route's own
   // body limit. Mounted before the operator plane's middleware, it answers without passing them.
   app.route('/v1/route', routeRoutes(opts.token, opts.maxRouteBodyBytes))
 
   // The operator plane: every other path. The token is checked before the body is read.
-  app.on(MUTATING, '*', operatorAuth(opts.token))
+  // One check of the operator token, throttled per address: every mutating call, and the reads
+  // that need the token too (tenants, subscriptions, webhooks, security).
+  const requireOperator = operatorAuth(opts.token, guard)
+  app.on(MUTATING, '*', requireOperator)
   app.use(apiBodyLimit(opts.maxBodyBytes ?? 1024 * 1024))
   app.on(MUTATING, '*', readJsonBody())
   app.route('/', healthRoutes())
@@ -74,14 +92,19 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.route('/v1/services', serviceRoutes())
   app.route('/v1/load-balancer', loadBalancerRoutes())
   app.route('/v1/failover', failoverRoutes())
-  app.route('/v1/billing/subscriptions', subscriptionRoutes(opts.token))
+  app.route('/v1/billing/subscriptions', subscriptionRoutes(requireOperator))
   app.route('/v1/billing', billingRoutes())
-  app.route('/v1/tenants', tenantRoutes(opts.token))
+  app.route('/v1/tenants', tenantRoutes(requireOperator))
   app.route('/v1/analytics', analyticsRoutes())
   app.route('/v1/governance', governanceRoutes())
   app.route('/v1/election', electionRoutes())
   app.route('/v1/performance', performanceRoutes())
   app.route('/v1/testing', testingRoutes())
+  const operations = opts.operations ?? DEFAULT_TUNING.operations
+  app.route('/v1/alerts', alertRoutes(operations.alertIntervalMs))
+  app.route('/v1/security', securityRoutes(requireOperator, { retentionMs: operations.auditRetentionMs, policy: operations.authThrottle }))
+  app.route('/v1/ws', wsRoutes())
+  app.route('/v1/webhooks', webhookRoutes(requireOperator))
   app.route('/', docsRoutes(apiDocument()))
   app.route('/', uiRoutes())
 

@@ -9,7 +9,8 @@ import type { MeshNode } from '../src/mesh.ts'
 export type ApiNode = Pick<MeshNode,
   | 'peerId' | 'genesis' | 'genesisHash' | 'networkId' | 'startedAt' | 'clock' | 'metrics' | 'requests'
   | 'readiness' | 'runtimeSettings' | 'updateSettings' | 'params' | 'operators' | 'onEvent'
-  | 'peerTable' | 'network' | 'guard' | 'storage' | 'history' | 'peerHistory' | 'localServices' | 'built' | 'running'>
+  | 'peerTable' | 'network' | 'guard' | 'storage' | 'history' | 'peerHistory' | 'localServices' | 'built' | 'running'
+  | 'audit' | 'authThrottle'>
 
 /** What every route sees in its context; the node's raw request and response are the bindings of @hono/node-server. */
 export interface ApiEnv {
@@ -18,6 +19,8 @@ export interface ApiEnv {
     mesh: ApiNode
     requestId: string
     shutdown: AbortSignal
+    /** Who the request authenticated as (`operator`, `key:<id>`), for the audit log; unset when it did not. */
+    actor?: string
     /** The request's body parsed as JSON (middleware/json-body.ts); unset when it has none. */
     body?: unknown
   }

@@ -1,6 +1,7 @@
 import { VERSION } from '../src/version.ts'
 import { openApiDocument } from './openapi/document.ts'
 import type { Operation } from './openapi/operation.ts'
+import { alertOperations } from './routes/alerts.ts'
 import { analyticsOperations } from './routes/analytics.ts'
 import { billingOperations } from './routes/billing.ts'
 import { configOperations } from './routes/config.ts'
@@ -13,12 +14,15 @@ import { loadBalancerOperations } from './routes/load-balancer.ts'
 import { networkOperations } from './routes/network.ts'
 import { performanceOperations } from './routes/performance.ts'
 import { routeOperations } from './routes/route.ts'
+import { securityOperations } from './routes/security.ts'
 import { serviceOperations } from './routes/services.ts'
 import { subscriptionOperations } from './routes/subscriptions.ts'
 import { systemOperations } from './routes/system.ts'
 import { tenantOperations } from './routes/tenants.ts'
 import { testingOperations } from './routes/testing.ts'
 import { uiOperations } from './routes/ui.ts'
+import { webhookOperations } from './routes/webhooks.ts'
+import { wsOperations } from './routes/ws.ts'
 import { LoadView, MemberView, PeerView, RevocationView, Time } from './views.ts'
 
 /** Every documented operation of the API, in the document's order: add a route module's declarations here. */
@@ -40,6 +44,10 @@ export const API_OPERATIONS: readonly Operation[] = [
   ...electionOperations,
   ...performanceOperations,
   ...testingOperations,
+  ...alertOperations,
+  ...securityOperations,
+  ...wsOperations,
+  ...webhookOperations,
   ...docsOperations,
   ...uiOperations
 ]
@@ -58,8 +66,8 @@ export function apiDocument (): Record<string, unknown> {
       network: 'The mesh: peers, membership, diagnostics',
       routing: 'The data plane and its control: services, strategy, breakers, drains',
       billing: 'The replicated usage log, usage, invoices, payments and analytics',
-      platform: 'Tenants, their API keys and subscriptions: operator-signed replicated records',
-      operations: 'Operating a node: performance, forecasts, recommendations and load tests',
+      platform: 'Tenants, their API keys and subscriptions (operator-signed replicated records), and webhooks',
+      operations: 'Operating a node: performance, forecasts, recommendations, load tests, alerts, audit, security and WebSocket channels',
       governance: 'Proposals, votes, operators, parameters and the election of bootstrap operators',
       docs: 'This document and its interactive reference',
       ui: 'The operator web UI'

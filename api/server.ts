@@ -5,9 +5,11 @@ import type { Duplex } from 'node:stream'
 import { serve } from '@hono/node-server'
 import type { Hono } from 'hono'
 import type { ApiServer, ServeApi } from '../src/launch.ts'
-import type { Logger } from '../src/logging.ts'
+import { logFeedOf, type Logger } from '../src/logging.ts'
+import { tuningOf } from '../src/node-config.ts'
 import { createApi } from './app.ts'
 import type { ApiEnv } from './context.ts'
+import { WsHub } from './ws-hub.ts'
 
 /**
  * An answer sent before the request's body was read to its end (an error from its head, a
@@ -18,7 +20,10 @@ import type { ApiEnv } from './context.ts'
 const LINGER_MS = 5_000
 const LINGER_BYTES = 64 * 1024 * 1024
 
-export async function listenApi (app: Hono<ApiEnv>, host: string, port: number, log: Logger): Promise<Omit<ApiServer, 'reconfigure'>> {
+/** Answers an HTTP upgrade (the WebSocket of /v1/ws). */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void
+
+export async function listenApi (app: Hono<ApiEnv>, host: string, port: number, log: Logger, upgrade?: UpgradeHandler): Promise<Omit<ApiServer, 'reconfigure'>> {
   const server = await new Promise<Server>((resolve, reject) => {
     // The adapter's own clean-up of unread bodies gives up after 500 ms, which a busy machine exceeds.
     const s = serve({ fetch: app.fetch, hostname: host, port, autoCleanupIncoming: false }, () => resolve(s as Server))
@@ -37,6 +42,7 @@ export async function listenApi (app: Hono<ApiEnv>, host: string, port: number, 
     else log.warn({ err: err.message, code: err.code }, 'malformed HTTP request')
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
   })
+  if (upgrade !== undefined) server.on('upgrade', upgrade)
   server.on('request', (incoming: IncomingMessage, outgoing: ServerResponse) => {
     outgoing.once('finish', () => { if (!incoming.complete) discardRest(incoming) })
   })
@@ -71,7 +77,16 @@ export const serveApi: ServeApi = async ({ mesh, token, config, log, shutdown, c
     region: config.region,
     logLevel: config.logLevel
   }
-  const server = await listenApi(createApi({ mesh, token, log, staticConfig, shutdown, control, maxRouteBodyBytes: config.maxRequestBytes }), config.api.host, config.api.port, log)
+  const { operations } = tuningOf(config)
+  const app = createApi({ mesh, token, log, staticConfig, shutdown, control, maxRouteBodyBytes: config.maxRequestBytes, operations })
+  const hub = new WsHub({ mesh, token, guard: { throttle: mesh.authThrottle, now: () => mesh.clock.now() }, log, logs: logFeedOf(log) }, {
+    maxBufferedBytes: operations.wsMaxBufferedBytes,
+    heartbeatMs: operations.wsHeartbeatMs,
+    metricsIntervalMs: () => mesh.runtimeSettings().telemetryIntervalMs,
+    allowedOrigins: () => staticConfig.corsOrigins
+  })
+  shutdown.addEventListener('abort', () => { hub.close() }, { once: true })
+  const server = await listenApi(app, config.api.host, config.api.port, log, (req, socket, head) => { hub.upgrade(req, socket, head) })
   staticConfig.apiUrl = config.apiUrl ?? advertisedUrl(server.url)
   // The CORS middleware and /v1/config/system read these from staticConfig on every request.
   const reconfigure: ApiServer['reconfigure'] = settings => {

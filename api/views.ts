@@ -107,3 +107,4 @@ export function memberView (m: Member): Record<string, unknown> {
 export function revocationView (peerId: string, r: Revocation): Record<string, unknown> {
   return { peer_id: peerId, revoked_by: r.author, revoked_at: new Date(r.time).toISOString(), through_seq: r.throughSeq, record_id: r.id }
 }
+

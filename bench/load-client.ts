@@ -13,6 +13,9 @@
  * Client `http` (the default) uses node:http with a keep-alive agent: it costs less CPU per
  * request than `fetch` (undici), so on a small machine the client is less likely to be the
  * bottleneck that hides the server's cost.
+ *
+ * `MESHNODE_LOAD_REQUEST` (JSON `{"method", "headers", "body"}`, each optional) sends that
+ * request instead of a bare GET, for mutating calls (bench/alerts-audit.ts).
  */
 import { Agent, request } from 'node:http'
 import { summarize } from './stats.ts'
@@ -52,22 +55,33 @@ function parseArgs (): { url: string, seconds: number, concurrency: number, warm
   return parsed
 }
 
+interface LoadRequest { method: string, headers: Record<string, string>, body: string | undefined }
+
+function loadRequest (): LoadRequest {
+  const given = JSON.parse(process.env.MESHNODE_LOAD_REQUEST ?? '{}') as Partial<LoadRequest>
+  const body = typeof given.body === 'string' ? given.body : undefined
+  return { method: given.method ?? 'GET', headers: given.headers ?? {}, body }
+}
+
 function httpGetter (concurrency: number): (url: string) => Promise<number> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency })
+  const { method, headers: given, body } = loadRequest()
+  const headers = body === undefined ? given : { ...given, 'content-length': String(Buffer.byteLength(body)) }
   return async url => await new Promise<number>((resolve, reject) => {
-    const req = request(url, { agent, method: 'GET' }, res => {
+    const req = request(url, { agent, method, headers }, res => {
       res.on('data', () => {})
       res.on('end', () => resolve(res.statusCode ?? 0))
       res.on('error', reject)
     })
     req.setTimeout(10_000, () => req.destroy(new Error('request timed out after 10 s')))
     req.on('error', reject)
-    req.end()
+    req.end(body)
   })
 }
 
 async function fetchGet (url: string): Promise<number> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) })
+  const { method, headers, body } = loadRequest()
+  const res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(10_000) })
   await res.arrayBuffer()
   return res.status
 }

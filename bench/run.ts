@@ -1,10 +1,11 @@
 /**
  * `npm run bench` runs every benchmark in sequence; `npm run bench -- <name> [<name>...]` runs
- * the named ones (gossip, api, memory, routing, peers, billing, replication, governance, sim, sim-compare, sim-live, analytics). Each prints its own table, target and PASS/MISS; a
+ * the named ones (gossip, api, memory, routing, peers, billing, replication, governance, ratelimit, webhooks, sim, sim-compare, sim-live, analytics, alerts, audit). Each prints its own table, target and PASS/MISS; a
  * summary follows. The exit code is 0 when every benchmark ran (whatever PASS/MISS), 1 when
  * one failed to run, 2 on an unknown name.
  */
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os'
+import { runAlertEvaluation, runAuditOverhead } from './alerts-audit.ts'
 import { runAnalytics } from './analytics.ts'
 import { runApiOverhead } from './api-overhead.ts'
 import { runBillingAppend } from './billing-append.ts'
@@ -12,12 +13,14 @@ import { runGossipConvergence } from './gossip-convergence.ts'
 import { runGovernance } from './governance.ts'
 import { runHeterogeneousPeers } from './heterogeneous-peers.ts'
 import { runIdleMemory } from './idle-memory.ts'
+import { runRateLimits } from './rate-limits.ts'
 import { runReplicationLag } from './replication-lag.ts'
 import { runRoutingOverhead } from './routing-overhead.ts'
 import { runSimCompare } from './sim-compare.ts'
 import { runSimLive } from './sim-live.ts'
 import { runSimScale } from './sim-scale.ts'
 import { table, verdict, type BenchOutcome } from './stats.ts'
+import { runWebhooks } from './webhooks.ts'
 
 const BENCHMARKS: Record<string, () => Promise<BenchOutcome>> = {
   gossip: runGossipConvergence,
@@ -28,10 +31,14 @@ const BENCHMARKS: Record<string, () => Promise<BenchOutcome>> = {
   billing: runBillingAppend,
   replication: runReplicationLag,
   governance: runGovernance,
+  ratelimit: runRateLimits,
+  webhooks: runWebhooks,
   sim: runSimScale,
   'sim-compare': runSimCompare,
   'sim-live': runSimLive,
-  analytics: runAnalytics
+  analytics: runAnalytics,
+  alerts: runAlertEvaluation,
+  audit: runAuditOverhead
 }
 
 const names = process.argv.slice(2).filter(a => a !== '--')

@@ -49,7 +49,9 @@ export function buildCli (): Command {
     .option('--request-timeout <ms>', `timeout of one routed request (env MESHNODE_REQUEST_TIMEOUT, default ${DEFAULTS.requestTimeoutMs})`)
     .option('--max-request-bytes <n>', `largest body of a routed request; bodies stream, so this is not held in memory (env MESHNODE_MAX_REQUEST_BYTES, default ${DEFAULTS.maxRequestBytes})`)
     .option('--candidate', 'stand for election as a bootstrap operator, renewed every epoch (operators only; env MESHNODE_CANDIDATE=true, also 1 or yes)')
+    .option('--webhook-allow-private', 'deliver webhooks to loopback and private addresses too (env MESHNODE_WEBHOOK_ALLOW_PRIVATE=true; default off: public targets only)')
     .option('--cors-origin <origin>', 'let browser pages of this origin call the API (CORS), e.g. https://app.example.com, or * for any; repeatable (env MESHNODE_CORS_ORIGINS, comma-separated; default none)', collect)
+    .option('--audit-retention <duration>', `how long the audit log keeps its entries, e.g. 30d (env MESHNODE_AUDIT_RETENTION, default ${DEFAULTS.auditRetentionMs / 86_400_000}d)`)
     .option('--json', 'print the start-up record (peer id, network, addresses, API URL, join command) as one JSON line on stdout instead of the banner')
     .option('--region <name>', `region this node reports (env MESHNODE_REGION, default ${DEFAULTS.region})`)
     .option('--log-level <level>', `log level of the logs on stderr: ${LOG_LEVELS.join(', ')} (env MESHNODE_LOG_LEVEL, default ${DEFAULTS.logLevel})`)
@@ -73,9 +75,11 @@ export function buildCli (): Command {
         requestTimeoutMs: flag(opts.requestTimeout),
         maxRequestBytes: flag(opts.maxRequestBytes),
         candidate: flag(opts.candidate),
+        webhookAllowPrivate: flag(opts.webhookAllowPrivate),
         logLevel: flag(opts.logLevel),
         logFormat: flag(opts.logFormat),
         corsOrigins: flag(opts.corsOrigin),
+        auditRetentionMs: flag(opts.auditRetention),
         config: opts.config as string | undefined
       }
       const config = await loadConfig(flags, process.env)

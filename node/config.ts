@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { multiaddr } from '@multiformats/multiaddr'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
+import { DurationSchema } from '../src/duration.ts'
 import { MeshError, errorMessage } from '../src/errors.ts'
 import { LOG_FORMATS, LOG_LEVELS } from '../src/logging.ts'
 import { CONFIG_KEYS, DEFAULTS, type NodeConfig } from '../src/node-config.ts'
@@ -122,8 +123,10 @@ const FIELDS: Field[] = [
   { key: 'requestTimeoutMs', flag: '--request-timeout', env: 'MESHNODE_REQUEST_TIMEOUT', file: CONFIG_KEYS.requestTimeoutMs, schema: z.number().int().min(100).max(600_000), fromText: num, accepts: intRange(100, 600_000, ' of milliseconds') },
   { key: 'maxRequestBytes', flag: '--max-request-bytes', env: 'MESHNODE_MAX_REQUEST_BYTES', file: CONFIG_KEYS.maxRequestBytes, schema: z.number().int().min(1024).max(2 ** 40), fromText: num, accepts: intRange(1024, 2 ** 40, ' of bytes') },
   { key: 'candidate', flag: '--candidate', env: 'MESHNODE_CANDIDATE', file: CONFIG_KEYS.candidate, schema: z.boolean(), fromText: bool, accepts: 'expected true or false (or 1/0, yes/no)' },
+  { key: 'webhookAllowPrivate', flag: '--webhook-allow-private', env: 'MESHNODE_WEBHOOK_ALLOW_PRIVATE', file: CONFIG_KEYS.webhookAllowPrivate, schema: z.boolean(), fromText: bool, accepts: 'expected true or false (or 1/0, yes/no)' },
   { key: 'logLevel', flag: '--log-level', env: 'MESHNODE_LOG_LEVEL', file: CONFIG_KEYS.logLevel, schema: z.enum(LOG_LEVELS), fromText: text, accepts: `expected one of ${LOG_LEVELS.join(', ')}` },
   { key: 'logFormat', flag: '--log-format', env: 'MESHNODE_LOG_FORMAT', file: CONFIG_KEYS.logFormat, schema: z.enum(LOG_FORMATS), fromText: text, accepts: `expected one of ${LOG_FORMATS.join(', ')}` },
+  { key: 'auditRetentionMs', flag: '--audit-retention', env: 'MESHNODE_AUDIT_RETENTION', file: CONFIG_KEYS.auditRetentionMs, schema: DurationSchema.pipe(z.number().min(3_600_000, 'at least 1h')), fromText: num, accepts: 'expected a duration of at least 1h, such as 30d or 2160h' },
   { key: 'corsOrigins', flag: '--cors-origin', env: 'MESHNODE_CORS_ORIGINS', file: CONFIG_KEYS.corsOrigins, schema: z.array(CorsOrigin), fromText: list, accepts: 'expected origins such as https://app.example.com, or *' }
 ]
 

@@ -111,6 +111,7 @@ export async function launchNode (config: NodeConfig, serveApi: ServeApi, log: L
     region: config.region,
     services: config.services,
     candidate: config.candidate,
+    webhookAllowPrivate: config.webhookAllowPrivate,
     tuning: tuningOf(config),
     log,
     clock

@@ -9,12 +9,65 @@ export type LogLevel = typeof LOG_LEVELS[number]
 export const LOG_FORMATS = ['json', 'pretty'] as const
 export type LogFormat = typeof LOG_FORMATS[number]
 
-/** Logs on stderr, so that stdout stays for what the operator reads. */
+/** One log record as the logger wrote it. */
+export interface LogRecord {
+  level: string
+  time: number
+  msg: string
+  /** The record's other fields (its bindings and what was logged with the message). */
+  fields: Record<string, unknown>
+}
+
+/** The records a logger writes, as it writes them, for whoever listens (the WebSocket `logs` channel); nothing is parsed while nobody does. */
+export class LogFeed {
+  private readonly listeners = new Set<(r: LogRecord) => void>()
+
+  subscribe (listener: (r: LogRecord) => void): () => void {
+    this.listeners.add(listener)
+    return () => { this.listeners.delete(listener) }
+  }
+
+  /** One pino JSON line. */
+  write (line: string): void {
+    if (this.listeners.size === 0) return
+    let parsed: Record<string, unknown>
+    try {
+      parsed = JSON.parse(line) as Record<string, unknown>
+    } catch {
+      return
+    }
+    const { level, time, msg } = parsed
+    const record: LogRecord = {
+      level: LEVEL_NAMES[typeof level === 'number' ? level : 30]?.toLowerCase() ?? String(level),
+      time: typeof time === 'number' ? time : Date.now(),
+      msg: typeof msg === 'string' ? msg : '',
+      fields: Object.fromEntries(Object.entries(parsed).filter(([k]) => !OMITTED.has(k)))
+    }
+    for (const l of this.listeners) l(record)
+  }
+}
+
+const feeds = new WeakMap<Logger, LogFeed>()
+
+/** The feed of the records a logger made by createLogger writes (its children's included). */
+export function logFeedOf (log: Logger): LogFeed | undefined {
+  return feeds.get(log)
+}
+
+/** Logs on stderr, so that stdout stays for what the operator reads; every record also goes to the logger's feed (logFeedOf). */
 export function createLogger (level: LogLevel, bindings: Record<string, unknown> = {}, format: LogFormat = 'json'): Logger {
-  if (format === 'json') return pino({ level, base: bindings }, pino.destination(2))
-  const colour = process.stderr.isTTY && process.env.NO_COLOR === undefined
-  // Synchronous, in this thread: pino's transports would start a worker thread for this.
-  return pino({ level, base: bindings }, { write: (line: string) => { process.stderr.write(prettyLine(line, colour)) } })
+  const feed = new LogFeed()
+  let log: Logger
+  if (format === 'json') {
+    const out = pino.destination(2)
+    log = pino({ level, base: bindings }, { write: (line: string) => { out.write(line); feed.write(line) } })
+  } else {
+    const colour = process.stderr.isTTY && process.env.NO_COLOR === undefined
+    // Synchronous, in this thread: pino's transports would start a worker thread for this.
+    log = pino({ level, base: bindings }, { write: (line: string) => { process.stderr.write(prettyLine(line, colour)); feed.write(line) } })
+  }
+  feeds.set(log, feed)
+  return log
 }
 
 export function silentLogger (): Logger {

@@ -3,13 +3,16 @@ import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { AlertService } from './alerts/alert-service.ts'
+import { sampleOf } from './alerts/node-sample.ts'
 import { BillingService } from './billing/billing-service.ts'
 import { replicationSummary } from './billing/replication-lag.ts'
-import type { BillingEvent } from './billing/billing-events.ts'
 import { systemClock, type Clock } from './clock.ts'
 import type { NodeComponents } from './components.ts'
 import { MeshError } from './errors.ts'
+import { GovernanceEvents } from './events/governance-events.ts'
 import { genesisHash, type Genesis, type Operator } from './network/genesis.ts'
+import type { MeshEventType, NodeEvent } from './events/node-event.ts'
 import { ElectionAnnouncer } from './governance/election-announcer.ts'
 import { GovernanceService } from './governance/governance-service.ts'
 import { Members } from './governance/members.ts'
@@ -27,7 +30,7 @@ import { NetworkGuard } from './p2p/network-guard.ts'
 import { NetworkView } from './p2p/network-view.ts'
 import { PeerConnector } from './p2p/peer-connector.ts'
 import { PeerMemory } from './p2p/peer-memory.ts'
-import { platformEvent, type PlatformEvent } from './platform/events.ts'
+import { platformEvent } from './platform/events.ts'
 import { Platform } from './platform/platform.ts'
 import { networkProtocols, type NetworkProtocols } from './p2p/protocols.ts'
 import { LocalServices, type ServiceConfig } from './routing/local-services.ts'
@@ -35,6 +38,9 @@ import { serveRoutes } from './routing/route-server.ts'
 import { Router } from './routing/router.ts'
 import { RoutedUsage } from './routed-usage.ts'
 import { Invoicing } from './invoicing.ts'
+import { AuditLog } from './security/audit-log.ts'
+import { AuthThrottle } from './security/auth-throttle.ts'
+import { RateLimitService } from './platform/rate-limit-service.ts'
 import { NodeStorage } from './storage/node-storage.ts'
 import { LoadHistory } from './telemetry/load-history.ts'
 import { LoadSampler, RequestCounters } from './telemetry/load-sampler.ts'
@@ -43,6 +49,7 @@ import { PeerTable, type PeerEvent } from './telemetry/peer-table.ts'
 import { TelemetryService } from './telemetry/telemetry-service.ts'
 import type { Tuning } from './tuning.ts'
 import { VERSION } from './version.ts'
+import { WebhookService } from './webhooks/webhook-service.ts'
 
 export interface MeshNodeOptions {
   dataDir: string
@@ -56,6 +63,8 @@ export interface MeshNodeOptions {
   region: string
   /** Stand for election as a bootstrap operator (operators only). */
   candidate?: boolean
+  /** Deliver webhooks to loopback and private addresses too (--webhook-allow-private). */
+  webhookAllowPrivate?: boolean
   services?: ServiceConfig[]
   /** Every timing and size the node runs with: DEFAULT_TUNING with the operator's settings (node/config.ts tuningOf). */
   tuning: Tuning
@@ -90,8 +99,6 @@ export interface Readiness {
   reasons: string[]
 }
 
-/** What the node's event feed carries (`/v1/events`, webhooks): its peers' changes, the platform records it accepts, and billing. */
-export type MeshEvent = PeerEvent | PlatformEvent | BillingEvent
 
 /** The services of a running node that are built at its start, once libp2p exists. */
 export interface RunningServices {
@@ -103,9 +110,12 @@ export interface RunningServices {
   /** Tenants, API keys and subscriptions: replicated records, and the data plane's key check. */
   platform: Platform
   router: Router
+  rateLimits: RateLimitService
+  webhooks: WebhookService
   telemetry: TelemetryService
   connector: PeerConnector
   loadTests: LoadTests
+  alerts: AlertService
 }
 
 const OWN_HEAD_FILE = 'billing-head.json'
@@ -139,10 +149,13 @@ export class MeshNode {
   readonly peerHistory: PeerMetricHistory
   /** The services this node offers itself (the mesh-wide ones: router.peerServices()). */
   readonly localServices: LocalServices
+  /** The API's audit trail (written once the database is open) and its throttle of failed operator authentications. */
+  readonly audit: AuditLog
+  readonly authThrottle: AuthThrottle
   private readonly opts: MeshNodeOptions
   private readonly log: Logger
   private readonly stack: ServiceStack
-  private readonly events = new EventEmitter<{ event: [MeshEvent], snapshot: [SnapshotReceipt] }>()
+  private readonly events = new EventEmitter<{ event: [NodeEvent], snapshot: [SnapshotReceipt] }>()
   private readonly settings: RuntimeSettings
   private readonly tuning: Tuning
   private parts: RunningServices | undefined
@@ -179,6 +192,13 @@ export class MeshNode {
     this.history = new LoadHistory(telemetry.historySamples)
     this.peerHistory = new PeerMetricHistory({ samplesPerPeer: telemetry.peerHistorySamples, maxPeers: telemetry.peerHistoryPeers })
     this.localServices = new LocalServices(opts.services ?? [], opts.tuning.healthCheck, this.log, status => { this.requests.outcome(status) })
+    const { operations } = opts.tuning
+    this.audit = new AuditLog({ store: () => this.storage.db.sublevel('audit'), clock: this.clock, log: this.log }, {
+      retentionMs: operations.auditRetentionMs,
+      flushMs: operations.auditFlushMs,
+      maxBatch: operations.auditMaxBatch
+    })
+    this.authThrottle = new AuthThrottle(operations.authThrottle)
     this.guard = new NetworkGuard({
       membershipProtocol: this.protocols.membership,
       refuseForMs: opts.tuning.peers.refuseForMs,
@@ -208,6 +228,7 @@ export class MeshNode {
     const stack = this.stack
     try {
       const { db } = await stack.start('storage', this.storage)
+      await stack.start('audit log', this.audit)
       const libp2p = await createMeshLibp2p({
         privateKey: this.opts.privateKey,
         listen: this.opts.listen,
@@ -319,11 +340,40 @@ export class MeshNode {
         clock: this.clock,
         log: this.log,
         selfId: this.peerId.toString(),
-        emit: e => { this.emitEvent(e) }
+        emit: e => { this.publish(e) }
       }, { tickMs: billingTuning.invoiceTickMs }))
       later.invoicing = invoicing
+      await stack.start('governance events', new GovernanceEvents({
+        state: governance.state,
+        clock: this.clock,
+        emit: (type, data, id) => { this.emitEvent(type, data, id) }
+      }, { tickMs: this.tuning.governance.tickMs }))
+      const webhooks = new WebhookService({
+        webhooks: db.sublevel('webhooks'),
+        deliveries: db.sublevel('webhook-deliveries'),
+        subscribe: listener => this.onEvent(listener),
+        clock: this.clock,
+        random: this.opts.random ?? Math.random,
+        log: this.log,
+        metrics: this.metrics
+      }, { ...this.tuning.webhooks, allowPrivateTargets: this.opts.webhookAllowPrivate ?? false })
+      this.metrics.webhookBacklog(() => webhooks.backlog)
+      await stack.start('webhook outbox', loading(async () => { await webhooks.open() }))
+      await stack.start('webhooks', webhooks)
       const usage = await stack.start('routed usage', new RoutedUsage({ append: async records => await billing.append(records), log: this.log }, billingTuning))
       await stack.start('local services', this.localServices)
+      const rateLimits = new RateLimitService({
+        ...shared,
+        store: db.sublevel('rate-limits'),
+        params: () => this.params(),
+        isMember: peerId => members.isMember(peerId),
+        liveNodes: () => {
+          const standing = members.standings()
+          return 1 + this.peerTable.list(this.clock.now()).filter(p => p.state === 'healthy' && standing(p.peerId).member).length
+        }
+      }, { topic: this.protocols.topics.rateLimit, ...this.tuning.rateLimit })
+      await stack.start('rate-limit counts', loading(async () => { await rateLimits.open() }))
+      await stack.start('rate limits', rateLimits)
       const router = new Router({
         openStream: async (peerId, signal) => await libp2p.dialProtocol(await dialTarget(libp2p, peerId), this.protocols.route, { signal }),
         selfId: this.peerId.toString(),
@@ -343,7 +393,8 @@ export class MeshNode {
         onUsage: e => {
           this.metrics.routed(e)
           usage.record(e)
-        }
+        },
+        onBreakerOpened: (peerId, service) => { this.emitEvent('breaker.opened', { peer_id: peerId, service }) }
       }, { ...routing, weights: {} })
       // After the router it sends through; stopped before it, which cancels a running test.
       const loadTests = await stack.start('load tests', new LoadTests({
@@ -384,14 +435,25 @@ export class MeshNode {
         walkEveryMs: peers.walkEveryMs,
         walkEveryMaxMs: peers.walkEveryMaxMs
       })
-      this.parts = { governance, election, billing, invoicing, members, platform, router, telemetry, connector, loadTests }
+      const { operations } = this.tuning
+      const alerts = new AlertService({
+        rules: db.sublevel('alert-rules'),
+        history: db.sublevel('alert-history'),
+        meta: db.meta,
+        clock: this.clock,
+        log: this.log,
+        sample: () => sampleOf({
+          peers: this.peerTable.countByState(),
+          breakers: router.breakerStates().map(b => b.breaker.state(this.clock.now())),
+          own: telemetry.published,
+          replication: replicationSummary(billing.authors()),
+          forks: billing.forks().length
+        }),
+        emit: t => { this.publish({ type: t.type, at: this.clock.now(), firing: t.firing }) },
+        newId: () => randomUUID()
+      }, { intervalMs: operations.alertIntervalMs, historyLimit: operations.alertHistory, maxRules: operations.maxAlertRules })
+      this.metrics.breakersFrom(() => router.breakerStates().map(b => b.breaker.state(this.clock.now())))
       this.metrics.observe({
-        breakers: () => {
-          const counts = { closed: 0, open: 0, half_open: 0 }
-          const now = this.clock.now()
-          for (const b of router.breakerStates()) counts[b.breaker.state(now)]++
-          return counts
-        },
         replication: () => replicationSummary(billing.authors()),
         proposals: () => {
           const now = this.clock.now()
@@ -403,8 +465,10 @@ export class MeshNode {
           return counts
         }
       })
+      this.parts = { governance, election, billing, invoicing, members, platform, router, rateLimits, webhooks, telemetry, connector, loadTests, alerts }
       await stack.start('telemetry', telemetry)
       await stack.start('peer connector', connector)
+      await stack.start('alerts', alerts)
       // Before the first append: the peers it joins through or knew hold copies of its chain.
       const peerIds = [...this.opts.bootstrap, ...memory.remembered].map(a => a.getPeerId()).filter(p => p !== null)
       await billing.confirmOwnHead([...new Set(peerIds)], billingTuning.confirmOwnHeadMs)
@@ -482,7 +546,8 @@ export class MeshNode {
     return this.parts?.governance.state.operators(this.clock.now()) ?? this.genesis.operators
   }
 
-  onEvent (listener: (event: MeshEvent) => void): () => void {
+  /** The node's event feed (SSE, WebSocket, webhooks): peers, platform records, billing, alerts, mesh events. */
+  onEvent (listener: (event: NodeEvent) => void): () => void {
     this.events.on('event', listener)
     return () => { this.events.off('event', listener) }
   }
@@ -504,6 +569,14 @@ export class MeshNode {
     return this.parts
   }
 
+  /**
+   * Adds an event to the node's feed (SSE, webhooks). `id` names a replicated fact alike on
+   * every node (derive it from the fact); by default the event gets a new one.
+   */
+  emitEvent (type: MeshEventType, data: Record<string, unknown>, id: string = randomUUID()): void {
+    this.publish({ id, type, at: this.clock.now(), data })
+  }
+
   private onPeerEvent (event: PeerEvent): void {
     this.log.info(event, event.type)
     if (event.type === 'peer:left') this.peerHistory.forget(event.peerId)
@@ -512,9 +585,12 @@ export class MeshNode {
       this.parts?.governance.peerJoined(event.peerId)
     }
     this.events.emit('event', event)
+    if (event.type === 'peer:state' && event.to === 'down') this.emitEvent('peer.down', { peer_id: event.peerId, from: event.from })
+    if (event.type === 'peer:state' && event.from === 'down' && event.to === 'healthy') this.emitEvent('peer.up', { peer_id: event.peerId })
   }
 
-  private emitEvent (event: BillingEvent): void {
+  /** Logs an event and puts it on the feed. */
+  private publish (event: NodeEvent): void {
     this.log.info(event, event.type)
     this.events.emit('event', event)
   }

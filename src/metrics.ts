@@ -10,9 +10,8 @@ export type BillingLogState = typeof BILLING_LOG_STATES[number]
 
 export type GossipOutcome = 'published' | 'received' | 'rejected'
 
-/** What the gauges read when they are scraped, from the services built at the node's start. */
+/** What the scraped gauges read, from the services built at the node's start. */
 export interface ScrapedSources {
-  breakers: () => Record<BreakerState, number>
   replication: () => { laggingAuthors: number, maxLagEntries: number }
   proposals: () => Partial<Record<ProposalStatus, number>>
 }
@@ -41,6 +40,11 @@ export class MeshMetrics {
   private sources: ScrapedSources | undefined
   private readonly streamRejections: Counter<'protocol' | 'reason'>
   private readonly keyRefusals: Counter<'reason'>
+  private readonly breakers: Gauge<'state'>
+  private breakerStates: () => readonly BreakerState[] = () => []
+  private readonly rateLimited: Counter<'reason'>
+  private readonly webhookAttempts: Counter<'outcome'>
+  private webhookPending: () => number = () => 0
 
   private counter<L extends string = never> (name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
     return new Counter<L>({ name, help, labelNames, registers: [this.registry] })
@@ -65,6 +69,7 @@ export class MeshMetrics {
     this.billingLogState = this.gauge('meshnode_billing_log_state', 'State of this node\'s own log (1 for the current one): confirming its head with peers, confirmed, alone (no peer answered), unusable', ['state'])
     this.routedRequests = this.counter('meshnode_routed_requests_total', 'Requests routed through this node, by status class of the answer', ['status_class'])
     this.routedBytes = this.counter('meshnode_routed_bytes_total', 'Body bytes of routed requests and responses', ['direction'])
+    this.streamRejections = this.counter('meshnode_stream_rejections_total', 'Requests on stream protocols (route, sync, gov-sync, genesis) refused, by protocol and reason', ['protocol', 'reason'])
     this.routedDuration = new Histogram({
       name: 'meshnode_routed_request_duration_seconds',
       help: 'Duration of requests routed through this node, from their arrival to the end of the answer (0 for one refused before its body was read), by status class',
@@ -83,12 +88,24 @@ export class MeshMetrics {
         }
       })
     }
-    scraped('meshnode_circuit_breakers', 'Circuit breakers of this node (one per peer and service) by state', ['state'], s => Object.entries(s.breakers()).map(([state, n]) => [{ state }, n]))
     scraped('meshnode_billing_lagging_authors', 'Billing log authors whose announced head this node does not hold yet', [], s => [[{}, s.replication().laggingAuthors]])
     scraped('meshnode_billing_replication_lag_entries', 'Entries this node still lacks of the author it lags most', [], s => [[{}, s.replication().maxLagEntries]])
     scraped('meshnode_governance_proposals', 'Governance proposals this node holds, by status', ['status'], s => Object.entries(s.proposals()).map(([status, n]) => [{ status }, n ?? 0]))
-    this.streamRejections = this.counter('meshnode_stream_rejections_total', 'Requests on stream protocols (route, sync, gov-sync, genesis) refused, by protocol and reason', ['protocol', 'reason'])
     this.keyRefusals = this.counter('meshnode_route_key_refusals_total', 'Routed requests refused by the API key check (401), by reason', ['reason'])
+    this.breakers = new Gauge({
+      name: 'meshnode_circuit_breakers',
+      help: 'Circuit breakers (one per peer and service routed to) by state',
+      labelNames: ['state'],
+      registers: [this.registry],
+      collect: () => {
+        const counts: Record<BreakerState, number> = { closed: 0, open: 0, half_open: 0 }
+        for (const s of this.breakerStates()) counts[s]++
+        for (const [state, n] of Object.entries(counts)) this.breakers.set({ state }, n)
+      }
+    })
+    this.rateLimited = this.counter('meshnode_rate_limited_requests_total', 'Routed requests refused with 429 by the rate limiter: limit (the tenant spent its limit) or share (this node spent its share until its peers report)', ['reason'])
+    this.webhookAttempts = this.counter('meshnode_webhook_attempts_total', 'Webhook delivery attempts by outcome: delivered, retry (failed, tried again later) or failed (past the maximum age)', ['outcome'])
+    const backlog: Gauge = new Gauge({ name: 'meshnode_webhook_backlog', help: 'Webhook deliveries pending (waiting for an attempt or a retry)', registers: [this.registry], collect: () => { backlog.set(this.webhookPending()) } })
     this.peers = new Gauge({
       name: 'meshnode_peers',
       help: 'Peers in the peer table by failure-detector state',
@@ -100,17 +117,35 @@ export class MeshMetrics {
     })
   }
 
+  /** The services the scraped gauges read, once the node has built them. */
+  observe (sources: ScrapedSources): void {
+    this.sources = sources
+  }
+
+  /** Where the breakers' states are read from, once the router exists. */
+  breakersFrom (states: () => readonly BreakerState[]): void {
+    this.breakerStates = states
+  }
+
+  webhookAttempt (outcome: 'delivered' | 'retry' | 'failed'): void {
+    this.webhookAttempts.inc({ outcome })
+  }
+
+  /** Where the webhook backlog gauge reads, at each scrape, the deliveries pending. */
+  webhookBacklog (read: () => number): void {
+    this.webhookPending = read
+  }
+
+  rateLimitRefused (reason: 'limit' | 'share'): void {
+    this.rateLimited.inc({ reason })
+  }
+
   /** Routed requests by status class only: service names come from the network and are unbounded. */
   routed (e: UsageEvent): void {
     this.routedRequests.inc({ status_class: `${Math.floor(e.status / 100)}xx` })
     this.routedBytes.inc({ direction: 'request' }, e.requestBytes)
     this.routedBytes.inc({ direction: 'response' }, e.responseBytes)
     this.routedDuration.observe({ status_class: `${Math.floor(e.status / 100)}xx` }, e.durationMs / 1000)
-  }
-
-  /** The services the scraped gauges read, once the node has built them. */
-  observe (sources: ScrapedSources): void {
-    this.sources = sources
   }
 
   billing (event: 'appended' | 'replicated' | 'forks' | 'rejected' | 'held_back', n: number): void {
@@ -152,6 +187,17 @@ export class MeshMetrics {
   /** A stream request refused; `protocol` is the short name (route, sync, ...), `reason` one of a fixed set. */
   streamRejected (protocol: string, reason: string): void {
     this.streamRejections.inc({ protocol, reason })
+  }
+
+  /** What the node refused as forged or malformed since start: gossip by topic and reason, sync batches, stream requests. */
+  async refusals (): Promise<{ gossip: Array<{ topic: string, reason: string, count: number }>, billingBatches: number, billingHeldBack: number, streams: Array<{ protocol: string, reason: string, count: number }> }> {
+    const gossip = (await this.gossipMessages.get()).values
+      .filter(v => v.labels.outcome === 'rejected')
+      .map(v => ({ topic: String(v.labels.topic ?? ''), reason: String(v.labels.reason ?? ''), count: v.value }))
+    const streams = (await this.streamRejections.get()).values
+      .map(v => ({ protocol: String(v.labels.protocol ?? ''), reason: String(v.labels.reason ?? ''), count: v.value }))
+    const total = async (c: Counter): Promise<number> => (await c.get()).values.reduce((n, v) => n + v.value, 0)
+    return { gossip, billingBatches: await total(this.billingRejected), billingHeldBack: await total(this.billingHeldBack), streams }
   }
 
   gossip (topic: string, outcome: GossipOutcome, reason = ''): void {

@@ -32,6 +32,10 @@ export interface NodeConfig {
   /** Largest body of a routed request, on the way in (413 past it) and from peers. */
   maxRequestBytes: number
   candidate: boolean
+  /** How long audit entries are kept. */
+  auditRetentionMs: number
+  /** Deliver webhooks to loopback and private addresses too. */
+  webhookAllowPrivate: boolean
 }
 
 /** The name of each setting in a config file, and so in what a reload reports. */
@@ -54,7 +58,9 @@ export const CONFIG_KEYS: Readonly<Record<keyof NodeConfig, string>> = {
   candidate: 'candidate',
   logLevel: 'log_level',
   logFormat: 'log_format',
-  corsOrigins: 'cors_origins'
+  corsOrigins: 'cors_origins',
+  auditRetentionMs: 'audit_retention',
+  webhookAllowPrivate: 'webhook_allow_private'
 }
 
 const { routing } = DEFAULT_TUNING
@@ -79,7 +85,9 @@ export const DEFAULTS: NodeConfig = {
   strategy: routing.strategy,
   requestTimeoutMs: routing.requestTimeoutMs,
   maxRequestBytes: routing.maxRequestBytes,
-  candidate: false
+  candidate: false,
+  auditRetentionMs: DEFAULT_TUNING.operations.auditRetentionMs,
+  webhookAllowPrivate: false
 }
 
 /**
@@ -97,6 +105,7 @@ export function tuningOf (config: NodeConfig): Tuning {
       requestTimeoutMs: config.requestTimeoutMs,
       maxRequestBytes: config.maxRequestBytes
     },
-    healthCheck: config.healthCheck
+    healthCheck: config.healthCheck,
+    operations: { ...DEFAULT_TUNING.operations, auditRetentionMs: config.auditRetentionMs }
   }
 }

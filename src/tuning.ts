@@ -3,6 +3,7 @@ import type { PeerMemoryTuning } from './p2p/peer-memory.ts'
 import type { BreakerConfig } from './routing/circuit-breaker.ts'
 import type { HealthCheckConfig } from './routing/service-health.ts'
 import type { StrategyName } from './routing/strategies.ts'
+import type { AuthThrottlePolicy } from './security/auth-throttle.ts'
 import type { DetectorConfig } from './telemetry/failure-detector.ts'
 
 /**
@@ -95,12 +96,52 @@ export interface Tuning {
     /** A graceful close of an idle route stream waits this long for the peer, then resets it. */
     closeTimeoutMs: number
   }
+  rateLimit: {
+    /** How often a node gossips its rate-limit counts and saves them. */
+    exchangeMs: number
+    /** A peer silent this long about a tenant no longer holds a share of its requests. */
+    staleAfterMs: number
+    /** Tenants per gossip message. */
+    maxReportSubjects: number
+  }
+  webhooks: {
+    /** Delivery attempts in flight at once, and to one webhook. */
+    concurrency: number
+    perWebhook: number
+    /** One attempt, from the connection to the answer's status. */
+    timeoutMs: number
+    /** How often due retries are looked for. */
+    pollMs: number
+    baseDelayMs: number
+    maxDelayMs: number
+    maxAgeMs: number
+    /** A delivered or failed delivery is listed this long after its event, then deleted. */
+    keepMs: number
+  }
   streams: {
     /** The largest yamux receive window of one stream. */
     windowBytes: number
   }
   /** Upstream health checks (operator: --health-check). */
   healthCheck: HealthCheckConfig
+  operations: {
+    /** How often the alert rules are evaluated. */
+    alertIntervalMs: number
+    /** Firings kept in the alert history. */
+    alertHistory: number
+    maxAlertRules: number
+    /** How long audit entries are kept (operator: --audit-retention). */
+    auditRetentionMs: number
+    /** Audit entries are written in batches: after this long, or at this many entries. */
+    auditFlushMs: number
+    auditMaxBatch: number
+    /** Failed operator authentications from one address (see security/auth-throttle.ts). */
+    authThrottle: AuthThrottlePolicy
+    /** A WebSocket client with more than this many bytes unsent is dropped. */
+    wsMaxBufferedBytes: number
+    /** The server pings each WebSocket client this often; one that missed the last pong is dropped. */
+    wsHeartbeatMs: number
+  }
 }
 
 type DeepReadonly<T> = { readonly [K in keyof T]: T[K] extends object ? DeepReadonly<T[K]> : T[K] }
@@ -238,6 +279,58 @@ export const DEFAULT_TUNING: DeepReadonly<Tuning> = deepFreeze({
     serverIdleMs: 6 * CALLER_IDLE_MS,
     // A peer that answers at all acknowledges a close within a few round trips.
     closeTimeoutMs: 5_000
+  },
+  operations: {
+    // A second: a rule's `for` is counted in seconds, and 100 rules cost well under a millisecond.
+    alertIntervalMs: 1_000,
+    alertHistory: 1_000,
+    maxAlertRules: 500,
+    // Ninety days, a common minimum for access logs.
+    auditRetentionMs: 90 * 86_400_000,
+    // One write per 200 ms or 500 entries: the API path only queues an entry.
+    auditFlushMs: 200,
+    auditMaxBatch: 500,
+    authThrottle: {
+      // Five free tries a minute covers a mistyped token; the next four wait 0.25, 0.5, 1 and 2 s,
+      // and the tenth refuses the address for five minutes (as fail2ban's defaults do).
+      windowMs: 60_000,
+      freeFailures: 5,
+      delayBaseMs: 250,
+      delayMaxMs: 2_000,
+      refuseAfterFailures: 10,
+      refuseForMs: 5 * 60_000,
+      maxAddresses: 10_000
+    },
+    // 1 MiB: a few seconds of the busiest channel; past it the client is not keeping up.
+    wsMaxBufferedBytes: 1024 * 1024,
+    // Thirty seconds, as most proxies' idle timeouts are longer.
+    wsHeartbeatMs: 30_000
+  },
+  rateLimit: {
+    // Four times a second: a node's share of a tenant's remaining requests is renewed about as
+    // often, and a crash loses at most this long of its own counts; one small message per node
+    // per interval, only while it serves limited tenants.
+    exchangeMs: 250,
+    // Four intervals: one lost message does not end a share, a crashed node's ends within a second.
+    staleAfterMs: 1_000,
+    // A few tens of kilobytes per message.
+    maxReportSubjects: 500
+  },
+  webhooks: {
+    // Sixteen at once, four to one receiver: a hung receiver holds four sockets, never the node
+    // or the other receivers.
+    concurrency: 16,
+    perWebhook: 4,
+    // Ten seconds, as Stripe and GitHub allow a receiver.
+    timeoutMs: 10_000,
+    pollMs: 500,
+    // From a second, doubling to ten minutes, for a day: a receiver down for a deploy or a night
+    // gets everything once it is back.
+    baseDelayMs: 1_000,
+    maxDelayMs: 600_000,
+    maxAgeMs: 24 * 3_600_000,
+    // A week of delivery history, for an operator who looks after a weekend.
+    keepMs: 7 * 24 * 3_600_000
   },
   streams: {
     // yamux grows a window to 16 MiB on a fast link, so a streamed body kept 16 MiB per stream

@@ -33,6 +33,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   413: 'The body is larger than the limit',
   415: 'The body is not JSON',
   422: 'A field is invalid: `details.field` names it',
+  426: 'A WebSocket endpoint: send `Upgrade: websocket`',
   429: 'Too many requests',
   500: 'Internal error',
   502: 'The upstream failed',
@@ -52,7 +53,7 @@ function only (named: Named): [string, z.ZodType] {
 }
 
 function isNamed (p: Payload): p is Named {
-  return !('mediaType' in p)
+  return typeof (p as { description?: unknown }).description !== 'string'
 }
 
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` })
@@ -134,7 +135,7 @@ export function openApiDocument (ops: readonly Operation[], info: DocumentInfo):
     for (const [status, payload] of Object.entries(op.responses)) {
       responses[status] = isNamed(payload)
         ? { description: only(payload)[0], content: { 'application/json': { schema: ref(collect(outputs, payload, op.id)) } } }
-        : { description: payload.description, content: { [payload.mediaType]: { schema: { type: 'string' } } } }
+        : { description: payload.description, ...(payload.mediaType === undefined ? {} : { content: { [payload.mediaType]: { schema: { type: 'string' } } } }) }
     }
     for (const status of errorStatuses(op)) {
       responses[String(status)] = { description: ERROR_DESCRIPTIONS[status] ?? 'Error', content: { 'application/json': { schema: ref('ErrorResponse') } } }

@@ -10,8 +10,8 @@ export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
  */
 export type Named = Readonly<Record<string, z.ZodType>>
 
-/** What a response carries: a named JSON schema, or another media type (text, HTML, event stream). */
-export type Payload = Named | { readonly mediaType: string, readonly description: string }
+/** What a response carries: a named JSON schema, another media type (text, HTML, event stream), or nothing (204, 101). */
+export type Payload = Named | { readonly mediaType?: string, readonly description: string }
 
 /**
  * One documented API operation, declared next to the route that serves it. The route keeps

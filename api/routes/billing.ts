@@ -254,6 +254,12 @@ function paymentView (p: PaymentRecord): z.infer<typeof PaymentSchema> {
   }
 }
 
+function withoutInvoiceId (value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value
+  const { invoice_id: id, ...rest } = value as Record<string, unknown>
+  return InvoiceIdSchema.safeParse(id).success ? rest : value
+}
+
 export function billingRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
 
@@ -329,8 +335,9 @@ export function billingRoutes (): Hono<ApiEnv> {
 
   app.post('/payments', async c => {
     const value = jsonValue(c)
-    // No card data is taken, in any field, whatever else is wrong with the body.
-    const card = cardNumberField(value)
+    // No card data is taken, in any field, whatever else is wrong with the body; a well-formed
+    // invoice id is a hash (hex digits may line up into a Luhn-valid run), not typed data.
+    const card = cardNumberField(withoutInvoiceId(value))
     const invoicing = c.var.mesh.running().invoicing
     if (card !== undefined) {
       const fields = typeof value === 'object' && value !== null ? value as Record<string, unknown> : {}

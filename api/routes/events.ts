@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { streamSSE } from 'hono/streaming'
-import type { MeshEvent } from '../../src/mesh.ts'
+import { eventPayload, type NodeEvent } from '../../src/events/node-event.ts'
 import type { ApiEnv } from '../context.ts'
 import { operations } from '../openapi/operation.ts'
 
@@ -16,11 +16,11 @@ export const eventOperations = operations({
 
 const KEEPALIVE_MS = 15_000
 
-/** Server-sent events: peers joining, leaving and changing state, as this node sees them, the platform records it accepts, invoices and payments. */
+/** Server-sent events: the node's event feed (peers joining, leaving and changing state, as this node sees them; platform records; invoices and payments; alerts; the mesh events webhooks deliver). */
 export function eventRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
   app.get('/', c => streamSSE(c, async stream => {
-    const queue: MeshEvent[] = []
+    const queue: NodeEvent[] = []
     let wake: (() => void) | undefined
     const unsubscribe = c.var.mesh.onEvent(e => {
       queue.push(e)
@@ -35,7 +35,7 @@ export function eventRoutes (): Hono<ApiEnv> {
       while (!stream.aborted && !c.var.shutdown.aborted) {
         const next = queue.shift()
         if (next !== undefined) {
-          await stream.writeSSE({ event: next.type, id: String(++id), data: JSON.stringify(eventView(next)) })
+          await stream.writeSSE({ event: next.type, id: String(++id), data: JSON.stringify(eventPayload(next)) })
           continue
         }
         const timer = new Promise<'keepalive'>(resolve => setTimeout(() => resolve('keepalive'), KEEPALIVE_MS).unref())
@@ -47,31 +47,4 @@ export function eventRoutes (): Hono<ApiEnv> {
     }
   }))
   return app
-}
-
-function eventView (e: MeshEvent): Record<string, unknown> {
-  const time = new Date(e.at).toISOString()
-  switch (e.type) {
-    case 'invoice.issued':
-      return { invoice_id: e.invoiceId, tenant_id: e.tenantId, period: e.period, total: e.total, currency: e.currency, due_at: new Date(e.dueAt).toISOString(), time }
-    case 'payment.success':
-      return { payment_id: e.paymentId, invoice_id: e.invoiceId, amount: e.amount, method: e.method, recorded_by: e.recordedBy, time }
-    case 'payment.failed':
-      return { payment_id: e.paymentId, invoice_id: e.invoiceId, reason: e.reason, time }
-    case 'peer:joined':
-    case 'peer:left':
-      return { peer_id: e.peerId, time }
-    case 'peer:state':
-      return { peer_id: e.peerId, time, from: e.from, to: e.to }
-    default:
-      return {
-        tenant_id: e.tenantId,
-        record_id: e.recordId,
-        by: e.author,
-        time,
-        ...(e.keyId === undefined ? {} : { key_id: e.keyId }),
-        ...(e.subscriptionId === undefined ? {} : { subscription_id: e.subscriptionId }),
-        ...(e.tier === undefined ? {} : { tier: e.tier })
-      }
-  }
 }

@@ -9,6 +9,7 @@ import { declaredBody } from '../middleware/json-body.ts'
 import { bearerToken } from '../middleware/operator-auth.ts'
 import type { Method } from '../openapi/operation.ts'
 import { operations } from '../openapi/operation.ts'
+import { rateLimitHeaders } from '../rate-limit-headers.ts'
 
 const NO_BODY = RequestBody.of(new Uint8Array(0))
 
@@ -43,7 +44,8 @@ export function routePrincipal (c: Context<ApiEnv>, apiToken: string): Principal
 /**
  * The data plane's front door: `ANY /v1/route/<service>/<path>` is served by the best peer
  * offering the service. Clients are tenants with API keys (see routePrincipal); their usage is
- * billed to the tenant with the key id, and no credential reaches a peer. The
+ * billed to the tenant with the key id, and no credential reaches a peer; each is held to its
+ * tier's rate limit across the mesh (every response says where it stands). The
  * service is resolved before the body is read, and the body streams from the client's
  * connection to the peer as the peer reads it; only a small one (a frame) is read at once.
  */
@@ -56,11 +58,16 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
     const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : ''
     // Hono's trailing `*` also matches nothing: `/v1/route/<service>` alone names no path.
     if (path === '') throw new MeshError('NOT_FOUND', `route paths are /v1/route/${service}/<path>`)
-    const router = c.var.mesh.running().router
+    const { router, rateLimits } = c.var.mesh.running()
     const principal = routePrincipal(c, apiToken)
     const user = billedUser(principal)
     const keyId = principal.keyId ?? undefined
     router.admit(service, user, keyId)
+    // Held to the tenant's rate limit across the mesh before the body is read (a refusal is 429).
+    const quota = rateLimits.admit(principal)
+    const limitHeaders = quota === null ? {} : rateLimitHeaders(quota)
+    // Also on an error answer (the router's 502, 504) of an admitted request.
+    for (const [k, v] of Object.entries(limitHeaders)) c.header(k, v)
     const declared = declaredBody(c)
     const body = declared.present ? await RequestBody.from(c.env.incoming, declared.length, maxBodyBytes, BODY_FRAME_BYTES) : NO_BODY
     const headers = [...c.req.raw.headers.entries()].filter(([k]) => !CREDENTIAL_HEADERS.has(k))
@@ -78,6 +85,7 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
     out.set('X-Mesh-Peer', result.servedBy)
     out.set('X-Mesh-Attempts', String(result.attempts))
     out.set('X-Request-Id', c.var.requestId)
+    for (const [k, v] of Object.entries(limitHeaders)) out.set(k, v)
     return new Response(c.req.method === 'HEAD' ? null : result.body, { status: result.status, headers: out })
   })
   return app

@@ -1,9 +1,8 @@
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { z } from 'zod'
 import { BillingCycle, TenantId } from '../../src/platform/records.ts'
 import type { ApiEnv } from '../context.ts'
 import { operations } from '../openapi/operation.ts'
-import { operatorAuth } from '../middleware/operator-auth.ts'
 import { jsonBody, query } from '../validation.ts'
 import { SubscriptionResponse, subscriptionView } from './tenants.ts'
 
@@ -39,9 +38,9 @@ export const subscriptionOperations = operations(
   { id: 'resumeSubscription', method: 'post', path: '/v1/billing/subscriptions/:id/resume', tag: 'platform', summary: 'Resume a suspended subscription', responses: { 200: { SubscriptionResponse } }, errors: [403, 409] }
 )
 
-export function subscriptionRoutes (apiToken: string): Hono<ApiEnv> {
+export function subscriptionRoutes (requireOperator: MiddlewareHandler<ApiEnv>): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
-  app.use(operatorAuth(apiToken))
+  app.use(requireOperator)
 
   app.post('/', async c => {
     const body = jsonBody(c, SubscriptionCreateRequest)

@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { z } from 'zod'
 import { periodOf } from '../../src/billing/pricing.ts'
 import { toNumber } from '../../src/network/amount.ts'
@@ -6,7 +6,6 @@ import { BillingCycle, TenantId, KeyId, TenantMetadata, TenantName } from '../..
 import { keyStatus, type ApiKey, type Subscription, type Tenant } from '../../src/platform/state.ts'
 import type { ApiEnv, ApiNode } from '../context.ts'
 import { operations } from '../openapi/operation.ts'
-import { operatorAuth } from '../middleware/operator-auth.ts'
 import { jsonBody, query } from '../validation.ts'
 
 const iso = (t: number): string => new Date(t).toISOString()
@@ -173,9 +172,9 @@ function tenantDetail (t: Tenant, mesh: ApiNode): z.infer<typeof TenantDetailRes
  * Tenants and their API keys (operators only, reads included: tenants are the operator's
  * customers). Every change is a record signed by this node and replicated to every member.
  */
-export function tenantRoutes (apiToken: string): Hono<ApiEnv> {
+export function tenantRoutes (requireOperator: MiddlewareHandler<ApiEnv>): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
-  app.use(operatorAuth(apiToken))
+  app.use(requireOperator)
 
   app.post('/', async c => {
     const body = jsonBody(c, TenantCreateRequest)

@@ -230,9 +230,10 @@ export class GovernanceState {
         return { ok: true }
       case 'payment':
         if (!this.isOperator(b.author, b.time)) return forbidden('only_operators_record_payments', 'only operators record payments')
-        // No card data is held anywhere, whoever signed it: searched in what the operator entered,
-        // not in the signing time (13 digits, which pass Luhn one time in ten).
-        if (cardNumberField({ payment_id: b.payment_id, invoice_id: b.invoice_id, amount: b.amount, method: b.method, reference: b.reference }) !== undefined) {
+        // No card data is held anywhere, whoever signed it. Only the fields a person typed are
+        // looked at: the time (13 digits, Luhn-valid one time in ten), the author and the derived
+        // invoice id are the node's own.
+        if (cardNumberField({ payment_id: b.payment_id, method: b.method, reference: b.reference }) !== undefined) {
           return invalid('card_number', 'a payment holds no card number')
         }
         return { ok: true }

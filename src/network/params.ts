@@ -86,7 +86,15 @@ export const NetworkParamsSchema = z.object({
   /** The tax added to an invoice's subtotal, as a share (0.2 is 20 %), exact to millionths. */
   tax_rate: exactNumber(1, false).default(0),
   /** An issued invoice not paid this many days after its period closed is overdue. */
-  invoice_due_days: z.number().int().min(0).max(365).default(30)
+  invoice_due_days: z.number().int().min(0).max(365).default(30),
+  /**
+   * The window of the tiers' rate limits, aligned to the epoch: a tier admits
+   * requests_per_hour scaled to it (an hour: exactly requests_per_hour), its burst at once
+   * and the rest at its pace.
+   */
+  rate_limit_window_ms: z.number().int().min(1_000).max(86_400_000).default(3_600_000),
+  /** Whether anonymous requests (under anonymous_routing) are held to the free tier's limit, per bearer token; off: not limited. */
+  rate_limit_anonymous: z.boolean().default(false)
 }).strict()
 
 export type NetworkParams = z.infer<typeof NetworkParamsSchema>
@@ -105,7 +113,9 @@ export const DEVELOPMENT_PARAMS: NetworkParams = { ...PRODUCTION_PARAMS, gossip_
  * keeps its hash (and its data directory) when the node is upgraded. Their defaults must
  * therefore never change; add every new parameter here.
  */
-export const LATER_PARAMS: readonly (keyof NetworkParams)[] = ['tiers', 'anonymous_routing', 'load_test', 'tax_rate', 'invoice_due_days']
+export const LATER_PARAMS: readonly (keyof NetworkParams)[] = [
+  'tiers', 'anonymous_routing', 'load_test', 'tax_rate', 'invoice_due_days', 'rate_limit_window_ms', 'rate_limit_anonymous'
+]
 
 /**
  * Parameters whose value is a map (by resource type): a change merges key by key, and a key

@@ -4,6 +4,8 @@ import { errorMessage } from '../errors.ts'
 import type { Logger } from '../logging.ts'
 import type { MeshLibp2p } from './libp2p.ts'
 
+const OTHER_NETWORK = 'does not speak this network\'s membership protocol (another network or genesis)'
+
 export interface NetworkGuardOptions {
   membershipProtocol: string
   /** How long a refused peer stays refused before it may try again. */
@@ -19,7 +21,9 @@ export interface NetworkGuardOptions {
  * misbehaves (see `penalize`) is treated the same.
  */
 export class NetworkGuard {
-  private readonly refused = new Map<string, number>()
+  private readonly refused = new Map<string, { until: number, reason: string }>()
+  /** Refusals since start, by reason. */
+  private readonly refusalReasons = new Map<string, number>()
   private reachable: Set<string> | undefined
   private readonly opts: NetworkGuardOptions
   private libp2p: MeshLibp2p | undefined
@@ -39,20 +43,32 @@ export class NetworkGuard {
     libp2p.addEventListener('peer:identify', evt => {
       const { peerId, protocols } = evt.detail
       if (protocols.includes(this.opts.membershipProtocol)) return
-      this.refuse(peerId.toString())
+      this.refuse(peerId.toString(), OTHER_NETWORK)
       this.opts.log.warn({ peer: peerId.toString() }, 'refused a peer of another network')
       libp2p.hangUp(peerId).catch((err: unknown) => this.opts.log.debug({ err }, 'hang-up failed'))
     })
   }
 
-  refuse (peerId: string): void {
-    this.refused.set(peerId, this.opts.now() + this.opts.refuseForMs)
+  refuse (peerId: string, reason: string): void {
+    this.refused.set(peerId, { until: this.opts.now() + this.opts.refuseForMs, reason })
     this.refusedTotal++
+    this.refusalReasons.set(reason, (this.refusalReasons.get(reason) ?? 0) + 1)
+  }
+
+  /** Peers refused now, with why and until when. */
+  refusedNow (): Array<{ peerId: string, reason: string, until: number }> {
+    const now = this.opts.now()
+    return [...this.refused].filter(([, r]) => r.until > now).map(([peerId, r]) => ({ peerId, ...r }))
+  }
+
+  /** How many times peers were refused since start, by reason. */
+  refusalsByReason (): Record<string, number> {
+    return Object.fromEntries(this.refusalReasons)
   }
 
   /** Refuses a peer that misbehaved and hangs up on it. */
   penalize (peerId: string, reason: string): void {
-    this.refuse(peerId)
+    this.refuse(peerId, reason)
     this.opts.log.warn({ peer: peerId, reason }, 'disconnecting a misbehaving peer')
     this.libp2p?.hangUp(peerIdFromString(peerId)).catch((err: unknown) => this.opts.log.debug({ err: errorMessage(err) }, 'hang-up failed'))
   }
@@ -78,7 +94,7 @@ export class NetworkGuard {
 
   isRefused (peerId: string): boolean {
     if (this.reachable !== undefined && !this.reachable.has(peerId)) return true
-    const until = this.refused.get(peerId)
+    const until = this.refused.get(peerId)?.until
     if (until === undefined) return false
     if (until > this.opts.now()) return true
     this.refused.delete(peerId)

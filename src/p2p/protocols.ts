@@ -12,7 +12,7 @@ export interface NetworkProtocols {
   route: string
   sync: string
   governanceSync: string
-  topics: { telemetry: string, governance: string, billing: string }
+  topics: { telemetry: string, governance: string, billing: string, rateLimit: string }
 }
 
 export function networkProtocols (networkId: string, genesisHash: string): NetworkProtocols {
@@ -27,7 +27,8 @@ export function networkProtocols (networkId: string, genesisHash: string): Netwo
     topics: {
       telemetry: `${prefix}/telemetry/1`,
       governance: `${prefix}/governance/1`,
-      billing: `${prefix}/billing/1`
+      billing: `${prefix}/billing/1`,
+      rateLimit: `${prefix}/ratelimit/1`
     }
   }
 }

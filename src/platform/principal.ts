@@ -10,7 +10,8 @@ export interface Principal {
   tier: string
 }
 
-const ANONYMOUS_PREFIX = 'anon:'
+/** The tenant id of anonymous principals starts with this. */
+export const ANONYMOUS_TENANT_PREFIX = 'anon:'
 
 /** The tier of an anonymous caller, and of a tenant whose subscription was cancelled. */
 export const FALLBACK_TIER = 'free'
@@ -20,10 +21,14 @@ export const FALLBACK_TIER = 'free'
  * (routing/usage.ts meteredUser: `user-<token hash>`, `anonymous`, `operator`).
  */
 export function anonymousPrincipal (meteredUser: string): Principal {
-  return { tenantId: `${ANONYMOUS_PREFIX}${meteredUser}`, keyId: null, tier: FALLBACK_TIER }
+  return { tenantId: `${ANONYMOUS_TENANT_PREFIX}${meteredUser}`, keyId: null, tier: FALLBACK_TIER }
 }
 
 /** The user id a principal's usage is recorded under: the tenant id, or an anonymous caller's billing id as before tenants existed. */
 export function billedUser (p: Principal): string {
-  return p.keyId === null && p.tenantId.startsWith(ANONYMOUS_PREFIX) ? p.tenantId.slice(ANONYMOUS_PREFIX.length) : p.tenantId
+  return isAnonymous(p) ? p.tenantId.slice(ANONYMOUS_TENANT_PREFIX.length) : p.tenantId
+}
+
+export function isAnonymous (p: Principal): boolean {
+  return p.keyId === null && p.tenantId.startsWith(ANONYMOUS_TENANT_PREFIX)
 }

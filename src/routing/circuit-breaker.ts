@@ -52,10 +52,14 @@ export class CircuitBreaker {
   private probesInFlight = 0
   private probeSuccesses = 0
 
-  constructor (config: BreakerConfig) {
+  private readonly onOpen: () => void
+
+  /** `onOpen` hears each trip (closed or half-open to open). */
+  constructor (config: BreakerConfig, onOpen: () => void = () => {}) {
     if (!(config.windowMs > 0)) throw new MeshError('CONFIG_ERROR', `breaker window must be > 0 ms, got ${config.windowMs}`)
     if (!(config.halfOpenProbes >= 1)) throw new MeshError('CONFIG_ERROR', `breaker half-open probes must be ≥ 1, got ${config.halfOpenProbes}`)
     this.config = config
+    this.onOpen = onOpen
     this.window = new CountWindow(config.windowMs, ['requests', 'failures'])
   }
 
@@ -142,6 +146,7 @@ export class CircuitBreaker {
         this.tripsInRow++
         const openMs = Math.min(this.config.openMaxMs, this.config.openBaseMs * 2 ** (this.tripsInRow - 1))
         this.openUntil = now + openMs
+        this.onOpen()
         return
       }
       case 'half_open':

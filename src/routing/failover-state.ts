@@ -9,6 +9,8 @@ export interface RecentFailure { peerId: string, service: string, at: number, er
 export interface FailoverStateComponents {
   clock: Clock
   log: Logger
+  /** A peer's breaker for a service tripped open. */
+  onBreakerOpened?: (peerId: string, service: string) => void
 }
 
 export interface FailoverStateInit {
@@ -44,7 +46,7 @@ export class FailoverState {
     const key = `${peerId}\n${service}`
     let b = this.breakers.get(key)
     if (b === undefined) {
-      b = new CircuitBreaker(this.init.breaker)
+      b = new CircuitBreaker(this.init.breaker, () => { this.c.onBreakerOpened?.(peerId, service) })
       this.breakers.set(key, b)
     }
     return b

@@ -50,6 +50,7 @@ export interface RouterComponents {
   random: () => number
   log: Logger
   onUsage: (event: UsageEvent) => void
+  onBreakerOpened?: (peerId: string, service: string) => void
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])

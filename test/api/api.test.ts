@@ -464,6 +464,12 @@ describe('HTTP API of a lone node', { timeout: 120_000 }, () => {
         assert.equal(data.peer_id, id)
         assert.ok(!Number.isNaN(Date.parse(data.time)))
         assert.match(joined.id, /^\d+$/)
+        // The mesh events that webhooks deliver come through the same feed.
+        node.mesh.emitEvent('breaker.opened', { peer_id: id, service: 'echo' }, 'sse-event-id')
+        const opened = await waitFor('a breaker.opened event', () => events.find(e => e.event === 'breaker.opened'), { timeoutMs: 15_000 })
+        const { time, ...rest } = JSON.parse(opened.data) as { time: string }
+        assert.deepEqual(rest, { id: 'sse-event-id', peer_id: id, service: 'echo' })
+        assert.ok(!Number.isNaN(Date.parse(time)))
       } finally {
         await second?.stop()
         controller.abort()

@@ -655,6 +655,10 @@ describe('billing API', { timeout: 180_000 }, () => {
         assert.ok(!/4111111111111111|5500 0000 0000 0004|378282246310005/.test(r.text), r.text)
       }
     })
+
+    test('a well-formed invoice id is a hash, not typed data: hex digits that line up into a Luhn-valid run are no card', async () => {
+      assertError(await pay({ ...valid, invoice_id: 'inv_a4111111111111111' + 'b'.repeat(15) }), 404, 'NOT_FOUND')
+    })
   })
 
   describe('GET /v1/analytics/usage and /v1/analytics/business', () => {

@@ -7,7 +7,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { PaymentResponse } from '../../api/routes/billing.ts'
 import type { Invoice } from '../../src/billing/invoice.ts'
 import type { RunningNode } from '../../src/launch.ts'
-import type { MeshEvent } from '../../src/mesh.ts'
+import type { NodeEvent } from '../../src/events/node-event.ts'
 import { createGenesis } from '../../src/network/genesis.ts'
 import { DEVELOPMENT_PARAMS, type NetworkParams } from '../../src/network/params.ts'
 import { KEY_FILE } from '../../src/p2p/identity.ts'
@@ -39,7 +39,7 @@ describe('invoices and payments on two nodes', { timeout: 180_000 }, () => {
   const monthEnd = nextMonth(Date.now() + 20 * 60_000)
   let offset = monthEnd - 20 * 60_000 - Date.now()
   const clock = { now: () => Date.now() + offset }
-  const events = new Map<string, MeshEvent[]>()
+  const events = new Map<string, NodeEvent[]>()
 
   const auth = (n: RunningNode): Record<string, string> => ({ authorization: `Bearer ${n.token}`, 'content-type': 'application/json' })
   const send = async <T>(n: RunningNode, method: string, path: string, body?: unknown): Promise<Reply<T>> =>
@@ -75,7 +75,7 @@ describe('invoices and payments on two nodes', { timeout: 180_000 }, () => {
     a = await startNode(dirs[0] as string, { genesis: file }, undefined, clock)
     b = await startNode(dirs[1] as string, { genesis: file, bootstrap: a.mesh.network.listenAddresses() }, undefined, clock)
     for (const n of [a, b]) {
-      const seen: MeshEvent[] = []
+      const seen: NodeEvent[] = []
       events.set(n.mesh.peerId.toString(), seen)
       n.mesh.onEvent(e => { if (e.type.includes('.')) seen.push(e) })
     }
@@ -181,7 +181,7 @@ describe('invoices and payments on two nodes', { timeout: 180_000 }, () => {
     const id = b.mesh.peerId.toString()
     await b.stop()
     b = await startNode(dirs[1] as string, { genesis: join(dirs[0] as string, 'given-genesis.json'), bootstrap: a.mesh.network.listenAddresses() }, undefined, clock)
-    const seen: MeshEvent[] = []
+    const seen: NodeEvent[] = []
     b.mesh.onEvent(e => { if (e.type.includes('.')) seen.push(e) })
     assert.equal(b.mesh.peerId.toString(), id)
     assert.equal(await agreed('/v1/billing/invoices?limit=1000'), before)

@@ -33,7 +33,7 @@ describe('OpenAPI contract: every documented operation answers as documented', {
   before(async () => {
     upstream = await startUpstream('contract-upstream')
     dirs.push(await tempDir(), await tempDir())
-    a = await startNode(dirs[0] ?? '', { services: [{ name: 'echo', url: upstream.url, capacity: 10 }], candidate: true })
+    a = await startNode(dirs[0] ?? '', { services: [{ name: 'echo', url: upstream.url, capacity: 10 }], candidate: true, webhookAllowPrivate: true })
     b = await startNode(dirs[1] ?? '', { bootstrap: [a.mesh.network.listenAddresses()[0] ?? ''] })
     const doc = await call<OpenApiDocument>(`${a.api.url}/v1/openapi.json`)
     assert.equal(doc.status, 200)
@@ -147,6 +147,22 @@ describe('OpenAPI contract: every documented operation answers as documented', {
     const load = await send<{ test_id: string }>('POST', '/v1/testing/load', { body: { service: 'echo', rate: 5, duration_ms: 400 }, status: 202 })
     await waitFor('the load test to end', async () => (await send<{ status: string }>('GET', `/v1/testing/results/${load.body.test_id}`, { status: 200 })).body.status === 'done', { timeoutMs: 15_000, intervalMs: 200 })
     await send('GET', '/v1/testing/results/nope', { status: 404 })
+
+    // Alerts, audit, security, webhooks, the WebSocket endpoint asked without an upgrade.
+    const rule = await send<{ id: string }>('POST', '/v1/alerts/rules', { body: { name: 'contract-down', condition: 'peers_down > 0' }, status: 201 })
+    await send('GET', '/v1/alerts/rules', { status: 200 })
+    await send('GET', '/v1/alerts/history', { status: 200 })
+    await send('DELETE', `/v1/alerts/rules/${rule.body.id}`, { status: 200 })
+    await send('POST', '/v1/alerts/rules', { body: { name: 'bad', condition: 'peers_down >= and' }, status: 422 })
+    await send('GET', '/v1/security/audit', { status: 200 })
+    await send('GET', '/v1/security/status', { status: 200 })
+    const hook = await send<{ id: string }>('POST', '/v1/webhooks', { body: { url: 'http://127.0.0.1:9/hook', events: ['proposal.passed'], secret: 'a-secret-of-16-chars' }, status: 201 })
+    await send('GET', '/v1/webhooks', { status: 200 })
+    await send('GET', `/v1/webhooks/${hook.body.id}`, { status: 200 })
+    await send('GET', `/v1/webhooks/${hook.body.id}/deliveries`, { status: 200 })
+    await send('POST', `/v1/webhooks/${hook.body.id}/deliveries/nope/redeliver`, { status: 404 })
+    await send('DELETE', `/v1/webhooks/${hook.body.id}`, { status: 204 })
+    await send('GET', '/v1/ws', { status: 426 })
 
     // A node started in-process has no config sources to re-read.
     await send('POST', '/v1/system/reload', { status: 503 })

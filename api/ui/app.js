@@ -3,7 +3,7 @@ import { h, render } from 'preact'
 import { useCallback, useEffect, useReducer, useRef } from 'preact/hooks'
 import htm from 'htm'
 import createClient from 'openapi-fetch'
-import { BillingCard, ElectionCard, GovernanceCard, InvoiceCard, LoadCard, PeersCard, RoutingCard, Summary, TopBar } from './views.js'
+import { AlertsCard, BillingCard, ElectionCard, GovernanceCard, InvoiceCard, LoadCard, PeersCard, RoutingCard, Summary, TopBar } from './views.js'
 
 const html = htm.bind(h)
 const api = createClient({ baseUrl: location.origin })
@@ -24,6 +24,8 @@ const initial = {
   operators: [],
   election: null,
   governance: null,
+  alerts: [],
+  firings: [],
   selfLoad: { times: [], cpu: [], memory: [] },
   peerHistory: {},
   live: 'connecting',
@@ -71,7 +73,7 @@ function unwrap ({ data, error, response }) {
 }
 
 async function snapshot () {
-  const [status, peers, services, lb, failover, billing, proposals, operators, election, governance] = await Promise.all([
+  const [status, peers, services, lb, failover, billing, proposals, operators, election, governance, alerts, firings] = await Promise.all([
     api.GET('/v1/system/status'),
     api.GET('/v1/network/peers'),
     api.GET('/v1/services'),
@@ -81,7 +83,9 @@ async function snapshot () {
     api.GET('/v1/governance/proposals', { params: { query: { limit: 20 } } }),
     api.GET('/v1/governance/operators'),
     api.GET('/v1/election/status'),
-    api.GET('/v1/governance/overview')
+    api.GET('/v1/governance/overview'),
+    api.GET('/v1/alerts/rules'),
+    api.GET('/v1/alerts/history', { params: { query: { limit: 8 } } })
   ].map(p => p.then(unwrap)))
   return {
     status,
@@ -93,7 +97,9 @@ async function snapshot () {
     proposals: proposals.proposals,
     operators: operators.operators,
     election,
-    governance
+    governance,
+    alerts: alerts.rules,
+    firings: firings.firings
   }
 }
 
@@ -126,6 +132,8 @@ function App () {
       dispatch({ type: 'peer-state', peerId: d.peer_id, to: d.to, time: d.time })
       later()
     })
+    events.addEventListener('alert.triggered', later)
+    events.addEventListener('alert.resolved', later)
     events.addEventListener('peer:joined', later)
     events.addEventListener('peer:left', later)
     return () => {
@@ -164,6 +172,7 @@ function App () {
       <${Summary} state=${state} />
       <div class="grid">
         <${PeersCard} peers=${state.peers} history=${state.peerHistory} self=${state.status.peer_id} operators=${state.operators} />
+        <${AlertsCard} rules=${state.alerts} firings=${state.firings} />
         <${LoadCard} load=${state.selfLoad} status=${state.status} />
         <${ElectionCard} election=${state.election} operators=${state.operators} self=${state.status.peer_id} />
         <${GovernanceCard} proposals=${state.proposals} governance=${state.governance} onVote=${vote} hasToken=${token.current !== ''} />

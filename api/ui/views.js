@@ -98,6 +98,35 @@ export function PeersCard ({ peers, history, self, operators }) {
   </${Card}>`
 }
 
+const SEVERITY_KIND = { critical: 'down', warning: 'suspect', info: 'info' }
+
+export function AlertsCard ({ rules, firings }) {
+  const firing = rules.filter(r => r.state === 'firing')
+  const pending = rules.filter(r => r.state === 'pending')
+  return html`<${Card} title="Alerts" wide testid="alerts" extra=${html`<span class="muted">${firing.length} firing · ${pending.length} pending · ${rules.length} rules</span>`}>
+    ${firing.length + pending.length === 0
+      ? html`<p class="ok-text" data-testid="alerts-quiet">All quiet: no rule holds now.</p>`
+      : html`<div class="alerts">${[...firing, ...pending].map(r => html`<div class=${`alert alert-${r.state}`} data-alert=${r.name} data-state=${r.state}>
+          <${Pill} kind=${r.state === 'firing' ? SEVERITY_KIND[r.severity] ?? 'info' : 'neutral'}>${r.state === 'firing' ? r.severity : 'pending'}</${Pill}>
+          <b>${r.name}</b> <code>${r.condition}</code>
+          <span class="muted">since ${r.active_since === null ? '–' : ago(r.active_since)}</span>
+        </div>`)}</div>`}
+    ${firings.length === 0
+      ? ''
+      : html`<div class="scroll"><table class="table">
+        <thead><tr><th>rule</th><th>severity</th><th>state</th><th>value</th><th>triggered</th><th>resolved</th></tr></thead>
+        <tbody>${firings.map(f => html`<tr>
+          <td><b>${f.rule_name}</b></td>
+          <td><${Pill} kind=${SEVERITY_KIND[f.severity] ?? 'info'}>${f.severity}</${Pill}></td>
+          <td>${f.state}</td>
+          <td>${f.value === null ? '–' : num(f.value)}</td>
+          <td title=${when(f.triggered_at)}>${ago(f.triggered_at)} ago</td>
+          <td>${f.resolved_at === null ? html`<span class="muted">–</span>` : html`<span title=${when(f.resolved_at)}>${ago(f.resolved_at)} ago</span>`}</td>
+        </tr>`)}</tbody>
+      </table></div>`}
+  </${Card}>`
+}
+
 export function LoadCard ({ load, status }) {
   const l = status.load
   return html`<${Card} title="This node's load" testid="load">

@@ -146,6 +146,11 @@ describe('operator UI in a headless Chromium, against a live three-node mesh', {
     await pageB.screenshot({ path: join(SHOTS, 'vote-form-1280x800.png'), fullPage: true })
   })
 
+  test('the default alert on a peer down fires on the page', async () => {
+    await pageA.waitForSelector('[data-testid="alerts"] [data-alert="peer_down"][data-state="firing"]', { timeout: WAIT_MS })
+    await (await pageA.$('[data-testid="alerts"]'))?.screenshot({ path: join(SHOTS, 'alert-firing.png') })
+  })
+
   test('the page fits a narrow screen, and no page logged an error', async () => {
     await pageA.setViewport({ width: 390, height: 844 })
     // Wide tables scroll in their card; nothing else may be wider than the screen.

@@ -132,10 +132,10 @@ function App () {
       dispatch({ type: 'peer-state', peerId: d.peer_id, to: d.to, time: d.time })
       later()
     })
-    events.addEventListener('alert.triggered', later)
-    events.addEventListener('alert.resolved', later)
-    events.addEventListener('peer:joined', later)
-    events.addEventListener('peer:left', later)
+    // Any other change the feed tells of: the figures it touches are fetched at once.
+    for (const type of ['peer:joined', 'peer:left', 'alert.triggered', 'alert.resolved', 'breaker.opened', 'proposal.passed', 'proposal.rejected', 'election.changed', 'invoice.issued', 'payment.success']) {
+      events.addEventListener(type, later)
+    }
     return () => {
       clearInterval(timer)
       clearTimeout(soon)

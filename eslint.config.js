@@ -13,6 +13,13 @@ export default tseslint.config(
     }
   },
   {
+    // The operator UI and the API reference run in the browser (api/ui, api/static).
+    files: ['api/ui/**/*.js', 'api/static/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(['window', 'document', 'location', 'sessionStorage', 'EventSource', 'ResizeObserver', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'SwaggerUIBundle'].map(name => [name, 'readonly']))
+    }
+  },
+  {
     // Library code logs through the structured logger; only the CLI, benchmarks and scripts print.
     files: ['src/**/*.ts', 'api/**/*.ts'],
     rules: { 'no-console': 'error' }

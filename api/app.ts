@@ -15,6 +15,9 @@ import { alertRoutes } from './routes/alerts.ts'
 import { analyticsRoutes } from './routes/analytics.ts'
 import { billingRoutes } from './routes/billing.ts'
 import { configRoutes, type StaticConfig } from './routes/config.ts'
+import { docsRoutes } from './routes/docs.ts'
+import { uiRoutes } from './routes/ui.ts'
+import { apiDocument } from './operations.ts'
 import { eventRoutes } from './routes/events.ts'
 import { failoverRoutes } from './routes/failover.ts'
 import { electionRoutes, governanceRoutes } from './routes/governance.ts'
@@ -102,6 +105,8 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.route('/v1/security', securityRoutes(requireOperator, { retentionMs: operations.auditRetentionMs, policy: operations.authThrottle }))
   app.route('/v1/ws', wsRoutes())
   app.route('/v1/webhooks', webhookRoutes(requireOperator))
+  app.route('/', docsRoutes(apiDocument()))
+  app.route('/', uiRoutes())
 
   app.notFound(notFound)
   app.onError(handleError(opts.log))

@@ -1,6 +1,55 @@
+import { z } from 'zod'
 import type { Member, Revocation } from '../src/governance/membership.ts'
+import type { PeerState } from '../src/telemetry/failure-detector.ts'
 import type { PeerSnapshot } from '../src/telemetry/peer-table.ts'
-import type { TelemetrySnapshot } from '../src/telemetry/snapshot.ts'
+import { ServiceOfferSchema, type TelemetrySnapshot } from '../src/telemetry/snapshot.ts'
+
+/** Response schemas of the shared renderings below (documented in the OpenAPI document). */
+/** A point in time as the API writes it: ISO 8601 with an offset (Z). */
+export const Time = z.iso.datetime({ offset: true })
+export const PeerStateSchema = z.enum(['healthy', 'suspect', 'down'] as const satisfies readonly PeerState[])
+export const PeerCounts = z.object({ healthy: z.number().int(), suspect: z.number().int(), down: z.number().int() })
+
+export const LoadView = z.object({
+  cpu_usage: z.number(),
+  memory_usage: z.number(),
+  memory_limit_bytes: z.number(),
+  memory_limit_source: z.enum(['cgroup', 'host']),
+  rss_bytes: z.number(),
+  heap_used_bytes: z.number(),
+  event_loop_delay_ms: z.object({ p50: z.number(), p99: z.number(), max: z.number() }),
+  active_requests: z.number().int(),
+  served_requests: z.number().int(),
+  error_rate: z.number(),
+  error_rate_window_seconds: z.number()
+})
+
+export const PeerView = z.object({
+  peer_id: z.string(),
+  member: z.boolean(),
+  status: PeerStateSchema,
+  status_since: Time,
+  connected: z.boolean(),
+  last_snapshot_age_ms: z.number(),
+  rtt_ms: z.number().nullable(),
+  api_url: z.string().nullable(),
+  region: z.string(),
+  version: z.string(),
+  uptime_seconds: z.number().int(),
+  snapshot: z.object({ seq: z.number().int(), incarnation: z.number().int(), time: Time, interval_ms: z.number().int() }),
+  metrics: LoadView,
+  services: z.array(ServiceOfferSchema)
+})
+
+export const MemberView = z.object({
+  peer_id: z.string(),
+  via: z.enum(['operator', 'former_operator', 'open', 'admission']),
+  admitted_by: z.string().optional(),
+  admitted_at: Time.optional(),
+  record_id: z.string().optional()
+})
+
+export const RevocationView = z.object({ peer_id: z.string(), revoked_by: z.string(), revoked_at: Time, through_seq: z.number().int(), record_id: z.string() })
 
 /** Shared JSON renderings of domain types, in the API's snake_case. */
 export function loadView (s: TelemetrySnapshot): Record<string, unknown> {

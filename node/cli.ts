@@ -9,7 +9,7 @@ import { NetworkParamsSchema, PRODUCTION_PARAMS, type NetworkParams } from '../s
 import { DEFAULTS } from '../src/node-config.ts'
 import { loadOrCreateIdentity } from '../src/p2p/identity.ts'
 import { VERSION } from '../src/version.ts'
-import { ApiClient, resolveApiTarget } from './api-client.ts'
+import { addClientCommands } from './client-commands.ts'
 import { CONFIG_FILE_KEYS, loadConfig } from './config.ts'
 import { runNode } from './run-node.ts'
 
@@ -24,16 +24,6 @@ const SimOptions = z.object({
 })
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
-
-interface MembersView {
-  open_membership: boolean
-  members: Array<{ peer_id: string, via: string, admitted_by?: string, admitted_at?: string }>
-  revoked: Array<{ peer_id: string, revoked_by: string, revoked_at: string, through_seq: number }>
-}
-
-interface TenantRow { id: string, name: string, status: string, tier: string | null }
-interface TenantList { tenants: TenantRow[], total: number }
-const TENANT_PAGE = 500
 
 export function buildCli (): Command {
   const program = new Command('meshnode')
@@ -133,76 +123,7 @@ export function buildCli (): Command {
       else await writeFile(opts.out, text)
     })
 
-  const clientOptions = (cmd: Command): Command => cmd
-    .option('--api <url>', `the node's API, host:port or URL (default: "api" of the data directory's config.json, else ${DEFAULTS.api.host}:${DEFAULTS.api.port})`)
-    .option('--data <dir>', `the node's data directory, for its api-token (env MESHNODE_DATA, default ${DEFAULTS.dataDir})`, process.env.MESHNODE_DATA ?? DEFAULTS.dataDir)
-  const client = async (opts: { api?: string, data: string }): Promise<ApiClient> => new ApiClient(await resolveApiTarget({ api: opts.api, dataDir: opts.data }))
-
-  clientOptions(program.command('members')
-    .description('List the members of the network, with how each became one, and the revoked peers.'))
-    .action(async (opts: { api?: string, data: string }) => {
-      const view = await (await client(opts)).get('/v1/network/members') as MembersView
-      console.log(`open membership: ${view.open_membership ? 'yes (every node that joins is a member)' : 'no'}`)
-      for (const m of view.members) console.log(`${m.peer_id}  ${m.via}${m.admitted_by === undefined ? '' : ` by ${m.admitted_by} at ${m.admitted_at ?? ''}`}`)
-      for (const r of view.revoked) console.log(`${r.peer_id}  revoked by ${r.revoked_by} at ${r.revoked_at}, entries through seq ${r.through_seq} count`)
-    })
-
-  clientOptions(program.command('admit')
-    .description('Admit a peer as a member (this node must be an operator; signed with its key and replicated).')
-    .argument('<peerId>', 'the peer id to admit'))
-    .action(async (peerId: string, opts: { api?: string, data: string }) => {
-      const res = await (await client(opts)).post('/v1/network/members', { peer_id: peerId }) as { record_id: string }
-      console.log(`admitted ${peerId} (record ${res.record_id})`)
-    })
-
-  clientOptions(program.command('revoke')
-    .description('Revoke a member: its entries up to the highest sequence this node holds stay counted, later ones are refused everywhere.')
-    .argument('<peerId>', 'the peer id to revoke'))
-    .action(async (peerId: string, opts: { api?: string, data: string }) => {
-      const res = await (await client(opts)).delete(`/v1/network/members/${encodeURIComponent(peerId)}`) as { record_id: string, through_seq: number }
-      console.log(`revoked ${peerId} (record ${res.record_id}); its entries through seq ${res.through_seq} stay counted`)
-    })
-
-  clientOptions(program.command('tenants')
-    .description('List the tenants, with their status and tier.'))
-    .action(async (opts: { api?: string, data: string }) => {
-      const c = await client(opts)
-      for (let offset = 0; ; offset += TENANT_PAGE) {
-        const page = await c.get(`/v1/tenants?limit=${TENANT_PAGE}&offset=${offset}`) as TenantList
-        for (const t of page.tenants) console.log(`${t.id}  ${t.status}  ${t.tier ?? '-'}  ${t.name}`)
-        if (offset + TENANT_PAGE >= page.total) break
-      }
-    })
-
-  const tenant = program.command('tenant').description('Manage one tenant (this node must be an operator).')
-  clientOptions(tenant.command('create')
-    .description('Create a tenant with its first subscription; prints its id.')
-    .argument('<name>', 'the tenant\'s name')
-    .requiredOption('--tier <tier>', 'its subscription tier (a tier of the network parameters: free, basic, pro, enterprise by default)')
-    .option('--billing-cycle <cycle>', 'monthly or yearly', 'monthly'))
-    .action(async (name: string, opts: { api?: string, data: string, tier: string, billingCycle: string }) => {
-      const t = await (await client(opts)).post('/v1/tenants', { name, tier: opts.tier, billing_cycle: opts.billingCycle }) as TenantRow
-      console.log(`created tenant ${t.id} (${t.name}, tier ${t.tier ?? '-'})`)
-    })
-
-  const key = program.command('key').description('Manage the API keys of a tenant (this node must be an operator).')
-  clientOptions(key.command('create')
-    .description('Create an API key of a tenant; prints the key, once.')
-    .argument('<tenant>', 'the tenant id')
-    .option('--label <label>', 'what the key is for'))
-    .action(async (tenantId: string, opts: { api?: string, data: string, label?: string }) => {
-      const k = await (await client(opts)).post(`/v1/tenants/${encodeURIComponent(tenantId)}/keys`, { label: opts.label ?? null }) as { id: string, key: string }
-      console.error(`key ${k.id} of tenant ${tenantId} (printed once; only its hash is kept):`)
-      console.log(k.key)
-    })
-  clientOptions(key.command('revoke')
-    .description('Revoke an API key: refused on every node once the revocation reaches it.')
-    .argument('<tenant>', 'the tenant id')
-    .argument('<keyId>', 'the key id'))
-    .action(async (tenantId: string, keyId: string, opts: { api?: string, data: string }) => {
-      const k = await (await client(opts)).delete(`/v1/tenants/${encodeURIComponent(tenantId)}/keys/${encodeURIComponent(keyId)}`) as { id: string, revoked_at: string }
-      console.log(`revoked key ${k.id} of tenant ${tenantId} at ${k.revoked_at}`)
-    })
+  addClientCommands(program)
 
   program.command('sim')
     .description('Run a network simulation: real nodes on 127.0.0.1 (live) or virtual nodes in virtual time (model). Writes a JSON result and an HTML report; exits 1 when a step fails.')

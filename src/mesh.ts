@@ -16,6 +16,7 @@ import type { MeshEventType, NodeEvent } from './events/node-event.ts'
 import { ElectionAnnouncer } from './governance/election-announcer.ts'
 import { GovernanceService } from './governance/governance-service.ts'
 import { Members } from './governance/members.ts'
+import { PROPOSAL_STATUSES, type ProposalStatus } from './governance/state.ts'
 import { LoadTests } from './load-test/load-tests.ts'
 import { ServiceStack, type Startable } from './lifecycle.ts'
 import type { NetworkParams } from './network/params.ts'
@@ -452,6 +453,18 @@ export class MeshNode {
         newId: () => randomUUID()
       }, { intervalMs: operations.alertIntervalMs, historyLimit: operations.alertHistory, maxRules: operations.maxAlertRules })
       this.metrics.breakersFrom(() => router.breakerStates().map(b => b.breaker.state(this.clock.now())))
+      this.metrics.observe({
+        replication: () => replicationSummary(billing.authors()),
+        proposals: () => {
+          const now = this.clock.now()
+          const counts: Partial<Record<ProposalStatus, number>> = Object.fromEntries(PROPOSAL_STATUSES.map(s => [s, 0]))
+          for (const id of governance.state.proposalIds()) {
+            const status = governance.state.view(id, now)?.status
+            if (status !== undefined) counts[status] = (counts[status] ?? 0) + 1
+          }
+          return counts
+        }
+      })
       this.parts = { governance, election, billing, invoicing, members, platform, router, rateLimits, webhooks, telemetry, connector, loadTests, alerts }
       await stack.start('telemetry', telemetry)
       await stack.start('peer connector', connector)

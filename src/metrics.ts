@@ -1,4 +1,5 @@
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { ProposalStatus } from './governance/state.ts'
 import type { BreakerState } from './routing/circuit-breaker.ts'
 import type { UsageEvent } from './routing/usage.ts'
 import type { PeerState } from './telemetry/failure-detector.ts'
@@ -8,6 +9,12 @@ export const BILLING_LOG_STATES = ['confirming', 'confirmed', 'alone', 'unusable
 export type BillingLogState = typeof BILLING_LOG_STATES[number]
 
 export type GossipOutcome = 'published' | 'received' | 'rejected'
+
+/** What the scraped gauges read, from the services built at the node's start. */
+export interface ScrapedSources {
+  replication: () => { laggingAuthors: number, maxLagEntries: number }
+  proposals: () => Partial<Record<ProposalStatus, number>>
+}
 
 /**
  * The node's Prometheus metrics, in a registry of its own so that several nodes can share a
@@ -29,6 +36,8 @@ export class MeshMetrics {
   private readonly billingLogState: Gauge<'state'>
   private readonly routedRequests: Counter<'status_class'>
   private readonly routedBytes: Counter<'direction'>
+  private readonly routedDuration: Histogram<'status_class'>
+  private sources: ScrapedSources | undefined
   private readonly streamRejections: Counter<'protocol' | 'reason'>
   private readonly keyRefusals: Counter<'reason'>
   private readonly breakers: Gauge<'state'>
@@ -61,6 +70,27 @@ export class MeshMetrics {
     this.routedRequests = this.counter('meshnode_routed_requests_total', 'Requests routed through this node, by status class of the answer', ['status_class'])
     this.routedBytes = this.counter('meshnode_routed_bytes_total', 'Body bytes of routed requests and responses', ['direction'])
     this.streamRejections = this.counter('meshnode_stream_rejections_total', 'Requests on stream protocols (route, sync, gov-sync, genesis) refused, by protocol and reason', ['protocol', 'reason'])
+    this.routedDuration = new Histogram({
+      name: 'meshnode_routed_request_duration_seconds',
+      help: 'Duration of requests routed through this node, from their arrival to the end of the answer (0 for one refused before its body was read), by status class',
+      labelNames: ['status_class'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [this.registry]
+    })
+    const scraped = <L extends string>(name: string, help: string, labelNames: readonly L[], read: (s: ScrapedSources) => Array<[Partial<Record<L, string>>, number]>): void => {
+      const gauge: Gauge<L> = new Gauge<L>({
+        name,
+        help,
+        labelNames,
+        registers: [this.registry],
+        collect: () => {
+          if (this.sources !== undefined) for (const [labels, value] of read(this.sources)) gauge.set(labels, value)
+        }
+      })
+    }
+    scraped('meshnode_billing_lagging_authors', 'Billing log authors whose announced head this node does not hold yet', [], s => [[{}, s.replication().laggingAuthors]])
+    scraped('meshnode_billing_replication_lag_entries', 'Entries this node still lacks of the author it lags most', [], s => [[{}, s.replication().maxLagEntries]])
+    scraped('meshnode_governance_proposals', 'Governance proposals this node holds, by status', ['status'], s => Object.entries(s.proposals()).map(([status, n]) => [{ status }, n ?? 0]))
     this.keyRefusals = this.counter('meshnode_route_key_refusals_total', 'Routed requests refused by the API key check (401), by reason', ['reason'])
     this.breakers = new Gauge({
       name: 'meshnode_circuit_breakers',
@@ -87,6 +117,11 @@ export class MeshMetrics {
     })
   }
 
+  /** The services the scraped gauges read, once the node has built them. */
+  observe (sources: ScrapedSources): void {
+    this.sources = sources
+  }
+
   /** Where the breakers' states are read from, once the router exists. */
   breakersFrom (states: () => readonly BreakerState[]): void {
     this.breakerStates = states
@@ -110,6 +145,7 @@ export class MeshMetrics {
     this.routedRequests.inc({ status_class: `${Math.floor(e.status / 100)}xx` })
     this.routedBytes.inc({ direction: 'request' }, e.requestBytes)
     this.routedBytes.inc({ direction: 'response' }, e.responseBytes)
+    this.routedDuration.observe({ status_class: `${Math.floor(e.status / 100)}xx` }, e.durationMs / 1000)
   }
 
   billing (event: 'appended' | 'replicated' | 'forks' | 'rejected' | 'held_back', n: number): void {

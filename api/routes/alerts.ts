@@ -4,6 +4,7 @@ import { ALERT_METRICS, MAX_CONDITION_LENGTH } from '../../src/alerts/condition.
 import { ALERT_CHANNELS, SEVERITIES, type AlertRule, type RuleState } from '../../src/alerts/evaluator.ts'
 import { DurationSchema } from '../../src/duration.ts'
 import type { ApiEnv } from '../context.ts'
+import { operations } from '../openapi/operation.ts'
 import { jsonBody, query } from '../validation.ts'
 import { firingPayload } from '../../src/events/node-event.ts'
 
@@ -81,6 +82,13 @@ function ruleView (r: AlertRule, state: RuleState): z.infer<typeof AlertRuleResp
 }
 
 /** Alert rules over what the node measures (src/alerts/), and the history of their firings. */
+export const alertOperations = operations(
+  { id: 'alertRules', method: 'get', path: '/v1/alerts/rules', tag: 'operations', summary: 'The alert rules with their state, the metrics a condition may name, the evaluation interval', responses: { 200: { AlertRuleListResponse } } },
+  { id: 'createAlertRule', method: 'post', path: '/v1/alerts/rules', tag: 'operations', summary: 'Add an alert rule (its condition in the rule grammar)', body: { AlertRuleCreateRequest }, responses: { 201: { AlertRuleResponse } }, errors: [409] },
+  { id: 'deleteAlertRule', method: 'delete', path: '/v1/alerts/rules/:id', tag: 'operations', summary: 'Remove an alert rule', responses: { 200: { AlertRuleDeleteResponse } } },
+  { id: 'alertHistory', method: 'get', path: '/v1/alerts/history', tag: 'operations', summary: 'Alert firings and resolutions, newest first', query: AlertHistoryQuery, responses: { 200: { AlertHistoryResponse } } }
+)
+
 export function alertRoutes (intervalMs: number): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
 

@@ -7,6 +7,7 @@ import type { PeriodFigures } from '../../src/billing/analytics.ts'
 import { MeshError } from '../../src/errors.ts'
 import { toNumber } from '../../src/network/amount.ts'
 import type { ApiEnv } from '../context.ts'
+import { operations } from '../openapi/operation.ts'
 import { query } from '../validation.ts'
 import { Period } from './billing.ts'
 
@@ -73,6 +74,11 @@ const figuresView = (f: PeriodFigures): z.infer<typeof AnalyticsBusinessResponse
  * payments (through the ledger's hour index and the invoices), so that two nodes holding the
  * same state answer with the same bytes.
  */
+export const analyticsOperations = operations(
+  { id: 'analyticsUsage', method: 'get', path: '/v1/analytics/usage', tag: 'billing', summary: 'Usage of one resource over time, per bucket, for one tenant or everyone', query: AnalyticsUsageQuery, responses: { 200: { AnalyticsUsageResponse } } },
+  { id: 'analyticsBusiness', method: 'get', path: '/v1/analytics/business', tag: 'billing', summary: 'Revenue, tenants and tiers over the months covered', query: AnalyticsBusinessQuery, responses: { 200: { AnalyticsBusinessResponse } } }
+)
+
 export function analyticsRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
 

@@ -15,7 +15,9 @@ import { cardNumberField, hasCardNumber } from '../../src/network/card-number.ts
 import { decimal } from '../../src/network/amount.ts'
 import type { ParamsPeriod } from '../../src/network/params.ts'
 import type { ApiEnv, ApiNode } from '../context.ts'
+import { operations } from '../openapi/operation.ts'
 import { jsonValue, query, validate } from '../validation.ts'
+import { Time } from '../views.ts'
 import { parseJson } from '../../src/codec/json-depth.ts'
 
 const MAX_BATCH = 1000
@@ -48,7 +50,7 @@ export const QueryTimestamp = z.string().transform((s, ctx) => {
   return t
 })
 
-const UsageQuery = z.object({
+export const UsageQuery = z.object({
   user_id: z.string().min(1).optional(),
   resource_type: z.string().min(1).optional(),
   from: QueryTimestamp.optional(),
@@ -150,6 +152,95 @@ export const PaymentListResponse = z.object({
   payments: z.array(PaymentSchema),
   conflicts: z.array(z.object({ payment_id: z.string(), counted: z.string(), ignored: z.array(z.string()) }))
 })
+
+/** One record, or a batch: the route picks the schema by the shape, so that errors name the field. */
+export const UsageAppendRequest = z.union([RecordInput, BatchInput])
+
+export const UsageAppendResponse = z.object({
+  records: z.array(z.object({ id: z.string(), author: z.string(), seq: z.number().int(), duplicate: z.boolean() }))
+})
+export const UsageResponse = z.object({
+  records: z.array(UsageRecordSchema.extend({ timestamp: Time })),
+  next_cursor: z.string().nullable()
+})
+export const BillingOverviewResponse = z.object({
+  records: z.number().int(),
+  users: z.number().int(),
+  totals_by_resource: z.array(z.object({ resource_type: z.string(), amount: z.number(), unit: z.string(), records: z.number().int() })),
+  revenue: z.object({ currency: z.string(), total: z.number() }),
+  replication: z.object({ authors: z.number().int(), lagging_authors: z.number().int(), max_lag_entries: z.number().int(), forks: z.number().int() })
+})
+const Seq = z.number().int()
+export const BillingLogResponse = z.object({
+  authors: z.array(z.object({
+    author: z.string(),
+    held_seq: Seq,
+    held_hash: z.string().nullable(),
+    gap: z.object({ from_seq: Seq, to_seq: Seq, anchor_hash: z.string(), records: z.number().int() }).nullable(),
+    announced_seq: Seq,
+    lag: z.number().int(),
+    forks: z.array(z.object({ seq: Seq, hashes: z.array(z.string()), detected_at: Time }))
+  })),
+  forks: z.number().int(),
+  corrupt: z.array(z.object({ author: z.string(), seq: Seq, fault: z.string() })),
+  conflicts: z.number().int(),
+  conflicting_keys: z.array(z.object({
+    id: z.string(),
+    copies: z.array(z.object({
+      digest: z.string(),
+      user_id: z.string(),
+      resource_type: z.string(),
+      amount: z.number(),
+      unit: z.string(),
+      timestamp: Time,
+      positions: z.array(z.object({ author: z.string(), seq: Seq }))
+    }))
+  })),
+  uncounted_records: z.array(z.object({ id: z.string(), author: z.string(), seq: Seq, reason: z.string() })),
+  own_head: z.object({
+    state: z.enum(['confirming', 'confirmed', 'alone']),
+    answered_by: z.array(z.string()),
+    held_seq_at_start: Seq,
+    head_file: z.object({ seq: Seq, hash: z.string(), records: z.number().int() }).nullable(),
+    head_file_fault: z.string().nullable(),
+    finished_at: Time.nullable()
+  }),
+  database: z.object({
+    dropped_at_open: z.array(z.object({ file: z.string(), bytes: z.number().int(), reason: z.string() })),
+    repaired: z.object({ reason: z.string(), notes: z.array(z.string()) }).nullable()
+  }),
+  losses: z.array(z.object({
+    author: z.string(),
+    kind: z.string(),
+    from_seq: Seq,
+    to_seq: Seq,
+    entries: z.number().int(),
+    records: z.number().int().nullable(),
+    detected_at: Time,
+    recovered: z.object({ to_seq: Seq, entries: z.number().int(), records: z.number().int(), from: z.array(z.string()) }),
+    still_lost_entries: z.number().int()
+  }))
+})
+
+export const billingOperations = operations(
+  {
+    id: 'appendUsage',
+    method: 'post',
+    path: '/v1/billing/usage',
+    tag: 'billing',
+    summary: 'Record usage: one record or a batch, durable before 201; a retried id counts once',
+    body: { UsageAppendRequest },
+    responses: { 201: { UsageAppendResponse } },
+    errors: [409]
+  },
+  { id: 'usage', method: 'get', path: '/v1/billing/usage', tag: 'billing', summary: 'Usage records of the whole mesh, filtered, paged by cursor', query: UsageQuery, responses: { 200: { UsageResponse } } },
+  { id: 'billingOverview', method: 'get', path: '/v1/billing/overview', tag: 'billing', summary: 'Records, users, totals by resource, revenue and replication', responses: { 200: { BillingOverviewResponse } } },
+  { id: 'invoices', method: 'get', path: '/v1/billing/invoices', tag: 'billing', summary: 'Invoices whose period overlaps the dates, by period then tenant', query: InvoiceListQuery, responses: { 200: { InvoiceListResponse } } },
+  { id: 'invoice', method: 'get', path: '/v1/billing/invoices/:id', tag: 'billing', summary: 'One invoice', responses: { 200: { InvoiceResponse } }, errors: [422] },
+  { id: 'recordPayment', method: 'post', path: '/v1/billing/payments', tag: 'billing', summary: 'Record a payment received elsewhere (no card data); a known payment_id answers 200', body: { PaymentCreateRequest }, responses: { 200: { PaymentResponse }, 201: { PaymentResponse } }, errors: [404, 409] },
+  { id: 'payments', method: 'get', path: '/v1/billing/payments', tag: 'billing', summary: 'Payments recorded, and conflicting payment ids', query: PaymentListQuery, responses: { 200: { PaymentListResponse } } },
+  { id: 'billingLog', method: 'get', path: '/v1/billing/log', tag: 'billing', summary: 'The replicated log: per author held and announced heads, forks, conflicts, losses', responses: { 200: { BillingLogResponse } } }
+)
 
 function paymentView (p: PaymentRecord): z.infer<typeof PaymentSchema> {
   return {

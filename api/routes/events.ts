@@ -2,6 +2,17 @@ import { Hono } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import { eventPayload, type NodeEvent } from '../../src/events/node-event.ts'
 import type { ApiEnv } from '../context.ts'
+import { operations } from '../openapi/operation.ts'
+
+export const eventOperations = operations({
+  id: 'events',
+  method: 'get',
+  path: '/v1/events',
+  tag: 'system',
+  summary: 'Server-sent events: peers joining, leaving and changing state',
+  description: 'Events `peer:joined` and `peer:left` carry `{peer_id, time}`; `peer:state` also `from` and `to`. A comment line keeps the stream alive every 15 s.',
+  responses: { 200: { mediaType: 'text/event-stream', description: 'An event stream' } }
+})
 
 const KEEPALIVE_MS = 15_000
 

@@ -2,14 +2,15 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import { MeshError } from '../../src/errors.ts'
 import type { ApiEnv } from '../context.ts'
+import { operations } from '../openapi/operation.ts'
 import { jsonBody } from '../validation.ts'
-import { round } from '../views.ts'
+import { PeerStateSchema, Time, round } from '../views.ts'
 
 /**
  * A drain (the DataMesh document calls it a failover trigger). The peer is `peer_id`, or
  * `node_id`, the document's name for it, accepted as its alias.
  */
-const DrainRequest = z.object({
+export const DrainRequest = z.object({
   peer_id: z.string().min(1).optional(),
   node_id: z.string().min(1).optional(),
   reason: z.string().min(1).max(256),
@@ -26,6 +27,39 @@ const DrainRequest = z.object({
   }
   return { peerId, reason: v.reason, force: v.force }
 })
+
+const PeerRef = z.object({ peer_id: z.string(), node_id: z.string() })
+const BreakerStateSchema = z.enum(['closed', 'open', 'half_open'])
+
+export const FailoverStatusResponse = z.object({
+  strategy: z.literal('circuit_breaker'),
+  total_nodes: z.number().int(),
+  healthy_nodes: z.number().int(),
+  suspect_nodes: z.number().int(),
+  down_nodes: z.number().int(),
+  failed_nodes: z.number().int(),
+  circuit_breakers: z.object({ closed: z.number().int(), open: z.number().int(), half_open: z.number().int() }),
+  drained_nodes: z.array(PeerRef.extend({ reason: z.string(), force: z.boolean(), since: Time })),
+  recent_failures: z.array(PeerRef.extend({ service: z.string(), failure_time: Time, error: z.string() }))
+})
+export const FailoverNodesResponse = z.object({
+  nodes: z.array(PeerRef.extend({
+    status: z.union([PeerStateSchema, z.literal('drained')]),
+    response_time_ms: z.number().nullable(),
+    rtt_ms: z.number().nullable(),
+    uptime_seconds: z.number().int(),
+    circuit_breakers: z.array(z.object({ service: z.string(), state: BreakerStateSchema, failure_rate: z.number(), trips: z.number().int() }))
+  }))
+})
+export const DrainResponse = PeerRef.extend({ drained: z.literal(true), reason: z.string(), force: z.boolean(), since: Time })
+export const UndrainResponse = PeerRef.extend({ drained: z.literal(false) })
+
+export const failoverOperations = operations(
+  { id: 'failoverStatus', method: 'get', path: '/v1/failover/status', tag: 'routing', summary: 'Peers by state, circuit breakers, drained peers and recent failures', responses: { 200: { FailoverStatusResponse } } },
+  { id: 'failoverNodes', method: 'get', path: '/v1/failover/nodes', tag: 'routing', summary: 'Every peer with its response time and circuit breakers', responses: { 200: { FailoverNodesResponse } } },
+  { id: 'drainPeer', method: 'post', path: '/v1/failover/trigger', tag: 'routing', summary: 'Drain a peer: route nothing more to it', body: { DrainRequest }, responses: { 200: { DrainResponse } }, errors: [404, 409] },
+  { id: 'undrainPeer', method: 'delete', path: '/v1/failover/trigger/:peer_id', tag: 'routing', summary: 'Undrain a peer', responses: { 200: { UndrainResponse } } }
+)
 
 /** A peer as the DataMesh shapes name it: `peer_id`, and `node_id`, the document's alias. */
 function peerRef (peerId: string): { peer_id: string, node_id: string } {

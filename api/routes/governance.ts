@@ -4,12 +4,14 @@ import { DurationSchema } from '../../src/duration.ts'
 import { MeshError } from '../../src/errors.ts'
 import { OperatorChangeSchema } from '../../src/governance/objects.ts'
 import { newProposal, proposalPage, votingPower } from '../../src/governance/proposals.ts'
-import type { ProposalView } from '../../src/governance/state.ts'
+import { PROPOSAL_STATUSES, type ProposalView } from '../../src/governance/state.ts'
 import type { ApiEnv } from '../context.ts'
+import { NetworkParamsSchema } from '../../src/network/params.ts'
+import { operations } from '../openapi/operation.ts'
 import { jsonBody, query } from '../validation.ts'
-import { round } from '../views.ts'
+import { Time, round } from '../views.ts'
 
-const ProposalRequest = z.object({
+export const ProposalRequest = z.object({
   title: z.string().min(1).max(200),
   description: z.string().max(10_000).default(''),
   change: OperatorChangeSchema,
@@ -18,16 +20,79 @@ const ProposalRequest = z.object({
   threshold: z.number().min(0).max(1).optional()
 }).strict()
 
-const VoteRequest = z.object({
+export const VoteRequest = z.object({
   vote: z.enum(['yes', 'no', 'abstain', 'veto']),
   reason: z.string().max(1000).default('')
 }).strict()
 
-const ProposalQuery = z.object({
-  status: z.enum(['voting', 'tallying', 'passed', 'rejected', 'rejected_veto', 'failed_quorum']).optional(),
+const ProposalStatusSchema = z.enum(PROPOSAL_STATUSES)
+const Outcome = z.enum(['passed', 'rejected', 'rejected_veto', 'failed_quorum'])
+
+export const ProposalQuery = z.object({
+  status: ProposalStatusSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0)
 }).strict()
+
+export const ProposalSummary = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  type: z.enum(['param_change', 'operator_add', 'operator_remove', 'operator_weight', 'text']),
+  change: OperatorChangeSchema,
+  proposer: z.string(),
+  status: ProposalStatusSchema,
+  created_at: Time,
+  voting_ends_at: Time,
+  activates_at: Time,
+  rules: z.object({ quorum: z.number(), threshold: z.number(), veto: z.number() }),
+  tally: z.object({
+    yes: z.number(),
+    no: z.number(),
+    abstain: z.number(),
+    veto: z.number(),
+    total_weight: z.number(),
+    voted_weight: z.number(),
+    turnout: z.number(),
+    voters: z.number().int(),
+    outcome: Outcome,
+    counted_hash: z.string()
+  })
+})
+export const ProposalResponse = ProposalSummary.extend({
+  resulting_params: z.record(z.string(), z.unknown()).optional(),
+  weights: z.record(z.string(), z.number()),
+  certified: z.object({ by: z.string(), outcome: Outcome, counted_hash: z.string() }).nullable(),
+  certificates: z.array(z.object({ id: z.string(), certifier: z.string(), outcome: Outcome, counted_hash: z.string(), votes: z.number().int(), time: Time })),
+  missing_votes: z.number().int()
+})
+export const ProposalsResponse = z.object({ proposals: z.array(ProposalSummary), total: z.number().int(), offset: z.number().int(), limit: z.number().int() })
+export const VoteResponse = z.object({ id: z.string(), proposal_id: z.string(), voter: z.string(), vote: VoteRequest.shape.vote })
+export const GovernanceOverviewResponse = z.object({
+  active_proposals: z.number().int(),
+  proposals: z.number().int(),
+  operators: z.number().int(),
+  total_weight: z.number(),
+  bootstrap_operators: z.array(z.string()),
+  voting_power_distribution: z.record(z.string(), z.number())
+})
+export const OperatorsResponse = z.object({
+  operators: z.array(z.object({ peer_id: z.string(), name: z.string(), weight: z.number(), online: z.boolean(), bootstrap_role: z.enum(['elected', 'none']) }))
+})
+export const ParamsResponse = z.object({
+  current: NetworkParamsSchema,
+  pending: z.array(z.object({ proposal_id: z.string(), change: OperatorChangeSchema, activates_at: Time }))
+})
+
+export const governanceOperations = operations(
+  { id: 'governanceOverview', method: 'get', path: '/v1/governance/overview', tag: 'governance', summary: 'Proposals, operators, voting power and the bootstrap operators', responses: { 200: { GovernanceOverviewResponse } } },
+  { id: 'proposals', method: 'get', path: '/v1/governance/proposals', tag: 'governance', summary: 'Proposals with their tally, newest first', query: ProposalQuery, responses: { 200: { ProposalsResponse } } },
+  { id: 'propose', method: 'post', path: '/v1/governance/proposals', tag: 'governance', summary: 'Submit a proposal, signed by this node (an operator)', body: { ProposalRequest }, responses: { 201: { ProposalResponse } }, errors: [403] },
+  { id: 'proposal', method: 'get', path: '/v1/governance/proposals/:id', tag: 'governance', summary: 'One proposal with its tally, weights and certificates', responses: { 200: { ProposalResponse } } },
+  { id: 'vote', method: 'post', path: '/v1/governance/proposals/:id/vote', tag: 'governance', summary: 'Cast this operator\'s vote; the latest vote before the end counts', body: { VoteRequest }, responses: { 201: { VoteResponse } }, errors: [403, 409] },
+  { id: 'operators', method: 'get', path: '/v1/governance/operators', tag: 'governance', summary: 'The operators with their weight, whether online and their bootstrap role', responses: { 200: { OperatorsResponse } } },
+  { id: 'params', method: 'get', path: '/v1/governance/params', tag: 'governance', summary: 'The network parameters in force and the changes pending', responses: { 200: { ParamsResponse } } }
+)
 
 function proposalView (v: ProposalView, detailed: boolean, resulting?: Record<string, unknown>): Record<string, unknown> {
   const p = v.proposal.body
@@ -157,7 +222,24 @@ export function governanceRoutes (): Hono<ApiEnv> {
   return app
 }
 
-const EndorseRequest = z.object({ candidate: z.string().min(1).max(128), withdraw: z.boolean().default(false) }).strict()
+export const EndorseRequest = z.object({ candidate: z.string().min(1).max(128), withdraw: z.boolean().default(false) }).strict()
+
+export const ElectionStatusResponse = z.object({
+  epoch: z.number().int(),
+  epoch_ms: z.number().int(),
+  epoch_started_at: Time,
+  next_boundary: Time,
+  seats: z.number().int(),
+  elected: z.array(z.string()),
+  candidates: z.array(z.object({ peer_id: z.string(), score: z.number(), elected: z.boolean() })),
+  seed: z.string()
+})
+export const EndorseResponse = z.object({ id: z.string(), endorser: z.string(), candidate: z.string(), withdrawn: z.boolean() })
+
+export const electionOperations = operations(
+  { id: 'electionStatus', method: 'get', path: '/v1/election/status', tag: 'governance', summary: 'The epoch, its elected bootstrap operators and the candidates\' scores', responses: { 200: { ElectionStatusResponse } } },
+  { id: 'endorse', method: 'post', path: '/v1/election/endorsements', tag: 'governance', summary: 'Endorse a candidate (or withdraw an endorsement)', body: { EndorseRequest }, responses: { 201: { EndorseResponse } }, errors: [403] }
+)
 
 export function electionRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()

@@ -1,5 +1,28 @@
 import { Hono } from 'hono'
+import { z } from 'zod'
 import type { ApiEnv } from '../context.ts'
+import { operations } from '../openapi/operation.ts'
+
+export const HealthResponse = z.object({ status: z.literal('ok') })
+export const ReadinessResponse = z.object({
+  status: z.enum(['ready', 'not_ready']),
+  checks: z.object({ libp2p: z.boolean(), database: z.boolean(), subscriptions: z.boolean(), billing: z.boolean() }),
+  reason: z.string().optional()
+})
+
+export const healthOperations = operations(
+  { id: 'health', method: 'get', path: '/health', tag: 'system', summary: 'Liveness: the process answers', responses: { 200: { HealthResponse } } },
+  {
+    id: 'ready',
+    method: 'get',
+    path: '/ready',
+    tag: 'system',
+    summary: 'Readiness: libp2p, database, subscriptions and the billing log are up',
+    description: 'Answers 503 with the same shape and a `reason` until the node is ready.',
+    responses: { 200: { ReadinessResponse }, 503: { ReadinessResponse } }
+  },
+  { id: 'prometheusMetrics', method: 'get', path: '/metrics', tag: 'system', summary: 'Prometheus metrics (text exposition format)', responses: { 200: { mediaType: 'text/plain', description: 'Prometheus text format' } } }
+)
 
 /**
  * Root probes: liveness, readiness (503 until libp2p, database and subscriptions are up and the

@@ -3,17 +3,58 @@ import { z } from 'zod'
 import { MeshError } from '../../src/errors.ts'
 import { STRATEGY_NAMES, type StrategyName } from '../../src/routing/strategies.ts'
 import type { ApiEnv } from '../context.ts'
+import { operations } from '../openapi/operation.ts'
 import { jsonBody } from '../validation.ts'
 import { round } from '../views.ts'
 
 const Strategy = z.enum(STRATEGY_NAMES as [StrategyName, ...StrategyName[]])
 
-const ConfigChange = z.object({
+export const LoadBalancerConfigChange = z.object({
   strategy: Strategy.optional(),
   weights: z.record(z.string().min(1), z.number().int().min(1).max(1_000_000)).optional()
 }).strict().refine(v => v.strategy !== undefined || v.weights !== undefined, { message: 'nothing to change' })
 
-const SelectRequest = z.object({ service: z.string().min(1).max(64) }).strict()
+export const SelectRequest = z.object({ service: z.string().min(1).max(64) }).strict()
+
+const Weights = z.record(z.string(), z.number().int())
+export const LoadBalancerStatusResponse = z.object({
+  strategy: Strategy,
+  weights: Weights,
+  total_in_flight: z.number().int(),
+  retry_budget: z.object({ requests: z.number().int(), retries: z.number().int(), in_flight: z.number().int(), ratio: z.number() }),
+  services: z.array(z.object({ name: z.string(), available_peers: z.number().int() })),
+  peers: z.array(z.object({
+    peer_id: z.string(),
+    in_flight: z.number().int(),
+    latency_ewma_ms: z.number().nullable(),
+    selections: z.number().int(),
+    errors: z.number().int(),
+    drained: z.boolean()
+  }))
+})
+export const SelectResponse = z.object({
+  service: z.string(),
+  strategy: Strategy,
+  peer_id: z.string(),
+  selected_node: z.string(),
+  node_info: z.object({
+    cpu_usage: z.number(),
+    active_requests: z.number().int(),
+    in_flight: z.number().int(),
+    capacity: z.number().int(),
+    latency_ewma_ms: z.number().nullable(),
+    cost: z.number().nullable()
+  }),
+  selection_reason: z.string()
+})
+export const LoadBalancerConfigResponse = z.object({ strategy: Strategy, weights: Weights, strategies: z.array(Strategy) })
+
+export const loadBalancerOperations = operations(
+  { id: 'loadBalancerStatus', method: 'get', path: '/v1/load-balancer/status', tag: 'routing', summary: 'Strategy, retry budget, services and per-peer routing figures', responses: { 200: { LoadBalancerStatusResponse } } },
+  { id: 'selectNode', method: 'post', path: '/v1/load-balancer/select-node', tag: 'routing', summary: 'Which peer the strategy would pick for a service now, and why', body: { SelectRequest }, responses: { 200: { SelectResponse } }, errors: [404] },
+  { id: 'loadBalancerConfig', method: 'get', path: '/v1/load-balancer/config', tag: 'routing', summary: 'The routing strategy and weights', responses: { 200: { LoadBalancerConfigResponse } } },
+  { id: 'updateLoadBalancerConfig', method: 'put', path: '/v1/load-balancer/config', tag: 'routing', summary: 'Change the routing strategy or weights', body: { LoadBalancerConfigChange }, responses: { 200: { LoadBalancerConfigResponse } } }
+)
 
 export function loadBalancerRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
@@ -67,7 +108,7 @@ export function loadBalancerRoutes (): Hono<ApiEnv> {
 
   app.get('/config', c => c.json({ strategy: c.var.mesh.running().router.strategy, weights: c.var.mesh.running().router.weights, strategies: STRATEGY_NAMES }))
   app.put('/config', async c => {
-    const change = jsonBody(c, ConfigChange)
+    const change = jsonBody(c, LoadBalancerConfigChange)
     c.var.mesh.running().router.configure(change)
     return c.json({ strategy: c.var.mesh.running().router.strategy, weights: c.var.mesh.running().router.weights, strategies: STRATEGY_NAMES })
   })

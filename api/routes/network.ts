@@ -3,17 +3,60 @@ import { z } from 'zod'
 import { summarize } from '../../src/stats.ts'
 import { MeshError } from '../../src/errors.ts'
 import type { ApiEnv } from '../context.ts'
+import { operations } from '../openapi/operation.ts'
 import { jsonBody, query } from '../validation.ts'
-import { memberView, peerView, revocationView, round } from '../views.ts'
-import { MetricSeriesQuery, seriesSpan, seriesView } from './metric-series.ts'
+import { MemberView, PeerCounts, PeerStateSchema, PeerView, RevocationView, Time, memberView, peerView, revocationView, round } from '../views.ts'
+import { MetricSeriesQuery, MetricSeriesResponse, seriesSpan, seriesView } from './metric-series.ts'
 
-const DiagnosticsRequest = z.object({
+export const DiagnosticsRequest = z.object({
   peer_id: z.string().min(1),
   count: z.number().int().min(1).max(20).default(3),
   timeout_ms: z.number().int().min(100).max(10_000).default(2_000)
 }).strict()
 
-const MemberRequest = z.object({ peer_id: z.string().min(1).max(128) }).strict()
+export const MemberRequest = z.object({ peer_id: z.string().min(1).max(128) }).strict()
+export const PeersQuery = z.object({ state: PeerStateSchema.optional() })
+
+export const NetworkStatusResponse = z.object({
+  network_id: z.string(),
+  genesis_hash: z.string(),
+  peer_id: z.string(),
+  total_peers: z.number().int(),
+  connected_peers: z.number().int(),
+  peers_by_state: PeerCounts,
+  network_health: z.number().nullable(),
+  average_latency_ms: z.number().nullable(),
+  regions: z.record(z.string(), z.number().int()),
+  listen_addresses: z.array(z.string()),
+  gossip: z.array(z.object({ topic: z.string(), mesh_peers: z.number().int(), subscribers: z.number().int() })),
+  refused_peers: z.number().int()
+})
+export const PeersResponse = z.object({ peers: z.array(PeerView), total: z.number().int() })
+export const MembersResponse = z.object({ open_membership: z.boolean(), members: z.array(MemberView), total: z.number().int(), revoked: z.array(RevocationView) })
+export const MemberAdmittedResponse = z.object({ admitted: z.string(), record_id: z.string(), by: z.string(), at: Time })
+export const MemberRevokedResponse = z.object({ revoked: z.string(), record_id: z.string(), by: z.string(), at: Time, through_seq: z.number().int() })
+export const DiagnosticsResponse = z.object({
+  test_type: z.literal('ping'),
+  peer_id: z.string(),
+  sent: z.number().int(),
+  received: z.number().int(),
+  loss: z.number(),
+  rtt_ms: z.array(z.number().nullable()),
+  min_ms: z.number().nullable(),
+  avg_ms: z.number().nullable(),
+  max_ms: z.number().nullable(),
+  errors: z.array(z.string())
+})
+
+export const networkOperations = operations(
+  { id: 'networkStatus', method: 'get', path: '/v1/network/status', tag: 'network', summary: 'The mesh as this node sees it: peers by state, latency, regions, gossip topics', responses: { 200: { NetworkStatusResponse } } },
+  { id: 'networkPeers', method: 'get', path: '/v1/network/peers', tag: 'network', summary: 'Every peer with its state, RTT, load and services', query: PeersQuery, responses: { 200: { PeersResponse } } },
+  { id: 'peerMetrics', method: 'get', path: '/v1/network/peers/:peerId/metrics', tag: 'network', summary: 'A peer\'s load over time, as gossiped (or this node\'s own)', query: MetricSeriesQuery, responses: { 200: { MetricSeriesResponse } } },
+  { id: 'networkMembers', method: 'get', path: '/v1/network/members', tag: 'network', summary: 'The members of the network, how each became one, and the revoked peers', responses: { 200: { MembersResponse } } },
+  { id: 'admitMember', method: 'post', path: '/v1/network/members', tag: 'network', summary: 'Admit a peer as a member (this node must be an operator)', body: { MemberRequest }, responses: { 201: { MemberAdmittedResponse } }, errors: [403, 409] },
+  { id: 'revokeMember', method: 'delete', path: '/v1/network/members/:peerId', tag: 'network', summary: 'Revoke a member; its entries held so far stay counted', responses: { 200: { MemberRevokedResponse } }, errors: [403, 409, 422] },
+  { id: 'networkDiagnostics', method: 'post', path: '/v1/network/diagnostics', tag: 'network', summary: 'Ping a peer over libp2p', body: { DiagnosticsRequest }, responses: { 200: { DiagnosticsResponse } } }
+)
 
 export function networkRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
@@ -42,7 +85,7 @@ export function networkRoutes (): Hono<ApiEnv> {
   })
 
   app.get('/peers', c => {
-    const { state } = query(c, z.object({ state: z.enum(['healthy', 'suspect', 'down']).optional() }))
+    const { state } = query(c, PeersQuery)
     const peers = c.var.mesh.peerTable.list(c.var.mesh.clock.now())
       .filter(p => state === undefined || p.state === state)
       .sort((a, b) => a.peerId.localeCompare(b.peerId))

@@ -5,6 +5,7 @@ import { findings, figuresOf, type Figure } from '../../src/performance/findings
 import { forecastRing, METHOD, type HistoryForecast } from '../../src/performance/forecast.ts'
 import { METRICS, type MetricName } from '../../src/telemetry/metric-history.ts'
 import type { ApiEnv, ApiNode } from '../context.ts'
+import { operations } from '../openapi/operation.ts'
 import { query } from '../validation.ts'
 import { round } from '../views.ts'
 
@@ -97,6 +98,12 @@ function forecastOf (mesh: ApiNode, metric: MetricName, horizonMs: number, bound
 }
 
 const isoOrNull = (t: number | undefined): string | null => t === undefined ? null : new Date(t).toISOString()
+
+export const performanceOperations = operations(
+  { id: 'performanceStatus', method: 'get', path: '/v1/performance/status', tag: 'operations', summary: 'Each load figure over a window, peers and breakers by state', query: PerformanceStatusQuery, responses: { 200: { PerformanceStatusResponse } } },
+  { id: 'predictions', method: 'get', path: '/v1/performance/predictions', tag: 'operations', summary: 'Forecasts of cpu, memory and request rate, with back-tested confidence', query: PredictionsQuery, responses: { 200: { PredictionsResponse } } },
+  { id: 'recommendations', method: 'get', path: '/v1/performance/recommendations', tag: 'operations', summary: 'Findings of rules over the last 5 minutes, each with its measurement', responses: { 200: { RecommendationsResponse } } }
+)
 
 export function performanceRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()

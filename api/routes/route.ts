@@ -7,9 +7,24 @@ import { meteredUser } from '../../src/routing/usage.ts'
 import type { ApiEnv } from '../context.ts'
 import { declaredBody } from '../middleware/json-body.ts'
 import { bearerToken } from '../middleware/operator-auth.ts'
+import type { Method } from '../openapi/operation.ts'
+import { operations } from '../openapi/operation.ts'
 import { rateLimitHeaders } from '../rate-limit-headers.ts'
 
 const NO_BODY = RequestBody.of(new Uint8Array(0))
+
+/** The data plane answers any method; the document lists the usual ones. */
+export const routeOperations = operations(...(['get', 'post', 'put', 'patch', 'delete'] as const satisfies readonly Method[]).map(method => ({
+  id: `route${method[0]?.toUpperCase() ?? ''}${method.slice(1)}`,
+  method,
+  path: '/v1/route/:service/*',
+  tag: 'routing',
+  summary: `${method.toUpperCase()} a path of a service, served by the best peer that offers it`,
+  description: 'The answer is the upstream\'s, with `X-Mesh-Peer` (the serving peer), `X-Mesh-Attempts` and `X-Request-Id`. The client is a tenant by its API key (`Authorization: Bearer` or `X-API-Key`); where the network allows anonymous routing, a bearer token names the client for usage metering (by its hash).',
+  access: 'client' as const,
+  responses: { 200: { mediaType: '*/*', description: 'The upstream\'s answer, whatever its status' } },
+  errors: [401, 403, 404, 413, 429, 502, 504]
+})))
 
 /** Headers that carry a credential: never forwarded to a peer or an upstream. */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'x-api-key'])

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { AUDIT_ACTIONS, type AuditEntry } from '../../src/security/audit-log.ts'
 import type { AuthThrottlePolicy } from '../../src/security/auth-throttle.ts'
 import type { ApiEnv } from '../context.ts'
+import { operations } from '../openapi/operation.ts'
 import { query } from '../validation.ts'
 
 const Time = z.iso.datetime()
@@ -85,6 +86,11 @@ function policyView (p: AuthThrottlePolicy): z.infer<typeof SecurityStatusRespon
 }
 
 /** The audit trail and the node's security figures: both need the operator token, reads included. */
+export const securityOperations = operations(
+  { id: 'securityAudit', method: 'get', path: '/v1/security/audit', tag: 'operations', summary: 'The audit log of operator actions and refusals, paged by cursor', access: 'operator', query: SecurityAuditQuery, responses: { 200: { SecurityAuditResponse } }, errors: [429] },
+  { id: 'securityStatus', method: 'get', path: '/v1/security/status', tag: 'operations', summary: 'Authentication failures and throttling, refusals by kind', access: 'operator', responses: { 200: { SecurityStatusResponse } }, errors: [429] }
+)
+
 export function securityRoutes (requireOperator: MiddlewareHandler<ApiEnv>, opts: { retentionMs: number, policy: AuthThrottlePolicy }): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
   app.use(requireOperator)

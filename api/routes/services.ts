@@ -1,6 +1,26 @@
 import { Hono } from 'hono'
+import { z } from 'zod'
 import type { ApiEnv } from '../context.ts'
-import { round } from '../views.ts'
+import { operations } from '../openapi/operation.ts'
+import { PeerStateSchema, round } from '../views.ts'
+
+export const ServicesResponse = z.object({
+  services: z.array(z.object({
+    name: z.string(),
+    local: z.object({ url: z.string(), capacity: z.number().int(), healthy: z.boolean(), last_error: z.string().nullable() }).nullable(),
+    peers: z.array(z.object({
+      peer_id: z.string(),
+      status: PeerStateSchema,
+      capacity: z.number().int(),
+      load: z.object({ cpu_usage: z.number(), active_requests: z.number().int() }),
+      api_url: z.string().nullable()
+    }))
+  }))
+})
+
+export const serviceOperations = operations(
+  { id: 'services', method: 'get', path: '/v1/services', tag: 'routing', summary: 'Every service of the mesh, with the peers that offer it, their state and load', responses: { 200: { ServicesResponse } } }
+)
 
 /** Every service of the mesh, with the peers that offer it, their state and load. */
 export function serviceRoutes (): Hono<ApiEnv> {

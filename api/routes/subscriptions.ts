@@ -2,6 +2,7 @@ import { Hono, type MiddlewareHandler } from 'hono'
 import { z } from 'zod'
 import { BillingCycle, TenantId } from '../../src/platform/records.ts'
 import type { ApiEnv } from '../context.ts'
+import { operations } from '../openapi/operation.ts'
 import { jsonBody, query } from '../validation.ts'
 import { SubscriptionResponse, subscriptionView } from './tenants.ts'
 
@@ -27,6 +28,16 @@ export const SubscriptionListResponse = z.object({ subscriptions: z.array(Subscr
  * Subscriptions (operators only): a tenant's tier and billing cycle over time, replicated like
  * tenants. A tier change, cancel, suspend or resume takes effect from its time on every node.
  */
+export const subscriptionOperations = operations(
+  { id: 'createSubscription', method: 'post', path: '/v1/billing/subscriptions', tag: 'platform', summary: 'Subscribe a tenant to a tier', body: { SubscriptionCreateRequest }, responses: { 201: { SubscriptionResponse } }, errors: [403, 404, 409] },
+  { id: 'subscriptions', method: 'get', path: '/v1/billing/subscriptions', tag: 'platform', summary: 'The subscriptions', access: 'operator', query: SubscriptionListQuery, responses: { 200: { SubscriptionListResponse } } },
+  { id: 'subscription', method: 'get', path: '/v1/billing/subscriptions/:id', tag: 'platform', summary: 'One subscription with its periods', access: 'operator', responses: { 200: { SubscriptionResponse } } },
+  { id: 'changeTier', method: 'patch', path: '/v1/billing/subscriptions/:id', tag: 'platform', summary: 'Change the tier, from now on every node', body: { SubscriptionUpdateRequest }, responses: { 200: { SubscriptionResponse } }, errors: [403, 409] },
+  { id: 'cancelSubscription', method: 'post', path: '/v1/billing/subscriptions/:id/cancel', tag: 'platform', summary: 'Cancel a subscription', responses: { 200: { SubscriptionResponse } }, errors: [403, 409] },
+  { id: 'suspendSubscription', method: 'post', path: '/v1/billing/subscriptions/:id/suspend', tag: 'platform', summary: 'Suspend a subscription', responses: { 200: { SubscriptionResponse } }, errors: [403, 409] },
+  { id: 'resumeSubscription', method: 'post', path: '/v1/billing/subscriptions/:id/resume', tag: 'platform', summary: 'Resume a suspended subscription', responses: { 200: { SubscriptionResponse } }, errors: [403, 409] }
+)
+
 export function subscriptionRoutes (requireOperator: MiddlewareHandler<ApiEnv>): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
   app.use(requireOperator)

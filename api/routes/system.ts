@@ -6,9 +6,10 @@ import { VERSION } from '../../src/version.ts'
 import { CONFIG_KEYS } from '../../src/node-config.ts'
 import { RELOADABLE } from '../../src/reload.ts'
 import type { ApiEnv } from '../context.ts'
+import { operations } from '../openapi/operation.ts'
 import { jsonBody, query } from '../validation.ts'
-import { loadView, round } from '../views.ts'
-import { MetricSeriesQuery, seriesSpan, seriesView } from './metric-series.ts'
+import { LoadView, PeerCounts, Time, loadView, round } from '../views.ts'
+import { MetricSeriesQuery, MetricSeriesResponse, seriesSpan, seriesView } from './metric-series.ts'
 
 const PERIODS = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000 } as const
 
@@ -35,6 +36,46 @@ export const SystemShutdownRequest = z.object({
 }).strict()
 
 export const SystemShutdownResponse = z.object({ status: z.literal('stopping'), timeout_ms: z.number().int(), force: z.boolean() })
+
+export const SystemStatusResponse = z.object({
+  status: z.enum(['starting', 'degraded', 'healthy']),
+  peer_id: z.string(),
+  network_id: z.string(),
+  version: z.string(),
+  uptime_seconds: z.number().int(),
+  started_at: Time,
+  components: z.object({
+    p2p: z.object({ status: z.enum(['active', 'stopped']), connections: z.number().int(), listen_addresses: z.array(z.string()) }),
+    telemetry: z.object({ status: z.enum(['active', 'stopped']), interval_ms: z.number().int(), last_seq: z.number().int() }),
+    storage: z.object({ status: z.enum(['open', 'closed']) }),
+    peers: PeerCounts.extend({ total: z.number().int() })
+  }),
+  load: LoadView.nullable()
+})
+
+const Series = z.object({ average: z.number(), peak: z.number(), current: z.number() })
+export const SystemMetricsSummaryResponse = z.object({
+  period: SystemMetricsSummaryQuery.shape.period.unwrap(),
+  samples: z.number().int(),
+  metrics: z.object({ cpu: Series, memory: Series, rss_bytes: Series, event_loop_delay_p99_ms: Series })
+})
+/** A summary, or with `start`, `end` or `interval` the time series. */
+export const SystemMetricsResponse = z.union([SystemMetricsSummaryResponse, MetricSeriesResponse])
+
+export const systemOperations = operations(
+  { id: 'systemStatus', method: 'get', path: '/v1/system/status', tag: 'system', summary: 'The node: status, identity, components and its own load', responses: { 200: { SystemStatusResponse } } },
+  {
+    id: 'systemMetrics',
+    method: 'get',
+    path: '/v1/system/metrics',
+    tag: 'system',
+    summary: 'The node\'s load over a period (average, peak, current), or with start, end or interval its time series',
+    query: SystemMetricsSummaryQuery.extend(MetricSeriesQuery.partial().shape),
+    responses: { 200: { SystemMetricsResponse } }
+  },
+  { id: 'reload', method: 'post', path: '/v1/system/reload', tag: 'system', summary: 'Re-read the config and apply what a reload can, as SIGHUP', responses: { 200: { SystemReloadResponse } } },
+  { id: 'shutdown', method: 'post', path: '/v1/system/shutdown', tag: 'system', summary: 'Stop gracefully, as SIGTERM (no body: the defaults)', body: { SystemShutdownRequest }, optionalBody: true, responses: { 202: { SystemShutdownResponse } } }
+)
 
 export function systemRoutes (control: NodeControl): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()

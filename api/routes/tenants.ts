@@ -5,6 +5,7 @@ import { toNumber } from '../../src/network/amount.ts'
 import { BillingCycle, TenantId, KeyId, TenantMetadata, TenantName } from '../../src/platform/records.ts'
 import { keyStatus, type ApiKey, type Subscription, type Tenant } from '../../src/platform/state.ts'
 import type { ApiEnv, ApiNode } from '../context.ts'
+import { operations } from '../openapi/operation.ts'
 import { jsonBody, query } from '../validation.ts'
 
 const iso = (t: number): string => new Date(t).toISOString()
@@ -92,6 +93,19 @@ export const TenantDetailResponse = TenantResponse.extend({
 export const TenantListResponse = z.object({ tenants: z.array(TenantResponse), total: z.number(), offset: z.number(), limit: z.number() }).strict()
 export const KeyListResponse = z.object({ keys: z.array(ApiKeyResponse) }).strict()
 export const TenantCreateResponse = TenantResponse.extend({ subscription: SubscriptionResponse })
+
+export const tenantOperations = operations(
+  { id: 'createTenant', method: 'post', path: '/v1/tenants', tag: 'platform', summary: 'Create a tenant with its first subscription (signed by this operator node, replicated)', body: { TenantCreateRequest }, responses: { 201: { TenantCreateResponse } }, errors: [403, 409] },
+  { id: 'tenants', method: 'get', path: '/v1/tenants', tag: 'platform', summary: 'The tenants', access: 'operator', query: TenantListQuery, responses: { 200: { TenantListResponse } } },
+  { id: 'tenant', method: 'get', path: '/v1/tenants/:id', tag: 'platform', summary: 'One tenant with its subscription, keys and usage this period', access: 'operator', responses: { 200: { TenantDetailResponse } } },
+  { id: 'updateTenant', method: 'patch', path: '/v1/tenants/:id', tag: 'platform', summary: 'Rename a tenant or change its contact', body: { TenantUpdateRequest }, responses: { 200: { TenantResponse } }, errors: [403, 409] },
+  { id: 'suspendTenant', method: 'post', path: '/v1/tenants/:id/suspend', tag: 'platform', summary: 'Suspend a tenant: its keys are refused on every node', responses: { 200: { TenantResponse } }, errors: [403, 409] },
+  { id: 'resumeTenant', method: 'post', path: '/v1/tenants/:id/resume', tag: 'platform', summary: 'Resume a suspended tenant', responses: { 200: { TenantResponse } }, errors: [403, 409] },
+  { id: 'deleteTenant', method: 'delete', path: '/v1/tenants/:id', tag: 'platform', summary: 'Delete a tenant (its records stay, its keys are refused)', responses: { 200: { TenantResponse } }, errors: [403, 409] },
+  { id: 'tenantKeys', method: 'get', path: '/v1/tenants/:id/keys', tag: 'platform', summary: 'A tenant\'s API keys (never the secrets)', access: 'operator', responses: { 200: { KeyListResponse } } },
+  { id: 'createKey', method: 'post', path: '/v1/tenants/:id/keys', tag: 'platform', summary: 'Create an API key; the secret is in this answer only', body: { KeyCreateRequest }, responses: { 201: { KeyCreateResponse } }, errors: [403, 409] },
+  { id: 'revokeKey', method: 'delete', path: '/v1/tenants/:id/keys/:keyId', tag: 'platform', summary: 'Revoke an API key, on every node', responses: { 200: { ApiKeyResponse } }, errors: [403, 409] }
+)
 
 export function keyView (k: ApiKey, now: number): z.infer<typeof ApiKeyResponse> {
   return {

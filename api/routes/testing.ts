@@ -4,6 +4,7 @@ import { DurationSchema } from '../../src/duration.ts'
 import { MeshError } from '../../src/errors.ts'
 import type { LoadTestView } from '../../src/load-test/load-tests.ts'
 import type { ApiEnv } from '../context.ts'
+import { operations } from '../openapi/operation.ts'
 import { jsonBody } from '../validation.ts'
 import { round } from '../views.ts'
 
@@ -68,6 +69,11 @@ function resultView (v: LoadTestView): z.infer<typeof LoadTestResult> {
     unrouted: s.unrouted
   }
 }
+
+export const testingOperations = operations(
+  { id: 'startLoadTest', method: 'post', path: '/v1/testing/load', tag: 'operations', summary: 'Send an open-loop load through this node\'s router to a service of the mesh', body: { LoadTestRequest }, responses: { 202: { LoadTestAccepted } }, errors: [404, 409] },
+  { id: 'loadTestResult', method: 'get', path: '/v1/testing/results/:id', tag: 'operations', summary: 'A load test\'s progress or result', responses: { 200: { LoadTestResult } } }
+)
 
 export function testingRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()

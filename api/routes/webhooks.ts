@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { WEBHOOK_EVENT_TYPES } from '../../src/events/node-event.ts'
 import type { Delivery, Webhook } from '../../src/webhooks/webhook-service.ts'
 import type { ApiEnv } from '../context.ts'
+import { operations } from '../openapi/operation.ts'
 import { jsonBody, query } from '../validation.ts'
 
 const EventType = z.enum([...WEBHOOK_EVENT_TYPES, '*'])
@@ -67,6 +68,15 @@ function deliveryView (d: Delivery): z.infer<typeof WebhookDeliveryResponse> {
  * Webhooks: this node delivers the events it observes to its operator's receivers, signed. Every
  * route is the operator's, reads included: a webhook's URL is the operator's business.
  */
+export const webhookOperations = operations(
+  { id: 'createWebhook', method: 'post', path: '/v1/webhooks', tag: 'platform', summary: 'Register a webhook: events of the node\'s feed, signed, delivered from a durable outbox', body: { WebhookCreateRequest }, responses: { 201: { WebhookResponse } } },
+  { id: 'webhooks', method: 'get', path: '/v1/webhooks', tag: 'platform', summary: 'The webhooks', access: 'operator', responses: { 200: { WebhookListResponse } } },
+  { id: 'webhook', method: 'get', path: '/v1/webhooks/:id', tag: 'platform', summary: 'One webhook', access: 'operator', responses: { 200: { WebhookResponse } } },
+  { id: 'deleteWebhook', method: 'delete', path: '/v1/webhooks/:id', tag: 'platform', summary: 'Remove a webhook', responses: { 204: { description: 'Removed' } } },
+  { id: 'webhookDeliveries', method: 'get', path: '/v1/webhooks/:id/deliveries', tag: 'platform', summary: 'A webhook\'s deliveries and their attempts, newest first', access: 'operator', query: WebhookDeliveriesQuery, responses: { 200: { WebhookDeliveryListResponse } } },
+  { id: 'redeliver', method: 'post', path: '/v1/webhooks/:id/deliveries/:delivery/redeliver', tag: 'platform', summary: 'Deliver an event again', responses: { 202: { WebhookDeliveryResponse } } }
+)
+
 export function webhookRoutes (requireOperator: MiddlewareHandler<ApiEnv>): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
   app.use(requireOperator)

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import { MeshError } from '../../src/errors.ts'
 import type { ApiEnv } from '../context.ts'
+import { operations } from '../openapi/operation.ts'
 
 /** The WebSocket's channels; `logs` and `audit` need the operator token (at the upgrade, or an `auth` message). */
 export const WS_CHANNELS = ['metrics', 'events', 'alerts', 'logs', 'audit'] as const
@@ -34,6 +35,17 @@ export const WsServerMessage = z.discriminatedUnion('type', [
 export type WsServerMessage = z.infer<typeof WsServerMessage>
 
 /** `GET /v1/ws` is a WebSocket upgrade (api/ws-hub.ts answers it before the app); a plain GET is told so. */
+export const wsOperations = operations({
+  id: 'webSocket',
+  method: 'get',
+  path: '/v1/ws',
+  tag: 'operations',
+  summary: 'WebSocket channels: metrics, events, alerts, logs and audit (the last two for the operator)',
+  description: 'Upgrade with `Upgrade: websocket`; then the client sends JSON messages (`WsClientMessage` in api/routes/ws.ts: subscribe, unsubscribe, auth) and the node answers and pushes its own (`WsServerMessage`).',
+  responses: { 101: { description: 'Switched to the WebSocket protocol' } },
+  errors: [426]
+})
+
 export function wsRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
   app.get('/', c => {

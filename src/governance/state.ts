@@ -8,7 +8,8 @@ import { elect, type ElectionResult } from '../election/elect.ts'
 import { isPlatformBody, shapeError, type PlatformBody } from '../platform/records.ts'
 import { PlatformState, type PlatformRecord } from '../platform/state.ts'
 
-export type ProposalStatus = 'voting' | 'tallying' | 'passed' | 'rejected' | 'rejected_veto' | 'failed_quorum'
+export const PROPOSAL_STATUSES = ['voting', 'tallying', 'passed', 'rejected', 'rejected_veto', 'failed_quorum'] as const
+export type ProposalStatus = typeof PROPOSAL_STATUSES[number]
 
 export interface ProposalView {
   proposal: Signed<ProposalBody>

@@ -23,6 +23,7 @@ import { NetworkView } from './p2p/network-view.ts'
 import { PeerConnector } from './p2p/peer-connector.ts'
 import { PeerMemory } from './p2p/peer-memory.ts'
 import { networkProtocols, type NetworkProtocols } from './p2p/protocols.ts'
+import { loadReportOf } from './routing/load-report.ts'
 import { LocalServices, type ServiceConfig } from './routing/local-services.ts'
 import { serveRoutes } from './routing/route-server.ts'
 import { Router } from './routing/router.ts'
@@ -215,7 +216,9 @@ export class MeshNode {
       await serveRoutes(libp2p, this.protocols.route, {
         services: this.localServices,
         log: this.log,
-        onRejected: reason => { this.metrics.streamRejected('route', reason) }
+        onRejected: reason => { this.metrics.streamRejected('route', reason) },
+        load: () => loadReportOf(this.parts?.telemetry.published, this.requests.active),
+        requests: this.requests
       }, {
         maxRequestBytes: routing.maxRequestBytes,
         maxResponseBytes: routing.maxResponseBytes,

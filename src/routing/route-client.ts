@@ -1,5 +1,6 @@
 import type { Stream } from '@libp2p/interface'
 import { MeshError, errorMessage, type ErrorCode } from '../errors.ts'
+import { decodeLoadReport } from './load-report.ts'
 import type { LocalServices } from './local-services.ts'
 import { BODY_FRAME_BYTES, RouteStream, forwardableHeaders, type RouteReply } from './route-protocol.ts'
 import type { PeerResponse, RouteRequest } from './route-request.ts'
@@ -138,7 +139,7 @@ export class RouteClient {
         },
         cancel: () => { discard(new Error('response cancelled')) }
       })
-      return { status: reply.status, headers: reply.headers, body }
+      return { status: reply.status, headers: reply.headers, body, load: reply.load === undefined ? undefined : decodeLoadReport(reply.load) }
     } catch (err) {
       discard(err)
       // A peer's refusal is a NotReachedError already: wrapping it again would hide its code.

@@ -3,6 +3,7 @@ import { lpStream, type LengthPrefixedStream } from 'it-length-prefixed-stream'
 import { z } from 'zod'
 import { parseJson } from '../codec/json-depth.ts'
 import { errorMessage } from '../errors.ts'
+import { LoadReportWireSchema } from './load-report.ts'
 
 /**
  * The route protocol: requests one after another on a stream, one at a time. The caller
@@ -49,7 +50,13 @@ export const RouteRequestHeadSchema = z.object({
 
 export const RouteReplySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('accepted') }).strict(),
-  z.object({ kind: z.literal('response'), status: z.number().int().min(100).max(599), headers: Headers }).strict(),
+  z.object({
+    kind: z.literal('response'),
+    status: z.number().int().min(100).max(599),
+    headers: Headers,
+    /** The serving peer's load as it answers (load-report.ts); every server sends it. */
+    load: LoadReportWireSchema.optional()
+  }).strict(),
   z.object({
     kind: z.literal('error'),
     code: z.enum(['NO_SUCH_SERVICE', 'SERVICE_UNHEALTHY', 'UPSTREAM_ERROR', 'TIMEOUT', 'BAD_REQUEST', 'TOO_LARGE', 'BUSY']),

@@ -2,6 +2,7 @@ import type { Stream } from '@libp2p/interface'
 import { errorMessage } from '../errors.ts'
 import type { Logger } from '../logging.ts'
 import type { MeshLibp2p } from '../p2p/libp2p.ts'
+import { encodeLoadReport, type LoadReport } from './load-report.ts'
 import type { LocalServices } from './local-services.ts'
 import type { UpstreamResponse } from './upstream-client.ts'
 import {
@@ -27,6 +28,10 @@ export interface RouteServerComponents {
   log: Logger
   /** Called once for every refused request or stream. */
   onRejected: (reason: RouteRejection) => void
+  /** This node's load now, reported on every response; it counts the requests this server is serving. */
+  load: () => LoadReport
+  /** Requests served for peers, from acceptance to the end of the answer: part of this node's active requests. */
+  requests: { started: () => void, finished: () => void }
 }
 
 /**
@@ -119,6 +124,18 @@ async function serveOne (route: RouteStream, head: RouteRequestHead, c: RouteSer
   }
   // From here on the upstream may see the request: the caller must know before it retries.
   await reply({ kind: 'accepted' })
+  c.requests.started()
+  try {
+    return await proxy(route, head, c, limits, cancel, deadline, signal)
+  } finally {
+    c.requests.finished()
+  }
+}
+
+/** Proxies an accepted request to the upstream and streams its answer back; true when the stream may carry another. */
+async function proxy (route: RouteStream, head: RouteRequestHead, c: RouteServerComponents, limits: RouteLimits,
+  cancel: AbortController, deadline: AbortSignal, signal: AbortSignal): Promise<boolean> {
+  const reply = async (r: RouteReply): Promise<void> => { await route.writeJson(r, signal) }
   const small = head.bodyBytes !== null && head.bodyBytes <= BODY_FRAME_BYTES
   const body = new BodyFrames(route.readBody(small ? head.bodyBytes ?? 0 : limits.maxRequestBytes, signal))
   // A small body is read whole and sent with its length; a larger one streams to the upstream as its frames come.
@@ -152,7 +169,10 @@ async function serveOne (route: RouteStream, head: RouteRequestHead, c: RouteSer
   try {
     let sent = 0
     const answer = response.body
-    await route.writeResponse({ kind: 'response', status: response.status, headers: forwardableHeaders(response.headers) }, (async function * () {
+    // The caller counts this request among its own in flight already: the report counts the others.
+    const load = c.load()
+    load.activeRequests = Math.max(0, load.activeRequests - 1)
+    await route.writeResponse({ kind: 'response', status: response.status, headers: forwardableHeaders(response.headers), load: encodeLoadReport(load) }, (async function * () {
       for await (const chunk of answer) {
         sent += chunk.byteLength
         if (sent > limits.maxResponseBytes) throw new BodyTooLargeError(limits.maxResponseBytes)

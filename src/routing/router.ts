@@ -217,7 +217,9 @@ export class Router {
     }
     try {
       const head = await this.client.call(peerId, req, signal)
-      stats.latency.observe(this.clock.now() - started, this.clock.now())
+      const answered = this.clock.now()
+      stats.latency.observe(answered - started, answered)
+      if (head.load !== undefined) stats.report = { load: head.load, receivedAt: answered }
       if (RETRYABLE_STATUS.has(head.status) && IDEMPOTENT.has(req.method)) {
         await head.body.cancel()
         finish(false)

@@ -54,8 +54,8 @@ describe('load reports on routed responses', { timeout: 120_000 }, () => {
     const cId = c.mesh.peerId.toString()
     const route = async (): Promise<string> => {
       const r = await fetch(`${a.api.url}/v1/route/work/echo`, { signal: AbortSignal.timeout(10_000) })
-      assert.equal(r.status, 200)
-      await r.arrayBuffer()
+      const body = await r.text()
+      assert.equal(r.status, 200, body)
       return r.headers.get('x-mesh-peer') ?? ''
     }
     // Both peers idle, taken in turn: each answer leaves its report at A.
@@ -68,11 +68,14 @@ describe('load reports on routed responses', { timeout: 120_000 }, () => {
       assert.ok(report.load.cpu >= 0 && report.load.cpu <= 1 && report.load.memory > 0 && report.load.memory <= 1)
       assert.ok(report.load.errorRate === 0 && report.load.activeRequests === 0, 'an idle peer reports no other request')
     }
-    // Adaptive, with C a little slower, so that latency alone would not keep A off B.
+    // Adaptive, with both upstreams taking 50 ms: the latencies A measures stay within a small
+    // factor of each other on a busy machine, so that only the load can keep A off a peer.
     router.configure({ strategy: 'adaptive' })
-    const slower = upstreams.c
-    assert.ok(slower !== undefined)
-    slower.mode.delayMs = 1
+    for (const name of ['b', 'c']) {
+      const u = upstreams[name]
+      assert.ok(u !== undefined)
+      u.mode.delayMs = 50
+    }
     const idle: string[] = []
     for (let i = 0; i < 20; i++) idle.push(await route())
 

@@ -44,7 +44,8 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
     out.set('X-Mesh-Peer', result.servedBy)
     out.set('X-Mesh-Attempts', String(result.attempts))
     out.set('X-Request-Id', c.var.requestId)
-    return new Response(c.req.method === 'HEAD' ? null : result.body, { status: result.status, headers: out })
+    // A body received whole goes out as bytes: the adapter writes head and body at once, with its length.
+    return new Response(c.req.method === 'HEAD' ? null : result.whole ?? result.body, { status: result.status, headers: out })
   })
   return app
 }

@@ -117,6 +117,18 @@ export class RouteClient {
       const reply = await r.readReply(signal).catch((err: unknown) => { throw bodyError ?? err })
       if (reply.kind === 'error') throw new MeshError(replyErrorCode(reply.code), `peer ${peerId}: ${reply.message}`)
       if (reply.kind !== 'response') throw new Error(`unexpected ${reply.kind} reply`)
+      const load = reply.load === undefined ? undefined : decodeLoadReport(reply.load)
+      if (reply.bodyBytes !== undefined) {
+        const whole = await r.readWhole(reply.bodyBytes, signal).catch((err: unknown) => { throw bodyError ?? err })
+        // The exchange is complete: the stream goes back to the pool before anyone reads the body.
+        if (bodySent) {
+          detach()
+          this.pool.release(peerId, r)
+        } else {
+          discard(new Error('the upstream answered before it read the whole request body'))
+        }
+        return { status: reply.status, headers: reply.headers, body: streamOf(whole), whole, load }
+      }
       const frames = r.readBody(this.maxResponseBytes, signal)
       const body = new ReadableStream<Uint8Array>({
         pull: async controller => {
@@ -139,7 +151,7 @@ export class RouteClient {
         },
         cancel: () => { discard(new Error('response cancelled')) }
       })
-      return { status: reply.status, headers: reply.headers, body, load: reply.load === undefined ? undefined : decodeLoadReport(reply.load) }
+      return { status: reply.status, headers: reply.headers, body, load }
     } catch (err) {
       discard(err)
       // A peer's refusal is a NotReachedError already: wrapping it again would hide its code.
@@ -147,6 +159,16 @@ export class RouteClient {
       throw err
     }
   }
+}
+
+/** A body already whole, as a stream for whoever still reads it that way. */
+function streamOf (whole: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start: controller => {
+      if (whole.byteLength > 0) controller.enqueue(whole)
+      controller.close()
+    }
+  })
 }
 
 /** The API's error code for a peer's `error` reply. */

@@ -55,7 +55,12 @@ export const RouteReplySchema = z.discriminatedUnion('kind', [
     status: z.number().int().min(100).max(599),
     headers: Headers,
     /** The serving peer's load as it answers (load-report.ts); every server sends it. */
-    load: LoadReportWireSchema.optional()
+    load: LoadReportWireSchema.optional(),
+    /**
+     * Set when the whole body follows in this write (one frame of this many bytes, or none, and
+     * the end frame): the caller reads it whole, with no stream of its own. Absent: the body streams.
+     */
+    bodyBytes: z.number().int().min(0).max(BODY_FRAME_BYTES).optional()
   }).strict(),
   z.object({
     kind: z.literal('error'),
@@ -131,9 +136,30 @@ export class RouteStream {
    * Writes a response head, its body as frames and the end frame. Frames ready within one
    * event-loop turn go out in one write: each write costs a muxer frame, an encryption, a
    * syscall and a window update back, and a small body is complete by the time its head is.
-   * A body that trickles in still goes out chunk by chunk, as it comes.
+   * A body that is complete within that turn and fits one frame is announced whole in the head
+   * (`bodyBytes`), so that the caller takes it as bytes, not as a stream. A body that trickles
+   * in still goes out chunk by chunk, as it comes.
    */
   async writeResponse (head: RouteReply, body: AsyncIterable<Uint8Array>, signal: AbortSignal): Promise<void> {
+    const chunks = body[Symbol.asyncIterator]()
+    const ready: Uint8Array[] = []
+    let readyBytes = 0
+    let next = chunks.next()
+    while (readyBytes <= BODY_FRAME_BYTES && await settlesThisTurn(next)) {
+      const { done, value } = await next
+      if (done === true) {
+        if (head.kind === 'response' && readyBytes <= BODY_FRAME_BYTES) {
+          const whole = ready.length === 1 ? ready[0] : Buffer.concat(ready)
+          const json = encoder.encode(JSON.stringify({ ...head, bodyBytes: readyBytes }))
+          await this.lp.writeV(whole === undefined || whole.byteLength === 0 ? [json, END] : [json, whole, END], { signal })
+          return
+        }
+        break
+      }
+      ready.push(value)
+      readyBytes += value.byteLength
+      next = chunks.next()
+    }
     let batch: Uint8Array[] = [encoder.encode(JSON.stringify(head))]
     let batchBytes = 0
     const flush = async (): Promise<void> => {
@@ -142,12 +168,7 @@ export class RouteStream {
       batchBytes = 0
       if (frames.length > 0) await this.lp.writeV(frames, { signal })
     }
-    const chunks = body[Symbol.asyncIterator]()
-    for (;;) {
-      const next = chunks.next()
-      if (batch.length > 0 && !await settlesThisTurn(next)) await flush()
-      const { done, value } = await next
-      if (done === true) break
+    const add = async (value: Uint8Array): Promise<void> => {
       for (let offset = 0; offset < value.byteLength; offset += BODY_FRAME_BYTES) {
         const piece = value.subarray(offset, offset + BODY_FRAME_BYTES)
         batch.push(piece)
@@ -155,8 +176,33 @@ export class RouteStream {
         if (batchBytes >= BODY_FRAME_BYTES) await flush()
       }
     }
+    for (const value of ready) await add(value)
+    for (;;) {
+      if (batch.length > 0 && !await settlesThisTurn(next)) await flush()
+      const { done, value } = await next
+      if (done === true) break
+      await add(value)
+      next = chunks.next()
+    }
     batch.push(END)
     await flush()
+  }
+
+  /** Reads a body announced whole (`bodyBytes` in its head): exactly that many bytes, then the end frame. */
+  async readWhole (bytes: number, signal: AbortSignal): Promise<Uint8Array> {
+    const parts: Uint8Array[] = []
+    let total = 0
+    try {
+      for await (const frame of this.readBody(bytes, signal)) {
+        parts.push(frame)
+        total += frame.byteLength
+      }
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) throw new InvalidFrameError(`response body longer than the ${bytes} bytes its head declared`)
+      throw err
+    }
+    if (total !== bytes) throw new InvalidFrameError(`response body of ${total} bytes, not the ${bytes} its head declared`)
+    return parts.length === 1 && parts[0] !== undefined ? parts[0] : Buffer.concat(parts)
   }
 
   /** Reads body frames up to the empty end frame; fails past `maxBytes`. */

@@ -20,6 +20,8 @@ export interface PeerResponse {
   status: number
   headers: Array<[string, string]>
   body: ReadableStream<Uint8Array>
+  /** The same body as bytes, when the peer sent it whole (a small answer): nobody needs to read `body` then. */
+  whole?: Uint8Array | undefined
   /** The serving peer's load as it answered; none from this node's own upstream. */
   load?: LoadReport | undefined
 }

@@ -226,6 +226,11 @@ export class Router {
         return { ok: false, reached: true, error: new MeshError('UPSTREAM_ERROR', `peer ${peerId} answered ${head.status}`) }
       }
       const upstreamFailed = head.status >= 500
+      if (head.whole !== undefined) {
+        // Received whole: the attempt is over, whoever reads the body and whenever.
+        finish(!upstreamFailed)
+        return { ok: true, result: { status: head.status, headers: head.headers, body: head.body, whole: head.whole, servedBy: peerId } }
+      }
       const body = observeBody(head.body, { onEnd: complete => { finish(complete && !upstreamFailed) } })
       signal.addEventListener('abort', onAbort, { once: true })
       return { ok: true, result: { status: head.status, headers: head.headers, body, servedBy: peerId } }

@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { MeshError } from '../../src/errors.ts'
 import { RequestBody } from '../../src/routing/request-body.ts'
 import { BODY_FRAME_BYTES } from '../../src/routing/route-protocol.ts'
@@ -26,19 +26,19 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
     // Hono's trailing `*` also matches nothing: `/v1/route/<service>` alone names no path.
     if (path === '') throw new MeshError('NOT_FOUND', `route paths are /v1/route/${service}/<path>`)
     const router = c.var.mesh.running().router
-    const user = meteredUser(bearerToken(c.req.header('authorization')), apiToken)
+    const head = requestHead(c)
+    const user = meteredUser(bearerToken(head.authorization), apiToken)
     router.admit(service, user)
     const declared = declaredBody(c)
     const body = declared.present ? await RequestBody.from(c.env.incoming, declared.length, maxBodyBytes, BODY_FRAME_BYTES) : NO_BODY
-    const headers = [...c.req.raw.headers.entries()].filter(([k]) => k !== 'authorization')
     const result = await router.forward({
       service,
       method: c.req.method,
       path: path + url.search,
-      headers,
+      headers: head.headers,
       body,
       user,
-      signal: c.req.raw.signal
+      signal: head.signal
     })
     const out = new Headers(result.headers)
     out.set('X-Mesh-Peer', result.servedBy)
@@ -48,4 +48,33 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
     return new Response(c.req.method === 'HEAD' ? null : result.whole ?? result.body, { status: result.status, headers: out })
   })
   return app
+}
+
+/**
+ * A routed request's headers (its Authorization apart: it names the caller, and goes no
+ * further) and a signal aborted when its client goes away. From Node's own parse where the
+ * request came over HTTP: asking Hono for them makes the adapter build a whole web Request
+ * (headers copied, a signal, an undici object) for every routed request. Repeated names stay
+ * apart, as they came.
+ */
+function requestHead (c: Context<ApiEnv>): { headers: Array<[string, string]>, authorization: string | undefined, signal: AbortSignal } {
+  const bindings = c.env as Partial<ApiEnv['Bindings']> | undefined
+  const incoming = bindings?.incoming
+  const outgoing = bindings?.outgoing
+  if (incoming === undefined || outgoing === undefined) {
+    return { headers: [...c.req.raw.headers.entries()].filter(([k]) => k !== 'authorization'), authorization: c.req.header('authorization'), signal: c.req.raw.signal }
+  }
+  const raw = incoming.rawHeaders
+  const headers: Array<[string, string]> = []
+  let authorization: string | undefined
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] ?? ''
+    const value = raw[i + 1] ?? ''
+    if (name.length === 13 && name.toLowerCase() === 'authorization') authorization ??= value
+    else headers.push([name, value])
+  }
+  // As the adapter does for its Request's signal: a response closed before it finished lost its client.
+  const gone = new AbortController()
+  outgoing.once('close', () => { if (!outgoing.writableFinished) gone.abort(new Error('the client closed the connection')) })
+  return { headers, authorization, signal: gone.signal }
 }

@@ -2,6 +2,7 @@ import type { Stream } from '@libp2p/interface'
 import { errorMessage } from '../errors.ts'
 import type { Logger } from '../logging.ts'
 import type { MeshLibp2p } from '../p2p/libp2p.ts'
+import { ExchangeSignal } from './exchange-signal.ts'
 import { encodeLoadReport, type LoadReport } from './load-report.ts'
 import type { LocalServices } from './local-services.ts'
 import type { UpstreamResponse } from './upstream-client.ts'
@@ -111,30 +112,32 @@ function refusal (head: RouteRequestHead, services: LocalServices, limits: Route
 
 /** Serves one request; true when its exchange ended cleanly and the stream may carry another. */
 async function serveOne (route: RouteStream, head: RouteRequestHead, c: RouteServerComponents, limits: RouteLimits): Promise<boolean> {
-  const cancel = new AbortController()
-  const deadline = AbortSignal.timeout(limits.timeoutMs)
-  const signal = AbortSignal.any([cancel.signal, deadline])
-  const reply = async (r: RouteReply): Promise<void> => { await route.writeJson(r, signal) }
-  const refused = refusal(head, c.services, limits)
-  if (refused !== undefined) {
-    // Decided from the head: the body is not read, and the stream ends with the refusal.
-    c.onRejected(refused.reason)
-    await reply(refused.reply)
-    return false
-  }
-  // From here on the upstream may see the request: the caller must know before it retries.
-  await reply({ kind: 'accepted' })
-  c.requests.started()
+  const exchange = new ExchangeSignal(limits.timeoutMs)
+  const signal = exchange.signal
   try {
-    return await proxy(route, head, c, limits, cancel, deadline, signal)
+    const refused = refusal(head, c.services, limits)
+    if (refused !== undefined) {
+      // Decided from the head: the body is not read, and the stream ends with the refusal.
+      c.onRejected(refused.reason)
+      await route.writeJson(refused.reply, signal)
+      return false
+    }
+    // From here on the upstream may see the request: the caller must know before it retries.
+    await route.writeJson({ kind: 'accepted' }, signal)
+    c.requests.started()
+    try {
+      return await proxy(route, head, c, limits, exchange)
+    } finally {
+      c.requests.finished()
+    }
   } finally {
-    c.requests.finished()
+    exchange.done()
   }
 }
 
 /** Proxies an accepted request to the upstream and streams its answer back; true when the stream may carry another. */
-async function proxy (route: RouteStream, head: RouteRequestHead, c: RouteServerComponents, limits: RouteLimits,
-  cancel: AbortController, deadline: AbortSignal, signal: AbortSignal): Promise<boolean> {
+async function proxy (route: RouteStream, head: RouteRequestHead, c: RouteServerComponents, limits: RouteLimits, exchange: ExchangeSignal): Promise<boolean> {
+  const signal = exchange.signal
   const reply = async (r: RouteReply): Promise<void> => { await route.writeJson(r, signal) }
   const small = head.bodyBytes !== null && head.bodyBytes <= BODY_FRAME_BYTES
   const body = new BodyFrames(route.readBody(small ? head.bodyBytes ?? 0 : limits.maxRequestBytes, signal))
@@ -162,7 +165,7 @@ async function proxy (route: RouteStream, head: RouteRequestHead, c: RouteServer
   } catch (err) {
     const tooLarge = body.error instanceof BodyTooLargeError
     if (tooLarge) c.onRejected('too_large')
-    const code = tooLarge ? 'TOO_LARGE' : deadline.aborted ? 'TIMEOUT' : 'UPSTREAM_ERROR'
+    const code = tooLarge ? 'TOO_LARGE' : exchange.timedOut ? 'TIMEOUT' : 'UPSTREAM_ERROR'
     await reply({ kind: 'error', code, message: errorMessage(body.error ?? err), reachedUpstream: true })
     return false
   }
@@ -182,11 +185,11 @@ async function proxy (route: RouteStream, head: RouteRequestHead, c: RouteServer
   } catch (err) {
     // The caller went away or the body broke: stop reading the upstream's answer. After a
     // complete answer there is nothing to stop, and an abort per request costs an error object.
-    cancel.abort()
+    exchange.abort()
     throw err
   }
   // An upstream that answered before it read the whole request leaves frames on the stream: it cannot carry another request.
-  if (!body.ended) cancel.abort()
+  if (!body.ended) exchange.abort()
   return body.ended
 }
 

@@ -20,8 +20,8 @@ export interface LoadReport {
 }
 
 const Share = z.number().min(0).max(1)
-const MAX_DELAY_MS = 3_600_000
-const MAX_ACTIVE = 1_000_000
+export const MAX_LOAD_DELAY_MS = 3_600_000
+export const MAX_LOAD_ACTIVE = 1_000_000
 
 /**
  * On the wire the report is a tuple, `[cpu, memory, eventLoopDelayMs, activeRequests,
@@ -31,8 +31,8 @@ const MAX_ACTIVE = 1_000_000
 export const LoadReportWireSchema = z.tuple([
   Share,
   Share,
-  z.number().min(0).max(MAX_DELAY_MS),
-  z.number().int().min(0).max(MAX_ACTIVE),
+  z.number().min(0).max(MAX_LOAD_DELAY_MS),
+  z.number().int().min(0).max(MAX_LOAD_ACTIVE),
   Share
 ])
 
@@ -40,8 +40,8 @@ export type LoadReportWire = z.infer<typeof LoadReportWireSchema>
 
 /** Shares and delays are rounded and bounded: the report is a hint for a cost, short digits keep the head short, and it always decodes. */
 export function encodeLoadReport (r: LoadReport): LoadReportWire {
-  return [share(r.cpu), share(r.memory), Math.min(MAX_DELAY_MS, Math.round(r.eventLoopDelayMs * 100) / 100),
-    Math.min(MAX_ACTIVE, Math.max(0, Math.round(r.activeRequests))), share(r.errorRate)]
+  return [share(r.cpu), share(r.memory), Math.min(MAX_LOAD_DELAY_MS, Math.round(r.eventLoopDelayMs * 100) / 100),
+    Math.min(MAX_LOAD_ACTIVE, Math.max(0, Math.round(r.activeRequests))), share(r.errorRate)]
 }
 
 export function decodeLoadReport (wire: LoadReportWire): LoadReport {

@@ -3,7 +3,7 @@ import { lpStream, type LengthPrefixedStream } from 'it-length-prefixed-stream'
 import { z } from 'zod'
 import { parseJson } from '../codec/json-depth.ts'
 import { errorMessage } from '../errors.ts'
-import { LoadReportWireSchema } from './load-report.ts'
+import { LoadReportWireSchema, MAX_LOAD_ACTIVE, MAX_LOAD_DELAY_MS } from './load-report.ts'
 
 /**
  * The route protocol: requests one after another on a stream, one at a time. The caller
@@ -32,6 +32,7 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 /** RFC 9110 field values: no CR, LF or NUL (obsolete folding is not accepted either). */
 const FIELD_VALUE = /^[^\r\n\0]*$/
 export const MAX_HEADERS = 200
+const METHOD = /^[A-Z]{3,10}$/
 
 const Headers = z.array(z.tuple([
   z.string().max(256).regex(TOKEN, { message: 'header name is not an RFC 9110 token' }),
@@ -40,7 +41,7 @@ const Headers = z.array(z.tuple([
 
 export const RouteRequestHeadSchema = z.object({
   service: z.string().min(1).max(64),
-  method: z.string().regex(/^[A-Z]{3,10}$/),
+  method: z.string().regex(METHOD),
   /** Path and query under the service's upstream URL, starting with '/'. */
   path: z.string().startsWith('/').max(8192),
   headers: Headers,
@@ -111,11 +112,13 @@ export class RouteStream {
   }
 
   async readHead (signal: AbortSignal): Promise<RouteRequestHead> {
-    return parseFrame(RouteRequestHeadSchema, await this.readJson(signal), 'request head')
+    const value = await this.readJson(signal)
+    return checkRequestHead(value) ?? parseFrame(RouteRequestHeadSchema, value, 'request head')
   }
 
   async readReply (signal: AbortSignal): Promise<RouteReply> {
-    return parseFrame(RouteReplySchema, await this.readJson(signal), 'reply')
+    const value = await this.readJson(signal)
+    return checkReply(value) ?? parseFrame(RouteReplySchema, value, 'reply')
   }
 
   /** Writes a body as frames, then the empty end frame. */
@@ -227,6 +230,85 @@ export class RouteStream {
       throw new InvalidFrameError(`head frame is not JSON within the limits: ${errorMessage(err)}`)
     }
   }
+}
+
+/*
+ * Hand-written checks of the route protocol's commonest frames, run before their zod schemas:
+ * a request head and a `response` or `accepted` reply, on every request at both nodes. Each
+ * returns its value when it satisfies the schema, and undefined when it is not sure; the
+ * schema then decides (and names what is wrong). So a check may only be stricter than its
+ * schema, never looser; the property tests hold them to that.
+ */
+
+type Plain = Record<string, unknown>
+
+function isPlain (value: unknown): value is Plain {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype
+}
+
+/** Exactly these own keys, the optional ones allowed to be missing (and only missing, not undefined: JSON has no undefined). */
+function hasKeys (value: Plain, required: readonly string[], optional: readonly string[] = []): boolean {
+  const keys = Object.keys(value)
+  let optionalPresent = 0
+  for (const key of optional) if (Object.hasOwn(value, key)) optionalPresent++
+  if (keys.length !== required.length + optionalPresent) return false
+  for (const key of required) if (!Object.hasOwn(value, key)) return false
+  return true
+}
+
+function isHeaders (value: unknown): value is Array<[string, string]> {
+  if (!Array.isArray(value) || value.length > MAX_HEADERS) return false
+  for (const pair of value) {
+    if (!Array.isArray(pair) || pair.length !== 2) return false
+    const [name, field] = pair as unknown[]
+    if (typeof name !== 'string' || name.length > 256 || !TOKEN.test(name)) return false
+    if (typeof field !== 'string' || field.length > 8192 || !FIELD_VALUE.test(field)) return false
+  }
+  return true
+}
+
+function isCount (value: unknown, max: number): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= max
+}
+
+function isShare (value: unknown): value is number {
+  return typeof value === 'number' && value >= 0 && value <= 1
+}
+
+const REQUEST_KEYS = ['service', 'method', 'path', 'headers', 'bodyBytes'] as const
+
+export function checkRequestHead (value: unknown): RouteRequestHead | undefined {
+  if (!isPlain(value) || !hasKeys(value, REQUEST_KEYS)) return undefined
+  const { service, method, path, headers, bodyBytes } = value
+  if (typeof service !== 'string' || service.length < 1 || service.length > 64) return undefined
+  if (typeof method !== 'string' || !METHOD.test(method)) return undefined
+  if (typeof path !== 'string' || !path.startsWith('/') || path.length > 8192) return undefined
+  if (!isHeaders(headers)) return undefined
+  if (bodyBytes !== null && !isCount(bodyBytes, Number.MAX_SAFE_INTEGER)) return undefined
+  return value as RouteRequestHead
+}
+
+const RESPONSE_KEYS = ['kind', 'status', 'headers'] as const
+const RESPONSE_OPTIONAL = ['load', 'bodyBytes'] as const
+
+function isLoadWire (value: unknown): boolean {
+  if (!Array.isArray(value) || value.length !== 5) return false
+  const [cpu, memory, delay, active, errorRate] = value as unknown[]
+  return isShare(cpu) && isShare(memory) && typeof delay === 'number' && delay >= 0 && delay <= MAX_LOAD_DELAY_MS &&
+    isCount(active, MAX_LOAD_ACTIVE) && isShare(errorRate)
+}
+
+/** A `response` or `accepted` reply; any other (an error) is left to the schema. */
+export function checkReply (value: unknown): RouteReply | undefined {
+  if (!isPlain(value)) return undefined
+  if (value.kind === 'accepted') return hasKeys(value, ['kind']) ? value as RouteReply : undefined
+  if (value.kind !== 'response' || !hasKeys(value, RESPONSE_KEYS, RESPONSE_OPTIONAL)) return undefined
+  const { status, headers, load, bodyBytes } = value
+  if (!isCount(status, 599) || status < 100) return undefined
+  if (!isHeaders(headers)) return undefined
+  if (Object.hasOwn(value, 'load') && !isLoadWire(load)) return undefined
+  if (Object.hasOwn(value, 'bodyBytes') && !isCount(bodyBytes, BODY_FRAME_BYTES)) return undefined
+  return value as RouteReply
 }
 
 /** A frame that is not what the protocol allows; its message is short, fit for a 502. */

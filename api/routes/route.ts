@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono'
 import { MeshError } from '../../src/errors.ts'
 import { RequestBody } from '../../src/routing/request-body.ts'
 import { BODY_FRAME_BYTES } from '../../src/routing/route-protocol.ts'
+import type { Router } from '../../src/routing/router.ts'
 import { meteredUser } from '../../src/routing/usage.ts'
 import type { ApiEnv } from '../context.ts'
 import { declaredBody } from '../middleware/json-body.ts'
@@ -27,8 +28,9 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
     if (path === '') throw new MeshError('NOT_FOUND', `route paths are /v1/route/${service}/<path>`)
     const router = c.var.mesh.running().router
     const head = requestHead(c)
-    const user = meteredUser(bearerToken(head.authorization), apiToken)
-    router.admit(service, user)
+    const { user, headers } = admit(router, service, head.authorization, apiToken)
+    // On every answer to it, an error's too (Hono adds the context's headers to those).
+    for (const [name, value] of headers) c.header(name, value)
     const declared = declaredBody(c)
     const body = declared.present ? await RequestBody.from(c.env.incoming, declared.length, maxBodyBytes, BODY_FRAME_BYTES) : NO_BODY
     const result = await router.forward({
@@ -41,6 +43,7 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
       signal: head.signal
     })
     const out = new Headers(result.headers)
+    for (const [name, value] of headers) out.set(name, value)
     out.set('X-Mesh-Peer', result.servedBy)
     out.set('X-Mesh-Attempts', String(result.attempts))
     out.set('X-Request-Id', c.var.requestId)
@@ -48,6 +51,25 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
     return new Response(c.req.method === 'HEAD' ? null : result.whole ?? result.body, { status: result.status, headers: out })
   })
   return app
+}
+
+/** Who a routed request is metered (and limited) as, and the headers that every answer to it carries. */
+interface Admission {
+  user: string
+  headers: Array<[string, string]>
+}
+
+/**
+ * The one place where a routed request is let in, from its head alone, before its body is read
+ * or any peer sees it: the caller is identified (today any bearer token names a user by its hash;
+ * API keys are checked here), held to its limits (a rate limiter goes here, with its
+ * X-RateLimit-* headers in `headers`), and refused with a MeshError otherwise: 404 when no peer
+ * offers the service, 503 (metered) when none can take it now.
+ */
+function admit (router: Pick<Router, 'admit'>, service: string, authorization: string | undefined, apiToken: string): Admission {
+  const user = meteredUser(bearerToken(authorization), apiToken)
+  router.admit(service, user)
+  return { user, headers: [] }
 }
 
 /**

@@ -38,7 +38,7 @@ const TARGET_P50_EXTRA_MS = 0.3
 const TARGET_P99_RATIO = 2
 const TARGET_BIG_RATIO = 0.5
 /** The binary's V8 flags (bin/meshnode.js); BENCH_NODE_OPTIONS replaces them, to weigh another setting. */
-const NODE_FLAGS = process.env.BENCH_NODE_OPTIONS ?? '--max-semi-space-size=4'
+const NODE_FLAGS = process.env.BENCH_NODE_OPTIONS ?? '--max-semi-space-size=1'
 const SERVERS = new URL('./http-servers.ts', import.meta.url).pathname
 
 type Side = 'direct' | 'proxy' | 'chain' | 'mesh'

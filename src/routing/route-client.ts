@@ -1,6 +1,6 @@
 import type { Stream } from '@libp2p/interface'
 import { MeshError, errorMessage, type ErrorCode } from '../errors.ts'
-import { decodeLoadReport } from './load-report.ts'
+import { decodeLoadReport, type LoadReport } from './load-report.ts'
 import type { LocalServices } from './local-services.ts'
 import { BODY_FRAME_BYTES, RouteStream, forwardableHeaders, type RouteReply } from './route-protocol.ts'
 import type { PeerResponse, RouteRequest } from './route-request.ts'
@@ -127,7 +127,7 @@ export class RouteClient {
         } else {
           discard(new Error('the upstream answered before it read the whole request body'))
         }
-        return { status: reply.status, headers: reply.headers, body: streamOf(whole), whole, load }
+        return wholeResponse(reply.status, reply.headers, whole, load)
       }
       const frames = r.readBody(this.maxResponseBytes, signal)
       const body = new ReadableStream<Uint8Array>({
@@ -161,14 +161,24 @@ export class RouteClient {
   }
 }
 
-/** A body already whole, as a stream for whoever still reads it that way. */
-function streamOf (whole: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    start: controller => {
-      if (whole.byteLength > 0) controller.enqueue(whole)
-      controller.close()
+/** An answer received whole; its body as a stream is made only for whoever still reads it that way. */
+function wholeResponse (status: number, headers: Array<[string, string]>, whole: Uint8Array, load: LoadReport | undefined): PeerResponse {
+  let stream: ReadableStream<Uint8Array> | undefined
+  return {
+    status,
+    headers,
+    whole,
+    load,
+    get body (): ReadableStream<Uint8Array> {
+      stream ??= new ReadableStream<Uint8Array>({
+        start: controller => {
+          if (whole.byteLength > 0) controller.enqueue(whole)
+          controller.close()
+        }
+      })
+      return stream
     }
-  })
+  }
 }
 
 /** The API's error code for a peer's `error` reply. */

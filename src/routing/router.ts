@@ -146,7 +146,8 @@ export class Router {
         break
       }
       const outcome = await this.attempt(peerId, req).finally(() => { if (attempt > 1) this.budget.release() })
-      if (outcome.ok) return this.metering.served(req, now, { ...outcome.result, attempts: attempt })
+      // Assigned, not spread: an answer received whole makes its body stream only when asked.
+      if (outcome.ok) return this.metering.served(req, now, Object.assign(outcome.result, { attempts: attempt }))
       last = outcome.error
       this.failover.recordFailure(peerId, req.service, outcome.error.message)
       if (req.signal.aborted) break
@@ -231,7 +232,7 @@ export class Router {
       if (head.whole !== undefined) {
         // Received whole: the attempt is over, whoever reads the body and whenever.
         finish(!upstreamFailed)
-        return { ok: true, result: { status: head.status, headers: head.headers, body: head.body, whole: head.whole, servedBy: peerId } }
+        return { ok: true, result: Object.assign(head, { servedBy: peerId }) }
       }
       const body = observeBody(head.body, { onEnd: complete => { finish(complete && !upstreamFailed) } })
       signal.addEventListener('abort', onAbort, { once: true })

@@ -353,9 +353,19 @@ const HOP_BY_HOP = new Set([
   'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length'
 ])
 
+/** The headers a proxy passes on: not the hop-by-hop ones, nor those that a Connection header names. One pass, on every request twice. */
 export function forwardableHeaders (headers: Iterable<[string, string]>): Array<[string, string]> {
-  const list = [...headers]
-  const named = new Set(list.filter(([k]) => k.toLowerCase() === 'connection')
-    .flatMap(([, v]) => v.split(',').map(s => s.trim().toLowerCase())))
-  return list.filter(([k]) => !HOP_BY_HOP.has(k.toLowerCase()) && !named.has(k.toLowerCase()))
+  const out: Array<[string, string]> = []
+  let named: Set<string> | undefined
+  for (const pair of headers) {
+    const name = pair[0].toLowerCase()
+    if (name === 'connection') {
+      named ??= new Set()
+      for (const option of pair[1].split(',')) named.add(option.trim().toLowerCase())
+    }
+    if (!HOP_BY_HOP.has(name)) out.push(pair)
+  }
+  if (named === undefined) return out
+  const connectionNamed = named
+  return out.filter(([k]) => !connectionNamed.has(k.toLowerCase()))
 }

@@ -12,8 +12,9 @@ import { LoadReportWireSchema, MAX_LOAD_ACTIVE, MAX_LOAD_DELAY_MS } from './load
  * body as frames and an empty frame once the request is accepted; a small body (one frame,
  * already whole) goes with the head instead, sparing a round trip, and is dropped with the
  * stream when the server refuses. The server streams the body on to its upstream as it comes,
- * answers a response head and the body as frames and an empty frame, and waits for the next
- * head. `accepted` tells the caller whether a failure can have reached the upstream: before
+ * answers a response head (with its load: load-report.ts) and the body as frames and an empty
+ * frame, and waits for the next head; a body complete when its head is written, and within one
+ * frame, is announced in the head (`bodyBytes`) and read whole. `accepted` tells the caller whether a failure can have reached the upstream: before
  * it, nothing did, and any request may be retried elsewhere. An `error` reply ends the
  * stream, and so does anything unexpected; the caller ends an idle stream by closing it.
  * Reusing streams spares each request a stream negotiation round trip (see stream-pool.ts); a

@@ -2,11 +2,13 @@
  * The abort signal of one routed exchange: aborted at its deadline, when the signal it follows
  * (the client's) aborts, or by hand (a drain, a cancel). One controller and one timer, where
  * AbortSignal.timeout and AbortSignal.any cost a timer, several signals and their listeners per
- * request, twice per request on a path with two nodes. `done()` stops the clock and the following.
+ * request, twice per request on a path with two nodes. `done()` stops the clock, the following
+ * and any later `abort()`.
  */
 export class ExchangeSignal {
   readonly controller = new AbortController()
   private expired = false
+  private finished = false
   private readonly timer: NodeJS.Timeout
   private readonly follows: AbortSignal | undefined
 
@@ -32,11 +34,13 @@ export class ExchangeSignal {
     return this.expired
   }
 
+  /** Aborts it, unless it is done. */
   abort (reason?: unknown): void {
-    this.controller.abort(reason)
+    if (!this.finished) this.controller.abort(reason)
   }
 
   done (): void {
+    this.finished = true
     clearTimeout(this.timer)
     this.follows?.removeEventListener('abort', this.onFollowed)
   }

@@ -84,6 +84,8 @@ const END = new Uint8Array(0)
 export class RouteStream {
   private readonly lp: LengthPrefixedStream<Stream>
   readonly stream: Stream
+  /** The next frame, being read ahead (watchReset). */
+  private ahead: ReturnType<LengthPrefixedStream<Stream>['read']> | undefined
 
   constructor (stream: Stream) {
     this.stream = stream
@@ -221,8 +223,23 @@ export class RouteStream {
     }
   }
 
+  /**
+   * Reads the next frame ahead while nothing else reads the stream (a request read to its end,
+   * its answer not sent yet), so that a reset by the caller shows at once: `onReset` hears it.
+   * A frame that comes (the next request, sent early) is kept for the next read; the end of the
+   * stream (a caller that closed its side after its request) is no reset.
+   */
+  watchReset (onReset: (err: unknown) => void): void {
+    if (this.ahead !== undefined) return
+    const ahead = this.lp.read()
+    this.ahead = ahead
+    ahead.catch((err: unknown) => { if (!(err instanceof Error && err.name === 'UnexpectedEOFError')) onReset(err) })
+  }
+
   private async readJson (signal: AbortSignal): Promise<unknown> {
-    const frame = await this.lp.read({ signal })
+    const ahead = this.ahead
+    this.ahead = undefined
+    const frame = ahead === undefined ? await this.lp.read({ signal }) : await raced(ahead, signal)
     // The reader's own limit is MAX_FRAME_BYTES, the larger of head and body frames: a head has its own.
     if (frame.byteLength > MAX_HEAD_BYTES) throw new InvalidFrameError('head frame too large')
     try {
@@ -327,6 +344,22 @@ function parseFrame<T extends z.ZodType> (schema: T, value: unknown, what: strin
   const issue = result.error.issues[0]
   const field = issue?.path.join('.') ?? ''
   throw new InvalidFrameError(`invalid ${what}${field === '' ? '' : ` (${field})`}: ${issue?.message ?? 'invalid'}`)
+}
+
+/** `p`, or the signal's reason once it aborts first. */
+async function raced<T> (p: Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted()
+  return await new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => { reject(signal.reason) }
+    signal.addEventListener('abort', onAbort, { once: true })
+    p.then(value => {
+      signal.removeEventListener('abort', onAbort)
+      resolve(value)
+    }, (err: unknown) => {
+      signal.removeEventListener('abort', onAbort)
+      reject(err)
+    })
+  })
 }
 
 /** Whether `p` settles before the event loop moves on to its next phase (I/O, timers). */

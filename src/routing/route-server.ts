@@ -140,7 +140,10 @@ async function proxy (route: RouteStream, head: RouteRequestHead, c: RouteServer
   const signal = exchange.signal
   const reply = async (r: RouteReply): Promise<void> => { await route.writeJson(r, signal) }
   const small = head.bodyBytes !== null && head.bodyBytes <= BODY_FRAME_BYTES
-  const body = new BodyFrames(route.readBody(small ? head.bodyBytes ?? 0 : limits.maxRequestBytes, signal))
+  // Once the request is read to its end, a caller that resets the stream (it went away) cancels the upstream call.
+  const body = new BodyFrames(route.readBody(small ? head.bodyBytes ?? 0 : limits.maxRequestBytes, signal), () => {
+    route.watchReset(err => { exchange.abort(err) })
+  })
   // A small body is read whole and sent with its length; a larger one streams to the upstream as its frames come.
   let whole: Uint8Array | undefined
   if (small) {
@@ -198,15 +201,18 @@ class BodyFrames {
   ended = false
   error: unknown
   private readonly frames: AsyncGenerator<Uint8Array>
+  private readonly onEnd: () => void
 
-  constructor (frames: AsyncGenerator<Uint8Array>) {
+  constructor (frames: AsyncGenerator<Uint8Array>, onEnd: () => void) {
     this.frames = frames
+    this.onEnd = onEnd
   }
 
   async * chunks (): AsyncGenerator<Uint8Array> {
     try {
       for await (const frame of this.frames) yield frame
       this.ended = true
+      this.onEnd()
     } catch (err) {
       this.error = err
       throw err

@@ -9,10 +9,19 @@ import { waitFor } from '../helpers/wait.ts'
 // The data plane as a client sees it: what reaches the upstream of a routed request, and how its
 // answer comes back (a small one whole, with its length; a trickling one as it comes).
 
-/** Answers /headers with the raw request headers it received, /trickle with three chunks 20 ms apart. */
-async function headerUpstream (): Promise<{ url: string, server: Server }> {
+/**
+ * Answers /headers with the raw request headers it received, /trickle with three chunks 20 ms
+ * apart; holds /hold unanswered, counting in `held` and in `cut` those whose caller went away.
+ */
+async function headerUpstream (): Promise<{ url: string, server: Server, held: number, cut: number }> {
+  const counts = { held: 0, cut: 0 }
   const server = createServer((req, res) => {
     req.resume()
+    if (req.url === '/hold') {
+      counts.held++
+      res.on('close', () => { if (!res.writableFinished) counts.cut++ })
+      return
+    }
     if (req.url === '/trickle') {
       res.writeHead(200, { 'content-type': 'text/plain' })
       let n = 0
@@ -29,7 +38,7 @@ async function headerUpstream (): Promise<{ url: string, server: Server }> {
     res.end(JSON.stringify(req.rawHeaders))
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }
+  return Object.assign(counts, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })
 }
 
 /** A GET with its headers in the raw form, `[name, value, name, value, ...]`, so that a name can repeat as sent. */
@@ -68,6 +77,7 @@ describe('the routed data plane, end to end', { timeout: 120_000 }, () => {
 
   after(async () => {
     await Promise.all(nodes.map(async n => { await n.stop() }))
+    upstream.server.closeAllConnections()
     await new Promise(resolve => upstream.server.close(resolve))
     await Promise.all(dirs.map(removeDir))
   })
@@ -93,5 +103,14 @@ describe('the routed data plane, end to end', { timeout: 120_000 }, () => {
     assert.equal(trickle.res.statusCode, 200)
     assert.equal(trickle.body, 'part 0;part 1;part 2;')
     assert.equal(trickle.res.headers['transfer-encoding'], 'chunked')
+  })
+
+  test('a client that goes away while the peer\'s upstream holds its request cancels the upstream call', async () => {
+    const ctl = new AbortController()
+    const pending = fetch(`${a.api.url}/v1/route/hdr/hold`, { signal: ctl.signal }).catch(() => undefined)
+    await waitFor('the upstream to hold the request', () => upstream.held === 1, { timeoutMs: 10_000 })
+    ctl.abort()
+    await pending
+    await waitFor('the upstream call to be cut', () => upstream.cut === 1, { timeoutMs: 10_000 })
   })
 })

@@ -155,9 +155,7 @@ export class RouteStream {
       const { done, value } = await next
       if (done === true) {
         if (head.kind === 'response' && readyBytes <= BODY_FRAME_BYTES) {
-          const whole = ready.length === 1 ? ready[0] : Buffer.concat(ready)
-          const json = encoder.encode(JSON.stringify({ ...head, bodyBytes: readyBytes }))
-          await this.lp.writeV(whole === undefined || whole.byteLength === 0 ? [json, END] : [json, whole, END], { signal })
+          await this.writeWholeResponse(head, ready.length === 1 && ready[0] !== undefined ? ready[0] : Buffer.concat(ready), signal)
           return
         }
         break
@@ -192,6 +190,16 @@ export class RouteStream {
     }
     batch.push(END)
     await flush()
+  }
+
+  /** Writes a response whose body is whole already: within one frame, announced in its head and sent with it in one write; longer, as frames. */
+  async writeWholeResponse (head: Extract<RouteReply, { kind: 'response' }>, whole: Uint8Array, signal: AbortSignal): Promise<void> {
+    if (whole.byteLength > BODY_FRAME_BYTES) {
+      await this.writeResponse(head, (async function * () { yield whole })(), signal)
+      return
+    }
+    const json = encoder.encode(JSON.stringify({ ...head, bodyBytes: whole.byteLength }))
+    await this.lp.writeV(whole.byteLength === 0 ? [json, END] : [json, whole, END], { signal })
   }
 
   /** Reads a body announced whole (`bodyBytes` in its head): exactly that many bytes, then the end frame. */

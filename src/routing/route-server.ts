@@ -178,13 +178,21 @@ async function proxy (route: RouteStream, head: RouteRequestHead, c: RouteServer
     // The caller counts this request among its own in flight already: the report counts the others.
     const load = c.load()
     load.activeRequests = Math.max(0, load.activeRequests - 1)
-    await route.writeResponse({ kind: 'response', status: response.status, headers: forwardableHeaders(response.headers), load: encodeLoadReport(load) }, (async function * () {
-      for await (const chunk of answer) {
-        sent += chunk.byteLength
-        if (sent > limits.maxResponseBytes) throw new BodyTooLargeError(limits.maxResponseBytes)
-        yield chunk
-      }
-    })(), signal)
+    const replyHead = { kind: 'response' as const, status: response.status, headers: forwardableHeaders(response.headers), load: encodeLoadReport(load) }
+    // A small answer has arrived whole with its head, as a rule: it goes at once, with no stream to read.
+    const whole = response.takeWhole?.()
+    if (whole !== undefined) {
+      if (whole.byteLength > limits.maxResponseBytes) throw new BodyTooLargeError(limits.maxResponseBytes)
+      await route.writeWholeResponse(replyHead, whole, signal)
+    } else {
+      await route.writeResponse(replyHead, (async function * () {
+        for await (const chunk of answer) {
+          sent += chunk.byteLength
+          if (sent > limits.maxResponseBytes) throw new BodyTooLargeError(limits.maxResponseBytes)
+          yield chunk
+        }
+      })(), signal)
+    }
   } catch (err) {
     // The caller went away or the body broke: stop reading the upstream's answer. After a
     // complete answer there is nothing to stop, and an abort per request costs an error object.

@@ -4,6 +4,7 @@
  * process's (the server's) CPU over the span the client counts.
  */
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { median } from './stats.ts'
 
 const LOAD_CLIENT = new URL('./load-client.ts', import.meta.url).pathname
@@ -58,6 +59,8 @@ export interface LoadOptions {
   warmupSeconds: number
   /** The client's HTTP stack: node:http with a keep-alive agent (the default) or fetch. */
   mode?: 'http' | 'fetch'
+  /** Processes (by pid) whose CPU time over the measured window is returned, in `processCpuMs`. */
+  processes?: number[]
 }
 
 export interface LoadResult {
@@ -70,6 +73,8 @@ export interface LoadResult {
   serverCpu: number
   latencyMs: { p50: number, p90: number, p99: number, max: number, mean: number }
   firstError?: string
+  /** CPU time of each of `processes` over the measured window, in ms (/proc, 10 ms ticks). */
+  processCpuMs: number[]
 }
 
 /**
@@ -80,6 +85,8 @@ export async function runLoadClient (url: string, options: LoadOptions): Promise
   const { seconds, concurrency, warmupSeconds, mode = 'http' } = options
   let cpu0: NodeJS.CpuUsage | undefined
   let wall0 = 0
+  const pids = options.processes ?? []
+  let processCpu0: number[] = []
   const { out } = await runChild(LOAD_CLIENT, [url, String(seconds), String(concurrency), String(warmupSeconds), mode], {
     name: 'load client',
     // The client stops itself after warm-up + measurement; this is only the safety net.
@@ -88,13 +95,30 @@ export async function runLoadClient (url: string, options: LoadOptions): Promise
       if (cpu0 === undefined && stdout.includes('measuring\n')) {
         cpu0 = process.cpuUsage()
         wall0 = performance.now()
+        processCpu0 = pids.map(processCpuMs)
       }
     }
   })
+  const processCpu = pids.map((pid, i) => processCpuMs(pid) - (processCpu0[i] ?? Number.NaN))
   const cpu = cpu0 === undefined ? undefined : process.cpuUsage(cpu0)
   const serverCpu = cpu === undefined ? Number.NaN : (cpu.user + cpu.system) / 1000 / (performance.now() - wall0)
-  return { ...lastJsonLine<Omit<LoadResult, 'serverCpu'>>(out), serverCpu }
+  return { ...lastJsonLine<Omit<LoadResult, 'serverCpu' | 'processCpuMs'>>(out), serverCpu, processCpuMs: processCpu }
 }
+
+/** A process's CPU time so far (user + system), in ms, from /proc/<pid>/stat; NaN where there is no /proc. */
+export function processCpuMs (pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 1000 / CLOCK_TICKS_PER_SECOND
+  } catch {
+    return Number.NaN
+  }
+}
+
+/** USER_HZ, 100 on every Linux that Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100
 
 /** The figures of several load runs of one side: medians of their rates, latencies and CPU, totals of their counts. */
 export interface LoadFigures { rps: number, p50: number, p99: number, serverCpu: number, clientCpu: number, requests: number, errors: number }

@@ -33,6 +33,7 @@ import { PeerMemory } from './p2p/peer-memory.ts'
 import { platformEvent } from './platform/events.ts'
 import { Platform } from './platform/platform.ts'
 import { networkProtocols, type NetworkProtocols } from './p2p/protocols.ts'
+import { loadReportOf } from './routing/load-report.ts'
 import { LocalServices, type ServiceConfig } from './routing/local-services.ts'
 import { serveRoutes } from './routing/route-server.ts'
 import { Router } from './routing/router.ts'
@@ -256,7 +257,9 @@ export class MeshNode {
       await serveRoutes(libp2p, this.protocols.route, {
         services: this.localServices,
         log: this.log,
-        onRejected: reason => { this.metrics.streamRejected('route', reason) }
+        onRejected: reason => { this.metrics.streamRejected('route', reason) },
+        load: () => loadReportOf(this.parts?.telemetry.published, this.requests.active),
+        requests: this.requests
       }, {
         maxRequestBytes: routing.maxRequestBytes,
         maxResponseBytes: routing.maxResponseBytes,

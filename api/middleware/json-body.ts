@@ -33,9 +33,12 @@ export function requireJsonType (c: Context): void {
 
 /** A body is declared by a non-zero Content-Length or by a Transfer-Encoding (chunked); `length` is the Content-Length. */
 export function declaredBody (c: Context): { present: boolean, length: number | undefined } {
-  const header = c.req.header('content-length')
+  // Node's parsed headers where the request came over HTTP: asking Hono would build a web Headers object for it.
+  const incoming = (c.env as Partial<ApiEnv['Bindings']> | undefined)?.incoming?.headers
+  const header = incoming === undefined ? c.req.header('content-length') : incoming['content-length']
   const length = header === undefined ? undefined : Number(header)
-  return { present: length === undefined ? c.req.header('transfer-encoding') !== undefined : length > 0, length }
+  const chunked = incoming === undefined ? c.req.header('transfer-encoding') : incoming['transfer-encoding']
+  return { present: length === undefined ? chunked !== undefined : length > 0, length }
 }
 
 function parse (text: string): unknown {

@@ -13,6 +13,7 @@ import type { NetworkParams } from '../network/params.ts'
 import { VERSION } from '../version.ts'
 import { GOSSIP_THRESHOLDS, gossipScoreParams, invalidMessageRegister } from './gossip-scoring.ts'
 import type { NetworkProtocols } from './protocols.ts'
+import { coalesceYamuxWindowUpdates } from './yamux-window.ts'
 
 export interface MeshServices extends Record<string, unknown> {
   identify: Identify
@@ -44,6 +45,7 @@ export interface MeshLibp2pOptions {
  * network's topics so that invalid messages cost their sender (see gossip-scoring.ts).
  */
 export async function createMeshLibp2p (opts: MeshLibp2pOptions): Promise<MeshLibp2p> {
+  coalesceYamuxWindowUpdates()
   const colocation = opts.params.gossip_ip_colocation_threshold
   return await createLibp2p({
     privateKey: opts.privateKey,

@@ -21,7 +21,7 @@ export function networkProtocols (networkId: string, genesisHash: string): Netwo
     prefix,
     dht: `${prefix}/kad/1.0.0`,
     membership: `${prefix}/member/${genesisHash.slice(0, 16)}/1.0.0`,
-    route: `${prefix}/route/1.0.0`,
+    route: `${prefix}/route/1.1.0`,
     sync: `${prefix}/sync/1.0.0`,
     governanceSync: `${prefix}/gov-sync/1.0.0`,
     topics: {

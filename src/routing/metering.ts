@@ -34,8 +34,15 @@ export class Metering {
     this.c.onUsage({ user: req.user, ...keyOf(req.keyId), service: req.service, peerId: '', requestBytes: req.body.bytesRead, responseBytes: 0, durationMs: at - started, status, at })
   }
 
-  /** The served result, its body counted on its way: the event follows once the body has been sent or failed. */
+  /** The served result, its body counted on its way: the event follows once the body has been sent or failed (at once for a body received whole). */
   served (req: RouteRequest, started: number, result: RouteResult): RouteResult {
+    const whole = result.whole
+    if (whole !== undefined) {
+      // Received whole: sent as far as this node is concerned.
+      const at = this.c.clock.now()
+      this.c.onUsage({ user: req.user, service: req.service, peerId: result.servedBy, requestBytes: req.body.bytesRead, responseBytes: whole.byteLength, durationMs: at - started, status: result.status, at })
+      return result
+    }
     let bytes = 0
     const body = observeBody(result.body, {
       onChunk: chunk => { bytes += chunk.byteLength },

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.ts'
 import type { PeerSnapshot } from '../telemetry/peer-table.ts'
 import { LatencyEwma } from './latency-ewma.ts'
+import { fresherLoad, type ReceivedLoadReport } from './load-report.ts'
 import type { LocalServices } from './local-services.ts'
 import { Selector, capacityWeight, type PeerCandidate, type Selection, type StrategyName } from './strategies.ts'
 
@@ -10,6 +11,8 @@ export interface PeerRouteStats {
   selections: number
   errors: number
   latency: LatencyEwma
+  /** The peer's load from its last response to this node (ORCA-style), with when it came. */
+  report?: ReceivedLoadReport | undefined
 }
 
 export interface PeerSelectionComponents {
@@ -90,9 +93,10 @@ export class PeerSelection {
   candidates (service: string): PeerCandidate[] {
     const now = this.c.clock.now()
     const list: PeerCandidate[] = []
-    const add = (peerId: string, capacity: number, load: PeerCandidate['load']): void => {
+    const add = (peerId: string, capacity: number, gossiped: { load: PeerCandidate['load'], receivedAt: number }): void => {
       if (!this.c.admits(peerId, service, now)) return
       const stats = this.statsOf(peerId)
+      const load = fresherLoad(stats.report, gossiped)
       list.push({
         peerId,
         capacity,
@@ -104,10 +108,11 @@ export class PeerSelection {
     }
     for (const p of this.c.peers()) {
       const offer = p.snapshot.services.find(s => s.name === service)
-      if (offer !== undefined && p.state === 'healthy') add(p.peerId, offer.capacity, { cpu: p.snapshot.cpu, activeRequests: p.snapshot.requests.active })
+      if (offer !== undefined && p.state === 'healthy') add(p.peerId, offer.capacity, { load: { cpu: p.snapshot.cpu, activeRequests: p.snapshot.requests.active }, receivedAt: p.receivedAt })
     }
     const local = this.c.services.offers().find(s => s.name === service)
-    if (local !== undefined) add(this.c.selfId, local.capacity, this.c.ownLoad())
+    // This node has no report of its own (it never routes to itself over the protocol): its load is current.
+    if (local !== undefined) add(this.c.selfId, local.capacity, { load: this.c.ownLoad(), receivedAt: now })
     return list
   }
 

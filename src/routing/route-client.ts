@@ -1,5 +1,6 @@
 import type { Stream } from '@libp2p/interface'
 import { MeshError, errorMessage, type ErrorCode } from '../errors.ts'
+import { decodeLoadReport, type LoadReport } from './load-report.ts'
 import type { LocalServices } from './local-services.ts'
 import { BODY_FRAME_BYTES, RouteStream, forwardableHeaders, type RouteReply } from './route-protocol.ts'
 import type { PeerResponse, RouteRequest } from './route-request.ts'
@@ -116,6 +117,18 @@ export class RouteClient {
       const reply = await r.readReply(signal).catch((err: unknown) => { throw bodyError ?? err })
       if (reply.kind === 'error') throw new MeshError(replyErrorCode(reply.code), `peer ${peerId}: ${reply.message}`)
       if (reply.kind !== 'response') throw new Error(`unexpected ${reply.kind} reply`)
+      const load = reply.load === undefined ? undefined : decodeLoadReport(reply.load)
+      if (reply.bodyBytes !== undefined) {
+        const whole = await r.readWhole(reply.bodyBytes, signal).catch((err: unknown) => { throw bodyError ?? err })
+        // The exchange is complete: the stream goes back to the pool before anyone reads the body.
+        if (bodySent) {
+          detach()
+          this.pool.release(peerId, r)
+        } else {
+          discard(new Error('the upstream answered before it read the whole request body'))
+        }
+        return wholeResponse(reply.status, reply.headers, whole, load)
+      }
       const frames = r.readBody(this.maxResponseBytes, signal)
       const body = new ReadableStream<Uint8Array>({
         pull: async controller => {
@@ -138,12 +151,32 @@ export class RouteClient {
         },
         cancel: () => { discard(new Error('response cancelled')) }
       })
-      return { status: reply.status, headers: reply.headers, body }
+      return { status: reply.status, headers: reply.headers, body, load }
     } catch (err) {
       discard(err)
       // A peer's refusal is a NotReachedError already: wrapping it again would hide its code.
       if (!accepted && !(err instanceof MeshError) && !(err instanceof NotReachedError)) throw new NotReachedError(err)
       throw err
+    }
+  }
+}
+
+/** An answer received whole; its body as a stream is made only for whoever still reads it that way. */
+function wholeResponse (status: number, headers: Array<[string, string]>, whole: Uint8Array, load: LoadReport | undefined): PeerResponse {
+  let stream: ReadableStream<Uint8Array> | undefined
+  return {
+    status,
+    headers,
+    whole,
+    load,
+    get body (): ReadableStream<Uint8Array> {
+      stream ??= new ReadableStream<Uint8Array>({
+        start: controller => {
+          if (whole.byteLength > 0) controller.enqueue(whole)
+          controller.close()
+        }
+      })
+      return stream
     }
   }
 }

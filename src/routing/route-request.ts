@@ -1,3 +1,4 @@
+import type { LoadReport } from './load-report.ts'
 import type { RequestBody } from './request-body.ts'
 
 /** A request of the data plane, as the router forwards it to a peer of the mesh. */
@@ -21,6 +22,10 @@ export interface PeerResponse {
   status: number
   headers: Array<[string, string]>
   body: ReadableStream<Uint8Array>
+  /** The same body as bytes, when the peer sent it whole (a small answer): nobody needs to read `body` then. */
+  whole?: Uint8Array | undefined
+  /** The serving peer's load as it answered; none from this node's own upstream. */
+  load?: LoadReport | undefined
 }
 
 export interface RouteResult extends PeerResponse {

@@ -2,6 +2,8 @@ import type { Stream } from '@libp2p/interface'
 import { errorMessage } from '../errors.ts'
 import type { Logger } from '../logging.ts'
 import type { MeshLibp2p } from '../p2p/libp2p.ts'
+import { ExchangeSignal } from './exchange-signal.ts'
+import { encodeLoadReport, type LoadReport } from './load-report.ts'
 import type { LocalServices } from './local-services.ts'
 import type { UpstreamResponse } from './upstream-client.ts'
 import {
@@ -27,6 +29,10 @@ export interface RouteServerComponents {
   log: Logger
   /** Called once for every refused request or stream. */
   onRejected: (reason: RouteRejection) => void
+  /** This node's load now, reported on every response; it counts the requests this server is serving. */
+  load: () => LoadReport
+  /** Requests served for peers, from acceptance to the end of the answer: part of this node's active requests. */
+  requests: { started: () => void, finished: () => void }
 }
 
 /**
@@ -106,21 +112,38 @@ function refusal (head: RouteRequestHead, services: LocalServices, limits: Route
 
 /** Serves one request; true when its exchange ended cleanly and the stream may carry another. */
 async function serveOne (route: RouteStream, head: RouteRequestHead, c: RouteServerComponents, limits: RouteLimits): Promise<boolean> {
-  const cancel = new AbortController()
-  const deadline = AbortSignal.timeout(limits.timeoutMs)
-  const signal = AbortSignal.any([cancel.signal, deadline])
-  const reply = async (r: RouteReply): Promise<void> => { await route.writeJson(r, signal) }
-  const refused = refusal(head, c.services, limits)
-  if (refused !== undefined) {
-    // Decided from the head: the body is not read, and the stream ends with the refusal.
-    c.onRejected(refused.reason)
-    await reply(refused.reply)
-    return false
+  const exchange = new ExchangeSignal(limits.timeoutMs)
+  const signal = exchange.signal
+  try {
+    const refused = refusal(head, c.services, limits)
+    if (refused !== undefined) {
+      // Decided from the head: the body is not read, and the stream ends with the refusal.
+      c.onRejected(refused.reason)
+      await route.writeJson(refused.reply, signal)
+      return false
+    }
+    // From here on the upstream may see the request: the caller must know before it retries.
+    await route.writeJson({ kind: 'accepted' }, signal)
+    c.requests.started()
+    try {
+      return await proxy(route, head, c, limits, exchange)
+    } finally {
+      c.requests.finished()
+    }
+  } finally {
+    exchange.done()
   }
-  // From here on the upstream may see the request: the caller must know before it retries.
-  await reply({ kind: 'accepted' })
+}
+
+/** Proxies an accepted request to the upstream and streams its answer back; true when the stream may carry another. */
+async function proxy (route: RouteStream, head: RouteRequestHead, c: RouteServerComponents, limits: RouteLimits, exchange: ExchangeSignal): Promise<boolean> {
+  const signal = exchange.signal
+  const reply = async (r: RouteReply): Promise<void> => { await route.writeJson(r, signal) }
   const small = head.bodyBytes !== null && head.bodyBytes <= BODY_FRAME_BYTES
-  const body = new BodyFrames(route.readBody(small ? head.bodyBytes ?? 0 : limits.maxRequestBytes, signal))
+  // Once the request is read to its end, a caller that resets the stream (it went away) cancels the upstream call.
+  const body = new BodyFrames(route.readBody(small ? head.bodyBytes ?? 0 : limits.maxRequestBytes, signal), () => {
+    route.watchReset(err => { exchange.abort(err) })
+  })
   // A small body is read whole and sent with its length; a larger one streams to the upstream as its frames come.
   let whole: Uint8Array | undefined
   if (small) {
@@ -145,28 +168,39 @@ async function serveOne (route: RouteStream, head: RouteRequestHead, c: RouteSer
   } catch (err) {
     const tooLarge = body.error instanceof BodyTooLargeError
     if (tooLarge) c.onRejected('too_large')
-    const code = tooLarge ? 'TOO_LARGE' : deadline.aborted ? 'TIMEOUT' : 'UPSTREAM_ERROR'
+    const code = tooLarge ? 'TOO_LARGE' : exchange.timedOut ? 'TIMEOUT' : 'UPSTREAM_ERROR'
     await reply({ kind: 'error', code, message: errorMessage(body.error ?? err), reachedUpstream: true })
     return false
   }
   try {
     let sent = 0
     const answer = response.body
-    await route.writeResponse({ kind: 'response', status: response.status, headers: forwardableHeaders(response.headers) }, (async function * () {
-      for await (const chunk of answer) {
-        sent += chunk.byteLength
-        if (sent > limits.maxResponseBytes) throw new BodyTooLargeError(limits.maxResponseBytes)
-        yield chunk
-      }
-    })(), signal)
+    // The caller counts this request among its own in flight already: the report counts the others.
+    const load = c.load()
+    load.activeRequests = Math.max(0, load.activeRequests - 1)
+    const replyHead = { kind: 'response' as const, status: response.status, headers: forwardableHeaders(response.headers), load: encodeLoadReport(load) }
+    // A small answer has arrived whole with its head, as a rule: it goes at once, with no stream to read.
+    const whole = response.takeWhole?.()
+    if (whole !== undefined) {
+      if (whole.byteLength > limits.maxResponseBytes) throw new BodyTooLargeError(limits.maxResponseBytes)
+      await route.writeWholeResponse(replyHead, whole, signal)
+    } else {
+      await route.writeResponse(replyHead, (async function * () {
+        for await (const chunk of answer) {
+          sent += chunk.byteLength
+          if (sent > limits.maxResponseBytes) throw new BodyTooLargeError(limits.maxResponseBytes)
+          yield chunk
+        }
+      })(), signal)
+    }
   } catch (err) {
     // The caller went away or the body broke: stop reading the upstream's answer. After a
     // complete answer there is nothing to stop, and an abort per request costs an error object.
-    cancel.abort()
+    exchange.abort()
     throw err
   }
   // An upstream that answered before it read the whole request leaves frames on the stream: it cannot carry another request.
-  if (!body.ended) cancel.abort()
+  if (!body.ended) exchange.abort()
   return body.ended
 }
 
@@ -175,15 +209,18 @@ class BodyFrames {
   ended = false
   error: unknown
   private readonly frames: AsyncGenerator<Uint8Array>
+  private readonly onEnd: () => void
 
-  constructor (frames: AsyncGenerator<Uint8Array>) {
+  constructor (frames: AsyncGenerator<Uint8Array>, onEnd: () => void) {
     this.frames = frames
+    this.onEnd = onEnd
   }
 
   async * chunks (): AsyncGenerator<Uint8Array> {
     try {
       for await (const frame of this.frames) yield frame
       this.ended = true
+      this.onEnd()
     } catch (err) {
       this.error = err
       throw err

@@ -4,6 +4,7 @@ import { MeshError, errorMessage } from '../errors.ts'
 import type { Logger } from '../logging.ts'
 import type { PeerSnapshot } from '../telemetry/peer-table.ts'
 import type { BreakerConfig, CircuitBreaker } from './circuit-breaker.ts'
+import { ExchangeSignal } from './exchange-signal.ts'
 import { FailoverState, type Drain, type RecentFailure } from './failover-state.ts'
 import type { LocalServices } from './local-services.ts'
 import { Metering } from './metering.ts'
@@ -146,7 +147,8 @@ export class Router {
         break
       }
       const outcome = await this.attempt(peerId, req).finally(() => { if (attempt > 1) this.budget.release() })
-      if (outcome.ok) return this.metering.served(req, now, { ...outcome.result, attempts: attempt })
+      // Assigned, not spread: an answer received whole makes its body stream only when asked.
+      if (outcome.ok) return this.metering.served(req, now, Object.assign(outcome.result, { attempts: attempt }))
       last = outcome.error
       this.failover.recordFailure(peerId, req.service, outcome.error.message)
       if (req.signal.aborted) break
@@ -198,10 +200,10 @@ export class Router {
     const stats = this.selection.statsOf(peerId)
     stats.selections++
     stats.inFlight++
-    const ctl = new AbortController()
-    const untrack = this.failover.track(peerId, ctl)
-    const timeout = AbortSignal.timeout(this.opts.requestTimeoutMs)
-    const signal = AbortSignal.any([req.signal, ctl.signal, timeout])
+    // Aborted by the client, by a drain of the peer (failover.track) or at the deadline.
+    const exchange = new ExchangeSignal(this.opts.requestTimeoutMs, req.signal)
+    const signal = exchange.signal
+    const untrack = this.failover.track(peerId, exchange.controller)
     let settled = false
     // A body that fails or is cancelled half-way still settles the attempt.
     const onAbort = (): void => { finish(false) }
@@ -209,29 +211,37 @@ export class Router {
       if (settled) return
       settled = true
       signal.removeEventListener('abort', onAbort)
+      exchange.done()
       stats.inFlight--
       untrack()
       // A client that went away or sent too much, or a drain by hand, says nothing about the peer: no verdict.
       if (ok) breaker.onSuccess(this.clock.now())
-      else if (clientFault || (!timeout.aborted && (req.signal.aborted || ctl.signal.aborted))) breaker.release()
+      else if (clientFault || (!exchange.timedOut && signal.aborted)) breaker.release()
       else { breaker.onFailure(this.clock.now()); stats.errors++ }
     }
     try {
       const head = await this.client.call(peerId, req, signal)
-      stats.latency.observe(this.clock.now() - started, this.clock.now())
+      const answered = this.clock.now()
+      stats.latency.observe(answered - started, answered)
+      if (head.load !== undefined) stats.report = { load: head.load, receivedAt: answered }
       if (RETRYABLE_STATUS.has(head.status) && IDEMPOTENT.has(req.method)) {
         await head.body.cancel()
         finish(false)
         return { ok: false, reached: true, error: new MeshError('UPSTREAM_ERROR', `peer ${peerId} answered ${head.status}`) }
       }
       const upstreamFailed = head.status >= 500
+      if (head.whole !== undefined) {
+        // Received whole: the attempt is over, whoever reads the body and whenever.
+        finish(!upstreamFailed)
+        return { ok: true, result: Object.assign(head, { servedBy: peerId }) }
+      }
       const body = observeBody(head.body, { onEnd: complete => { finish(complete && !upstreamFailed) } })
       signal.addEventListener('abort', onAbort, { once: true })
       return { ok: true, result: { status: head.status, headers: head.headers, body, servedBy: peerId } }
     } catch (err) {
       const reached = !(err instanceof NotReachedError)
       const cause = err instanceof NotReachedError ? err.cause : err
-      const error = timeout.aborted
+      const error = exchange.timedOut
         ? new MeshError('TIMEOUT', `peer ${peerId} did not answer within ${this.opts.requestTimeoutMs} ms`)
         : cause instanceof MeshError ? cause : new MeshError('UPSTREAM_ERROR', `peer ${peerId} failed: ${errorMessage(cause)}`)
       finish(false, error.code === 'PAYLOAD_TOO_LARGE')

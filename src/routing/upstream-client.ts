@@ -16,6 +16,11 @@ export interface UpstreamResponse {
   headers: Array<[string, string]>
   /** Aborting the call's signal ends it with an error. */
   body: AsyncIterable<Uint8Array>
+  /**
+   * The whole body at once, when it has arrived already (a small answer comes in the same reads
+   * as its head), read out of `body`; undefined while it is still coming, and `body` streams it.
+   */
+  takeWhole?: () => Uint8Array | undefined
 }
 
 /** Methods whose requests carry no body unless given one; others say `content-length: 0`, as fetch does. */
@@ -46,7 +51,7 @@ export class UpstreamClient {
       if (streamed === undefined) out.end(whole)
       else void pipeBody(streamed, out)
     })
-    return { status: res.statusCode ?? 502, headers: pairs(res.rawHeaders), body: res }
+    return { status: res.statusCode ?? 502, headers: pairs(res.rawHeaders), body: res, takeWhole: () => takeWhole(res) }
   }
 
   /** Closes idle connections; calls under way go on. */
@@ -83,6 +88,14 @@ async function drained (out: ClientRequest): Promise<void> {
     out.once('drain', done)
     out.once('close', done)
   })
+}
+
+/** A response parsed to its end already: its buffered body, read out (the stream then ends, and its connection goes back to the pool). */
+function takeWhole (res: IncomingMessage): Uint8Array | undefined {
+  if (!res.complete || res.readableFlowing === true) return undefined
+  const chunks: Buffer[] = []
+  for (let chunk: unknown = res.read(); chunk !== null; chunk = res.read()) chunks.push(chunk as Buffer)
+  return chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks)
 }
 
 /** An object, not the raw array form, so that node:http still sets Host; a repeated name keeps every value. */

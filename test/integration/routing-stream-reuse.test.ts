@@ -8,6 +8,7 @@ import type { MeshLibp2p } from '../../src/p2p/libp2p.ts'
 import { LocalServices } from '../../src/routing/local-services.ts'
 import { RouteStream, type RouteReply, type RouteRequestHead } from '../../src/routing/route-protocol.ts'
 import { RouteStreamPool } from '../../src/routing/stream-pool.ts'
+import { loadReportOf } from '../../src/routing/load-report.ts'
 import { serveRoutes, type RouteRejection } from '../../src/routing/route-server.ts'
 import { RequestBody } from '../../src/routing/request-body.ts'
 import { Router } from '../../src/routing/router.ts'
@@ -70,7 +71,7 @@ before(async () => {
   await waitFor('the upstream to pass its health check', () => services.isHealthy('echo'), { timeoutMs: 5_000 })
   await services.stop()
   const libp2p = { handle: async (_protocol: string, handler: StreamHandler) => { serve = handler } } as unknown as MeshLibp2p
-  await serveRoutes(libp2p, '/route', { services, log: silentLogger(), onRejected: reason => { rejections.push(reason) } }, { maxRequestBytes: 1024 * 1024, maxResponseBytes: 1024 * 1024, timeoutMs: 5_000, maxStreamsPerPeer: MAX_ROUTE_STREAMS_PER_PEER, idleMs: DEFAULT_TUNING.routing.serverIdleMs })
+  await serveRoutes(libp2p, '/route', { services, log: silentLogger(), onRejected: reason => { rejections.push(reason) }, load: () => loadReportOf(undefined, 0), requests: { started: () => {}, finished: () => {} } }, { maxRequestBytes: 1024 * 1024, maxResponseBytes: 1024 * 1024, timeoutMs: 5_000, maxStreamsPerPeer: MAX_ROUTE_STREAMS_PER_PEER, idleMs: DEFAULT_TUNING.routing.serverIdleMs })
   router = newRouter()
 })
 

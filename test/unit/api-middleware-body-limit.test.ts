@@ -16,3 +16,26 @@ describe('apiBodyLimit', () => {
     assert.equal(await errorCode(over), 'PAYLOAD_TOO_LARGE')
   })
 })
+
+describe('apiBodyLimit and requests without a body', () => {
+  let asked = 0
+  /** A Request that counts who asks for its body: the Node adapter builds a whole web Request on that. */
+  const watched = (request: Request): Request => new Proxy(request, {
+    get (target, key) {
+      if (key === 'body') asked++
+      const value: unknown = Reflect.get(target, key, target)
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
+    }
+  })
+  const app = appWith(apiBodyLimit(16))
+  app.get('/status', c => c.json({ ok: true }))
+
+  test('a GET passes without its body being asked for; a POST with a body is still limited', async () => {
+    asked = 0
+    const get = await app.fetch(watched(new Request('http://node/status')))
+    assert.equal(get.status, 200)
+    assert.equal(asked, 0)
+    const over = await app.fetch(watched(new Request('http://node/echo', { method: 'POST', headers: { 'content-length': '20', 'content-type': 'application/json' }, body: `"${'x'.repeat(18)}"` })))
+    assert.equal(over.status, 413)
+  })
+})

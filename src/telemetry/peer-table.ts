@@ -1,7 +1,8 @@
 import {
-  forgiveLocalStall, initialLiveness, needsProbe, observe,
+  PEER_STATES, forgiveLocalStall, initialLiveness, needsProbe, observe,
   type DetectorConfig, type Liveness, type Observation, type PeerState
 } from './failure-detector.ts'
+import type { MembershipEvent } from './membership-event.ts'
 import type { SnapshotPosition, TelemetrySnapshot } from './snapshot.ts'
 
 /** What this node knows of one peer: its latest snapshot, how fresh it is, how it answers. */
@@ -17,10 +18,13 @@ export interface PeerSnapshot {
   firstSeenAt: number
 }
 
+/** A peer this node declared down because an accusation of it outlived its timeout: to be disseminated. */
+export interface Verdict { peerId: string, incarnation: number }
+
 export type PeerEvent =
   | { type: 'peer:joined', peerId: string, at: number }
   | { type: 'peer:state', peerId: string, from: PeerState, to: PeerState, at: number }
-  | { type: 'peer:left', peerId: string, at: number }
+  | { type: 'peer:forgotten', peerId: string, at: number }
 
 interface PeerRecord {
   snapshot: TelemetrySnapshot
@@ -82,7 +86,7 @@ export class PeerTable {
       this.peers.set(peerId, {
         snapshot,
         receivedAt: at,
-        liveness: initialLiveness(at, snapshot.intervalMs, connected),
+        liveness: initialLiveness(at, snapshot.intervalMs, connected, snapshot.incarnation),
         rttMs: undefined,
         firstSeenAt: at
       })
@@ -91,7 +95,45 @@ export class PeerTable {
     }
     record.snapshot = snapshot
     record.receivedAt = at
-    this.observe(peerId, record, { kind: 'snapshot', at, intervalMs: snapshot.intervalMs })
+    this.observe(peerId, record, { kind: 'snapshot', at, intervalMs: snapshot.intervalMs, incarnation: snapshot.incarnation })
+  }
+
+  /**
+   * A membership event from `author` about a peer this node knows (one it does not know is
+   * learnt from its snapshot, which carries what routing needs). `members`: the mesh's size.
+   */
+  applyMembership (event: MembershipEvent, author: string, at: number, members: number): void {
+    const record = this.peers.get(event.peerId)
+    if (record === undefined) return
+    const o: Observation = event.event === 'suspect'
+      ? { kind: 'suspect', at, incarnation: event.incarnation, accuser: author, members }
+      : { kind: event.event, at, incarnation: event.incarnation }
+    this.observe(event.peerId, record, o)
+  }
+
+  /**
+   * This node accuses a peer after a failed probe round. Returns the incarnation to announce in
+   * its `suspect` event, or undefined when there is nothing new to say (it had accused it
+   * already, the peer is down or left, or unknown).
+   */
+  accuse (peerId: string, accuser: string, at: number, members: number): number | undefined {
+    const record = this.peers.get(peerId)
+    if (record === undefined) return undefined
+    const before = record.liveness
+    this.observe(peerId, record, { kind: 'suspect', at, incarnation: before.incarnation, accuser, members })
+    return record.liveness.accusation !== before.accusation ? record.liveness.incarnation : undefined
+  }
+
+  /** The incarnation of a peer as this node knows it. */
+  incarnationOf (peerId: string): number | undefined {
+    return this.peers.get(peerId)?.liveness.incarnation
+  }
+
+  /** The peers that may be probed: all but the down and the left. */
+  members (): string[] {
+    const ids: string[] = []
+    for (const [peerId, record] of this.peers) if (record.liveness.state === 'healthy' || record.liveness.state === 'suspect') ids.push(peerId)
+    return ids
   }
 
   connectionChanged (peerId: string, connected: boolean, at: number): void {
@@ -106,20 +148,28 @@ export class PeerTable {
     this.observe(peerId, record, { kind: 'probe', at, ok: result.ok })
   }
 
-  /** Advances every peer's detector to `at`; called every `tickIntervalMs`. */
-  tick (at: number): void {
+  /**
+   * Advances every peer's detector to `at`; called every `tickIntervalMs`. Returns the verdicts
+   * this node reached on accusations, which it disseminates.
+   */
+  tick (at: number): Verdict[] {
+    const verdicts: Verdict[] = []
     const late = this.lastTickAt === undefined ? 0 : at - this.lastTickAt - this.tickIntervalMs
     // A tick later than one whole interval means this node was not running in between.
     const stallMs = late > this.tickIntervalMs ? late : 0
     this.lastTickAt = at
     for (const [peerId, record] of this.peers) {
       if (stallMs > 0) record.liveness = forgiveLocalStall(record.liveness, stallMs, at)
+      const accused = record.liveness.accusation !== undefined
       this.observe(peerId, record, { kind: 'tick', at })
-      if (record.liveness.state === 'down' && at - record.liveness.since > this.forgetAfterMs) {
+      const { state, since, incarnation } = record.liveness
+      if (accused && state === 'down' && since === at) verdicts.push({ peerId, incarnation })
+      if ((state === 'down' || state === 'left') && at - since > this.forgetAfterMs) {
         this.peers.delete(peerId)
-        this.onEvent({ type: 'peer:left', peerId, at })
+        this.onEvent({ type: 'peer:forgotten', peerId, at })
       }
     }
+    return verdicts
   }
 
   /** Peers the detector doubts, to be probed now. */
@@ -139,7 +189,7 @@ export class PeerTable {
   }
 
   countByState (): Record<PeerState, number> {
-    const counts: Record<PeerState, number> = { healthy: 0, suspect: 0, down: 0 }
+    const counts = Object.fromEntries(PEER_STATES.map(s => [s, 0])) as Record<PeerState, number>
     for (const record of this.peers.values()) counts[record.liveness.state]++
     return counts
   }

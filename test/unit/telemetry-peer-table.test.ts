@@ -10,7 +10,7 @@ import { DEFAULT_TUNING } from '../../src/tuning.ts'
 const TICK = 500
 /** Peers publish every 500 ms, so that silence of more than 1500 ms makes them suspect. */
 const INTERVAL = 500
-const DETECTOR: DetectorConfig = { suspectAfterIntervals: 3, probeFailuresForDown: 2, suspicionMs: 0, downAfterMs: 30_000 }
+const DETECTOR: DetectorConfig = { suspectAfterIntervals: 3, probeFailuresForDown: 2, suspicionMs: 0, downAfterMs: 30_000, suspicion: DEFAULT_TUNING.telemetry.detector.suspicion }
 const SUSPECT_AFTER = DETECTOR.suspectAfterIntervals * INTERVAL
 const FORGET = 60_000
 
@@ -258,7 +258,7 @@ describe('PeerTable: peer:state events', () => {
 })
 
 describe('PeerTable: forgetting', () => {
-  test('peer:left after forgetAfterMs of being down, not before', () => {
+  test('peer:forgotten after forgetAfterMs of being down, not before', () => {
     const h = new Harness()
     h.hear(A)
     h.hear(B)
@@ -275,13 +275,13 @@ describe('PeerTable: forgetting', () => {
     h.clock.advance(1)
     h.hear(B)
     h.tick()
-    assert.deepEqual(h.events, [{ type: 'peer:left', peerId: A, at: downAt + FORGET + 1 }])
+    assert.deepEqual(h.events, [{ type: 'peer:forgotten', peerId: A, at: downAt + FORGET + 1 }])
     assert.equal(h.table.has(A), false)
     assert.equal(h.table.get(A, h.now), undefined)
     assert.equal(h.table.position(A), undefined)
     assert.equal(h.table.size, 1)
     assert.deepEqual(h.table.list(h.now).map(p => p.peerId), [B])
-    assert.deepEqual(h.table.countByState(), { healthy: 1, suspect: 0, down: 0 })
+    assert.deepEqual(h.table.countByState(), { healthy: 1, suspect: 0, down: 0, left: 0 })
   })
 
   test('the time counts from becoming down, not from the last snapshot', () => {
@@ -299,7 +299,7 @@ describe('PeerTable: forgetting', () => {
     h.clock.advance(downAt + FORGET + 1 - h.now)
     h.tick()
     assert.equal(h.table.has(A), false)
-    assert.deepEqual(h.events.at(-1), { type: 'peer:left', peerId: A, at: downAt + FORGET + 1 })
+    assert.deepEqual(h.events.at(-1), { type: 'peer:forgotten', peerId: A, at: downAt + FORGET + 1 })
   })
 
   test('a suspect peer is never forgotten, however long it stays suspect', () => {
@@ -322,7 +322,7 @@ describe('PeerTable: forgetting', () => {
     h.clock.advance(10)
     h.tick()
     assert.equal(h.state(A), 'healthy')
-    assert.ok(!h.events.some(e => e.type === 'peer:left'))
+    assert.ok(!h.events.some(e => e.type === 'peer:forgotten'))
   })
 
   test('a forgotten peer that returns joins again', () => {
@@ -412,11 +412,11 @@ describe('PeerTable: countByState, doubted, list', () => {
   }
 
   test('countByState counts every state, zero included', () => {
-    assert.deepEqual(new Harness().table.countByState(), { healthy: 0, suspect: 0, down: 0 })
+    assert.deepEqual(new Harness().table.countByState(), { healthy: 0, suspect: 0, down: 0, left: 0 })
     const h = mixed()
-    assert.deepEqual(h.table.countByState(), { healthy: 1, suspect: 1, down: 1 })
+    assert.deepEqual(h.table.countByState(), { healthy: 1, suspect: 1, down: 1, left: 0 })
     h.hear(C)
-    assert.deepEqual(h.table.countByState(), { healthy: 2, suspect: 1, down: 0 })
+    assert.deepEqual(h.table.countByState(), { healthy: 2, suspect: 1, down: 0, left: 0 })
   })
 
   test('doubted lists the suspect peers only: not healthy, not down', () => {

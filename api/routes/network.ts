@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import { summarize } from '../../src/stats.ts'
 import { MeshError } from '../../src/errors.ts'
+import { PEER_STATES } from '../../src/telemetry/failure-detector.ts'
 import type { ApiEnv } from '../context.ts'
 import { jsonBody, query } from '../validation.ts'
 import { memberView, peerView, revocationView, round } from '../views.ts'
@@ -13,6 +14,15 @@ const DiagnosticsRequest = z.object({
 }).strict()
 
 const MemberRequest = z.object({ peer_id: z.string().min(1).max(128) }).strict()
+
+/** `POST /v1/network/leave` takes no body; it answers what it announced. */
+export const NetworkLeaveResponse = z.object({
+  status: z.literal('left'),
+  peer_id: z.string(),
+  /** The incarnation the goodbye was signed with: a restart comes back with a higher one. */
+  incarnation: z.number().int(),
+  left_at: z.string()
+}).strict()
 
 export function networkRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
@@ -41,7 +51,7 @@ export function networkRoutes (): Hono<ApiEnv> {
   })
 
   app.get('/peers', c => {
-    const { state } = query(c, z.object({ state: z.enum(['healthy', 'suspect', 'down']).optional() }))
+    const { state } = query(c, z.object({ state: z.enum(PEER_STATES).optional() }))
     const peers = c.var.mesh.peerTable.list(c.var.mesh.clock.now())
       .filter(p => state === undefined || p.state === state)
       .sort((a, b) => a.peerId.localeCompare(b.peerId))
@@ -71,6 +81,13 @@ export function networkRoutes (): Hono<ApiEnv> {
   app.delete('/members/:peerId', async c => {
     const record = await c.var.mesh.running().members.revoke(c.req.param('peerId'))
     return c.json({ revoked: c.req.param('peerId'), record_id: record.id, by: record.body.author, at: new Date(record.body.time).toISOString(), through_seq: record.body.through_seq })
+  })
+
+  app.post('/leave', async c => {
+    const mesh = c.var.mesh
+    const { incarnation, at } = await mesh.leave()
+    const body: z.infer<typeof NetworkLeaveResponse> = { status: 'left', peer_id: mesh.peerId.toString(), incarnation, left_at: new Date(at).toISOString() }
+    return c.json(body, 202)
   })
 
   app.post('/diagnostics', async c => {

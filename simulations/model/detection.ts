@@ -171,8 +171,8 @@ export class Detection {
       }
       if (best < 0) break
       const l = this.live[i]
-      if (l === undefined) this.live[i] = initialLiveness(bestAt, this.intervalMs, this.overlay.connected(observer, this.log.subjects[slot] as number))
-      else this.apply(slot, observer, { kind: 'snapshot', at: bestAt, intervalMs: this.intervalMs })
+      if (l === undefined) this.live[i] = initialLiveness(bestAt, this.intervalMs, this.overlay.connected(observer, this.log.subjects[slot] as number), 0)
+      else this.apply(slot, observer, { kind: 'snapshot', at: bestAt, intervalMs: this.intervalMs, incarnation: 0 })
       done = best
       this.applied[i] = best
     }

@@ -68,7 +68,14 @@ export const NetworkParamsSchema = z.object({
     enterprise: { monthly_price: 500, included_units: 20_000_000, requests_per_hour: 100_000, burst: 2_000 }
   }),
   /** Whether a routed request without an API key is served (billed to its bearer token's hash). */
-  anonymous_routing: z.boolean().default(false)
+  anonymous_routing: z.boolean().default(false),
+  /**
+   * Load snapshots a node may receive a second from the whole mesh: each node publishes every
+   * max(its base interval, peers / budget) seconds, so that an idle node's cost does not grow
+   * with the mesh's size. Membership (probes, changes) does not count against it: its cost is
+   * constant per node anyway.
+   */
+  telemetry_receive_budget: z.number().min(0.01).max(1_000).default(4)
 }).strict()
 
 export type NetworkParams = z.infer<typeof NetworkParamsSchema>
@@ -87,7 +94,7 @@ export const DEVELOPMENT_PARAMS: NetworkParams = { ...PRODUCTION_PARAMS, gossip_
  * keeps its hash (and its data directory) when the node is upgraded. Their defaults must
  * therefore never change; add every new parameter here.
  */
-export const LATER_PARAMS: readonly (keyof NetworkParams)[] = ['tiers', 'anonymous_routing']
+export const LATER_PARAMS: readonly (keyof NetworkParams)[] = ['tiers', 'anonymous_routing', 'telemetry_receive_budget']
 
 /**
  * Parameters whose value is a map (by resource type): a change merges key by key, and a key

@@ -150,9 +150,9 @@ export class PeerTable {
 
   /**
    * Advances every peer's detector to `at`; called every `tickIntervalMs`. Returns the verdicts
-   * this node reached on accusations, which it disseminates.
+   * this node reached on accusations, which it disseminates, and how long it was itself stalled.
    */
-  tick (at: number): Verdict[] {
+  tick (at: number): { verdicts: Verdict[], stallMs: number } {
     const verdicts: Verdict[] = []
     const late = this.lastTickAt === undefined ? 0 : at - this.lastTickAt - this.tickIntervalMs
     // A tick later than one whole interval means this node was not running in between.
@@ -169,7 +169,7 @@ export class PeerTable {
         this.onEvent({ type: 'peer:forgotten', peerId, at })
       }
     }
-    return verdicts
+    return { verdicts, stallMs }
   }
 
   /** Peers the detector doubts, to be probed now. */

@@ -591,3 +591,79 @@ describe('PeerTable: the observer\'s own stalls (tick)', () => {
     assert.equal(h.state(A), 'suspect', `lastHeardAt pushed into the future: ${String(h.table.get(A, h.now)?.state)}`)
   })
 })
+
+describe('PeerTable: SWIM membership', () => {
+  const SELF = 'self'
+  const MEMBERS = 25
+  const min = DETECTOR.suspicion.mult * Math.log10(MEMBERS) * DETECTOR.suspicion.probeIntervalMs
+
+  test('accuse: this node\'s accusation makes the peer suspect and returns the incarnation to announce; a second one says nothing new', () => {
+    const h = new Harness()
+    h.hear(A)
+    assert.equal(h.table.accuse(A, SELF, h.now, MEMBERS), 1_000)
+    assert.equal(h.state(A), 'suspect')
+    assert.equal(h.table.accuse(A, SELF, h.now, MEMBERS), undefined)
+    assert.equal(h.table.accuse('unknown', SELF, h.now, MEMBERS), undefined)
+  })
+
+  test('an accusation that outlives its timeout is a verdict, returned by tick once, to be disseminated', () => {
+    const h = new Harness()
+    h.hear(A)
+    h.table.accuse(A, SELF, h.now, MEMBERS)
+    for (const accuser of ['x', 'y', 'z']) h.table.applyMembership({ event: 'suspect', peerId: A, incarnation: 1_000, time: h.now }, accuser, h.now, MEMBERS)
+    // Keep A heard so that only the accusation can take it down.
+    let verdicts: Array<{ peerId: string, incarnation: number }> = []
+    for (let t = 0; t < Math.ceil(min / TICK) + 1; t++) {
+      h.clock.advance(TICK)
+      verdicts = [...verdicts, ...h.table.tick(h.now).verdicts]
+    }
+    assert.equal(h.state(A), 'down')
+    assert.deepEqual(verdicts, [{ peerId: A, incarnation: 1_000 }])
+  })
+
+  test('a verdict heard from the mesh is applied and not returned as this node\'s own', () => {
+    const h = new Harness()
+    h.hear(A)
+    h.table.applyMembership({ event: 'down', peerId: A, incarnation: 1_000, time: h.now }, 'x', h.now, MEMBERS)
+    assert.equal(h.state(A), 'down')
+    h.clock.advance(TICK)
+    assert.deepEqual(h.table.tick(h.now).verdicts, [])
+  })
+
+  test('left: the peer\'s goodbye is a peer:state event to left, never down; it is no member to probe; it is forgotten like a down peer', () => {
+    const h = new Harness()
+    h.hear(A)
+    h.hear(B)
+    h.clearEvents()
+    h.table.applyMembership({ event: 'left', peerId: A, incarnation: 1_000, time: h.now }, A, h.now, MEMBERS)
+    assert.deepEqual(h.events, [{ type: 'peer:state', peerId: A, from: 'healthy', to: 'left', at: h.now }])
+    assert.deepEqual(h.table.members(), [B])
+    assert.deepEqual(h.table.countByState(), { healthy: 1, suspect: 0, down: 0, left: 1 })
+    h.table.connectionChanged(A, false, h.now)
+    for (let t = 0; t < 10; t++) h.after(TICK)
+    assert.equal(h.state(A), 'left')
+    assert.ok(!h.events.some(e => e.type === 'peer:state' && e.to === 'down'))
+    h.clock.advance(FORGET + 1)
+    h.hear(B)
+    h.tick()
+    assert.equal(h.table.has(A), false)
+    assert.deepEqual(h.events.at(-1), { type: 'peer:forgotten', peerId: A, at: h.now })
+  })
+
+  test('a peer that left and comes back with a new incarnation is healthy again', () => {
+    const h = new Harness()
+    h.hear(A)
+    h.table.applyMembership({ event: 'left', peerId: A, incarnation: 1_000, time: h.now }, A, h.now, MEMBERS)
+    h.hear(A)
+    assert.equal(h.state(A), 'left', 'a snapshot of the same incarnation does not undo a goodbye')
+    h.hear(A, true, { incarnation: 2_000 })
+    assert.equal(h.state(A), 'healthy')
+  })
+
+  test('membership events about a peer this node does not know change nothing', () => {
+    const h = new Harness()
+    h.table.applyMembership({ event: 'suspect', peerId: A, incarnation: 1, time: h.now }, 'x', h.now, MEMBERS)
+    assert.equal(h.table.size, 0)
+    assert.deepEqual(h.events, [])
+  })
+})

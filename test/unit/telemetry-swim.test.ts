@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { forgiveLocalStall, initialLiveness, observe, type DetectorConfig, type Liveness } from '../../src/telemetry/failure-detector.ts'
+import { seededRandom as seeded } from '../../src/random.ts'
 import { LocalHealth } from '../../src/telemetry/local-health.ts'
 import { ProbeScheduler, pickHelpers } from '../../src/telemetry/probe-scheduler.ts'
 import { confirm, minSuspicionMs, newSuspicion, suspicionTimeoutMs, type SuspicionConfig } from '../../src/telemetry/suspicion.ts'
@@ -11,14 +12,6 @@ const SUSPICION: SuspicionConfig = { mult: 2, maxMult: 3, confirmations: 3, prob
 const CONFIG: DetectorConfig = { suspectAfterIntervals: 1_000, probeFailuresForDown: 1_000, suspicionMs: 0, downAfterMs: 3_600_000, suspicion: SUSPICION }
 const T0 = 1_000_000
 
-/** A deterministic random in [0, 1): a linear congruential sequence. */
-function seeded (seed: number): () => number {
-  let x = seed
-  return () => {
-    x = (x * 1_103_515_245 + 12_345) % 2_147_483_648
-    return x / 2_147_483_648
-  }
-}
 
 describe('suspicion timeout (memberlist\'s formula)', () => {
   test('the least timeout is mult x log10(members) probe intervals, and never under mult intervals', () => {

@@ -18,8 +18,8 @@ export interface PeerSnapshot {
   firstSeenAt: number
 }
 
-/** A peer this node declared down because an accusation of it outlived its timeout: to be disseminated. */
-export interface Verdict { peerId: string, incarnation: number }
+/** A peer this node declared down because an accusation of it outlived its timeout, and who had accused it. */
+export interface Verdict { peerId: string, incarnation: number, accusers: readonly string[] }
 
 export type PeerEvent =
   | { type: 'peer:joined', peerId: string, at: number }
@@ -160,10 +160,10 @@ export class PeerTable {
     this.lastTickAt = at
     for (const [peerId, record] of this.peers) {
       if (stallMs > 0) record.liveness = forgiveLocalStall(record.liveness, stallMs, at)
-      const accused = record.liveness.accusation !== undefined
+      const accusation = record.liveness.accusation
       this.observe(peerId, record, { kind: 'tick', at })
       const { state, since, incarnation } = record.liveness
-      if (accused && state === 'down' && since === at) verdicts.push({ peerId, incarnation })
+      if (accusation !== undefined && state === 'down' && since === at) verdicts.push({ peerId, incarnation, accusers: accusation.accusers })
       if ((state === 'down' || state === 'left') && at - since > this.forgetAfterMs) {
         this.peers.delete(peerId)
         this.onEvent({ type: 'peer:forgotten', peerId, at })

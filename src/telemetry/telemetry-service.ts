@@ -296,7 +296,10 @@ export class TelemetryService {
     const { verdicts, stallMs } = this.c.peerTable.tick(now)
     if (stallMs > 0) this.health.record('stalled')
     if (!this.hasLeft) {
-      for (const v of verdicts) void this.announce({ event: 'down', peerId: v.peerId, incarnation: v.incarnation, time: now })
+      // Only the accusers announce their verdict: a few messages per failure, not one per node of the mesh.
+      for (const v of verdicts) {
+        if (v.accusers.includes(this.c.selfId)) void this.announce({ event: 'down', peerId: v.peerId, incarnation: v.incarnation, time: now })
+      }
       if (this.offerChanged()) {
         clearTimeout(this.publishTimer)
         this.schedulePublish(0)

@@ -612,13 +612,13 @@ describe('PeerTable: SWIM membership', () => {
     h.table.accuse(A, SELF, h.now, MEMBERS)
     for (const accuser of ['x', 'y', 'z']) h.table.applyMembership({ event: 'suspect', peerId: A, incarnation: 1_000, time: h.now }, accuser, h.now, MEMBERS)
     // Keep A heard so that only the accusation can take it down.
-    let verdicts: Array<{ peerId: string, incarnation: number }> = []
+    let verdicts: Array<{ peerId: string, incarnation: number, accusers: readonly string[] }> = []
     for (let t = 0; t < Math.ceil(min / TICK) + 1; t++) {
       h.clock.advance(TICK)
       verdicts = [...verdicts, ...h.table.tick(h.now).verdicts]
     }
     assert.equal(h.state(A), 'down')
-    assert.deepEqual(verdicts, [{ peerId: A, incarnation: 1_000 }])
+    assert.deepEqual(verdicts, [{ peerId: A, incarnation: 1_000, accusers: [SELF, 'x', 'y', 'z'] }])
   })
 
   test('a verdict heard from the mesh is applied and not returned as this node\'s own', () => {

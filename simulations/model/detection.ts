@@ -2,13 +2,21 @@ import {
   initialLiveness, needsProbe, observe,
   type DetectorConfig, type Liveness, type Observation
 } from '../../src/telemetry/failure-detector.ts'
+import { encodeMembershipEvent } from '../../src/telemetry/membership-event.ts'
 import { median } from '../../src/stats.ts'
 import type { Tuning } from '../../src/tuning.ts'
 import type { DetectionRecord } from '../result.ts'
 import type { EventQueue } from './event-queue.ts'
+import type { Gossip } from './gossip.ts'
 import type { LinkModel } from './latency.ts'
 import type { Overlay } from './overlay.ts'
 import type { SnapshotLog } from './telemetry.ts'
+import type { Traffic } from './traffic.ts'
+
+/** A probe and its answer, and an indirect probe's request and answer: a few dozen bytes each on the wire. */
+const PROBE_BYTES = 64
+/** A membership event as the live codec encodes it (a peer id of the usual length, a millisecond incarnation). */
+const EVENT_BYTES = encodeMembershipEvent({ event: 'suspect', peerId: '12D3KooWS7MSTgQyGWgZXxqaeW7yHjpLr7MHg7591dMvnHgDX7y7', incarnation: 1_700_000_000_000, time: 1_700_000_000_000 }).byteLength
 
 /** Round trips to dial a peer with no connection before the ping: TCP, multistream + Noise, Yamux + ping. */
 const DIAL_ROUND_TRIPS = 3
@@ -43,7 +51,15 @@ export class Detection {
   private readonly config: DetectorConfig
   private readonly probeTimeoutMs: number
   private readonly forgetAfterMs: number
-  private readonly intervalMs: number
+  private readonly intervalOf: () => number
+  private readonly gossip: Gossip
+  private readonly traffic: Traffic
+  private readonly members: () => number
+  private readonly indirectProbes: number
+  private readonly indirectTimeoutMs: number
+  /** Each node's SWIM incarnation, raised when it refutes an accusation. */
+  private readonly memberInc: Int32Array
+  private readonly hold: Float64Array
   private readonly n: number
   /** live[slot * n + observer]: the observer's record of the tracked author, if it has one. */
   private readonly live: Array<Liveness | undefined>
@@ -54,16 +70,24 @@ export class Detection {
   private readonly episodes: Episode[] = []
   private readonly openEpisode = new Map<number, Episode>()
 
-  constructor (overlay: Overlay, log: SnapshotLog, queue: EventQueue, link: LinkModel, rand: () => number, intervalMs: number, tuning: Tuning['telemetry']) {
+  constructor (overlay: Overlay, log: SnapshotLog, queue: EventQueue, link: LinkModel, rand: () => number,
+    intervalOf: () => number, tuning: Tuning['telemetry'], membership: { gossip: Gossip, traffic: Traffic, members: () => number }) {
     this.config = tuning.detector
     this.probeTimeoutMs = tuning.probeTimeoutMs
+    this.indirectProbes = tuning.indirectProbes
+    this.indirectTimeoutMs = tuning.indirectTimeoutMs
+    this.gossip = membership.gossip
+    this.traffic = membership.traffic
+    this.members = membership.members
+    this.memberInc = new Int32Array(overlay.n)
+    this.hold = new Float64Array(overlay.n)
     this.forgetAfterMs = tuning.forgetAfterMs
     this.overlay = overlay
     this.log = log
     this.queue = queue
     this.link = link
     this.rand = rand
-    this.intervalMs = intervalMs
+    this.intervalOf = intervalOf
     this.n = overlay.n
     this.live = new Array<Liveness | undefined>(log.subjects.length * overlay.n).fill(undefined)
     this.applied = new Int32Array(log.subjects.length * overlay.n)
@@ -82,6 +106,8 @@ export class Detection {
   /** A (re)started observer: an empty peer table, and nothing in flight to it counts. */
   restarted (observer: number): void {
     this.incarnation[observer] = (this.incarnation[observer] as number) + 1
+    // As live, a restart is a new, higher incarnation: its snapshots void what was said of the old one.
+    this.memberInc[observer] = (this.memberInc[observer] as number) + 1
     this.probing[observer] = 0
     for (let slot = 0; slot < this.log.subjects.length; slot++) {
       const i = slot * this.n + observer
@@ -115,6 +141,10 @@ export class Detection {
       if (l === undefined) continue
       this.apply(slot, observer, { kind: 'tick', at })
       const next = this.live[i] as Liveness
+      // This node's own accusation became a verdict: it announces it (as the live TelemetryService).
+      if (l.accusation !== undefined && next.state === 'down' && next.since === at && l.accusation.accusers.includes(String(observer))) {
+        this.announce(observer, slot, { kind: 'down', at, incarnation: next.incarnation })
+      }
       if (next.state === 'down' && at - next.since > this.forgetAfterMs) this.live[i] = undefined
       else if (needsProbe(next)) doubted.push(slot)
     }
@@ -171,8 +201,11 @@ export class Detection {
       }
       if (best < 0) break
       const l = this.live[i]
-      if (l === undefined) this.live[i] = initialLiveness(bestAt, this.intervalMs, this.overlay.connected(observer, this.log.subjects[slot] as number), 0)
-      else this.apply(slot, observer, { kind: 'snapshot', at: bestAt, intervalMs: this.intervalMs, incarnation: 0 })
+      const intervalMs = this.intervalOf()
+      const subject = this.log.subjects[slot] as number
+      const incarnation = this.memberInc[subject] as number
+      if (l === undefined) this.live[i] = initialLiveness(bestAt, intervalMs, this.overlay.connected(observer, subject), incarnation)
+      else this.apply(slot, observer, { kind: 'snapshot', at: bestAt, intervalMs, incarnation })
       done = best
       this.applied[i] = best
     }
@@ -188,6 +221,97 @@ export class Detection {
     if (ep === undefined || ep.observer[observer] !== 1) return
     if (Number.isNaN(ep.suspectAt[observer])) ep.suspectAt[observer] = o.at
     if (after.state === 'down' && Number.isNaN(ep.downAt[observer])) ep.downAt[observer] = o.at
+  }
+
+  /**
+   * SWIM's probe by `observer` of one member, as the live TelemetryService: a ping, and if it
+   * fails `indirectProbes` helpers ping the member for it; if none reaches it, an accusation.
+   * The target is drawn uniformly among the other nodes started: the live node's round-robin
+   * order is a random permutation of thousands of members, of which a run sees a small part
+   * (one ProbeScheduler per node would hold N² ids). Helpers are assumed reachable.
+   */
+  probe (observer: number, at: number): void {
+    const { overlay } = this
+    if (overlay.started < 2) return
+    let target = Math.floor(this.rand() * (overlay.started - 1))
+    if (target >= observer) target++
+    const ok = overlay.reachable(observer, target)
+    this.traffic.count('membership', observer, overlay.running[target] === 1 && overlay.group[target] === overlay.group[observer] ? target : -1, PROBE_BYTES)
+    if (ok) {
+      this.traffic.count('membership', target, observer, PROBE_BYTES)
+      return
+    }
+    const helpers = Math.min(this.indirectProbes, overlay.started - 2)
+    for (let h = 0; h < helpers; h++) {
+      // The ask, the helper's ping (unanswered) and the helper's answer.
+      this.traffic.count('membership', observer, observer, PROBE_BYTES)
+      this.traffic.count('membership', observer, -1, PROBE_BYTES)
+      this.traffic.count('membership', observer, observer, PROBE_BYTES)
+    }
+    const slot = this.log.slotOf[target] as number
+    if (slot < 0) return
+    // A crashed peer refuses the dial after a round trip; one across a partition never answers.
+    const refused = overlay.running[target] !== 1 && overlay.group[target] === overlay.group[observer]
+    const rtt = (): number => this.link.latency(this.rand()) + this.link.latency(this.rand())
+    const took = refused ? rtt() + 2 * rtt() : this.probeTimeoutMs + this.indirectTimeoutMs
+    const inc = this.incarnation[observer]
+    this.queue.at(at + took, () => {
+      if (overlay.running[observer] !== 1 || this.incarnation[observer] !== inc) return
+      const now = this.queue.now
+      this.flush(slot, observer, now)
+      const l = this.live[slot * this.n + observer]
+      if (l === undefined || l.state === 'down' || l.state === 'left') return
+      if (l.accusation?.accusers.includes(String(observer)) === true) return
+      this.apply(slot, observer, { kind: 'suspect', at: now, incarnation: l.incarnation, accuser: String(observer), members: this.members() })
+      this.announce(observer, slot, { kind: 'suspect', at: now, incarnation: l.incarnation })
+    })
+  }
+
+  /** `author` gossips a membership event about the tracked node of `slot`: every holder applies it on arrival; the accused refutes. */
+  private announce (author: number, slot: number, e: { kind: 'suspect' | 'down', at: number, incarnation: number }): void {
+    const { overlay } = this
+    const subject = this.log.subjects[slot] as number
+    const out = this.hold
+    this.gossip.spread(author, e.at, out, undefined, { traffic: this.traffic, kind: 'membership', bytes: EVENT_BYTES })
+    const members = this.members()
+    for (let v = 0; v < overlay.started; v++) {
+      const t = out[v] as number
+      if (t === Number.POSITIVE_INFINITY || v === author) continue
+      const inc = this.incarnation[v]
+      this.queue.at(t, () => {
+        if (overlay.running[v] !== 1 || this.incarnation[v] !== inc) return
+        if (v === subject) {
+          this.refute(subject, e.incarnation)
+          return
+        }
+        this.flush(slot, v, this.queue.now)
+        if (this.live[slot * this.n + v] === undefined) return
+        this.apply(slot, v, e.kind === 'suspect'
+          ? { kind: 'suspect', at: this.queue.now, incarnation: e.incarnation, accuser: String(author), members }
+          : { kind: 'down', at: this.queue.now, incarnation: e.incarnation })
+      })
+    }
+  }
+
+  /** The accused, alive, hears it: it announces `alive` with a higher incarnation, which clears the accusation wherever it arrives. */
+  private refute (subject: number, accused: number): void {
+    if (accused < (this.memberInc[subject] as number)) return
+    const incarnation = accused + 1
+    this.memberInc[subject] = incarnation
+    const slot = this.log.slotOf[subject] as number
+    const out = this.hold
+    const at = this.queue.now
+    this.gossip.spread(subject, at, out, undefined, { traffic: this.traffic, kind: 'membership', bytes: EVENT_BYTES })
+    for (let v = 0; v < this.overlay.started; v++) {
+      const t = out[v] as number
+      if (t === Number.POSITIVE_INFINITY || v === subject) continue
+      const inc = this.incarnation[v]
+      this.queue.at(t, () => {
+        if (this.overlay.running[v] !== 1 || this.incarnation[v] !== inc) return
+        this.flush(slot, v, this.queue.now)
+        if (this.live[slot * this.n + v] !== undefined) this.apply(slot, v, { kind: 'alive', at: this.queue.now, incarnation })
+      })
+    }
   }
 
   /**

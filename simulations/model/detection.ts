@@ -125,7 +125,11 @@ export class Detection {
       if (this.overlay.running[observer] !== 1 || this.incarnation[observer] !== inc) return
       this.flush(slot, observer, this.queue.now)
       // As the live peer table: a connection to a peer it has no record of changes nothing.
-      if (this.live[slot * this.n + observer] !== undefined) this.apply(slot, observer, { kind: 'connection', at: this.queue.now, connected: up })
+      const l = this.live[slot * this.n + observer]
+      if (l === undefined) return
+      this.apply(slot, observer, { kind: 'connection', at: this.queue.now, connected: up })
+      // As the live TelemetryService: a reconnected peer held down or accused is told, and refutes.
+      if (up && this.overlay.running[node] === 1 && (l.state === 'down' || l.accusation !== undefined)) this.refute(node, l.incarnation, observer)
     })
   }
 
@@ -237,8 +241,15 @@ export class Detection {
     if (target >= observer) target++
     const ok = overlay.reachable(observer, target)
     this.traffic.count('membership', observer, overlay.running[target] === 1 && overlay.group[target] === overlay.group[observer] ? target : -1, PROBE_BYTES)
+    const slot = this.log.slotOf[target] as number
     if (ok) {
       this.traffic.count('membership', target, observer, PROBE_BYTES)
+      // As live: a reachable peer this node holds down or accused is told, and refutes.
+      if (slot >= 0) {
+        this.flush(slot, observer, at)
+        const l = this.live[slot * this.n + observer]
+        if (l !== undefined && (l.state === 'down' || l.accusation !== undefined)) this.refute(target, l.incarnation, observer)
+      }
       return
     }
     const helpers = Math.min(this.indirectProbes, overlay.started - 2)
@@ -248,7 +259,6 @@ export class Detection {
       this.traffic.count('membership', observer, -1, PROBE_BYTES)
       this.traffic.count('membership', observer, observer, PROBE_BYTES)
     }
-    const slot = this.log.slotOf[target] as number
     if (slot < 0) return
     // A crashed peer refuses the dial after a round trip; one across a partition never answers.
     const refused = overlay.running[target] !== 1 && overlay.group[target] === overlay.group[observer]
@@ -263,7 +273,9 @@ export class Detection {
       if (l === undefined || l.state === 'down' || l.state === 'left') return
       if (l.accusation?.accusers.includes(String(observer)) === true) return
       this.apply(slot, observer, { kind: 'suspect', at: now, incarnation: l.incarnation, accuser: String(observer), members: this.members() })
-      this.announce(observer, slot, { kind: 'suspect', at: now, incarnation: l.incarnation })
+      // As PeerTable.accuse: past k confirmations another accusation is not announced.
+      const accusation = this.live[slot * this.n + observer]?.accusation
+      if (accusation !== undefined && accusation.accusers.length <= accusation.k + 1) this.announce(observer, slot, { kind: 'suspect', at: now, incarnation: l.incarnation })
     })
   }
 
@@ -293,12 +305,26 @@ export class Detection {
     }
   }
 
-  /** The accused, alive, hears it: it announces `alive` with a higher incarnation, which clears the accusation wherever it arrives. */
-  private refute (subject: number, accused: number): void {
-    if (accused < (this.memberInc[subject] as number)) return
+  /**
+   * The accused, alive, hears it: it announces `alive` with a higher incarnation, which clears
+   * the accusation wherever it arrives. Told directly (`teller`) of an incarnation it refuted
+   * already, it answers the teller with its own, as the live notice's answer.
+   */
+  private refute (subject: number, accused: number, teller?: number): void {
+    const own = this.memberInc[subject] as number
+    const slot = this.log.slotOf[subject] as number
+    if (accused < own) {
+      if (teller === undefined) return
+      const inc = this.incarnation[teller]
+      this.queue.after(this.link.latency(this.rand()), () => {
+        if (this.overlay.running[teller] !== 1 || this.incarnation[teller] !== inc) return
+        this.flush(slot, teller, this.queue.now)
+        if (this.live[slot * this.n + teller] !== undefined) this.apply(slot, teller, { kind: 'alive', at: this.queue.now, incarnation: own })
+      })
+      return
+    }
     const incarnation = accused + 1
     this.memberInc[subject] = incarnation
-    const slot = this.log.slotOf[subject] as number
     const out = this.hold
     const at = this.queue.now
     this.gossip.spread(subject, at, out, undefined, { traffic: this.traffic, kind: 'membership', bytes: EVENT_BYTES })

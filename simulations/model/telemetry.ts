@@ -37,14 +37,21 @@ export class SnapshotLog {
   published = 0
 
   private readonly traffic: Traffic
-  /** How many publications one followed author's publication stands for: all authors over the followed ones. */
-  private readonly weight: number
+  /**
+   * How many publications one of a slot's stands for in the traffic figures: a random sample
+   * stands for itself and its share of the authors not followed; a node the steps name (crashed,
+   * restarted, cut off: not a typical author) for itself alone.
+   */
+  private readonly weight: Float64Array
 
-  constructor (overlay: Overlay, gossip: Gossip, subjects: readonly number[], traffic: Traffic) {
+  /** `sampled`: the subjects drawn at random (none when every author is followed). */
+  constructor (overlay: Overlay, gossip: Gossip, subjects: readonly number[], traffic: Traffic, sampled: readonly number[]) {
     this.overlay = overlay
     this.gossip = gossip
     this.traffic = traffic
-    this.weight = overlay.n / subjects.length
+    const named = subjects.length - sampled.length
+    const random = new Set(sampled)
+    this.weight = new Float64Array(subjects.map(n => random.has(n) ? (overlay.n - named) / sampled.length : 1))
     this.subjects = subjects
     this.slotOf = new Int32Array(overlay.n).fill(-1)
     subjects.forEach((node, slot) => { this.slotOf[node] = slot })
@@ -61,7 +68,7 @@ export class SnapshotLog {
     const k = slot * RING + (seq % RING)
     const out = this.arrivals[k] as Float64Array
     this.pubTime[k] = at
-    this.gossip.spread(node, at, out, undefined, { traffic: this.traffic, kind: 'telemetry', bytes: SNAPSHOT_BYTES, weight: this.weight })
+    this.gossip.spread(node, at, out, undefined, { traffic: this.traffic, kind: 'telemetry', bytes: SNAPSHOT_BYTES, weight: this.weight[slot] as number })
     this.published++
     const { overlay } = this
     const group = overlay.group[node]

@@ -133,9 +133,10 @@ function decide (l: Liveness, at: number, config: DetectorConfig): Liveness {
   if (l.accusation !== undefined && at - l.accusation.startedAt >= suspicionTimeoutMs(l.accusation)) {
     return moveTo({ ...l, accusation: undefined }, 'down', at)
   }
-  if (at - l.lastAliveAt > config.downAfterMs) return moveTo(l, 'down', at)
+  // A verdict of its own ends the accusation too: from down, a fresh snapshot brings the peer back.
+  if (at - l.lastAliveAt > config.downAfterMs) return moveTo({ ...l, accusation: undefined }, 'down', at)
   const unreachable = l.probeFailures >= config.probeFailuresForDown
-  if (l.state === 'suspect' && unreachable && !l.connected && at - l.since >= config.suspicionMs) return moveTo(l, 'down', at)
+  if (l.state === 'suspect' && unreachable && !l.connected && at - l.since >= config.suspicionMs) return moveTo({ ...l, accusation: undefined }, 'down', at)
   if (unreachable || at - l.lastHeardAt > config.suspectAfterIntervals * l.intervalMs) return moveTo(l, 'suspect', at)
   return l
 }

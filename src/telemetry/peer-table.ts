@@ -113,15 +113,26 @@ export class PeerTable {
 
   /**
    * This node accuses a peer after a failed probe round. Returns the incarnation to announce in
-   * its `suspect` event, or undefined when there is nothing new to say (it had accused it
-   * already, the peer is down or left, or unknown).
+   * its `suspect` event, or undefined when there is nothing new to say: it had accused it
+   * already, the peer is down, left or unknown, or the accusation has all the confirmations it
+   * can use (as memberlist's Confirm: past k, another accuser shortens nothing, so a mesh does
+   * not gossip one accusation per node).
    */
   accuse (peerId: string, accuser: string, at: number, members: number): number | undefined {
     const record = this.peers.get(peerId)
     if (record === undefined) return undefined
     const before = record.liveness
     this.observe(peerId, record, { kind: 'suspect', at, incarnation: before.incarnation, accuser, members })
-    return record.liveness.accusation !== before.accusation ? record.liveness.incarnation : undefined
+    const after = record.liveness.accusation
+    return after !== undefined && after !== before.accusation && after.accusers.length <= after.k + 1 ? record.liveness.incarnation : undefined
+  }
+
+  /** What this node holds against a peer that the peer may not know of: its verdict, or a standing accusation. */
+  heldAgainst (peerId: string): { event: 'suspect' | 'down', incarnation: number } | undefined {
+    const l = this.peers.get(peerId)?.liveness
+    if (l === undefined) return undefined
+    if (l.state === 'down') return { event: 'down', incarnation: l.incarnation }
+    return l.accusation === undefined ? undefined : { event: 'suspect', incarnation: l.incarnation }
   }
 
   /** The incarnation of a peer as this node knows it. */
@@ -129,7 +140,17 @@ export class PeerTable {
     return this.peers.get(peerId)?.liveness.incarnation
   }
 
-  /** The peers that may be probed: all but the down and the left. */
+  /**
+   * The peers a node probes: all but the left. A down one is probed too: one that answers was
+   * only cut off, and is told so (see TelemetryService), where gossip would never tell it.
+   */
+  probeTargets (): string[] {
+    const ids: string[] = []
+    for (const [peerId, record] of this.peers) if (record.liveness.state !== 'left') ids.push(peerId)
+    return ids
+  }
+
+  /** The peers this node counts as members of the mesh now: the healthy and the suspect. */
   members (): string[] {
     const ids: string[] = []
     for (const [peerId, record] of this.peers) if (record.liveness.state === 'healthy' || record.liveness.state === 'suspect') ids.push(peerId)

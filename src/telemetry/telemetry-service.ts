@@ -58,9 +58,17 @@ export interface DiagnosticsResult {
   errors: string[]
 }
 
-/** Ask a peer to ping `target` for us (SWIM's ping-req); it answers whether the target answered. */
-export const ProbeRequestSchema = z.object({ target: z.string().min(1).max(128), timeoutMs: z.number().int().min(1).max(10_000) }).strict()
-export const ProbeResponseSchema = z.object({ ok: z.boolean() }).strict()
+/**
+ * Over the probe protocol: ask a peer to ping `target` for us (SWIM's ping-req; it answers
+ * whether the target answered), or tell a peer that reconnected what this node holds against it
+ * (a verdict or an accusation it could not hear while it was cut off), so that it refutes.
+ */
+export const ProbeRequestSchema = z.union([
+  z.object({ target: z.string().min(1).max(128), timeoutMs: z.number().int().min(1).max(10_000) }).strict(),
+  z.object({ notice: z.enum(['suspect', 'down']), incarnation: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).strict()
+])
+/** `incarnation`: the answer to a notice, the peer's own, which the teller may be behind on. */
+export const ProbeResponseSchema = z.object({ ok: z.boolean(), incarnation: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() }).strict()
 
 const PROBE_LIMITS = (timeoutMs: number): FrameLimits => ({ maxRequestBytes: 256, maxResponseBytes: 64, timeoutMs })
 
@@ -214,12 +222,15 @@ export class TelemetryService {
       this.c.peerTable.applyMembership(e, from, now, this.members())
       return
     }
-    // Accused, or declared down, while alive: refute with a higher incarnation (SWIM).
-    if ((e.event === 'suspect' || e.event === 'down') && e.incarnation >= this.ownIncarnation && !this.hasLeft) {
-      this.ownIncarnation = e.incarnation + 1
-      this.health.record('refuted')
-      void this.announce({ event: 'alive', peerId: this.c.selfId, incarnation: this.ownIncarnation, time: now })
-    }
+    if (e.event === 'suspect' || e.event === 'down') this.refute(e.incarnation)
+  }
+
+  /** Accused, or declared down, while alive: refute with a higher incarnation (SWIM). */
+  private refute (accused: number): void {
+    if (accused < this.ownIncarnation || this.hasLeft) return
+    this.ownIncarnation = accused + 1
+    this.health.record('refuted')
+    void this.announce({ event: 'alive', peerId: this.c.selfId, incarnation: this.ownIncarnation, time: this.c.clock.now() })
   }
 
   /** The mesh's size as this node knows it: itself and the peers that may be probed. */
@@ -280,8 +291,30 @@ export class TelemetryService {
       JSON.stringify(self.services) !== JSON.stringify(last.services)
   }
 
+  /**
+   * A peer this node holds down or accused is connected again, or answers a probe (a partition
+   * healed): it did not hear the verdict, gossip does not replay it, so this node tells it, and
+   * it refutes.
+   */
   private readonly onConnect = (evt: CustomEvent<PeerId>): void => {
-    this.c.peerTable.connectionChanged(evt.detail.toString(), true, this.c.clock.now())
+    const id = evt.detail.toString()
+    this.c.peerTable.connectionChanged(id, true, this.c.clock.now())
+    this.tell(id)
+  }
+
+  /** Tells a peer that is reachable what this node holds against it, if anything, so that it refutes. */
+  private tell (peerId: string): void {
+    const held = this.c.peerTable.heldAgainst(peerId)
+    if (held === undefined || this.hasLeft) return
+    const notice = encodeJson({ notice: held.event, incarnation: held.incarnation })
+    void dialTarget(this.c.libp2p, peerId)
+      .then(async target => await requestFrame(this.c.libp2p, target, this.opts.probeProtocol, notice, PROBE_LIMITS(this.opts.indirectTimeoutMs)))
+      .then(bytes => {
+        // It may have refuted already, while this node could not hear it: its answer says so.
+        const incarnation = decodeJson(bytes, ProbeResponseSchema)?.incarnation
+        if (incarnation !== undefined) this.c.peerTable.applyMembership({ event: 'alive', peerId, incarnation, time: this.c.clock.now() }, peerId, this.c.clock.now(), this.members())
+      })
+      .catch((err: unknown) => { this.c.log.debug({ err: errorMessage(err), peer: peerId }, 'notice not delivered') })
   }
 
   /** A lost connection is a hint, not evidence: the peer is probed at once, out of turn. */
@@ -321,7 +354,7 @@ export class TelemetryService {
   private scheduleProbe (delayMs: number): void {
     this.probeTimer = setTimeout(() => {
       const startedAt = this.c.clock.now()
-      const target = this.scheduler.next(this.c.peerTable.members())
+      const target = this.scheduler.next(this.c.peerTable.probeTargets())
       void (target === undefined ? Promise.resolve() : this.probeMember(target)).finally(() => {
         if (this.hasLeft || !this.subscribed) return
         const interval = this.health.scale(this.opts.probeIntervalMs)
@@ -343,10 +376,13 @@ export class TelemetryService {
       const rttMs = await this.ping(peerId, timeoutMs)
       peerTable.probeResult(peerId, { ok: true, rttMs }, clock.now())
       this.health.record('probe_ok')
+      this.tell(peerId)
       return
     } catch {
       // Failed or timed out: ask helpers.
     }
+    // A down peer that does not answer is still down: nothing to accuse.
+    if (peerTable.get(peerId, clock.now())?.state === 'down') return
     // A timeout that fired more than a tick late means this node was not running: not the peer's fault.
     if (clock.now() - startedAt > timeoutMs + this.opts.tickMs) {
       this.health.record('stalled')
@@ -383,6 +419,12 @@ export class TelemetryService {
   private async answerProbe (req: Uint8Array): Promise<Uint8Array> {
     const ask = decodeJson(req, ProbeRequestSchema)
     if (ask === undefined) throw new MeshError('VALIDATION_ERROR', 'malformed probe request')
+    if ('notice' in ask) {
+      this.refute(ask.incarnation)
+      return encodeJson({ ok: true, incarnation: this.ownIncarnation })
+    }
+    // Only members this node knows: a peer cannot make it dial strangers.
+    if (!this.c.peerTable.has(ask.target)) return encodeJson({ ok: false })
     try {
       await this.ping(ask.target, ask.timeoutMs)
       return encodeJson({ ok: true })

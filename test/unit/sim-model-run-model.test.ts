@@ -208,3 +208,24 @@ steps:
     assert.equal(kind('governance').received_bytes_per_s, null, 'governance bytes are not modelled')
   })
 })
+
+describe('the model\'s SWIM membership', () => {
+  test('nodes cut off are down on the other side; after the heal they hear it, refute, and the mesh converges long before their next snapshot', async () => {
+    const r = await run(`
+name: heal
+description: model test
+mode: model
+seed: 6
+steps:
+  - start: { count: 100 }
+  - wait_converged: { within: 60s }
+  - partition: [[1, 2, 3, 4, 5]]
+  - assert: { that: { peer_state: { node: 2, state: down, seen_by: [10, 20, 30, 40, 50] } }, within: 20s }
+  - heal: {}
+  - wait_converged: { within: 15s }
+`)
+    // 100 nodes publish every 99 / budget s: 24.75 s, more than the 15 s the heal may take.
+    assert.ok(publicationIntervalMs(99, PRODUCTION_PARAMS.telemetry_receive_budget, 1_000) > 20_000)
+    assert.equal(r.ok, true, r.error ?? '')
+  })
+})

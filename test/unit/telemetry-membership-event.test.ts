@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { decodeJson, encodeJson } from '../../src/codec/json-bytes.ts'
+import { ProbeRequestSchema, ProbeResponseSchema } from '../../src/telemetry/telemetry-service.ts'
 import { MAX_MEMBERSHIP_EVENT_BYTES, encodeMembershipEvent, type MembershipEvent } from '../../src/telemetry/membership-event.ts'
 import { encodeSnapshot } from '../../src/telemetry/snapshot.ts'
 import { validateTelemetry, type TelemetryContext } from '../../src/telemetry/validator.ts'
@@ -65,5 +67,38 @@ describe('membership events on the telemetry topic', () => {
     const padded = new Uint8Array(MAX_MEMBERSHIP_EVENT_BYTES + 1).fill(0x20)
     padded.set(encodeMembershipEvent(event()), 0)
     assert.deepEqual(validateTelemetry(padded, CTX), { action: 'reject', reason: 'malformed' })
+  })
+})
+
+describe('the indirect probe\'s frames', () => {
+  test('a request names a target and a timeout; a response says whether the target answered', () => {
+    assert.deepEqual(decodeJson(encodeJson({ target: OTHER, timeoutMs: 1000 }), ProbeRequestSchema), { target: OTHER, timeoutMs: 1000 })
+    assert.deepEqual(decodeJson(encodeJson({ ok: false }), ProbeResponseSchema), { ok: false })
+  })
+
+  test('a notice tells a reconnected peer what is held against it: suspect or down, at an incarnation', () => {
+    assert.deepEqual(decodeJson(encodeJson({ notice: 'down', incarnation: 7 }), ProbeRequestSchema), { notice: 'down', incarnation: 7 })
+    for (const c of [{ notice: 'alive', incarnation: 7 }, { notice: 'down' }, { notice: 'down', incarnation: -1 }, { notice: 'down', incarnation: 7, target: OTHER }]) {
+      assert.equal(decodeJson(encodeJson(c), ProbeRequestSchema), undefined, JSON.stringify(c))
+    }
+  })
+
+  test('each malformed request is refused: no target, an empty or overlong one, a timeout out of range or fractional, an extra field, not JSON', () => {
+    const cases: unknown[] = [
+      { timeoutMs: 1000 },
+      { target: '', timeoutMs: 1000 },
+      { target: 'x'.repeat(129), timeoutMs: 1000 },
+      { target: OTHER, timeoutMs: 0 },
+      { target: OTHER, timeoutMs: 10_001 },
+      { target: OTHER, timeoutMs: 1.5 },
+      { target: OTHER, timeoutMs: 1000, extra: true },
+      { target: OTHER }
+    ]
+    for (const c of cases) assert.equal(decodeJson(encodeJson(c), ProbeRequestSchema), undefined, JSON.stringify(c))
+    assert.equal(decodeJson(encoder.encode('not json'), ProbeRequestSchema), undefined)
+  })
+
+  test('a response other than { ok: boolean } is refused', () => {
+    for (const c of [{}, { ok: 'yes' }, { ok: true, extra: 1 }]) assert.equal(decodeJson(encodeJson(c), ProbeResponseSchema), undefined)
   })
 })

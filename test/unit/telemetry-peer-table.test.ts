@@ -667,3 +667,18 @@ describe('PeerTable: SWIM membership', () => {
     assert.deepEqual(h.events, [])
   })
 })
+
+describe('PeerTable: accusations past k are not announced', () => {
+  test('the first accuser and k confirmations announce; a further accuser only holds it suspect', () => {
+    const h = new Harness()
+    h.hear(A)
+    const k = DETECTOR.suspicion.confirmations
+    for (let i = 0; i < k; i++) h.table.applyMembership({ event: 'suspect', peerId: A, incarnation: 1_000, time: h.now }, `other-${i}`, h.now, 25)
+    assert.equal(h.table.accuse(A, 'self', h.now, 25), 1_000, 'the k-th confirmation still shortens the suspicion')
+    const h2 = new Harness()
+    h2.hear(A)
+    for (let i = 0; i <= k; i++) h2.table.applyMembership({ event: 'suspect', peerId: A, incarnation: 1_000, time: h2.now }, `other-${i}`, h2.now, 25)
+    assert.equal(h2.table.accuse(A, 'self', h2.now, 25), undefined)
+    assert.equal(h2.state(A), 'suspect')
+  })
+})

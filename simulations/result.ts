@@ -96,6 +96,10 @@ export interface TrafficFigures {
   sampled_authors: number | null
   kinds: Array<{
     kind: TrafficKind
+    /** Gossiped messages published in the window (weighted as counted). */
+    published: number
+    /** Copies of one gossiped message a node receives, on average (duplicates included); null with none published. */
+    copies_per_node: number | null
     received_per_s: RateFigures
     sent_per_s: RateFigures
     /** Null where the model does not know the messages' size. */

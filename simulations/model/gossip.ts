@@ -128,7 +128,10 @@ export class Gossip {
         if (round + 1 < MCACHE_GOSSIP) this.push(t + HEARTBEAT_MS, -(u * MCACHE_GOSSIP + round + 1) - 1)
       }
     }
-    if (account !== undefined) this.account(author, out, account)
+    if (account !== undefined) {
+      account.traffic.publish(account.kind, account.weight)
+      this.account(author, out, account)
+    }
     return reached
   }
 

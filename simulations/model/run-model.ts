@@ -462,6 +462,9 @@ class ModelRun {
       const sampled = this.plan.subjects.length - this.plan.named
       notes.push(`Sampled: snapshots and failure detectors are followed for ${this.plan.subjects.length} of ${this.plan.nodes} authors (${this.plan.named} named by the steps, churn victims and up to ${PARTITION_SAMPLE} random nodes of each partition group, plus ${sampled} random others), by every observer: convergence samples and times, detection records and the converged condition cover those (observer, author) pairs only.`)
     }
+    if (this.publicationInterval() > 3 * this.interval) {
+      notes.push(`At this size a node publishes every ${Math.round(this.publicationInterval() / 1000).toLocaleString('en-US')} s (the receive budget): a node that starts or restarts has an empty peer table and learns each peer from that peer's next snapshot, so a converged condition after a restart waits that long for the restarted observers. The anti-entropy that would hand a (re)joining node the peer table at once (a digest exchange of versioned peer records) is not built yet; the running nodes' own views converge as the detection and convergence figures show.`)
+    }
     if (this.log.unconverged > 0) notes.push(`${this.log.unconverged} of ${this.log.published} followed snapshots never reached some running node of their group; they are left out of the convergence times.`)
     return notes
   }

@@ -16,6 +16,8 @@ export class Traffic {
   private readonly sent = new Map<TrafficKind, { msgs: Float64Array, bytes: Float64Array }>()
   private readonly received = new Map<TrafficKind, { msgs: Float64Array, bytes: Float64Array }>()
   private from = 0
+  /** Messages published by kind, each counted with its weight: what the copies are per. */
+  private readonly published = new Map<TrafficKind, number>()
   /** Kinds whose messages' size the model does not know: their bytes are not reported. */
   private readonly unsized: ReadonlySet<TrafficKind>
 
@@ -39,10 +41,16 @@ export class Traffic {
     r.bytes[to] = (r.bytes[to] as number) + weight * bytes
   }
 
+  /** One message published (to be spread), standing for `weight`. */
+  publish (kind: TrafficKind, weight = 1): void {
+    this.published.set(kind, (this.published.get(kind) ?? 0) + weight)
+  }
+
   /** Starts the window afresh at `at` (after start-up, so that joining does not count as idle work). */
   reset (at: number): void {
     this.from = at
     for (const m of [this.sent, this.received]) for (const c of m.values()) { c.msgs.fill(0); c.bytes.fill(0) }
+    this.published.clear()
   }
 
   /** Rates per second over the window to `at`, over the nodes running now. */
@@ -62,7 +70,14 @@ export class Traffic {
         const s = this.sent.get(kind) as { msgs: Float64Array, bytes: Float64Array }
         const r = this.received.get(kind) as { msgs: Float64Array, bytes: Float64Array }
         const sized = !this.unsized.has(kind)
-        return { kind, received_per_s: rate(r.msgs), sent_per_s: rate(s.msgs), received_bytes_per_s: sized ? rate(r.bytes) : null, sent_bytes_per_s: sized ? rate(s.bytes) : null }
+        const published = this.published.get(kind) ?? 0
+        const received = nodes.reduce((sum, v) => sum + (r.msgs[v] as number), 0)
+        return {
+          kind,
+          published,
+          copies_per_node: published === 0 || nodes.length === 0 ? null : round(received / published / nodes.length),
+          received_per_s: rate(r.msgs), sent_per_s: rate(s.msgs), received_bytes_per_s: sized ? rate(r.bytes) : null, sent_bytes_per_s: sized ? rate(s.bytes) : null
+        }
       })
     }
   }

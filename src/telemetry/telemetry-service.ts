@@ -214,7 +214,10 @@ export class TelemetryService {
     const now = this.c.clock.now()
     const from = author.toString()
     if (message.type === 'snapshot') {
+      const known = this.c.peerTable.incarnationOf(from)
       this.c.peerTable.applySnapshot(from, message.snapshot, now, this.c.libp2p.getConnections(author).length > 0)
+      // A known peer restarted with an empty table: as for a newcomer, let it learn of this node soon.
+      if (known !== undefined && message.snapshot.incarnation > known) this.publishEarly()
       return
     }
     const e = message.event

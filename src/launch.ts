@@ -80,6 +80,8 @@ export async function launchNode (config: NodeConfig, serveApi: ServeApi, log: L
   const { server: api, apiUrl } = await serveApi({ mesh, token, config, log, shutdown: shutdown.signal })
   mesh.advertiseApiUrl(apiUrl)
   const stop = async (): Promise<void> => {
+    // Peers stop routing here at once, while the API finishes what it serves.
+    await mesh.departing()
     shutdown.abort()
     await api.close()
     await mesh.stop()

@@ -368,20 +368,24 @@ export class MeshNode {
   }
 
   /**
-   * A graceful stop: a running node first announces that it leaves (see `leave`), then stops
-   * everything it started, in reverse order; safe to call more than once.
+   * The first step of a graceful stop: a running node that has not left yet announces it (see
+   * `leave`) and gives the goodbye time to go out. A failure is logged: the stop goes on.
    */
-  async stop (): Promise<void> {
+  async departing (): Promise<void> {
     const telemetry = this.parts?.telemetry
-    if (this.state === 'running' && telemetry !== undefined && !telemetry.left) {
-      try {
-        await telemetry.leave()
-        // The goodbye is queued on the gossip streams: let it leave before they close.
-        await new Promise(resolve => setTimeout(resolve, this.tuning.telemetry.leaveLingerMs))
-      } catch (err) {
-        this.log.warn({ err: errorMessage(err) }, 'leave not announced')
-      }
+    if (this.state !== 'running' || telemetry === undefined || telemetry.left) return
+    try {
+      await telemetry.leave()
+      // The goodbye is queued on the gossip streams: let it leave before they close.
+      await new Promise(resolve => setTimeout(resolve, this.tuning.telemetry.leaveLingerMs))
+    } catch (err) {
+      this.log.warn({ err: errorMessage(err) }, 'leave not announced')
     }
+  }
+
+  /** A graceful stop: announces that it leaves (`departing`), then stops everything it started, in reverse order; safe to call more than once. */
+  async stop (): Promise<void> {
+    await this.departing()
     await this.halt()
   }
 

@@ -50,6 +50,8 @@ export function failoverRoutes (): Hono<ApiEnv> {
       down_nodes: counts.down,
       // The DataMesh name of down_nodes.
       failed_nodes: counts.down,
+      // Gone on purpose (a graceful leave): out of rotation, not failed, not counted above.
+      left_nodes: counts.left,
       circuit_breakers: breakers,
       drained_nodes: [...router.drained()].map(([peerId, d]) => ({ ...peerRef(peerId), reason: d.reason, force: d.force, since: new Date(d.since).toISOString() })),
       recent_failures: router.recentFailures().map(f => ({ ...peerRef(f.peerId), service: f.service, failure_time: new Date(f.at).toISOString(), error: f.error }))

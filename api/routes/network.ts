@@ -41,7 +41,8 @@ export function networkRoutes (): Hono<ApiEnv> {
       total_peers: peers.length,
       connected_peers: mesh.network.connectedPeers().length,
       peers_by_state: counts,
-      network_health: peers.length === 0 ? null : round(counts.healthy / peers.length),
+      // A peer that left is not a failure: health is over the peers still in the mesh.
+      network_health: peers.length - counts.left === 0 ? null : round(counts.healthy / (peers.length - counts.left)),
       average_latency_ms: rtts.count === 0 ? null : round(rtts.mean),
       regions,
       listen_addresses: mesh.network.listenAddresses(),

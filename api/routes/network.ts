@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { summarize } from '../../src/stats.ts'
 import { MeshError } from '../../src/errors.ts'
 import { PEER_STATES } from '../../src/telemetry/failure-detector.ts'
+import type { TelemetryService } from '../../src/telemetry/telemetry-service.ts'
 import type { ApiEnv } from '../context.ts'
 import { jsonBody, query } from '../validation.ts'
 import { memberView, peerView, revocationView, round } from '../views.ts'
@@ -23,6 +24,20 @@ export const NetworkLeaveResponse = z.object({
   incarnation: z.number().int(),
   left_at: z.string()
 }).strict()
+
+/** This node's own standing in the membership protocol, while it runs. */
+export const MembershipStatus = z.object({
+  incarnation: z.number().int(),
+  /** Lifeguard's local health score: 0 when well; at s it probes s + 1 times slower. */
+  local_health: z.number().int(),
+  /** The interval its snapshot is published at now, under the network's receive budget. */
+  publication_interval_ms: z.number().int(),
+  left: z.boolean()
+}).strict().nullable()
+
+function membershipView (t: TelemetryService | undefined): z.infer<typeof MembershipStatus> {
+  return t === undefined ? null : { incarnation: t.incarnation, local_health: t.localHealth, publication_interval_ms: t.publicationInterval(), left: t.left }
+}
 
 export function networkRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
@@ -47,7 +62,8 @@ export function networkRoutes (): Hono<ApiEnv> {
       regions,
       listen_addresses: mesh.network.listenAddresses(),
       gossip: mesh.network.gossipTopics().map(t => ({ topic: t.topic, mesh_peers: t.meshPeers, subscribers: t.subscribers })),
-      refused_peers: mesh.guard.refusedTotal
+      refused_peers: mesh.guard.refusedTotal,
+      membership: membershipView(mesh.built?.telemetry)
     })
   })
 

@@ -1,5 +1,5 @@
 import {
-  initialLiveness, needsProbe, observe,
+  initialLiveness, observe,
   type DetectorConfig, type Liveness, type Observation
 } from '../../src/telemetry/failure-detector.ts'
 import { encodeMembershipEvent } from '../../src/telemetry/membership-event.ts'
@@ -35,12 +35,10 @@ interface Episode {
  * The failure detector of every observer for every tracked author, driven exactly as the
  * live PeerTable and TelemetryService drive it, with the node's tuning (detector, tick, probe
  * timeout, forget time): a record is created by the first snapshot (initialLiveness), then fed
- * snapshots as they arrive, connection changes, a tick every `tickMs`, and the results of the probes that needsProbe() asks for (a probe round at a
- * time; the next tick after it ends may start the next). Transitions come from observe().
+ * snapshots as they arrive, connection changes, a tick every `tickMs`, the results of its SWIM
+ * probes (see `probe`) and the membership events it hears. Transitions come from observe().
  *
- * Not modelled: the RTT ping of one healthy peer every `rttEveryTicks` ticks (it can only refresh
- * lastAliveAt of a healthy peer, which matters after 30 s of silence only), and stalls of
- * the observer (model nodes never stall).
+ * Not modelled: stalls of the observer (model nodes never stall), so local health neither.
  */
 export class Detection {
   private readonly overlay: Overlay
@@ -65,7 +63,6 @@ export class Detection {
   private readonly live: Array<Liveness | undefined>
   /** Highest snapshot sequence number applied per (slot, observer). */
   private readonly applied: Int32Array
-  private readonly probing: Uint8Array
   readonly incarnation: Int32Array
   private readonly episodes: Episode[] = []
   private readonly openEpisode = new Map<number, Episode>()
@@ -91,7 +88,6 @@ export class Detection {
     this.n = overlay.n
     this.live = new Array<Liveness | undefined>(log.subjects.length * overlay.n).fill(undefined)
     this.applied = new Int32Array(log.subjects.length * overlay.n)
-    this.probing = new Uint8Array(overlay.n)
     this.incarnation = new Int32Array(overlay.n)
   }
 
@@ -108,7 +104,6 @@ export class Detection {
     this.incarnation[observer] = (this.incarnation[observer] as number) + 1
     // As live, a restart is a new, higher incarnation: its snapshots void what was said of the old one.
     this.memberInc[observer] = (this.memberInc[observer] as number) + 1
-    this.probing[observer] = 0
     for (let slot = 0; slot < this.log.subjects.length; slot++) {
       const i = slot * this.n + observer
       this.live[i] = undefined
@@ -128,15 +123,16 @@ export class Detection {
       const l = this.live[slot * this.n + observer]
       if (l === undefined) return
       this.apply(slot, observer, { kind: 'connection', at: this.queue.now, connected: up })
+      // As live: a lost connection is probed at once, out of turn.
+      if (!up && l.state !== 'down' && l.state !== 'left') this.probe(observer, this.queue.now, node)
       // As the live TelemetryService: a reconnected peer held down or accused is told, and refutes.
       if (up && this.overlay.running[node] === 1 && (l.state === 'down' || l.accusation !== undefined)) this.refute(node, l.incarnation, observer)
     })
   }
 
-  /** One tick of the observer's peer table, then a probe round if none is under way. */
+  /** One tick of the observer's peer table. */
   tick (observer: number, at: number): void {
     const subjects = this.log.subjects
-    const doubted: number[] = []
     for (let slot = 0; slot < subjects.length; slot++) {
       if (subjects[slot] === observer) continue
       this.flush(slot, observer, at)
@@ -150,41 +146,7 @@ export class Detection {
         this.announce(observer, slot, { kind: 'down', at, incarnation: next.incarnation })
       }
       if (next.state === 'down' && at - next.since > this.forgetAfterMs) this.live[i] = undefined
-      else if (needsProbe(next)) doubted.push(slot)
     }
-    if (this.probing[observer] === 0 && doubted.length > 0) this.probeRound(observer, doubted, at)
-  }
-
-  /**
-   * Pings every doubted peer at once. A running peer in reach answers after a round trip
-   * (after a dial first, without a connection); a crashed one refuses the connection after a
-   * round trip; one behind a partition never answers and the ping times out.
-   */
-  private probeRound (observer: number, slots: number[], at: number): void {
-    this.probing[observer] = 1
-    const inc = this.incarnation[observer]
-    let end = at
-    for (const slot of slots) {
-      const peer = this.log.subjects[slot] as number
-      const rtt = (): number => this.link.latency(this.rand()) + this.link.latency(this.rand())
-      let ok = false
-      let took: number
-      if (this.overlay.reachable(observer, peer)) {
-        ok = true
-        took = rtt()
-        if (!this.overlay.connected(observer, peer)) for (let k = 0; k < DIAL_ROUND_TRIPS; k++) took += rtt()
-      } else if (this.overlay.running[peer] !== 1 && this.overlay.group[peer] === this.overlay.group[observer]) took = rtt()
-      else took = this.probeTimeoutMs
-      took = Math.min(took, this.probeTimeoutMs)
-      if (took >= this.probeTimeoutMs) ok = false
-      end = Math.max(end, at + took)
-      this.queue.at(at + took, () => {
-        if (this.overlay.running[observer] !== 1 || this.incarnation[observer] !== inc) return
-        this.flush(slot, observer, this.queue.now)
-        if (this.live[slot * this.n + observer] !== undefined) this.apply(slot, observer, { kind: 'probe', at: this.queue.now, ok })
-      })
-    }
-    this.queue.at(end, () => { if (this.incarnation[observer] === inc) this.probing[observer] = 0 })
   }
 
   /** Applies the snapshots of `slot` that reached `observer` by `at`, in arrival order; an older one arriving after a newer is a replay. */
@@ -232,50 +194,63 @@ export class Detection {
    * fails `indirectProbes` helpers ping the member for it; if none reaches it, an accusation.
    * The target is drawn uniformly among the other nodes started: the live node's round-robin
    * order is a random permutation of thousands of members, of which a run sees a small part
-   * (one ProbeScheduler per node would hold N² ids). Helpers are assumed reachable.
+   * (one ProbeScheduler per node would hold N² ids). `chosen`: a peer probed out of turn (its
+   * connection was lost). Helpers are drawn at random too.
    */
-  probe (observer: number, at: number): void {
+  probe (observer: number, at: number, chosen?: number): void {
     const { overlay } = this
     if (overlay.started < 2) return
-    let target = Math.floor(this.rand() * (overlay.started - 1))
-    if (target >= observer) target++
+    let target = chosen ?? Math.floor(this.rand() * (overlay.started - 1))
+    if (chosen === undefined && target >= observer) target++
     const ok = overlay.reachable(observer, target)
     this.traffic.count('membership', observer, overlay.running[target] === 1 && overlay.group[target] === overlay.group[observer] ? target : -1, PROBE_BYTES)
     const slot = this.log.slotOf[target] as number
-    if (ok) {
-      this.traffic.count('membership', target, observer, PROBE_BYTES)
-      // As live: a reachable peer this node holds down or accused is told, and refutes.
-      if (slot >= 0) {
-        this.flush(slot, observer, at)
-        const l = this.live[slot * this.n + observer]
-        if (l !== undefined && (l.state === 'down' || l.accusation !== undefined)) this.refute(target, l.incarnation, observer)
+    if (ok) this.traffic.count('membership', target, observer, PROBE_BYTES)
+    else {
+      const helpers = Math.min(this.indirectProbes, overlay.started - 2)
+      for (let k = 0; k < helpers; k++) {
+        // A helper drawn at random (not the target): the ask, its unanswered ping, its answer.
+        let h = Math.floor(this.rand() * (overlay.started - 1))
+        if (h >= observer) h++
+        if (h === target) continue
+        this.traffic.count('membership', observer, overlay.reachable(observer, h) ? h : -1, PROBE_BYTES)
+        if (!overlay.reachable(observer, h)) continue
+        this.traffic.count('membership', h, -1, PROBE_BYTES)
+        this.traffic.count('membership', h, observer, PROBE_BYTES)
       }
-      return
-    }
-    const helpers = Math.min(this.indirectProbes, overlay.started - 2)
-    for (let h = 0; h < helpers; h++) {
-      // The ask, the helper's ping (unanswered) and the helper's answer.
-      this.traffic.count('membership', observer, observer, PROBE_BYTES)
-      this.traffic.count('membership', observer, -1, PROBE_BYTES)
-      this.traffic.count('membership', observer, observer, PROBE_BYTES)
     }
     if (slot < 0) return
-    // A crashed peer refuses the dial after a round trip; one across a partition never answers.
-    const refused = overlay.running[target] !== 1 && overlay.group[target] === overlay.group[observer]
+    // A peer in reach answers after a round trip (a dial first, without a connection); a crashed
+    // one refuses the dial after a round trip, and so it does to the helpers; one across a
+    // partition never answers, and the direct and indirect probes time out.
     const rtt = (): number => this.link.latency(this.rand()) + this.link.latency(this.rand())
-    const took = refused ? rtt() + 2 * rtt() : this.probeTimeoutMs + this.indirectTimeoutMs
+    const refused = overlay.running[target] !== 1 && overlay.group[target] === overlay.group[observer]
+    let took: number
+    if (ok) {
+      took = rtt()
+      if (!overlay.connected(observer, target)) for (let k = 0; k < DIAL_ROUND_TRIPS; k++) took += rtt()
+      took = Math.min(took, this.probeTimeoutMs)
+    } else took = refused ? 3 * rtt() : this.probeTimeoutMs + this.indirectTimeoutMs
+    const answered = ok && took < this.probeTimeoutMs
     const inc = this.incarnation[observer]
     this.queue.at(at + took, () => {
       if (overlay.running[observer] !== 1 || this.incarnation[observer] !== inc) return
       const now = this.queue.now
       this.flush(slot, observer, now)
       const l = this.live[slot * this.n + observer]
-      if (l === undefined || l.state === 'down' || l.state === 'left') return
-      if (l.accusation?.accusers.includes(String(observer)) === true) return
-      this.apply(slot, observer, { kind: 'suspect', at: now, incarnation: l.incarnation, accuser: String(observer), members: this.members() })
+      if (l === undefined || l.state === 'left') return
+      this.apply(slot, observer, { kind: 'probe', at: now, ok: answered })
+      // As live: a reachable peer this node holds down or accused is told, and refutes.
+      if (answered) {
+        if (l.state === 'down' || l.accusation !== undefined) this.refute(target, l.incarnation, observer)
+        return
+      }
+      const after = this.live[slot * this.n + observer] as Liveness
+      if (after.state === 'down' || after.accusation?.accusers.includes(String(observer)) === true) return
+      this.apply(slot, observer, { kind: 'suspect', at: now, incarnation: after.incarnation, accuser: String(observer), members: this.members() })
       // As PeerTable.accuse: past k confirmations another accusation is not announced.
       const accusation = this.live[slot * this.n + observer]?.accusation
-      if (accusation !== undefined && accusation.accusers.length <= accusation.k + 1) this.announce(observer, slot, { kind: 'suspect', at: now, incarnation: l.incarnation })
+      if (accusation !== undefined && accusation.accusers.length <= accusation.k + 1) this.announce(observer, slot, { kind: 'suspect', at: now, incarnation: after.incarnation })
     })
   }
 

@@ -7,7 +7,7 @@ import { confirm, newSuspicion, suspicionTimeoutMs, type Suspicion, type Suspici
  *
  * What this node sees itself:
  *   healthy --(no snapshot for suspectAfter, connection lost, or failed probes)--> suspect
- *   suspect --(fresh snapshot)--> healthy (unless accused: see below)
+ *   suspect --(fresh snapshot; or an answered probe, unless it is also silent)--> healthy (unless accused: see below)
  *   suspect --(for suspicionMs, with no connection and probeFailuresForDown failed probes in a row)--> down
  *   any     --(no sign of life, snapshot or probe answer, for downAfter)--> down
  *   down    --(fresh snapshot)--> healthy;  down --(probe answered)--> suspect
@@ -119,7 +119,10 @@ export function observe (l: Liveness, o: Observation, config: DetectorConfig): L
     case 'probe': {
       if (o.ok) {
         const next = { ...l, lastAliveAt: o.at, probeFailures: 0 }
-        return l.state === 'down' && l.accusation === undefined ? moveTo(next, 'suspect', o.at) : next
+        if (l.state === 'down' && l.accusation === undefined) return moveTo(next, 'suspect', o.at)
+        // SWIM's ack: doubted for a lost connection or failed pings, it answers: it is alive (unless silent or accused).
+        if (l.state === 'suspect' && l.accusation === undefined && !silent(next, o.at, config)) return moveTo(next, 'healthy', o.at)
+        return next
       }
       return decide({ ...l, probeFailures: l.probeFailures + 1 }, o.at, config)
     }
@@ -137,13 +140,13 @@ function decide (l: Liveness, at: number, config: DetectorConfig): Liveness {
   if (at - l.lastAliveAt > config.downAfterMs) return moveTo({ ...l, accusation: undefined }, 'down', at)
   const unreachable = l.probeFailures >= config.probeFailuresForDown
   if (l.state === 'suspect' && unreachable && !l.connected && at - l.since >= config.suspicionMs) return moveTo({ ...l, accusation: undefined }, 'down', at)
-  if (unreachable || at - l.lastHeardAt > config.suspectAfterIntervals * l.intervalMs) return moveTo(l, 'suspect', at)
+  if (unreachable || silent(l, at, config)) return moveTo(l, 'suspect', at)
   return l
 }
 
-/** Whether the detector wants this peer probed now: only peers it doubts. */
-export function needsProbe (l: Liveness): boolean {
-  return l.state === 'suspect'
+/** No snapshot for more than suspectAfterIntervals of the peer's own intervals. */
+function silent (l: Liveness, at: number, config: DetectorConfig): boolean {
+  return at - l.lastHeardAt > config.suspectAfterIntervals * l.intervalMs
 }
 
 /**

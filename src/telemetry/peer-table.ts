@@ -1,5 +1,5 @@
 import {
-  PEER_STATES, forgiveLocalStall, initialLiveness, needsProbe, observe,
+  PEER_STATES, forgiveLocalStall, initialLiveness, observe,
   type DetectorConfig, type Liveness, type Observation, type PeerState
 } from './failure-detector.ts'
 import type { MembershipEvent } from './membership-event.ts'
@@ -191,13 +191,6 @@ export class PeerTable {
       }
     }
     return { verdicts, stallMs }
-  }
-
-  /** Peers the detector doubts, to be probed now. */
-  doubted (): string[] {
-    const ids: string[] = []
-    for (const [peerId, record] of this.peers) if (needsProbe(record.liveness)) ids.push(peerId)
-    return ids
   }
 
   get (peerId: string, now: number): PeerSnapshot | undefined {

@@ -96,7 +96,6 @@ export class TelemetryService {
   private publishTimer: NodeJS.Timeout | undefined
   private tickTimer: NodeJS.Timeout | undefined
   private probeTimer: NodeJS.Timeout | undefined
-  private probing = false
   private lastPublished: TelemetrySnapshot | undefined
   private lastPublishedAt = 0
   private hasLeft = false
@@ -343,15 +342,6 @@ export class TelemetryService {
         this.publishEarly()
       }
     }
-    if (!this.probing) {
-      this.probing = true
-      void this.probeDoubted().finally(() => { this.probing = false })
-    }
-  }
-
-  /** Pings the peers the detector doubts, for its local evidence. */
-  private async probeDoubted (): Promise<void> {
-    await Promise.all(this.c.peerTable.doubted().map(async id => { await this.probe(id) }))
   }
 
   private scheduleProbe (delayMs: number): void {
@@ -433,16 +423,6 @@ export class TelemetryService {
       return encodeJson({ ok: true })
     } catch {
       return encodeJson({ ok: false })
-    }
-  }
-
-  async probe (peerId: string): Promise<void> {
-    const { peerTable, clock } = this.c
-    try {
-      const rttMs = await this.ping(peerId, this.health.scale(this.opts.probeTimeoutMs))
-      peerTable.probeResult(peerId, { ok: true, rttMs }, clock.now())
-    } catch {
-      peerTable.probeResult(peerId, { ok: false }, clock.now())
     }
   }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { ManualClock } from '../../src/clock.ts'
 import {
-  forgiveLocalStall, initialLiveness, needsProbe, observe,
+  forgiveLocalStall, initialLiveness, observe,
   type DetectorConfig, type Liveness
 } from '../../src/telemetry/failure-detector.ts'
 import { DEFAULT_TUNING } from '../../src/tuning.ts'
@@ -193,6 +193,26 @@ describe('suspect -> healthy', () => {
     assert.equal(p.state, 'suspect')
   })
 
+  test('an answered probe (SWIM\'s ack) makes a peer suspect for a lost connection or failed pings healthy again, when it is not silent', () => {
+    const lost = new Peer().connection(false)
+    assert.equal(lost.state, 'suspect')
+    lost.clock.advance(100)
+    lost.probe(true)
+    assert.equal(lost.state, 'healthy')
+    assert.equal(lost.l.since, lost.clock.now())
+    const failing = new Peer()
+    failing.clock.advance(100)
+    failing.probe(false).probe(false)
+    assert.equal(failing.state, 'suspect')
+    assert.equal(failing.probe(true).state, 'healthy')
+  })
+
+  test('an answered probe does not clear an accusation: only a refutation does', () => {
+    const p = new Peer()
+    p.l = observe(p.l, { kind: 'suspect', at: p.clock.now(), incarnation: 0, accuser: 'a', members: 25 }, CONFIG)
+    assert.equal(p.probe(true).state, 'suspect')
+  })
+
   test('a restored connection does not make a suspect peer healthy', () => {
     const p = new Peer()
     p.connection(false)
@@ -296,6 +316,9 @@ describe('failed probes', () => {
     p.connection(false)
     p.probe(false).probe(true).probe(false)
     assert.equal(p.l.probeFailures, 1)
+    // The answer made it healthy again (SWIM's ack); one failure since is not enough to doubt it.
+    assert.equal(p.state, 'healthy')
+    p.probe(false)
     assert.equal(p.state, 'suspect')
     p.probe(false)
     assert.equal(p.state, 'down')
@@ -426,13 +449,6 @@ describe('leaving down', () => {
   })
 })
 
-describe('needsProbe', () => {
-  test('only suspect peers are probed', () => {
-    assert.equal(needsProbe(new Peer().l), false)
-    assert.equal(needsProbe(suspectPeer().l), true)
-    assert.equal(needsProbe(downPeer().l), false)
-  })
-})
 
 describe('observe is pure', () => {
   test('the input liveness is not modified', () => {

@@ -399,7 +399,7 @@ describe('PeerTable: position() feeds the replay check', () => {
   })
 })
 
-describe('PeerTable: countByState, doubted, list', () => {
+describe('PeerTable: countByState, members, list', () => {
   /** A healthy, B suspect (connection lost), C down. */
   function mixed (): Harness {
     const h = new Harness()
@@ -419,14 +419,13 @@ describe('PeerTable: countByState, doubted, list', () => {
     assert.deepEqual(h.table.countByState(), { healthy: 2, suspect: 1, down: 0, left: 0 })
   })
 
-  test('doubted lists the suspect peers only: not healthy, not down', () => {
+  test('members are the healthy and suspect peers; probe targets add the down ones (a cut-off peer answers again), never the left', () => {
     const h = mixed()
-    assert.deepEqual(h.table.doubted(), [B])
-    h.table.connectionChanged(A, false, h.now)
-    assert.deepEqual(h.table.doubted().sort(), [A, B])
-    h.hear(A)
-    h.hear(B)
-    assert.deepEqual(h.table.doubted(), [])
+    assert.deepEqual(h.table.members().sort(), [A, B])
+    assert.deepEqual(h.table.probeTargets().sort(), [A, B, C])
+    h.table.applyMembership({ event: 'left', peerId: A, incarnation: 1_000, time: h.now }, A, h.now, 3)
+    assert.deepEqual(h.table.members(), [B])
+    assert.deepEqual(h.table.probeTargets().sort(), [B, C])
   })
 
   test('list returns every peer with its state', () => {
@@ -483,7 +482,7 @@ describe('PeerTable: the observer\'s own stalls (tick)', () => {
     assert.equal(h.state(A), 'healthy')
     assert.equal(h.state(B), 'healthy')
     assert.deepEqual(h.events.filter(e => e.type === 'peer:state'), [])
-    assert.deepEqual(h.table.doubted(), [])
+    assert.equal(h.table.countByState().suspect, 0)
   })
 
   test('contrast: a peer silent for the same time while ticks arrive on schedule does turn suspect', () => {

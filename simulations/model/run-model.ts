@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { PRODUCTION_PARAMS } from '../../src/network/params.ts'
 import { seededRandom } from '../../src/random.ts'
 import { jittered, publicationIntervalMs } from '../../src/telemetry/publication.ts'
+import { minSuspicionMs } from '../../src/telemetry/suspicion.ts'
 import { DEFAULT_TUNING, type Tuning } from '../../src/tuning.ts'
 import type { Engine, RunOptions } from '../engine.ts'
 import type { AgreementSample, SimulationResult, StepRecord } from '../result.ts'
@@ -461,6 +462,11 @@ class ModelRun {
     if (!this.plan.full) {
       const sampled = this.plan.subjects.length - this.plan.named
       notes.push(`Sampled: snapshots and failure detectors are followed for ${this.plan.subjects.length} of ${this.plan.nodes} authors (${this.plan.named} named by the steps, churn victims and up to ${PARTITION_SAMPLE} random nodes of each partition group, plus ${sampled} random others), by every observer: convergence samples and times, detection records and the converged condition cover those (observer, author) pairs only.`)
+    }
+    const unseen = this.detection.records().filter(r => r.all_down_ms === null)
+    if (unseen.length > 0) {
+      const least = minSuspicionMs(this.runningNow, d.suspicion)
+      notes.push(`Not seen down by all (${unseen.map(r => `node ${r.node}, ${r.cause}`).join('; ')}): an accusation is a verdict only after the suspicion time, at least ${(least / 1000).toFixed(1)} s at this size (${d.suspicion.mult} x log10(N) probe intervals, longer while few nodes confirm it); a node that came back sooner (a partition healed, a restart) was suspect on the other side, not down, as SWIM intends: a short outage is not a failure.`)
     }
     if (this.publicationInterval() > 3 * this.interval) {
       notes.push(`At this size a node publishes every ${Math.round(this.publicationInterval() / 1000).toLocaleString('en-US')} s (the receive budget): a node that starts or restarts has an empty peer table and learns each peer from that peer's next snapshot, so a converged condition after a restart waits that long for the restarted observers. The anti-entropy that would hand a (re)joining node the peer table at once (a digest exchange of versioned peer records) is not built yet; the running nodes' own views converge as the detection and convergence figures show.`)

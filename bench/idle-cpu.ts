@@ -8,9 +8,7 @@
  * SWIM and the receive budget, measured on this machine): 3.5 % at N = 5, 7.8-8.2 % at N = 10,
  * about 0.9 % per additional peer.
  */
-import { call } from '../test/helpers/api.ts'
-import { removeDir, spawnNode, stopChild, tempDir, type ChildNode } from '../test/helpers/nodes.ts'
-import { waitFor } from '../test/helpers/wait.ts'
+import { startCluster, stopCluster } from './cluster.ts'
 import { fmtNum, procCpuSeconds, sleep, table, verdict, type BenchOutcome } from './stats.ts'
 
 const SIZES = [5, 10, 15, 20, 25]
@@ -22,39 +20,20 @@ const TARGET_SLOPE = 0.0005
 
 interface SizeFigures { n: number, convergeMs: number, meanShare: number, maxShare: number }
 
-async function healthyPeers (node: ChildNode): Promise<number> {
-  const body = (await call<{ peers: Array<{ status: string }> }>(`${node.apiUrl}/v1/network/peers`)).body
-  return body.peers.filter(p => p.status === 'healthy').length
-}
-
 async function runSize (n: number): Promise<SizeFigures> {
-  const dirs: string[] = []
-  const nodes: ChildNode[] = []
+  const cluster = await startCluster(n, CONVERGE_DEADLINE_MS)
   try {
-    const started = Date.now()
-    for (let i = 0; i < n; i++) {
-      const dir = await tempDir('meshnode-bench-cpu-')
-      dirs.push(dir)
-      const prev = nodes[i - 1]
-      nodes.push(await spawnNode(['--data', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0', ...(prev === undefined ? [] : ['--bootstrap', prev.joinAddress])]))
-    }
-    await waitFor(`every node of ${n} to list the others healthy`, async () => {
-      const counts = await Promise.all(nodes.map(healthyPeers))
-      return counts.every(c => c === n - 1)
-    }, { timeoutMs: CONVERGE_DEADLINE_MS, intervalMs: 1_000 })
-    const convergeMs = Date.now() - started
     await sleep(SETTLE_MS)
-    const pids = nodes.map(node => node.child.pid ?? 0)
+    const pids = cluster.nodes.map(node => node.child.pid ?? 0)
     const before = await Promise.all(pids.map(procCpuSeconds))
     const t0 = performance.now()
     await sleep(WINDOW_MS)
     const after = await Promise.all(pids.map(procCpuSeconds))
     const seconds = (performance.now() - t0) / 1000
     const shares = after.map((a, i) => (a - (before[i] as number)) / seconds)
-    return { n, convergeMs, meanShare: shares.reduce((x, y) => x + y, 0) / n, maxShare: Math.max(...shares) }
+    return { n, convergeMs: cluster.convergeMs, meanShare: shares.reduce((x, y) => x + y, 0) / n, maxShare: Math.max(...shares) }
   } finally {
-    await Promise.all(nodes.map(async node => await stopChild(node)))
-    await Promise.all(dirs.map(removeDir))
+    await stopCluster(cluster)
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * `npm run bench` runs every benchmark in sequence; `npm run bench -- <name> [<name>...]` runs
- * the named ones (gossip, api, memory, cpu, routing, peers, billing, replication, governance, sim, sim-compare, sim-live). Each prints its own table, target and PASS/MISS; a
+ * the named ones (gossip, api, memory, cpu, membership, routing, peers, billing, replication, governance, sim, sim-compare, sim-live). Each prints its own table, target and PASS/MISS; a
  * summary follows. The exit code is 0 when every benchmark ran (whatever PASS/MISS), 1 when
  * one failed to run, 2 on an unknown name.
  */
@@ -12,6 +12,7 @@ import { runGovernance } from './governance.ts'
 import { runIdleCpu } from './idle-cpu.ts'
 import { runHeterogeneousPeers } from './heterogeneous-peers.ts'
 import { runIdleMemory } from './idle-memory.ts'
+import { runMembership } from './membership.ts'
 import { runReplicationLag } from './replication-lag.ts'
 import { runRoutingOverhead } from './routing-overhead.ts'
 import { runSimCompare } from './sim-compare.ts'
@@ -24,6 +25,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchOutcome>> = {
   api: runApiOverhead,
   memory: runIdleMemory,
   cpu: runIdleCpu,
+  membership: runMembership,
   routing: runRoutingOverhead,
   peers: runHeterogeneousPeers,
   billing: runBillingAppend,

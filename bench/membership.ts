@@ -45,15 +45,16 @@ export async function runMembership (): Promise<BenchOutcome> {
       victim.child.kill('SIGKILL')
       down.push(await untilEverywhere(observers, victim.peerId, 'down', at))
       await victim.exited
-      at = Date.now()
       let node = await spawnNode(args)
+      // From the moment the process gave its start-up record: the mesh's part, not the start.
+      at = Date.now()
       back.push(await untilEverywhere(observers, node.peerId, 'healthy', at))
       at = Date.now()
       node.child.kill('SIGTERM')
       left.push(await untilEverywhere(observers, node.peerId, 'left', at))
       await stopChild(node)
-      at = Date.now()
       node = await spawnNode(args)
+      at = Date.now()
       back.push(await untilEverywhere(observers, node.peerId, 'healthy', at))
       cluster.nodes[index] = node
       console.log(`  round ${round + 1}: down ${fmtMs(down.at(-1) ?? Number.NaN, 0)}, left ${fmtMs(left.at(-1) ?? Number.NaN, 0)}, healthy again ${back.slice(-2).map(b => fmtMs(b, 0)).join(' / ')}`)

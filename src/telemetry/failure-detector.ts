@@ -9,7 +9,7 @@ import { confirm, newSuspicion, suspicionTimeoutMs, type Suspicion, type Suspici
  *   healthy --(no snapshot for suspectAfter, connection lost, or failed probes)--> suspect
  *   suspect --(fresh snapshot; or an answered probe, unless it is also silent)--> healthy (unless accused: see below)
  *   suspect --(for suspicionMs, with no connection and probeFailuresForDown failed probes in a row)--> down
- *   any     --(no sign of life, snapshot or probe answer, for downAfter)--> down
+ *   any     --(no sign of life, snapshot or probe answer, for downAfter, or twice the suspect silence)--> down
  *   down    --(fresh snapshot)--> healthy;  down --(probe answered)--> suspect
  *
  * What the mesh says (SWIM with Lifeguard; each event carries the peer's incarnation, and one
@@ -42,7 +42,7 @@ export interface DetectorConfig {
   probeFailuresForDown: number
   /** How long a peer stays suspect, at least, before it can be declared down. */
   suspicionMs: number
-  /** No sign of life for this long makes a peer down even if a connection seems open. */
+  /** No sign of life for this long (or twice the silence that makes it suspect, if longer) makes a peer down even if a connection seems open. */
   downAfterMs: number
   /** How long an accusation lasts before it is a verdict. */
   suspicion: SuspicionConfig
@@ -137,11 +137,20 @@ function decide (l: Liveness, at: number, config: DetectorConfig): Liveness {
     return moveTo({ ...l, accusation: undefined }, 'down', at)
   }
   // A verdict of its own ends the accusation too: from down, a fresh snapshot brings the peer back.
-  if (at - l.lastAliveAt > config.downAfterMs) return moveTo({ ...l, accusation: undefined }, 'down', at)
+  if (at - l.lastAliveAt > lifelessAfterMs(l, config)) return moveTo({ ...l, accusation: undefined }, 'down', at)
   const unreachable = l.probeFailures >= config.probeFailuresForDown
   if (l.state === 'suspect' && unreachable && !l.connected && at - l.since >= config.suspicionMs) return moveTo({ ...l, accusation: undefined }, 'down', at)
   if (unreachable || silent(l, at, config)) return moveTo(l, 'suspect', at)
   return l
+}
+
+/**
+ * No sign of life for this long is down: downAfterMs, or twice the silence that makes a peer
+ * suspect when the peer publishes rarely (a large mesh under its receive budget), where its
+ * snapshots alone would say nothing of it for minutes and the probes speak for it.
+ */
+function lifelessAfterMs (l: Liveness, config: DetectorConfig): number {
+  return Math.max(config.downAfterMs, 2 * config.suspectAfterIntervals * l.intervalMs)
 }
 
 /** No snapshot for more than suspectAfterIntervals of the peer's own intervals. */

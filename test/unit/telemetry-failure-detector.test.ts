@@ -385,9 +385,9 @@ describe('down after downAfterMs of no sign of life', () => {
     assert.equal(p.state, 'down')
   })
 
-  test('the limit follows downAfterMs', () => {
-    const p = new Peer(true, { ...CONFIG, downAfterMs: 5000 })
-    p.after(5000)
+  test('the limit follows downAfterMs (above twice the suspect silence, which is the floor)', () => {
+    const p = new Peer(true, { ...CONFIG, downAfterMs: 8000 })
+    p.after(8000)
     assert.equal(p.state, 'suspect')
     p.after(1)
     assert.equal(p.state, 'down')

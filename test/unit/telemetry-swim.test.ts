@@ -231,3 +231,15 @@ describe('LocalHealth (Lifeguard)', () => {
     assert.equal(h.score, 0)
   })
 })
+
+describe('detector: a peer that publishes rarely (under the receive budget)', () => {
+  test('is not down after downAfterMs of silence when its interval is long: the limit is twice its suspect silence', () => {
+    const config: DetectorConfig = { ...CONFIG, suspectAfterIntervals: 3, downAfterMs: 30_000 }
+    const l = initialLiveness(T0, 250_000, true, 1)
+    assert.equal(observe(l, { kind: 'tick', at: at(60_000) }, config).state, 'healthy')
+    assert.equal(observe(l, { kind: 'tick', at: at(750_001) }, config).state, 'suspect')
+    assert.equal(observe(l, { kind: 'tick', at: at(1_500_001) }, config).state, 'down')
+    // A peer publishing every second keeps the plain downAfterMs.
+    assert.equal(observe(initialLiveness(T0, 1_000, true, 1), { kind: 'tick', at: at(30_001) }, config).state, 'down')
+  })
+})

@@ -470,7 +470,6 @@ export class MeshNode {
     if (event.type === 'peer:joined') {
       this.parts?.billing.peerJoined(event.peerId)
       this.parts?.governance.peerJoined(event.peerId)
-      this.parts?.telemetry.peerJoined()
     }
     this.events.emit('event', event)
   }

@@ -39,6 +39,8 @@ export interface Tuning {
     maxLocalHealth: number
     /** A graceful stop waits this long after announcing `left`, so that the goodbye leaves before the connections close. */
     leaveLingerMs: number
+    /** A (re)joining node receives its peers' snapshots directly at about this many a second (each peer waits a random share of members / rate). */
+    helloRate: number
     /** A peer down for this long is forgotten. */
     forgetAfterMs: number
     /** The window of the recent served and failed requests that error_rate is over. */
@@ -138,6 +140,9 @@ export const DEFAULT_TUNING: DeepReadonly<Tuning> = deepFreeze({
     maxLocalHealth: 7,
     // Gossip is sent within milliseconds on a LAN; a quarter second covers a busy event loop.
     leaveLingerMs: 250,
+    // A thousand small frames a second for a few seconds is a burst a joining node absorbs (a
+    // full table of 10,000 peers in about 10 s), and a mesh of 25 hands it over in 25 ms.
+    helloRate: 1_000,
     // Ten minutes: long enough for a restarting peer to come back under the same record, short
     // enough that a mesh with churn does not keep every peer it ever saw.
     forgetAfterMs: 10 * 60_000,

@@ -10,7 +10,7 @@ import type { EventQueue } from './event-queue.ts'
 import type { Gossip } from './gossip.ts'
 import type { LinkModel } from './latency.ts'
 import type { Overlay } from './overlay.ts'
-import type { SnapshotLog } from './telemetry.ts'
+import { SNAPSHOT_BYTES, type SnapshotLog } from './telemetry.ts'
 import type { Traffic } from './traffic.ts'
 
 /** A probe and its answer, and an indirect probe's request and answer: a few dozen bytes each on the wire. */
@@ -55,6 +55,7 @@ export class Detection {
   private readonly members: () => number
   private readonly indirectProbes: number
   private readonly indirectTimeoutMs: number
+  private readonly helloRate: number
   /** Each node's SWIM incarnation, raised when it refutes an accusation. */
   private readonly memberInc: Int32Array
   private readonly hold: Float64Array
@@ -73,6 +74,7 @@ export class Detection {
     this.probeTimeoutMs = tuning.probeTimeoutMs
     this.indirectProbes = tuning.indirectProbes
     this.indirectTimeoutMs = tuning.indirectTimeoutMs
+    this.helloRate = tuning.helloRate
     this.gossip = membership.gossip
     this.traffic = membership.traffic
     this.members = membership.members
@@ -108,6 +110,27 @@ export class Detection {
       const i = slot * this.n + observer
       this.live[i] = undefined
       this.applied[i] = this.log.latestSeq[slot] as number
+    }
+  }
+
+  /**
+   * As live: every running peer that sees the first snapshot of `node` (started again) hands it
+   * its own snapshot directly, after a random share of members / helloRate seconds, so that the
+   * restarted node's empty table fills in seconds, not in a publication interval. The model hands
+   * over the author's latest snapshot (live: a fresh one).
+   */
+  hello (node: number, at: number): void {
+    const { overlay } = this
+    const spreadMs = this.members() / this.helloRate * 1000
+    for (let slot = 0; slot < this.log.subjects.length; slot++) {
+      const author = this.log.subjects[slot] as number
+      if (author === node || !overlay.reachable(author, node)) continue
+      // The restarted node's first snapshot reaches the author, which waits its share, then sends.
+      const t = at + this.link.latency(this.rand()) + this.rand() * spreadMs + this.link.latency(this.rand())
+      if (!this.log.deliver(slot, node, t)) continue
+      const i = slot * this.n + node
+      this.applied[i] = Math.min(this.applied[i] as number, (this.log.latestSeq[slot] as number) - 1)
+      this.traffic.count('telemetry', author, node, SNAPSHOT_BYTES, this.log.weightOf(slot))
     }
   }
 

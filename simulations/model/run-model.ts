@@ -269,6 +269,7 @@ class ModelRun {
   private restartNode (node: number): void {
     this.detection.endEpisode(node)
     this.startNodes([node], false)
+    this.detection.hello(node, this.queue.now)
   }
 
   private countRunning (): void {

@@ -85,6 +85,23 @@ export class SnapshotLog {
     this.times.push(last - at)
   }
 
+  /** How many publications one of this slot's stands for in the traffic figures. */
+  weightOf (slot: number): number {
+    return this.weight[slot] as number
+  }
+
+  /**
+   * The slot's latest snapshot handed to `node` directly at `at` (a hello to a node that
+   * restarted): it holds it then, unless it held it sooner. Returns whether there was one.
+   */
+  deliver (slot: number, node: number, at: number): boolean {
+    const seq = this.latestSeq[slot] as number
+    if (seq === 0) return false
+    const out = this.arrivals[slot * RING + (seq % RING)] as Float64Array
+    out[node] = at
+    return true
+  }
+
   /** Arrival of snapshot `seq` of `slot` at `node`; Infinity when it is out of the ring or never came. */
   arrival (slot: number, seq: number, node: number): number {
     const latest = this.latestSeq[slot] as number

@@ -17,8 +17,8 @@ import { encodeMembershipEvent, type MembershipEvent } from './membership-event.
 import type { PeerTable } from './peer-table.ts'
 import { ProbeScheduler, pickHelpers } from './probe-scheduler.ts'
 import { earliestEarlyMs, isMaterialChange, jittered, publicationIntervalMs } from './publication.ts'
-import { encodeSnapshot, type ServiceOffer, type TelemetrySnapshot } from './snapshot.ts'
-import { validateTelemetry, type TelemetryMessage } from './validator.ts'
+import { MAX_SNAPSHOT_BYTES, TelemetrySnapshotSchema, encodeSnapshot, type ServiceOffer, type TelemetrySnapshot } from './snapshot.ts'
+import { judgeSnapshot, validateTelemetry, type TelemetryMessage } from './validator.ts'
 
 export interface TelemetryComponents {
   libp2p: MeshLibp2p
@@ -35,7 +35,7 @@ export interface TelemetryComponents {
 
 type TelemetryTuning = Tuning['telemetry']
 
-export interface TelemetryInit extends Pick<TelemetryTuning, 'tickMs' | 'probeTimeoutMs' | 'indirectProbes' | 'indirectTimeoutMs' | 'maxLocalHealth' | 'publishJitter' | 'materialChange'> {
+export interface TelemetryInit extends Pick<TelemetryTuning, 'tickMs' | 'probeTimeoutMs' | 'indirectProbes' | 'indirectTimeoutMs' | 'maxLocalHealth' | 'publishJitter' | 'materialChange' | 'helloRate'> {
   topic: string
   /** SWIM's indirect probe protocol. */
   probeProtocol: string
@@ -60,17 +60,20 @@ export interface DiagnosticsResult {
 
 /**
  * Over the probe protocol: ask a peer to ping `target` for us (SWIM's ping-req; it answers
- * whether the target answered), or tell a peer that reconnected what this node holds against it
- * (a verdict or an accusation it could not hear while it was cut off), so that it refutes.
+ * whether the target answered); tell a peer that reconnected what this node holds against it
+ * (a verdict or an accusation it could not hear while it was cut off), so that it refutes; or
+ * hand a (re)joining peer this node's snapshot (`hello`), which the peer would otherwise wait a
+ * whole publication interval for. The sender is the stream's authenticated peer.
  */
 export const ProbeRequestSchema = z.union([
   z.object({ target: z.string().min(1).max(128), timeoutMs: z.number().int().min(1).max(10_000) }).strict(),
-  z.object({ notice: z.enum(['suspect', 'down']), incarnation: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).strict()
+  z.object({ notice: z.enum(['suspect', 'down']), incarnation: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).strict(),
+  z.object({ hello: TelemetrySnapshotSchema }).strict()
 ])
 /** `incarnation`: the answer to a notice, the peer's own, which the teller may be behind on. */
 export const ProbeResponseSchema = z.object({ ok: z.boolean(), incarnation: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() }).strict()
 
-const PROBE_LIMITS = (timeoutMs: number): FrameLimits => ({ maxRequestBytes: 256, maxResponseBytes: 64, timeoutMs })
+const PROBE_LIMITS = (timeoutMs: number): FrameLimits => ({ maxRequestBytes: MAX_SNAPSHOT_BYTES + 64, maxResponseBytes: 64, timeoutMs })
 
 /** What the helpers of an indirect probe said: one reached the target, all that answered did not, or none answered. */
 type IndirectOutcome = 'ack' | 'nack' | 'unanswered'
@@ -99,6 +102,8 @@ export class TelemetryService {
   private lastPublished: TelemetrySnapshot | undefined
   private lastPublishedAt = 0
   private hasLeft = false
+  /** Hellos waiting to go to (re)joining peers, by peer. */
+  private readonly hellos = new Map<string, NodeJS.Timeout>()
   subscribed = false
 
   constructor (components: TelemetryComponents, opts: TelemetryInit) {
@@ -153,7 +158,7 @@ export class TelemetryService {
       },
       handle: (message, author) => { this.handle(message, author) }
     }, this.c))
-    await serveFrames(libp2p, this.opts.probeProtocol, async req => await this.answerProbe(req), PROBE_LIMITS(this.opts.indirectTimeoutMs), this.c.log)
+    await serveFrames(libp2p, this.opts.probeProtocol, async (req, remote) => await this.answerProbe(req, remote.toString()), PROBE_LIMITS(this.opts.indirectTimeoutMs), this.c.log)
     libp2p.addEventListener('peer:connect', this.onConnect)
     libp2p.addEventListener('peer:disconnect', this.onDisconnect)
     pubsub.subscribe(this.opts.topic)
@@ -199,14 +204,11 @@ export class TelemetryService {
     this.schedulePublish(jittered(this.publicationInterval(), this.opts.publishJitter, this.c.random))
   }
 
-  /** A peer this node had not known: let it learn of this node soon, not an interval later. */
-  peerJoined (): void {
-    this.publishEarly()
-  }
-
   private stopActivity (): void {
     clearTimeout(this.publishTimer)
     clearTimeout(this.probeTimer)
+    for (const timer of this.hellos.values()) clearTimeout(timer)
+    this.hellos.clear()
   }
 
   private handle (message: TelemetryMessage, author: PeerId): void {
@@ -215,8 +217,8 @@ export class TelemetryService {
     if (message.type === 'snapshot') {
       const known = this.c.peerTable.incarnationOf(from)
       this.c.peerTable.applySnapshot(from, message.snapshot, now, this.c.libp2p.getConnections(author).length > 0)
-      // A known peer restarted with an empty table: as for a newcomer, let it learn of this node soon.
-      if (known !== undefined && message.snapshot.incarnation > known) this.publishEarly()
+      // A newcomer, or a peer that restarted with an empty table: hand it this node's snapshot.
+      if (known === undefined || message.snapshot.incarnation > known) this.scheduleHello(from)
       return
     }
     const e = message.event
@@ -264,7 +266,8 @@ export class TelemetryService {
     this.schedulePublish(0)
   }
 
-  private publish (): void {
+  /** This node's snapshot now: its load sampled now, the next seq. */
+  private snapshotNow (): TelemetrySnapshot {
     const now = this.c.clock.now()
     const load = this.c.sampler.sample(now)
     this.c.history.add(now, load)
@@ -278,7 +281,30 @@ export class TelemetryService {
       uptimeMs: now - this.startedAt
     }
     this.lastPublished = snapshot
-    this.lastPublishedAt = now
+    return snapshot
+  }
+
+  /**
+   * Hands a (re)joining peer this node's snapshot directly, after a random share of
+   * members / helloRate seconds, so that the peer receives the mesh's snapshots at about
+   * helloRate a second rather than all at once (memberlist's push-pull at join, one author at a
+   * time: the peer can trust each snapshot, as it comes from its author).
+   */
+  private scheduleHello (peerId: string): void {
+    if (this.hasLeft || this.hellos.has(peerId)) return
+    const delayMs = Math.round(this.c.random() * this.members() / this.opts.helloRate * 1000)
+    this.hellos.set(peerId, setTimeout(() => {
+      this.hellos.delete(peerId)
+      const hello = encodeJson({ hello: this.snapshotNow() })
+      void dialTarget(this.c.libp2p, peerId)
+        .then(async target => await requestFrame(this.c.libp2p, target, this.opts.probeProtocol, hello, PROBE_LIMITS(this.opts.indirectTimeoutMs)))
+        .catch((err: unknown) => { this.c.log.debug({ err: errorMessage(err), peer: peerId }, 'hello not delivered') })
+    }, delayMs))
+  }
+
+  private publish (): void {
+    const snapshot = this.snapshotNow()
+    this.lastPublishedAt = snapshot.time
     this.c.libp2p.services.pubsub.publish(this.opts.topic, encodeSnapshot(snapshot))
       .then(() => this.c.metrics.gossip(this.opts.topic, 'published'))
       .catch((err: unknown) => this.c.log.warn({ err: errorMessage(err) }, 'telemetry publish failed'))
@@ -409,9 +435,16 @@ export class TelemetryService {
     return answers.includes('nack') ? 'nack' : 'unanswered'
   }
 
-  private async answerProbe (req: Uint8Array): Promise<Uint8Array> {
+  private async answerProbe (req: Uint8Array, remote: string): Promise<Uint8Array> {
     const ask = decodeJson(req, ProbeRequestSchema)
     if (ask === undefined) throw new MeshError('VALIDATION_ERROR', 'malformed probe request')
+    if ('hello' in ask) {
+      const now = this.c.clock.now()
+      const skew = this.opts.maxSkewMs()
+      const verdict = judgeSnapshot(ask.hello, this.c.peerTable.position(remote), { now, maxSkewMs: skew, maxAgeMs: skew })
+      if (verdict.accept) this.c.peerTable.applySnapshot(remote, verdict.snapshot, now, true)
+      return encodeJson({ ok: verdict.accept })
+    }
     if ('notice' in ask) {
       this.refute(ask.incarnation)
       return encodeJson({ ok: true, incarnation: this.ownIncarnation })

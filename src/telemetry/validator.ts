@@ -27,7 +27,11 @@ export function validateSnapshot (
 ): SnapshotVerdict {
   const decoded = decodeSnapshot(bytes)
   if (!decoded.ok) return { accept: false, reason: decoded.reason }
-  const s = decoded.snapshot
+  return judgeSnapshot(decoded.snapshot, last, ctx)
+}
+
+/** The checks of a snapshot already parsed by its schema (one gossiped, or one handed over directly). */
+export function judgeSnapshot (s: TelemetrySnapshot, last: SnapshotPosition | undefined, ctx: ValidationContext): SnapshotVerdict {
   if (s.time > ctx.now + ctx.maxSkewMs) return { accept: false, reason: 'future' }
   if (s.time < ctx.now - ctx.maxAgeMs) return { accept: false, reason: 'stale' }
   if (!isNewer(s, last)) return { accept: false, reason: 'replayed' }

@@ -19,6 +19,7 @@ import { validSnapshot } from '../helpers/snapshots.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 const TOPIC = '/meshnode/test/telemetry/1'
+const PROBE = '/meshnode/test/probe/1.0.0'
 const decoder = new TextDecoder()
 
 /**
@@ -37,13 +38,21 @@ class FakeLibp2p {
     ping: { ping: async () => { throw new Error('unreachable') } }
   }
 
+  /** Streams the service opened, by peer and protocol; none connects. */
+  readonly dials: Array<[string, string]> = []
+  /** Whether every peer counts as connected (then dials go to the peer id, and are recorded). */
+  connected = false
+
   addEventListener (): void {}
   removeEventListener (): void {}
-  getConnections (): [] { return [] }
+  getConnections (): unknown[] { return this.connected ? [{}] : [] }
   getPeers (): [] { return [] }
   async handle (): Promise<void> {}
   async unhandle (): Promise<void> {}
-  async dialProtocol (): Promise<never> { throw new Error('unreachable') }
+  async dialProtocol (peer: PeerId, protocol: string): Promise<never> {
+    this.dials.push([peer.toString(), protocol])
+    throw new Error('unreachable')
+  }
 
   events (): MembershipEvent[] {
     return this.published.filter(m => 'event' in m).map(m => MembershipEventSchema.parse(m))
@@ -77,7 +86,7 @@ function service (budget = 4): { s: TelemetryService, libp2p: FakeLibp2p, clock:
   }, {
     ...telemetry,
     topic: TOPIC,
-    probeProtocol: '/meshnode/test/probe/1.0.0',
+    probeProtocol: PROBE,
     intervalMs: 1_000,
     probeIntervalMs: 60_000,
     receiveBudget: () => budget,
@@ -132,6 +141,21 @@ describe('TelemetryService', () => {
     for (const id of ids.slice(1)) deliver(libp2p, id, encodeSnapshot(validSnapshot({ time: clock.now(), incarnation: 1, seq: 1 })))
     assert.equal(s.publicationInterval(), 4_000, '8 peers at 2 a second')
     await waitFor('a snapshot announcing the interval', () => libp2p.published.some(m => m.intervalMs === 4_000), { timeoutMs: 10_000 })
+  })
+
+  test('a newcomer, or a peer back with a higher incarnation, is handed this node\'s snapshot directly (a hello), once', async () => {
+    const { s, libp2p, clock } = service()
+    libp2p.connected = true
+    await s.start()
+    const peer = ids[4] as PeerId
+    const hellos = (): number => libp2p.dials.filter(([id, protocol]) => id === peer.toString() && protocol === PROBE).length
+    deliver(libp2p, peer, encodeSnapshot(validSnapshot({ time: clock.now(), incarnation: 5, seq: 1 })))
+    await waitFor('a hello to the newcomer', () => hellos() === 1, { timeoutMs: 5_000 })
+    deliver(libp2p, peer, encodeSnapshot(validSnapshot({ time: clock.now(), incarnation: 5, seq: 2 })))
+    await new Promise(resolve => setTimeout(resolve, 100))
+    assert.equal(hellos(), 1, 'a peer already known is not greeted again')
+    deliver(libp2p, peer, encodeSnapshot(validSnapshot({ time: clock.now(), incarnation: 6, seq: 1 })))
+    await waitFor('a hello to the restarted peer', () => hellos() === 2, { timeoutMs: 5_000 })
   })
 
   test('events about others reach the peer table: a goodbye makes the peer left', async () => {

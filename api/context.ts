@@ -8,7 +8,7 @@ import type { MeshNode } from '../src/mesh.ts'
  */
 export type ApiNode = Pick<MeshNode,
   | 'peerId' | 'genesis' | 'genesisHash' | 'networkId' | 'startedAt' | 'clock' | 'metrics' | 'requests'
-  | 'readiness' | 'runtimeSettings' | 'updateSettings' | 'params' | 'operators' | 'onEvent'
+  | 'readiness' | 'runtimeSettings' | 'updateSettings' | 'params' | 'operators' | 'onEvent' | 'leave'
   | 'peerTable' | 'network' | 'guard' | 'storage' | 'history' | 'peerHistory' | 'localServices' | 'built' | 'running'
   | 'audit' | 'authThrottle'>
 

@@ -7,8 +7,8 @@ import { ServiceOfferSchema, type TelemetrySnapshot } from '../src/telemetry/sna
 /** Response schemas of the shared renderings below (documented in the OpenAPI document). */
 /** A point in time as the API writes it: ISO 8601 with an offset (Z). */
 export const Time = z.iso.datetime({ offset: true })
-export const PeerStateSchema = z.enum(['healthy', 'suspect', 'down'] as const satisfies readonly PeerState[])
-export const PeerCounts = z.object({ healthy: z.number().int(), suspect: z.number().int(), down: z.number().int() })
+export const PeerStateSchema = z.enum(['healthy', 'suspect', 'down', 'left'] as const satisfies readonly PeerState[])
+export const PeerCounts = z.object({ healthy: z.number().int(), suspect: z.number().int(), down: z.number().int(), left: z.number().int() })
 
 export const LoadView = z.object({
   cpu_usage: z.number(),

@@ -26,12 +26,11 @@
  * an author that does not answer has its window bounds taken from the polls (the last seq seen
  * published before the window's start and end), and the tables say how many.
  */
-import { execFileSync } from 'node:child_process'
 import { readdir, readFile } from 'node:fs/promises'
 import { availableParallelism, getPriority, setPriority } from 'node:os'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { removeDir, spawnNode, stopChild, tempDir, type ChildNode } from '../test/helpers/nodes.ts'
-import { fmtMb, fmtMs, fmtNum, fmtPct, median, procMemory, sleep, summarize, table, type Summary } from './stats.ts'
+import { fmtMb, fmtMs, fmtNum, fmtPct, median, procCpuSeconds, procMemory, sleep, summarize, table, type Summary } from './stats.ts'
 
 export const PROCESS_WINDOW_MS = 60_000
 /** A node's peer table is polled once per this gap; the N polling loops are staggered across it. */
@@ -142,26 +141,6 @@ export interface ProcessFigures {
   meshPeers: number
   logLines: number
   firstLogLine: string
-}
-
-const clockTicks = ((): number => {
-  try {
-    const t = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8', timeout: 5_000 }).trim())
-    return Number.isInteger(t) && t > 0 ? t : 100
-  } catch {
-    return 100
-  }
-})()
-
-/** utime + stime of a process (all its threads), in seconds, from /proc/<pid>/stat. */
-async function procCpuSeconds (pid: number): Promise<number> {
-  const text = await readFile(`/proc/${pid}/stat`, 'utf8')
-  // Fields after "(comm)": state is field 3, utime 14, stime 15.
-  const rest = text.slice(text.lastIndexOf(')') + 2).split(' ')
-  const utime = Number(rest[11])
-  const stime = Number(rest[12])
-  if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new Error(`cannot parse /proc/${pid}/stat`)
-  return (utime + stime) / clockTicks
 }
 
 /** Proportional set size of a process in bytes, from /proc/<pid>/smaps_rollup. */

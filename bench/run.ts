@@ -1,6 +1,6 @@
 /**
  * `npm run bench` runs every benchmark in sequence; `npm run bench -- <name> [<name>...]` runs
- * the named ones (gossip, api, memory, routing, peers, billing, replication, governance, ratelimit, webhooks, sim, sim-compare, sim-live, analytics, alerts, audit). Each prints its own table, target and PASS/MISS; a
+ * the named ones (gossip, api, memory, cpu, membership, routing, peers, billing, replication, governance, ratelimit, webhooks, sim, sim-compare, sim-live, analytics, alerts, audit). Each prints its own table, target and PASS/MISS; a
  * summary follows. The exit code is 0 when every benchmark ran (whatever PASS/MISS), 1 when
  * one failed to run, 2 on an unknown name.
  */
@@ -11,8 +11,10 @@ import { runApiOverhead } from './api-overhead.ts'
 import { runBillingAppend } from './billing-append.ts'
 import { runGossipConvergence } from './gossip-convergence.ts'
 import { runGovernance } from './governance.ts'
+import { runIdleCpu } from './idle-cpu.ts'
 import { runHeterogeneousPeers } from './heterogeneous-peers.ts'
 import { runIdleMemory } from './idle-memory.ts'
+import { runMembership } from './membership.ts'
 import { runRateLimits } from './rate-limits.ts'
 import { runReplicationLag } from './replication-lag.ts'
 import { runRoutingOverhead } from './routing-overhead.ts'
@@ -26,6 +28,8 @@ const BENCHMARKS: Record<string, () => Promise<BenchOutcome>> = {
   gossip: runGossipConvergence,
   api: runApiOverhead,
   memory: runIdleMemory,
+  cpu: runIdleCpu,
+  membership: runMembership,
   routing: runRoutingOverhead,
   peers: runHeterogeneousPeers,
   billing: runBillingAppend,

@@ -1,4 +1,5 @@
 /** Shared helpers of the benchmarks: percentiles, formatting and a plain-text table. */
+import { execFileSync } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 
 export { median, percentile, summarize, type Summary } from '../src/stats.ts'
@@ -42,6 +43,26 @@ export async function procMemory (pid: number): Promise<{ rss: number, hwm: numb
     return m?.[1] === undefined ? Number.NaN : Number(m[1]) * 1024
   }
   return { rss: kb('VmRSS'), hwm: kb('VmHWM') }
+}
+
+const clockTicks = ((): number => {
+  try {
+    const t = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8', timeout: 5_000 }).trim())
+    return Number.isInteger(t) && t > 0 ? t : 100
+  } catch {
+    return 100
+  }
+})()
+
+/** utime + stime of a process (all its threads), in seconds, from /proc/<pid>/stat. */
+export async function procCpuSeconds (pid: number): Promise<number> {
+  const text = await readFile(`/proc/${pid}/stat`, 'utf8')
+  // Fields after "(comm)": state is field 3, utime 14, stime 15.
+  const rest = text.slice(text.lastIndexOf(')') + 2).split(' ')
+  const utime = Number(rest[11])
+  const stime = Number(rest[12])
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new Error(`cannot parse /proc/${pid}/stat`)
+  return (utime + stime) / clockTicks
 }
 
 export const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }

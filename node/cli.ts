@@ -41,7 +41,7 @@ export function buildCli (): Command {
     .option('--bootstrap <multiaddr>', 'peer to join through, /ip4/.../tcp/.../p2p/<id>, repeatable (env MESHNODE_BOOTSTRAP, comma-separated)', collect)
     .option('--genesis <file>', 'genesis file of the network to join or found (env MESHNODE_GENESIS); without it the genesis is fetched from a bootstrap peer, or a development network is created')
     .option('--config <file>', `config file, JSON (or YAML when named .yaml/.yml) with keys ${CONFIG_FILE_KEYS.join(', ')} (env MESHNODE_CONFIG)`)
-    .option('--telemetry-interval <ms>', `how often this node gossips its load and health (env MESHNODE_TELEMETRY_INTERVAL, default ${DEFAULTS.telemetryIntervalMs})`)
+    .option('--telemetry-interval <ms>', `the shortest interval at which this node gossips its load, stretched in a larger mesh to keep within the network's telemetry_receive_budget (env MESHNODE_TELEMETRY_INTERVAL, default ${DEFAULTS.telemetryIntervalMs})`)
     .option('--max-peers <n>', `connections the node seeks and keeps (env MESHNODE_MAX_PEERS, default ${DEFAULTS.maxPeers})`)
     .option('--service <name=url>', 'offer a service: NAME=URL of a local upstream HTTP server, repeatable (env MESHNODE_SERVICES, comma-separated)', collect)
     .option('--health-check <spec>', `upstream health checks, e.g. path=/health,interval_ms=2000,timeout_ms=1000,rise=1,fall=2 (env MESHNODE_HEALTH_CHECK; default path ${DEFAULTS.healthCheck.path}, any status below 500 passes)`)

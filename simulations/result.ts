@@ -28,6 +28,8 @@ export interface SimulationResult {
   detection: DetectionRecord[]
   requests: RequestFigures | null
   agreement: AgreementSample[]
+  /** Model: what each node sent and received, by kind (absent live). */
+  traffic?: TrafficFigures
   /** Anything a reader should know: what was approximated, what was skipped. */
   notes: string[]
 }
@@ -83,3 +85,27 @@ export interface AgreementSample {
   /** Distinct outcomes among running nodes (1 is agreement). */
   outcomes: number
 }
+
+export type TrafficKind = 'telemetry' | 'membership' | 'billing' | 'governance'
+
+/** Over every running node: messages and bytes a second, mean, p99 and max over the nodes. */
+export interface TrafficFigures {
+  window_ms: number
+  nodes: number
+  /** The authors whose snapshots the model spreads, when it samples them (the others' are counted by weight). */
+  sampled_authors: number | null
+  kinds: Array<{
+    kind: TrafficKind
+    /** Gossiped messages published in the window (weighted as counted). */
+    published: number
+    /** Copies of one gossiped message a node receives, on average (duplicates included); null with none published. */
+    copies_per_node: number | null
+    received_per_s: RateFigures
+    sent_per_s: RateFigures
+    /** Null where the model does not know the messages' size. */
+    received_bytes_per_s: RateFigures | null
+    sent_bytes_per_s: RateFigures | null
+  }>
+}
+
+export interface RateFigures { mean: number, p99: number, max: number }

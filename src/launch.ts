@@ -156,6 +156,8 @@ export async function launchNode (config: NodeConfig, serveApi: ServeApi, log: L
   const { server: api, apiUrl } = await serveApi({ mesh, token, config, log, shutdown: shutdown.signal, control })
   mesh.advertiseApiUrl(apiUrl)
   const stop = async (request: ShutdownRequest = { timeoutMs: config.requestTimeoutMs, force: false }): Promise<void> => {
+    // Peers stop routing here at once, while the API finishes what it serves.
+    await mesh.departing()
     shutdown.abort()
     await closeWithin(api, request)
     await mesh.stop()

@@ -9,7 +9,7 @@ import { BillingService } from './billing/billing-service.ts'
 import { replicationSummary } from './billing/replication-lag.ts'
 import { systemClock, type Clock } from './clock.ts'
 import type { NodeComponents } from './components.ts'
-import { MeshError } from './errors.ts'
+import { MeshError, errorMessage } from './errors.ts'
 import { GovernanceEvents } from './events/governance-events.ts'
 import { genesisHash, type Genesis, type Operator } from './network/genesis.ts'
 import type { MeshEventType, NodeEvent } from './events/node-event.ts'
@@ -413,17 +413,20 @@ export class MeshNode {
       const telemetry = new TelemetryService({
         libp2p,
         clock: this.clock,
+        random: this.opts.random ?? Math.random,
+        selfId: this.peerId.toString(),
         peerTable: this.peerTable,
         sampler,
         history: this.history,
         metrics: this.metrics,
         log: this.log
       }, {
+        ...this.tuning.telemetry,
         topic: this.protocols.topics.telemetry,
+        probeProtocol: this.protocols.probe,
         intervalMs: this.settings.telemetryIntervalMs,
-        tickIntervalMs: this.tuning.telemetry.tickMs,
-        probeTimeoutMs: this.tuning.telemetry.probeTimeoutMs,
-        rttEveryTicks: this.tuning.telemetry.rttEveryTicks,
+        probeIntervalMs: this.tuning.telemetry.detector.suspicion.probeIntervalMs,
+        receiveBudget: () => governance.state.params(this.clock.now()).telemetry_receive_budget,
         maxSkewMs: () => governance.state.params(this.clock.now()).max_clock_skew_ms,
         describeSelf: () => ({ services: this.localServices.offers(), apiUrl: this.apiUrl, region: this.opts.region, version: VERSION })
       })
@@ -492,11 +495,42 @@ export class MeshNode {
   async crash (): Promise<void> {
     if (this.state !== 'running') return
     this.guard.isolate()
-    await this.stop()
+    await this.halt()
   }
 
-  /** Stops everything this node started, in reverse order; safe to call more than once. */
+  /**
+   * Announces that this node leaves the mesh (`left`, signed, with its incarnation): peers stop
+   * routing to it at once and raise no `down`. It stays up for its operator (to stop it);
+   * a restart brings it back `healthy`.
+   */
+  async leave (): Promise<{ incarnation: number, at: number }> {
+    return await this.running().telemetry.leave()
+  }
+
+  /**
+   * The first step of a graceful stop: a running node that has not left yet announces it (see
+   * `leave`) and gives the goodbye time to go out. A failure is logged: the stop goes on.
+   */
+  async departing (): Promise<void> {
+    const telemetry = this.parts?.telemetry
+    if (this.state !== 'running' || telemetry === undefined || telemetry.left) return
+    try {
+      await telemetry.leave()
+      // The goodbye is queued on the gossip streams: let it leave before they close.
+      await new Promise(resolve => setTimeout(resolve, this.tuning.telemetry.leaveLingerMs))
+    } catch (err) {
+      this.log.warn({ err: errorMessage(err) }, 'leave not announced')
+    }
+  }
+
+  /** A graceful stop: announces that it leaves (`departing`), then stops everything it started, in reverse order; safe to call more than once. */
   async stop (): Promise<void> {
+    await this.departing()
+    await this.halt()
+  }
+
+  /** Stops everything this node started, in reverse order, with no goodbye. */
+  private async halt (): Promise<void> {
     if (this.state === 'stopped' || this.state === 'stopping') return
     this.state = 'stopping'
     try {
@@ -582,7 +616,7 @@ export class MeshNode {
 
   private onPeerEvent (event: PeerEvent): void {
     this.log.info(event, event.type)
-    if (event.type === 'peer:left') this.peerHistory.forget(event.peerId)
+    if (event.type === 'peer:forgotten') this.peerHistory.forget(event.peerId)
     if (event.type === 'peer:joined') {
       this.parts?.billing.peerJoined(event.peerId)
       this.parts?.governance.peerJoined(event.peerId)

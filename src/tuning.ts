@@ -5,6 +5,7 @@ import type { HealthCheckConfig } from './routing/service-health.ts'
 import type { StrategyName } from './routing/strategies.ts'
 import type { AuthThrottlePolicy } from './security/auth-throttle.ts'
 import type { DetectorConfig } from './telemetry/failure-detector.ts'
+import type { MaterialChange } from './telemetry/publication.ts'
 
 /**
  * Every timing and size a node runs with. `DEFAULT_TUNING` holds the values and why each is
@@ -17,14 +18,30 @@ import type { DetectorConfig } from './telemetry/failure-detector.ts'
  */
 export interface Tuning {
   telemetry: {
-    /** How often a node gossips its load and health (operator: --telemetry-interval). */
+    /**
+     * The shortest interval at which a node gossips its load and health (operator:
+     * --telemetry-interval); a larger mesh stretches it to keep within the network's receive
+     * budget (network parameter telemetry_receive_budget, see telemetry/publication.ts).
+     */
     intervalMs: number
+    /** Each publication is this share earlier or later at random, so that nodes do not publish in step. */
+    publishJitter: number
+    /** A change of load this large is published before the interval ends (rate-limited). */
+    materialChange: MaterialChange
     /** How often the failure detector advances and the probe round may start. */
     tickMs: number
-    /** How long a probe ping may take before it counts as failed. */
+    /** How long a probe ping may take before it counts as failed (scaled by local health). */
     probeTimeoutMs: number
-    /** One healthy peer's RTT is measured every this many ticks. */
-    rttEveryTicks: number
+    /** SWIM: peers asked to probe a peer that failed a direct probe, before it is accused. */
+    indirectProbes: number
+    /** How long an indirect probe (the ask and the helper's ping) may take. */
+    indirectTimeoutMs: number
+    /** Lifeguard: the highest local health score; a node at score s probes (s + 1) times slower, with (s + 1) times the timeouts. */
+    maxLocalHealth: number
+    /** A graceful stop waits this long after announcing `left`, so that the goodbye leaves before the connections close. */
+    leaveLingerMs: number
+    /** A (re)joining node receives its peers' snapshots directly at about this many a second (each peer waits a random share of members / rate). */
+    helloRate: number
     /** A peer down for this long is forgotten. */
     forgetAfterMs: number
     /** The window of the recent served and failed requests that error_rate is over. */
@@ -153,14 +170,26 @@ export const DEFAULT_TUNING: DeepReadonly<Tuning> = deepFreeze({
     // Once a second: a crashed peer is suspect after three silent intervals, so within seconds,
     // at a cost of one small message per node per second.
     intervalMs: 1_000,
+    // ±20 %: enough to spread the publications of nodes started together over the interval.
+    publishJitter: 0.2,
+    // A fifth of a core, or twice (and at least four more) the requests in flight, or a tenth of
+    // the requests failing: changes a router should know of before the next interval.
+    materialChange: { cpu: 0.2, activeRequestsFactor: 2, activeRequestsMin: 4, errorRate: 0.1 },
     // Twice per default interval, so that a silence is noticed within half an interval.
     tickMs: 500,
     // Well above a loaded LAN's RTT (a slow peer must not fail its probe) and short enough
-    // that two failed probes still fit in the suspicion time.
-    probeTimeoutMs: 1_500,
-    // Each ping opens a stream and every node pings, so this is what idle nodes spend most on as
-    // the mesh grows; one RTT every two seconds keeps the adaptive strategy's figures fresh.
-    rttEveryTicks: 4,
+    // that a direct and an indirect probe fit in little more than one probe interval.
+    probeTimeoutMs: 1_000,
+    // memberlist's default: three helpers, so one slow or partitioned helper does not accuse.
+    indirectProbes: 3,
+    indirectTimeoutMs: 1_500,
+    // memberlist's AwarenessMaxMultiplier (8): a very slow node probes every 8 s, not never.
+    maxLocalHealth: 7,
+    // Gossip is sent within milliseconds on a LAN; a quarter second covers a busy event loop.
+    leaveLingerMs: 250,
+    // A thousand small frames a second for a few seconds is a burst a joining node absorbs (a
+    // full table of 10,000 peers in about 10 s), and a mesh of 25 hands it over in 25 ms.
+    helloRate: 1_000,
     // Ten minutes: long enough for a restarting peer to come back under the same record, short
     // enough that a mesh with churn does not keep every peer it ever saw.
     forgetAfterMs: 10 * 60_000,
@@ -182,7 +211,20 @@ export const DEFAULT_TUNING: DeepReadonly<Tuning> = deepFreeze({
       // stalled for a moment is not condemned; and a crash is still `down` within a few seconds.
       suspicionMs: 3_000,
       // Thirty seconds with no sign of life at all is down, even if a connection seems open.
-      downAfterMs: 30_000
+      downAfterMs: 30_000,
+      suspicion: {
+        // Two probe intervals (times log10 of the mesh's size) at the least: a crash seen by a
+        // few nodes is down in about 3 s at N = 25 and 8 s at N = 10,000, where memberlist's 4
+        // would take 16 s; an accusation by one node alone lasts three times that, ample for a
+        // stalled peer to hear of it and refute.
+        mult: 2,
+        maxMult: 3,
+        // Lifeguard's k: three other accusers bring a suspicion to its least.
+        confirmations: 3,
+        // memberlist's LAN default: each node probes one peer a second (scaled by its local
+        // health), whatever the mesh's size; each peer is probed by someone about once a second.
+        probeIntervalMs: 1_000
+      }
     }
   },
   peers: {

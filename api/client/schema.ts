@@ -149,7 +149,7 @@ export interface paths {
         };
         /**
          * Server-sent events: peers joining, leaving and changing state
-         * @description Events `peer:joined` and `peer:left` carry `{peer_id, time}`; `peer:state` also `from` and `to`. A comment line keeps the stream alive every 15 s.
+         * @description Events `peer:joined` and `peer:forgotten` carry `{peer_id, time}`; `peer:state` also `from` and `to`. A comment line keeps the stream alive every 15 s.
          */
         get: operations["events"];
         put?: never;
@@ -241,6 +241,23 @@ export interface paths {
         post?: never;
         /** Revoke a member; its entries held so far stay counted */
         delete: operations["revokeMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/network/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Leave the mesh gracefully: peers record this node as left (not down) and stop routing to it; it stays up */
+        post: operations["networkLeave"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1484,7 +1501,7 @@ export interface components {
             peer_id: string;
             member: boolean;
             /** @enum {string} */
-            status: "healthy" | "suspect" | "down";
+            status: "healthy" | "suspect" | "down" | "left";
             status_since: components["schemas"]["Time"];
             connected: boolean;
             last_snapshot_age_ms: number;
@@ -1620,6 +1637,7 @@ export interface components {
                     healthy: number;
                     suspect: number;
                     down: number;
+                    left: number;
                     total: number;
                 };
             };
@@ -1797,6 +1815,8 @@ export interface components {
                 rate_limit_window_ms: number;
                 /** @default false */
                 rate_limit_anonymous: boolean;
+                /** @default 4 */
+                telemetry_receive_budget: number;
             };
             mutable: string[];
         };
@@ -1810,6 +1830,7 @@ export interface components {
                 healthy: number;
                 suspect: number;
                 down: number;
+                left: number;
             };
             network_health: number | null;
             average_latency_ms: number | null;
@@ -1823,6 +1844,12 @@ export interface components {
                 subscribers: number;
             }[];
             refused_peers: number;
+            membership: {
+                incarnation: number;
+                local_health: number;
+                publication_interval_ms: number;
+                left: boolean;
+            } | null;
         };
         PeersResponse: {
             peers: components["schemas"]["PeerView"][];
@@ -1898,6 +1925,13 @@ export interface components {
             at: components["schemas"]["Time"];
             through_seq: number;
         };
+        NetworkLeaveResponse: {
+            /** @constant */
+            status: "left";
+            peer_id: string;
+            incarnation: number;
+            left_at: string;
+        };
         DiagnosticsResponse: {
             /** @constant */
             test_type: "ping";
@@ -1923,7 +1957,7 @@ export interface components {
                 peers: {
                     peer_id: string;
                     /** @enum {string} */
-                    status: "healthy" | "suspect" | "down";
+                    status: "healthy" | "suspect" | "down" | "left";
                     capacity: number;
                     load: {
                         cpu_usage: number;
@@ -1990,6 +2024,7 @@ export interface components {
             healthy_nodes: number;
             suspect_nodes: number;
             down_nodes: number;
+            left_nodes: number;
             failed_nodes: number;
             circuit_breakers: {
                 closed: number;
@@ -2015,7 +2050,7 @@ export interface components {
             nodes: {
                 peer_id: string;
                 node_id: string;
-                status: ("healthy" | "suspect" | "down") | "drained";
+                status: ("healthy" | "suspect" | "down" | "left") | "drained";
                 response_time_ms: number | null;
                 rtt_ms: number | null;
                 uptime_seconds: number;
@@ -2761,6 +2796,8 @@ export interface components {
                 rate_limit_window_ms: number;
                 /** @default false */
                 rate_limit_anonymous: boolean;
+                /** @default 4 */
+                telemetry_receive_budget: number;
             };
             pending: {
                 proposal_id: string;
@@ -2872,6 +2909,7 @@ export interface components {
                 healthy: number;
                 suspect: number;
                 down: number;
+                left: number;
             };
             breakers: {
                 open: number;
@@ -3655,7 +3693,7 @@ export interface operations {
     networkPeers: {
         parameters: {
             query?: {
-                state?: "healthy" | "suspect" | "down";
+                state?: "healthy" | "suspect" | "down" | "left";
             };
             header?: never;
             path?: never;
@@ -3964,6 +4002,53 @@ export interface operations {
             };
             /** @description A field is invalid: `details.field` names it */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The node is starting or stopping, or nothing can serve the request */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    networkLeave: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description NetworkLeaveResponse */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NetworkLeaveResponse"];
+                };
+            };
+            /** @description The API token is missing or wrong (`Authorization: Bearer <token>`) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,7 +10,7 @@ export const eventOperations = operations({
   path: '/v1/events',
   tag: 'system',
   summary: 'Server-sent events: peers joining, leaving and changing state',
-  description: 'Events `peer:joined` and `peer:left` carry `{peer_id, time}`; `peer:state` also `from` and `to`. A comment line keeps the stream alive every 15 s.',
+  description: 'Events `peer:joined` and `peer:forgotten` carry `{peer_id, time}`; `peer:state` also `from` and `to`. A comment line keeps the stream alive every 15 s.',
   responses: { 200: { mediaType: 'text/event-stream', description: 'An event stream' } }
 })
 

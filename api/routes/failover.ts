@@ -37,6 +37,7 @@ export const FailoverStatusResponse = z.object({
   healthy_nodes: z.number().int(),
   suspect_nodes: z.number().int(),
   down_nodes: z.number().int(),
+  left_nodes: z.number().int(),
   failed_nodes: z.number().int(),
   circuit_breakers: z.object({ closed: z.number().int(), open: z.number().int(), half_open: z.number().int() }),
   drained_nodes: z.array(PeerRef.extend({ reason: z.string(), force: z.boolean(), since: Time })),
@@ -84,6 +85,8 @@ export function failoverRoutes (): Hono<ApiEnv> {
       down_nodes: counts.down,
       // The DataMesh name of down_nodes.
       failed_nodes: counts.down,
+      // Gone on purpose (a graceful leave): out of rotation, not failed, not counted above.
+      left_nodes: counts.left,
       circuit_breakers: breakers,
       drained_nodes: [...router.drained()].map(([peerId, d]) => ({ ...peerRef(peerId), reason: d.reason, force: d.force, since: new Date(d.since).toISOString() })),
       recent_failures: router.recentFailures().map(f => ({ ...peerRef(f.peerId), service: f.service, failure_time: new Date(f.at).toISOString(), error: f.error }))

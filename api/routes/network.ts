@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import { summarize } from '../../src/stats.ts'
 import { MeshError } from '../../src/errors.ts'
+import type { TelemetryService } from '../../src/telemetry/telemetry-service.ts'
 import type { ApiEnv } from '../context.ts'
 import { operations } from '../openapi/operation.ts'
 import { jsonBody, query } from '../validation.ts'
@@ -17,6 +18,25 @@ export const DiagnosticsRequest = z.object({
 export const MemberRequest = z.object({ peer_id: z.string().min(1).max(128) }).strict()
 export const PeersQuery = z.object({ state: PeerStateSchema.optional() })
 
+/** `POST /v1/network/leave` takes no body; it answers what it announced. */
+export const NetworkLeaveResponse = z.object({
+  status: z.literal('left'),
+  peer_id: z.string(),
+  /** The incarnation the goodbye was signed with: a restart comes back with a higher one. */
+  incarnation: z.number().int(),
+  left_at: z.string()
+}).strict()
+
+/** This node's own standing in the membership protocol, while it runs. */
+export const MembershipStatus = z.object({
+  incarnation: z.number().int(),
+  /** Lifeguard's local health score: 0 when well; at s it probes s + 1 times slower. */
+  local_health: z.number().int(),
+  /** The interval its snapshot is published at now, under the network's receive budget. */
+  publication_interval_ms: z.number().int(),
+  left: z.boolean()
+}).strict().nullable()
+
 export const NetworkStatusResponse = z.object({
   network_id: z.string(),
   genesis_hash: z.string(),
@@ -29,7 +49,8 @@ export const NetworkStatusResponse = z.object({
   regions: z.record(z.string(), z.number().int()),
   listen_addresses: z.array(z.string()),
   gossip: z.array(z.object({ topic: z.string(), mesh_peers: z.number().int(), subscribers: z.number().int() })),
-  refused_peers: z.number().int()
+  refused_peers: z.number().int(),
+  membership: MembershipStatus
 })
 export const PeersResponse = z.object({ peers: z.array(PeerView), total: z.number().int() })
 export const MembersResponse = z.object({ open_membership: z.boolean(), members: z.array(MemberView), total: z.number().int(), revoked: z.array(RevocationView) })
@@ -55,8 +76,14 @@ export const networkOperations = operations(
   { id: 'networkMembers', method: 'get', path: '/v1/network/members', tag: 'network', summary: 'The members of the network, how each became one, and the revoked peers', responses: { 200: { MembersResponse } } },
   { id: 'admitMember', method: 'post', path: '/v1/network/members', tag: 'network', summary: 'Admit a peer as a member (this node must be an operator)', body: { MemberRequest }, responses: { 201: { MemberAdmittedResponse } }, errors: [403, 409] },
   { id: 'revokeMember', method: 'delete', path: '/v1/network/members/:peerId', tag: 'network', summary: 'Revoke a member; its entries held so far stay counted', responses: { 200: { MemberRevokedResponse } }, errors: [403, 409, 422] },
+  { id: 'networkLeave', method: 'post', path: '/v1/network/leave', tag: 'network', summary: 'Leave the mesh gracefully: peers record this node as left (not down) and stop routing to it; it stays up', responses: { 202: { NetworkLeaveResponse } } },
   { id: 'networkDiagnostics', method: 'post', path: '/v1/network/diagnostics', tag: 'network', summary: 'Ping a peer over libp2p', body: { DiagnosticsRequest }, responses: { 200: { DiagnosticsResponse } } }
 )
+
+
+function membershipView (t: TelemetryService | undefined): z.infer<typeof MembershipStatus> {
+  return t === undefined ? null : { incarnation: t.incarnation, local_health: t.localHealth, publication_interval_ms: t.publicationInterval(), left: t.left }
+}
 
 export function networkRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
@@ -75,12 +102,14 @@ export function networkRoutes (): Hono<ApiEnv> {
       total_peers: peers.length,
       connected_peers: mesh.network.connectedPeers().length,
       peers_by_state: counts,
-      network_health: peers.length === 0 ? null : round(counts.healthy / peers.length),
+      // A peer that left is not a failure: health is over the peers still in the mesh.
+      network_health: peers.length - counts.left === 0 ? null : round(counts.healthy / (peers.length - counts.left)),
       average_latency_ms: rtts.count === 0 ? null : round(rtts.mean),
       regions,
       listen_addresses: mesh.network.listenAddresses(),
       gossip: mesh.network.gossipTopics().map(t => ({ topic: t.topic, mesh_peers: t.meshPeers, subscribers: t.subscribers })),
-      refused_peers: mesh.guard.refusedTotal
+      refused_peers: mesh.guard.refusedTotal,
+      membership: membershipView(mesh.built?.telemetry)
     })
   })
 
@@ -125,6 +154,13 @@ export function networkRoutes (): Hono<ApiEnv> {
   app.delete('/members/:peerId', async c => {
     const record = await c.var.mesh.running().members.revoke(c.req.param('peerId'))
     return c.json({ revoked: c.req.param('peerId'), record_id: record.id, by: record.body.author, at: new Date(record.body.time).toISOString(), through_seq: record.body.through_seq })
+  })
+
+  app.post('/leave', async c => {
+    const mesh = c.var.mesh
+    const { incarnation, at } = await mesh.leave()
+    const body: z.infer<typeof NetworkLeaveResponse> = { status: 'left', peer_id: mesh.peerId.toString(), incarnation, left_at: new Date(at).toISOString() }
+    return c.json(body, 202)
   })
 
   app.post('/diagnostics', async c => {

@@ -7,7 +7,7 @@ import { METRICS, type MetricName } from '../../src/telemetry/metric-history.ts'
 import type { ApiEnv, ApiNode } from '../context.ts'
 import { operations } from '../openapi/operation.ts'
 import { query } from '../validation.ts'
-import { round } from '../views.ts'
+import { PeerCounts, round } from '../views.ts'
 
 const WINDOWS = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000 } as const
 type WindowName = keyof typeof WINDOWS
@@ -22,7 +22,7 @@ export const PerformanceStatusResponse = z.object({
   window: z.enum(Object.keys(WINDOWS) as [WindowName]),
   measured_at: z.string(),
   figures: z.record(z.enum(METRICS), FigureView).nullable(),
-  peers: z.object({ healthy: z.number().int(), suspect: z.number().int(), down: z.number().int() }),
+  peers: PeerCounts,
   breakers: z.object({ open: z.number().int(), half_open: z.number().int(), closed: z.number().int() })
 })
 

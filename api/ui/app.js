@@ -133,7 +133,7 @@ function App () {
       later()
     })
     // Any other change the feed tells of: the figures it touches are fetched at once.
-    for (const type of ['peer:joined', 'peer:left', 'alert.triggered', 'alert.resolved', 'breaker.opened', 'proposal.passed', 'proposal.rejected', 'election.changed', 'invoice.issued', 'payment.success']) {
+    for (const type of ['peer:joined', 'peer:forgotten', 'alert.triggered', 'alert.resolved', 'breaker.opened', 'proposal.passed', 'proposal.rejected', 'election.changed', 'invoice.issued', 'payment.success']) {
       events.addEventListener(type, later)
     }
     return () => {

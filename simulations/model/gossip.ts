@@ -1,5 +1,10 @@
+import type { TrafficKind } from '../result.ts'
 import type { LinkModel } from './latency.ts'
 import { HEARTBEAT_MS, type Overlay } from './overlay.ts'
+import type { Traffic } from './traffic.ts'
+
+/** What one spread counts in the traffic figures: its kind, size, and how many messages it stands for. */
+export interface SpreadAccount { traffic: Traffic, kind: TrafficKind, bytes: number, weight?: number }
 
 /**
  * The spread of one gossiped message over the overlay, as one shortest-arrival computation
@@ -27,6 +32,8 @@ export class Gossip {
   private readonly stamp: Int32Array
   private readonly doneStamp: Int32Array
   private readonly dist: Float64Array
+  /** The node each holder first received the message from (it does not send it back). */
+  private readonly pred: Int32Array
   private heapKeys = new Float64Array(1024)
   private heapVals = new Int32Array(1024)
   private heapSize = 0
@@ -38,16 +45,19 @@ export class Gossip {
     this.stamp = new Int32Array(overlay.n)
     this.doneStamp = new Int32Array(overlay.n)
     this.dist = new Float64Array(overlay.n)
+    this.pred = new Int32Array(overlay.n)
   }
 
   /**
    * Fills `out[v]` with the time node v first holds the message published by `author` at
    * `at` (Infinity: never). `accept` is the receiver's validator: a copy it refuses is not
    * held nor forwarded, and later copies are dropped as already seen (GossipSub's seen cache).
-   * Returns how many nodes hold it, the author included.
+   * Returns how many nodes hold it, the author included. With `account`, every eager
+   * transmission is counted (IHAVE/IWANT repair is not: it is a few control messages per
+   * heartbeat, not per message).
    */
-  spread (author: number, at: number, out: Float64Array, accept?: (node: number, t: number) => boolean): number {
-    const { overlay, link, rand, stamp, doneStamp, dist } = this
+  spread (author: number, at: number, out: Float64Array, accept?: (node: number, t: number) => boolean, account?: SpreadAccount): number {
+    const { overlay, link, rand, stamp, doneStamp, dist, pred } = this
     out.fill(Number.POSITIVE_INFINITY)
     const gen = ++this.gen
     const authorGroup = overlay.group[author] as number
@@ -56,6 +66,7 @@ export class Gossip {
     let reached = 0
     this.heapSize = 0
     dist[author] = at
+    pred[author] = -1
     stamp[author] = gen
     this.push(at, author)
     const lazyFloor = 3 * link.minMs
@@ -79,6 +90,7 @@ export class Gossip {
           if (stamp[w] !== gen || nt < (dist[w] as number)) {
             stamp[w] = gen
             dist[w] = nt
+            pred[w] = v
             this.push(nt, w)
           }
         }
@@ -108,6 +120,7 @@ export class Gossip {
             if (stamp[w] !== gen || nt < (dist[w] as number)) {
               stamp[w] = gen
               dist[w] = nt
+              pred[w] = u
               this.push(nt, w)
             }
           }
@@ -115,7 +128,30 @@ export class Gossip {
         if (round + 1 < MCACHE_GOSSIP) this.push(t + HEARTBEAT_MS, -(u * MCACHE_GOSSIP + round + 1) - 1)
       }
     }
+    if (account !== undefined) {
+      account.traffic.publish(account.kind, account.weight)
+      this.account(author, out, account)
+    }
     return reached
+  }
+
+  /**
+   * Every holder forwards the message once to each of its mesh peers (the author to each of its
+   * connections) but the one it came from, whatever the order of arrivals: so the count follows
+   * from who holds it, without simulating the duplicates one by one.
+   */
+  private account (author: number, out: Float64Array, a: SpreadAccount): void {
+    const { overlay, pred } = this
+    const group = overlay.group[author]
+    for (let v = 0; v < overlay.started; v++) {
+      if (out[v] === Number.POSITIVE_INFINITY) continue
+      const peers = (v === author ? overlay.conns[v] : overlay.mesh[v]) as number[]
+      for (let k = 0; k < peers.length; k++) {
+        const w = peers[k] as number
+        if (w === pred[v]) continue
+        a.traffic.count(a.kind, v, overlay.running[w] === 1 && overlay.group[w] === group ? w : -1, a.bytes, a.weight)
+      }
+    }
   }
 
   private push (key: number, val: number): void {

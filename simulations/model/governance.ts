@@ -7,6 +7,7 @@ import type { EventQueue } from './event-queue.ts'
 import type { Gossip } from './gossip.ts'
 import type { LinkModel } from './latency.ts'
 import type { Overlay } from './overlay.ts'
+import type { Traffic } from './traffic.ts'
 
 const RULES: TallyRules = { quorum: PRODUCTION_PARAMS.quorum, threshold: PRODUCTION_PARAMS.threshold, veto: PRODUCTION_PARAMS.veto }
 
@@ -82,8 +83,11 @@ export class Governance {
   private readonly electionCache = new Map<string, number[]>()
   private readonly tallyCache = new Map<string, Tally>()
 
+  private readonly traffic: Traffic
+
   constructor (overlay: Overlay, gossip: Gossip, queue: EventQueue, link: LinkModel, rand: () => number,
-    spec: { operators: number, epochMs: number, seats: number, grace: number, genesisSeed: string, tuning: Tuning['governance'] }) {
+    spec: { operators: number, epochMs: number, seats: number, grace: number, genesisSeed: string, tuning: Tuning['governance'], traffic: Traffic }) {
+    this.traffic = spec.traffic
     this.overlay = overlay
     this.gossip = gossip
     this.queue = queue
@@ -214,7 +218,8 @@ export class Governance {
     const hold = new Float64Array(this.overlay.n)
     const p = fields.proposal
     const ph = p?.object.hold
-    this.gossip.spread(author, at, hold, ph === undefined ? undefined : (v, t) => (ph[v] as number) <= t)
+    // The model's objects have no bodies: their messages are counted, their bytes are not (see ModelRun).
+    this.gossip.spread(author, at, hold, ph === undefined ? undefined : (v, t) => (ph[v] as number) <= t, { traffic: this.traffic, kind: 'governance', bytes: 0 })
     const o: GovObject = {
       id: sha256(`${what}|${author}|${at}|${this.objects.length}`),
       kind, author, time: at, hold,

@@ -34,6 +34,8 @@ export interface Plan {
   partitionSubjects: Map<number, number[]>
   /** Nodes named by the steps, partition samples and churn victims (the rest are random samples). */
   named: number
+  /** The random samples among the subjects: the authors that stand for the ones not followed. */
+  sampled: number[]
 }
 
 export function planRun (scenario: Scenario, seed: number): Plan {
@@ -84,10 +86,14 @@ export function planRun (scenario: Scenario, seed: number): Plan {
     }
   }
   const subjects = new Set(named)
+  const sampled: number[] = []
   if (full) for (let n = 0; n < nodes; n++) subjects.add(n)
   else {
     const rest = Array.from({ length: nodes }, (_, n) => n).filter(n => !subjects.has(n))
-    for (const n of sample(rest, SAMPLE_AUTHORS)) subjects.add(n)
+    for (const n of sample(rest, SAMPLE_AUTHORS)) {
+      subjects.add(n)
+      sampled.push(n)
+    }
   }
-  return { nodes, subjects: [...subjects].sort((a, b) => a - b), full, churn, partitionSubjects, named: named.size }
+  return { nodes, subjects: [...subjects].sort((a, b) => a - b), full, churn, partitionSubjects, named: named.size, sampled }
 }

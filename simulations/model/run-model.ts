@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto'
+import { PRODUCTION_PARAMS } from '../../src/network/params.ts'
 import { seededRandom } from '../../src/random.ts'
+import { jittered, publicationIntervalMs } from '../../src/telemetry/publication.ts'
+import { minSuspicionMs } from '../../src/telemetry/suspicion.ts'
 import { DEFAULT_TUNING, type Tuning } from '../../src/tuning.ts'
 import type { Engine, RunOptions } from '../engine.ts'
 import type { AgreementSample, SimulationResult, StepRecord } from '../result.ts'
@@ -12,6 +15,7 @@ import { LinkModel } from './latency.ts'
 import { CONN_MAX, CONN_TARGET, HEARTBEAT_MS, MESH_D, Overlay, type LinkEvent } from './overlay.ts'
 import { PARTITION_SAMPLE, planRun, type Plan } from './plan.ts'
 import { SnapshotLog } from './telemetry.ts'
+import { Traffic } from './traffic.ts'
 
 /** How often convergence and agreement are sampled, and conditions re-checked, in virtual time. */
 const SAMPLE_MS = 500
@@ -47,7 +51,13 @@ class ModelRun {
   private readonly log: SnapshotLog
   private readonly detection: Detection
   private readonly governance: Governance
+  /** The shortest publication interval (the scenario's telemetry_interval), stretched by the receive budget. */
   private readonly interval: number
+  private readonly budget = PRODUCTION_PARAMS.telemetry_receive_budget
+  private readonly traffic: Traffic
+  /** Running nodes, counted at each sample: the mesh's size a node works with. */
+  private runningNow = 0
+  private trafficFrom: number | undefined
   private readonly candidate: Uint8Array
   private readonly convergence: Array<{ at_ms: number, share: number }> = []
   private readonly agreement: AgreementSample[] = []
@@ -69,8 +79,11 @@ class ModelRun {
     this.link = new LinkModel(net.latency, net.loss)
     this.overlay = new Overlay(this.plan.nodes, this.rand, e => { this.onLink(e) }, tuning.peers.dialsPerRound)
     const gossip = new Gossip(this.overlay, this.link, this.rand)
-    this.log = new SnapshotLog(this.overlay, gossip, this.plan.subjects)
-    this.detection = new Detection(this.overlay, this.log, this.queue, this.link, this.rand, this.interval, tuning.telemetry)
+    // Governance objects have no bodies in the model: their messages are counted, not their bytes.
+    this.traffic = new Traffic(this.plan.nodes, ['governance'])
+    this.log = new SnapshotLog(this.overlay, gossip, this.plan.subjects, this.traffic, this.plan.sampled)
+    this.detection = new Detection(this.overlay, this.log, this.queue, this.link, this.rand, () => this.publicationInterval(), tuning.telemetry,
+      { gossip, traffic: this.traffic, members: () => this.runningNow })
     this.governance = new Governance(this.overlay, gossip, this.queue, this.link, this.rand, {
       operators: net.operators,
       epochMs: net.epoch,
@@ -78,7 +91,8 @@ class ModelRun {
       grace: net.certification_grace,
       // Not the seed of the run: a different seed must elect the same operators.
       genesisSeed: createHash('sha256').update(`meshnode model genesis:${scenario.name}`).digest('hex'),
-      tuning: tuning.governance
+      tuning: tuning.governance,
+      traffic: this.traffic
     })
     this.candidate = new Uint8Array(this.plan.nodes)
   }
@@ -135,8 +149,14 @@ class ModelRun {
       detection: this.detection.records(),
       requests: null,
       agreement: this.agreement,
+      traffic: this.traffic.figures(this.queue.now, this.overlay, this.plan.full ? null : this.plan.subjects.length),
       notes: this.notes()
     }
+  }
+
+  /** As the live node: max(base, peers / budget), the peers being the other running nodes. */
+  private publicationInterval (): number {
+    return publicationIntervalMs(Math.max(0, this.runningNow - 1), this.budget, this.interval)
   }
 
   private progress (): void {
@@ -177,6 +197,7 @@ class ModelRun {
 
   private sample (): void {
     const at = this.queue.now
+    this.countRunning()
     const share = this.log.share(at)
     if (share !== undefined) this.convergence.push({ at_ms: at, share: round(share) })
     for (const name of this.governance.proposalNames()) {
@@ -195,6 +216,7 @@ class ModelRun {
   private startNodes (nodes: number[], first: boolean): void {
     const now = this.queue.now
     const { tickMs } = this.tuning.telemetry
+    const probeMs = this.tuning.telemetry.detector.suspicion.probeIntervalMs
     if (!first) for (const node of nodes) this.detection.restarted(node)
     this.overlay.joinAll(nodes, now)
     for (const node of nodes) {
@@ -207,13 +229,18 @@ class ModelRun {
           this.queue.after(tickMs, tick)
         }
         this.queue.after(this.rand() * tickMs, tick)
+        const probe = (): void => {
+          if (this.overlay.running[node] === 1) this.detection.probe(node, this.queue.now)
+          this.queue.after(probeMs, probe)
+        }
+        this.queue.after(this.rand() * probeMs, probe)
       }
       const slot = this.log.slotOf[node] as number
       if (slot >= 0) {
         const publish = (): void => {
           if (!alive()) return
           this.log.publish(slot, this.queue.now)
-          this.queue.after(this.interval, publish)
+          this.queue.after(jittered(this.publicationInterval(), this.tuning.telemetry.publishJitter, this.rand), publish)
         }
         // A node publishes as soon as it starts; nodes started together spread over one interval.
         this.queue.after(first ? this.rand() * this.interval : 0, publish)
@@ -242,11 +269,13 @@ class ModelRun {
   private restartNode (node: number): void {
     this.detection.endEpisode(node)
     this.startNodes([node], false)
+    this.detection.hello(node, this.queue.now)
   }
 
   private countRunning (): void {
     let running = 0
     for (let i = 0; i < this.overlay.started; i++) running += this.overlay.running[i] as number
+    this.runningNow = running
     this.maxRunning = Math.max(this.maxRunning, running)
   }
 
@@ -263,7 +292,15 @@ class ModelRun {
         this.startNodes(nodes, true)
         return { ok: true, summary: `started nodes ${from}..${from + step.start.count - 1}${step.start.candidate ? ' (candidates)' : ''}` }
       }
-      case 'wait_converged': return await this.waitFor({ kind: 'converged', converged: {} }, step.wait_converged.within)
+      case 'wait_converged': {
+        const outcome = await this.waitFor({ kind: 'converged', converged: {} }, step.wait_converged.within)
+        // The traffic figures are the mesh's work once it formed, not the joining.
+        if (outcome.ok && this.trafficFrom === undefined) {
+          this.trafficFrom = this.queue.now
+          this.traffic.reset(this.queue.now)
+        }
+        return outcome
+      }
       case 'wait': {
         await this.advanceTo(now() + step.wait)
         return { ok: true, summary: `waited ${step.wait} ms` }
@@ -367,7 +404,7 @@ class ModelRun {
             pairs++
             // As live: healthy, with a snapshot no older than three intervals.
             const l = detection.stateOf(o, author, at)
-            if (l?.state !== 'healthy' || at - l.lastHeardAt > 3 * this.interval) bad++
+            if (l?.state !== 'healthy' || at - l.lastHeardAt > 3 * this.publicationInterval()) bad++
           }
         }
         return bad === 0 ? { ok: true, summary: `converged (${pairs} pairs healthy)` } : { ok: false, summary: `not converged: ${bad} of ${pairs} pairs not healthy` }
@@ -417,13 +454,23 @@ class ModelRun {
       `Model: virtual time, seed ${this.opts.seed}; every link draws its latency per message (${latency}) and loses ${net.loss * 100} % of messages.`,
       `Overlay: each node dials ${CONN_TARGET} random peers it can reach (accepting up to ${CONN_MAX}; the live default is ${peers.maxPeers}/${Math.max(2 * peers.maxPeers, peers.minConnectionCap)}) and keeps a GossipSub mesh of degree ${MESH_D} (4..12, heartbeat 1 s); authors flood-publish to all their connections; IHAVE/IWANT lazy repair to 6 non-mesh peers at each of 3 heartbeats.`,
       'Each message\'s spread is computed at once, as the earliest arrival over all forwarding paths (one draw per hop), over the overlay as it is at publication: a crash or partition within the few hundred ms of a spread acts from the next message.',
-      `Failure detection: the live detector (observe/needsProbe, the node's tuning: suspect after ${d.suspectAfterIntervals} silent intervals, down after ${d.suspicionMs} ms suspected with ${d.probeFailuresForDown} failed probes and no connection) fed snapshots, connection changes, a tick every ${telemetry.tickMs} ms and probe results; a probe of a crashed node is refused after a round trip, one across a partition times out after ${telemetry.probeTimeoutMs.toLocaleString('en-US')} ms; the RTT ping of healthy peers is not modelled.`,
+      `Failure detection: the live detector (observe/needsProbe, the node's tuning) fed snapshots, connection changes, a tick every ${telemetry.tickMs} ms and probe results (its local evidence: suspect after ${d.suspectAfterIntervals} silent intervals, down after ${d.suspicionMs} ms suspected with ${d.probeFailuresForDown} failed probes and no connection), and SWIM: every node probes one other every ${d.suspicion.probeIntervalMs} ms (drawn uniformly: the live round-robin order is a random permutation of the members, of which a run sees a small part), a probe that fails directly and through ${telemetry.indirectProbes} helpers is an accusation gossiped to all, which each node holds for the suspicion time (${d.suspicion.mult} x log10(N) probe intervals at the least, ${d.suspicion.maxMult} times that with no confirmation), the accused refutes it if it hears it, and the accusers gossip their verdict; a probe of a crashed node is refused after a round trip, one across a partition times out (${telemetry.probeTimeoutMs.toLocaleString('en-US')} + ${telemetry.indirectTimeoutMs.toLocaleString('en-US')} ms). Not modelled: local health (model nodes never stall) and probes of the nodes the model does not follow.`,
+      `Publication: each followed author publishes every max(${this.interval} ms, (N - 1) / ${this.budget} s) (the network's default telemetry_receive_budget) with ±${telemetry.publishJitter * 100} % jitter; ${Math.round(this.publicationInterval()).toLocaleString('en-US')} ms at the end of this run.`,
+      `Traffic: every running node's messages sent and received per second by kind, from the first converged mesh to the end (gossip: every copy a node forwards over its mesh, and each one it receives, duplicates included; IHAVE/IWANT repair not counted; membership: each probe, indirect probe and answer, and each copy of a membership event; billing is not modelled; governance bytes are not known to the model).${this.plan.full ? '' : ` Snapshots are spread for the ${this.plan.subjects.length} followed authors only; each of the ${this.plan.sampled.length} drawn at random counts for ${Math.round((this.plan.nodes - (this.plan.subjects.length - this.plan.sampled.length)) / Math.max(1, this.plan.sampled.length))} authors (all authors publish alike), the ones the steps name for themselves, so that every node's received and forwarded telemetry is counted for the whole mesh.`}`,
       'A partition closes the connections between groups (both ends see them close); heal lifts it and re-dials the connections it closed.',
       `Governance: proposals, votes, candidacies and certificates spread by the same gossip, with anti-entropy every ${governance.antiEntropyMs / 1000} s to one random connected peer and a reconciliation when a node (re)joins; each node tallies (tally()) the votes it holds, or those of the first certificate in its certifier order (fetching the votes it lacks), and elects (elect(), seed chained from epoch 0) from the candidacies it holds. Not modelled: endorsements (no step makes them) and passed parameter changes taking effect.`
     ]
     if (!this.plan.full) {
       const sampled = this.plan.subjects.length - this.plan.named
       notes.push(`Sampled: snapshots and failure detectors are followed for ${this.plan.subjects.length} of ${this.plan.nodes} authors (${this.plan.named} named by the steps, churn victims and up to ${PARTITION_SAMPLE} random nodes of each partition group, plus ${sampled} random others), by every observer: convergence samples and times, detection records and the converged condition cover those (observer, author) pairs only.`)
+    }
+    const unseen = this.detection.records().filter(r => r.all_down_ms === null)
+    if (unseen.length > 0) {
+      const least = minSuspicionMs(this.runningNow, d.suspicion)
+      notes.push(`Not seen down by all (${unseen.map(r => `node ${r.node}, ${r.cause}`).join('; ')}): an accusation is a verdict only after the suspicion time, at least ${(least / 1000).toFixed(1)} s at this size (${d.suspicion.mult} x log10(N) probe intervals, longer while few nodes confirm it); a node that came back sooner (a partition healed, a restart) was suspect on the other side, not down, as SWIM intends: a short outage is not a failure.`)
+    }
+    if (this.publicationInterval() > 3 * this.interval) {
+      notes.push(`At this size a node publishes every ${Math.round(this.publicationInterval() / 1000).toLocaleString('en-US')} s (the receive budget): a node that starts or restarts has an empty peer table and learns each peer from that peer's next snapshot, so a converged condition after a restart waits that long for the restarted observers. The anti-entropy that would hand a (re)joining node the peer table at once (a digest exchange of versioned peer records) is not built yet; the running nodes' own views converge as the detection and convergence figures show.`)
     }
     if (this.log.unconverged > 0) notes.push(`${this.log.unconverged} of ${this.log.published} followed snapshots never reached some running node of their group; they are left out of the convergence times.`)
     return notes

@@ -1,6 +1,17 @@
 import { summarize, type Summary } from '../../src/stats.ts'
+import { encodeSnapshot } from '../../src/telemetry/snapshot.ts'
 import type { Gossip } from './gossip.ts'
 import type { Overlay } from './overlay.ts'
+import type { Traffic } from './traffic.ts'
+
+/** A snapshot as the live codec encodes it, with one service offered and figures of the usual length. */
+export const SNAPSHOT_BYTES = encodeSnapshot({
+  incarnation: 1_700_000_000_000, seq: 12_345, time: 1_700_000_000_000, intervalMs: 1_000, cpu: 0.0123,
+  memory: { rssBytes: 150_000_000, heapUsedBytes: 60_000_000, limitBytes: 8_000_000_000, limitSource: 'host', share: 0.0187 },
+  eventLoopDelayMs: { p50: 0.1, p99: 1.2, max: 3.4 },
+  requests: { active: 0, served: 1_234, errors: 0, recent: { windowMs: 60_000, served: 12, errors: 0 } },
+  services: [{ name: 'echo', capacity: 100 }], apiUrl: 'http://10.0.0.1:8080', version: '0.1.0', region: 'eu-west', uptimeMs: 3_600_000
+}).byteLength
 
 /**
  * Telemetry snapshots of the tracked authors: each publication is spread over the overlay
@@ -25,9 +36,22 @@ export class SnapshotLog {
   unconverged = 0
   published = 0
 
-  constructor (overlay: Overlay, gossip: Gossip, subjects: readonly number[]) {
+  private readonly traffic: Traffic
+  /**
+   * How many publications one of a slot's stands for in the traffic figures: a random sample
+   * stands for itself and its share of the authors not followed; a node the steps name (crashed,
+   * restarted, cut off: not a typical author) for itself alone.
+   */
+  private readonly weight: Float64Array
+
+  /** `sampled`: the subjects drawn at random (none when every author is followed). */
+  constructor (overlay: Overlay, gossip: Gossip, subjects: readonly number[], traffic: Traffic, sampled: readonly number[]) {
     this.overlay = overlay
     this.gossip = gossip
+    this.traffic = traffic
+    const named = subjects.length - sampled.length
+    const random = new Set(sampled)
+    this.weight = new Float64Array(subjects.map(n => random.has(n) ? (overlay.n - named) / sampled.length : 1))
     this.subjects = subjects
     this.slotOf = new Int32Array(overlay.n).fill(-1)
     subjects.forEach((node, slot) => { this.slotOf[node] = slot })
@@ -44,7 +68,7 @@ export class SnapshotLog {
     const k = slot * RING + (seq % RING)
     const out = this.arrivals[k] as Float64Array
     this.pubTime[k] = at
-    this.gossip.spread(node, at, out)
+    this.gossip.spread(node, at, out, undefined, { traffic: this.traffic, kind: 'telemetry', bytes: SNAPSHOT_BYTES, weight: this.weight[slot] as number })
     this.published++
     const { overlay } = this
     const group = overlay.group[node]
@@ -59,6 +83,23 @@ export class SnapshotLog {
       if (t > last) last = t
     }
     this.times.push(last - at)
+  }
+
+  /** How many publications one of this slot's stands for in the traffic figures. */
+  weightOf (slot: number): number {
+    return this.weight[slot] as number
+  }
+
+  /**
+   * The slot's latest snapshot handed to `node` directly at `at` (a hello to a node that
+   * restarted): it holds it then, unless it held it sooner. Returns whether there was one.
+   */
+  deliver (slot: number, node: number, at: number): boolean {
+    const seq = this.latestSeq[slot] as number
+    if (seq === 0) return false
+    const out = this.arrivals[slot * RING + (seq % RING)] as Float64Array
+    out[node] = at
+    return true
   }
 
   /** Arrival of snapshot `seq` of `slot` at `node`; Infinity when it is out of the ring or never came. */

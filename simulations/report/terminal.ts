@@ -80,6 +80,18 @@ function detectionLine (r: SimulationResult): string {
     (missed > 0 ? `; ${missed} not seen down by all` : '')
 }
 
+/** Per node, what it receives a second of telemetry and membership (the budgeted kinds), mean, p99 and max over every node. */
+function trafficLines (r: SimulationResult): string[] {
+  const t = r.traffic
+  if (t === undefined) return []
+  return t.kinds.filter(k => k.sent_per_s.max > 0).map(k =>
+    `${k.kind}: received ${fmtRate(k.received_per_s.mean)}/${fmtRate(k.received_per_s.p99)}/${fmtRate(k.received_per_s.max)}, ` +
+    `sent ${fmtRate(k.sent_per_s.mean)}/${fmtRate(k.sent_per_s.p99)}/${fmtRate(k.sent_per_s.max)} msgs/s per node (mean/p99/max)` +
+    (k.received_bytes_per_s === null ? '' : `, ${fmtRate(k.received_bytes_per_s.mean / 1024)} KiB/s in`))
+}
+
+const fmtRate = (x: number): string => x >= 100 ? x.toFixed(0) : x.toFixed(1)
+
 function requestsLine (r: SimulationResult): string {
   const q = r.requests
   if (q === null) return 'none'
@@ -111,6 +123,7 @@ export function summaryTable (result: SimulationResult, color = false): string {
     ['convergence', conv === null ? 'none' : `p50 ${formatMs(conv.p50)}, p99 ${formatMs(conv.p99)} (${formatCount(conv.count)} snapshots)`],
     ['detection', detectionLine(result)],
     ['requests', requestsLine(result)],
+    ...trafficLines(result).map((line, i): [string, string] => [i === 0 ? 'traffic' : '', line]),
     ...agreementLines(result).map((line, i): [string, string] => [i === 0 ? 'agreement' : '', line])
   ]
   const width = Math.max(...figures.map(([k]) => k.length))

@@ -71,7 +71,7 @@ export function eventPayload (e: NodeEvent): Record<string, unknown> {
     case 'payment.failed':
       return { payment_id: e.paymentId, invoice_id: e.invoiceId, reason: e.reason, time }
     case 'peer:joined':
-    case 'peer:left':
+    case 'peer:forgotten':
       return { peer_id: e.peerId, time }
     case 'peer:state':
       return { peer_id: e.peerId, time, from: e.from, to: e.to }
@@ -114,7 +114,7 @@ export function deliverable (e: NodeEvent): DeliverableEvent | undefined {
   const of = (id: string): DeliverableEvent => ({ id, type: e.type as WebhookEventType, at: e.at, data: eventPayload(e) })
   switch (e.type) {
     case 'peer:joined':
-    case 'peer:left':
+    case 'peer:forgotten':
     case 'peer:state':
       return undefined
     case 'alert.triggered':

@@ -94,7 +94,14 @@ export const NetworkParamsSchema = z.object({
    */
   rate_limit_window_ms: z.number().int().min(1_000).max(86_400_000).default(3_600_000),
   /** Whether anonymous requests (under anonymous_routing) are held to the free tier's limit, per bearer token; off: not limited. */
-  rate_limit_anonymous: z.boolean().default(false)
+  rate_limit_anonymous: z.boolean().default(false),
+  /**
+   * Load snapshots a node may receive a second from the whole mesh: each node publishes every
+   * max(its base interval, peers / budget) seconds, so that an idle node's cost does not grow
+   * with the mesh's size. Membership (probes, changes) does not count against it: its cost is
+   * constant per node anyway.
+   */
+  telemetry_receive_budget: z.number().min(0.01).max(1_000).default(4)
 }).strict()
 
 export type NetworkParams = z.infer<typeof NetworkParamsSchema>
@@ -114,7 +121,8 @@ export const DEVELOPMENT_PARAMS: NetworkParams = { ...PRODUCTION_PARAMS, gossip_
  * therefore never change; add every new parameter here.
  */
 export const LATER_PARAMS: readonly (keyof NetworkParams)[] = [
-  'tiers', 'anonymous_routing', 'load_test', 'tax_rate', 'invoice_due_days', 'rate_limit_window_ms', 'rate_limit_anonymous'
+  'tiers', 'anonymous_routing', 'load_test', 'tax_rate', 'invoice_due_days', 'rate_limit_window_ms', 'rate_limit_anonymous',
+  'telemetry_receive_budget'
 ]
 
 /**

@@ -12,6 +12,8 @@ export interface NetworkProtocols {
   route: string
   sync: string
   governanceSync: string
+  /** SWIM's indirect probe: ask a peer to ping another. */
+  probe: string
   topics: { telemetry: string, governance: string, billing: string, rateLimit: string }
 }
 
@@ -24,6 +26,7 @@ export function networkProtocols (networkId: string, genesisHash: string): Netwo
     route: `${prefix}/route/1.1.0`,
     sync: `${prefix}/sync/1.0.0`,
     governanceSync: `${prefix}/gov-sync/1.0.0`,
+    probe: `${prefix}/probe/1.0.0`,
     topics: {
       telemetry: `${prefix}/telemetry/1`,
       governance: `${prefix}/governance/1`,

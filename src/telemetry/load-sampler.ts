@@ -148,6 +148,25 @@ export class LoadSampler {
     this.histogram.enable()
   }
 
+  /**
+   * The CPU share since the last sample and the requests now, without starting a new sample:
+   * cheap enough to watch for a material change between publications.
+   */
+  peek (now: number): Pick<LoadSample, 'cpu' | 'requests'> {
+    const cpu = process.cpuUsage(this.lastCpu)
+    const elapsedUs = Number(process.hrtime.bigint() - this.lastAt) / 1000
+    return { cpu: this.cpuShare(cpu, elapsedUs), requests: this.requestFigures(now) }
+  }
+
+  private cpuShare (cpu: NodeJS.CpuUsage, elapsedUs: number): number {
+    return elapsedUs > 0 ? Math.min(1, (cpu.user + cpu.system) / (elapsedUs * this.cores)) : 0
+  }
+
+  private requestFigures (now: number): LoadSample['requests'] {
+    const r = this.requests
+    return { active: r.active, served: r.served, errors: r.errors, recent: { windowMs: r.recent.windowMs, ...r.recent.totals(now) } }
+  }
+
   sample (now: number): LoadSample {
     const at = process.hrtime.bigint()
     const cpu = process.cpuUsage(this.lastCpu)
@@ -160,9 +179,8 @@ export class LoadSampler {
       ? { p50: excessMs(h.percentile(50)), p99: excessMs(h.percentile(99)), max: excessMs(h.max) }
       : { p50: 0, p99: 0, max: 0 }
     h.reset()
-    const r = this.requests
     return {
-      cpu: elapsedUs > 0 ? Math.min(1, (cpu.user + cpu.system) / (elapsedUs * this.cores)) : 0,
+      cpu: this.cpuShare(cpu, elapsedUs),
       memory: {
         rssBytes: mem.rss,
         heapUsedBytes: mem.heapUsed,
@@ -171,7 +189,7 @@ export class LoadSampler {
         share: Math.min(1, mem.rss / this.limit.bytes)
       },
       eventLoopDelayMs: delay,
-      requests: { active: r.active, served: r.served, errors: r.errors, recent: { windowMs: r.recent.windowMs, ...r.recent.totals(now) } }
+      requests: this.requestFigures(now)
     }
   }
 

@@ -1,7 +1,8 @@
 import {
-  forgiveLocalStall, initialLiveness, needsProbe, observe,
+  PEER_STATES, forgiveLocalStall, initialLiveness, observe,
   type DetectorConfig, type Liveness, type Observation, type PeerState
 } from './failure-detector.ts'
+import type { MembershipEvent } from './membership-event.ts'
 import type { SnapshotPosition, TelemetrySnapshot } from './snapshot.ts'
 
 /** What this node knows of one peer: its latest snapshot, how fresh it is, how it answers. */
@@ -17,10 +18,13 @@ export interface PeerSnapshot {
   firstSeenAt: number
 }
 
+/** A peer this node declared down because an accusation of it outlived its timeout, and who had accused it. */
+export interface Verdict { peerId: string, incarnation: number, accusers: readonly string[] }
+
 export type PeerEvent =
   | { type: 'peer:joined', peerId: string, at: number }
   | { type: 'peer:state', peerId: string, from: PeerState, to: PeerState, at: number }
-  | { type: 'peer:left', peerId: string, at: number }
+  | { type: 'peer:forgotten', peerId: string, at: number }
 
 interface PeerRecord {
   snapshot: TelemetrySnapshot
@@ -82,7 +86,7 @@ export class PeerTable {
       this.peers.set(peerId, {
         snapshot,
         receivedAt: at,
-        liveness: initialLiveness(at, snapshot.intervalMs, connected),
+        liveness: initialLiveness(at, snapshot.intervalMs, connected, snapshot.incarnation),
         rttMs: undefined,
         firstSeenAt: at
       })
@@ -91,7 +95,66 @@ export class PeerTable {
     }
     record.snapshot = snapshot
     record.receivedAt = at
-    this.observe(peerId, record, { kind: 'snapshot', at, intervalMs: snapshot.intervalMs })
+    this.observe(peerId, record, { kind: 'snapshot', at, intervalMs: snapshot.intervalMs, incarnation: snapshot.incarnation })
+  }
+
+  /**
+   * A membership event from `author` about a peer this node knows (one it does not know is
+   * learnt from its snapshot, which carries what routing needs). `members`: the mesh's size.
+   */
+  applyMembership (event: MembershipEvent, author: string, at: number, members: number): void {
+    const record = this.peers.get(event.peerId)
+    if (record === undefined) return
+    const o: Observation = event.event === 'suspect'
+      ? { kind: 'suspect', at, incarnation: event.incarnation, accuser: author, members }
+      : { kind: event.event, at, incarnation: event.incarnation }
+    this.observe(event.peerId, record, o)
+  }
+
+  /**
+   * This node accuses a peer after a failed probe round. Returns the incarnation to announce in
+   * its `suspect` event, or undefined when there is nothing new to say: it had accused it
+   * already, the peer is down, left or unknown, or the accusation has all the confirmations it
+   * can use (as memberlist's Confirm: past k, another accuser shortens nothing, so a mesh does
+   * not gossip one accusation per node).
+   */
+  accuse (peerId: string, accuser: string, at: number, members: number): number | undefined {
+    const record = this.peers.get(peerId)
+    if (record === undefined) return undefined
+    const before = record.liveness
+    this.observe(peerId, record, { kind: 'suspect', at, incarnation: before.incarnation, accuser, members })
+    const after = record.liveness.accusation
+    return after !== undefined && after !== before.accusation && after.accusers.length <= after.k + 1 ? record.liveness.incarnation : undefined
+  }
+
+  /** What this node holds against a peer that the peer may not know of: its verdict, or a standing accusation. */
+  heldAgainst (peerId: string): { event: 'suspect' | 'down', incarnation: number } | undefined {
+    const l = this.peers.get(peerId)?.liveness
+    if (l === undefined) return undefined
+    if (l.state === 'down') return { event: 'down', incarnation: l.incarnation }
+    return l.accusation === undefined ? undefined : { event: 'suspect', incarnation: l.incarnation }
+  }
+
+  /** The incarnation of a peer as this node knows it. */
+  incarnationOf (peerId: string): number | undefined {
+    return this.peers.get(peerId)?.liveness.incarnation
+  }
+
+  /**
+   * The peers a node probes: all but the left. A down one is probed too: one that answers was
+   * only cut off, and is told so (see TelemetryService), where gossip would never tell it.
+   */
+  probeTargets (): string[] {
+    const ids: string[] = []
+    for (const [peerId, record] of this.peers) if (record.liveness.state !== 'left') ids.push(peerId)
+    return ids
+  }
+
+  /** The peers this node counts as members of the mesh now: the healthy and the suspect. */
+  members (): string[] {
+    const ids: string[] = []
+    for (const [peerId, record] of this.peers) if (record.liveness.state === 'healthy' || record.liveness.state === 'suspect') ids.push(peerId)
+    return ids
   }
 
   connectionChanged (peerId: string, connected: boolean, at: number): void {
@@ -106,27 +169,28 @@ export class PeerTable {
     this.observe(peerId, record, { kind: 'probe', at, ok: result.ok })
   }
 
-  /** Advances every peer's detector to `at`; called every `tickIntervalMs`. */
-  tick (at: number): void {
+  /**
+   * Advances every peer's detector to `at`; called every `tickIntervalMs`. Returns the verdicts
+   * this node reached on accusations, which it disseminates, and how long it was itself stalled.
+   */
+  tick (at: number): { verdicts: Verdict[], stallMs: number } {
+    const verdicts: Verdict[] = []
     const late = this.lastTickAt === undefined ? 0 : at - this.lastTickAt - this.tickIntervalMs
     // A tick later than one whole interval means this node was not running in between.
     const stallMs = late > this.tickIntervalMs ? late : 0
     this.lastTickAt = at
     for (const [peerId, record] of this.peers) {
       if (stallMs > 0) record.liveness = forgiveLocalStall(record.liveness, stallMs, at)
+      const accusation = record.liveness.accusation
       this.observe(peerId, record, { kind: 'tick', at })
-      if (record.liveness.state === 'down' && at - record.liveness.since > this.forgetAfterMs) {
+      const { state, since, incarnation } = record.liveness
+      if (accusation !== undefined && state === 'down' && since === at) verdicts.push({ peerId, incarnation, accusers: accusation.accusers })
+      if ((state === 'down' || state === 'left') && at - since > this.forgetAfterMs) {
         this.peers.delete(peerId)
-        this.onEvent({ type: 'peer:left', peerId, at })
+        this.onEvent({ type: 'peer:forgotten', peerId, at })
       }
     }
-  }
-
-  /** Peers the detector doubts, to be probed now. */
-  doubted (): string[] {
-    const ids: string[] = []
-    for (const [peerId, record] of this.peers) if (needsProbe(record.liveness)) ids.push(peerId)
-    return ids
+    return { verdicts, stallMs }
   }
 
   get (peerId: string, now: number): PeerSnapshot | undefined {
@@ -139,7 +203,7 @@ export class PeerTable {
   }
 
   countByState (): Record<PeerState, number> {
-    const counts: Record<PeerState, number> = { healthy: 0, suspect: 0, down: 0 }
+    const counts = Object.fromEntries(PEER_STATES.map(s => [s, 0])) as Record<PeerState, number>
     for (const record of this.peers.values()) counts[record.liveness.state]++
     return counts
   }

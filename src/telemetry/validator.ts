@@ -1,4 +1,6 @@
+import { parseJson } from '../codec/json-depth.ts'
 import { accept, ignore, reject, type GossipVerdict } from '../p2p/gossip-validation.ts'
+import { MAX_MEMBERSHIP_EVENT_BYTES, MembershipEventSchema, judgeMembershipEvent, type MembershipEvent, type MembershipRejectReason } from './membership-event.ts'
 import { decodeSnapshot, isNewer, type SnapshotPosition, type TelemetrySnapshot } from './snapshot.ts'
 
 export type SnapshotVerdict =
@@ -25,24 +27,59 @@ export function validateSnapshot (
 ): SnapshotVerdict {
   const decoded = decodeSnapshot(bytes)
   if (!decoded.ok) return { accept: false, reason: decoded.reason }
-  const s = decoded.snapshot
+  return judgeSnapshot(decoded.snapshot, last, ctx)
+}
+
+/** The checks of a snapshot already parsed by its schema (one gossiped, or one handed over directly). */
+export function judgeSnapshot (s: TelemetrySnapshot, last: SnapshotPosition | undefined, ctx: ValidationContext): SnapshotVerdict {
   if (s.time > ctx.now + ctx.maxSkewMs) return { accept: false, reason: 'future' }
   if (s.time < ctx.now - ctx.maxAgeMs) return { accept: false, reason: 'stale' }
   if (!isNewer(s, last)) return { accept: false, reason: 'replayed' }
   return { accept: true, snapshot: s }
 }
 
-/** What the telemetry topic judges a snapshot against: the author's last position, and the time. */
+/** What the telemetry topic judges a message against: its author, the author's last snapshot position, and the time. */
 export interface TelemetryContext extends ValidationContext {
+  author: string
   last: SnapshotPosition | undefined
 }
 
+/** What the telemetry topic carries: load snapshots, and membership events. */
+export type TelemetryMessage =
+  | { type: 'snapshot', snapshot: TelemetrySnapshot }
+  | { type: 'membership', event: MembershipEvent }
+
+export type TelemetryRejectReason = RejectReason | MembershipRejectReason
+
+const decoder = new TextDecoder('utf-8', { fatal: true })
+
+/** A small message whose top-level object has an `event` field is a membership event; anything else must be a snapshot. */
+function membershipEventIn (bytes: Uint8Array): { ok: true, event: MembershipEvent } | { ok: false, reason: 'malformed' } | undefined {
+  if (bytes.byteLength > MAX_MEMBERSHIP_EVENT_BYTES) return undefined
+  let value: unknown
+  try {
+    value = parseJson(decoder.decode(bytes))
+  } catch {
+    return undefined
+  }
+  if (typeof value !== 'object' || value === null || !('event' in value)) return undefined
+  const parsed = MembershipEventSchema.safeParse(value)
+  return parsed.success ? { ok: true, event: parsed.data } : { ok: false, reason: 'malformed' }
+}
+
 /**
- * The telemetry topic's validator. A replayed or stale snapshot is not the relayer's fault: it
+ * The telemetry topic's validator. A replayed or stale message is not the relayer's fault: it
  * is ignored without penalty; the other reasons are the sender's and rejected.
  */
-export function validateTelemetry (bytes: Uint8Array, ctx: TelemetryContext): GossipVerdict<TelemetrySnapshot, RejectReason> {
+export function validateTelemetry (bytes: Uint8Array, ctx: TelemetryContext): GossipVerdict<TelemetryMessage, TelemetryRejectReason> {
+  const event = membershipEventIn(bytes)
+  if (event !== undefined) {
+    if (!event.ok) return reject(event.reason)
+    const judged = judgeMembershipEvent(event.event, ctx.author, ctx)
+    if (judged.ok) return accept({ type: 'membership', event: event.event })
+    return judged.reason === 'stale' ? ignore(judged.reason) : reject(judged.reason)
+  }
   const verdict = validateSnapshot(bytes, ctx.last, ctx)
-  if (verdict.accept) return accept(verdict.snapshot)
+  if (verdict.accept) return accept({ type: 'snapshot', snapshot: verdict.snapshot })
   return verdict.reason === 'replayed' || verdict.reason === 'stale' ? ignore(verdict.reason) : reject(verdict.reason)
 }

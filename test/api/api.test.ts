@@ -138,7 +138,7 @@ describe('HTTP API of a lone node', { timeout: 120_000 }, () => {
       assert.deepEqual(components.p2p?.listen_addresses, node.mesh.network.listenAddresses())
       assert.equal(components.telemetry?.status, 'active')
       assert.equal(components.storage?.status, 'open')
-      assert.deepEqual(components.peers, { total: 0, healthy: 0, suspect: 0, down: 0 })
+      assert.deepEqual(components.peers, { total: 0, healthy: 0, suspect: 0, down: 0, left: 0 })
       const load = b.load as Record<string, number>
       for (const key of ['cpu_usage', 'memory_usage']) {
         assert.equal(typeof load[key], 'number', key)
@@ -177,7 +177,7 @@ describe('HTTP API of a lone node', { timeout: 120_000 }, () => {
       assert.equal(r.body.genesis_hash, node.mesh.genesisHash)
       assert.equal(r.body.total_peers, 0)
       assert.equal(r.body.connected_peers, 0)
-      assert.deepEqual(r.body.peers_by_state, { healthy: 0, suspect: 0, down: 0 })
+      assert.deepEqual(r.body.peers_by_state, { healthy: 0, suspect: 0, down: 0, left: 0 })
       assert.equal(r.body.network_health, null)
       assert.equal(r.body.average_latency_ms, null)
       assert.deepEqual(r.body.listen_addresses, node.mesh.network.listenAddresses())

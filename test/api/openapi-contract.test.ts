@@ -183,6 +183,10 @@ describe('OpenAPI contract: every documented operation answers as documented', {
     await send('DELETE', `/v1/failover/trigger/${other}`, { status: 404 })
     await send('DELETE', `/v1/tenants/${tid}`, { status: 200 })
 
+    // Near the end: A leaves the mesh (it stays up and answers), then stops.
+    await send('POST', '/v1/network/leave', { status: 202 })
+    const status = await send<{ membership: { left: boolean } }>('GET', '/v1/network/status', { status: 200 })
+    assert.equal(status.body.membership.left, true)
     // Last: the graceful stop of A (its answer first).
     await send('POST', '/v1/system/shutdown', { body: { timeout_ms: -1 }, status: 422 })
     await send('POST', '/v1/system/shutdown', { body: { timeout_ms: 2000 }, status: 202 })

@@ -420,7 +420,7 @@ describe('routing API of two nodes, each offering service "echo"', { timeout: 24
       const r = await call<FailoverStatus>(`${url}/v1/failover/status`)
       assert.equal(r.status, 200)
       assert.deepEqual(Object.keys(r.body).sort(),
-        ['circuit_breakers', 'down_nodes', 'drained_nodes', 'failed_nodes', 'healthy_nodes', 'recent_failures', 'strategy', 'suspect_nodes', 'total_nodes'])
+        ['circuit_breakers', 'down_nodes', 'drained_nodes', 'failed_nodes', 'healthy_nodes', 'left_nodes', 'recent_failures', 'strategy', 'suspect_nodes', 'total_nodes'])
       assert.equal(r.body.strategy, 'circuit_breaker')
       assert.equal(r.body.total_nodes, 1)
       assert.equal(r.body.healthy_nodes, 1)

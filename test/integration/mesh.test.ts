@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { genesisHash, parseGenesisJson } from '../../src/network/genesis.ts'
 import type { RunningNode } from '../../src/launch.ts'
-import { call } from '../helpers/api.ts'
+import { call, callAsOperator } from '../helpers/api.ts'
 import { removeDir, spawnNode, startNode, stopChild, tempDir, type ChildNode } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 
@@ -120,6 +120,71 @@ describe('a five-node mesh on loopback', { timeout: 180_000 }, () => {
     await waitFor('the blocked node to be healthy everywhere again', async () => await everywhere(nodes, id, 'healthy'),
       { timeoutMs: 10_000, intervalMs: 200 })
     t.diagnostic(`states seen while blocked: ${[...seen].join(', ')}`)
+  })
+
+  /** Every observer shows `peerId` in `state` (or no longer lists it) for `ms`, polled; returns the states seen. */
+  async function statesFor (observers: ChildNode[], peerId: string, ms: number): Promise<Set<string>> {
+    const seen = new Set<string>()
+    const until = Date.now() + ms
+    while (Date.now() < until) {
+      for (const o of observers) seen.add(await stateOn(o.apiUrl, peerId) ?? 'missing')
+      await new Promise(resolve => setTimeout(resolve, 100))
+    }
+    return seen
+  }
+
+  test('a node stopped with SIGTERM is left everywhere, never down, and an observer raises no down; restarted, it is healthy again', async t => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const args = ['--data', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0', '--bootstrap', nodes[0]?.joinAddress ?? '']
+    const leaver = await spawnNode(args)
+    const watcherDir = await tempDir()
+    dirs.push(watcherDir)
+    const watcher = await startNode(watcherDir, { bootstrap: [nodes[1]?.joinAddress ?? ''] })
+    inProcess.push(watcher)
+    await waitFor('the leaver to be healthy everywhere', async () => await everywhere(nodes, leaver.peerId, 'healthy') &&
+      watcher.mesh.peerTable.get(leaver.peerId, Date.now())?.state === 'healthy', { timeoutMs: 20_000, intervalMs: 200 })
+    const downs: string[] = []
+    const unsubscribe = watcher.mesh.onEvent(e => { if (e.type === 'peer:state' && e.peerId === leaver.peerId && e.to !== 'left') downs.push(`${e.from}->${e.to}`) })
+    const stoppedAt = Date.now()
+    leaver.child.kill('SIGTERM')
+    await waitFor('the leaver to be left everywhere', async () => await everywhere(nodes, leaver.peerId, 'left'),
+      { timeoutMs: 10_000, intervalMs: 100 })
+    t.diagnostic(`left everywhere ${Date.now() - stoppedAt} ms after SIGTERM`)
+    assert.equal(await leaver.exited, 0)
+    // Its connections are gone now: it must stay left, not turn suspect or down.
+    const seen = await statesFor(nodes, leaver.peerId, 3_000)
+    unsubscribe()
+    assert.deepEqual([...seen], ['left'])
+    assert.deepEqual(downs, [], 'the watcher saw the leaver change state other than to left')
+    assert.equal(watcher.mesh.peerTable.get(leaver.peerId, Date.now())?.state, 'left')
+
+    const back = await spawnNode(args)
+    await waitFor('the node to be healthy everywhere after its return', async () => await everywhere(nodes, back.peerId, 'healthy'),
+      { timeoutMs: 15_000, intervalMs: 200 })
+    await stopChild(back)
+  })
+
+  test('POST /v1/network/leave (operator only) announces left: peers show it left while it still runs', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const leaver = await startNode(dir, { bootstrap: [nodes[2]?.joinAddress ?? ''] })
+    inProcess.push(leaver)
+    const id = leaver.mesh.peerId.toString()
+    await waitFor('the leaver to be healthy everywhere', async () => await everywhere(nodes, id, 'healthy'), { timeoutMs: 20_000, intervalMs: 200 })
+    assert.equal((await call(`${leaver.api.url}/v1/network/leave`, { method: 'POST' })).status, 401)
+    assert.equal(await stateOn(nodes[0]?.apiUrl ?? '', id), 'healthy')
+    const reply = await callAsOperator<{ status: string, peer_id: string, incarnation: number, left_at: string }>(leaver, 'POST', '/v1/network/leave')
+    assert.equal(reply.status, 202)
+    assert.equal(reply.body.status, 'left')
+    assert.equal(reply.body.peer_id, id)
+    assert.equal(reply.body.incarnation, leaver.mesh.built?.telemetry.incarnation)
+    const status = await call<{ membership: { left: boolean, incarnation: number, local_health: number, publication_interval_ms: number } }>(`${leaver.api.url}/v1/network/status`)
+    assert.equal(status.body.membership.left, true)
+    assert.equal(status.body.membership.incarnation, reply.body.incarnation)
+    await waitFor('the leaver to be left everywhere', async () => await everywhere(nodes, id, 'left'), { timeoutMs: 10_000, intervalMs: 100 })
+    assert.ok(leaver.mesh.network.connectedPeers().length > 0, 'it left the membership, not the network: it still runs')
+    assert.equal((await callAsOperator(leaver, 'POST', '/v1/network/leave')).status, 202, 'leaving twice is no error')
   })
 
   test('a node of another network is refused', async () => {

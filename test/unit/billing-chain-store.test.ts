@@ -60,7 +60,7 @@ describe('the chain store', () => {
       db,
       clock: new ManualClock(T0),
       log: silentLogger(),
-      metrics: new MeshMetrics(() => ({ healthy: 0, suspect: 0, down: 0 })),
+      metrics: new MeshMetrics(() => ({ healthy: 0, suspect: 0, down: 0, left: 0 })),
       selfId: self,
       authoredThrough: () => Infinity,
       askPeers: peers.ask ?? (() => {}),

@@ -41,7 +41,7 @@ describe('platform events', () => {
       libp2p: undefined as never,
       clock: new ManualClock(3_000),
       log: silentLogger(),
-      metrics: new MeshMetrics(() => ({ healthy: 0, suspect: 0, down: 0 })),
+      metrics: new MeshMetrics(() => ({ healthy: 0, suspect: 0, down: 0, left: 0 })),
       privateKey: key,
       selfId: self,
       store,

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { ManualClock } from '../../src/clock.ts'
 import {
-  forgiveLocalStall, initialLiveness, needsProbe, observe,
+  forgiveLocalStall, initialLiveness, observe,
   type DetectorConfig, type Liveness
 } from '../../src/telemetry/failure-detector.ts'
 import { DEFAULT_TUNING } from '../../src/tuning.ts'
 
 /** No suspicion delay here: the transitions are tested on their own; `suspicionMs` has its own tests. */
-const CONFIG: DetectorConfig = { suspectAfterIntervals: 3, probeFailuresForDown: 2, suspicionMs: 0, downAfterMs: 30_000 }
+const CONFIG: DetectorConfig = { suspectAfterIntervals: 3, probeFailuresForDown: 2, suspicionMs: 0, downAfterMs: 30_000, suspicion: DEFAULT_TUNING.telemetry.detector.suspicion }
 const INTERVAL = 1000
 /** Silence after which a peer publishing every INTERVAL becomes suspect. */
 const SUSPECT_AFTER = CONFIG.suspectAfterIntervals * INTERVAL
@@ -21,7 +21,7 @@ class Peer {
 
   constructor (connected = true, config: DetectorConfig = CONFIG) {
     this.clock = new ManualClock()
-    this.l = initialLiveness(this.clock.now(), INTERVAL, connected)
+    this.l = initialLiveness(this.clock.now(), INTERVAL, connected, 0)
     this.config = config
   }
 
@@ -41,7 +41,7 @@ class Peer {
   }
 
   snapshot (intervalMs = INTERVAL): this {
-    this.l = observe(this.l, { kind: 'snapshot', at: this.clock.now(), intervalMs }, this.config)
+    this.l = observe(this.l, { kind: 'snapshot', at: this.clock.now(), intervalMs, incarnation: 0 }, this.config)
     return this
   }
 
@@ -80,13 +80,13 @@ function downPeer (): Peer {
 describe('initialLiveness', () => {
   test('a new peer is healthy, heard and alive now, with no failed probes', () => {
     const at = 1_700_000_000_000
-    assert.deepEqual(initialLiveness(at, 500, false), {
-      state: 'healthy', since: at, lastHeardAt: at, lastAliveAt: at, intervalMs: 500, connected: false, probeFailures: 0
+    assert.deepEqual(initialLiveness(at, 500, false, 0), {
+      state: 'healthy', since: at, incarnation: 0, lastHeardAt: at, lastAliveAt: at, intervalMs: 500, connected: false, probeFailures: 0, accusation: undefined
     })
   })
 
   test('the defaults are the documented ones', () => {
-    assert.deepEqual(DEFAULT_TUNING.telemetry.detector, { suspectAfterIntervals: 3, probeFailuresForDown: 2, suspicionMs: 3_000, downAfterMs: 30_000 })
+    assert.deepEqual(DEFAULT_TUNING.telemetry.detector, { suspectAfterIntervals: 3, probeFailuresForDown: 2, suspicionMs: 3_000, downAfterMs: 30_000, suspicion: { mult: 2, maxMult: 3, confirmations: 3, probeIntervalMs: 1_000 } })
   })
 })
 
@@ -94,7 +94,7 @@ describe('suspicion lasts suspicionMs before a verdict', () => {
   const SUSPICION: DetectorConfig = { ...CONFIG, suspicionMs: 3_000 }
   const lost = (): { l: Liveness, at: number } => {
     const at = 1_000_000
-    let l = initialLiveness(at, INTERVAL, true)
+    let l = initialLiveness(at, INTERVAL, true, 0)
     l = observe(l, { kind: 'connection', at, connected: false }, SUSPICION)
     l = observe(l, { kind: 'probe', at: at + 100, ok: false }, SUSPICION)
     l = observe(l, { kind: 'probe', at: at + 200, ok: false }, SUSPICION)
@@ -112,7 +112,7 @@ describe('suspicion lasts suspicionMs before a verdict', () => {
     const { l, at } = lost()
     const back = observe(l, { kind: 'probe', at: at + 2_000, ok: true }, SUSPICION)
     assert.equal(observe(back, { kind: 'tick', at: at + 3_500 }, SUSPICION).state, 'suspect')
-    assert.equal(observe(back, { kind: 'snapshot', at: at + 2_100, intervalMs: INTERVAL }, SUSPICION).state, 'healthy')
+    assert.equal(observe(back, { kind: 'snapshot', at: at + 2_100, intervalMs: INTERVAL, incarnation: 0 }, SUSPICION).state, 'healthy')
   })
 })
 
@@ -191,6 +191,26 @@ describe('suspect -> healthy', () => {
     const p = suspectPeer()
     p.probe(true)
     assert.equal(p.state, 'suspect')
+  })
+
+  test('an answered probe (SWIM\'s ack) makes a peer suspect for a lost connection or failed pings healthy again, when it is not silent', () => {
+    const lost = new Peer().connection(false)
+    assert.equal(lost.state, 'suspect')
+    lost.clock.advance(100)
+    lost.probe(true)
+    assert.equal(lost.state, 'healthy')
+    assert.equal(lost.l.since, lost.clock.now())
+    const failing = new Peer()
+    failing.clock.advance(100)
+    failing.probe(false).probe(false)
+    assert.equal(failing.state, 'suspect')
+    assert.equal(failing.probe(true).state, 'healthy')
+  })
+
+  test('an answered probe does not clear an accusation: only a refutation does', () => {
+    const p = new Peer()
+    p.l = observe(p.l, { kind: 'suspect', at: p.clock.now(), incarnation: 0, accuser: 'a', members: 25 }, CONFIG)
+    assert.equal(p.probe(true).state, 'suspect')
   })
 
   test('a restored connection does not make a suspect peer healthy', () => {
@@ -296,6 +316,9 @@ describe('failed probes', () => {
     p.connection(false)
     p.probe(false).probe(true).probe(false)
     assert.equal(p.l.probeFailures, 1)
+    // The answer made it healthy again (SWIM's ack); one failure since is not enough to doubt it.
+    assert.equal(p.state, 'healthy')
+    p.probe(false)
     assert.equal(p.state, 'suspect')
     p.probe(false)
     assert.equal(p.state, 'down')
@@ -362,9 +385,9 @@ describe('down after downAfterMs of no sign of life', () => {
     assert.equal(p.state, 'down')
   })
 
-  test('the limit follows downAfterMs', () => {
-    const p = new Peer(true, { ...CONFIG, downAfterMs: 5000 })
-    p.after(5000)
+  test('the limit follows downAfterMs (above twice the suspect silence, which is the floor)', () => {
+    const p = new Peer(true, { ...CONFIG, downAfterMs: 8000 })
+    p.after(8000)
     assert.equal(p.state, 'suspect')
     p.after(1)
     assert.equal(p.state, 'down')
@@ -426,13 +449,6 @@ describe('leaving down', () => {
   })
 })
 
-describe('needsProbe', () => {
-  test('only suspect peers are probed', () => {
-    assert.equal(needsProbe(new Peer().l), false)
-    assert.equal(needsProbe(suspectPeer().l), true)
-    assert.equal(needsProbe(downPeer().l), false)
-  })
-})
 
 describe('observe is pure', () => {
   test('the input liveness is not modified', () => {
@@ -441,7 +457,7 @@ describe('observe is pure', () => {
     const frozen = Object.freeze({ ...p.l })
     observe(frozen, { kind: 'connection', at: before.since + 1, connected: false }, CONFIG)
     observe(frozen, { kind: 'probe', at: before.since + 1, ok: false }, CONFIG)
-    observe(frozen, { kind: 'snapshot', at: before.since + 1, intervalMs: 2000 }, CONFIG)
+    observe(frozen, { kind: 'snapshot', at: before.since + 1, intervalMs: 2000, incarnation: 0 }, CONFIG)
     observe(frozen, { kind: 'tick', at: before.since + 100_000 }, CONFIG)
     assert.deepEqual(frozen, before)
   })

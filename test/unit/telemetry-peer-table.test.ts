@@ -10,7 +10,7 @@ import { DEFAULT_TUNING } from '../../src/tuning.ts'
 const TICK = 500
 /** Peers publish every 500 ms, so that silence of more than 1500 ms makes them suspect. */
 const INTERVAL = 500
-const DETECTOR: DetectorConfig = { suspectAfterIntervals: 3, probeFailuresForDown: 2, suspicionMs: 0, downAfterMs: 30_000 }
+const DETECTOR: DetectorConfig = { suspectAfterIntervals: 3, probeFailuresForDown: 2, suspicionMs: 0, downAfterMs: 30_000, suspicion: DEFAULT_TUNING.telemetry.detector.suspicion }
 const SUSPECT_AFTER = DETECTOR.suspectAfterIntervals * INTERVAL
 const FORGET = 60_000
 
@@ -258,7 +258,7 @@ describe('PeerTable: peer:state events', () => {
 })
 
 describe('PeerTable: forgetting', () => {
-  test('peer:left after forgetAfterMs of being down, not before', () => {
+  test('peer:forgotten after forgetAfterMs of being down, not before', () => {
     const h = new Harness()
     h.hear(A)
     h.hear(B)
@@ -275,13 +275,13 @@ describe('PeerTable: forgetting', () => {
     h.clock.advance(1)
     h.hear(B)
     h.tick()
-    assert.deepEqual(h.events, [{ type: 'peer:left', peerId: A, at: downAt + FORGET + 1 }])
+    assert.deepEqual(h.events, [{ type: 'peer:forgotten', peerId: A, at: downAt + FORGET + 1 }])
     assert.equal(h.table.has(A), false)
     assert.equal(h.table.get(A, h.now), undefined)
     assert.equal(h.table.position(A), undefined)
     assert.equal(h.table.size, 1)
     assert.deepEqual(h.table.list(h.now).map(p => p.peerId), [B])
-    assert.deepEqual(h.table.countByState(), { healthy: 1, suspect: 0, down: 0 })
+    assert.deepEqual(h.table.countByState(), { healthy: 1, suspect: 0, down: 0, left: 0 })
   })
 
   test('the time counts from becoming down, not from the last snapshot', () => {
@@ -299,7 +299,7 @@ describe('PeerTable: forgetting', () => {
     h.clock.advance(downAt + FORGET + 1 - h.now)
     h.tick()
     assert.equal(h.table.has(A), false)
-    assert.deepEqual(h.events.at(-1), { type: 'peer:left', peerId: A, at: downAt + FORGET + 1 })
+    assert.deepEqual(h.events.at(-1), { type: 'peer:forgotten', peerId: A, at: downAt + FORGET + 1 })
   })
 
   test('a suspect peer is never forgotten, however long it stays suspect', () => {
@@ -322,7 +322,7 @@ describe('PeerTable: forgetting', () => {
     h.clock.advance(10)
     h.tick()
     assert.equal(h.state(A), 'healthy')
-    assert.ok(!h.events.some(e => e.type === 'peer:left'))
+    assert.ok(!h.events.some(e => e.type === 'peer:forgotten'))
   })
 
   test('a forgotten peer that returns joins again', () => {
@@ -399,7 +399,7 @@ describe('PeerTable: position() feeds the replay check', () => {
   })
 })
 
-describe('PeerTable: countByState, doubted, list', () => {
+describe('PeerTable: countByState, members, list', () => {
   /** A healthy, B suspect (connection lost), C down. */
   function mixed (): Harness {
     const h = new Harness()
@@ -412,21 +412,20 @@ describe('PeerTable: countByState, doubted, list', () => {
   }
 
   test('countByState counts every state, zero included', () => {
-    assert.deepEqual(new Harness().table.countByState(), { healthy: 0, suspect: 0, down: 0 })
+    assert.deepEqual(new Harness().table.countByState(), { healthy: 0, suspect: 0, down: 0, left: 0 })
     const h = mixed()
-    assert.deepEqual(h.table.countByState(), { healthy: 1, suspect: 1, down: 1 })
+    assert.deepEqual(h.table.countByState(), { healthy: 1, suspect: 1, down: 1, left: 0 })
     h.hear(C)
-    assert.deepEqual(h.table.countByState(), { healthy: 2, suspect: 1, down: 0 })
+    assert.deepEqual(h.table.countByState(), { healthy: 2, suspect: 1, down: 0, left: 0 })
   })
 
-  test('doubted lists the suspect peers only: not healthy, not down', () => {
+  test('members are the healthy and suspect peers; probe targets add the down ones (a cut-off peer answers again), never the left', () => {
     const h = mixed()
-    assert.deepEqual(h.table.doubted(), [B])
-    h.table.connectionChanged(A, false, h.now)
-    assert.deepEqual(h.table.doubted().sort(), [A, B])
-    h.hear(A)
-    h.hear(B)
-    assert.deepEqual(h.table.doubted(), [])
+    assert.deepEqual(h.table.members().sort(), [A, B])
+    assert.deepEqual(h.table.probeTargets().sort(), [A, B, C])
+    h.table.applyMembership({ event: 'left', peerId: A, incarnation: 1_000, time: h.now }, A, h.now, 3)
+    assert.deepEqual(h.table.members(), [B])
+    assert.deepEqual(h.table.probeTargets().sort(), [B, C])
   })
 
   test('list returns every peer with its state', () => {
@@ -483,7 +482,7 @@ describe('PeerTable: the observer\'s own stalls (tick)', () => {
     assert.equal(h.state(A), 'healthy')
     assert.equal(h.state(B), 'healthy')
     assert.deepEqual(h.events.filter(e => e.type === 'peer:state'), [])
-    assert.deepEqual(h.table.doubted(), [])
+    assert.equal(h.table.countByState().suspect, 0)
   })
 
   test('contrast: a peer silent for the same time while ticks arrive on schedule does turn suspect', () => {
@@ -589,5 +588,96 @@ describe('PeerTable: the observer\'s own stalls (tick)', () => {
     // 1500 ms of silence is reached at the +4500 tick... give it up to the +5000 tick.
     while (h.now < start + 5000) h.after(TICK)
     assert.equal(h.state(A), 'suspect', `lastHeardAt pushed into the future: ${String(h.table.get(A, h.now)?.state)}`)
+  })
+})
+
+describe('PeerTable: SWIM membership', () => {
+  const SELF = 'self'
+  const MEMBERS = 25
+  const min = DETECTOR.suspicion.mult * Math.log10(MEMBERS) * DETECTOR.suspicion.probeIntervalMs
+
+  test('accuse: this node\'s accusation makes the peer suspect and returns the incarnation to announce; a second one says nothing new', () => {
+    const h = new Harness()
+    h.hear(A)
+    assert.equal(h.table.accuse(A, SELF, h.now, MEMBERS), 1_000)
+    assert.equal(h.state(A), 'suspect')
+    assert.equal(h.table.accuse(A, SELF, h.now, MEMBERS), undefined)
+    assert.equal(h.table.accuse('unknown', SELF, h.now, MEMBERS), undefined)
+  })
+
+  test('an accusation that outlives its timeout is a verdict, returned by tick once, to be disseminated', () => {
+    const h = new Harness()
+    h.hear(A)
+    h.table.accuse(A, SELF, h.now, MEMBERS)
+    for (const accuser of ['x', 'y', 'z']) h.table.applyMembership({ event: 'suspect', peerId: A, incarnation: 1_000, time: h.now }, accuser, h.now, MEMBERS)
+    // Keep A heard so that only the accusation can take it down.
+    let verdicts: Array<{ peerId: string, incarnation: number, accusers: readonly string[] }> = []
+    for (let t = 0; t < Math.ceil(min / TICK) + 1; t++) {
+      h.clock.advance(TICK)
+      verdicts = [...verdicts, ...h.table.tick(h.now).verdicts]
+    }
+    assert.equal(h.state(A), 'down')
+    assert.deepEqual(verdicts, [{ peerId: A, incarnation: 1_000, accusers: [SELF, 'x', 'y', 'z'] }])
+  })
+
+  test('a verdict heard from the mesh is applied and not returned as this node\'s own', () => {
+    const h = new Harness()
+    h.hear(A)
+    h.table.applyMembership({ event: 'down', peerId: A, incarnation: 1_000, time: h.now }, 'x', h.now, MEMBERS)
+    assert.equal(h.state(A), 'down')
+    h.clock.advance(TICK)
+    assert.deepEqual(h.table.tick(h.now).verdicts, [])
+  })
+
+  test('left: the peer\'s goodbye is a peer:state event to left, never down; it is no member to probe; it is forgotten like a down peer', () => {
+    const h = new Harness()
+    h.hear(A)
+    h.hear(B)
+    h.clearEvents()
+    h.table.applyMembership({ event: 'left', peerId: A, incarnation: 1_000, time: h.now }, A, h.now, MEMBERS)
+    assert.deepEqual(h.events, [{ type: 'peer:state', peerId: A, from: 'healthy', to: 'left', at: h.now }])
+    assert.deepEqual(h.table.members(), [B])
+    assert.deepEqual(h.table.countByState(), { healthy: 1, suspect: 0, down: 0, left: 1 })
+    h.table.connectionChanged(A, false, h.now)
+    for (let t = 0; t < 10; t++) h.after(TICK)
+    assert.equal(h.state(A), 'left')
+    assert.ok(!h.events.some(e => e.type === 'peer:state' && e.to === 'down'))
+    h.clock.advance(FORGET + 1)
+    h.hear(B)
+    h.tick()
+    assert.equal(h.table.has(A), false)
+    assert.deepEqual(h.events.at(-1), { type: 'peer:forgotten', peerId: A, at: h.now })
+  })
+
+  test('a peer that left and comes back with a new incarnation is healthy again', () => {
+    const h = new Harness()
+    h.hear(A)
+    h.table.applyMembership({ event: 'left', peerId: A, incarnation: 1_000, time: h.now }, A, h.now, MEMBERS)
+    h.hear(A)
+    assert.equal(h.state(A), 'left', 'a snapshot of the same incarnation does not undo a goodbye')
+    h.hear(A, true, { incarnation: 2_000 })
+    assert.equal(h.state(A), 'healthy')
+  })
+
+  test('membership events about a peer this node does not know change nothing', () => {
+    const h = new Harness()
+    h.table.applyMembership({ event: 'suspect', peerId: A, incarnation: 1, time: h.now }, 'x', h.now, MEMBERS)
+    assert.equal(h.table.size, 0)
+    assert.deepEqual(h.events, [])
+  })
+})
+
+describe('PeerTable: accusations past k are not announced', () => {
+  test('the first accuser and k confirmations announce; a further accuser only holds it suspect', () => {
+    const h = new Harness()
+    h.hear(A)
+    const k = DETECTOR.suspicion.confirmations
+    for (let i = 0; i < k; i++) h.table.applyMembership({ event: 'suspect', peerId: A, incarnation: 1_000, time: h.now }, `other-${i}`, h.now, 25)
+    assert.equal(h.table.accuse(A, 'self', h.now, 25), 1_000, 'the k-th confirmation still shortens the suspicion')
+    const h2 = new Harness()
+    h2.hear(A)
+    for (let i = 0; i <= k; i++) h2.table.applyMembership({ event: 'suspect', peerId: A, incarnation: 1_000, time: h2.now }, `other-${i}`, h2.now, 25)
+    assert.equal(h2.table.accuse(A, 'self', h2.now, 25), undefined)
+    assert.equal(h2.state(A), 'suspect')
   })
 })

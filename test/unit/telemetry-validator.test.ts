@@ -300,10 +300,10 @@ describe('validateSnapshot', () => {
 
 describe('validateTelemetry (the topic validator)', () => {
   const s = validSnapshot({ incarnation: 1000, seq: 10 })
-  const ctx = { ...CTX, last: undefined }
+  const ctx = { ...CTX, author: 'author', last: undefined }
 
   test('a valid snapshot is accepted, parsed', () => {
-    assert.deepEqual(validateTelemetry(encodeSnapshot(s), ctx), { action: 'accept', value: s })
+    assert.deepEqual(validateTelemetry(encodeSnapshot(s), ctx), { action: 'accept', value: { type: 'snapshot', snapshot: s } })
   })
 
   test('replayed and stale snapshots are no fault of the relay: ignored', () => {

@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import type { Message, PeerId } from '@libp2p/interface'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { ManualClock } from '../../src/clock.ts'
+import { silentLogger } from '../../src/logging.ts'
+import type { MeshLibp2p } from '../../src/p2p/libp2p.ts'
+import type { TopicValidator } from '../../src/p2p/gossip-validation.ts'
+import { seededRandom } from '../../src/random.ts'
+import { LoadHistory } from '../../src/telemetry/load-history.ts'
+import { LoadSampler, RequestCounters } from '../../src/telemetry/load-sampler.ts'
+import { MembershipEventSchema, encodeMembershipEvent, type MembershipEvent } from '../../src/telemetry/membership-event.ts'
+import { PeerTable } from '../../src/telemetry/peer-table.ts'
+import { encodeSnapshot } from '../../src/telemetry/snapshot.ts'
+import { TelemetryService } from '../../src/telemetry/telemetry-service.ts'
+import { DEFAULT_TUNING } from '../../src/tuning.ts'
+import { validSnapshot } from '../helpers/snapshots.ts'
+import { waitFor } from '../helpers/wait.ts'
+
+const TOPIC = '/meshnode/test/telemetry/1'
+const PROBE = '/meshnode/test/probe/1.0.0'
+const decoder = new TextDecoder()
+
+/**
+ * The libp2p node the service sees, reduced to what it calls: gossip records what it publishes
+ * and hands the test the topic validator; no peer is ever reachable (probes fail at once).
+ */
+class FakeLibp2p {
+  readonly published: Array<Record<string, unknown>> = []
+  readonly validators = new Map<string, TopicValidator>()
+  readonly services = {
+    pubsub: {
+      topicValidators: this.validators,
+      subscribe: () => {},
+      publish: async (_topic: string, data: Uint8Array) => { this.published.push(JSON.parse(decoder.decode(data)) as Record<string, unknown>) }
+    },
+    ping: { ping: async () => { throw new Error('unreachable') } }
+  }
+
+  /** Streams the service opened, by peer and protocol; none connects. */
+  readonly dials: Array<[string, string]> = []
+  /** Whether every peer counts as connected (then dials go to the peer id, and are recorded). */
+  connected = false
+
+  addEventListener (): void {}
+  removeEventListener (): void {}
+  getConnections (): unknown[] { return this.connected ? [{}] : [] }
+  getPeers (): [] { return [] }
+  async handle (): Promise<void> {}
+  async unhandle (): Promise<void> {}
+  async dialProtocol (peer: PeerId, protocol: string): Promise<never> {
+    this.dials.push([peer.toString(), protocol])
+    throw new Error('unreachable')
+  }
+
+  events (): MembershipEvent[] {
+    return this.published.filter(m => 'event' in m).map(m => MembershipEventSchema.parse(m))
+  }
+}
+
+const ids: PeerId[] = []
+before(async () => {
+  for (let i = 0; i < 9; i++) ids.push(peerIdFromPrivateKey(await generateKeyPair('Ed25519')))
+})
+
+const running: TelemetryService[] = []
+after(async () => { await Promise.all(running.map(async s => { await s.stop() })) })
+
+function service (budget = 4): { s: TelemetryService, libp2p: FakeLibp2p, clock: ManualClock, table: PeerTable, self: string } {
+  const clock = new ManualClock(Date.now())
+  const libp2p = new FakeLibp2p()
+  const { telemetry } = DEFAULT_TUNING
+  const table = new PeerTable({ detector: telemetry.detector, tickIntervalMs: telemetry.tickMs, forgetAfterMs: telemetry.forgetAfterMs })
+  const self = (ids[0] as PeerId).toString()
+  const s = new TelemetryService({
+    libp2p: libp2p as unknown as MeshLibp2p,
+    clock,
+    random: seededRandom(1),
+    selfId: self,
+    peerTable: table,
+    sampler: new LoadSampler(new RequestCounters(() => clock.now(), 60_000)),
+    history: new LoadHistory(10),
+    metrics: { gossip: () => {} },
+    log: silentLogger()
+  }, {
+    ...telemetry,
+    topic: TOPIC,
+    probeProtocol: PROBE,
+    intervalMs: 1_000,
+    probeIntervalMs: 60_000,
+    receiveBudget: () => budget,
+    maxSkewMs: () => 30_000,
+    describeSelf: () => ({ services: [], apiUrl: '', region: 'local', version: '0.1.0' })
+  })
+  running.push(s)
+  return { s, libp2p, clock, table, self }
+}
+
+function deliver (libp2p: FakeLibp2p, from: PeerId, data: Uint8Array): void {
+  const validate = libp2p.validators.get(TOPIC)
+  assert.ok(validate !== undefined)
+  validate(from, { type: 'signed', from, topic: TOPIC, data, sequenceNumber: 1n, signature: new Uint8Array(), key: from.publicKey } as unknown as Message)
+}
+
+describe('TelemetryService', () => {
+  test('accused while alive, it refutes at once with a higher incarnation; an accusation of an older incarnation is ignored', async () => {
+    const { s, libp2p, clock, self } = service()
+    await s.start()
+    const accuser = ids[1] as PeerId
+    const before = s.incarnation
+    deliver(libp2p, accuser, encodeMembershipEvent({ event: 'suspect', peerId: self, incarnation: before, time: clock.now() }))
+    await waitFor('the refutation', () => libp2p.events().some(e => e.event === 'alive'), { timeoutMs: 5_000 })
+    assert.deepEqual(libp2p.events().filter(e => e.event === 'alive').map(e => [e.peerId, e.incarnation]), [[self, before + 1]])
+    assert.equal(s.incarnation, before + 1)
+    deliver(libp2p, accuser, encodeMembershipEvent({ event: 'down', peerId: self, incarnation: before, time: clock.now() }))
+    await new Promise(resolve => setImmediate(resolve))
+    assert.equal(libp2p.events().filter(e => e.event === 'alive').length, 1, 'the old incarnation was refuted already')
+    assert.ok(s.localHealth > 0, 'a refutation raises the local health score (Lifeguard)')
+  })
+
+  test('leave announces left with its incarnation once, then neither publishes nor refutes', async () => {
+    const { s, libp2p, clock, self } = service()
+    await s.start()
+    const result = await s.leave()
+    assert.equal(result.incarnation, s.incarnation)
+    assert.equal(s.left, true)
+    await s.leave()
+    assert.deepEqual(libp2p.events().filter(e => e.event === 'left').map(e => [e.peerId, e.incarnation]), [[self, result.incarnation]])
+    deliver(libp2p, ids[2] as PeerId, encodeMembershipEvent({ event: 'suspect', peerId: self, incarnation: s.incarnation, time: clock.now() }))
+    const count = libp2p.published.length
+    await new Promise(resolve => setTimeout(resolve, 50))
+    assert.equal(libp2p.published.length, count)
+    assert.ok(!libp2p.events().some(e => e.event === 'alive'))
+  })
+
+  test('the publication interval follows the peers it knows and the budget: max(base, peers / budget)', async () => {
+    const { s, libp2p, clock } = service(2)
+    await s.start()
+    assert.equal(s.publicationInterval(), 1_000)
+    for (const id of ids.slice(1)) deliver(libp2p, id, encodeSnapshot(validSnapshot({ time: clock.now(), incarnation: 1, seq: 1 })))
+    assert.equal(s.publicationInterval(), 4_000, '8 peers at 2 a second')
+    await waitFor('a snapshot announcing the interval', () => libp2p.published.some(m => m.intervalMs === 4_000), { timeoutMs: 10_000 })
+  })
+
+  test('a newcomer, or a peer back with a higher incarnation, is handed this node\'s snapshot directly (a hello), once', async () => {
+    const { s, libp2p, clock } = service()
+    libp2p.connected = true
+    await s.start()
+    const peer = ids[4] as PeerId
+    const hellos = (): number => libp2p.dials.filter(([id, protocol]) => id === peer.toString() && protocol === PROBE).length
+    deliver(libp2p, peer, encodeSnapshot(validSnapshot({ time: clock.now(), incarnation: 5, seq: 1 })))
+    await waitFor('a hello to the newcomer', () => hellos() === 1, { timeoutMs: 5_000 })
+    deliver(libp2p, peer, encodeSnapshot(validSnapshot({ time: clock.now(), incarnation: 5, seq: 2 })))
+    await new Promise(resolve => setTimeout(resolve, 100))
+    assert.equal(hellos(), 1, 'a peer already known is not greeted again')
+    deliver(libp2p, peer, encodeSnapshot(validSnapshot({ time: clock.now(), incarnation: 6, seq: 1 })))
+    await waitFor('a hello to the restarted peer', () => hellos() === 2, { timeoutMs: 5_000 })
+  })
+
+  test('events about others reach the peer table: a goodbye makes the peer left', async () => {
+    const { s, libp2p, clock, table } = service()
+    await s.start()
+    const peer = ids[3] as PeerId
+    deliver(libp2p, peer, encodeSnapshot(validSnapshot({ time: clock.now(), incarnation: 5, seq: 1 })))
+    deliver(libp2p, peer, encodeMembershipEvent({ event: 'left', peerId: peer.toString(), incarnation: 5, time: clock.now() }))
+    assert.equal(table.get(peer.toString(), clock.now())?.state, 'left')
+  })
+})

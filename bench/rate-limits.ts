@@ -169,7 +169,7 @@ function modelWindow (nodes: number, spread: number, factor: number, arrival: 'e
   const l: WindowLimit = { limit: 1_000, burst: 1_000, windowMs }
   const { exchangeMs, staleAfterMs, maxReportSubjects } = DEFAULT_TUNING.rateLimit
   const delayMs = 30
-  const limiters = Array.from({ length: nodes }, () => new MeshRateLimiter({ exchangeMs, staleAfterMs, maxReportSubjects }))
+  const limiters = Array.from({ length: nodes }, (_, i) => new MeshRateLimiter(`n${i}`, { exchangeMs, staleAfterMs, maxReportSubjects }))
   const random = lcg(nodes * 1000 + spread * 100 + factor * 10 + (arrival === 'burst' ? 1 : 0))
   const start = 1_800_000_000_000 - 1_800_000_000_000 % windowMs
   const span = arrival === 'even' ? windowMs - 1 : 2_000

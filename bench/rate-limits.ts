@@ -231,7 +231,7 @@ export async function runRateLimits (): Promise<BenchOutcome> {
   const t = await throughput()
   console.log()
   console.log(table(['routed GET /v1/route/echo/echo', 'req/s (median)', 'p50', 'p99', 'server CPU', 'server us/req', 'errors'], t.rows))
-  console.log(`ratio keys and limiter on/off: ${t.cpuRatio.toFixed(3)} by server CPU per request (req/s ${t.ratio.toFixed(3)}, medians of ${ROUNDS} runs each)   target: >= ${TARGET_RATIO}   ${verdict(t.pass)}`)
+  console.log(`ratio keys and limiter on/off: ${t.cpuRatio.toFixed(3)} by server CPU per request, the mean of ${ROUNDS} runs a side (by req/s, of the medians: ${t.ratio.toFixed(3)})   target: >= ${TARGET_RATIO}   ${verdict(t.pass)}`)
 
   const rows: string[][] = []
   let worst = 0

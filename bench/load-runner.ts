@@ -61,6 +61,8 @@ export interface LoadOptions {
   mode?: 'http' | 'fetch'
   /** Processes (by pid) whose CPU time over the measured window is returned, in `processCpuMs`. */
   processes?: number[]
+  /** Headers of every request (an API key, say). */
+  headers?: Record<string, string>
 }
 
 export interface LoadResult {
@@ -89,6 +91,7 @@ export async function runLoadClient (url: string, options: LoadOptions): Promise
   let processCpu0: number[] = []
   const { out } = await runChild(LOAD_CLIENT, [url, String(seconds), String(concurrency), String(warmupSeconds), mode], {
     name: 'load client',
+    ...(options.headers === undefined ? {} : { env: { ...process.env, MESHNODE_LOAD_REQUEST: JSON.stringify({ headers: options.headers }) } }),
     // The client stops itself after warm-up + measurement; this is only the safety net.
     killAfterMs: (warmupSeconds + seconds + 30) * 1000,
     onStdout: stdout => {

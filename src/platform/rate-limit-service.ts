@@ -19,7 +19,9 @@ export const RateLimitReport = z.object({
   window_ms: z.number().int().min(1_000).max(86_400_000),
   window: z.number().int().min(0),
   sent_at: z.number().int().min(0),
-  counts: z.record(Subject, z.tuple([Count, Count])).refine(c => Object.keys(c).length <= 5_000, 'too many subjects')
+  counts: z.record(Subject, z.tuple([Count, Count])).refine(c => Object.keys(c).length <= 5_000, 'too many subjects'),
+  /** Per peer, the sent_at of the latest report its node heard from it. */
+  heard: z.record(z.string().min(1).max(128), z.number().int().min(0)).refine(h => Object.keys(h).length <= 10_000, 'too many peers')
 }).strict()
 
 const SavedWindow = z.object({
@@ -46,7 +48,7 @@ export function validateRateLimitReport (bytes: Uint8Array, ctx: RateLimitGossip
   // Membership and the window are replicated state an honest relay may see differently for a moment.
   if (!ctx.isMember(r.node)) return ignore('not_member')
   if (r.window_ms !== ctx.windowMs || r.window !== windowIndex(ctx.now, ctx.windowMs)) return ignore('other_window')
-  return accept({ windowMs: r.window_ms, window: r.window, sentAt: r.sent_at, counts: r.counts })
+  return accept({ windowMs: r.window_ms, window: r.window, sentAt: r.sent_at, counts: r.counts, heard: r.heard })
 }
 
 export interface RateLimitComponents extends Pick<NodeComponents, 'libp2p' | 'clock' | 'log' | 'metrics' | 'selfId'> {
@@ -77,7 +79,7 @@ export class RateLimitService implements Startable {
   constructor (components: RateLimitComponents, opts: RateLimitInit) {
     this.c = components
     this.opts = opts
-    this.limiter = new MeshRateLimiter(opts)
+    this.limiter = new MeshRateLimiter(components.selfId, opts)
   }
 
   /** Loads the saved counts of the current window, and forgets the others. */
@@ -151,7 +153,7 @@ export class RateLimitService implements Startable {
     this.limiter.prune(now)
     this.limiter.refresh(now, this.c.liveNodes())
     for (const report of this.limiter.reports(now)) {
-      const message = { node: this.c.selfId, window_ms: report.windowMs, window: report.window, sent_at: report.sentAt, counts: report.counts }
+      const message = { node: this.c.selfId, window_ms: report.windowMs, window: report.window, sent_at: report.sentAt, counts: report.counts, heard: report.heard }
       this.c.libp2p.services.pubsub.publish(this.opts.topic, encodeJson(message))
         .then(() => { this.c.metrics.gossip(this.opts.topic, 'published') })
         .catch((err: unknown) => { this.c.log.debug({ err: errorMessage(err) }, 'rate-limit counts not sent') })

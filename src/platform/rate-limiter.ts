@@ -47,6 +47,8 @@ export interface CounterReport {
   /** When its node sent it: a later report's ceiling replaces an earlier one's (a share can shrink), whatever order they arrive in. */
   sentAt: number
   counts: Record<string, [count: number, ceiling: number]>
+  /** Per peer, the `sentAt` of the latest report this node heard from it: a peer learns from it that this node knows its latest ceilings. */
+  heard: Record<string, number>
 }
 
 /** A window's counts as persisted: this node's own, and the latest each peer reported. */
@@ -68,6 +70,9 @@ export interface LimiterOptions {
 
 interface PeerCount { count: number, ceiling: number, sentAt: number, at: number }
 
+/** What this node heard of a peer: the `sentAt` of its latest report, when it arrived, and the latest report of this node it had heard. */
+interface PeerReports { sentAt: number, at: number, acked: number }
+
 interface SubjectState {
   windowMs: number
   window: number
@@ -79,8 +84,8 @@ interface SubjectState {
   grantBase: number
   grantSize: number
   grantAt: number
-  /** The peers heard from since the grant. */
-  heard: Set<string>
+  /** The `sentAt` of this node's first report of the current share, once sent. */
+  reportedAt: number | undefined
   /** The tier's limit as the last request saw it, for the refresh of the share at each exchange. */
   limit: WindowLimit | undefined
   /** A request was refused for want of a share since the last report: the peers must hear that this node serves the subject. */
@@ -97,19 +102,27 @@ interface SubjectState {
  * admitted when the sum of every count known is below what the tier allows by now, and when
  * this node has not spent its share. A share is this node's part of what remains (what the
  * tier allows less every node's ceiling: its count, or what its own share lets it reach,
- * whichever is more) over the nodes serving the subject, rounded up; it is renewed only after
- * this node has heard from each of them since, so that nodes which cannot see each other's
- * latest admissions together admit no more than what remains. At each exchange a share shrinks
- * to the fair part, or to nothing when this node admitted nothing since the last (`refresh`).
- * A subject new to this node shares with every live node for two exchange intervals, and its
- * first share is not renewed in that time unless another node serving it was heard from. See
- * the README's "Rate limits" for the bound this gives.
+ * whichever is more) over the nodes serving the subject, rounded up. It is renewed only once
+ * each of them sent a report after it had heard this node's report of the current share (each
+ * report says which reports of its peers its node heard): a peer's ceiling this node counts is
+ * then at most one renewal behind, a renewal made knowing this node's current ceiling, and
+ * renewals that do not see each other each take only their part of what remains. (Hearing a
+ * peer's report sent before it heard this node's share is not enough: that peer may renew on
+ * this node's older ceiling while this node renews on its older one, twice over.) At each
+ * exchange a share shrinks to the fair part, or to nothing when this node admitted nothing since
+ * the last (`refresh`). A subject new to this node shares with every live node for two exchange
+ * intervals and its first share is not renewed in that time: a node serving it may not have
+ * been heard from yet. See the README's "Rate limits" for the bound this gives.
  */
 export class MeshRateLimiter {
+  private readonly self: string
   private readonly opts: LimiterOptions
   private readonly subjects = new Map<string, SubjectState>()
+  private readonly peerReports = new Map<string, PeerReports>()
 
-  constructor (opts: LimiterOptions) {
+  /** `self` is this node's id, as its peers name it in their reports' `heard`. */
+  constructor (self: string, opts: LimiterOptions) {
+    this.self = self
     this.opts = opts
   }
 
@@ -131,7 +144,7 @@ export class MeshRateLimiter {
         s.grantBase = s.own
         s.grantSize = this.fairShare(s, allowed, now, liveNodes)
         s.grantAt = now
-        s.heard.clear()
+        s.reportedAt = undefined
       }
       if (s.own - s.grantBase >= s.grantSize) {
         s.wanting = true
@@ -166,6 +179,12 @@ export class MeshRateLimiter {
   /** A peer's report: its counts only grow within a window, so the larger of two is the newer. */
   receive (from: string, report: CounterReport, now: number): void {
     if (report.window !== windowIndex(now, report.windowMs)) return
+    const known = this.peerReports.get(from)
+    this.peerReports.set(from, {
+      sentAt: Math.max(report.sentAt, known?.sentAt ?? -Infinity),
+      at: now,
+      acked: Math.max(report.heard[this.self] ?? -Infinity, known?.acked ?? -Infinity)
+    })
     for (const [subject, [count, ceiling]] of Object.entries(report.counts)) {
       const s = this.stateOf(subject, report.windowMs, now)
       const known = s.peers.get(from)
@@ -176,12 +195,16 @@ export class MeshRateLimiter {
         sentAt: newer ? report.sentAt : known.sentAt,
         at: now
       })
-      s.heard.add(from)
     }
   }
 
   /** This node's counts of the current window, in reports of at most `maxReportSubjects` subjects. */
   reports (now: number): CounterReport[] {
+    const heard: Record<string, number> = {}
+    for (const [peer, r] of this.peerReports) {
+      if (now - r.at < this.opts.staleAfterMs) heard[peer] = r.sentAt
+      else this.peerReports.delete(peer)
+    }
     const byWindow = new Map<string, CounterReport>()
     const out: CounterReport[] = []
     for (const [subject, s] of this.subjects) {
@@ -190,11 +213,12 @@ export class MeshRateLimiter {
       const key = `${s.windowMs}:${s.window}`
       let report = byWindow.get(key)
       if (report === undefined || Object.keys(report.counts).length >= this.opts.maxReportSubjects) {
-        report = { windowMs: s.windowMs, window: s.window, sentAt: now, counts: {} }
+        report = { windowMs: s.windowMs, window: s.window, sentAt: now, counts: {}, heard }
         byWindow.set(key, report)
         out.push(report)
       }
       report.counts[subject] = [s.own, Math.max(s.own, s.grantBase + s.grantSize)]
+      s.reportedAt ??= now
     }
     return out
   }
@@ -246,7 +270,7 @@ export class MeshRateLimiter {
     const window = windowIndex(now, windowMs)
     let s = this.subjects.get(subject)
     if (s === undefined || s.window !== window || s.windowMs !== windowMs) {
-      s = { windowMs, window, own: 0, peers: new Map(), since: now, grantBase: 0, grantSize: 0, grantAt: -Infinity, heard: new Set(), limit: undefined, wanting: false, busy: false }
+      s = { windowMs, window, own: 0, peers: new Map(), since: now, grantBase: 0, grantSize: 0, grantAt: -Infinity, reportedAt: undefined, limit: undefined, wanting: false, busy: false }
       this.subjects.set(subject, s)
     }
     return s
@@ -278,11 +302,11 @@ export class MeshRateLimiter {
     return this.young(s, now) ? Math.max(serving, liveNodes) : serving
   }
 
-  /** A share is renewed once every peer serving the subject has reported since it was granted; a new subject that heard of none keeps its first. */
+  /** A share is renewed once every peer serving the subject reported after it heard this node's report of the share; a new subject keeps its first. */
   private renewable (s: SubjectState, now: number): boolean {
-    const active = this.active(s, now)
-    if (this.young(s, now) && active.length === 0 && s.grantAt !== -Infinity) return false
-    return active.every(peer => s.heard.has(peer))
+    if (this.young(s, now) && s.grantAt !== -Infinity) return false
+    const reportedAt = s.reportedAt
+    return this.active(s, now).every(peer => reportedAt !== undefined && (this.peerReports.get(peer)?.acked ?? -Infinity) >= reportedAt)
   }
 }
 

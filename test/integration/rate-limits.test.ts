@@ -97,7 +97,9 @@ describe('rate limits across three nodes', { timeout: 180_000 }, () => {
         refused++
       }
     }
-    assert.ok(admitted >= LIMIT * 0.95 && admitted <= LIMIT * 1.05, `${admitted} admitted of ${LIMIT}`)
+    // The README's bound for nodes that hear each other within a second: each of the three nodes' shares rounded up by less than one.
+    // And not fewer: a node refuses for the limit only once the counts it knows reach it, and 90 requests leave some refused.
+    assert.ok(admitted >= LIMIT && admitted <= LIMIT + nodes.length - 1, `${admitted} admitted of ${LIMIT}`)
     assert.equal(admitted + refused, LIMIT * 1.5)
     // Once every node heard the others' counts, none admits another one.
     await waitFor('the counts to be exchanged', async () => {

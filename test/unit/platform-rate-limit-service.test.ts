@@ -9,10 +9,10 @@ describe('rate-limit gossip validation', () => {
   const now = T0
   const ctx = { signer: 'peer-a', now, windowMs: HOUR, isMember: (p: string) => p === 'peer-a' }
   const bytes = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v))
-  const report = { node: 'peer-a', window_ms: HOUR, window: Math.floor(now / HOUR), sent_at: now, counts: { t: [3, 5] } }
+  const report = { node: 'peer-a', window_ms: HOUR, window: Math.floor(now / HOUR), sent_at: now, counts: { t: [3, 5] }, heard: { 'peer-b': now - 250 } }
 
   test('a member\'s own counts of the current window are accepted', () => {
-    assert.deepEqual(validateRateLimitReport(bytes(report), ctx), { action: 'accept', value: { windowMs: HOUR, window: report.window, sentAt: now, counts: { t: [3, 5] } } })
+    assert.deepEqual(validateRateLimitReport(bytes(report), ctx), { action: 'accept', value: { windowMs: HOUR, window: report.window, sentAt: now, counts: { t: [3, 5] }, heard: { 'peer-b': now - 250 } } })
   })
 
   test('malformed or spoofed reports are rejected; a non-member\'s or another window\'s are ignored', () => {

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { after, before } from 'node:test'
 import { serveApi } from '../../api/server.ts'
 import type { Clock } from '../../src/clock.ts'
 import { launchNode, type RunningNode } from '../../src/launch.ts'
@@ -43,6 +44,26 @@ export async function startNode (dataDir: string, overrides: Partial<NodeConfig>
     ...overrides
   }
   return await launchNode(config, serveApi, log, new AbortController().signal, { clock })
+}
+
+/** One node for the tests of the describe block this is called in: started in its `before`, stopped and its data directory removed in its `after`. */
+export function nodeForSuite (overrides: Partial<NodeConfig> = {}, log?: Logger): { readonly node: RunningNode } {
+  let dir: string | undefined
+  let node: RunningNode | undefined
+  before(async () => {
+    dir = await tempDir()
+    node = await startNode(dir, overrides, log)
+  })
+  after(async () => {
+    await node?.stop()
+    if (dir !== undefined) await removeDir(dir)
+  })
+  return {
+    get node (): RunningNode {
+      if (node === undefined) throw new Error('the suite\'s node is not started: read it in a test or a later hook')
+      return node
+    }
+  }
 }
 
 export interface ChildNode {

@@ -112,12 +112,18 @@ describe('alerts and security API', () => {
     assert.deepEqual(future.body.entries, [])
     assertValidation(await callAsOperator(suite.node, 'GET', '/v1/security/audit?date_from=yesterday'), 'date_from')
 
-    const status = await callAsOperator<{ authentication: { failed: { last_1m: number, total: number }, policy: { refuse_after_failures: number } }, peers: { refused_total: number }, audit: { entries_recorded_since_start: number } }>(suite.node, 'GET', '/v1/security/status')
+    // Two routed requests with a made-up key: the key check refuses them (401) before any routing.
+    for (let i = 0; i < 2; i++) assertError(await call(`${suite.node.api.url}/v1/route/echo/x`, { headers: { 'x-api-key': 'made-up' } }), 401, 'AUTHENTICATION_ERROR')
+    const status = await callAsOperator<{ authentication: { failed: { last_1m: number, total: number }, policy: { refuse_after_failures: number } }, peers: { refused_total: number }, requests: { rate_limited: { total: number, by_reason: Record<string, number> }, key_refusals: { total: number, by_reason: Record<string, number> } }, audit: { entries_recorded_since_start: number } }>(suite.node, 'GET', '/v1/security/status')
     assert.equal(status.status, 200, status.text)
     SecurityStatusResponse.parse(status.body)
     assert.ok(status.body.authentication.failed.last_1m >= 1)
     assert.equal(status.body.authentication.policy.refuse_after_failures, DEFAULT_TUNING.operations.authThrottle.refuseAfterFailures)
     assert.equal(status.body.peers.refused_total, 0)
+    assert.deepEqual(status.body.requests.rate_limited, { total: 0, by_reason: { limit: 0, share: 0 } })
+    assert.equal(status.body.requests.key_refusals.total, 2)
+    assert.equal(status.body.requests.key_refusals.by_reason.invalid_key, 2)
+    assert.equal(status.body.requests.key_refusals.by_reason.missing_key, 0)
     assert.ok(status.body.audit.entries_recorded_since_start >= 2)
   })
 

@@ -5,7 +5,7 @@ import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { AlertService } from './alerts/alert-service.ts'
 import { CounterRate } from './alerts/counter-rate.ts'
-import { sampleOf } from './alerts/node-sample.ts'
+import { RATE_LIMITED_WINDOW_MS, sampleOf } from './alerts/node-sample.ts'
 import { BillingService } from './billing/billing-service.ts'
 import { replicationSummary } from './billing/replication-lag.ts'
 import { systemClock, type Clock } from './clock.ts'
@@ -443,7 +443,7 @@ export class MeshNode {
         walkEveryMaxMs: peers.walkEveryMaxMs
       })
       const { operations } = this.tuning
-      const rateLimited = new CounterRate(60_000)
+      const rateLimited = new CounterRate(RATE_LIMITED_WINDOW_MS)
       const alerts = new AlertService({
         rules: db.sublevel('alert-rules'),
         history: db.sublevel('alert-history'),

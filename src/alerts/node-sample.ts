@@ -4,6 +4,9 @@ import type { PeerState } from '../telemetry/failure-detector.ts'
 import type { TelemetrySnapshot } from '../telemetry/snapshot.ts'
 import type { MetricSample } from './condition.ts'
 
+/** The window `rate_limited_requests` is a rate over: a minute, as Prometheus' `rate(...[1m])`. */
+export const RATE_LIMITED_WINDOW_MS = 60_000
+
 /** What a node has measured, as its services hold it; a part absent is a node that is not (yet) running it. */
 export interface NodeFigures {
   peers: Record<PeerState, number>

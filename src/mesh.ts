@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { AlertService } from './alerts/alert-service.ts'
-import { sampleOf } from './alerts/node-sample.ts'
+import { CounterRate } from './alerts/counter-rate.ts'
+import { RATE_LIMITED_WINDOW_MS, sampleOf } from './alerts/node-sample.ts'
 import { BillingService } from './billing/billing-service.ts'
 import { replicationSummary } from './billing/replication-lag.ts'
 import { systemClock, type Clock } from './clock.ts'
@@ -442,6 +443,7 @@ export class MeshNode {
         walkEveryMaxMs: peers.walkEveryMaxMs
       })
       const { operations } = this.tuning
+      const rateLimited = new CounterRate(RATE_LIMITED_WINDOW_MS)
       const alerts = new AlertService({
         rules: db.sublevel('alert-rules'),
         history: db.sublevel('alert-history'),
@@ -453,7 +455,8 @@ export class MeshNode {
           breakers: router.breakerStates().map(b => b.breaker.state(this.clock.now())),
           own: telemetry.published,
           replication: replicationSummary(billing.authors()),
-          forks: billing.forks().length
+          forks: billing.forks().length,
+          rateLimitedPerSecond: rateLimited.observe(this.clock.now(), this.metrics.rateLimitedTotal)
         }),
         emit: t => { this.publish({ type: t.type, at: this.clock.now(), firing: t.firing }) },
         newId: () => randomUUID()

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { ProposalStatus } from './governance/state.ts'
+import type { RateLimitRefusal } from './platform/rate-limiter.ts'
 import type { BreakerState } from './routing/circuit-breaker.ts'
 import type { UsageEvent } from './routing/usage.ts'
 import type { PeerState } from './telemetry/failure-detector.ts'
@@ -43,6 +44,7 @@ export class MeshMetrics {
   private readonly breakers: Gauge<'state'>
   private breakerStates: () => readonly BreakerState[] = () => []
   private readonly rateLimited: Counter<'reason'>
+  private rateLimitedCount = 0
   private readonly webhookAttempts: Counter<'outcome'>
   private webhookPending: () => number = () => 0
 
@@ -136,8 +138,14 @@ export class MeshMetrics {
     this.webhookPending = read
   }
 
-  rateLimitRefused (reason: 'limit' | 'share'): void {
+  rateLimitRefused (reason: RateLimitRefusal): void {
     this.rateLimited.inc({ reason })
+    this.rateLimitedCount++
+  }
+
+  /** Requests refused by the rate limiter since start, read synchronously (the alert figure's rate is taken from it each evaluation). */
+  get rateLimitedTotal (): number {
+    return this.rateLimitedCount
   }
 
   /** Routed requests by status class only: service names come from the network and are unbounded. */
@@ -187,6 +195,13 @@ export class MeshMetrics {
   /** A stream request refused; `protocol` is the short name (route, sync, ...), `reason` one of a fixed set. */
   streamRejected (protocol: string, reason: string): void {
     this.streamRejections.inc({ protocol, reason })
+  }
+
+  /** Routed requests refused since start, by reason: by the rate limiter (429) and by the API key check (401). */
+  async requestRefusals (): Promise<{ rateLimited: Record<string, number>, keyRefusals: Record<string, number> }> {
+    const byReason = async (c: Counter<'reason'>): Promise<Record<string, number>> =>
+      Object.fromEntries((await c.get()).values.map(v => [String(v.labels.reason ?? ''), v.value]))
+    return { rateLimited: await byReason(this.rateLimited), keyRefusals: await byReason(this.keyRefusals) }
   }
 
   /** What the node refused as forged or malformed since start: gossip by topic and reason, sync batches, stream requests. */

@@ -1082,7 +1082,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Authentication failures and throttling, refusals by kind */
+        /** Authentication failures and throttling, refusals by kind, routed requests rate-limited or refused by the key check */
         get: operations["securityStatus"];
         put?: never;
         post?: never;
@@ -3126,6 +3126,27 @@ export interface components {
                     reason: string;
                     count: number;
                 }[];
+            };
+            requests: {
+                rate_limited: {
+                    total: number;
+                    by_reason: {
+                        limit: number;
+                        share: number;
+                    };
+                };
+                key_refusals: {
+                    total: number;
+                    by_reason: {
+                        missing_key: number;
+                        invalid_key: number;
+                        revoked_key: number;
+                        expired_key: number;
+                        unknown_tenant: number;
+                        tenant_suspended: number;
+                        subscription_suspended: number;
+                    };
+                };
             };
             audit: {
                 entries_recorded_since_start: number;

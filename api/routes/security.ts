@@ -1,5 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono'
 import { z } from 'zod'
+import { KEY_REFUSALS, type KeyRefusal } from '../../src/platform/platform.ts'
+import { RATE_LIMIT_REFUSALS, type RateLimitRefusal } from '../../src/platform/rate-limiter.ts'
 import { AUDIT_ACTIONS, type AuditEntry } from '../../src/security/audit-log.ts'
 import type { AuthThrottlePolicy } from '../../src/security/auth-throttle.ts'
 import type { ApiEnv } from '../context.ts'
@@ -57,8 +59,19 @@ export const SecurityStatusResponse = z.object({
     billing_batches_from_non_members: Count,
     stream_requests: z.array(z.object({ protocol: z.string(), reason: z.string(), count: Count }))
   }),
+  /** Routed requests refused since start, by reason: 429 by the rate limiter, 401 by the API key check. */
+  requests: z.object({
+    rate_limited: z.object({ total: Count, by_reason: z.object(Object.fromEntries(RATE_LIMIT_REFUSALS.map(r => [r, Count])) as Record<RateLimitRefusal, typeof Count>) }),
+    key_refusals: z.object({ total: Count, by_reason: z.object(Object.fromEntries(KEY_REFUSALS.map(r => [r, Count])) as Record<KeyRefusal, typeof Count>) })
+  }),
   audit: z.object({ entries_recorded_since_start: Count })
 })
+
+/** Each reason with its count, zero for one not seen yet. */
+function byReason<R extends string> (reasons: readonly R[], counted: Record<string, number>): { total: number, by_reason: Record<R, number> } {
+  const out = Object.fromEntries(reasons.map(r => [r, counted[r] ?? 0])) as Record<R, number>
+  return { total: Object.values<number>(out).reduce((a, b) => a + b, 0), by_reason: out }
+}
 
 function entryView (e: AuditEntry): z.infer<typeof AuditEntryView> {
   return {
@@ -88,7 +101,7 @@ function policyView (p: AuthThrottlePolicy): z.infer<typeof SecurityStatusRespon
 /** The audit trail and the node's security figures: both need the operator token, reads included. */
 export const securityOperations = operations(
   { id: 'securityAudit', method: 'get', path: '/v1/security/audit', tag: 'operations', summary: 'The audit log of operator actions and refusals, paged by cursor', access: 'operator', query: SecurityAuditQuery, responses: { 200: { SecurityAuditResponse } }, errors: [429] },
-  { id: 'securityStatus', method: 'get', path: '/v1/security/status', tag: 'operations', summary: 'Authentication failures and throttling, refusals by kind', access: 'operator', responses: { 200: { SecurityStatusResponse } }, errors: [429] }
+  { id: 'securityStatus', method: 'get', path: '/v1/security/status', tag: 'operations', summary: 'Authentication failures and throttling, refusals by kind, routed requests rate-limited or refused by the key check', access: 'operator', responses: { 200: { SecurityStatusResponse } }, errors: [429] }
 )
 
 export function securityRoutes (requireOperator: MiddlewareHandler<ApiEnv>, opts: { retentionMs: number, policy: AuthThrottlePolicy }): Hono<ApiEnv> {
@@ -117,6 +130,7 @@ export function securityRoutes (requireOperator: MiddlewareHandler<ApiEnv>, opts
     const now = mesh.clock.now()
     const auth = mesh.authThrottle.stats(now)
     const refusals = await mesh.metrics.refusals()
+    const requests = await mesh.metrics.requestRefusals()
     return c.json({
       authentication: {
         failed: { last_1m: auth.failures['1m'], last_15m: auth.failures['15m'], last_1h: auth.failures['1h'], total: auth.failuresTotal },
@@ -140,6 +154,7 @@ export function securityRoutes (requireOperator: MiddlewareHandler<ApiEnv>, opts
         billing_batches_from_non_members: refusals.billingHeldBack,
         stream_requests: refusals.streams
       },
+      requests: { rate_limited: byReason(RATE_LIMIT_REFUSALS, requests.rateLimited), key_refusals: byReason(KEY_REFUSALS, requests.keyRefusals) },
       audit: { entries_recorded_since_start: mesh.audit.recorded }
     } satisfies z.infer<typeof SecurityStatusResponse>)
   })

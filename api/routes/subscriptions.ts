@@ -4,7 +4,7 @@ import { BillingCycle, TenantId } from '../../src/platform/records.ts'
 import type { ApiEnv } from '../context.ts'
 import { operations } from '../openapi/operation.ts'
 import { jsonBody, query } from '../validation.ts'
-import { SubscriptionResponse, subscriptionView } from './tenants.ts'
+import { statusActions, SubscriptionResponse, subscriptionView } from './tenants.ts'
 
 export const SubscriptionCreateRequest = z.object({
   tenant_id: TenantId,
@@ -68,19 +68,10 @@ export function subscriptionRoutes (requireOperator: MiddlewareHandler<ApiEnv>):
     return c.json(subscriptionView(await mesh.running().platform.changeTier(c.req.param('id'), body.tier), mesh))
   })
 
-  app.post('/:id/cancel', async c => {
-    const mesh = c.var.mesh
-    return c.json(subscriptionView(await mesh.running().platform.cancelSubscription(c.req.param('id')), mesh))
-  })
-
-  app.post('/:id/suspend', async c => {
-    const mesh = c.var.mesh
-    return c.json(subscriptionView(await mesh.running().platform.suspendSubscription(c.req.param('id')), mesh))
-  })
-
-  app.post('/:id/resume', async c => {
-    const mesh = c.var.mesh
-    return c.json(subscriptionView(await mesh.running().platform.resumeSubscription(c.req.param('id')), mesh))
+  statusActions(app, subscriptionView, {
+    cancel: async (platform, id) => await platform.cancelSubscription(id),
+    suspend: async (platform, id) => await platform.suspendSubscription(id),
+    resume: async (platform, id) => await platform.resumeSubscription(id)
   })
   return app
 }

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { periodOf } from '../../src/billing/pricing.ts'
 import { toNumber } from '../../src/network/amount.ts'
 import { BillingCycle, TenantId, KeyId, TenantMetadata, TenantName } from '../../src/platform/records.ts'
+import type { Platform } from '../../src/platform/platform.ts'
 import { keyStatus, type ApiKey, type Subscription, type Tenant } from '../../src/platform/state.ts'
 import type { ApiEnv, ApiNode } from '../context.ts'
 import { operations } from '../openapi/operation.ts'
@@ -138,6 +139,16 @@ export function subscriptionView (s: Subscription, mesh: ApiNode): z.infer<typeo
   }
 }
 
+/** `POST /:id/<action>` for each platform operation that changes a record's status (suspend, resume, cancel): the record it answers, in its view. */
+export function statusActions<R, V> (app: Hono<ApiEnv>, view: (record: R, mesh: ApiNode) => V, actions: Record<string, (platform: Platform, id: string) => Promise<R>>): void {
+  for (const [action, run] of Object.entries(actions)) {
+    app.post(`/:id/${action}`, async c => {
+      const mesh = c.var.mesh
+      return c.json(view(await run(mesh.running().platform, c.req.param('id')), mesh))
+    })
+  }
+}
+
 function tenantView (t: Tenant, mesh: ApiNode): z.infer<typeof TenantResponse> {
   return {
     id: t.id,
@@ -202,14 +213,9 @@ export function tenantRoutes (requireOperator: MiddlewareHandler<ApiEnv>): Hono<
     return c.json(tenantView(await mesh.running().platform.updateTenant(id, body), mesh))
   })
 
-  app.post('/:id/suspend', async c => {
-    const mesh = c.var.mesh
-    return c.json(tenantView(await mesh.running().platform.suspendTenant(c.req.param('id')), mesh))
-  })
-
-  app.post('/:id/resume', async c => {
-    const mesh = c.var.mesh
-    return c.json(tenantView(await mesh.running().platform.resumeTenant(c.req.param('id')), mesh))
+  statusActions(app, tenantView, {
+    suspend: async (platform, id) => await platform.suspendTenant(id),
+    resume: async (platform, id) => await platform.resumeTenant(id)
   })
 
   app.delete('/:id', async c => {

@@ -42,7 +42,7 @@ function reducer (state, action) {
       const peerHistory = {}
       for (const p of d.peers) {
         const held = state.peerHistory[p.peer_id] ?? { rtt: [], cpu: [] }
-        peerHistory[p.peer_id] = { rtt: push(held.rtt, p.status === 'healthy' ? p.rtt_ms : null), cpu: push(held.cpu, p.status === 'down' ? null : p.metrics.cpu_usage * 100) }
+        peerHistory[p.peer_id] = { rtt: push(held.rtt, p.status === 'healthy' ? p.rtt_ms : null), cpu: push(held.cpu, p.status === 'down' || p.status === 'left' ? null : p.metrics.cpu_usage * 100) }
       }
       const load = d.status?.load
       const selfLoad = load === null || load === undefined

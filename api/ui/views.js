@@ -64,6 +64,7 @@ export function Summary ({ state }) {
     ${tile('healthy peers', counts.healthy ?? 0, 'ok', 'tile-healthy')}
     ${tile('suspect', counts.suspect ?? 0, (counts.suspect ?? 0) > 0 ? 'warn' : '', 'tile-suspect')}
     ${tile('down', counts.down ?? 0, (counts.down ?? 0) > 0 ? 'bad' : '', 'tile-down')}
+    ${tile('left', counts.left ?? 0, '', 'tile-left')}
     ${tile('services', state.services.length)}
     ${tile('routing', state.lb?.strategy ?? '–')}
     ${tile('usage records', num(state.billing?.records ?? 0))}

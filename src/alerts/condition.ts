@@ -18,7 +18,8 @@ export const ALERT_METRICS = {
   peers_healthy: 'peers in the peer table that are healthy',
   peers_suspect: 'peers suspected by the failure detector',
   peers_down: 'peers the failure detector declared down',
-  peers_total: 'peers in the peer table',
+  peers_left: 'peers that announced a graceful leave (neither down nor healthy)',
+  peers_total: 'peers in the peer table that have not left',
   breakers_open: 'circuit breakers open (a peer and service routing avoids)',
   breakers_half_open: 'circuit breakers letting one trial request through',
   cpu_usage: 'this node\'s CPU use, a share of one core (0 to 1)',
@@ -28,7 +29,8 @@ export const ALERT_METRICS = {
   error_rate: 'share of this node\'s recent requests answered with a 5xx (0 to 1)',
   replication_lag_entries: 'billing log entries announced by the most lagging author and not held here',
   lagging_authors: 'billing log authors whose announced entries are not all held here',
-  forks: 'billing log forks held (an author signed two entries at one sequence)'
+  forks: 'billing log forks held (an author signed two entries at one sequence)',
+  rate_limited_requests: 'routed requests refused with 429 by the rate limiter, per second over the last minute'
 } as const
 
 export type AlertMetric = keyof typeof ALERT_METRICS

@@ -4,6 +4,9 @@ import type { PeerState } from '../telemetry/failure-detector.ts'
 import type { TelemetrySnapshot } from '../telemetry/snapshot.ts'
 import type { MetricSample } from './condition.ts'
 
+/** The window `rate_limited_requests` is a rate over: a minute, as Prometheus' `rate(...[1m])`. */
+export const RATE_LIMITED_WINDOW_MS = 60_000
+
 /** What a node has measured, as its services hold it; a part absent is a node that is not (yet) running it. */
 export interface NodeFigures {
   peers: Record<PeerState, number>
@@ -12,16 +15,19 @@ export interface NodeFigures {
   own?: TelemetrySnapshot
   replication?: ReplicationSummary
   forks?: number
+  /** Routed requests refused with 429 by the rate limiter, per second over the last minute. */
+  rateLimitedPerSecond?: number
 }
 
 /** The figures alert conditions name, from what the node measured (pure). */
 export function sampleOf (f: NodeFigures): MetricSample {
-  const peers = Object.values(f.peers).reduce((a, b) => a + b, 0)
   const sample: MetricSample = {
     peers_healthy: f.peers.healthy,
     peers_suspect: f.peers.suspect,
     peers_down: f.peers.down,
-    peers_total: peers
+    peers_left: f.peers.left,
+    // A peer that left is no longer part of the mesh: counting it would make `peers_total` a high-water mark.
+    peers_total: f.peers.healthy + f.peers.suspect + f.peers.down
   }
   if (f.breakers !== undefined) {
     sample.breakers_open = f.breakers.filter(s => s === 'open').length
@@ -40,5 +46,6 @@ export function sampleOf (f: NodeFigures): MetricSample {
     sample.lagging_authors = f.replication.laggingAuthors
   }
   if (f.forks !== undefined) sample.forks = f.forks
+  if (f.rateLimitedPerSecond !== undefined) sample.rate_limited_requests = f.rateLimitedPerSecond
   return sample
 }

@@ -28,7 +28,8 @@ export function figuresOf (points: readonly MetricPoint[], metrics: readonly Met
 /** What the rules read: the node's figures, its peers, its breakers and the memory forecast. */
 export interface FindingInput {
   figures: Record<MetricName, Figure>
-  peers: { healthy: number, suspect: number, down: number }
+  /** Peers by state; `left` ones (a graceful leave) are neither healthy nor unhealthy and make no finding. */
+  peers: { healthy: number, suspect: number, down: number, left: number }
   breakersOpen: number
   /** The upper end of the memory forecast at the horizon, when there is one. */
   memoryForecast?: { high: number, horizonMs: number, confidence: number }

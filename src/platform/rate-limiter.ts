@@ -32,10 +32,13 @@ export interface Quota {
   resetAt: number
 }
 
+/** Why a request is refused: `limit`, the tenant spent what the mesh allows by now; `share`, this node spent its share and waits for its peers' counts. */
+export const RATE_LIMIT_REFUSALS = ['limit', 'share'] as const
+export type RateLimitRefusal = typeof RATE_LIMIT_REFUSALS[number]
+
 export type Verdict =
   | { admitted: true, quota: Quota }
-  /** `limit`: the tenant spent what the mesh allows by now; `share`: this node spent its share and waits for its peers' counts. */
-  | { admitted: false, quota: Quota, retryAfterMs: number, reason: 'limit' | 'share' }
+  | { admitted: false, quota: Quota, retryAfterMs: number, reason: RateLimitRefusal }
 
 /**
  * One node's own admissions of the subjects it served in one window, what it gossips: per

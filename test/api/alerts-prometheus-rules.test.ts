@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import { promisify } from 'node:util'
 import { parse } from 'yaml'
 import { DEFAULT_RULES } from '../../src/alerts/alert-service.ts'
-import type { RunningNode } from '../../src/launch.ts'
 import { metricsOf } from '../helpers/api.ts'
-import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
+import { nodeForSuite } from '../helpers/nodes.ts'
 
 const RULES_FILE = new URL('../../docker/alerts.yml', import.meta.url).pathname
 
@@ -25,16 +24,7 @@ function metricNames (expr: string): string[] {
 }
 
 describe('docker/alerts.yml', () => {
-  let dir: string
-  let node: RunningNode
-  before(async () => {
-    dir = await tempDir()
-    node = await startNode(dir)
-  })
-  after(async () => {
-    await node?.stop()
-    await removeDir(dir)
-  })
+  const suite = nodeForSuite()
 
   test('says what the node\'s default rules say, with each rule\'s severity and duration', async () => {
     const rules = await promRules()
@@ -48,7 +38,7 @@ describe('docker/alerts.yml', () => {
   })
 
   test('every metric its expressions read is on a real node\'s /metrics', async () => {
-    const text = await metricsOf(node.api.url)
+    const text = await metricsOf(suite.node.api.url)
     const exposed = new Set(text.split('\n').filter(l => l.startsWith('# TYPE ')).map(l => l.split(' ')[2]))
     const used = (await promRules()).flatMap(r => metricNames(r.expr))
     assert.ok(used.length >= 4)

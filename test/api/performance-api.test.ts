@@ -1,29 +1,23 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import type { RunningNode } from '../../src/launch.ts'
 import { assertError, assertValidation, call } from '../helpers/api.ts'
-import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
+import { nodeForSuite } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 interface Bucket { start: string, end: string, samples: number, values: Record<string, { mean: number, max: number } | null> }
 interface SeriesBody { peer_id: string, source: string, interval_ms: number, samples: number, buckets: Bucket[], held: { samples: number, capacity: number } }
 
 describe('metric history and performance API of a lone node', { timeout: 60_000 }, () => {
+  const suite = nodeForSuite({ telemetryIntervalMs: 200 })
   let node: RunningNode
-  let dir: string
   let url: string
 
   before(async () => {
-    dir = await tempDir()
-    node = await startNode(dir, { telemetryIntervalMs: 200 })
+    node = suite.node
     url = node.api.url
     // A few samples of its own load.
     await waitFor('three own samples', () => node.mesh.history.ring.size >= 3, { timeoutMs: 10_000 })
-  })
-
-  after(async () => {
-    await node.stop()
-    await removeDir(dir)
   })
 
   test('GET /v1/system/metrics?start=&interval= is the node\'s own series, bucketed with counts, means and maxima', async () => {

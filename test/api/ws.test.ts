@@ -10,7 +10,7 @@ import { MeshMetrics } from '../../src/metrics.ts'
 import type { RunningNode } from '../../src/launch.ts'
 import { createLogger, silentLogger } from '../../src/logging.ts'
 import { assertError, call, callAsOperator, metricsOf, sampleSum } from '../helpers/api.ts'
-import { removeDir, spawnNode, startNode, stopChild, tempDir, type ChildNode } from '../helpers/nodes.ts'
+import { nodeForSuite, removeDir, spawnNode, startNode, stopChild, tempDir, type ChildNode } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 interface ServerMessage { type: string, channel?: string, event?: string, channels?: string[], code?: string, id?: string, data?: Record<string, unknown> }
@@ -32,31 +32,20 @@ async function open (url: string, headers: Record<string, string> = {}): Promise
 }
 
 describe('WebSocket channels', () => {
-  let dir: string
-  let node: RunningNode
-
-  before(async () => {
-    dir = await tempDir()
-    node = await startNode(dir)
-  })
-
-  after(async () => {
-    await node?.stop()
-    await removeDir(dir)
-  })
+  const suite = nodeForSuite()
 
   test('a plain GET is told to upgrade', async () => {
-    const plain = await call(`${node.api.url}/v1/ws`)
+    const plain = await call(`${suite.node.api.url}/v1/ws`)
     assertError(plain, 426, 'UPGRADE_REQUIRED')
     assert.equal(plain.headers.get('upgrade'), 'websocket')
   })
 
   test('a client receives events after subscribing and nothing from a channel it left', async () => {
-    const c = await open(node.api.url)
+    const c = await open(suite.node.api.url)
     await c.next(m => m.type === 'welcome')
     c.ws.send(JSON.stringify({ type: 'subscribe', channels: ['events', 'alerts'] }))
     assert.deepEqual((await c.next(m => m.type === 'subscribed')).channels, ['events', 'alerts'])
-    const rule = await callAsOperator<{ id: string }>(node, 'POST', '/v1/alerts/rules', { name: 'ws-always', condition: 'peers_total >= 0' })
+    const rule = await callAsOperator<{ id: string }>(suite.node, 'POST', '/v1/alerts/rules', { name: 'ws-always', condition: 'peers_total >= 0' })
     const triggered = await c.next(m => m.channel === 'events' && m.event === 'alert.triggered')
     assert.equal((triggered.data?.alert as { rule_id: string }).rule_id, rule.body.id)
     await c.next(m => m.channel === 'alerts' && m.event === 'alert.triggered')
@@ -65,14 +54,14 @@ describe('WebSocket channels', () => {
     assert.deepEqual((await c.next(m => m.type === 'unsubscribed')).channels, ['alerts'])
     const before = c.received.length
     // The deletion resolves the firing: one event, published to `events` before `alerts`.
-    await callAsOperator(node, 'DELETE', `/v1/alerts/rules/${rule.body.id}`)
+    await callAsOperator(suite.node, 'DELETE', `/v1/alerts/rules/${rule.body.id}`)
     await c.next(m => m.channel === 'alerts' && m.event === 'alert.resolved')
     assert.deepEqual(c.received.slice(before).filter(m => m.channel === 'events'), [])
     c.ws.close()
   })
 
   test('messages are validated; ping is answered; logs and audit need the operator token', async () => {
-    const c = await open(node.api.url)
+    const c = await open(suite.node.api.url)
     c.ws.send('not json')
     assert.equal((await c.next(m => m.type === 'error')).code, 'VALIDATION_ERROR')
     c.ws.send(JSON.stringify({ type: 'subscribe', channels: ['weather'] }))
@@ -81,20 +70,20 @@ describe('WebSocket channels', () => {
     assert.equal((await c.next(m => m.type === 'pong')).id, 'p1')
     c.ws.send(JSON.stringify({ type: 'subscribe', channels: ['audit'] }))
     assert.equal((await c.next(m => m.type === 'error')).code, 'AUTHENTICATION_ERROR')
-    c.ws.send(JSON.stringify({ type: 'auth', token: node.token }))
+    c.ws.send(JSON.stringify({ type: 'auth', token: suite.node.token }))
     await c.next(m => m.type === 'authenticated')
     c.ws.send(JSON.stringify({ type: 'subscribe', channels: ['audit'] }))
     await c.next(m => m.type === 'subscribed')
-    const created = await callAsOperator(node, 'POST', '/v1/alerts/rules', { name: 'ws-audited', condition: 'forks > 0' })
+    const created = await callAsOperator(suite.node, 'POST', '/v1/alerts/rules', { name: 'ws-audited', condition: 'forks > 0' })
     const entry = await c.next(m => m.channel === 'audit')
     assert.equal(entry.event, 'create')
     assert.equal(entry.data?.request_id, created.headers.get('x-request-id'))
     c.ws.close()
 
-    const op = await open(node.api.url, { authorization: `Bearer ${node.token}` })
+    const op = await open(suite.node.api.url, { authorization: `Bearer ${suite.node.token}` })
     assert.equal((await op.next(m => m.type === 'welcome') as { authenticated?: boolean }).authenticated, true)
     op.ws.close()
-    const refused = new WebSocket(`${node.api.url.replace(/^http/, 'ws')}/v1/ws`, { headers: { authorization: 'Bearer wrong' } })
+    const refused = new WebSocket(`${suite.node.api.url.replace(/^http/, 'ws')}/v1/ws`, { headers: { authorization: 'Bearer wrong' } })
     const status = await new Promise<number | undefined>(resolve => {
       refused.once('unexpected-response', (_req, res) => { resolve(res.statusCode) })
       refused.once('error', () => { resolve(undefined) })
@@ -104,39 +93,28 @@ describe('WebSocket channels', () => {
 
   test('a browser page of another origin is refused; the API\'s own origin is not', async () => {
     const statusFor = async (origin: string): Promise<number | 'open'> => await new Promise(resolve => {
-      const ws = new WebSocket(`${node.api.url.replace(/^http/, 'ws')}/v1/ws`, { origin })
+      const ws = new WebSocket(`${suite.node.api.url.replace(/^http/, 'ws')}/v1/ws`, { origin })
       ws.once('open', () => { ws.close(); resolve('open') })
       ws.once('unexpected-response', (_req, res) => { resolve(res.statusCode ?? 0) })
       ws.once('error', () => {})
     })
     assert.equal(await statusFor('https://evil.example'), 403)
-    assert.equal(await statusFor(node.api.url), 'open')
+    assert.equal(await statusFor(suite.node.api.url), 'open')
   })
 })
 
 describe('WebSocket logs and metrics channels', () => {
-  let dir: string
-  let node: RunningNode
-
-  before(async () => {
-    dir = await tempDir()
-    // A real logger (warnings and up, on stderr): the logs channel carries what it writes.
-    node = await startNode(dir, {}, createLogger('warn'))
-  })
-
-  after(async () => {
-    await node?.stop()
-    await removeDir(dir)
-  })
+  // A real logger (warnings and up, on stderr): the logs channel carries what it writes.
+  const suite = nodeForSuite({}, createLogger('warn'))
 
   test('the operator receives the node\'s log records and its load', async () => {
-    const c = await open(node.api.url, { authorization: `Bearer ${node.token}` })
+    const c = await open(suite.node.api.url, { authorization: `Bearer ${suite.node.token}` })
     c.ws.send(JSON.stringify({ type: 'subscribe', channels: ['logs', 'metrics'] }))
     await c.next(m => m.type === 'subscribed')
     const load = await c.next(m => m.channel === 'metrics' && m.event === 'load')
     assert.equal(typeof load.data?.cpu_usage, 'number')
     assert.equal(typeof (load.data?.peers as { healthy: number }).healthy, 'number')
-    await callAsOperator(node, 'POST', '/v1/alerts/rules', { name: 'logged', condition: 'peers_total >= 0', channels: ['log'] })
+    await callAsOperator(suite.node, 'POST', '/v1/alerts/rules', { name: 'logged', condition: 'peers_total >= 0', channels: ['log'] })
     const line = await c.next(m => m.channel === 'logs' && m.data?.msg === 'alert triggered')
     assert.equal(line.event, 'warn')
     assert.equal(line.data?.alert, 'logged')

@@ -4,12 +4,14 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { after, before } from 'node:test'
 import { serveApi } from '../../api/server.ts'
 import type { Clock } from '../../src/clock.ts'
 import { launchNode, type RunningNode } from '../../src/launch.ts'
 import { silentLogger, type Logger } from '../../src/logging.ts'
 import { DEFAULTS, type NodeConfig } from '../../src/node-config.ts'
 import { parseStartupLine, StartupRecord, type StartupLine } from '../../node/startup-record.ts'
+import { startUpstream, type Upstream } from '../../simulations/live/upstream.ts'
 import { waitFor } from './wait.ts'
 
 const MAIN = new URL('../../node/main.ts', import.meta.url).pathname
@@ -43,6 +45,67 @@ export async function startNode (dataDir: string, overrides: Partial<NodeConfig>
     ...overrides
   }
   return await launchNode(config, serveApi, log, new AbortController().signal, { clock })
+}
+
+/** One node for the tests of the describe block this is called in: started in its `before`, stopped and its data directory removed in its `after`. */
+export function nodeForSuite (overrides: Partial<NodeConfig> = {}, log?: Logger): { readonly node: RunningNode } {
+  let dir: string | undefined
+  let node: RunningNode | undefined
+  before(async () => {
+    dir = await tempDir()
+    node = await startNode(dir, overrides, log)
+  })
+  after(async () => {
+    await node?.stop()
+    if (dir !== undefined) await removeDir(dir)
+  })
+  return {
+    get node (): RunningNode {
+      if (node === undefined) throw new Error('the suite\'s node is not started: read it in a test or a later hook')
+      return node
+    }
+  }
+}
+
+/** Waits until `node` can route `service` to each of `peerIds` (itself included when local). */
+export async function waitForOffers (node: RunningNode, service: string, peerIds: string[], timeoutMs = 20_000): Promise<void> {
+  await waitFor(`${service} offered by ${peerIds.length} peers`, () => {
+    const offering = new Set(node.mesh.running().router.candidates(service).map(c => c.peerId))
+    return peerIds.every(id => offering.has(id))
+  }, { timeoutMs, intervalMs: 100 })
+}
+
+/**
+ * Three nodes for the tests of the describe block this is called in, each offering `echo` from
+ * an upstream of its own (named a, b and c, in the nodes' order), the second and third joined
+ * through the first; ready once the first can route `echo` to all three. Stopped, closed and
+ * removed in its `after`; `nodes` and `upstreams` fill in its `before`.
+ */
+export function echoMeshForSuite (overrides: Partial<NodeConfig> = {}): { nodes: RunningNode[], upstreams: Upstream[] } {
+  const dirs: string[] = []
+  const upstreams: Upstream[] = []
+  const nodes: RunningNode[] = []
+  before(async () => {
+    for (const name of ['a', 'b', 'c']) upstreams.push(await startUpstream(name))
+    for (const upstream of upstreams) {
+      const dir = await tempDir()
+      dirs.push(dir)
+      nodes.push(await startNode(dir, {
+        services: [{ name: 'echo', url: upstream.url, capacity: 100 }],
+        bootstrap: nodes.length === 0 ? [] : [nodes[0]?.mesh.network.listenAddresses()[0] ?? ''],
+        ...overrides
+      }))
+    }
+    const entry = nodes[0]
+    assert.ok(entry !== undefined)
+    await waitForOffers(entry, 'echo', nodes.map(n => n.mesh.peerId.toString()), 30_000)
+  })
+  after(async () => {
+    await Promise.all(nodes.map(async n => { await n.stop() }))
+    await Promise.all(upstreams.map(async u => { await u.close() }))
+    await Promise.all(dirs.map(removeDir))
+  })
+  return { nodes, upstreams }
 }
 
 export interface ChildNode {

@@ -17,13 +17,13 @@ import { DEVELOPMENT_PARAMS } from '../../src/network/params.ts'
 import { silentLogger } from '../../src/logging.ts'
 import { serveFrames } from '../../src/p2p/frames.ts'
 import { serveGenesis } from '../../src/p2p/genesis-exchange.ts'
-import { createMeshLibp2p, type MeshLibp2p } from '../../src/p2p/libp2p.ts'
+import type { MeshLibp2p } from '../../src/p2p/libp2p.ts'
 import { KEY_FILE as KEY_FILE_NAME } from '../../src/p2p/identity.ts'
 import { networkProtocols } from '../../src/p2p/protocols.ts'
 import { call, metricsOf, sampleSum } from '../helpers/api.ts'
 import { removeDir, spawnNode, startNode, stopChild, tempDir } from '../helpers/nodes.ts'
+import { networkPeer } from '../helpers/network-peer.ts'
 import { waitFor } from '../helpers/wait.ts'
-import { DEFAULT_TUNING } from '../../src/tuning.ts'
 
 interface Overview { records: number, totals_by_resource: unknown[], revenue: { total: number } }
 interface LogView { authors: Array<{ author: string, held_seq: number }>, corrupt: unknown[] }
@@ -161,17 +161,7 @@ describe('crash safety', { timeout: 120_000 }, () => {
  * broken or malformed sync answers.
  */
 async function startImpostor (genesis: ReturnType<typeof createGenesis>, answer: (req: Uint8Array) => Uint8Array): Promise<MeshLibp2p> {
-  const protocols = networkProtocols(genesis.network_id, genesisHash(genesis))
-  const libp2p = await createMeshLibp2p({
-    privateKey: await generateKeyPair('Ed25519'),
-    listen: ['/ip4/127.0.0.1/tcp/0'],
-    protocols,
-    params: genesis.params,
-    connectionGater: {},
-    maxConnections: 16,
-    streamWindowBytes: DEFAULT_TUNING.streams.windowBytes
-  })
-  await libp2p.handle(protocols.membership, ({ stream }) => { void stream.close() })
+  const { libp2p, protocols } = await networkPeer(genesis)
   await serveGenesis(libp2p, genesis, silentLogger())
   await serveFrames(libp2p, protocols.sync, answer, { maxRequestBytes: 1024, maxResponseBytes: 16 << 20, timeoutMs: 5_000 }, silentLogger())
   await libp2p.start()

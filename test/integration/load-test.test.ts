@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import type { RunningNode } from '../../src/launch.ts'
 import { DEFAULTS } from '../../src/node-config.ts'
-import { startUpstream, type Upstream } from '../../simulations/live/upstream.ts'
 import { assertError, assertValidation, call, callAsOperator } from '../helpers/api.ts'
-import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
+import { echoMeshForSuite } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 interface ResultBody {
@@ -22,35 +21,10 @@ interface ResultBody {
 }
 
 describe('a load test through a three-node mesh', { timeout: 180_000 }, () => {
-  const dirs: string[] = []
-  const upstreams: Upstream[] = []
-  const nodes: RunningNode[] = []
+  // The upstream does not count its /health checks, so its counts are the routed requests.
+  const { nodes, upstreams } = echoMeshForSuite({ healthCheck: { ...DEFAULTS.healthCheck, path: '/health' } })
   let entry: RunningNode
-
-  before(async () => {
-    for (const name of ['a', 'b', 'c']) upstreams.push(await startUpstream(name))
-    for (let i = 0; i < 3; i++) {
-      const dir = await tempDir()
-      dirs.push(dir)
-      nodes.push(await startNode(dir, {
-        services: [{ name: 'echo', url: upstreams[i]?.url ?? '', capacity: 100 }],
-        // The upstream does not count its /health checks, so its counts are the routed requests.
-        healthCheck: { ...DEFAULTS.healthCheck, path: '/health' },
-        bootstrap: i === 0 ? [] : [nodes[0]?.mesh.network.listenAddresses()[0] ?? '']
-      }))
-    }
-    entry = nodes[0] as RunningNode
-    await waitFor('echo offered by all three', () => {
-      const offering = new Set(entry.mesh.running().router.candidates('echo').map(c => c.peerId))
-      return nodes.every(n => offering.has(n.mesh.peerId.toString()))
-    }, { timeoutMs: 30_000 })
-  })
-
-  after(async () => {
-    await Promise.all(nodes.map(async n => { await n.stop() }))
-    await Promise.all(upstreams.map(async u => { await u.close() }))
-    await Promise.all(dirs.map(removeDir))
-  })
+  before(() => { entry = nodes[0] as RunningNode })
 
   test('the per-peer shares add up to the requests sent, and match what each upstream received', async () => {
     assert.equal((await callAsOperator(entry, 'PUT', '/v1/load-balancer/config', { strategy: 'round_robin' })).status, 200)

@@ -17,14 +17,14 @@ import { signObject, type GovBody } from '../../src/governance/objects.ts'
 import { PRODUCTION_PARAMS } from '../../src/network/params.ts'
 import { silentLogger } from '../../src/logging.ts'
 import { serveFrames } from '../../src/p2p/frames.ts'
-import { createMeshLibp2p, type MeshLibp2p } from '../../src/p2p/libp2p.ts'
+import type { MeshLibp2p } from '../../src/p2p/libp2p.ts'
 import { loadOrCreateIdentity } from '../../src/p2p/identity.ts'
 import { GENESIS_EXCHANGE_PROTOCOL, networkProtocols } from '../../src/p2p/protocols.ts'
 import { encodeSnapshot, type TelemetrySnapshot } from '../../src/telemetry/snapshot.ts'
 import { call, callAsOperator, metricsOf, sampleSum } from '../helpers/api.ts'
 import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
+import { networkPeer } from '../helpers/network-peer.ts'
 import { waitFor } from '../helpers/wait.ts'
-import { DEFAULT_TUNING } from '../../src/tuning.ts'
 
 /**
  * A closed network: operator A, member C (admitted by A) and a stranger H built in the test
@@ -63,10 +63,8 @@ class Stranger {
 
   static async start (genesis: Genesis): Promise<Stranger> {
     const key = await generateKeyPair('Ed25519')
-    const protocols = networkProtocols(genesis.network_id, genesisHash(genesis))
-    const libp2p = await createMeshLibp2p({ privateKey: key, listen: ['/ip4/127.0.0.1/tcp/0'], protocols, params: genesis.params, connectionGater: {}, maxConnections: 16, streamWindowBytes: DEFAULT_TUNING.streams.windowBytes })
+    const { libp2p, protocols } = await networkPeer(genesis, key)
     const s = new Stranger(libp2p, peerIdFromPrivateKey(key).toString(), signerOf(key), genesis)
-    await libp2p.handle(protocols.membership, ({ stream }) => { void stream.close() })
     await libp2p.handle(protocols.route, ({ stream }) => {
       s.routeStreams++
       stream.abort(new Error('not serving'))

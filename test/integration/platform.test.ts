@@ -13,14 +13,14 @@ import { createGenesis, genesisHash, type Genesis } from '../../src/network/gene
 import { PRODUCTION_PARAMS } from '../../src/network/params.ts'
 import { signerOf } from '../../src/network/signing.ts'
 import { KEY_FILE } from '../../src/p2p/identity.ts'
-import { createMeshLibp2p, type MeshLibp2p } from '../../src/p2p/libp2p.ts'
+import type { MeshLibp2p } from '../../src/p2p/libp2p.ts'
 import { networkProtocols } from '../../src/p2p/protocols.ts'
 import type { PlatformState } from '../../src/platform/state.ts'
 import { summarize } from '../../src/stats.ts'
-import { DEFAULT_TUNING } from '../../src/tuning.ts'
 import { startUpstream, type Upstream } from '../../simulations/live/upstream.ts'
 import { call, callAsOperator, metricsOf, sampleSum } from '../helpers/api.ts'
 import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
+import { networkPeer } from '../helpers/network-peer.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 /**
@@ -67,18 +67,7 @@ describe('tenants and keys across five operators', { timeout: 240_000 }, () => {
       (await Promise.all(nodes.map(async n => (await call(`${n.api.url}/v1/route/echo/x`)).status))).every(s => s === 401), { timeoutMs: 15_000 })
 
     strangerKey = await generateKeyPair('Ed25519')
-    const protocols = networkProtocols(genesis.network_id, genesisHash(genesis))
-    stranger = await createMeshLibp2p({
-      privateKey: strangerKey,
-      listen: ['/ip4/127.0.0.1/tcp/0'],
-      protocols,
-      params: genesis.params,
-      connectionGater: {},
-      maxConnections: 16,
-      streamWindowBytes: DEFAULT_TUNING.streams.windowBytes
-    })
-    // It speaks the network's membership protocol, or the nodes hang up on it.
-    await stranger.handle(protocols.membership, ({ stream }) => { void stream.close() })
+    stranger = (await networkPeer(genesis, strangerKey)).libp2p
     await stranger.start()
   })
 

@@ -9,7 +9,7 @@ import { createGenesis } from '../../src/network/genesis.ts'
 import { DEVELOPMENT_PARAMS } from '../../src/network/params.ts'
 import { KEY_FILE } from '../../src/p2p/identity.ts'
 import { startUpstream, type Upstream } from '../../simulations/live/upstream.ts'
-import { call, metricsOf, sampleSum, type ErrorBody } from '../helpers/api.ts'
+import { call, callAsOperator, metricsOf, sampleSum, type ErrorBody } from '../helpers/api.ts'
 import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 
@@ -127,7 +127,15 @@ describe('rate limits across three nodes', { timeout: 180_000 }, () => {
     assert.equal(over.retryAfter, String(error.details.retry_after))
     assert.ok(Number(over.retryAfter) >= 1)
     assert.equal(over.remaining, 0)
-    assert.ok(sampleSum(await metricsOf(node.api.url), 'meshnode_rate_limited_requests_total', { reason: 'limit' }) >= 1)
+    const refusedForLimit = sampleSum(await metricsOf(node.api.url), 'meshnode_rate_limited_requests_total', { reason: 'limit' })
+    assert.ok(refusedForLimit >= 1)
+    const security = await callAsOperator<{ requests: { rate_limited: { total: number, by_reason: Record<string, number> } } }>(node, 'GET', '/v1/security/status')
+    assert.equal(security.body.requests.rate_limited.by_reason.limit, refusedForLimit)
+    // The alert figure is a rate over the last minute: it stays above 0 for a minute after the refusal.
+    const rule = await callAsOperator<{ id: string }>(node, 'POST', '/v1/alerts/rules', { name: 'rate-limited', condition: 'rate_limited_requests > 0', for: '0s' })
+    assert.equal(rule.status, 201, rule.text)
+    const firing = await waitFor('the rate-limited rule to fire', () => node.mesh.running().alerts.history({ ruleId: rule.body.id, limit: 1 })[0], { timeoutMs: 15_000 })
+    assert.ok((firing.value ?? 0) > 0)
 
     // The node restarts on its data directory: its own counts come back from level.
     const i = nodes.indexOf(node)

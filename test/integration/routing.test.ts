@@ -6,18 +6,10 @@ import { readFileSync } from 'node:fs'
 import { after, before, describe, test } from 'node:test'
 import type { RunningNode } from '../../src/launch.ts'
 import { call } from '../helpers/api.ts'
-import { removeDir, spawnNode, startNode, stopChild, tempDir, type ChildNode } from '../helpers/nodes.ts'
+import { echoMeshForSuite, removeDir, spawnNode, startNode, stopChild, tempDir, waitForOffers, type ChildNode } from '../helpers/nodes.ts'
 import { startUpstream, type Upstream } from '../../simulations/live/upstream.ts'
 import { waitFor } from '../helpers/wait.ts'
 
-
-/** Waits until `node` can route `service` to each of `peerIds` (itself included when local). */
-async function waitForOffers (node: RunningNode, service: string, peerIds: string[]): Promise<void> {
-  await waitFor(`${service} offered by ${peerIds.length} peers`, () => {
-    const offering = new Set(node.mesh.running().router.candidates(service).map(c => c.peerId))
-    return peerIds.every(id => offering.has(id))
-  }, { timeoutMs: 20_000, intervalMs: 100 })
-}
 
 async function setStrategy (node: RunningNode, strategy: string): Promise<void> {
   const r = await fetch(`${node.api.url}/v1/load-balancer/config`, {
@@ -29,30 +21,9 @@ async function setStrategy (node: RunningNode, strategy: string): Promise<void> 
 }
 
 describe('routing across three nodes', { timeout: 180_000 }, () => {
-  const dirs: string[] = []
-  const upstreams: Upstream[] = []
-  const nodes: RunningNode[] = []
+  const { nodes, upstreams } = echoMeshForSuite()
   let entry: RunningNode
-
-  before(async () => {
-    for (const name of ['a', 'b', 'c']) upstreams.push(await startUpstream(name))
-    for (let i = 0; i < 3; i++) {
-      const dir = await tempDir()
-      dirs.push(dir)
-      nodes.push(await startNode(dir, {
-        services: [{ name: 'echo', url: upstreams[i]?.url ?? '', capacity: 100 }],
-        bootstrap: i === 0 ? [] : [nodes[0]?.mesh.network.listenAddresses()[0] ?? '']
-      }))
-    }
-    entry = nodes[0] as RunningNode
-    await waitForOffers(entry, 'echo', nodes.map(n => n.mesh.peerId.toString()))
-  })
-
-  after(async () => {
-    await Promise.all(nodes.map(async n => { await n.stop() }))
-    await Promise.all(upstreams.map(async u => { await u.close() }))
-    await Promise.all(dirs.map(removeDir))
-  })
+  before(() => { entry = nodes[0] as RunningNode })
 
   test('requests sent to one node are served by all three, intact', async () => {
     await setStrategy(entry, 'round_robin')

@@ -94,6 +94,7 @@ describe('operator UI in a headless Chromium, against a live three-node mesh', {
     // A few polls, so that the sparklines have a course to show.
     await pageA.waitForFunction(() => document.querySelectorAll('.spark-value').length >= 4 && [...document.querySelectorAll('.spark-value')].every(e => e.textContent !== '–'), { timeout: WAIT_MS })
     assert.equal(await pageA.$eval('[data-testid="tile-healthy"] .tile-value', e => e.textContent), '2')
+    assert.equal(await pageA.$eval('[data-testid="tile-left"] .tile-value', e => e.textContent), '0', 'left peers are counted apart')
     await pageA.screenshot({ path: join(SHOTS, 'peers-healthy-1280x800.png') })
   })
 
@@ -149,6 +150,14 @@ describe('operator UI in a headless Chromium, against a live three-node mesh', {
   test('the default alert on a peer down fires on the page', async () => {
     await pageA.waitForSelector('[data-testid="alerts"] [data-alert="peer_down"][data-state="firing"]', { timeout: WAIT_MS })
     await (await pageA.$('[data-testid="alerts"]'))?.screenshot({ path: join(SHOTS, 'alert-firing.png') })
+  })
+
+  test('a peer that leaves turns left on the page, counted apart from the one down', async () => {
+    const leave = await callAsOperator(b, 'POST', '/v1/network/leave')
+    assert.equal(leave.status, 202, leave.text)
+    await pageA.waitForSelector(row(b.mesh.peerId.toString(), 'left'), { timeout: WAIT_MS })
+    await pageA.waitForFunction(() => document.querySelector('[data-testid="tile-left"] .tile-value')?.textContent === '1', { timeout: WAIT_MS })
+    assert.equal(await pageA.$eval('[data-testid="tile-down"] .tile-value', e => e.textContent), '1', 'only the SIGKILLed peer is down')
   })
 
   test('the page fits a narrow screen, and no page logged an error', async () => {

@@ -36,33 +36,6 @@ function runRouted (nodes: number, requests: number, l: WindowLimit, gapMs: numb
 }
 
 /**
- * `nodes` limiters that exchange their reports every exchange interval (delivered at once),
- * taking `requests` requests spread evenly over `spread` of them, one every `gapMs`.
- */
-function runMesh (nodes: number, spread: number, requests: number, l: WindowLimit, gapMs: number): Tally {
-  const limiters = Array.from({ length: nodes }, (_, i) => new MeshRateLimiter(`n${i}`, OPTS))
-  const tally = { admitted: 0, refused: 0 }
-  let now = T0
-  let nextExchange = T0 + OPTS.exchangeMs
-  for (let i = 0; i < requests; i++) {
-    now += gapMs
-    while (nextExchange <= now) {
-      for (const [from, limiter] of limiters.entries()) {
-        limiter.refresh(nextExchange, nodes)
-        for (const report of limiter.reports(nextExchange)) {
-          for (const [to, other] of limiters.entries()) if (to !== from) other.receive(`n${from}`, report, nextExchange)
-        }
-      }
-      nextExchange += OPTS.exchangeMs
-    }
-    const verdict = (limiters[i % spread] as MeshRateLimiter).admit('t', l, now, nodes)
-    if (verdict.admitted) tally.admitted++
-    else tally.refused++
-  }
-  return tally
-}
-
-/**
  * Limiters on a millisecond clock whose exchange ticks are not in step (node i ticks first at
  * `phasesMs[i]`) and whose reports take `delayMs` to arrive; one request every `gapMs`, round
  * robin, each decided on its node (a share refusal is sent again to the same node, as a client
@@ -136,7 +109,7 @@ describe('mesh rate limiter', () => {
     const l = windowLimit({ monthly_price: 0, included_units: 0, requests_per_hour: 300, burst: 300 }, HOUR)
     for (const factor of [1.5, 3]) {
       for (const gapMs of [1, 20]) {
-        const { admitted } = runMesh(3, 3, l.limit * factor, l, gapMs)
+        const { admitted } = runRouted(3, l.limit * factor, l, gapMs, i => i % 3)
         // At 1.5x a request every 1 ms, every request falls in the first two exchange intervals, when first shares are not renewed: a few are refused early.
         assert.ok(admitted <= l.limit + 2 && admitted >= l.limit * 0.95, `${admitted} admitted of ${l.limit} at ${factor}x, a request every ${gapMs} ms`)
       }
@@ -145,7 +118,7 @@ describe('mesh rate limiter', () => {
 
   test('traffic on one node of five gets the whole limit once the node knows nobody else serves the tenant', () => {
     const l = windowLimit({ monthly_price: 0, included_units: 0, requests_per_hour: 300, burst: 300 }, HOUR)
-    const { admitted } = runMesh(5, 1, 3 * l.limit, l, 5)
+    const { admitted } = runRouted(5, 3 * l.limit, l, 5, () => 0)
     assert.equal(admitted, l.limit)
   })
 

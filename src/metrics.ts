@@ -150,10 +150,11 @@ export class MeshMetrics {
 
   /** Routed requests by status class only: service names come from the network and are unbounded. */
   routed (e: UsageEvent): void {
-    this.routedRequests.inc({ status_class: `${Math.floor(e.status / 100)}xx` })
+    const labels = { status_class: `${Math.floor(e.status / 100)}xx` }
+    this.routedRequests.inc(labels)
     this.routedBytes.inc({ direction: 'request' }, e.requestBytes)
     this.routedBytes.inc({ direction: 'response' }, e.responseBytes)
-    this.routedDuration.observe({ status_class: `${Math.floor(e.status / 100)}xx` }, e.durationMs / 1000)
+    this.routedDuration.observe(labels, e.durationMs / 1000)
   }
 
   billing (event: 'appended' | 'replicated' | 'forks' | 'rejected' | 'held_back', n: number): void {

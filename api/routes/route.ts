@@ -13,6 +13,8 @@ import { operations } from '../openapi/operation.ts'
 import { rateLimitHeaders } from '../rate-limit-headers.ts'
 
 const NO_BODY = RequestBody.of(new Uint8Array(0))
+/** The admission headers of a request that no rate limit applies to: shared, never written to. */
+const NO_HEADERS: ReadonlyArray<[string, string]> = []
 
 /** The data plane answers any method; the document lists the usual ones. */
 export const routeOperations = operations(...(['get', 'post', 'put', 'patch', 'delete'] as const satisfies readonly Method[]).map(method => ({
@@ -40,6 +42,8 @@ const CREDENTIAL_HEADERS = new Set(['authorization', 'x-api-key'])
  */
 export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
+  // Built once: who an anonymous caller's bearer token names (meteredUser hashes it).
+  const anonymous = (bearer: string | undefined): Principal => anonymousPrincipal(meteredUser(bearer, apiToken))
   app.all('/:service/*', async c => {
     const service = c.req.param('service')
     const url = new URL(c.req.url)
@@ -49,7 +53,7 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
     if (path === '') throw new MeshError('NOT_FOUND', `route paths are /v1/route/${service}/<path>`)
     const services = c.var.mesh.running()
     const head = requestHead(c)
-    const { principal, headers } = admit(services, service, head, apiToken)
+    const { principal, user, headers } = admit(services, service, head, anonymous)
     // On every answer to it, an error's too (Hono adds the context's headers to those).
     for (const [name, value] of headers) c.header(name, value)
     const declared = declaredBody(c)
@@ -60,7 +64,7 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
       path: path + url.search,
       headers: head.headers,
       body,
-      user: billedUser(principal),
+      user,
       ...(principal.keyId === null ? {} : { keyId: principal.keyId }),
       signal: head.signal
     })
@@ -78,7 +82,9 @@ export function routeRoutes (apiToken: string, maxBodyBytes: number): Hono<ApiEn
 /** Who a routed request is for, and the headers that every answer to it carries. */
 interface Admission {
   principal: Principal
-  headers: Array<[string, string]>
+  /** The user its usage is billed to (billedUser of the principal). */
+  user: string
+  headers: ReadonlyArray<[string, string]>
 }
 
 /**
@@ -90,13 +96,12 @@ interface Admission {
  * with a MeshError otherwise: 401 for a missing or bad key, 429 past the limit, 404 when no
  * peer offers the service, 503 (metered) when none can take it now.
  */
-function admit (services: Pick<RunningServices, 'platform' | 'router' | 'rateLimits'>, service: string, head: RequestHead, apiToken: string): Admission {
-  const principal = services.platform.authenticate(
-    { apiKey: head.apiKey, bearer: bearerToken(head.authorization) },
-    bearer => anonymousPrincipal(meteredUser(bearer, apiToken)))
-  services.router.admit(service, billedUser(principal), principal.keyId ?? undefined)
+function admit (services: Pick<RunningServices, 'platform' | 'router' | 'rateLimits'>, service: string, head: RequestHead, anonymous: (bearer: string | undefined) => Principal): Admission {
+  const principal = services.platform.authenticate({ apiKey: head.apiKey, bearer: bearerToken(head.authorization) }, anonymous)
+  const user = billedUser(principal)
+  services.router.admit(service, user, principal.keyId ?? undefined)
   const quota = services.rateLimits.admit(principal)
-  return { principal, headers: quota === null ? [] : Object.entries(rateLimitHeaders(quota)) }
+  return { principal, user, headers: quota === null ? NO_HEADERS : Object.entries(rateLimitHeaders(quota)) }
 }
 
 /** What the data plane reads of a routed request's head: its credentials apart from the headers it forwards. */

@@ -91,6 +91,7 @@ export async function createMeshLibp2p (opts: MeshLibp2pOptions): Promise<MeshLi
         allowPublishToZeroTopicPeers: true,
         emitSelf: false,
         fastMsgIdFn: fastMessageId,
+        ...GOSSIP_TRAFFIC,
         scoreParams: gossipScoreParams(Object.values(opts.protocols.topics), colocation),
         scoreThresholds: GOSSIP_THRESHOLDS,
         ...(opts.onInvalidGossip === undefined ? {} : invalidMessageRegister(opts.onInvalidGossip))
@@ -98,6 +99,19 @@ export async function createMeshLibp2p (opts: MeshLibp2pOptions): Promise<MeshLi
     }
   }) as MeshLibp2p
 }
+
+/**
+ * What an idle node pays per message is the transport's (a Noise frame, a Yamux frame, a
+ * protobuf) once per copy and per control message, so the settings that multiply copies go:
+ * - floodPublish: an author sends its own message to every peer of the topic, not only to its
+ *   mesh, so every node receives each message once more and the author sends N - 1 copies; the
+ *   mesh reaches every node in a few hops on its own.
+ * - IDONTWANT: a node that receives a message larger than the threshold tells each of its mesh
+ *   peers not to send it (one message per mesh peer), which costs more than the copies it
+ *   spares for messages as small as meshnode's (snapshots, membership events, heads, reports,
+ *   all well under 16 KiB); a bigger message still uses it.
+ */
+export const GOSSIP_TRAFFIC = { floodPublish: false, idontwantMinDataSize: 16 * 1024 } as const
 
 /**
  * GossipSub checks a message's signature before it looks the message up in its seen cache, so

@@ -11,6 +11,7 @@ import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
 import type { NetworkParams } from '../network/params.ts'
 import { VERSION } from '../version.ts'
+import { GOSSIP_MESH } from './gossip-mesh.ts'
 import { GOSSIP_THRESHOLDS, gossipScoreParams, invalidMessageRegister } from './gossip-scoring.ts'
 import type { NetworkProtocols } from './protocols.ts'
 import { coalesceYamuxWindowUpdates } from './yamux-window.ts'
@@ -91,7 +92,7 @@ export async function createMeshLibp2p (opts: MeshLibp2pOptions): Promise<MeshLi
         allowPublishToZeroTopicPeers: true,
         emitSelf: false,
         fastMsgIdFn: fastMessageId,
-        ...GOSSIP_TRAFFIC,
+        ...GOSSIP_MESH,
         scoreParams: gossipScoreParams(Object.values(opts.protocols.topics), colocation),
         scoreThresholds: GOSSIP_THRESHOLDS,
         ...(opts.onInvalidGossip === undefined ? {} : invalidMessageRegister(opts.onInvalidGossip))
@@ -99,32 +100,6 @@ export async function createMeshLibp2p (opts: MeshLibp2pOptions): Promise<MeshLi
     }
   }) as MeshLibp2p
 }
-
-/**
- * What an idle node pays per message is the transport's (a Noise frame, a Yamux frame, a
- * protobuf) once per copy and per control message, so the settings that multiply copies go:
- * - floodPublish: an author sends its own message to every peer of the topic, not only to its
- *   mesh, so every node receives each message once more and the author sends N - 1 copies; the
- *   mesh reaches every node in a few hops on its own.
- * - IDONTWANT: a node that receives a message larger than the threshold tells each of its mesh
- *   peers not to send it (one message per mesh peer), which costs more than the copies it
- *   spares for messages as small as meshnode's (snapshots, membership events, heads, reports,
- *   all well under 16 KiB); a bigger message still uses it.
- */
-export const GOSSIP_TRAFFIC = {
-  floodPublish: false,
-  idontwantMinDataSize: 16 * 1024,
-  // A mesh of 4 (3..8) instead of 6 (4..12): each message reaches a node about 3 times instead of
-  // 5, and a mesh of 4 still spans a few thousand nodes in 5-6 hops. Gossip (IHAVE) each second to
-  // 4 peers outside the mesh, not to a quarter of them: what it repairs the mesh delivers anyway.
-  D: 4,
-  Dlo: 3,
-  Dhi: 8,
-  Dscore: 2,
-  Dout: 1,
-  Dlazy: 4,
-  gossipFactor: 0.1
-} as const
 
 /**
  * GossipSub checks a message's signature before it looks the message up in its seen cache, so

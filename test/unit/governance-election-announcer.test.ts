@@ -23,7 +23,7 @@ describe('ElectionAnnouncer.connectBootstrapOperators', () => {
       libp2p: {
         dial: async () => { throw new Error('no dial in this test') },
         getConnections: (id: { toString: () => string }) => connected.has(id.toString()) ? [{}] : [],
-        services: { dht: { findProviders: async function * () { queries++ } } }
+        services: { dht: { findProviders: async function * () { queries++; yield * [] } } }
       },
       clock: { now: () => 0 },
       log: silentLogger(),

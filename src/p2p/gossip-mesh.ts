@@ -14,8 +14,8 @@ export const GOSSIP_MESH = {
   // still not healthy 20 s after a partition healed and three nodes restarted.
   floodPublish: true,
   idontwantMinDataSize: 16 * 1024,
-  // A mesh of 4 (3..8) instead of 6 (4..12): each message reaches a node about 3 times instead of
-  // 5, and a mesh of 4 still spans a few thousand nodes in 5-6 hops. Gossip (IHAVE) each second to
+  // A mesh of 4 (3..8) instead of 6 (4..12): a node forwards each message to 3 peers, not 5, and
+  // receives as many fewer copies; a mesh of 4 still spans 10,000 nodes in about 8 hops. Gossip (IHAVE) each second to
   // 4 peers outside the mesh, not to a quarter of them: what it repairs the mesh delivers anyway.
   D: 4,
   Dlo: 3,

@@ -1,3 +1,4 @@
+import { GOSSIP_MESH } from '../../src/p2p/gossip-mesh.ts'
 import type { TrafficKind } from '../result.ts'
 import type { LinkModel } from './latency.ts'
 import { HEARTBEAT_MS, type Overlay } from './overlay.ts'
@@ -12,16 +13,18 @@ export interface SpreadAccount { traffic: Traffic, kind: TrafficKind, bytes: num
  * receives it, so the time it first holds it is the earliest arrival over all forwarding
  * paths, each hop with its own latency and loss draw. In typed arrays, with no object per node.
  *
- * What is forwarded, as in GossipSub (js-libp2p defaults):
- * - the author floods its own message to every connected peer (floodPublish);
+ * What is forwarded, as in GossipSub with the live node's GOSSIP_MESH (src/p2p/gossip-mesh.ts):
+ * - the author sends its own message to its mesh peers, topped up to D with random other
+ *   connected peers when its mesh is smaller (as GossipSub's publish, or its fanout with no
+ *   mesh), or to every connected peer with floodPublish;
  * - every other node forwards it to its mesh peers when it first receives it (eager push);
  * - lazy repair: at each of its next MCACHE_GOSSIP heartbeats after receiving it, a node sends
- *   IHAVE to D_LAZY random connected peers outside its mesh; one that lacks the message asks
+ *   IHAVE to Dlazy random connected peers outside its mesh; one that lacks the message asks
  *   IWANT and receives it: three transmissions, each with its own latency and loss.
  * The overlay is read as it is when the message is published: a crash or partition in the
  * few hundred milliseconds of a spread takes effect from the next message.
  */
-const D_LAZY = 6
+const D_LAZY = GOSSIP_MESH.Dlazy
 const MCACHE_GOSSIP = 3
 
 export class Gossip {
@@ -34,6 +37,8 @@ export class Gossip {
   private readonly dist: Float64Array
   /** The node each holder first received the message from (it does not send it back). */
   private readonly pred: Int32Array
+  /** Who the author of the message being spread sends it to (see authorTargets). */
+  private authorSendsTo: number[] = []
   private heapKeys = new Float64Array(1024)
   private heapVals = new Int32Array(1024)
   private heapSize = 0
@@ -65,6 +70,7 @@ export class Gossip {
     for (let i = 0; i < overlay.started; i++) if (overlay.running[i] === 1 && overlay.group[i] === authorGroup) target++
     let reached = 0
     this.heapSize = 0
+    this.authorSendsTo = this.authorTargets(author)
     dist[author] = at
     pred[author] = -1
     stamp[author] = gen
@@ -80,7 +86,7 @@ export class Gossip {
         if (accept !== undefined && !accept(v, t)) continue
         out[v] = t
         if (++reached >= target) break
-        const peers = (v === author ? overlay.conns[v] : overlay.mesh[v]) as number[]
+        const peers = (v === author ? this.authorSendsTo : overlay.mesh[v]) as number[]
         for (let k = 0; k < peers.length; k++) {
           const w = peers[k] as number
           if (doneStamp[w] === gen) continue
@@ -136,8 +142,8 @@ export class Gossip {
   }
 
   /**
-   * Every holder forwards the message once to each of its mesh peers (the author to each of its
-   * connections) but the one it came from, whatever the order of arrivals: so the count follows
+   * Every holder forwards the message once to each of its mesh peers (the author to its
+   * targets, see authorTargets) but the one it came from, whatever the order of arrivals: so the count follows
    * from who holds it, without simulating the duplicates one by one.
    */
   private account (author: number, out: Float64Array, a: SpreadAccount): void {
@@ -145,13 +151,28 @@ export class Gossip {
     const group = overlay.group[author]
     for (let v = 0; v < overlay.started; v++) {
       if (out[v] === Number.POSITIVE_INFINITY) continue
-      const peers = (v === author ? overlay.conns[v] : overlay.mesh[v]) as number[]
+      const peers = (v === author ? this.authorSendsTo : overlay.mesh[v]) as number[]
       for (let k = 0; k < peers.length; k++) {
         const w = peers[k] as number
         if (w === pred[v]) continue
         a.traffic.count(a.kind, v, overlay.running[w] === 1 && overlay.group[w] === group ? w : -1, a.bytes, a.weight)
       }
     }
+  }
+
+  /** The author's mesh, topped up to D with random other connections; every connection with floodPublish. */
+  private authorTargets (author: number): number[] {
+    const conns = this.overlay.conns[author] as number[]
+    const mesh = this.overlay.mesh[author] as number[]
+    if (GOSSIP_MESH.floodPublish) return conns
+    if (mesh.length >= GOSSIP_MESH.D || conns.length <= mesh.length) return mesh
+    const targets = [...mesh]
+    const start = Math.floor(this.rand() * conns.length)
+    for (let k = 0; k < conns.length && targets.length < GOSSIP_MESH.D; k++) {
+      const w = conns[(start + k) % conns.length] as number
+      if (!mesh.includes(w)) targets.push(w)
+    }
+    return targets
   }
 
   private push (key: number, val: number): void {

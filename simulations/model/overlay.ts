@@ -6,19 +6,19 @@
  * connections up to CONN_MAX. Every `maintainIntervalMs` of the node's tuning a node below
  * CONN_TARGET dials up to `dialsPerRound` more, as the live PeerConnector does. The live
  * default target is `maxPeers` (32, connection cap 64); the model uses 16 (cap 32): messages
- * spread over the mesh, whose degree
- * is the same either way, and half the connections halve the cost of flood publishing and of
- * lazy gossip at 10,000 nodes.
+ * spread over the mesh, whose degree is the same either way, and half the connections halve
+ * the model's cost of lazy gossip at 10,000 nodes.
  *
- * Mesh: GossipSub's defaults D = 6, Dlo = 4, Dhi = 12, heartbeat 1 s. A node grafts peers
+ * Mesh: the live node's GOSSIP_MESH (D, Dlo, Dhi; src/p2p/gossip-mesh.ts), heartbeat 1 s. A node grafts peers
  * from its connections while its mesh is below Dlo (up to D) and prunes random peers above
  * Dhi (down to D); mesh links are symmetric, as GRAFT/PRUNE keep them.
  */
+import { GOSSIP_MESH } from '../../src/p2p/gossip-mesh.ts'
 export const CONN_TARGET = 16
 export const CONN_MAX = 32
-export const MESH_D = 6
-export const MESH_DLO = 4
-export const MESH_DHI = 12
+export const MESH_D = GOSSIP_MESH.D
+export const MESH_DLO = GOSSIP_MESH.Dlo
+export const MESH_DHI = GOSSIP_MESH.Dhi
 export const HEARTBEAT_MS = 1_000
 /** Random picks tried before falling back to a scan: enough for any group above ~1 % of the network. */
 const PICK_TRIES = 64

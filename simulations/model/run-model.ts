@@ -4,6 +4,7 @@ import { seededRandom } from '../../src/random.ts'
 import { jittered, publicationIntervalMs } from '../../src/telemetry/publication.ts'
 import { minSuspicionMs } from '../../src/telemetry/suspicion.ts'
 import { DEFAULT_TUNING, type Tuning } from '../../src/tuning.ts'
+import { GOSSIP_MESH } from '../../src/p2p/gossip-mesh.ts'
 import type { Engine, RunOptions } from '../engine.ts'
 import type { AgreementSample, SimulationResult, StepRecord } from '../result.ts'
 import { nodesOf, unhandledKind, type Condition, type Scenario, type Step } from '../scenario/schema.ts'
@@ -12,7 +13,7 @@ import { EventQueue } from './event-queue.ts'
 import { Gossip } from './gossip.ts'
 import { Governance } from './governance.ts'
 import { LinkModel } from './latency.ts'
-import { CONN_MAX, CONN_TARGET, HEARTBEAT_MS, MESH_D, Overlay, type LinkEvent } from './overlay.ts'
+import { CONN_MAX, CONN_TARGET, HEARTBEAT_MS, MESH_D, MESH_DHI, MESH_DLO, Overlay, type LinkEvent } from './overlay.ts'
 import { PARTITION_SAMPLE, planRun, type Plan } from './plan.ts'
 import { SnapshotLog } from './telemetry.ts'
 import { Traffic } from './traffic.ts'
@@ -452,7 +453,7 @@ class ModelRun {
     const d = telemetry.detector
     const notes = [
       `Model: virtual time, seed ${this.opts.seed}; every link draws its latency per message (${latency}) and loses ${net.loss * 100} % of messages.`,
-      `Overlay: each node dials ${CONN_TARGET} random peers it can reach (accepting up to ${CONN_MAX}; the live default is ${peers.maxPeers}/${Math.max(2 * peers.maxPeers, peers.minConnectionCap)}) and keeps a GossipSub mesh of degree ${MESH_D} (4..12, heartbeat 1 s); authors flood-publish to all their connections; IHAVE/IWANT lazy repair to 6 non-mesh peers at each of 3 heartbeats.`,
+      `Overlay: each node dials ${CONN_TARGET} random peers it can reach (accepting up to ${CONN_MAX}; the live default is ${peers.maxPeers}/${Math.max(2 * peers.maxPeers, peers.minConnectionCap)}) and keeps a GossipSub mesh of degree ${MESH_D} (${MESH_DLO}..${MESH_DHI}, heartbeat 1 s, as live); authors publish to ${GOSSIP_MESH.floodPublish ? 'all their connections' : 'their mesh'}; IHAVE/IWANT lazy repair to ${GOSSIP_MESH.Dlazy} non-mesh peers at each of 3 heartbeats.`,
       'Each message\'s spread is computed at once, as the earliest arrival over all forwarding paths (one draw per hop), over the overlay as it is at publication: a crash or partition within the few hundred ms of a spread acts from the next message.',
       `Failure detection: the live detector (observe/needsProbe, the node's tuning) fed snapshots, connection changes, a tick every ${telemetry.tickMs} ms and probe results (its local evidence: suspect after ${d.suspectAfterIntervals} silent intervals, down after ${d.suspicionMs} ms suspected with ${d.probeFailuresForDown} failed probes and no connection), and SWIM: every node probes one other every ${d.suspicion.probeIntervalMs} ms (drawn uniformly: the live round-robin order is a random permutation of the members, of which a run sees a small part), a probe that fails directly and through ${telemetry.indirectProbes} helpers is an accusation gossiped to all, which each node holds for the suspicion time (${d.suspicion.mult} x log10(N) probe intervals at the least, ${d.suspicion.maxMult} times that with no confirmation), the accused refutes it if it hears it, and the accusers gossip their verdict; a probe of a crashed node is refused after a round trip, one across a partition times out (${telemetry.probeTimeoutMs.toLocaleString('en-US')} + ${telemetry.indirectTimeoutMs.toLocaleString('en-US')} ms). Not modelled: local health (model nodes never stall) and probes of the nodes the model does not follow.`,
       `Publication: each followed author publishes every max(${this.interval} ms, (N - 1) / ${this.budget} s) (the network's default telemetry_receive_budget) with ±${telemetry.publishJitter * 100} % jitter; ${Math.round(this.publicationInterval()).toLocaleString('en-US')} ms at the end of this run.`,

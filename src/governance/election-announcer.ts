@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { create as createDigest } from 'multiformats/hashes/digest'
@@ -14,8 +15,8 @@ export interface ElectionAnnouncerComponents {
   /** The election is read from the replicated state; a candidacy is published like any governance object. */
   state: GovernanceState
   publish: GovernanceService['publish']
-  /** The DHT to announce in and search, and dials to the operators found. */
-  libp2p: Pick<MeshLibp2p, 'dial'> & { services: Pick<MeshLibp2p['services'], 'dht'> }
+  /** The DHT to announce in and search, dials to the operators found, and the connections that make a search needless. */
+  libp2p: Pick<MeshLibp2p, 'dial' | 'getConnections'> & { services: Pick<MeshLibp2p['services'], 'dht'> }
   clock: Clock
   log: Logger
   selfId: string
@@ -68,10 +69,17 @@ export class ElectionAnnouncer implements Startable {
     await tasks.stop()
   }
 
-  /** Connects to the current bootstrap operators, found through the DHT; returns those reached. */
+  /**
+   * Connects to the current bootstrap operators, found through the DHT; returns those reached.
+   * A provider query walks most of a small mesh, so it is made only for elected operators this
+   * node is not connected to already (in a mesh where every node knows every other, none).
+   */
   async connectBootstrapOperators (): Promise<string[]> {
-    const elected = new Set(this.c.state.election(this.c.state.epochOf(this.c.clock.now())).elected)
-    const reached: string[] = []
+    const electedIds = this.c.state.election(this.c.state.epochOf(this.c.clock.now())).elected
+    const { connected, missing } = operatorsToFind(electedIds, this.c.selfId, id => this.c.libp2p.getConnections(peerIdFromString(id)).length > 0)
+    const reached = [...connected]
+    if (missing.length === 0) return reached
+    const elected = new Set(electedIds)
     for await (const event of this.c.libp2p.services.dht.findProviders(this.bootstrapKey, { signal: this.bounded(this.init.dhtTimeoutMs) })) {
       if (event.name !== 'PROVIDER') continue
       for (const provider of event.providers) {
@@ -84,7 +92,7 @@ export class ElectionAnnouncer implements Startable {
           this.c.log.debug({ peer: id, err: errorMessage(err) }, 'bootstrap operator not reachable')
         }
       }
-      if (reached.length === elected.size) break
+      if (missing.every(id => reached.includes(id))) break
     }
     return reached
   }
@@ -117,4 +125,10 @@ export class ElectionAnnouncer implements Startable {
     if (!this.c.state.election(epoch).elected.includes(this.c.selfId)) return
     await this.c.libp2p.services.dht.provide(this.bootstrapKey, { signal: this.bounded(this.init.dhtTimeoutMs) })
   }
+}
+
+/** The elected operators other than `selfId`, split into those already connected and those to look up. */
+export function operatorsToFind (elected: readonly string[], selfId: string, isConnected: (peerId: string) => boolean): { connected: string[], missing: string[] } {
+  const others = elected.filter(id => id !== selfId)
+  return { connected: others.filter(isConnected), missing: others.filter(id => !isConnected(id)) }
 }

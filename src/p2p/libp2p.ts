@@ -11,6 +11,7 @@ import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
 import type { NetworkParams } from '../network/params.ts'
 import { VERSION } from '../version.ts'
+import { GOSSIP_MESH } from './gossip-mesh.ts'
 import { GOSSIP_THRESHOLDS, gossipScoreParams, invalidMessageRegister } from './gossip-scoring.ts'
 import type { NetworkProtocols } from './protocols.ts'
 import { coalesceYamuxWindowUpdates } from './yamux-window.ts'
@@ -91,6 +92,7 @@ export async function createMeshLibp2p (opts: MeshLibp2pOptions): Promise<MeshLi
         allowPublishToZeroTopicPeers: true,
         emitSelf: false,
         fastMsgIdFn: fastMessageId,
+        ...GOSSIP_MESH,
         scoreParams: gossipScoreParams(Object.values(opts.protocols.topics), colocation),
         scoreThresholds: GOSSIP_THRESHOLDS,
         ...(opts.onInvalidGossip === undefined ? {} : invalidMessageRegister(opts.onInvalidGossip))

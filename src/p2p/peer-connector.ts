@@ -22,8 +22,9 @@ export interface PeerConnectorTuning {
   /** Longest wait between dials of the bootstrap peers while the node has no peer. */
   maxBackoffMs: number
   /**
-   * A DHT random walk costs a query to most peers: while the peer count changes it is repeated
-   * after `walkEveryMs`, and after twice as long each time it changed nothing, up to `walkEveryMaxMs`.
+   * A DHT random walk costs a query to most peers: it is repeated after `walkEveryMs` while walks
+   * reveal peers this node is not connected to (or after it lost peers), and after twice as long
+   * each time one revealed none, up to `walkEveryMaxMs`.
    */
   walkEveryMs: number
   walkEveryMaxMs: number
@@ -51,6 +52,8 @@ export class PeerConnector {
   private running = false
   private round: Promise<void> = Promise.resolve()
   private lastWalk: { at: number, peers: number, nextInMs: number }
+  /** Whether the peer store may hold a peer worth dialling: scanning it decodes every record, so only after news. */
+  private candidatesMayExist = true
 
   constructor (components: PeerConnectorComponents, opts: PeerConnectorInit) {
     this.c = components
@@ -62,6 +65,7 @@ export class PeerConnector {
     if (this.running) return
     this.running = true
     this.c.libp2p.addEventListener('peer:discovery', this.onDiscovery)
+    this.c.libp2p.addEventListener('peer:disconnect', this.onDisconnect)
     this.schedule(0)
   }
 
@@ -70,6 +74,7 @@ export class PeerConnector {
     this.running = false
     clearTimeout(this.timer)
     this.c.libp2p.removeEventListener('peer:discovery', this.onDiscovery)
+    this.c.libp2p.removeEventListener('peer:disconnect', this.onDisconnect)
     await this.round
   }
 
@@ -77,7 +82,12 @@ export class PeerConnector {
     this.opts.targetPeers = target
   }
 
+  private readonly onDisconnect = (): void => {
+    this.candidatesMayExist = true
+  }
+
   private readonly onDiscovery = (evt: CustomEvent<PeerInfo>): void => {
+    this.candidatesMayExist = true
     if (!this.running || this.connectedCount() >= this.opts.targetPeers || evt.detail.multiaddrs.length === 0) return
     void this.dial(evt.detail.id, evt.detail.multiaddrs)
   }
@@ -101,19 +111,27 @@ export class PeerConnector {
       if (this.connectedCount() === 0) return
     }
     if (this.connectedCount() >= this.opts.targetPeers) return
+    if (this.candidatesMayExist) await this.dialKnownPeers()
+    const peers = this.connectedCount()
+    if (peers >= this.opts.targetPeers) return
+    // Lost peers: walk again soon. Otherwise the last walk's finds set the pace (nextWalkInMs).
+    if (peers < this.lastWalk.peers) this.lastWalk.nextInMs = this.opts.walkEveryMs
+    this.lastWalk.peers = peers
+    if (Date.now() - this.lastWalk.at > this.lastWalk.nextInMs) {
+      this.lastWalk.at = Date.now()
+      this.lastWalk.nextInMs = nextWalkInMs(this.lastWalk.nextInMs, await this.randomWalk(), this.opts)
+    }
+  }
+
+  /** Dials up to `dialsPerRound` peers of the peer store this node is not connected to. */
+  private async dialKnownPeers (): Promise<void> {
     const connected = new Set(this.c.libp2p.getPeers().map(p => p.toString()))
     const self = this.c.libp2p.peerId.toString()
     const candidates = (await this.c.libp2p.peerStore.all())
-      .filter(p => { const s = p.id.toString(); return p.addresses.length > 0 && s !== self && !connected.has(s) })
-      .slice(0, this.opts.dialsPerRound)
-    await Promise.all(candidates.map(async p => { await this.dial(p.id, p.addresses.map(a => a.multiaddr)) }))
-    const peers = this.connectedCount()
-    if (peers >= this.opts.targetPeers) return
-    const changed = peers !== this.lastWalk.peers
-    if (changed || Date.now() - this.lastWalk.at > this.lastWalk.nextInMs) {
-      this.lastWalk = { at: Date.now(), peers, nextInMs: changed ? this.opts.walkEveryMs : Math.min(this.opts.walkEveryMaxMs, this.lastWalk.nextInMs * 2) }
-      await this.randomWalk()
-    }
+      .filter(p => { const s = p.id.toString(); return p.addresses.length > 0 && s !== self && !connected.has(s) && !this.c.isRefused(s) })
+    // More than one round's worth: look again next round; otherwise until news arrives.
+    this.candidatesMayExist = candidates.length > this.opts.dialsPerRound
+    await Promise.all(candidates.slice(0, this.opts.dialsPerRound).map(async p => { await this.dial(p.id, p.addresses.map(a => a.multiaddr)) }))
   }
 
   private async dialBootstrap (): Promise<void> {
@@ -144,17 +162,29 @@ export class PeerConnector {
     }
   }
 
-  /** A DHT query for a random key: every peer met on the way lands in the peer store. */
-  private async randomWalk (): Promise<void> {
+  /**
+   * A DHT query for a random key: every peer met on the way lands in the peer store. Returns
+   * how many of the peers it ended on this node was not connected to.
+   */
+  private async randomWalk (): Promise<number> {
     const signal = AbortSignal.timeout(this.opts.dialTimeoutMs)
+    let revealed = 0
     try {
       for await (const event of this.c.libp2p.services.dht.getClosestPeers(randomBytes(32), { signal })) {
-        if (event.name === 'FINAL_PEER' && this.connectedCount() < this.opts.targetPeers) void this.dial(event.peer.id, event.peer.multiaddrs)
+        if (event.name !== 'FINAL_PEER' || event.peer.id.equals(this.c.libp2p.peerId) || this.c.libp2p.getConnections(event.peer.id).length > 0) continue
+        revealed++
+        if (this.connectedCount() < this.opts.targetPeers) void this.dial(event.peer.id, event.peer.multiaddrs)
       }
     } catch (err) {
       this.c.log.debug({ err: errorMessage(err) }, 'random walk ended early')
     }
+    return revealed
   }
+}
+
+/** The wait before the next random walk: the shortest after one that revealed peers, twice the last (up to the longest) after one that revealed none. */
+export function nextWalkInMs (lastInMs: number, revealed: number, t: Pick<PeerConnectorTuning, 'walkEveryMs' | 'walkEveryMaxMs'>): number {
+  return revealed > 0 ? t.walkEveryMs : Math.min(t.walkEveryMaxMs, Math.max(t.walkEveryMs, lastInMs * 2))
 }
 
 function describe (results: Array<PromiseSettledResult<unknown>>): string {

@@ -101,7 +101,6 @@ export interface Readiness {
   reasons: string[]
 }
 
-
 /** The services of a running node that are built at its start, once libp2p exists. */
 export interface RunningServices {
   governance: GovernanceService

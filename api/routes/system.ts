@@ -13,7 +13,7 @@ import { MetricSeriesQuery, MetricSeriesResponse, seriesSpan, seriesView } from 
 
 /** A summary over a trailing period (default 5m); with `start`, `end` or `interval` the route answers the time series (MetricSeriesQuery) instead. */
 export const SystemMetricsSummaryQuery = z.object({ period: TrailingWindow.default('5m') })
-const SERIES_KEYS = ['start', 'end', 'interval']
+const SERIES_KEYS = Object.keys(MetricSeriesQuery.shape)
 
 /** What a reload changed: each setting by its config-file name, applied now or needing a restart. */
 export const SystemReloadResponse = z.object({

@@ -8,6 +8,9 @@ import { ServiceOfferSchema, type TelemetrySnapshot } from '../src/telemetry/sna
 /** A point in time as the API writes it: ISO 8601 with an offset (Z). */
 export const Time = z.iso.datetime({ offset: true })
 export const PeerStateSchema = z.enum(['healthy', 'suspect', 'down', 'left'] as const satisfies readonly PeerState[])
+/** The trailing windows a query may name (a summary's period, the figures' window), in ms. */
+export const TRAILING_WINDOWS = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000 } as const
+export const TrailingWindow = z.enum(Object.keys(TRAILING_WINDOWS) as [keyof typeof TRAILING_WINDOWS])
 export const PeerCounts = z.object({ healthy: z.number().int(), suspect: z.number().int(), down: z.number().int(), left: z.number().int() })
 
 export const LoadView = z.object({

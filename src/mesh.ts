@@ -34,6 +34,7 @@ import { PeerMemory } from './p2p/peer-memory.ts'
 import { platformEvent } from './platform/events.ts'
 import { Platform } from './platform/platform.ts'
 import { networkProtocols, type NetworkProtocols } from './p2p/protocols.ts'
+import type { BreakerState } from './routing/circuit-breaker.ts'
 import { loadReportOf } from './routing/load-report.ts'
 import { LocalServices, type ServiceConfig } from './routing/local-services.ts'
 import { serveRoutes } from './routing/route-server.ts'
@@ -443,6 +444,7 @@ export class MeshNode {
       })
       const { operations } = this.tuning
       const rateLimited = new CounterRate(RATE_LIMITED_WINDOW_MS)
+      const breakerStates = (): BreakerState[] => router.breakerStates().map(b => b.breaker.state(this.clock.now()))
       const alerts = new AlertService({
         rules: db.sublevel('alert-rules'),
         history: db.sublevel('alert-history'),
@@ -451,7 +453,7 @@ export class MeshNode {
         log: this.log,
         sample: () => sampleOf({
           peers: this.peerTable.countByState(),
-          breakers: router.breakerStates().map(b => b.breaker.state(this.clock.now())),
+          breakers: breakerStates(),
           own: telemetry.published,
           replication: replicationSummary(billing.authors()),
           forks: billing.forks().length,
@@ -460,7 +462,7 @@ export class MeshNode {
         emit: t => { this.publish({ type: t.type, at: this.clock.now(), firing: t.firing }) },
         newId: () => randomUUID()
       }, { intervalMs: operations.alertIntervalMs, historyLimit: operations.alertHistory, maxRules: operations.maxAlertRules })
-      this.metrics.breakersFrom(() => router.breakerStates().map(b => b.breaker.state(this.clock.now())))
+      this.metrics.breakersFrom(breakerStates)
       this.metrics.observe({
         replication: () => replicationSummary(billing.authors()),
         proposals: () => {

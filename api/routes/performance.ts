@@ -7,19 +7,16 @@ import { METRICS, type MetricName } from '../../src/telemetry/metric-history.ts'
 import type { ApiEnv, ApiNode } from '../context.ts'
 import { operations } from '../openapi/operation.ts'
 import { query } from '../validation.ts'
-import { PeerCounts, round } from '../views.ts'
+import { PeerCounts, TRAILING_WINDOWS, TrailingWindow, round } from '../views.ts'
 
-const WINDOWS = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000 } as const
-type WindowName = keyof typeof WINDOWS
-
-export const PerformanceStatusQuery = z.object({ window: z.enum(Object.keys(WINDOWS) as [WindowName]).default('5m') }).strict()
+export const PerformanceStatusQuery = z.object({ window: TrailingWindow.default('5m') }).strict()
 
 const FigureView = z.object({ current: z.number(), mean: z.number(), max: z.number(), samples: z.number().int(), window_seconds: z.number() })
 
 /** The node's measured figures over the window (null before its first sample), its peers and its breakers. */
 export const PerformanceStatusResponse = z.object({
   peer_id: z.string(),
-  window: z.enum(Object.keys(WINDOWS) as [WindowName]),
+  window: TrailingWindow,
   measured_at: z.string(),
   figures: z.record(z.enum(METRICS), FigureView).nullable(),
   peers: PeerCounts,
@@ -74,7 +71,7 @@ const FORECAST: Array<{ metric: MetricName, bounds: { min: number, max: number }
   { metric: 'request_rate', bounds: { min: 0, max: Infinity } }
 ]
 /** The recommendations read the figures of this window and the memory forecast of this horizon. */
-const RECOMMENDATION_WINDOW_MS = WINDOWS['5m']
+const RECOMMENDATION_WINDOW_MS = TRAILING_WINDOWS['5m']
 const RECOMMENDATION_HORIZON_MS = 900_000
 
 const figureView = (f: Figure): z.infer<typeof FigureView> =>
@@ -111,7 +108,7 @@ export function performanceRoutes (): Hono<ApiEnv> {
   app.get('/status', c => {
     const mesh = c.var.mesh
     const { window } = query(c, PerformanceStatusQuery)
-    const figures = measuredFigures(mesh, WINDOWS[window])
+    const figures = measuredFigures(mesh, TRAILING_WINDOWS[window])
     const body: z.infer<typeof PerformanceStatusResponse> = {
       peer_id: mesh.peerId.toString(),
       window,

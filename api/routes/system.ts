@@ -8,14 +8,12 @@ import { RELOADABLE } from '../../src/reload.ts'
 import type { ApiEnv } from '../context.ts'
 import { operations } from '../openapi/operation.ts'
 import { jsonBody, query } from '../validation.ts'
-import { LoadView, PeerCounts, Time, loadView, round } from '../views.ts'
+import { LoadView, PeerCounts, Time, TRAILING_WINDOWS, TrailingWindow, loadView, round } from '../views.ts'
 import { MetricSeriesQuery, MetricSeriesResponse, seriesSpan, seriesView } from './metric-series.ts'
 
-const PERIODS = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000 } as const
-
 /** A summary over a trailing period (default 5m); with `start`, `end` or `interval` the route answers the time series (MetricSeriesQuery) instead. */
-export const SystemMetricsSummaryQuery = z.object({ period: z.enum(Object.keys(PERIODS) as [keyof typeof PERIODS]).default('5m') })
-const SERIES_KEYS = ['start', 'end', 'interval']
+export const SystemMetricsSummaryQuery = z.object({ period: TrailingWindow.default('5m') })
+const SERIES_KEYS = Object.keys(MetricSeriesQuery.shape)
 
 /** What a reload changed: each setting by its config-file name, applied now or needing a restart. */
 export const SystemReloadResponse = z.object({
@@ -130,7 +128,7 @@ export function systemRoutes (control: NodeControl): Hono<ApiEnv> {
       return c.json(seriesView(mesh.peerId.toString(), 'self', mesh.history.ring, span))
     }
     const { period } = query(c, SystemMetricsSummaryQuery)
-    const summary = mesh.history.summary(PERIODS[period], mesh.clock.now())
+    const summary = mesh.history.summary(TRAILING_WINDOWS[period], mesh.clock.now())
     if (summary === undefined) throw new MeshError('UNAVAILABLE', 'no load sample taken yet')
     const series = (s: { average: number, peak: number, current: number }): Record<string, number> =>
       ({ average: round(s.average), peak: round(s.peak), current: round(s.current) })

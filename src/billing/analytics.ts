@@ -4,8 +4,8 @@ import type { Invoice } from './invoice.ts'
 import { periodOf } from './pricing.ts'
 import { HOUR_MS, hourOf, type UsageIndex } from './usage-index.ts'
 
-const DAY_MS = 24 * HOUR_MS
-const WEEK_MS = 7 * DAY_MS
+export const DAY_MS = 24 * HOUR_MS
+export const WEEK_MS = 7 * DAY_MS
 /** 1970-01-05, the first Monday after the epoch: weeks start on Mondays, in UTC (ISO 8601). */
 const FIRST_MONDAY = 4 * DAY_MS
 

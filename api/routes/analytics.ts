@@ -1,8 +1,8 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { GRANULARITIES, seriesWindow, usageSeries } from '../../src/billing/analytics.ts'
-import { periodStart } from '../../src/billing/invoice.ts'
-import { periodEnd, periodOf, priceOf } from '../../src/billing/pricing.ts'
+import { DAY_MS, GRANULARITIES, WEEK_MS, seriesWindow, usageSeries } from '../../src/billing/analytics.ts'
+import { periodEnd, periodOf, periodStart, priceOf } from '../../src/billing/pricing.ts'
+import { HOUR_MS } from '../../src/billing/usage-index.ts'
 import type { PeriodFigures } from '../../src/billing/analytics.ts'
 import { MeshError } from '../../src/errors.ts'
 import { toNumber } from '../../src/network/amount.ts'
@@ -11,8 +11,8 @@ import { operations } from '../openapi/operation.ts'
 import { query } from '../validation.ts'
 import { Period } from './billing.ts'
 
-const SPAN_MS = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 } as const
-const MAX_SPAN_MS = 366 * 86_400_000
+const SPAN_MS = { h: HOUR_MS, d: DAY_MS, w: WEEK_MS } as const
+const MAX_SPAN_MS = 366 * DAY_MS
 
 const spanMs = (s: string): number => Number(s.slice(0, -1)) * SPAN_MS[s.slice(-1) as keyof typeof SPAN_MS]
 

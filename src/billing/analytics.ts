@@ -2,10 +2,10 @@ import { decimal, type Decimal } from '../network/amount.ts'
 import type { SubscriptionPeriod } from '../platform/state.ts'
 import type { Invoice } from './invoice.ts'
 import { periodOf } from './pricing.ts'
-import { HOUR_MS, type UsageIndex } from './usage-index.ts'
+import { HOUR_MS, hourOf, type UsageIndex } from './usage-index.ts'
 
-const DAY_MS = 24 * HOUR_MS
-const WEEK_MS = 7 * DAY_MS
+export const DAY_MS = 24 * HOUR_MS
+export const WEEK_MS = 7 * DAY_MS
 /** 1970-01-05, the first Monday after the epoch: weeks start on Mondays, in UTC (ISO 8601). */
 const FIRST_MONDAY = 4 * DAY_MS
 
@@ -14,7 +14,7 @@ export const GRANULARITIES = ['hour', 'day', 'week'] as const satisfies readonly
 
 /** The start of the bucket of `granularity` that holds `t`. */
 export function bucketStart (t: number, granularity: Granularity): number {
-  if (granularity === 'hour') return Math.floor(t / HOUR_MS) * HOUR_MS
+  if (granularity === 'hour') return hourOf(t)
   if (granularity === 'day') return Math.floor(t / DAY_MS) * DAY_MS
   return Math.floor((t - FIRST_MONDAY) / WEEK_MS) * WEEK_MS + FIRST_MONDAY
 }

@@ -3,7 +3,7 @@ import { canonicalJson } from '../codec/canonical-json.ts'
 import { decimal, multiply, toNumber, type Decimal } from '../network/amount.ts'
 import { ROUTED_USAGE, paramsAt, type NetworkParams, type ParamsPeriod } from '../network/params.ts'
 import type { SubscriptionPeriod } from '../platform/state.ts'
-import { periodEnd, priceOf } from './pricing.ts'
+import { periodEnd, periodStart, priceOf } from './pricing.ts'
 import { HOUR_MS, type UsageIndex } from './usage-index.ts'
 import type { UsageRecord } from './usage-record.ts'
 
@@ -90,12 +90,6 @@ export interface InvoiceInput {
 /** The invoice id of a tenant and period: the same on every node. */
 export function invoiceId (tenantId: string, period: string): string {
   return `inv_${createHash('sha256').update(canonicalJson({ tenant: tenantId, period })).digest('hex').slice(0, 32)}`
-}
-
-/** The first millisecond of a `YYYY-MM` period. */
-export function periodStart (period: string): number {
-  const [y, m] = period.split('-').map(Number)
-  return Date.UTC(y ?? 1970, (m ?? 1) - 1, 1)
 }
 
 /** part / whole of an amount, rounded half up to millionths. */

@@ -10,6 +10,12 @@ export function periodOf (timestamp: number): string {
   return new Date(timestamp).toISOString().slice(0, 7)
 }
 
+/** The first millisecond of a `YYYY-MM` period. */
+export function periodStart (period: string): number {
+  const [y, m] = period.split('-').map(Number)
+  return Date.UTC(y ?? 1970, (m ?? 1) - 1, 1)
+}
+
 /** The first millisecond after a `YYYY-MM` period. */
 export function periodEnd (period: string): number {
   const [y, m] = period.split('-').map(Number)

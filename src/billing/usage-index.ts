@@ -167,13 +167,6 @@ export class UsageIndex {
     return [...this.users.get(user)?.keys() ?? []].sort()
   }
 
-  /** Users with counted usage in a month, sorted. */
-  usersIn (month: string): string[] {
-    const out: string[] = []
-    for (const [user, months] of this.users) if (months.has(month)) out.push(user)
-    return out.sort()
-  }
-
   /** Every user with counted usage, sorted. */
   usersHeld (): string[] {
     return [...this.users.keys()].sort()

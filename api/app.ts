@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { requestId } from 'hono/request-id'
 import type { NodeControl } from '../src/launch.ts'
 import type { Logger } from '../src/logging.ts'
@@ -82,6 +82,10 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   // that need the token too (tenants, subscriptions, webhooks, security).
   const requireOperator = operatorAuth(opts.token, guard)
   app.on(MUTATING, '*', requireOperator)
+  // For the route modules whose reads need the token too: their mutating calls passed the check above.
+  const requireOperatorToRead: MiddlewareHandler<ApiEnv> = async (c, next) => {
+    await (MUTATING.includes(c.req.method) ? next() : requireOperator(c, next))
+  }
   app.use(apiBodyLimit(opts.maxBodyBytes ?? 1024 * 1024))
   app.on(MUTATING, '*', readJsonBody())
   app.route('/', healthRoutes())
@@ -92,9 +96,9 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.route('/v1/services', serviceRoutes())
   app.route('/v1/load-balancer', loadBalancerRoutes())
   app.route('/v1/failover', failoverRoutes())
-  app.route('/v1/billing/subscriptions', subscriptionRoutes(requireOperator))
+  app.route('/v1/billing/subscriptions', subscriptionRoutes(requireOperatorToRead))
   app.route('/v1/billing', billingRoutes())
-  app.route('/v1/tenants', tenantRoutes(requireOperator))
+  app.route('/v1/tenants', tenantRoutes(requireOperatorToRead))
   app.route('/v1/analytics', analyticsRoutes())
   app.route('/v1/governance', governanceRoutes())
   app.route('/v1/election', electionRoutes())
@@ -102,9 +106,9 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.route('/v1/testing', testingRoutes())
   const operations = opts.operations ?? DEFAULT_TUNING.operations
   app.route('/v1/alerts', alertRoutes(operations.alertIntervalMs))
-  app.route('/v1/security', securityRoutes(requireOperator, { retentionMs: operations.auditRetentionMs, policy: operations.authThrottle }))
+  app.route('/v1/security', securityRoutes(requireOperatorToRead, { retentionMs: operations.auditRetentionMs, policy: operations.authThrottle }))
   app.route('/v1/ws', wsRoutes())
-  app.route('/v1/webhooks', webhookRoutes(requireOperator))
+  app.route('/v1/webhooks', webhookRoutes(requireOperatorToRead))
   app.route('/', docsRoutes(apiDocument()))
   app.route('/', uiRoutes())
 

@@ -5,7 +5,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import { errorMessage } from '../src/errors.ts'
 import type { LogFeed, Logger } from '../src/logging.ts'
 import type { ApiNode } from './context.ts'
-import { bearerToken, tokenMatcher, type AuthGuard } from './middleware/operator-auth.ts'
+import { bearerToken, retryAfterSeconds, tokenMatcher, type AuthGuard } from './middleware/operator-auth.ts'
 import { OPERATOR_CHANNELS, WS_CHANNELS, WsClientMessage, type WsChannel, type WsServerMessage } from './routes/ws.ts'
 import { eventPayload } from '../src/events/node-event.ts'
 import { loadView } from './views.ts'
@@ -105,7 +105,7 @@ export class WsHub {
     if (authorization !== undefined) {
       const verdict = this.authenticate(address, bearerToken(authorization))
       if (typeof verdict === 'object') {
-        socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${Math.max(1, Math.ceil(verdict.retryAfterMs / 1000))}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+        socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${retryAfterSeconds(verdict.retryAfterMs)}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
         return
       }
       if (verdict === 'failed') {

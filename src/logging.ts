@@ -30,12 +30,13 @@ export class LogFeed {
   /** One pino JSON line. */
   write (line: string): void {
     if (this.listeners.size === 0) return
-    let parsed: Record<string, unknown>
-    try {
-      parsed = JSON.parse(line) as Record<string, unknown>
-    } catch {
-      return
-    }
+    const parsed = parseLine(line)
+    if (parsed !== undefined) this.publish(parsed)
+  }
+
+  /** One pino record, already parsed. */
+  publish (parsed: Record<string, unknown>): void {
+    if (this.listeners.size === 0) return
     const { level, time, msg } = parsed
     const record: LogRecord = {
       level: LEVEL_NAMES[typeof level === 'number' ? level : 30]?.toLowerCase() ?? String(level),
@@ -64,7 +65,14 @@ export function createLogger (level: LogLevel, bindings: Record<string, unknown>
   } else {
     const colour = process.stderr.isTTY && process.env.NO_COLOR === undefined
     // Synchronous, in this thread: pino's transports would start a worker thread for this.
-    log = pino({ level, base: bindings }, { write: (line: string) => { process.stderr.write(prettyLine(line, colour)); feed.write(line) } })
+    // Each line parsed once, for both the terminal and the feed.
+    log = pino({ level, base: bindings }, {
+      write: (line: string) => {
+        const record = parseLine(line)
+        process.stderr.write(record === undefined ? line : prettyRecord(record, colour))
+        if (record !== undefined) feed.publish(record)
+      }
+    })
   }
   feeds.set(log, feed)
   return log
@@ -83,12 +91,20 @@ const OMITTED = new Set(['level', 'time', 'msg', 'pid', 'hostname'])
  * the level coloured when `colour`. A line that is not a record passes through unchanged.
  */
 export function prettyLine (line: string, colour: boolean): string {
-  let record: Record<string, unknown>
+  const record = parseLine(line)
+  return record === undefined ? line : prettyRecord(record, colour)
+}
+
+/** A pino JSON line's record; undefined for a line that is not JSON. */
+function parseLine (line: string): Record<string, unknown> | undefined {
   try {
-    record = JSON.parse(line) as Record<string, unknown>
+    return JSON.parse(line) as Record<string, unknown>
   } catch {
-    return line
+    return undefined
   }
+}
+
+function prettyRecord (record: Record<string, unknown>, colour: boolean): string {
   const level = typeof record.level === 'number' ? record.level : 30
   const time = typeof record.time === 'number' ? new Date(record.time) : new Date()
   const clock = `${pad(time.getHours())}:${pad(time.getMinutes())}:${pad(time.getSeconds())}.${String(time.getMilliseconds()).padStart(3, '0')}`

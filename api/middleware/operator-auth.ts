@@ -52,9 +52,14 @@ export function operatorAuth (apiToken: string, guard?: AuthGuard): MiddlewareHa
   }
 }
 
+/** A refusal's Retry-After: whole seconds, rounded up, at least one. */
+export function retryAfterSeconds (retryAfterMs: number): number {
+  return Math.max(1, Math.ceil(retryAfterMs / 1000))
+}
+
 /** 429 with Retry-After in whole seconds, rounded up. */
 export function refused (c: Context, retryAfterMs: number): MeshError {
-  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000))
+  const seconds = retryAfterSeconds(retryAfterMs)
   c.header('Retry-After', String(seconds))
   return new MeshError('RATE_LIMIT_ERROR', 'too many failed authentications from this address: try again later', { retry_after_seconds: seconds })
 }

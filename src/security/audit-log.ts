@@ -69,6 +69,7 @@ export class AuditLog implements Startable {
   private readonly c: AuditComponents
   private readonly opts: AuditOptions
   private readonly incarnation: string
+  /** Entries recorded since start: each entry's sequence number. */
   private seq = 0
   private queue: AuditEntry[] = []
   private store: Sublevel<AuditEntry[]> | undefined
@@ -76,7 +77,6 @@ export class AuditLog implements Startable {
   private pruneTimer: NodeJS.Timeout | undefined
   private writing: Promise<void> = Promise.resolve()
   private readonly listeners = new Set<(e: AuditEntry) => void>()
-  private recordedTotal = 0
 
   constructor (components: AuditComponents, opts: AuditOptions) {
     this.c = components
@@ -102,7 +102,7 @@ export class AuditLog implements Startable {
 
   /** Entries recorded since start (queued or written). */
   get recorded (): number {
-    return this.recordedTotal
+    return this.seq
   }
 
   /** Every entry as it is recorded (for the WebSocket `audit` channel). */
@@ -114,7 +114,6 @@ export class AuditLog implements Startable {
   record (r: AuditRecord): AuditEntry {
     const entry: AuditEntry = { id: `${timeKey(r.time)}.${this.incarnation}.${String(++this.seq).padStart(9, '0')}`, ...r }
     this.queue.push(entry)
-    this.recordedTotal++
     for (const l of this.listeners) l(entry)
     if (this.queue.length >= this.opts.maxBatch) void this.flush()
     else this.schedule()

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { encodeJson } from '../codec/json-bytes.ts'
 import { parseJson } from '../codec/json-depth.ts'
 
 /**
@@ -66,11 +67,10 @@ export type ServiceOffer = z.infer<typeof ServiceOfferSchema>
 /** Larger messages are rejected before parsing: a snapshot is a few hundred bytes. */
 export const MAX_SNAPSHOT_BYTES = 8 * 1024
 
-const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
 export function encodeSnapshot (snapshot: TelemetrySnapshot): Uint8Array {
-  return encoder.encode(JSON.stringify(snapshot))
+  return encodeJson(snapshot)
 }
 
 export type DecodeResult =

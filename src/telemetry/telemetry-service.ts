@@ -141,7 +141,7 @@ export class TelemetryService {
 
   /** The publication interval now: the base, stretched so that the mesh stays within the receive budget. */
   publicationInterval (): number {
-    return publicationIntervalMs(this.c.peerTable.members().length, this.opts.receiveBudget(), this.intervalMs)
+    return publicationIntervalMs(this.c.peerTable.memberCount(), this.opts.receiveBudget(), this.intervalMs)
   }
 
   async start (): Promise<void> {
@@ -239,7 +239,7 @@ export class TelemetryService {
 
   /** The mesh's size as this node knows it: itself and the peers that may be probed. */
   private members (): number {
-    return this.c.peerTable.members().length + 1
+    return this.c.peerTable.memberCount() + 1
   }
 
   private async announce (event: MembershipEvent): Promise<void> {
@@ -347,7 +347,7 @@ export class TelemetryService {
   private readonly onDisconnect = (evt: CustomEvent<PeerId>): void => {
     const id = evt.detail.toString()
     this.c.peerTable.connectionChanged(id, false, this.c.clock.now())
-    if (!this.hasLeft && this.c.peerTable.members().includes(id)) void this.probeMember(id)
+    if (!this.hasLeft && this.c.peerTable.isMember(id)) void this.probeMember(id)
   }
 
   private readonly tick = (): void => {

@@ -129,6 +129,8 @@ export class ElectionAnnouncer implements Startable {
 
 /** The elected operators other than `selfId`, split into those already connected and those to look up. */
 export function operatorsToFind (elected: readonly string[], selfId: string, isConnected: (peerId: string) => boolean): { connected: string[], missing: string[] } {
-  const others = elected.filter(id => id !== selfId)
-  return { connected: others.filter(isConnected), missing: others.filter(id => !isConnected(id)) }
+  const split: { connected: string[], missing: string[] } = { connected: [], missing: [] }
+  // One look at each operator's connections (a peer id parsed, the connection map read).
+  for (const id of elected) if (id !== selfId) (isConnected(id) ? split.connected : split.missing).push(id)
+  return split
 }

@@ -27,7 +27,6 @@ export class NetworkGuard {
   private reachable: Set<string> | undefined
   private readonly opts: NetworkGuardOptions
   private libp2p: MeshLibp2p | undefined
-  refusedTotal = 0
 
   constructor (opts: NetworkGuardOptions) {
     this.opts = opts
@@ -51,7 +50,6 @@ export class NetworkGuard {
 
   refuse (peerId: string, reason: string): void {
     this.refused.set(peerId, { until: this.opts.now() + this.opts.refuseForMs, reason })
-    this.refusedTotal++
     this.refusalReasons.set(reason, (this.refusalReasons.get(reason) ?? 0) + 1)
   }
 
@@ -59,6 +57,13 @@ export class NetworkGuard {
   refusedNow (): Array<{ peerId: string, reason: string, until: number }> {
     const now = this.opts.now()
     return [...this.refused].filter(([, r]) => r.until > now).map(([peerId, r]) => ({ peerId, ...r }))
+  }
+
+  /** How many times peers were refused since start. */
+  get refusedTotal (): number {
+    let total = 0
+    for (const n of this.refusalReasons.values()) total += n
+    return total
   }
 
   /** How many times peers were refused since start, by reason. */

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { encodeJson } from '../codec/json-bytes.ts'
 
 /**
  * A membership change (SWIM's alive, suspect and dead messages, and Serf's leave), gossiped on
@@ -26,10 +27,8 @@ export type MembershipEvent = z.infer<typeof MembershipEventSchema>
 /** Larger messages are not membership events: one is about a hundred bytes. */
 export const MAX_MEMBERSHIP_EVENT_BYTES = 512
 
-const encoder = new TextEncoder()
-
 export function encodeMembershipEvent (event: MembershipEvent): Uint8Array {
-  return encoder.encode(JSON.stringify(event))
+  return encodeJson(event)
 }
 
 export type MembershipRejectReason = 'oversized' | 'malformed' | 'forged' | 'future' | 'stale'

@@ -153,8 +153,21 @@ export class PeerTable {
   /** The peers this node counts as members of the mesh now: the healthy and the suspect. */
   members (): string[] {
     const ids: string[] = []
-    for (const [peerId, record] of this.peers) if (record.liveness.state === 'healthy' || record.liveness.state === 'suspect') ids.push(peerId)
+    for (const [peerId, record] of this.peers) if (isMemberState(record.liveness.state)) ids.push(peerId)
     return ids
+  }
+
+  /** How many `members()` there are, without listing them: read per publication and per membership event. */
+  memberCount (): number {
+    let n = 0
+    for (const record of this.peers.values()) if (isMemberState(record.liveness.state)) n++
+    return n
+  }
+
+  /** Whether `peerId` is one of `members()`. */
+  isMember (peerId: string): boolean {
+    const state = this.peers.get(peerId)?.liveness.state
+    return state !== undefined && isMemberState(state)
   }
 
   connectionChanged (peerId: string, connected: boolean, at: number): void {
@@ -228,4 +241,8 @@ function view (peerId: string, r: PeerRecord, now: number): PeerSnapshot {
     connected: r.liveness.connected,
     firstSeenAt: r.firstSeenAt
   }
+}
+
+function isMemberState (state: PeerState): boolean {
+  return state === 'healthy' || state === 'suspect'
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { encodeJson } from '../codec/json-bytes.ts'
 import { parseJson } from '../codec/json-depth.ts'
 
 /**
@@ -66,11 +67,10 @@ export type ServiceOffer = z.infer<typeof ServiceOfferSchema>
 /** Larger messages are rejected before parsing: a snapshot is a few hundred bytes. */
 export const MAX_SNAPSHOT_BYTES = 8 * 1024
 
-const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
 export function encodeSnapshot (snapshot: TelemetrySnapshot): Uint8Array {
-  return encoder.encode(JSON.stringify(snapshot))
+  return encodeJson(snapshot)
 }
 
 export type DecodeResult =
@@ -78,13 +78,22 @@ export type DecodeResult =
   | { ok: false, reason: 'oversized' | 'malformed' }
 
 export function decodeSnapshot (bytes: Uint8Array): DecodeResult {
+  const json = decodeTelemetryJson(bytes)
+  return json.ok ? snapshotOf(json.value) : json
+}
+
+/** The JSON value of a message of the telemetry topic (a snapshot or a smaller membership event), parsed once. */
+export function decodeTelemetryJson (bytes: Uint8Array): { ok: true, value: unknown } | { ok: false, reason: 'oversized' | 'malformed' } {
   if (bytes.byteLength > MAX_SNAPSHOT_BYTES) return { ok: false, reason: 'oversized' }
-  let value: unknown
   try {
-    value = parseJson(decoder.decode(bytes))
+    return { ok: true, value: parseJson(decoder.decode(bytes)) }
   } catch {
     return { ok: false, reason: 'malformed' }
   }
+}
+
+/** A parsed JSON value checked against the snapshot's schema. */
+export function snapshotOf (value: unknown): DecodeResult {
   const parsed = TelemetrySnapshotSchema.safeParse(value)
   return parsed.success ? { ok: true, snapshot: parsed.data } : { ok: false, reason: 'malformed' }
 }

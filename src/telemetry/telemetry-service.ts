@@ -141,7 +141,7 @@ export class TelemetryService {
 
   /** The publication interval now: the base, stretched so that the mesh stays within the receive budget. */
   publicationInterval (): number {
-    return publicationIntervalMs(this.c.peerTable.members().length, this.opts.receiveBudget(), this.intervalMs)
+    return publicationIntervalMs(this.c.peerTable.memberCount(), this.opts.receiveBudget(), this.intervalMs)
   }
 
   async start (): Promise<void> {
@@ -239,7 +239,7 @@ export class TelemetryService {
 
   /** The mesh's size as this node knows it: itself and the peers that may be probed. */
   private members (): number {
-    return this.c.peerTable.members().length + 1
+    return this.c.peerTable.memberCount() + 1
   }
 
   private async announce (event: MembershipEvent): Promise<void> {
@@ -296,8 +296,7 @@ export class TelemetryService {
     this.hellos.set(peerId, setTimeout(() => {
       this.hellos.delete(peerId)
       const hello = encodeJson({ hello: this.snapshotNow() })
-      void dialTarget(this.c.libp2p, peerId)
-        .then(async target => await requestFrame(this.c.libp2p, target, this.opts.probeProtocol, hello, PROBE_LIMITS(this.opts.indirectTimeoutMs)))
+      void this.askPeer(peerId, hello, this.opts.indirectTimeoutMs)
         .catch((err: unknown) => { this.c.log.debug({ err: errorMessage(err), peer: peerId }, 'hello not delivered') })
     }, delayMs))
   }
@@ -335,8 +334,7 @@ export class TelemetryService {
     const held = this.c.peerTable.heldAgainst(peerId)
     if (held === undefined || this.hasLeft) return
     const notice = encodeJson({ notice: held.event, incarnation: held.incarnation })
-    void dialTarget(this.c.libp2p, peerId)
-      .then(async target => await requestFrame(this.c.libp2p, target, this.opts.probeProtocol, notice, PROBE_LIMITS(this.opts.indirectTimeoutMs)))
+    void this.askPeer(peerId, notice, this.opts.indirectTimeoutMs)
       .then(bytes => {
         // It may have refuted already, while this node could not hear it: its answer says so.
         const incarnation = decodeJson(bytes, ProbeResponseSchema)?.incarnation
@@ -349,7 +347,7 @@ export class TelemetryService {
   private readonly onDisconnect = (evt: CustomEvent<PeerId>): void => {
     const id = evt.detail.toString()
     this.c.peerTable.connectionChanged(id, false, this.c.clock.now())
-    if (!this.hasLeft && this.c.peerTable.members().includes(id)) void this.probeMember(id)
+    if (!this.hasLeft && this.c.peerTable.isMember(id)) void this.probeMember(id)
   }
 
   private readonly tick = (): void => {
@@ -425,7 +423,7 @@ export class TelemetryService {
     const request = encodeJson({ target, timeoutMs: Math.min(10_000, Math.max(1, timeoutMs - 100)) })
     const answers = await Promise.all(helpers.map(async helper => {
       try {
-        const response = decodeJson(await requestFrame(this.c.libp2p, await dialTarget(this.c.libp2p, helper), this.opts.probeProtocol, request, PROBE_LIMITS(timeoutMs)), ProbeResponseSchema)
+        const response = decodeJson(await this.askPeer(helper, request, timeoutMs), ProbeResponseSchema)
         return response === undefined ? 'unanswered' : response.ok ? 'ack' : 'nack'
       } catch {
         return 'unanswered'
@@ -457,6 +455,11 @@ export class TelemetryService {
     } catch {
       return encodeJson({ ok: false })
     }
+  }
+
+  /** One request over the probe protocol (a ping-req, a notice or a hello): the answer's bytes. */
+  private async askPeer (peerId: string, request: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
+    return await requestFrame(this.c.libp2p, await dialTarget(this.c.libp2p, peerId), this.opts.probeProtocol, request, PROBE_LIMITS(timeoutMs))
   }
 
   /** One ping: the RTT in milliseconds. A probe must answer fast: no DHT lookup (see dialTarget). */

@@ -1,7 +1,6 @@
-import { parseJson } from '../codec/json-depth.ts'
 import { accept, ignore, reject, type GossipVerdict } from '../p2p/gossip-validation.ts'
 import { MAX_MEMBERSHIP_EVENT_BYTES, MembershipEventSchema, judgeMembershipEvent, type MembershipEvent, type MembershipRejectReason } from './membership-event.ts'
-import { decodeSnapshot, isNewer, type SnapshotPosition, type TelemetrySnapshot } from './snapshot.ts'
+import { decodeSnapshot, decodeTelemetryJson, isNewer, snapshotOf, type SnapshotPosition, type TelemetrySnapshot } from './snapshot.ts'
 
 export type SnapshotVerdict =
   | { accept: true, snapshot: TelemetrySnapshot }
@@ -51,18 +50,9 @@ export type TelemetryMessage =
 
 export type TelemetryRejectReason = RejectReason | MembershipRejectReason
 
-const decoder = new TextDecoder('utf-8', { fatal: true })
-
 /** A small message whose top-level object has an `event` field is a membership event; anything else must be a snapshot. */
-function membershipEventIn (bytes: Uint8Array): { ok: true, event: MembershipEvent } | { ok: false, reason: 'malformed' } | undefined {
-  if (bytes.byteLength > MAX_MEMBERSHIP_EVENT_BYTES) return undefined
-  let value: unknown
-  try {
-    value = parseJson(decoder.decode(bytes))
-  } catch {
-    return undefined
-  }
-  if (typeof value !== 'object' || value === null || !('event' in value)) return undefined
+function membershipEventIn (bytes: Uint8Array, value: unknown): { ok: true, event: MembershipEvent } | { ok: false, reason: 'malformed' } | undefined {
+  if (bytes.byteLength > MAX_MEMBERSHIP_EVENT_BYTES || typeof value !== 'object' || value === null || !('event' in value)) return undefined
   const parsed = MembershipEventSchema.safeParse(value)
   return parsed.success ? { ok: true, event: parsed.data } : { ok: false, reason: 'malformed' }
 }
@@ -72,14 +62,18 @@ function membershipEventIn (bytes: Uint8Array): { ok: true, event: MembershipEve
  * is ignored without penalty; the other reasons are the sender's and rejected.
  */
 export function validateTelemetry (bytes: Uint8Array, ctx: TelemetryContext): GossipVerdict<TelemetryMessage, TelemetryRejectReason> {
-  const event = membershipEventIn(bytes)
+  // Parsed once, for whichever kind of message the bytes turn out to be.
+  const json = decodeTelemetryJson(bytes)
+  if (!json.ok) return reject(json.reason)
+  const event = membershipEventIn(bytes, json.value)
   if (event !== undefined) {
     if (!event.ok) return reject(event.reason)
     const judged = judgeMembershipEvent(event.event, ctx.author, ctx)
     if (judged.ok) return accept({ type: 'membership', event: event.event })
     return judged.reason === 'stale' ? ignore(judged.reason) : reject(judged.reason)
   }
-  const verdict = validateSnapshot(bytes, ctx.last, ctx)
+  const decoded = snapshotOf(json.value)
+  const verdict = decoded.ok ? judgeSnapshot(decoded.snapshot, ctx.last, ctx) : { accept: false as const, reason: decoded.reason }
   if (verdict.accept) return accept({ type: 'snapshot', snapshot: verdict.snapshot })
   return verdict.reason === 'replayed' || verdict.reason === 'stale' ? ignore(verdict.reason) : reject(verdict.reason)
 }

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { createHash } from 'node:crypto'
 
 /**
  * API keys: a fixed prefix that secret scanners can match (as GitHub's `ghp_` and Stripe's
@@ -23,13 +23,6 @@ export function looksLikeApiKey (credential: string): boolean {
 
 export function apiKeyHash (secret: string): string {
   return createHash('sha256').update(secret).digest('hex')
-}
-
-/** Two hashes compared in constant time. */
-export function sameHash (a: string, b: string): boolean {
-  const x = Buffer.from(a, 'hex')
-  const y = Buffer.from(b, 'hex')
-  return x.length === y.length && timingSafeEqual(x, y)
 }
 
 /** A new record id: its prefix and 96 random bits in hex. */

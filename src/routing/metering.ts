@@ -24,14 +24,12 @@ export class Metering {
 
   /** A request refused before any of its body was read. */
   refused (user: string, service: string, status: number, keyId?: string): void {
-    const at = this.c.clock.now()
-    this.c.onUsage({ user, ...keyOf(keyId), service, peerId: '', requestBytes: 0, responseBytes: 0, durationMs: 0, status, at })
+    this.emit({ user, service, keyId }, '', 0, 0, undefined, status)
   }
 
   /** A request that no peer served, begun at `started`. */
   failed (req: RouteRequest, started: number, status: number): void {
-    const at = this.c.clock.now()
-    this.c.onUsage({ user: req.user, ...keyOf(req.keyId), service: req.service, peerId: '', requestBytes: req.body.bytesRead, responseBytes: 0, durationMs: at - started, status, at })
+    this.emit(req, '', req.body.bytesRead, 0, started, status)
   }
 
   /** The served result, its body counted on its way: the event follows once the body has been sent or failed (at once for a body received whole). */
@@ -39,18 +37,20 @@ export class Metering {
     const whole = result.whole
     if (whole !== undefined) {
       // Received whole: sent as far as this node is concerned.
-      const at = this.c.clock.now()
-      this.c.onUsage({ user: req.user, service: req.service, peerId: result.servedBy, requestBytes: req.body.bytesRead, responseBytes: whole.byteLength, durationMs: at - started, status: result.status, at })
+      this.emit(req, result.servedBy, req.body.bytesRead, whole.byteLength, started, result.status)
       return result
     }
     let bytes = 0
     const body = observeBody(result.body, {
       onChunk: chunk => { bytes += chunk.byteLength },
-      onEnd: () => {
-        const at = this.c.clock.now()
-        this.c.onUsage({ user: req.user, ...keyOf(req.keyId), service: req.service, peerId: result.servedBy, requestBytes: req.body.bytesRead, responseBytes: bytes, durationMs: at - started, status: result.status, at })
-      }
+      onEnd: () => { this.emit(req, result.servedBy, req.body.bytesRead, bytes, started, result.status) }
     })
     return { ...result, body }
+  }
+
+  /** The one usage event of a request, now; `started` undefined for one refused at once (no duration). */
+  private emit (req: Pick<RouteRequest, 'user' | 'service' | 'keyId'>, peerId: string, requestBytes: number, responseBytes: number, started: number | undefined, status: number): void {
+    const at = this.c.clock.now()
+    this.c.onUsage({ user: req.user, ...keyOf(req.keyId), service: req.service, peerId, requestBytes, responseBytes, durationMs: started === undefined ? 0 : at - started, status, at })
   }
 }

@@ -93,27 +93,41 @@ export class PeerSelection {
   candidates (service: string): PeerCandidate[] {
     const now = this.c.clock.now()
     const list: PeerCandidate[] = []
-    const add = (peerId: string, capacity: number, gossiped: { load: PeerCandidate['load'], receivedAt: number }): void => {
-      if (!this.c.admits(peerId, service, now)) return
+    this.eachEligible(service, now, (peerId, capacity, p) => {
       const stats = this.statsOf(peerId)
-      const load = fresherLoad(stats.report, gossiped)
+      // This node has no report of its own (it never routes to itself over the protocol): its load is current.
+      const gossiped = p === undefined
+        ? { load: this.c.ownLoad(), receivedAt: now }
+        : { load: { cpu: p.snapshot.cpu, activeRequests: p.snapshot.requests.active }, receivedAt: p.receivedAt }
       list.push({
         peerId,
         capacity,
         weight: this.currentWeights[peerId] ?? capacityWeight(capacity),
         inFlight: stats.inFlight,
         latencyMs: stats.latency.value(now),
-        load
+        load: fresherLoad(stats.report, gossiped)
       })
-    }
+      return false
+    })
+    return list
+  }
+
+  /** Whether any peer could serve `service` now: candidates' test, stopping at the first, with no candidate built. */
+  hasCandidate (service: string): boolean {
+    return this.eachEligible(service, this.c.clock.now(), () => true)
+  }
+
+  /**
+   * Visits the healthy peers offering `service`, then this node if it offers it, that the
+   * failover state admits (`p` undefined for this node), until `visit` returns true; returns whether it did.
+   */
+  private eachEligible (service: string, now: number, visit: (peerId: string, capacity: number, p: PeerSnapshot | undefined) => boolean): boolean {
     for (const p of this.c.peers()) {
       const offer = p.snapshot.services.find(s => s.name === service)
-      if (offer !== undefined && p.state === 'healthy') add(p.peerId, offer.capacity, { load: { cpu: p.snapshot.cpu, activeRequests: p.snapshot.requests.active }, receivedAt: p.receivedAt })
+      if (offer !== undefined && p.state === 'healthy' && this.c.admits(p.peerId, service, now) && visit(p.peerId, offer.capacity, p)) return true
     }
     const local = this.c.services.offers().find(s => s.name === service)
-    // This node has no report of its own (it never routes to itself over the protocol): its load is current.
-    if (local !== undefined) add(this.c.selfId, local.capacity, { load: this.c.ownLoad(), receivedAt: now })
-    return list
+    return local !== undefined && this.c.admits(this.c.selfId, service, now) && visit(this.c.selfId, local.capacity, undefined)
   }
 
   /** What the strategy picks now among the candidates not in `exclude` (the peers a request tried already). */

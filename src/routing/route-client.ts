@@ -93,6 +93,15 @@ export class RouteClient {
       const onAbort = (): void => { r.stream.abort(new Error('request cancelled')) }
       signal.addEventListener('abort', onAbort, { once: true })
       detach = () => { signal.removeEventListener('abort', onAbort) }
+      // The answer ended: the stream goes back to the pool, unless the peer's upstream answered before it read the whole body (the stream is unfit then).
+      const settle = (): void => {
+        if (bodySent) {
+          detach()
+          this.pool.release(peerId, r)
+        } else {
+          discard(new Error('the upstream answered before it read the whole request body'))
+        }
+      }
       const whole = req.body.whole
       const inline = whole !== undefined && whole.byteLength <= BODY_FRAME_BYTES
       const head = { service: req.service, method: req.method, path: req.path, headers: forwardableHeaders(req.headers), bodyBytes: whole?.byteLength ?? req.body.declaredBytes ?? null }
@@ -121,12 +130,7 @@ export class RouteClient {
       if (reply.bodyBytes !== undefined) {
         const whole = await r.readWhole(reply.bodyBytes, signal).catch((err: unknown) => { throw bodyError ?? err })
         // The exchange is complete: the stream goes back to the pool before anyone reads the body.
-        if (bodySent) {
-          detach()
-          this.pool.release(peerId, r)
-        } else {
-          discard(new Error('the upstream answered before it read the whole request body'))
-        }
+        settle()
         return wholeResponse(reply.status, reply.headers, whole, load)
       }
       const frames = r.readBody(this.maxResponseBytes, signal)
@@ -137,13 +141,7 @@ export class RouteClient {
             throw bodyError ?? err
           })
           if (next.done === true) {
-            // A peer whose upstream answered before it read the whole body leaves the stream unfit for another request.
-            if (bodySent) {
-              detach()
-              this.pool.release(peerId, r)
-            } else {
-              discard(new Error('the upstream answered before it read the whole request body'))
-            }
+            settle()
             controller.close()
           } else {
             controller.enqueue(next.value)

@@ -126,7 +126,7 @@ export class Router {
    */
   admit (service: string, user: string, keyId?: string): void {
     if (!this.isKnown(service)) throw new MeshError('NOT_FOUND', `no peer of the mesh offers service ${service}`, { service })
-    if (this.candidates(service).length > 0) return
+    if (this.selection.hasCandidate(service)) return
     const error = new MeshError('UNAVAILABLE', `no peer is available for service ${service}`, { service })
     this.metering.refused(user, service, error.status, keyId)
     throw error

@@ -60,3 +60,11 @@ test("a tenant's request carries its key id in every event: served, failed and r
   metering.refused('ten_1', 'echo', 503, 'key_1')
   assert.deepEqual(usage.map(e => [e.user, e.keyId, e.status]), [['ten_1', 'key_1', 200], ['ten_1', 'key_1', 502], ['ten_1', 'key_1', 503]])
 })
+
+test("a tenant's request answered whole carries its key id too", () => {
+  const { metering, usage } = meteringOf()
+  const keyed = { ...request(new Uint8Array(0)), user: 'ten_1', keyId: 'key_1' }
+  const whole = new TextEncoder().encode('x')
+  metering.served(keyed, 0, { status: 200, headers: [], body: bodyOf('x'), whole, servedBy: 'peer-b', attempts: 1 })
+  assert.deepEqual(usage.map(e => [e.user, e.keyId, e.responseBytes]), [['ten_1', 'key_1', 1]])
+})

@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from 'hono'
+import { Hono } from 'hono'
 import { requestId } from 'hono/request-id'
 import type { NodeControl } from '../src/launch.ts'
 import type { Logger } from '../src/logging.ts'
@@ -54,6 +54,8 @@ export interface ApiOptions {
 }
 
 const MUTATING = ['POST', 'PUT', 'PATCH', 'DELETE']
+/** Paths whose reads need the operator token too: the operator's customers, webhooks and security. */
+const OPERATOR_READS = ['/v1/tenants', '/v1/billing/subscriptions', '/v1/webhooks', '/v1/security']
 
 /** The node's local API: one route module per domain, mounted on one app. */
 export function createApi (opts: ApiOptions): Hono<ApiEnv> {
@@ -79,13 +81,10 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
 
   // The operator plane: every other path. The token is checked before the body is read.
   // One check of the operator token, throttled per address: every mutating call, and the reads
-  // that need the token too (tenants, subscriptions, webhooks, security).
+  // of the operator's own records (tenants, subscriptions, webhooks, security).
   const requireOperator = operatorAuth(opts.token, guard)
   app.on(MUTATING, '*', requireOperator)
-  // For the route modules whose reads need the token too: their mutating calls passed the check above.
-  const requireOperatorToRead: MiddlewareHandler<ApiEnv> = async (c, next) => {
-    await (MUTATING.includes(c.req.method) ? next() : requireOperator(c, next))
-  }
+  app.on(['GET', 'HEAD'], OPERATOR_READS.flatMap(p => [p, `${p}/*`]), requireOperator)
   app.use(apiBodyLimit(opts.maxBodyBytes ?? 1024 * 1024))
   app.on(MUTATING, '*', readJsonBody())
   app.route('/', healthRoutes())
@@ -96,9 +95,9 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.route('/v1/services', serviceRoutes())
   app.route('/v1/load-balancer', loadBalancerRoutes())
   app.route('/v1/failover', failoverRoutes())
-  app.route('/v1/billing/subscriptions', subscriptionRoutes(requireOperatorToRead))
+  app.route('/v1/billing/subscriptions', subscriptionRoutes())
   app.route('/v1/billing', billingRoutes())
-  app.route('/v1/tenants', tenantRoutes(requireOperatorToRead))
+  app.route('/v1/tenants', tenantRoutes())
   app.route('/v1/analytics', analyticsRoutes())
   app.route('/v1/governance', governanceRoutes())
   app.route('/v1/election', electionRoutes())
@@ -106,9 +105,9 @@ export function createApi (opts: ApiOptions): Hono<ApiEnv> {
   app.route('/v1/testing', testingRoutes())
   const operations = opts.operations ?? DEFAULT_TUNING.operations
   app.route('/v1/alerts', alertRoutes(operations.alertIntervalMs))
-  app.route('/v1/security', securityRoutes(requireOperatorToRead, { retentionMs: operations.auditRetentionMs, policy: operations.authThrottle }))
+  app.route('/v1/security', securityRoutes({ retentionMs: operations.auditRetentionMs, policy: operations.authThrottle }))
   app.route('/v1/ws', wsRoutes())
-  app.route('/v1/webhooks', webhookRoutes(requireOperatorToRead))
+  app.route('/v1/webhooks', webhookRoutes())
   app.route('/', docsRoutes(apiDocument()))
   app.route('/', uiRoutes())
 

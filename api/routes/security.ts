@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from 'hono'
+import { Hono } from 'hono'
 import { z } from 'zod'
 import { KEY_REFUSALS, type KeyRefusal } from '../../src/platform/platform.ts'
 import { RATE_LIMIT_REFUSALS, type RateLimitRefusal } from '../../src/platform/rate-limiter.ts'
@@ -104,9 +104,8 @@ export const securityOperations = operations(
   { id: 'securityStatus', method: 'get', path: '/v1/security/status', tag: 'operations', summary: 'Authentication failures and throttling, refusals by kind, routed requests rate-limited or refused by the key check', access: 'operator', responses: { 200: { SecurityStatusResponse } }, errors: [429] }
 )
 
-export function securityRoutes (requireOperator: MiddlewareHandler<ApiEnv>, opts: { retentionMs: number, policy: AuthThrottlePolicy }): Hono<ApiEnv> {
+export function securityRoutes (opts: { retentionMs: number, policy: AuthThrottlePolicy }): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
-  app.use(requireOperator)
 
   app.get('/audit', async c => {
     const q = query(c, SecurityAuditQuery)

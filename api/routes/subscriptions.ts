@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from 'hono'
+import { Hono } from 'hono'
 import { z } from 'zod'
 import { BillingCycle, TenantId } from '../../src/platform/records.ts'
 import type { ApiEnv } from '../context.ts'
@@ -38,9 +38,8 @@ export const subscriptionOperations = operations(
   { id: 'resumeSubscription', method: 'post', path: '/v1/billing/subscriptions/:id/resume', tag: 'platform', summary: 'Resume a suspended subscription', responses: { 200: { SubscriptionResponse } }, errors: [403, 409] }
 )
 
-export function subscriptionRoutes (requireOperator: MiddlewareHandler<ApiEnv>): Hono<ApiEnv> {
+export function subscriptionRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
-  app.use(requireOperator)
 
   app.post('/', async c => {
     const body = jsonBody(c, SubscriptionCreateRequest)

@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from 'hono'
+import { Hono } from 'hono'
 import { z } from 'zod'
 import { periodOf } from '../../src/billing/pricing.ts'
 import { toNumber } from '../../src/network/amount.ts'
@@ -183,9 +183,8 @@ function tenantDetail (t: Tenant, mesh: ApiNode): z.infer<typeof TenantDetailRes
  * Tenants and their API keys (operators only, reads included: tenants are the operator's
  * customers). Every change is a record signed by this node and replicated to every member.
  */
-export function tenantRoutes (requireOperator: MiddlewareHandler<ApiEnv>): Hono<ApiEnv> {
+export function tenantRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
-  app.use(requireOperator)
 
   app.post('/', async c => {
     const body = jsonBody(c, TenantCreateRequest)

@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from 'hono'
+import { Hono } from 'hono'
 import { z } from 'zod'
 import { WEBHOOK_EVENT_TYPES } from '../../src/events/node-event.ts'
 import type { Delivery, Webhook } from '../../src/webhooks/webhook-service.ts'
@@ -77,9 +77,8 @@ export const webhookOperations = operations(
   { id: 'redeliver', method: 'post', path: '/v1/webhooks/:id/deliveries/:delivery/redeliver', tag: 'platform', summary: 'Deliver an event again', responses: { 202: { WebhookDeliveryResponse } } }
 )
 
-export function webhookRoutes (requireOperator: MiddlewareHandler<ApiEnv>): Hono<ApiEnv> {
+export function webhookRoutes (): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>()
-  app.use(requireOperator)
   app.post('/', async c => {
     const hook = await c.var.mesh.running().webhooks.create(jsonBody(c, WebhookCreateRequest))
     return c.json(webhookView(hook), 201)

@@ -92,6 +92,16 @@ export function peerView (p: PeerSnapshot, member: boolean): Record<string, unkn
   }
 }
 
+/** A time as the API writes it: ISO 8601 in UTC. */
+export function isoTime (t: number): string {
+  return new Date(t).toISOString()
+}
+
+/** The same, or null for a time that is not (yet) there. */
+export function isoTimeOrNull (t: number | null | undefined): string | null {
+  return t === null || t === undefined ? null : isoTime(t)
+}
+
 export function round (x: number, digits = 4): number {
   const f = 10 ** digits
   return Math.round(x * f) / f

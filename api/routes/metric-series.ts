@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { DurationSchema } from '../../src/duration.ts'
 import { MeshError } from '../../src/errors.ts'
 import { aggregate, MAX_BUCKETS, METRICS, type MetricRing } from '../../src/telemetry/metric-history.ts'
-import { round } from '../views.ts'
+import { isoTime, round } from '../views.ts'
 
 /** A time as an ISO 8601 string or epoch milliseconds. */
 const Instant = z.union([
@@ -58,7 +58,6 @@ export function seriesSpan (q: z.infer<typeof MetricSeriesQuery>, now: number): 
   return { start, end, intervalMs }
 }
 
-const iso = (t: number): string => new Date(t).toISOString()
 
 export function seriesView (peerId: string, source: 'self' | 'gossip', ring: MetricRing, span: { start: number, end: number, intervalMs: number }): MetricSeriesResponse {
   const points = ring.points(span.start, span.end)
@@ -66,15 +65,15 @@ export function seriesView (peerId: string, source: 'self' | 'gossip', ring: Met
   return {
     peer_id: peerId,
     source,
-    start: iso(span.start),
-    end: iso(span.end),
+    start: isoTime(span.start),
+    end: isoTime(span.end),
     interval_ms: span.intervalMs,
     samples: points.length,
-    held: { samples: ring.size, capacity: ring.capacity, from: held === undefined ? null : iso(held.from), to: held === undefined ? null : iso(held.to) },
+    held: { samples: ring.size, capacity: ring.capacity, from: held === undefined ? null : isoTime(held.from), to: held === undefined ? null : isoTime(held.to) },
     metrics: [...METRICS],
     buckets: aggregate(points, span.start, span.end, span.intervalMs).map(b => ({
-      start: iso(b.start),
-      end: iso(b.end),
+      start: isoTime(b.start),
+      end: isoTime(b.end),
       samples: b.samples,
       values: Object.fromEntries(METRICS.map(m => {
         const v = b.values[m]

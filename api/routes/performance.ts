@@ -7,7 +7,7 @@ import { METRICS, type MetricName } from '../../src/telemetry/metric-history.ts'
 import type { ApiEnv, ApiNode } from '../context.ts'
 import { operations } from '../openapi/operation.ts'
 import { query } from '../validation.ts'
-import { PeerCounts, TRAILING_WINDOWS, TrailingWindow, round } from '../views.ts'
+import { PeerCounts, TRAILING_WINDOWS, TrailingWindow, isoTimeOrNull, round } from '../views.ts'
 
 export const PerformanceStatusQuery = z.object({ window: TrailingWindow.default('5m') }).strict()
 
@@ -94,7 +94,6 @@ function forecastOf (mesh: ApiNode, metric: MetricName, horizonMs: number, bound
   return forecastRing(mesh.history.ring, metric, horizonMs, mesh.runtimeSettings().telemetryIntervalMs, bounds)
 }
 
-const isoOrNull = (t: number | undefined): string | null => t === undefined ? null : new Date(t).toISOString()
 
 export const performanceOperations = operations(
   { id: 'performanceStatus', method: 'get', path: '/v1/performance/status', tag: 'operations', summary: 'Each load figure over a window, peers and breakers by state', query: PerformanceStatusQuery, responses: { 200: { PerformanceStatusResponse } } },
@@ -134,7 +133,7 @@ export function performanceRoutes (): Hono<ApiEnv> {
         const stepsPerHour = 3_600_000 / h.stepMs
         return {
           metric,
-          history: { step_ms: h.stepMs, points: h.points, from: isoOrNull(h.from), to: isoOrNull(h.to) },
+          history: { step_ms: h.stepMs, points: h.points, from: isoTimeOrNull(h.from), to: isoTimeOrNull(h.to) },
           forecast: !f.ok
             ? null
             : {

@@ -8,9 +8,8 @@ import { keyStatus, type ApiKey, type Subscription, type Tenant } from '../../sr
 import type { ApiEnv, ApiNode } from '../context.ts'
 import { operations } from '../openapi/operation.ts'
 import { jsonBody, query } from '../validation.ts'
+import { isoTime, isoTimeOrNull } from '../views.ts'
 
-const iso = (t: number): string => new Date(t).toISOString()
-const isoOrNull = (t: number | null): string | null => (t === null ? null : iso(t))
 const Iso = z.iso.datetime({ offset: true })
 
 export const TenantCreateRequest = z.object({
@@ -114,10 +113,10 @@ export function keyView (k: ApiKey, now: number): z.infer<typeof ApiKeyResponse>
     tenant_id: k.tenantId,
     label: k.label,
     status: keyStatus(k, now),
-    created_at: iso(k.createdAt),
-    expires_at: isoOrNull(k.expiresAt),
+    created_at: isoTime(k.createdAt),
+    expires_at: isoTimeOrNull(k.expiresAt),
     created_by: k.createdBy,
-    revoked_at: isoOrNull(k.revoked?.at ?? null),
+    revoked_at: isoTimeOrNull(k.revoked?.at ?? null),
     revoked_by: k.revoked?.by ?? null
   }
 }
@@ -132,10 +131,10 @@ export function subscriptionView (s: Subscription, mesh: ApiNode): z.infer<typeo
     billing_cycle: s.billingCycle,
     // The tier's price a month, or a year of it: null once governance removed the tier.
     price: tier === undefined ? null : tier.monthly_price * (s.billingCycle === 'yearly' ? 12 : 1),
-    created_at: iso(s.createdAt),
-    updated_at: iso(s.updatedAt),
-    cancelled_at: isoOrNull(s.cancelledAt),
-    periods: s.periods.map(p => ({ tier: p.tier, from: iso(p.from), to: isoOrNull(p.to), status: p.status }))
+    created_at: isoTime(s.createdAt),
+    updated_at: isoTime(s.updatedAt),
+    cancelled_at: isoTimeOrNull(s.cancelledAt),
+    periods: s.periods.map(p => ({ tier: p.tier, from: isoTime(p.from), to: isoTimeOrNull(p.to), status: p.status }))
   }
 }
 
@@ -156,8 +155,8 @@ function tenantView (t: Tenant, mesh: ApiNode): z.infer<typeof TenantResponse> {
     status: t.status,
     metadata: t.metadata,
     tier: mesh.running().platform.state.tierAt(t.id, mesh.clock.now()) ?? null,
-    created_at: iso(t.createdAt),
-    updated_at: iso(t.updatedAt),
+    created_at: isoTime(t.createdAt),
+    updated_at: isoTime(t.updatedAt),
     created_by: t.createdBy
   }
 }

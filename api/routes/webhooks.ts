@@ -5,6 +5,7 @@ import type { Delivery, Webhook } from '../../src/webhooks/webhook-service.ts'
 import type { ApiEnv } from '../context.ts'
 import { operations } from '../openapi/operation.ts'
 import { jsonBody, query } from '../validation.ts'
+import { isoTimeOrNull } from '../views.ts'
 
 const EventType = z.enum([...WEBHOOK_EVENT_TYPES, '*'])
 
@@ -42,7 +43,6 @@ export const WebhookDeliveryListResponse = z.object({ deliveries: z.array(Webhoo
 
 export const WebhookDeliveriesQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict()
 
-const iso = (t: number | null): string | null => t === null ? null : new Date(t).toISOString()
 
 function webhookView (h: Webhook): z.infer<typeof WebhookResponse> {
   return { id: h.id, url: h.url, events: h.events, created_at: new Date(h.createdAt).toISOString() }
@@ -59,8 +59,8 @@ function deliveryView (d: Delivery): z.infer<typeof WebhookDeliveryResponse> {
     last_error: d.lastError,
     response_code: d.responseCode,
     created_at: new Date(d.createdAt).toISOString(),
-    next_attempt_at: d.status === 'pending' ? iso(d.nextAttemptAt) : null,
-    delivered_at: iso(d.deliveredAt)
+    next_attempt_at: d.status === 'pending' ? isoTimeOrNull(d.nextAttemptAt) : null,
+    delivered_at: isoTimeOrNull(d.deliveredAt)
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Firing } from '../alerts/evaluator.ts'
-import type { BillingEvent } from '../billing/billing-events.ts'
+import { BILLING_EVENT_TYPES, type BillingEvent } from '../billing/billing-events.ts'
 import type { PlatformEvent } from '../platform/events.ts'
 import type { PeerEvent } from '../telemetry/peer-table.ts'
 
@@ -41,7 +41,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'tenant.created', 'tenant.updated', 'tenant.suspended', 'tenant.resumed', 'tenant.deleted',
   'key.created', 'key.revoked',
   'subscription.created', 'subscription.tier_changed', 'subscription.cancelled', 'subscription.suspended', 'subscription.resumed',
-  'invoice.issued', 'payment.success', 'payment.failed',
+  ...BILLING_EVENT_TYPES,
   'alert.triggered', 'alert.resolved',
   ...MESH_EVENT_TYPES
 ] as const satisfies ReadonlyArray<Exclude<NodeEvent, PeerEvent>['type']>

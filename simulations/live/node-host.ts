@@ -5,6 +5,7 @@ import { silentLogger } from '../../src/logging.ts'
 import { DEFAULTS, type NodeConfig } from '../../src/node-config.ts'
 import type { ServiceConfig } from '../../src/routing/local-services.ts'
 import type { PeerState } from '../../src/telemetry/failure-detector.ts'
+import { UPSTREAM_HEALTH_PATH } from './upstream.ts'
 
 /** Everything a host needs to start (or restart) one node of a simulation. */
 export interface NodeLaunch {
@@ -59,7 +60,7 @@ function configFor (l: NodeLaunch): NodeConfig {
     candidate: l.candidate,
     services: l.services,
     telemetryIntervalMs: l.telemetryIntervalMs,
-    healthCheck: { path: '/health', intervalMs: 500, timeoutMs: 1_000, rise: 1, fall: 2 }
+    healthCheck: { path: UPSTREAM_HEALTH_PATH, intervalMs: 500, timeoutMs: 1_000, rise: 1, fall: 2 }
   }
 }
 

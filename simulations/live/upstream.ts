@@ -10,6 +10,12 @@ import type { AddressInfo } from 'node:net'
  *   GET /stream?chunks=N     N chunks, 10 ms apart
  *   GET /status/<code>       that status
  */
+/**
+ * The path of its health check, answered at once in every mode but offline: a node probing it
+ * (--health-check path=) sees the upstream's health, never a request held or delayed by a test.
+ */
+export const UPSTREAM_HEALTH_PATH = '/health'
+
 export interface Upstream {
   name: string
   url: string
@@ -55,7 +61,7 @@ async function handle (u: Upstream, held: Array<() => void>, random: () => numbe
     res.writeHead(503).end('offline')
     return
   }
-  if (url.pathname === '/health') {
+  if (url.pathname === UPSTREAM_HEALTH_PATH) {
     res.end('ok')
     return
   }

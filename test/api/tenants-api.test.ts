@@ -14,6 +14,7 @@ import { signerOf } from '../../src/network/signing.ts'
 import { KEY_FILE, loadOrCreateIdentity } from '../../src/p2p/identity.ts'
 import { assertError, assertValidation, call, callAsOperator, metricsOf, sampleSum, type Reply } from '../helpers/api.ts'
 import { removeDir, startNode, tempDir } from '../helpers/nodes.ts'
+import { UPSTREAM_HEALTH_PATH } from '../../simulations/live/upstream.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { SubscriptionListResponse } from '../../api/routes/subscriptions.ts'
 import { ApiKeyResponse, KeyCreateResponse, KeyListResponse, SubscriptionResponse, TenantCreateResponse, TenantDetailResponse, TenantListResponse, TenantResponse } from '../../api/routes/tenants.ts'
@@ -46,7 +47,7 @@ describe('tenants, keys and subscriptions API; the data plane requires a key', {
 
   before(async () => {
     upstream = createServer((req, res) => {
-      if (req.url !== '/') seen.push(req.headers)
+      if (req.url !== UPSTREAM_HEALTH_PATH) seen.push(req.headers)
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true }))
     })
     await new Promise<void>(resolve => upstream.listen(0, '127.0.0.1', resolve))

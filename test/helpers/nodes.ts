@@ -11,7 +11,7 @@ import { launchNode, type RunningNode } from '../../src/launch.ts'
 import { silentLogger, type Logger } from '../../src/logging.ts'
 import { DEFAULTS, type NodeConfig } from '../../src/node-config.ts'
 import { parseStartupLine, StartupRecord, type StartupLine } from '../../node/startup-record.ts'
-import { startUpstream, type Upstream } from '../../simulations/live/upstream.ts'
+import { startUpstream, UPSTREAM_HEALTH_PATH, type Upstream } from '../../simulations/live/upstream.ts'
 import { waitFor } from './wait.ts'
 
 const MAIN = new URL('../../node/main.ts', import.meta.url).pathname
@@ -42,6 +42,9 @@ export async function startNode (dataDir: string, overrides: Partial<NodeConfig>
     listen: ['/ip4/127.0.0.1/tcp/0'],
     api: { host: '127.0.0.1', port: 0 },
     logLevel: 'silent',
+    // The test upstream's own health path: probes of the default `/` would be held, delayed or
+    // failed with the requests a test holds, adding to its counts and taking the service out.
+    healthCheck: { ...DEFAULTS.healthCheck, path: UPSTREAM_HEALTH_PATH },
     ...overrides
   }
   return await launchNode(config, serveApi, log, new AbortController().signal, { clock })

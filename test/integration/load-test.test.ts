@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
 import type { RunningNode } from '../../src/launch.ts'
-import { DEFAULTS } from '../../src/node-config.ts'
 import { assertError, assertValidation, call, callAsOperator } from '../helpers/api.ts'
 import { echoMeshForSuite } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -22,7 +21,7 @@ interface ResultBody {
 
 describe('a load test through a three-node mesh', { timeout: 180_000 }, () => {
   // The upstream does not count its /health checks, so its counts are the routed requests.
-  const { nodes, upstreams } = echoMeshForSuite({ healthCheck: { ...DEFAULTS.healthCheck, path: '/health' } })
+  const { nodes, upstreams } = echoMeshForSuite()
   let entry: RunningNode
   before(() => { entry = nodes[0] as RunningNode })
 

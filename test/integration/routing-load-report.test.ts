@@ -85,8 +85,15 @@ describe('load reports on routed responses', { timeout: 180_000 }, () => {
     const hold = upstreams['b-hold']
     assert.ok(hold !== undefined)
     hold.mode.hold = true
-    for (let i = 0; i < HELD; i++) held.push(fetch(`${b.api.url}/v1/route/hold/echo`))
-    await waitFor('B to hold its requests', () => hold.held() === HELD, { timeoutMs: 10_000 })
+    // An answer before the release is a refusal: named in the failure, not left to the deadline.
+    const early: string[] = []
+    for (let i = 0; i < HELD; i++) {
+      held.push(fetch(`${b.api.url}/v1/route/hold/echo`).then(async r => { early.push(`${r.status} ${await r.clone().text()}`); return r }))
+    }
+    await waitFor('B to hold its requests', () => {
+      assert.deepEqual(early, [], 'B answered a request it should hold')
+      return hold.held() === HELD
+    }, { timeoutMs: 10_000 })
     const gossipedActive = a.mesh.peerTable.list(a.mesh.clock.now()).find(p => p.peerId === bId)?.snapshot.requests.active
     assert.ok(gossipedActive !== undefined && gossipedActive < HELD, 'A\'s gossiped snapshot of B predates the rise')
 

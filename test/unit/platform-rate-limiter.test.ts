@@ -70,6 +70,31 @@ function runClocked (l: WindowLimit, phasesMs: number[], delayMs: number, gapMs:
   return admitted
 }
 
+/** Each limiter's exchange at `at`: its refresh, then its reports, delivered to the others at once. */
+function exchange (limiters: MeshRateLimiter[], at: number): void {
+  for (const [from, limiter] of limiters.entries()) {
+    limiter.refresh(at, limiters.length)
+    for (const report of limiter.reports(at)) {
+      for (const [to, other] of limiters.entries()) if (to !== from) other.receive(`n${from}`, report, at)
+    }
+  }
+}
+
+/**
+ * One limiter and a peer serving `t` whose report (`hear(at)`) holds the whole limit of 10 as
+ * its ceiling: `holds(now)`, this node gets no share, which it gets once the peer lapsed.
+ */
+function withPeerHolding (): { a: MeshRateLimiter, hear: (at: number) => void, holds: (now: number) => boolean } {
+  const l: WindowLimit = { limit: 10, burst: 10, windowMs: HOUR }
+  const a = new MeshRateLimiter('n0', OPTS)
+  const hear = (at: number): void => { a.receive('peer', { windowMs: HOUR, window: Math.floor(at / HOUR), sentAt: at, counts: { t: [2, 10] }, heard: {} }, at) }
+  const holds = (now: number): boolean => {
+    const v = a.admit('t', l, now, 2)
+    return !v.admitted && v.reason === 'share'
+  }
+  return { a, hear, holds }
+}
+
 describe('mesh rate limiter', () => {
   test('one node admits exactly the limit, counting the remaining requests down, then refuses until the window ends', () => {
     const limiter = new MeshRateLimiter('n0', OPTS)
@@ -203,6 +228,66 @@ describe('mesh rate limiter', () => {
     a.receive('peer', { windowMs: HOUR, window, sentAt: T0 + 600, counts: { t: [1, 10] }, heard: {} }, T0 + 710)
     const v = a.admit('t', l, T0 + 720, 2)
     assert.ok(v.admitted && v.quota.remaining === 7)
+  })
+
+  test('nodes stalled together for twice staleAfterMs in the middle of a spread tenant\'s requests still count each other\'s ceilings, and admit at most the limit plus k - 1', () => {
+    const l: WindowLimit = { limit: 90, burst: 90, windowMs: HOUR }
+    const limiters = Array.from({ length: 3 }, (_, i) => new MeshRateLimiter(`n${i}`, OPTS))
+    let admitted = 0
+    const request = (node: number, at: number): void => {
+      if ((limiters[node] as MeshRateLimiter).admit('t', l, at, 3).admitted) admitted++
+    }
+    // Two seconds of exchanges on time and a request every 20 ms, round robin: each node holds a share.
+    let now = T0
+    for (let i = 0; now < T0 + 2_000; i++, now += 20) {
+      if ((now - T0) % OPTS.exchangeMs === 0) exchange(limiters, now)
+      request(i % 3, now)
+    }
+    assert.ok(admitted < l.limit, `${admitted} admitted before the stall`)
+    // The process stalls (all three nodes in it): no exchange, no report, for twice staleAfterMs.
+    // Then the requests that waited are served before the exchange timer runs: each node is asked for all it would admit.
+    now += 2 * OPTS.staleAfterMs
+    for (let node = 0; node < 3; node++) for (let i = 0; i < l.limit; i++) request(node, now)
+    // Before the fix, every peer looked silent: each node took all that remained (210 of 90).
+    assert.ok(admitted <= l.limit + 2, `${admitted} admitted of ${l.limit} right after the stall`)
+    // Then the exchanges resume, and the tenant goes on asking on every node.
+    for (let end = now + 3_000; now < end; now += OPTS.exchangeMs) {
+      exchange(limiters, now)
+      for (let node = 0; node < 3; node++) for (let i = 0; i < 10; i++) request(node, now + 1 + i)
+    }
+    assert.ok(admitted >= l.limit && admitted <= l.limit + 2, `${admitted} admitted of ${l.limit}`)
+  })
+
+  test('a peer that went silent while this node ran on time lapses after staleAfterMs, as before', () => {
+    const { a, hear, holds } = withPeerHolding()
+    a.refresh(T0, 2)
+    hear(T0)
+    // On time, or late by less than one exchange interval, is no stall.
+    for (const at of [T0 + 250, T0 + 500, T0 + 900]) a.refresh(at, 2)
+    assert.equal(holds(T0 + 999), true, 'the peer still holds its ceiling')
+    assert.equal(holds(T0 + 1_000), false, 'its ceiling lapsed: this node shares the rest')
+  })
+
+  test('a stall of this node is excused once, for good at the next refresh, and never past now', () => {
+    // The node refreshes at T0, then stalls until T0 + 1_500 (1_250 ms beyond one interval).
+    const { a, hear, holds } = withPeerHolding()
+    a.refresh(T0, 2)
+    hear(T0)
+    assert.equal(holds(T0 + 1_499), true, 'before the refresh, the stall so far is excused')
+    a.refresh(T0 + 1_500, 2)
+    for (let at = T0 + 1_750; at <= T0 + 2_250; at += OPTS.exchangeMs) a.refresh(at, 2)
+    // Heard at T0, excused 1_250 ms: it lapses at T0 + 2_250, not later (the later refreshes excuse nothing more).
+    assert.equal(holds(T0 + 2_249), true)
+    assert.equal(holds(T0 + 2_250), false)
+
+    // A report that arrived after the stall, before the refresh that noticed it, is not excused past that refresh.
+    const late = withPeerHolding()
+    late.a.refresh(T0, 2)
+    late.hear(T0 + 1_490)
+    late.a.refresh(T0 + 1_500, 2)
+    for (let at = T0 + 1_750; at <= T0 + 2_500; at += OPTS.exchangeMs) late.a.refresh(at, 2)
+    assert.equal(late.holds(T0 + 2_499), true)
+    assert.equal(late.holds(T0 + 2_500), false, 'excused up to the refresh at T0 + 1_500, not 1_250 ms past its arrival')
   })
 
   test('a report of another window is ignored', () => {

@@ -25,6 +25,8 @@ export interface Upstream {
   ids: string[]
   /** Requests whose client went away before the answer was sent. */
   aborted: number
+  /** Health checks answered (offline ones excluded). */
+  healthChecks: number
   mode: { delayMs: number, failRate: number, hold: boolean, offline: boolean }
   /** Answers every held request. */
   release: () => void
@@ -40,6 +42,7 @@ export async function startUpstream (name: string, random: () => number = Math.r
     counts: {},
     ids: [],
     aborted: 0,
+    healthChecks: 0,
     mode: { delayMs: 0, failRate: 0, hold: false, offline: false },
     release: () => { for (const answer of heldResponses.splice(0)) answer() },
     held: () => heldResponses.length,
@@ -62,6 +65,7 @@ async function handle (u: Upstream, held: Array<() => void>, random: () => numbe
     return
   }
   if (url.pathname === UPSTREAM_HEALTH_PATH) {
+    u.healthChecks++
     res.end('ok')
     return
   }

@@ -109,5 +109,12 @@ describe('load reports on routed responses', { timeout: 180_000 }, () => {
     for (let i = 0; i < 20; i++) after.push(await route())
     const toB = after.filter(p => p === bId).length
     assert.ok(toB <= 4, `B served ${toB} of 20 requests after its load rose (${idle.filter(p => p === bId).length} of 20 before)`)
+
+    // B's health checks (two, as many as take a service out) reach the upstream's health path
+    // and are not held with the requests: B still offers the service and holds exactly those.
+    const checks = hold.healthChecks
+    await waitFor('two health checks of B\'s held upstream', () => hold.healthChecks >= checks + 2, { timeoutMs: 15_000 })
+    assert.equal(hold.held(), HELD)
+    assert.ok(b.mesh.localServices.isHealthy('hold'), 'B\'s held upstream stays healthy')
   })
 })

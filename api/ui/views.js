@@ -289,11 +289,11 @@ function Proposal ({ p, onVote, hasToken }) {
 
 /** The kinds of proposal the API accepts (`change.type`), with the fields each one's change has. */
 const CHANGES = {
-  text: { label: 'text (no change, a resolution)', fields: [] },
-  param_change: { label: 'network parameters', fields: ['params'] },
-  operator_add: { label: 'add an operator', fields: ['peer_id', 'name', 'weight'] },
-  operator_remove: { label: 'remove an operator', fields: ['peer_id'] },
-  operator_weight: { label: 'change an operator\'s weight', fields: ['peer_id', 'weight'] }
+  text: { label: 'text (a resolution)', fields: [] },
+  param_change: { label: 'parameters', fields: ['params'] },
+  operator_add: { label: 'add operator', fields: ['peer_id', 'name', 'weight'] },
+  operator_remove: { label: 'remove operator', fields: ['peer_id'] },
+  operator_weight: { label: 'operator weight', fields: ['peer_id', 'weight'] }
 }
 const EMPTY_PROPOSAL = { title: '', description: '', type: 'text', params: '{\n  \n}', peer_id: '', name: '', weight: '1', voting_period: '1d', quorum: '', threshold: '' }
 

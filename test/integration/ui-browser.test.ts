@@ -44,6 +44,8 @@ describe('operator UI in a headless Chromium, against a live three-node mesh', {
   const errors: string[][] = []
   /** The URLs each page asked for, in order. */
   const requests = new Map<Page, string[]>()
+  /** The errors each page logged (the same lists as in `errors`). */
+  const logged = new Map<Page, string[]>()
 
   before(async () => {
     const keys = await Promise.all([0, 1, 2].map(async () => await generateKeyPair('Ed25519')))
@@ -83,6 +85,7 @@ describe('operator UI in a headless Chromium, against a live three-node mesh', {
   const open = async (node: RunningNode): Promise<Page> => {
     const { page, errors: seen } = await watchedPage(browser)
     errors.push(seen)
+    logged.set(page, seen)
     const asked: string[] = []
     requests.set(page, asked)
     page.on('request', r => { asked.push(new URL(r.url()).pathname) })
@@ -199,8 +202,13 @@ describe('operator UI in a headless Chromium, against a live three-node mesh', {
     await pageB.click(`${form} button[type="submit"]`)
     // The API refuses it (422, VALIDATION_ERROR naming the field): its message beside the form, the field marked.
     await pageB.waitForFunction(sel => document.querySelector(sel)?.getAttribute('data-field') === 'voting_period', { timeout: WAIT_MS }, `${form} [data-testid="propose-result"]`)
-    assert.match(await pageB.$eval(`${form} [data-testid="propose-result"]`, e => e.textContent ?? ''), /invalid request body field "voting_period"/)
+    assert.match(await pageB.$eval(`${form} [data-testid="propose-result"]`, e => e.textContent ?? ''), /invalid body field "voting_period": expected a duration/)
     assert.ok(await pageB.$(`${form} .field.invalid input[name="voting_period"]`) !== null, 'the field at fault is marked')
+    // Chromium logs every refused request on the console: this one was meant, and is the only one.
+    const seenB = logged.get(pageB) ?? []
+    const refused = seenB.findIndex(e => e.includes('status of 422'))
+    assert.notEqual(refused, -1, 'the browser saw the 422')
+    seenB.splice(refused, 1)
     await (await pageB.$('[data-testid="governance"]'))?.screenshot({ path: join(SHOTS, 'propose-error-1280.png') })
 
     await fill(pageB, `${form} input[name="voting_period"]`, '10m')
@@ -240,6 +248,7 @@ describe('operator UI in a headless Chromium, against a live three-node mesh', {
     }, { timeoutMs: WAIT_MS, intervalMs: 100 }).catch((err: unknown) => assert.fail(`${err instanceof Error ? err.message : String(err)}: ${tooWide.join(', ')}`))
     assert.ok(await pageA.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1))
     await pageA.screenshot({ path: join(SHOTS, 'narrow-390.png'), fullPage: true })
+    await (await pageA.$('[data-testid="governance"]'))?.screenshot({ path: join(SHOTS, 'narrow-390-governance.png') })
     assert.deepEqual(errors.flat(), [])
   })
 })

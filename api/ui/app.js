@@ -144,6 +144,7 @@ function App () {
 
   useEffect(() => {
     void refresh()
+    void fetchGovernance()
     const timer = setInterval(() => { void refresh() }, POLL_MS)
     const events = new EventSource('/v1/events')
     let soon
@@ -151,10 +152,12 @@ function App () {
       clearTimeout(soon)
       soon = setTimeout(() => { void refresh() }, 150)
     }
-    // Read governance whenever the feed (re)opens: what changed while it was down is not replayed.
+    // Read governance again when the feed reopens: what changed while it was down is not replayed.
+    let opened = false
     events.onopen = () => {
       dispatch({ type: 'live', live: 'live' })
-      void fetchGovernance()
+      if (opened) void fetchGovernance()
+      opened = true
     }
     events.onerror = () => dispatch({ type: 'live', live: 'reconnecting' })
     events.addEventListener('peer:state', e => {

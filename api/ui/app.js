@@ -12,6 +12,8 @@ const POLL_MS = 2000
 /** Samples kept per figure: two minutes at the poll interval. */
 const HISTORY = 60
 const TOKEN_KEY = 'meshnode.token'
+/** Proposals listed: the newest. */
+const PROPOSALS = 20
 
 const initial = {
   status: null,
@@ -59,7 +61,7 @@ function reducer (state, action) {
     case 'proposal': {
       // A proposal made (or fetched again): in the list once, newest first, as the API lists them.
       const others = state.proposals.filter(p => p.id !== action.proposal.id)
-      return { ...state, proposals: [action.proposal, ...others].sort((x, y) => Date.parse(y.created_at) - Date.parse(x.created_at)) }
+      return { ...state, proposals: [action.proposal, ...others].sort((x, y) => Date.parse(y.created_at) - Date.parse(x.created_at)).slice(0, PROPOSALS) }
     }
     case 'proposal-voted':
       // The feed carries the tally after the vote, as the node counted it: nothing to fetch.
@@ -115,7 +117,7 @@ async function snapshot () {
 /** The proposals and the governance overview: read at start, on a reconnect of the feed, and when a proposal settles. */
 async function governanceSnapshot () {
   const [proposals, governance] = await Promise.all([
-    api.GET('/v1/governance/proposals', { params: { query: { limit: 20 } } }),
+    api.GET('/v1/governance/proposals', { params: { query: { limit: PROPOSALS } } }),
     api.GET('/v1/governance/overview')
   ].map(p => p.then(unwrap)))
   return { proposals: proposals.proposals, governance }

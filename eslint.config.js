@@ -16,7 +16,7 @@ export default tseslint.config(
     // The operator UI and the API reference run in the browser (api/ui, api/static).
     files: ['api/ui/**/*.js', 'api/static/**/*.js'],
     languageOptions: {
-      globals: Object.fromEntries(['window', 'document', 'location', 'sessionStorage', 'EventSource', 'ResizeObserver', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'SwaggerUIBundle'].map(name => [name, 'readonly']))
+      globals: Object.fromEntries(['window', 'document', 'location', 'sessionStorage', 'navigator', 'EventSource', 'ResizeObserver', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'SwaggerUIBundle'].map(name => [name, 'readonly']))
     }
   },
   {

@@ -3,6 +3,7 @@ import type { Member, Revocation } from '../src/governance/membership.ts'
 import type { PeerState } from '../src/telemetry/failure-detector.ts'
 import type { PeerSnapshot } from '../src/telemetry/peer-table.ts'
 import { ServiceOfferSchema, type TelemetrySnapshot } from '../src/telemetry/snapshot.ts'
+import { round } from '../src/round.ts'
 
 /** Response schemas of the shared renderings below (documented in the OpenAPI document). */
 /** A point in time as the API writes it: ISO 8601 with an offset (Z). */
@@ -102,10 +103,7 @@ export function isoTimeOrNull (t: number | null | undefined): string | null {
   return t === null || t === undefined ? null : isoTime(t)
 }
 
-export function round (x: number, digits = 4): number {
-  const f = 10 ** digits
-  return Math.round(x * f) / f
-}
+export { round }
 
 /** One member, with how it became one. */
 export function memberView (m: Member): Record<string, unknown> {

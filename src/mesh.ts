@@ -278,7 +278,7 @@ export class MeshNode {
         selfId: this.peerId.toString()
       }
       // Governance and membership call billing, which is built after them from what they hold.
-      const later: { billing?: BillingService, invoicing?: Invoicing } = {}
+      const later: { billing?: BillingService, invoicing?: Invoicing, governanceEvents?: GovernanceEvents } = {}
       const governance = new GovernanceService({
         ...shared,
         store: db.sublevel('governance-objects'),
@@ -286,7 +286,8 @@ export class MeshNode {
         genesisHash: this.genesisHash,
         onMembership: record => { later.billing?.membershipChanged(record.peer_id) },
         onPlatform: (id, record) => { this.events.emit('event', platformEvent(id, record)) },
-        onPayment: payment => { later.invoicing?.paymentAccepted(payment) }
+        onPayment: payment => { later.invoicing?.paymentAccepted(payment) },
+        onProposalOrVote: o => { later.governanceEvents?.accepted(o) }
       }, { topic: this.protocols.topics.governance, protocol: this.protocols.governanceSync, ...this.tuning.governance })
       // Loading replicated state into memory holds no resource: nothing to undo at stop.
       await stack.start('governance state', loading(async () => { await governance.open() }))
@@ -347,7 +348,7 @@ export class MeshNode {
         emit: e => { this.publish(e) }
       }, { tickMs: billingTuning.invoiceTickMs }))
       later.invoicing = invoicing
-      await stack.start('governance events', new GovernanceEvents({
+      later.governanceEvents = await stack.start('governance events', new GovernanceEvents({
         state: governance.state,
         clock: this.clock,
         emit: (type, data, id) => { this.emitEvent(type, data, id) }

@@ -1463,7 +1463,7 @@ export interface components {
         WebhookCreateRequest: {
             /** Format: uri */
             url: string;
-            events: ("tenant.created" | "tenant.updated" | "tenant.suspended" | "tenant.resumed" | "tenant.deleted" | "key.created" | "key.revoked" | "subscription.created" | "subscription.tier_changed" | "subscription.cancelled" | "subscription.suspended" | "subscription.resumed" | "invoice.issued" | "payment.success" | "payment.failed" | "alert.triggered" | "alert.resolved" | "peer.down" | "peer.up" | "breaker.opened" | "proposal.passed" | "proposal.rejected" | "election.changed" | "*")[];
+            events: ("tenant.created" | "tenant.updated" | "tenant.suspended" | "tenant.resumed" | "tenant.deleted" | "key.created" | "key.revoked" | "subscription.created" | "subscription.tier_changed" | "subscription.cancelled" | "subscription.suspended" | "subscription.resumed" | "invoice.issued" | "payment.success" | "payment.failed" | "alert.triggered" | "alert.resolved" | "peer.down" | "peer.up" | "breaker.opened" | "proposal.created" | "proposal.voted" | "proposal.passed" | "proposal.rejected" | "election.changed" | "*")[];
             secret: string;
         };
         ErrorResponse: {
@@ -3155,7 +3155,7 @@ export interface components {
         WebhookResponse: {
             id: string;
             url: string;
-            events: ("tenant.created" | "tenant.updated" | "tenant.suspended" | "tenant.resumed" | "tenant.deleted" | "key.created" | "key.revoked" | "subscription.created" | "subscription.tier_changed" | "subscription.cancelled" | "subscription.suspended" | "subscription.resumed" | "invoice.issued" | "payment.success" | "payment.failed" | "alert.triggered" | "alert.resolved" | "peer.down" | "peer.up" | "breaker.opened" | "proposal.passed" | "proposal.rejected" | "election.changed" | "*")[];
+            events: ("tenant.created" | "tenant.updated" | "tenant.suspended" | "tenant.resumed" | "tenant.deleted" | "key.created" | "key.revoked" | "subscription.created" | "subscription.tier_changed" | "subscription.cancelled" | "subscription.suspended" | "subscription.resumed" | "invoice.issued" | "payment.success" | "payment.failed" | "alert.triggered" | "alert.resolved" | "peer.down" | "peer.up" | "breaker.opened" | "proposal.created" | "proposal.voted" | "proposal.passed" | "proposal.rejected" | "election.changed" | "*")[];
             /** Format: date-time */
             created_at: string;
         };
@@ -3170,7 +3170,7 @@ export interface components {
             webhook_id: string;
             event_id: string;
             /** @enum {string} */
-            event_type: "tenant.created" | "tenant.updated" | "tenant.suspended" | "tenant.resumed" | "tenant.deleted" | "key.created" | "key.revoked" | "subscription.created" | "subscription.tier_changed" | "subscription.cancelled" | "subscription.suspended" | "subscription.resumed" | "invoice.issued" | "payment.success" | "payment.failed" | "alert.triggered" | "alert.resolved" | "peer.down" | "peer.up" | "breaker.opened" | "proposal.passed" | "proposal.rejected" | "election.changed" | "*";
+            event_type: "tenant.created" | "tenant.updated" | "tenant.suspended" | "tenant.resumed" | "tenant.deleted" | "key.created" | "key.revoked" | "subscription.created" | "subscription.tier_changed" | "subscription.cancelled" | "subscription.suspended" | "subscription.resumed" | "invoice.issued" | "payment.success" | "payment.failed" | "alert.triggered" | "alert.resolved" | "peer.down" | "peer.up" | "breaker.opened" | "proposal.created" | "proposal.voted" | "proposal.passed" | "proposal.rejected" | "election.changed" | "*";
             /** @enum {string} */
             status: "pending" | "delivered" | "failed";
             attempts: number;

@@ -9,6 +9,7 @@ import type { ApiEnv } from '../context.ts'
 import { NetworkParamsSchema } from '../../src/network/params.ts'
 import { operations } from '../openapi/operation.ts'
 import { jsonBody, query } from '../validation.ts'
+import { tallyPayload } from '../../src/events/governance-events.ts'
 import { Time, round } from '../views.ts'
 
 export const ProposalRequest = z.object({
@@ -96,7 +97,6 @@ export const governanceOperations = operations(
 
 function proposalView (v: ProposalView, detailed: boolean, resulting?: Record<string, unknown>): Record<string, unknown> {
   const p = v.proposal.body
-  const t = v.tally
   return {
     id: v.proposal.id,
     title: p.title,
@@ -109,18 +109,7 @@ function proposalView (v: ProposalView, detailed: boolean, resulting?: Record<st
     voting_ends_at: new Date(p.voting_ends_at).toISOString(),
     activates_at: new Date(v.activatesAt).toISOString(),
     rules: { quorum: p.quorum, threshold: p.threshold, veto: p.veto },
-    tally: {
-      yes: t.yes,
-      no: t.no,
-      abstain: t.abstain,
-      veto: t.veto,
-      total_weight: t.totalWeight,
-      voted_weight: t.votedWeight,
-      turnout: round(t.turnout),
-      voters: t.voters,
-      outcome: t.outcome,
-      counted_hash: t.countedHash
-    },
+    tally: tallyPayload(v.tally),
     ...(detailed
       ? {
           // What the parameters it names would be once in force: a partial price list merged into the whole.

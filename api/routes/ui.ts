@@ -10,6 +10,7 @@ const ASSETS = new StaticAssets({
   'app.js': own('app.js'),
   'views.js': own('views.js'),
   'plots.js': own('plots.js'),
+  'locale.js': own('locale.js'),
   'style.css': own('style.css'),
   'preact.mjs': 'preact',
   'hooks.mjs': 'preact/hooks',

@@ -267,16 +267,18 @@ function Proposal ({ p, onVote, hasToken }) {
       setBusy(false)
     }
   }
-  const kind = p.status === 'passed' ? 'healthy' : p.status === 'voting' || p.status === 'tallying' ? 'info' : 'down'
+  // The node says `tallying` once voting ended; the page knows it as soon, without asking.
+  const status = p.status === 'voting' && Date.now() > Date.parse(p.voting_ends_at) ? 'tallying' : p.status
+  const kind = status === 'passed' ? 'healthy' : status === 'voting' || status === 'tallying' ? 'info' : 'down'
   return html`<article class="proposal" data-proposal=${p.id}>
     <div class="proposal-head">
       <b>${p.title}</b>
-      <${Pill} kind=${kind}>${p.status.replace('_', ' ')}</${Pill}>
+      <${Pill} kind=${kind}>${status.replace('_', ' ')}</${Pill}>
       <span class="tag">${p.type.replace('_', ' ')}</span>
     </div>
-    <div class="muted small">by <${Id} id=${p.proposer} /> · ${p.status === 'voting' ? `voting ends in ${until(p.voting_ends_at)}` : `ended ${when(p.voting_ends_at)}`} · outcome so far <b>${p.tally.outcome.replace('_', ' ')}</b></div>
+    <div class="muted small">by <${Id} id=${p.proposer} /> · ${status === 'voting' ? `voting ends in ${until(p.voting_ends_at)}` : `ended ${when(p.voting_ends_at)}`} · outcome so far <b>${p.tally.outcome.replace('_', ' ')}</b></div>
     <${Tally} p=${p} />
-    ${p.status === 'voting'
+    ${status === 'voting'
       ? html`<div class="vote">
           ${OPTIONS.map(o => html`<button class=${`vote-${o}`} data-vote=${o} disabled=${busy || !hasToken} title=${hasToken ? `vote ${o}` : 'paste the operator token first'} onClick=${() => cast(o)}>${o}</button>`)}
           ${message === null ? (hasToken ? '' : html`<span class="muted small">paste the operator token to vote</span>`) : html`<span class=${message.ok ? 'ok-text' : 'bad-text'} data-testid="vote-result">${message.text}</span>`}
@@ -285,8 +287,86 @@ function Proposal ({ p, onVote, hasToken }) {
   </article>`
 }
 
-export function GovernanceCard ({ proposals, governance, onVote, hasToken }) {
+/** The kinds of proposal the API accepts (`change.type`), with the fields each one's change has. */
+const CHANGES = {
+  text: { label: 'text (a resolution)', fields: [] },
+  param_change: { label: 'parameters', fields: ['params'] },
+  operator_add: { label: 'add operator', fields: ['peer_id', 'name', 'weight'] },
+  operator_remove: { label: 'remove operator', fields: ['peer_id'] },
+  operator_weight: { label: 'operator weight', fields: ['peer_id', 'weight'] }
+}
+const EMPTY_PROPOSAL = { title: '', description: '', type: 'text', params: '{\n  \n}', peer_id: '', name: '', weight: '1', voting_period: '1d', quorum: '', threshold: '' }
+
+/** The request body of a proposal from the form's fields; an Error (with the field) for what is not even JSON. */
+function proposalBody (f) {
+  const change = { type: f.type }
+  for (const field of CHANGES[f.type].fields) {
+    if (field === 'weight') change.weight = Number(f.weight)
+    else if (field === 'params') {
+      try {
+        change.params = JSON.parse(f.params)
+      } catch {
+        throw Object.assign(new Error('the parameters are not JSON: write an object such as {"quorum": 0.5}'), { details: { field: 'change.params' } })
+      }
+    } else change[field] = f[field].trim()
+  }
+  const share = x => x.trim() === '' ? undefined : Number(x)
+  return { title: f.title.trim(), description: f.description, change, voting_period: f.voting_period.trim(), quorum: share(f.quorum), threshold: share(f.threshold) }
+}
+
+/** A proposal signed by this node, through the API: its errors next to the form, the field at fault marked. */
+function ProposeForm ({ onPropose, hasToken }) {
+  const [f, setF] = useState(EMPTY_PROPOSAL)
+  const [busy, setBusy] = useState(false)
+  const [result, setResult] = useState(null)
+  const set = field => e => setF({ ...f, [field]: e.currentTarget.value })
+  const bad = field => result?.field === field || result?.field === `change.${field}`
+  const input = (field, attrs) => html`<label class=${`field${bad(field) ? ' invalid' : ''}`}><span>${attrs.label}</span>
+    <input name=${field} value=${f[field]} onInput=${set(field)} placeholder=${attrs.placeholder ?? ''} aria-invalid=${bad(field)} inputmode=${attrs.inputmode} /></label>`
+  const submit = async e => {
+    e.preventDefault()
+    setBusy(true)
+    setResult(null)
+    try {
+      const made = await onPropose(proposalBody(f))
+      setResult({ ok: true, text: `proposed: ${made.title}`, id: made.id })
+      setF(EMPTY_PROPOSAL)
+    } catch (err) {
+      setResult({ ok: false, text: err.message, field: err.details?.field })
+    } finally {
+      setBusy(false)
+    }
+  }
+  const fields = CHANGES[f.type].fields
+  return html`<details class="propose" data-testid="propose">
+    <summary>New proposal</summary>
+    <form onSubmit=${submit}>
+      <div class="form-grid">
+        ${input('title', { label: 'title' })}
+        <label class=${`field${bad('type') ? ' invalid' : ''}`}><span>kind</span>
+          <select name="type" value=${f.type} onChange=${set('type')}>${Object.entries(CHANGES).map(([type, c]) => html`<option value=${type}>${c.label}</option>`)}</select></label>
+        ${fields.includes('peer_id') ? input('peer_id', { label: 'operator peer id', placeholder: '12D3KooW…' }) : ''}
+        ${fields.includes('name') ? input('name', { label: 'name' }) : ''}
+        ${fields.includes('weight') ? input('weight', { label: 'weight', inputmode: 'numeric' }) : ''}
+        ${input('voting_period', { label: 'voting period', placeholder: '1d, 12h, 30m' })}
+        ${input('quorum', { label: 'quorum', placeholder: 'network\'s', inputmode: 'decimal' })}
+        ${input('threshold', { label: 'threshold', placeholder: 'network\'s', inputmode: 'decimal' })}
+      </div>
+      ${fields.includes('params') ? html`<label class=${`field${bad('params') || result?.field?.startsWith('change.params') ? ' invalid' : ''}`}><span>parameters (JSON)</span><textarea name="params" rows="3" value=${f.params} onInput=${set('params')}></textarea></label>` : ''}
+      <label class=${`field${bad('description') ? ' invalid' : ''}`}><span>description</span><textarea name="description" rows="2" value=${f.description} onInput=${set('description')}></textarea></label>
+      <div class="vote">
+        <button type="submit" disabled=${busy || !hasToken} title=${hasToken ? 'sign and gossip the proposal' : 'paste the operator token first'}>Propose</button>
+        ${result === null
+          ? (hasToken ? '' : html`<span class="muted small">paste the operator token to propose</span>`)
+          : html`<span class=${result.ok ? 'ok-text' : 'bad-text'} data-testid="propose-result" data-field=${result.field ?? ''}>${result.text}</span>`}
+      </div>
+    </form>
+  </details>`
+}
+
+export function GovernanceCard ({ proposals, governance, onVote, onPropose, hasToken }) {
   return html`<${Card} title="Governance" wide testid="governance" extra=${html`<span class="muted">${governance?.operators ?? 0} operators · total weight ${governance?.total_weight ?? 0}</span>`}>
+    <${ProposeForm} onPropose=${onPropose} hasToken=${hasToken} />
     ${proposals.length === 0
       ? html`<${Empty}>No proposal yet: <code>meshnode propose</code> submits one.</${Empty}>`
       : html`<div class="proposals">${proposals.map(p => html`<${Proposal} key=${p.id} p=${p} onVote=${onVote} hasToken=${hasToken} />`)}</div>`}

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto'
 import type { Clock } from '../clock.ts'
 import type { Startable } from '../lifecycle.ts'
+import type { ProposalBody, Signed, VoteBody } from '../governance/objects.ts'
 import type { GovernanceState } from '../governance/state.ts'
+import type { Tally } from '../governance/tally.ts'
+import { round } from '../round.ts'
 import type { MeshEventType } from './node-event.ts'
 
 export interface GovernanceEventsComponents {
-  state: Pick<GovernanceState, 'proposalIds' | 'view' | 'election' | 'epochOf'>
+  state: Pick<GovernanceState, 'proposalIds' | 'view' | 'election' | 'epochOf' | 'countedVoteIds'>
   clock: Clock
   emit: (type: MeshEventType, data: Record<string, unknown>, id: string) => void
 }
@@ -22,10 +25,26 @@ function factId (fact: string): string {
   return createHash('sha256').update(fact).digest('hex').slice(0, 32)
 }
 
+/** A tally as the API and the events write it (snake_case; the turnout, for display, rounded). */
+export function tallyPayload (t: Tally): Record<string, unknown> {
+  return {
+    yes: t.yes,
+    no: t.no,
+    abstain: t.abstain,
+    veto: t.veto,
+    total_weight: t.totalWeight,
+    voted_weight: t.votedWeight,
+    turnout: round(t.turnout),
+    voters: t.voters,
+    outcome: t.outcome,
+    counted_hash: t.countedHash
+  }
+}
+
 /**
- * Turns the replicated governance state into events as it changes: a proposal's final
- * outcome, and a new set of elected bootstrap operators. What is settled when the node
- * starts is the baseline, not news.
+ * Turns the replicated governance state into events as it changes: a proposal made, a vote
+ * accepted (with the tally after it), a proposal's final outcome, and a new set of elected
+ * bootstrap operators. What is settled when the node starts is the baseline, not news.
  */
 export class GovernanceEvents implements Startable {
   private readonly c: GovernanceEventsComponents
@@ -46,6 +65,38 @@ export class GovernanceEvents implements Startable {
 
   async stop (): Promise<void> {
     clearInterval(this.timer)
+  }
+
+  /**
+   * A proposal or a vote this node accepted just now (its own, gossiped, or fetched from a
+   * peer; not one loaded from the store). A vote's event carries the tally as this node
+   * counts it once the vote is held: nodes that got the votes in another order may show
+   * other tallies on the way, and agree once they hold the same votes.
+   */
+  accepted (o: Signed<ProposalBody> | Signed<VoteBody>): void {
+    const b = o.body
+    if (b.kind === 'proposal') {
+      this.c.emit('proposal.created', {
+        proposal_id: o.id,
+        title: b.title,
+        type: b.change.type,
+        proposer: b.author,
+        voting_ends_at: new Date(b.voting_ends_at).toISOString()
+      }, factId(`proposal:${o.id}:created`))
+      return
+    }
+    const view = this.c.state.view(b.proposal_id, this.c.clock.now())
+    if (view === undefined) return
+    this.c.emit('proposal.voted', {
+      proposal_id: b.proposal_id,
+      vote_id: o.id,
+      voter: b.author,
+      option: b.option,
+      weight: view.weights[b.author] ?? 0,
+      // False for a vote that another (later) vote of the same operator replaces.
+      counted: this.c.state.countedVoteIds(b.proposal_id).includes(o.id),
+      tally: tallyPayload(view.tally)
+    }, factId(`vote:${o.id}`))
   }
 
   private check (emit: boolean): void {

@@ -15,6 +15,8 @@ export const MESH_EVENT_TYPES = [
   'peer.down',
   'peer.up',
   'breaker.opened',
+  'proposal.created',
+  'proposal.voted',
   'proposal.passed',
   'proposal.rejected',
   'election.changed'

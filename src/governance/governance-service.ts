@@ -10,7 +10,7 @@ import type { NodeComponents } from '../components.ts'
 import type { Sublevel } from '../storage/database.ts'
 import type { Genesis } from '../network/genesis.ts'
 import { validateGovernanceObject, type GovernanceGossipReason } from './gossip-validator.ts'
-import { SignedSchema, authentic, signObject, type AdmissionBody, type GovBody, type PaymentBody, type RevocationBody, type Signed } from './objects.ts'
+import { SignedSchema, authentic, signObject, type AdmissionBody, type GovBody, type PaymentBody, type ProposalBody, type RevocationBody, type Signed, type VoteBody } from './objects.ts'
 import { GovernanceState, type Refusal } from './state.ts'
 import { isPlatformBody, type PlatformBody } from '../platform/records.ts'
 
@@ -25,6 +25,8 @@ export interface GovernanceComponents extends Omit<NodeComponents, 'db'> {
   onPlatform?: (id: string, record: PlatformBody) => void
   /** A payment was accepted from a peer or this node (not one loaded from the store). */
   onPayment?: (payment: Signed<PaymentBody>) => void
+  /** A proposal or a vote was accepted from a peer or this node (not one loaded from the store). */
+  onProposalOrVote?: (o: Signed<ProposalBody> | Signed<VoteBody>) => void
 }
 
 export interface GovernanceInit {
@@ -185,11 +187,12 @@ export class GovernanceService {
     this.tasks.track(this.store.put(o.id, o))
   }
 
-  /** Tells who follows membership and platform records; a record loaded from the store is not news. */
+  /** Tells who follows membership, platform records, payments, proposals and votes; a record loaded from the store is not news. */
   private accepted (o: Signed, loaded = false): void {
     if (o.body.kind === 'admission' || o.body.kind === 'revocation') this.c.onMembership?.(o.body)
     else if (isPlatformBody(o.body) && !loaded) this.c.onPlatform?.(o.id, o.body)
     else if (o.body.kind === 'payment' && !loaded) this.c.onPayment?.(o as Signed<PaymentBody>)
+    else if ((o.body.kind === 'proposal' || o.body.kind === 'vote') && !loaded) this.c.onProposalOrVote?.(o as Signed<ProposalBody> | Signed<VoteBody>)
   }
 
   private answerSync (bytes: Uint8Array): Uint8Array {

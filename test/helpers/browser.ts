@@ -6,10 +6,14 @@
 import chromium from '@sparticuz/chromium'
 import puppeteer, { type Browser, type Page } from 'puppeteer-core'
 
-export async function launchBrowser (): Promise<Browser> {
+/**
+ * `posix`: start it as on a machine whose locale is POSIX (LANG=C), where Chromium reports
+ * `navigator.language` as `en-US@posix`, which Intl rejects; by default its language is en-US.
+ */
+export async function launchBrowser (opts: { posix?: boolean } = {}): Promise<Browser> {
   const executablePath = await chromium.executablePath()
   try {
-    return await launch(executablePath)
+    return await launch(executablePath, opts.posix ?? false)
   } catch (err) {
     // The package unpacks its files once, keyed by the browser binary alone: a run killed while
     // unpacking leaves a browser without its libraries.
@@ -17,14 +21,15 @@ export async function launchBrowser (): Promise<Browser> {
   }
 }
 
-async function launch (executablePath: string): Promise<Browser> {
+async function launch (executablePath: string, posix: boolean): Promise<Browser> {
+  const locale = posix ? 'C' : 'en_US.UTF-8'
   return await puppeteer.launch({
     executablePath,
     // The package's flags are for serverless hosts: here the browser may use processes, and
     // keeps web security on, as an operator's browser does.
-    args: [...chromium.args.filter(a => a !== '--single-process' && a !== '--disable-web-security'), '--lang=en-US'],
-    // A POSIX locale of the machine (LANG=C) would be the page's language otherwise, which Intl rejects.
-    env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: 'en_US.UTF-8' },
+    args: [...chromium.args.filter(a => a !== '--single-process' && a !== '--disable-web-security'), ...(posix ? [] : ['--lang=en-US'])],
+    // The browser takes its language from the machine's locale, whatever the machine running the tests has.
+    env: { ...process.env, LANG: locale, LC_ALL: locale },
     headless: true,
     defaultViewport: { width: 1280, height: 800 }
   })

@@ -42,6 +42,10 @@ describe('operator UI in a headless Chromium, against a live three-node mesh', {
   let pageA: Page
   let pageB: Page
   const errors: string[][] = []
+  /** The URLs each page asked for, in order. */
+  const requests = new Map<Page, string[]>()
+  /** The errors each page logged (the same lists as in `errors`). */
+  const logged = new Map<Page, string[]>()
 
   before(async () => {
     const keys = await Promise.all([0, 1, 2].map(async () => await generateKeyPair('Ed25519')))
@@ -81,10 +85,24 @@ describe('operator UI in a headless Chromium, against a live three-node mesh', {
   const open = async (node: RunningNode): Promise<Page> => {
     const { page, errors: seen } = await watchedPage(browser)
     errors.push(seen)
+    logged.set(page, seen)
+    const asked: string[] = []
+    requests.set(page, asked)
+    page.on('request', r => { asked.push(new URL(r.url()).pathname) })
     await page.goto(`${node.api.url}/ui`, { waitUntil: 'domcontentloaded' })
     return page
   }
   const row = (peerId: string, state: string): string => `tr[data-peer="${peerId}"][data-state="${state}"]`
+  const asked = (page: Page, which: (path: string) => boolean): number => (requests.get(page) ?? []).filter(which).length
+  /** The page's reads of proposals and the governance overview (the operators, polled with the peers, are not). */
+  const governanceReads = (page: Page): number => asked(page, path => path.startsWith('/v1/governance/proposals') || path === '/v1/governance/overview')
+  const polls = (page: Page): number => asked(page, path => path === '/v1/system/status')
+  /** Replaces what an input holds, as a person does (select all, type over it). */
+  const fill = async (page: Page, selector: string, text: string): Promise<void> => {
+    await page.click(selector, { clickCount: 3 })
+    await page.keyboard.press('Backspace')
+    await page.type(selector, text)
+  }
 
   test('the peers appear healthy, with their figures, and the page is live', async () => {
     pageA = await open(a)
@@ -96,6 +114,24 @@ describe('operator UI in a headless Chromium, against a live three-node mesh', {
     assert.equal(await pageA.$eval('[data-testid="tile-healthy"] .tile-value', e => e.textContent), '2')
     assert.equal(await pageA.$eval('[data-testid="tile-left"] .tile-value', e => e.textContent), '0', 'left peers are counted apart')
     await pageA.screenshot({ path: join(SHOTS, 'peers-healthy-1280x800.png') })
+  })
+
+  test('in a browser whose locale is POSIX (LANG=C), the page, its plots and its feed work', async () => {
+    const posix = await launchBrowser({ posix: true })
+    try {
+      const { page, errors: seen } = await watchedPage(posix)
+      await page.goto(`${a.api.url}/ui`, { waitUntil: 'domcontentloaded' })
+      // The browser's own language is ICU's POSIX id, which Intl rejects (the page uses its usable part).
+      assert.equal(await page.evaluate('Object.getOwnPropertyDescriptor(Navigator.prototype, "language").get.call(navigator)'), 'en-US@posix')
+      await page.waitForSelector(row(b.mesh.peerId.toString(), 'healthy'), { timeout: WAIT_MS })
+      await page.waitForSelector('.live[data-live="live"]', { timeout: WAIT_MS })
+      await page.waitForSelector('[data-testid="load"] .timeplot canvas', { timeout: WAIT_MS })
+      await page.waitForFunction(() => document.querySelectorAll('.spark-plot canvas').length >= 4, { timeout: WAIT_MS })
+      await page.screenshot({ path: join(SHOTS, 'posix-locale-1280x800.png') })
+      assert.deepEqual(seen, [])
+    } finally {
+      await posix.close()
+    }
   })
 
   test('routing figures and breakers, billing, and an invoice through the form', async () => {
@@ -122,7 +158,7 @@ describe('operator UI in a headless Chromium, against a live three-node mesh', {
     await pageA.screenshot({ path: join(SHOTS, 'peer-down-1280x800.png') })
   })
 
-  test('a vote cast through the form on B changes the tally on A\'s page', async () => {
+  test('a vote cast through the form on B changes the tally on A\'s page, from the event feed: governance is not polled', async () => {
     const proposal = await callAsOperator<{ id: string }>(a, 'POST', '/v1/governance/proposals', { title: 'Raise the telemetry interval', description: 'From the browser test', change: { type: 'text' }, voting_period: '10m' })
     assert.equal(proposal.status, 201, proposal.text)
     const id = proposal.body.id
@@ -130,8 +166,13 @@ describe('operator UI in a headless Chromium, against a live three-node mesh', {
 
     pageB = await open(b)
     await pageB.waitForSelector(`[data-proposal="${id}"] button[data-vote="yes"]`, { timeout: WAIT_MS })
+    // A's page was open before the proposal was made: it came from the feed (proposal.created).
     await pageA.waitForSelector(`[data-proposal="${id}"]`, { timeout: WAIT_MS })
     assert.equal(await tallyYes(pageA), '0')
+    const reads = governanceReads(pageA)
+    const polled = polls(pageA)
+    await waitFor('A\'s page to poll its figures three times', () => polls(pageA) >= polled + 3, { timeoutMs: WAIT_MS, intervalMs: 100 })
+    assert.equal(governanceReads(pageA), reads, 'A\'s page polls no governance')
     assert.equal(await pageB.$eval(`[data-proposal="${id}"] button[data-vote="yes"]`, e => (e as unknown as { disabled: boolean }).disabled), true, 'no vote without a token')
 
     await pageB.type('#token', b.token)
@@ -143,8 +184,41 @@ describe('operator UI in a headless Chromium, against a live three-node mesh', {
     await pageB.waitForFunction(sel => document.querySelector(sel)?.textContent === 'voted yes', { timeout: WAIT_MS }, `[data-proposal="${id}"] [data-testid="vote-result"]`)
 
     await pageA.waitForFunction(sel => document.querySelector(sel)?.getAttribute('data-yes') === '1', { timeout: WAIT_MS }, `[data-proposal="${id}"] [data-testid="tally"]`)
+    assert.equal(governanceReads(pageA), reads, 'the tally came with the vote\'s event (proposal.voted): A\'s page fetched nothing of governance')
+    assert.equal(await pageA.evaluate(() => window.loadedOnce), 1, 'the page was not reloaded')
     await pageA.screenshot({ path: join(SHOTS, 'vote-tally-1280x800.png'), fullPage: true })
     await pageB.screenshot({ path: join(SHOTS, 'vote-form-1280x800.png'), fullPage: true })
+  })
+
+  test('a proposal made through the form on B: the API\'s validation error beside the form, then the proposal on A\'s page from the feed', async () => {
+    const form = '[data-testid="propose"]'
+    const title = 'Double the weight of op-c'
+    await pageB.click(`${form} summary`)
+    await pageB.type(`${form} input[name="title"]`, title)
+    await pageB.select(`${form} select[name="type"]`, 'operator_weight')
+    await pageB.type(`${form} input[name="peer_id"]`, c.peerId)
+    await fill(pageB, `${form} input[name="weight"]`, '2')
+    await fill(pageB, `${form} input[name="voting_period"]`, 'ten minutes')
+    await pageB.click(`${form} button[type="submit"]`)
+    // The API refuses it (422, VALIDATION_ERROR naming the field): its message beside the form, the field marked.
+    await pageB.waitForFunction(sel => document.querySelector(sel)?.getAttribute('data-field') === 'voting_period', { timeout: WAIT_MS }, `${form} [data-testid="propose-result"]`)
+    assert.match(await pageB.$eval(`${form} [data-testid="propose-result"]`, e => e.textContent ?? ''), /invalid body field "voting_period": expected a duration/)
+    assert.ok(await pageB.$(`${form} .field.invalid input[name="voting_period"]`) !== null, 'the field at fault is marked')
+    // Chromium logs every refused request on the console: this one was meant, and is the only one.
+    const seenB = logged.get(pageB) ?? []
+    const refused = seenB.findIndex(e => e.includes('status of 422'))
+    assert.notEqual(refused, -1, 'the browser saw the 422')
+    seenB.splice(refused, 1)
+    await (await pageB.$('[data-testid="governance"]'))?.screenshot({ path: join(SHOTS, 'propose-error-1280.png') })
+
+    await fill(pageB, `${form} input[name="voting_period"]`, '10m')
+    await pageB.click(`${form} button[type="submit"]`)
+    await pageB.waitForFunction(sel => document.querySelector(sel)?.textContent?.startsWith('proposed:') === true, { timeout: WAIT_MS }, `${form} [data-testid="propose-result"]`)
+    const listed = (t: string): boolean => [...document.querySelectorAll('[data-proposal] .proposal-head b')].some(e => e.textContent === t)
+    await pageA.waitForFunction(listed, { timeout: WAIT_MS }, title)
+    await pageB.waitForFunction(listed, { timeout: WAIT_MS }, title)
+    assert.equal(await pageA.evaluate(() => window.loadedOnce), 1, 'A\'s page was not reloaded')
+    await pageA.screenshot({ path: join(SHOTS, 'proposal-listed-1280x800.png'), fullPage: true })
   })
 
   test('the default alert on a peer down fires on the page', async () => {
@@ -162,6 +236,7 @@ describe('operator UI in a headless Chromium, against a live three-node mesh', {
 
   test('the page fits a narrow screen, and no page logged an error', async () => {
     await pageA.setViewport({ width: 390, height: 844 })
+    await pageA.click('[data-testid="propose"] summary')
     // Wide tables scroll in their card; nothing else may be wider than the screen.
     // The plots follow their card's width on their next resize callback.
     let tooWide: string[] = []
@@ -173,6 +248,7 @@ describe('operator UI in a headless Chromium, against a live three-node mesh', {
     }, { timeoutMs: WAIT_MS, intervalMs: 100 }).catch((err: unknown) => assert.fail(`${err instanceof Error ? err.message : String(err)}: ${tooWide.join(', ')}`))
     assert.ok(await pageA.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1))
     await pageA.screenshot({ path: join(SHOTS, 'narrow-390.png'), fullPage: true })
+    await (await pageA.$('[data-testid="governance"]'))?.screenshot({ path: join(SHOTS, 'narrow-390-governance.png') })
     assert.deepEqual(errors.flat(), [])
   })
 })

@@ -249,4 +249,18 @@ describe('governance outcomes are webhook events', { timeout: 120_000 }, () => {
     assert.ok(receiver.received.every(r => r.signatureValid))
     assert.equal(receiver.received.length, 2)
   })
+  test('a proposal made and a vote accepted are delivered, the vote with its weight and the tally after it', async () => {
+    await createWebhook(node, receiver.url, ['proposal.created', 'proposal.voted'])
+    const created = await callAsOperator<{ id: string }>(node, 'POST', '/v1/governance/proposals', { title: 'hello', change: { type: 'text' }, voting_period: '10m' })
+    assert.equal(created.status, 201, created.text)
+    const vote = await callAsOperator<{ id: string, voter: string }>(node, 'POST', `/v1/governance/proposals/${created.body.id}/vote`, { vote: 'yes' })
+    assert.equal(vote.status, 201, vote.text)
+    const of = (type: string): typeof receiver.received => receiver.received.filter(r => r.type === type && r.data.proposal_id === created.body.id)
+    await waitFor('the proposal and the vote delivered', () => of('proposal.created').length === 1 && of('proposal.voted').length === 1, { timeoutMs: 30_000 })
+    assert.deepEqual([of('proposal.created')[0]?.data.title, of('proposal.created')[0]?.data.type], ['hello', 'text'])
+    const voted = of('proposal.voted')[0]?.data
+    assert.deepEqual([voted?.vote_id, voted?.voter, voted?.option, voted?.weight, voted?.counted], [vote.body.id, vote.body.voter, 'yes', 1, true])
+    assert.deepEqual(voted?.tally, (await call<{ tally: unknown }>(`${node.api.url}/v1/governance/proposals/${created.body.id}`)).body.tally, 'the tally the API shows')
+    assert.ok(receiver.received.every(r => r.signatureValid))
+  })
 })

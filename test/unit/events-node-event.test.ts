@@ -10,6 +10,10 @@ const firing: Firing = {
 }
 
 describe('the node event feed', () => {
+  test('webhooks may subscribe to the proposals made and the votes cast, as to the proposals\' outcomes', () => {
+    for (const type of ['proposal.created', 'proposal.voted', 'proposal.passed', 'proposal.rejected']) assert.ok((WEBHOOK_EVENT_TYPES as readonly string[]).includes(type), type)
+  })
+
   test('the peer table\'s own events are not delivered to webhooks; every other kind is, under a type webhooks accept', () => {
     const events: NodeEvent[] = [
       { type: 'tenant.created', tenantId: 't-1', recordId: 'rec-1', author: 'op', at: AT },
@@ -18,7 +22,9 @@ describe('the node event feed', () => {
       { type: 'payment.failed', paymentId: null, invoiceId: null, reason: 'card number', at: AT },
       { type: 'alert.triggered', at: AT, firing },
       { type: 'alert.resolved', at: AT + 1, firing: { ...firing, resolvedAt: AT + 1 } },
-      { id: 'e-1', type: 'breaker.opened', at: AT, data: { peer_id: 'p', service: 'echo' } }
+      { id: 'e-1', type: 'breaker.opened', at: AT, data: { peer_id: 'p', service: 'echo' } },
+      { id: 'e-2', type: 'proposal.created', at: AT, data: { proposal_id: 'p-1', title: 'Say hello', type: 'text', proposer: 'op', voting_ends_at: '2026-12-02T12:00:00.000Z' } },
+      { id: 'e-3', type: 'proposal.voted', at: AT, data: { proposal_id: 'p-1', vote_id: 'v-1', voter: 'op', option: 'yes', weight: 1, counted: true, tally: { yes: 1, no: 0 } } }
     ]
     for (const e of events) {
       const d = deliverable(e)
@@ -50,5 +56,8 @@ describe('the node event feed', () => {
     const alert = eventPayload({ type: 'alert.triggered', at: AT, firing }) as { alert: Record<string, unknown> }
     assert.deepEqual([alert.alert.rule_name, alert.alert.state, alert.alert.triggered_at, alert.alert.resolved_at], ['peer_down', 'firing', '2026-12-01T12:00:00.000Z', null])
     assert.deepEqual(eventPayload({ id: 'e-1', type: 'peer.down', at: AT, data: { peer_id: 'p' } }), { id: 'e-1', peer_id: 'p', time: '2026-12-01T12:00:00.000Z' })
+    // What SSE and the WebSocket carry of a vote: the tally after it, as the UI shows it.
+    assert.deepEqual(eventPayload({ id: 'e-3', type: 'proposal.voted', at: AT, data: { proposal_id: 'p-1', voter: 'op', option: 'no', tally: { yes: 0, no: 1 } } }),
+      { id: 'e-3', proposal_id: 'p-1', voter: 'op', option: 'no', tally: { yes: 0, no: 1 }, time: '2026-12-01T12:00:00.000Z' })
   })
 })

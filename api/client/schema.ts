@@ -148,8 +148,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Server-sent events: peers joining, leaving and changing state
-         * @description Events `peer:joined` and `peer:forgotten` carry `{peer_id, time}`; `peer:state` also `from` and `to`. A comment line keeps the stream alive every 15 s.
+         * Server-sent events: the node's event feed
+         * @description Each event's name is its type and its data the JSON payload webhooks deliver. The peer table's own: `peer:joined` and `peer:forgotten` carry `{peer_id, time}`; `peer:state` also `from` and `to`. Then `tenant.created`, `tenant.updated`, `tenant.suspended`, `tenant.resumed`, `tenant.deleted`, `key.created`, `key.revoked`, `subscription.created`, `subscription.tier_changed`, `subscription.cancelled`, `subscription.suspended`, `subscription.resumed`, `invoice.issued`, `payment.success`, `payment.failed`, `alert.triggered`, `alert.resolved`, `peer.down`, `peer.up`, `breaker.opened`, `proposal.created`, `proposal.voted`, `proposal.passed`, `proposal.rejected`, `election.changed`. A comment line keeps the stream alive every 15 s.
          */
         get: operations["events"];
         put?: never;

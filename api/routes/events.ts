@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { streamSSE } from 'hono/streaming'
-import { eventPayload, type NodeEvent } from '../../src/events/node-event.ts'
+import { eventPayload, WEBHOOK_EVENT_TYPES, type NodeEvent } from '../../src/events/node-event.ts'
 import type { ApiEnv } from '../context.ts'
 import { operations } from '../openapi/operation.ts'
 
@@ -9,8 +9,9 @@ export const eventOperations = operations({
   method: 'get',
   path: '/v1/events',
   tag: 'system',
-  summary: 'Server-sent events: peers joining, leaving and changing state',
-  description: 'Events `peer:joined` and `peer:forgotten` carry `{peer_id, time}`; `peer:state` also `from` and `to`. A comment line keeps the stream alive every 15 s.',
+  summary: 'Server-sent events: the node\'s event feed',
+  description: 'Each event\'s name is its type and its data the JSON payload webhooks deliver. The peer table\'s own: `peer:joined` and `peer:forgotten` carry `{peer_id, time}`; `peer:state` also `from` and `to`. Then ' +
+    `${WEBHOOK_EVENT_TYPES.map(t => `\`${t}\``).join(', ')}. A comment line keeps the stream alive every 15 s.`,
   responses: { 200: { mediaType: 'text/event-stream', description: 'An event stream' } }
 })
 

@@ -108,6 +108,8 @@ export class TelemetryService {
   private hasLeft = false
   /** The leave under way or done: every call of `leave` waits for the same goodbye. */
   private leaving: Promise<{ incarnation: number, at: number }> | undefined
+  /** This node's goodbye, once it left: handed also to a member that connects afterwards. */
+  private goodbyeEvent: MembershipEvent | undefined
   /** Hellos waiting to go to (re)joining peers, by peer. */
   private readonly hellos = new Map<string, NodeJS.Timeout>()
   subscribed = false
@@ -201,6 +203,7 @@ export class TelemetryService {
     this.hasLeft = true
     this.stopActivity()
     const event: MembershipEvent = { event: 'left', peerId: this.c.selfId, incarnation: this.ownIncarnation, time: at }
+    this.goodbyeEvent = event
     await Promise.all([this.announce(event), this.deliverGoodbye(event)])
     return { incarnation: this.ownIncarnation, at }
   }
@@ -210,21 +213,14 @@ export class TelemetryService {
    * most `leaveTimeoutMs`. A peer acknowledges only once it applied it: when its connection to
    * this node closes, it knows already, and neither the lost connection nor a failed probe
    * makes it suspect. A gossiped copy may still be queued when the connections close; the
-   * members this node is not connected to have no connection to lose and hear it by gossip.
+   * members this node is not connected to have no connection to lose and hear it by gossip
+   * (one that connects later is handed it too: see onConnect).
    */
   private async deliverGoodbye (event: MembershipEvent): Promise<void> {
     const peers = this.c.peerTable.members().filter(id => this.c.libp2p.getConnections(peerIdFromString(id)).length > 0)
     if (peers.length === 0) return
     const startedAt = this.c.clock.now()
-    const request = encodeJson({ left: event })
-    const acks = await Promise.all(peers.map(async peerId => {
-      try {
-        return decodeJson(await this.askPeer(peerId, request, this.opts.leaveTimeoutMs), ProbeResponseSchema)?.ok === true
-      } catch (err) {
-        this.c.log.debug({ err: errorMessage(err), peer: peerId }, 'goodbye not acknowledged')
-        return false
-      }
-    }))
+    const acks = await Promise.all(peers.map(async peerId => await this.handGoodbye(peerId, event)))
     const acknowledged = acks.filter(Boolean).length
     this.c.log[acknowledged === peers.length ? 'info' : 'warn']({ peers: peers.length, acknowledged, ms: this.c.clock.now() - startedAt }, 'goodbye delivered to the connected members')
   }
@@ -242,6 +238,16 @@ export class TelemetryService {
     clearTimeout(this.probeTimer)
     for (const timer of this.hellos.values()) clearTimeout(timer)
     this.hellos.clear()
+  }
+
+  /** Hands the goodbye to one peer: whether it acknowledged it within `leaveTimeoutMs`. */
+  private async handGoodbye (peerId: string, event: MembershipEvent): Promise<boolean> {
+    try {
+      return decodeJson(await this.askPeer(peerId, encodeJson({ left: event }), this.opts.leaveTimeoutMs), ProbeResponseSchema)?.ok === true
+    } catch (err) {
+      this.c.log.debug({ err: errorMessage(err), peer: peerId }, 'goodbye not acknowledged')
+      return false
+    }
   }
 
   /** What a message from `author` is judged against, gossiped or handed over directly. */
@@ -360,11 +366,13 @@ export class TelemetryService {
   /**
    * A peer this node holds down or accused is connected again, or answers a probe (a partition
    * healed): it did not hear the verdict, gossip does not replay it, so this node tells it, and
-   * it refutes.
+   * it refutes. Once this node left, a member that connects (to probe it, say) is handed the
+   * goodbye, which it may not have heard yet, before this connection too closes.
    */
   private readonly onConnect = (evt: CustomEvent<PeerId>): void => {
     const id = evt.detail.toString()
     this.c.peerTable.connectionChanged(id, true, this.c.clock.now())
+    if (this.goodbyeEvent !== undefined && this.c.peerTable.isMember(id)) void this.handGoodbye(id, this.goodbyeEvent)
     this.tell(id)
   }
 

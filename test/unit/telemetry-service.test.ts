@@ -55,9 +55,16 @@ class FakeLibp2p {
   /** Connected peers that answer streams, by id: another fake, or 'silent' (reads nothing, never answers). */
   readonly links = new Map<string, FakeLibp2p | 'silent'>()
   private readonly handlers = new Map<string, StreamHandler>()
+  private readonly listeners = new Map<string, (evt: CustomEvent<PeerId>) => void>()
 
-  addEventListener (): void {}
-  removeEventListener (): void {}
+  addEventListener (type: string, listener: (evt: CustomEvent<PeerId>) => void): void { this.listeners.set(type, listener) }
+  removeEventListener (type: string): void { this.listeners.delete(type) }
+  /** Links `peer` and tells the service that it connected. */
+  connect (peer: FakeLibp2p): void {
+    if (peer.self === undefined) return
+    this.links.set(peer.self.toString(), peer)
+    this.listeners.get('peer:connect')?.(new CustomEvent('peer:connect', { detail: peer.self }))
+  }
   getConnections (peer?: PeerId): unknown[] { return this.connected || (peer !== undefined && this.links.has(peer.toString())) ? [{}] : [] }
   getPeers (): [] { return [] }
   async handle (protocol: string, handler: StreamHandler): Promise<void> { this.handlers.set(protocol, handler) }
@@ -235,6 +242,17 @@ describe('TelemetryService: the goodbye handed over directly', () => {
     assert.equal(outcome, 'returned', 'the silent member held the leave past its bound')
     assert.ok(leaver.libp2p.dials.some(([id, protocol]) => id === silent.toString() && protocol === PROBE), 'the silent member was asked')
     assert.equal(a.table.get(leaver.self, a.clock.now())?.state, 'left')
+  })
+
+  test('once it left, a member that connects is handed the goodbye too', async () => {
+    const leaver = await member(0)
+    const late = await member(4)
+    know(leaver, peerIdFromString(late.self), late.s.incarnation)
+    know(late, peerIdFromString(leaver.self), leaver.s.incarnation)
+    await leaver.s.leave()
+    assert.equal(late.table.get(leaver.self, late.clock.now())?.state, 'healthy', 'not connected: not told directly')
+    leaver.libp2p.connect(late.libp2p)
+    await waitFor('the late member to have the leaver left', () => late.table.get(leaver.self, late.clock.now())?.state === 'left', { timeoutMs: 5_000 })
   })
 
   test('a goodbye handed over directly is judged as a gossiped one: only its author\'s own, of its incarnation, is applied', async () => {

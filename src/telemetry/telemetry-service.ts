@@ -74,13 +74,16 @@ export const ProbeRequestSchema = z.union([
   z.object({ hello: TelemetrySnapshotSchema }).strict(),
   z.object({ left: MembershipEventSchema.extend({ event: z.literal('left') }) }).strict()
 ])
-/** `incarnation`: the answer to a notice, the peer's own, which the teller may be behind on. */
-export const ProbeResponseSchema = z.object({ ok: z.boolean(), incarnation: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() }).strict()
+/**
+ * `incarnation`: the answer to a notice, the peer's own, which the teller may be behind on.
+ * `left`: the answer of a helper to a ping-req of a target it holds `left` (see indirectProbe).
+ */
+export const ProbeResponseSchema = z.object({ ok: z.boolean(), incarnation: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(), left: z.literal(true).optional() }).strict()
 
 const PROBE_LIMITS = (timeoutMs: number): FrameLimits => ({ maxRequestBytes: MAX_SNAPSHOT_BYTES + 64, maxResponseBytes: 64, timeoutMs })
 
-/** What the helpers of an indirect probe said: one reached the target, all that answered did not, or none answered. */
-type IndirectOutcome = 'ack' | 'nack' | 'unanswered'
+/** What the helpers of an indirect probe said: one reached the target, one holds it left, all that answered did not reach it, or none answered. */
+type IndirectOutcome = 'ack' | 'left' | 'nack' | 'unanswered'
 
 /**
  * The node's membership and load telemetry. It publishes its snapshot at an interval that keeps
@@ -429,7 +432,7 @@ export class TelemetryService {
 
   /**
    * SWIM's probe of one member: a direct ping; if it fails, helpers ping it for us; if none
-   * reaches it, this node accuses it, unless the failure is more likely its own (Lifeguard:
+   * reaches it (and none holds it `left`), this node accuses it, unless the failure is more likely its own (Lifeguard:
    * no helper answered at all, or its own event loop stalled during the probe).
    */
   async probeMember (peerId: string): Promise<void> {
@@ -454,7 +457,8 @@ export class TelemetryService {
     }
     const helpers = pickHelpers(peerTable.members().filter(id => this.c.libp2p.getConnections(peerIdFromString(id)).length > 0), this.opts.indirectProbes, peerId, this.c.random)
     const outcome = await this.indirectProbe(peerId, helpers)
-    if (outcome === 'ack') return
+    // A helper heard its goodbye, which is on its way here: a peer that left is not accused.
+    if (outcome === 'ack' || outcome === 'left') return
     peerTable.probeResult(peerId, { ok: false }, clock.now())
     if (outcome === 'unanswered' && helpers.length > 0) {
       this.health.record('probe_failed_unanswered')
@@ -471,13 +475,13 @@ export class TelemetryService {
     const answers = await Promise.all(helpers.map(async helper => {
       try {
         const response = decodeJson(await this.askPeer(helper, request, timeoutMs), ProbeResponseSchema)
-        return response === undefined ? 'unanswered' : response.ok ? 'ack' : 'nack'
+        if (response === undefined) return 'unanswered'
+        return response.ok ? 'ack' : response.left === true ? 'left' : 'nack'
       } catch {
         return 'unanswered'
       }
     }))
-    if (answers.includes('ack')) return 'ack'
-    return answers.includes('nack') ? 'nack' : 'unanswered'
+    return (['ack', 'left', 'nack'] as const).find(outcome => answers.includes(outcome)) ?? 'unanswered'
   }
 
   private async answerProbe (req: Uint8Array, remotePeer: PeerId): Promise<Uint8Array> {
@@ -502,6 +506,11 @@ export class TelemetryService {
     }
     // Only members this node knows: a peer cannot make it dial strangers.
     if (!this.c.peerTable.has(ask.target)) return encodeJson({ ok: false })
+    // Its goodbye reached this node, maybe not the asker yet (gossip reaches some members a
+    // heartbeat later): a target that left and closed must not be accused meanwhile. A helper
+    // can only spare it an accusation so, as it could by answering ok; `left` stays the
+    // target's own word.
+    if (this.c.peerTable.get(ask.target, this.c.clock.now())?.state === 'left') return encodeJson({ ok: false, left: true })
     try {
       await this.ping(ask.target, ask.timeoutMs)
       return encodeJson({ ok: true })

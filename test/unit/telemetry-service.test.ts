@@ -255,6 +255,25 @@ describe('TelemetryService: the goodbye handed over directly', () => {
     await waitFor('the late member to have the leaver left', () => late.table.get(leaver.self, late.clock.now())?.state === 'left', { timeoutMs: 5_000 })
   })
 
+  test('a probe of a peer that left and closed, before its goodbye arrived, accuses it not when a helper holds it left', async () => {
+    const requester = await member(5)
+    const helper = await member(6)
+    requester.libp2p.connect(helper.libp2p)
+    know(requester, peerIdFromString(helper.self), helper.s.incarnation)
+    const [gone, failed] = [ids[7] as PeerId, ids[8] as PeerId]
+    for (const target of [gone, failed]) {
+      know(requester, target, 3)
+      know(helper, target, 3)
+    }
+    deliver(helper.libp2p, gone, encodeMembershipEvent({ event: 'left', peerId: gone.toString(), incarnation: 3, time: helper.clock.now() }))
+    // No ping reaches either (the fake's pings fail): the helper pings the one it does not hold left, and fails too.
+    await requester.s.probeMember(gone.toString())
+    await requester.s.probeMember(failed.toString())
+    assert.deepEqual(requester.libp2p.events().filter(e => e.event === 'suspect').map(e => e.peerId), [failed.toString()])
+    assert.equal(requester.table.get(gone.toString(), requester.clock.now())?.state, 'healthy', 'it waits for the goodbye')
+    assert.equal(requester.table.get(failed.toString(), requester.clock.now())?.state, 'suspect')
+  })
+
   test('a goodbye handed over directly is judged as a gossiped one: only its author\'s own, of its incarnation, is applied', async () => {
     const a = await member(1)
     const leaverId = ids[0] as PeerId

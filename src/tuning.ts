@@ -39,9 +39,9 @@ export interface Tuning {
     /** Lifeguard: the highest local health score; a node at score s probes (s + 1) times slower, with (s + 1) times the timeouts. */
     maxLocalHealth: number
     /**
-     * A leave waits at most this long for the connected members to acknowledge the goodbye
-     * handed to them directly (memberlist's Leave timeout): one that never answers does not
-     * hold a graceful stop longer.
+     * A leave waits at most this long for each connected peer to acknowledge the goodbye
+     * handed to it directly (memberlist's Leave timeout): one that never answers does not hold
+     * a graceful stop longer.
      */
     leaveTimeoutMs: number
     /** A (re)joining node receives its peers' snapshots directly at about this many a second (each peer waits a random share of members / rate). */

@@ -111,8 +111,10 @@ export class TelemetryService {
   private hasLeft = false
   /** The leave under way or done: every call of `leave` waits for the same goodbye. */
   private leaving: Promise<{ incarnation: number, at: number }> | undefined
-  /** This node's goodbye, once it left: handed also to a member that connects afterwards. */
+  /** This node's goodbye, once it left: handed also to a peer that connects afterwards. */
   private goodbyeEvent: MembershipEvent | undefined
+  /** While the leave waits for acknowledgements: every handover of the goodbye begun, by the leave or by a connection. */
+  private handovers: Array<Promise<boolean>> | undefined
   /** Hellos waiting to go to (re)joining peers, by peer. */
   private readonly hellos = new Map<string, NodeJS.Timeout>()
   subscribed = false
@@ -212,20 +214,29 @@ export class TelemetryService {
   }
 
   /**
-   * Hands the goodbye to every connected member and waits for their acknowledgements, each at
+   * Hands the goodbye to every connected peer and waits for their acknowledgements, each at
    * most `leaveTimeoutMs`. A peer acknowledges only once it applied it: when its connection to
    * this node closes, it knows already, and neither the lost connection nor a failed probe
-   * makes it suspect. A gossiped copy may still be queued when the connections close; the
-   * members this node is not connected to have no connection to lose and hear it by gossip
-   * (one that connects later is handed it too: see onConnect).
+   * makes it suspect. A peer that connects meanwhile (to probe this node, say) is handed it
+   * too and waited for, within `leaveTimeoutMs` of the start; one that connects later is
+   * handed it without waiting (see onConnect). A gossiped copy may still be queued when the
+   * connections close; the members this node is not connected to have no connection to lose
+   * and hear it by gossip.
    */
   private async deliverGoodbye (event: MembershipEvent): Promise<void> {
-    const peers = this.c.peerTable.members().filter(id => this.c.libp2p.getConnections(peerIdFromString(id)).length > 0)
-    if (peers.length === 0) return
+    const handovers = this.c.libp2p.getPeers().map(async peer => await this.handGoodbye(peer.toString(), event))
+    if (handovers.length === 0) return
+    this.handovers = handovers
     const startedAt = this.c.clock.now()
-    const acks = await Promise.all(peers.map(async peerId => await this.handGoodbye(peerId, event)))
-    const acknowledged = acks.filter(Boolean).length
-    this.c.log[acknowledged === peers.length ? 'info' : 'warn']({ peers: peers.length, acknowledged, ms: this.c.clock.now() - startedAt }, 'goodbye delivered to the connected members')
+    let acknowledged = 0
+    let settled = 0
+    while (settled < handovers.length && this.c.clock.now() - startedAt < this.opts.leaveTimeoutMs) {
+      const batch = handovers.slice(settled)
+      acknowledged += (await Promise.all(batch)).filter(Boolean).length
+      settled += batch.length
+    }
+    this.handovers = undefined
+    this.c.log[acknowledged === handovers.length ? 'info' : 'warn']({ peers: handovers.length, acknowledged, ms: this.c.clock.now() - startedAt }, 'goodbye delivered to the connected peers')
   }
 
   /** Changes the shortest publication interval at run time; the next snapshot announces it. */
@@ -369,13 +380,16 @@ export class TelemetryService {
   /**
    * A peer this node holds down or accused is connected again, or answers a probe (a partition
    * healed): it did not hear the verdict, gossip does not replay it, so this node tells it, and
-   * it refutes. Once this node left, a member that connects (to probe it, say) is handed the
+   * it refutes. Once this node left, a peer that connects (to probe it, say) is handed the
    * goodbye, which it may not have heard yet, before this connection too closes.
    */
   private readonly onConnect = (evt: CustomEvent<PeerId>): void => {
     const id = evt.detail.toString()
     this.c.peerTable.connectionChanged(id, true, this.c.clock.now())
-    if (this.goodbyeEvent !== undefined && this.c.peerTable.isMember(id)) void this.handGoodbye(id, this.goodbyeEvent)
+    if (this.goodbyeEvent !== undefined) {
+      const handover = this.handGoodbye(id, this.goodbyeEvent)
+      this.handovers?.push(handover)
+    }
     this.tell(id)
   }
 

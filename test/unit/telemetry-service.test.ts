@@ -66,7 +66,7 @@ class FakeLibp2p {
     this.listeners.get('peer:connect')?.(new CustomEvent('peer:connect', { detail: peer.self }))
   }
   getConnections (peer?: PeerId): unknown[] { return this.connected || (peer !== undefined && this.links.has(peer.toString())) ? [{}] : [] }
-  getPeers (): [] { return [] }
+  getPeers (): PeerId[] { return [...this.links.keys()].map(id => peerIdFromString(id)) }
   async handle (protocol: string, handler: StreamHandler): Promise<void> { this.handlers.set(protocol, handler) }
   async unhandle (protocol: string): Promise<void> { this.handlers.delete(protocol) }
   async dialProtocol (peer: PeerId, protocol: string): Promise<Stream> {
@@ -244,7 +244,7 @@ describe('TelemetryService: the goodbye handed over directly', () => {
     assert.equal(a.table.get(leaver.self, a.clock.now())?.state, 'left')
   })
 
-  test('once it left, a member that connects is handed the goodbye too', async () => {
+  test('once it left, a peer that connects is handed the goodbye too', async () => {
     const leaver = await member(0)
     const late = await member(4)
     know(leaver, peerIdFromString(late.self), late.s.incarnation)

@@ -514,15 +514,16 @@ export class MeshNode {
 
   /**
    * The first step of a graceful stop: a running node that has not left yet announces it (see
-   * `leave`) and gives the goodbye time to go out. A failure is logged: the stop goes on.
+   * `leave`, which returns once the connected members acknowledged the goodbye, or after
+   * `leaveTimeoutMs`), so that no connection closes before its peer knows. A failure is
+   * logged: the stop goes on.
    */
   async departing (): Promise<void> {
     const telemetry = this.parts?.telemetry
-    if (this.state !== 'running' || telemetry === undefined || telemetry.left) return
+    if (this.state !== 'running' || telemetry === undefined) return
     try {
+      // Also after `POST /v1/network/leave`: a goodbye still being delivered is waited for.
       await telemetry.leave()
-      // The goodbye is queued on the gossip streams: let it leave before they close.
-      await new Promise(resolve => setTimeout(resolve, this.tuning.telemetry.leaveLingerMs))
     } catch (err) {
       this.log.warn({ err: errorMessage(err) }, 'leave not announced')
     }

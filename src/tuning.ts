@@ -38,8 +38,12 @@ export interface Tuning {
     indirectTimeoutMs: number
     /** Lifeguard: the highest local health score; a node at score s probes (s + 1) times slower, with (s + 1) times the timeouts. */
     maxLocalHealth: number
-    /** A graceful stop waits this long after announcing `left`, so that the goodbye leaves before the connections close. */
-    leaveLingerMs: number
+    /**
+     * A leave waits at most this long for each connected peer to acknowledge the goodbye
+     * handed to it directly (memberlist's Leave timeout): one that never answers does not hold
+     * a graceful stop longer.
+     */
+    leaveTimeoutMs: number
     /** A (re)joining node receives its peers' snapshots directly at about this many a second (each peer waits a random share of members / rate). */
     helloRate: number
     /** A peer down for this long is forgotten. */
@@ -185,8 +189,9 @@ export const DEFAULT_TUNING: DeepReadonly<Tuning> = deepFreeze({
     indirectTimeoutMs: 1_500,
     // memberlist's AwarenessMaxMultiplier (8): a very slow node probes every 8 s, not never.
     maxLocalHealth: 7,
-    // Gossip is sent within milliseconds on a LAN; a quarter second covers a busy event loop.
-    leaveLingerMs: 250,
+    // An acknowledgement is one round trip (milliseconds on a LAN); twice the probe timeout
+    // covers a loaded peer, and a stop held by a dead one is still short.
+    leaveTimeoutMs: 2_000,
     // A thousand small frames a second for a few seconds is a burst a joining node absorbs (a
     // full table of 10,000 peers in about 10 s), and a mesh of 25 hands it over in 25 ms.
     helloRate: 1_000,

@@ -13,12 +13,12 @@ import type { Tuning } from '../tuning.ts'
 import { LocalHealth } from './local-health.ts'
 import type { LoadHistory } from './load-history.ts'
 import type { LoadSampler } from './load-sampler.ts'
-import { encodeMembershipEvent, type MembershipEvent } from './membership-event.ts'
+import { MembershipEventSchema, encodeMembershipEvent, judgeMembershipEvent, type MembershipEvent } from './membership-event.ts'
 import type { PeerTable } from './peer-table.ts'
 import { ProbeScheduler, pickHelpers } from './probe-scheduler.ts'
 import { earliestEarlyMs, isMaterialChange, jittered, publicationIntervalMs } from './publication.ts'
 import { MAX_SNAPSHOT_BYTES, TelemetrySnapshotSchema, encodeSnapshot, type ServiceOffer, type TelemetrySnapshot } from './snapshot.ts'
-import { judgeSnapshot, validateTelemetry, type TelemetryMessage } from './validator.ts'
+import { judgeSnapshot, validateTelemetry, type TelemetryContext, type TelemetryMessage } from './validator.ts'
 
 export interface TelemetryComponents {
   libp2p: MeshLibp2p
@@ -35,7 +35,7 @@ export interface TelemetryComponents {
 
 type TelemetryTuning = Tuning['telemetry']
 
-export interface TelemetryInit extends Pick<TelemetryTuning, 'tickMs' | 'probeTimeoutMs' | 'indirectProbes' | 'indirectTimeoutMs' | 'maxLocalHealth' | 'publishJitter' | 'materialChange' | 'helloRate'> {
+export interface TelemetryInit extends Pick<TelemetryTuning, 'tickMs' | 'probeTimeoutMs' | 'indirectProbes' | 'indirectTimeoutMs' | 'maxLocalHealth' | 'leaveTimeoutMs' | 'publishJitter' | 'materialChange' | 'helloRate'> {
   topic: string
   /** SWIM's indirect probe protocol. */
   probeProtocol: string
@@ -61,22 +61,29 @@ export interface DiagnosticsResult {
 /**
  * Over the probe protocol: ask a peer to ping `target` for us (SWIM's ping-req; it answers
  * whether the target answered); tell a peer that reconnected what this node holds against it
- * (a verdict or an accusation it could not hear while it was cut off), so that it refutes; or
+ * (a verdict or an accusation it could not hear while it was cut off), so that it refutes;
  * hand a (re)joining peer this node's snapshot (`hello`), which the peer would otherwise wait a
- * whole publication interval for. The sender is the stream's authenticated peer.
+ * whole publication interval for; or hand a connected member this node's goodbye (`left`),
+ * which it acknowledges once applied, so that the leaver closes no connection before its peer
+ * knows (memberlist's Leave waits until its broadcast is sent). The sender is the stream's
+ * authenticated peer, as the signer is the author of a gossiped event.
  */
 export const ProbeRequestSchema = z.union([
   z.object({ target: z.string().min(1).max(128), timeoutMs: z.number().int().min(1).max(10_000) }).strict(),
   z.object({ notice: z.enum(['suspect', 'down']), incarnation: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).strict(),
-  z.object({ hello: TelemetrySnapshotSchema }).strict()
+  z.object({ hello: TelemetrySnapshotSchema }).strict(),
+  z.object({ left: MembershipEventSchema.extend({ event: z.literal('left') }) }).strict()
 ])
-/** `incarnation`: the answer to a notice, the peer's own, which the teller may be behind on. */
-export const ProbeResponseSchema = z.object({ ok: z.boolean(), incarnation: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() }).strict()
+/**
+ * `incarnation`: the answer to a notice, the peer's own, which the teller may be behind on.
+ * `left`: the answer of a helper to a ping-req of a target it holds `left` (see indirectProbe).
+ */
+export const ProbeResponseSchema = z.object({ ok: z.boolean(), incarnation: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(), left: z.literal(true).optional() }).strict()
 
 const PROBE_LIMITS = (timeoutMs: number): FrameLimits => ({ maxRequestBytes: MAX_SNAPSHOT_BYTES + 64, maxResponseBytes: 64, timeoutMs })
 
-/** What the helpers of an indirect probe said: one reached the target, all that answered did not, or none answered. */
-type IndirectOutcome = 'ack' | 'nack' | 'unanswered'
+/** What the helpers of an indirect probe said: one reached the target, one holds it left, all that answered did not reach it, or none answered. */
+type IndirectOutcome = 'ack' | 'left' | 'nack' | 'unanswered'
 
 /**
  * The node's membership and load telemetry. It publishes its snapshot at an interval that keeps
@@ -102,6 +109,12 @@ export class TelemetryService {
   private lastPublished: TelemetrySnapshot | undefined
   private lastPublishedAt = 0
   private hasLeft = false
+  /** The leave under way or done: every call of `leave` waits for the same goodbye. */
+  private leaving: Promise<{ incarnation: number, at: number }> | undefined
+  /** This node's goodbye, once it left: handed also to a peer that connects afterwards. */
+  private goodbyeEvent: MembershipEvent | undefined
+  /** While the leave waits for acknowledgements: every handover of the goodbye begun, by the leave or by a connection. */
+  private handovers: Array<Promise<boolean>> | undefined
   /** Hellos waiting to go to (re)joining peers, by peer. */
   private readonly hellos = new Map<string, NodeJS.Timeout>()
   subscribed = false
@@ -151,14 +164,10 @@ export class TelemetryService {
     pubsub.topicValidators.set(this.opts.topic, gossipValidator({
       topic: this.opts.topic,
       validate: validateTelemetry,
-      context: signer => {
-        const skew = this.opts.maxSkewMs()
-        const author = signer.toString()
-        return { author, last: this.c.peerTable.position(author), now: this.c.clock.now(), maxSkewMs: skew, maxAgeMs: skew }
-      },
+      context: signer => this.context(signer.toString()),
       handle: (message, author) => { this.handle(message, author) }
     }, this.c))
-    await serveFrames(libp2p, this.opts.probeProtocol, async (req, remote) => await this.answerProbe(req, remote.toString()), PROBE_LIMITS(this.opts.indirectTimeoutMs), this.c.log)
+    await serveFrames(libp2p, this.opts.probeProtocol, async (req, remote) => await this.answerProbe(req, remote), PROBE_LIMITS(this.opts.indirectTimeoutMs), this.c.log)
     libp2p.addEventListener('peer:connect', this.onConnect)
     libp2p.addEventListener('peer:disconnect', this.onDisconnect)
     pubsub.subscribe(this.opts.topic)
@@ -181,19 +190,53 @@ export class TelemetryService {
   }
 
   /**
-   * Announces that this node leaves the mesh (signed, with its incarnation), then stops
-   * publishing and probing: peers mark it `left` at once and stop routing to it. It comes back
-   * `healthy` when it starts again, with a new incarnation.
+   * Announces that this node leaves the mesh (signed, with its incarnation), after it stopped
+   * publishing and probing: peers mark it `left` at once and stop routing to it. It gossips the
+   * goodbye, for every member, and hands it directly to the members it is connected to (see
+   * `deliverGoodbye`); it resolves once those acknowledged it, or after `leaveTimeoutMs`. It
+   * keeps answering probes until it stops. It comes back `healthy` when it starts again, with a
+   * new incarnation.
    */
   async leave (): Promise<{ incarnation: number, at: number }> {
-    const at = this.c.clock.now()
     if (!this.subscribed) throw new MeshError('UNAVAILABLE', 'the node is not in the mesh')
-    if (!this.hasLeft) {
-      this.hasLeft = true
-      this.stopActivity()
-      await this.announce({ event: 'left', peerId: this.c.selfId, incarnation: this.ownIncarnation, time: at })
-    }
+    this.leaving ??= this.goodbye()
+    return await this.leaving
+  }
+
+  private async goodbye (): Promise<{ incarnation: number, at: number }> {
+    const at = this.c.clock.now()
+    this.hasLeft = true
+    this.stopActivity()
+    const event: MembershipEvent = { event: 'left', peerId: this.c.selfId, incarnation: this.ownIncarnation, time: at }
+    this.goodbyeEvent = event
+    await Promise.all([this.announce(event), this.deliverGoodbye(event)])
     return { incarnation: this.ownIncarnation, at }
+  }
+
+  /**
+   * Hands the goodbye to every connected peer and waits for their acknowledgements, each at
+   * most `leaveTimeoutMs`. A peer acknowledges only once it applied it: when its connection to
+   * this node closes, it knows already, and neither the lost connection nor a failed probe
+   * makes it suspect. A peer that connects meanwhile (to probe this node, say) is handed it
+   * too and waited for, within `leaveTimeoutMs` of the start; one that connects later is
+   * handed it without waiting (see onConnect). A gossiped copy may still be queued when the
+   * connections close; the members this node is not connected to have no connection to lose
+   * and hear it by gossip.
+   */
+  private async deliverGoodbye (event: MembershipEvent): Promise<void> {
+    const handovers = this.c.libp2p.getPeers().map(async peer => await this.handGoodbye(peer.toString(), event))
+    if (handovers.length === 0) return
+    this.handovers = handovers
+    const startedAt = this.c.clock.now()
+    let acknowledged = 0
+    let settled = 0
+    while (settled < handovers.length && this.c.clock.now() - startedAt < this.opts.leaveTimeoutMs) {
+      const batch = handovers.slice(settled)
+      acknowledged += (await Promise.all(batch)).filter(Boolean).length
+      settled += batch.length
+    }
+    this.handovers = undefined
+    this.c.log[acknowledged === handovers.length ? 'info' : 'warn']({ peers: handovers.length, acknowledged, ms: this.c.clock.now() - startedAt }, 'goodbye delivered to the connected peers')
   }
 
   /** Changes the shortest publication interval at run time; the next snapshot announces it. */
@@ -209,6 +252,22 @@ export class TelemetryService {
     clearTimeout(this.probeTimer)
     for (const timer of this.hellos.values()) clearTimeout(timer)
     this.hellos.clear()
+  }
+
+  /** Hands the goodbye to one peer: whether it acknowledged it within `leaveTimeoutMs`. */
+  private async handGoodbye (peerId: string, event: MembershipEvent): Promise<boolean> {
+    try {
+      return decodeJson(await this.askPeer(peerId, encodeJson({ left: event }), this.opts.leaveTimeoutMs), ProbeResponseSchema)?.ok === true
+    } catch (err) {
+      this.c.log.debug({ err: errorMessage(err), peer: peerId }, 'goodbye not acknowledged')
+      return false
+    }
+  }
+
+  /** What a message from `author` is judged against, gossiped or handed over directly. */
+  private context (author: string): TelemetryContext {
+    const skew = this.opts.maxSkewMs()
+    return { author, last: this.c.peerTable.position(author), now: this.c.clock.now(), maxSkewMs: skew, maxAgeMs: skew }
   }
 
   private handle (message: TelemetryMessage, author: PeerId): void {
@@ -321,11 +380,16 @@ export class TelemetryService {
   /**
    * A peer this node holds down or accused is connected again, or answers a probe (a partition
    * healed): it did not hear the verdict, gossip does not replay it, so this node tells it, and
-   * it refutes.
+   * it refutes. Once this node left, a peer that connects (to probe it, say) is handed the
+   * goodbye, which it may not have heard yet, before this connection too closes.
    */
   private readonly onConnect = (evt: CustomEvent<PeerId>): void => {
     const id = evt.detail.toString()
     this.c.peerTable.connectionChanged(id, true, this.c.clock.now())
+    if (this.goodbyeEvent !== undefined) {
+      const handover = this.handGoodbye(id, this.goodbyeEvent)
+      this.handovers?.push(handover)
+    }
     this.tell(id)
   }
 
@@ -382,7 +446,7 @@ export class TelemetryService {
 
   /**
    * SWIM's probe of one member: a direct ping; if it fails, helpers ping it for us; if none
-   * reaches it, this node accuses it, unless the failure is more likely its own (Lifeguard:
+   * reaches it (and none holds it `left`), this node accuses it, unless the failure is more likely its own (Lifeguard:
    * no helper answered at all, or its own event loop stalled during the probe).
    */
   async probeMember (peerId: string): Promise<void> {
@@ -407,7 +471,8 @@ export class TelemetryService {
     }
     const helpers = pickHelpers(peerTable.members().filter(id => this.c.libp2p.getConnections(peerIdFromString(id)).length > 0), this.opts.indirectProbes, peerId, this.c.random)
     const outcome = await this.indirectProbe(peerId, helpers)
-    if (outcome === 'ack') return
+    // A helper heard its goodbye, which is on its way here: a peer that left is not accused.
+    if (outcome === 'ack' || outcome === 'left') return
     peerTable.probeResult(peerId, { ok: false }, clock.now())
     if (outcome === 'unanswered' && helpers.length > 0) {
       this.health.record('probe_failed_unanswered')
@@ -424,24 +489,30 @@ export class TelemetryService {
     const answers = await Promise.all(helpers.map(async helper => {
       try {
         const response = decodeJson(await this.askPeer(helper, request, timeoutMs), ProbeResponseSchema)
-        return response === undefined ? 'unanswered' : response.ok ? 'ack' : 'nack'
+        if (response === undefined) return 'unanswered'
+        return response.ok ? 'ack' : response.left === true ? 'left' : 'nack'
       } catch {
         return 'unanswered'
       }
     }))
-    if (answers.includes('ack')) return 'ack'
-    return answers.includes('nack') ? 'nack' : 'unanswered'
+    return (['ack', 'left', 'nack'] as const).find(outcome => answers.includes(outcome)) ?? 'unanswered'
   }
 
-  private async answerProbe (req: Uint8Array, remote: string): Promise<Uint8Array> {
+  private async answerProbe (req: Uint8Array, remotePeer: PeerId): Promise<Uint8Array> {
     const ask = decodeJson(req, ProbeRequestSchema)
     if (ask === undefined) throw new MeshError('VALIDATION_ERROR', 'malformed probe request')
+    const remote = remotePeer.toString()
     if ('hello' in ask) {
-      const now = this.c.clock.now()
-      const skew = this.opts.maxSkewMs()
-      const verdict = judgeSnapshot(ask.hello, this.c.peerTable.position(remote), { now, maxSkewMs: skew, maxAgeMs: skew })
-      if (verdict.accept) this.c.peerTable.applySnapshot(remote, verdict.snapshot, now, true)
+      const ctx = this.context(remote)
+      const verdict = judgeSnapshot(ask.hello, ctx.last, ctx)
+      if (verdict.accept) this.c.peerTable.applySnapshot(remote, verdict.snapshot, ctx.now, true)
       return encodeJson({ ok: verdict.accept })
+    }
+    if ('left' in ask) {
+      // Judged and applied as the gossiped copy is; the answer says that it was.
+      const judged = judgeMembershipEvent(ask.left, remote, this.context(remote))
+      if (judged.ok) this.handle({ type: 'membership', event: ask.left }, remotePeer)
+      return encodeJson({ ok: judged.ok })
     }
     if ('notice' in ask) {
       this.refute(ask.incarnation)
@@ -449,6 +520,11 @@ export class TelemetryService {
     }
     // Only members this node knows: a peer cannot make it dial strangers.
     if (!this.c.peerTable.has(ask.target)) return encodeJson({ ok: false })
+    // Its goodbye reached this node, maybe not the asker yet (gossip reaches some members a
+    // heartbeat later): a target that left and closed must not be accused meanwhile. A helper
+    // can only spare it an accusation so, as it could by answering ok; `left` stays the
+    // target's own word.
+    if (this.c.peerTable.get(ask.target, this.c.clock.now())?.state === 'left') return encodeJson({ ok: false, left: true })
     try {
       await this.ping(ask.target, ask.timeoutMs)
       return encodeJson({ ok: true })

@@ -145,8 +145,16 @@ describe('a five-node mesh on loopback', { timeout: 180_000 }, () => {
     await waitFor('the leaver to be healthy everywhere', async () => await everywhere(nodes, leaver.peerId, 'healthy') &&
       watcher.mesh.peerTable.get(leaver.peerId, Date.now())?.state === 'healthy', { timeoutMs: 20_000, intervalMs: 200 })
     const downs: string[] = []
-    const unsubscribe = watcher.mesh.onEvent(e => { if (e.type === 'peer:state' && e.peerId === leaver.peerId && e.to !== 'left') downs.push(`${e.from}->${e.to}`) })
+    // Every transition the watcher saw, for the report of a failure: when, and whether it had a connection to lose.
+    const trace: string[] = []
+    const connected = watcher.mesh.network.connectedPeers().includes(leaver.peerId)
+    t.after(() => { t.diagnostic(`the watcher (connected to the leaver at SIGTERM: ${String(connected)}) saw ${trace.join(', ')}`) })
     const stoppedAt = Date.now()
+    const unsubscribe = watcher.mesh.onEvent(e => {
+      if (e.type !== 'peer:state' || e.peerId !== leaver.peerId) return
+      trace.push(`${e.from}->${e.to} ${Date.now() - stoppedAt} ms after SIGTERM`)
+      if (e.to !== 'left') downs.push(`${e.from}->${e.to}`)
+    })
     leaver.child.kill('SIGTERM')
     await waitFor('the leaver to be left everywhere', async () => await everywhere(nodes, leaver.peerId, 'left'),
       { timeoutMs: 10_000, intervalMs: 100 })

@@ -83,7 +83,10 @@ export async function runAnalytics (): Promise<BenchOutcome> {
     clock: { now: () => NOW },
     log: silentLogger(),
     selfId: 'node-a',
-    emit: () => {}
+    emit: () => {},
+    // Never started here: nothing is announced, nothing kept.
+    meta: { get: async () => undefined, put: async () => {} },
+    caughtUp: () => true
   }, { tickMs: 60_000 })
   const month = periodOf(START)
   const hourly = seriesWindow(NOW, 30 * DAY, 'hour')

@@ -35,7 +35,14 @@ export interface InvoicingComponents {
   log: Logger
   selfId: string
   emit: (event: BillingEvent) => void
+  /** Where the last month whose invoices were announced is kept, across restarts. */
+  meta: { get: (key: string) => Promise<unknown>, put: (key: string, value: string) => Promise<void> }
+  /** Whether this node holds every usage entry its peers announced: a closed month's invoices are announced from a complete ledger. */
+  caughtUp: () => boolean
 }
+
+/** The meta key of the last month whose invoices this node announced (`YYYY-MM`). */
+const ANNOUNCED_KEY = 'invoices-announced-through'
 
 export interface InvoicingInit {
   /** How often closed periods are looked for (invoice.issued). */
@@ -90,14 +97,18 @@ function paymentRecord (o: Signed<PaymentBody>): PaymentRecord {
 /**
  * Invoices, payments and business figures of the whole mesh, on one node: each invoice a pure
  * function of the replicated ledger (through its index), the subscription periods, the
- * parameters and the payments held, so that every node shows the same invoice. While it runs
- * it announces `invoice.issued` for the invoices of each month that closes.
+ * parameters and the payments held, so that every node shows the same invoice. It announces
+ * `invoice.issued` for the invoices of each month that closes, also of one that closed while
+ * the node was down (the last month announced is kept), once it holds what its peers announced.
  */
 export class Invoicing implements Startable {
   private readonly c: InvoicingComponents
   private readonly tickMs: number
   private timer: NodeJS.Timeout | undefined
-  private checkedUntil = 0
+  /** The last month whose invoices were announced; undefined until start read it. */
+  private announcedThrough: string | undefined
+  /** The announcement under way, which stop waits for. */
+  private announcing: Promise<void> | undefined
   private book: { held: number, book: PaymentBook } | undefined
 
   constructor (components: InvoicingComponents, init: InvoicingInit) {
@@ -107,15 +118,23 @@ export class Invoicing implements Startable {
 
   async start (): Promise<void> {
     if (this.timer !== undefined) return
-    // Months closed before this start were announced then, or by the nodes that ran.
-    this.checkedUntil = this.c.clock.now()
-    this.timer = setInterval(() => { this.announceClosed() }, this.tickMs)
+    const saved = await this.c.meta.get(ANNOUNCED_KEY)
+    if (typeof saved === 'string') this.announcedThrough = saved
+    else {
+      // A node's first start: the months that closed before it joined are not news to it.
+      this.announcedThrough = previousPeriod(periodOf(this.c.clock.now()))
+      await this.c.meta.put(ANNOUNCED_KEY, this.announcedThrough)
+    }
+    this.timer = setInterval(() => {
+      this.announcing ??= this.announceClosed().finally(() => { this.announcing = undefined })
+    }, this.tickMs)
     this.timer.unref()
   }
 
   async stop (): Promise<void> {
     clearInterval(this.timer)
     this.timer = undefined
+    await this.announcing
   }
 
   private params (now: number): readonly ParamsPeriod[] {
@@ -257,18 +276,26 @@ export class Invoicing implements Startable {
     }
   }
 
-  /** Announces the invoices of every month that closed since the last look. */
-  private announceClosed (): void {
+  /**
+   * Announces the invoices of every month that closed after the last one announced, then keeps
+   * the new position. It waits (the next tick) while this node lacks usage entries its peers
+   * announced, as after a restart. A crash between the events and the save announces them
+   * again: their ids are named after the invoice, so a webhook delivers each once.
+   */
+  private async announceClosed (): Promise<void> {
+    const through = this.announcedThrough
+    if (through === undefined) return
     const now = this.c.clock.now()
-    const from = this.checkedUntil
-    this.checkedUntil = now
-    if (periodOf(from) === periodOf(now)) return
+    const closed = previousPeriod(periodOf(now))
+    if (closed <= through || !this.c.caughtUp()) return
     try {
-      for (const period of monthsBetween(periodOf(from), previousPeriod(periodOf(now)))) {
+      for (const period of monthsBetween(periodOf(periodEnd(through)), closed)) {
         for (const inv of this.list({ period }, now)) {
           this.c.emit({ type: 'invoice.issued', invoiceId: inv.id, tenantId: inv.tenant_id, period, total: inv.total, currency: inv.currency, dueAt: Date.parse(inv.due_at), at: periodEnd(period) })
         }
       }
+      await this.c.meta.put(ANNOUNCED_KEY, closed)
+      this.announcedThrough = closed
     } catch (err) {
       this.c.log.error({ err: errorMessage(err) }, 'invoices of a closed period not announced')
     }

@@ -345,7 +345,9 @@ export class MeshNode {
         clock: this.clock,
         log: this.log,
         selfId: this.peerId.toString(),
-        emit: e => { this.publish(e) }
+        emit: e => { this.publish(e) },
+        meta: db.meta,
+        caughtUp: () => replicationSummary(billing.authors()).laggingAuthors === 0
       }, { tickMs: billingTuning.invoiceTickMs }))
       later.invoicing = invoicing
       later.governanceEvents = await stack.start('governance events', new GovernanceEvents({

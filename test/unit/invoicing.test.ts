@@ -16,7 +16,12 @@ import { waitFor } from '../helpers/wait.ts'
 const NOV = Date.UTC(2026, 10, 1)
 const DEC = Date.UTC(2026, 11, 1)
 
-function setup (now: number): { invoicing: Invoicing, clock: ManualClock, events: BillingEvent[], held: Array<Signed<PaymentBody>> } {
+/** What a node keeps in its meta store across restarts: shared by the Invoicing of each start. */
+type Meta = Map<string, unknown>
+
+interface Setup { invoicing: Invoicing, clock: ManualClock, events: BillingEvent[], held: Array<Signed<PaymentBody>>, sync: { caughtUp: boolean, asked: number } }
+
+function setup (now: number, meta: Meta = new Map()): Setup {
   const ledger = new Ledger()
   ledger.apply({
     author: 'node', seq: 1, prev: GENESIS_PREV, time: NOV, hash: 'f'.repeat(64), sig: 'AAAA',
@@ -26,6 +31,7 @@ function setup (now: number): { invoicing: Invoicing, clock: ManualClock, events
   const clock = new ManualClock(now)
   const events: BillingEvent[] = []
   const held: Array<Signed<PaymentBody>> = []
+  const sync = { caughtUp: true, asked: 0 }
   const invoicing = new Invoicing({
     index: ledger.index,
     paramsPeriods: () => [{ from: -Infinity, params: PRODUCTION_PARAMS }],
@@ -40,9 +46,14 @@ function setup (now: number): { invoicing: Invoicing, clock: ManualClock, events
     clock,
     log: silentLogger(),
     selfId: 'op',
-    emit: e => { events.push(e) }
+    emit: e => { events.push(e) },
+    meta: { get: async key => meta.get(key), put: async (key, value) => { meta.set(key, value) } },
+    caughtUp: () => {
+      sync.asked++
+      return sync.caughtUp
+    }
   }, { tickMs: 5 })
-  return { invoicing, clock, events, held }
+  return { invoicing, clock, events, held, sync }
 }
 
 describe('invoicing', () => {
@@ -96,5 +107,39 @@ describe('invoicing', () => {
     } finally {
       await invoicing.stop()
     }
+  })
+
+  test('a month that closed while the node was down is announced after its restart, once, and only from a ledger that caught up', async () => {
+    const meta: Meta = new Map()
+    const issued = (events: BillingEvent[]): Array<[string, string]> => events.flatMap(e => e.type === 'invoice.issued' ? [[e.tenantId, e.period] as [string, string]] : [])
+    // Runs in November, stops before it closes.
+    const before = setup(DEC - 10_000, meta)
+    await before.invoicing.start()
+    await before.invoicing.stop()
+    assert.equal(meta.get('invoices-announced-through'), '2026-10', 'a first start takes the months before it as announced')
+    // Back on 3 December, its ledger still behind its peers': it waits, tick after tick.
+    const after = setup(DEC + 2 * 86_400_000, meta)
+    after.sync.caughtUp = false
+    await after.invoicing.start()
+    try {
+      await waitFor('three ticks that found the ledger behind', () => after.sync.asked >= 3, { timeoutMs: 5_000, intervalMs: 5 })
+      assert.deepEqual(issued(after.events), [])
+      after.sync.caughtUp = true
+      await waitFor('the invoices of November', () => after.events.length >= 2, { timeoutMs: 5_000, intervalMs: 5 })
+      await waitFor('the position kept', () => meta.get('invoices-announced-through') === '2026-11', { timeoutMs: 5_000, intervalMs: 5 })
+    } finally {
+      await after.invoicing.stop()
+    }
+    assert.deepEqual(issued(after.events), [['ten_a', '2026-11'], ['ten_b', '2026-11']])
+    // Started again on 2 January: December closed meanwhile, and only December is news.
+    const again = setup(Date.UTC(2027, 0, 2), meta)
+    await again.invoicing.start()
+    try {
+      await waitFor('the invoices of December', () => again.events.length >= 1, { timeoutMs: 5_000, intervalMs: 5 })
+      await waitFor('the position kept', () => meta.get('invoices-announced-through') === '2026-12', { timeoutMs: 5_000, intervalMs: 5 })
+    } finally {
+      await again.invoicing.stop()
+    }
+    assert.deepEqual(issued(again.events), [['ten_b', '2026-12']])
   })
 })

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events'
 import { Agent, request, type ClientRequest, type IncomingMessage } from 'node:http'
 
 export interface UpstreamRequest {
@@ -77,8 +78,8 @@ async function pipeBody (source: AsyncIterable<Uint8Array>, out: ClientRequest):
   }
 }
 
-/** Resolves when the request can take more, or is gone. */
-async function drained (out: ClientRequest): Promise<void> {
+/** Resolves when a writer (a request, a socket) can take more, or is gone; neither listener outlives the wait. */
+export async function drained (out: EventEmitter): Promise<void> {
   await new Promise<void>(resolve => {
     const done = (): void => {
       out.off('drain', done)

@@ -8,6 +8,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { RunningNode } from '../../src/launch.ts'
 import { assertError, assertValidation, call, isolatedCall, sample, type ErrorBody } from '../helpers/api.ts'
 import { removeDir, spawnNode, startNode, stopChild, tempDir, type ChildNode } from '../helpers/nodes.ts'
+import { drained } from '../../src/routing/upstream-client.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 /** Every value of one label of one metric, over all its samples. */
@@ -308,7 +309,7 @@ describe('HTTP API of a lone node', { timeout: 120_000 }, () => {
           const chunk = 'x'.repeat(64 * 1024)
           // Paced over about a second: a slow uploader, still sending when the 413 is out.
           for (let i = 0; i < 48 && failed === undefined; i++) {
-            if (!socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`)) await new Promise(resolve => { socket.once('drain', resolve).once('close', resolve) })
+            if (!socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`)) await drained(socket)
             await new Promise(resolve => setTimeout(resolve, 20))
           }
           socket.write('0\r\n\r\n')

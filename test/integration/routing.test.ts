@@ -8,6 +8,7 @@ import type { RunningNode } from '../../src/launch.ts'
 import { call } from '../helpers/api.ts'
 import { echoMeshForSuite, removeDir, spawnNode, startNode, stopChild, tempDir, waitForOffers, type ChildNode } from '../helpers/nodes.ts'
 import { startUpstream, type Upstream } from '../../simulations/live/upstream.ts'
+import { drained } from '../../src/routing/upstream-client.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 
@@ -313,7 +314,7 @@ async function upload (url: string, bytes: number, opts: { chunked?: boolean, pa
         if (opts.pauseAt !== undefined && sent === opts.pauseAt) await opts.resume?.()
         const chunk = piece.subarray(0, Math.min(piece.byteLength, bytes - sent, opts.pauseAt !== undefined && sent < opts.pauseAt ? opts.pauseAt - sent : Infinity))
         sent += chunk.byteLength
-        if (!req.write(chunk)) await new Promise(resolve => { req.once('drain', resolve).once('close', resolve) })
+        if (!req.write(chunk)) await drained(req)
       }
       req.end()
     })().catch(reject)

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -15,6 +15,14 @@ import { startUpstream, UPSTREAM_HEALTH_PATH, type Upstream } from '../../simula
 import { waitFor } from './wait.ts'
 
 const MAIN = new URL('../../node/main.ts', import.meta.url).pathname
+/** The installed binary, as an operator runs it. */
+export const BIN = new URL('../../bin/meshnode.js', import.meta.url).pathname
+
+/** Runs the binary to completion, as an operator would from a shell (not for a node in this process: it blocks the event loop). */
+export function runCli (args: string[], env: Record<string, string> = {}, opts: { uid?: number, gid?: number } = {}): { code: number | null, stdout: string, stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000, ...opts })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
 
 export async function tempDir (prefix = 'meshnode-test-'): Promise<string> {
   return await mkdtemp(join(tmpdir(), prefix))

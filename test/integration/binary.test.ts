@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict'
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { chmod, chown, mkdir, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { call } from '../helpers/api.ts'
-import { removeDir, spawnNode, stopChild, tempDir } from '../helpers/nodes.ts'
+import { removeDir, spawnNode, stopChild, tempDir, BIN, runCli } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 
-const BIN = new URL('../../bin/meshnode.js', import.meta.url).pathname
 const REPO = new URL('../..', import.meta.url).pathname
 /** The PATH of a user who ran npm install in a clone: meshnode only in node_modules/.bin, as npx adds it. */
 const CLONE_PATH = [join(REPO, 'node_modules', '.bin'), dirname(process.execPath), '/usr/bin', '/bin'].join(':')
@@ -18,22 +17,16 @@ function logRecords (stderr: string, msg: string): Array<Record<string, unknown>
   return stderr.split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l) as Record<string, unknown>).filter(r => r.msg === msg)
 }
 
-/** Runs the binary to completion, as an operator would from a shell. */
-function run (args: string[], env: Record<string, string> = {}, opts: { uid?: number, gid?: number } = {}): { code: number | null, stdout: string, stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000, ...opts })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
-
 describe('the meshnode binary', { timeout: 120_000 }, () => {
   const dirs: string[] = []
   const newDir = async (): Promise<string> => { const d = await tempDir(); dirs.push(d); return d }
   after(async () => { await Promise.all(dirs.map(removeDir)) })
 
   test('--help documents every command and the start flags', () => {
-    const top = run(['--help'])
+    const top = runCli(['--help'])
     assert.equal(top.code, 0)
     for (const cmd of ['start', 'init', 'genesis']) assert.match(top.stdout, new RegExp(`\\b${cmd}\\b`))
-    const start = run(['start', '--help'])
+    const start = runCli(['start', '--help'])
     for (const flag of ['--data', '--listen', '--api', '--bootstrap', '--genesis', '--config', '--telemetry-interval', '--max-peers', '--log-level']) {
       assert.ok(start.stdout.includes(flag), `start --help lacks ${flag}`)
     }
@@ -92,7 +85,7 @@ describe('the meshnode binary', { timeout: 120_000 }, () => {
       { args: ['start', '--data', dir, '--config', yamlConfig], expect: /^meshnode: config file .*bad\.yaml is not valid YAML: / }
     ]
     for (const c of cases) {
-      const r = run(c.args, c.env)
+      const r = runCli(c.args, c.env)
       assert.notEqual(r.code, 0, `${c.args.join(' ')} should fail`)
       const lines = r.stderr.trim().split('\n').filter(l => !l.startsWith('(run meshnode --help'))
       assert.equal(lines.length, 1, `one line expected, got: ${r.stderr}`)
@@ -102,12 +95,12 @@ describe('the meshnode binary', { timeout: 120_000 }, () => {
 
   test('init prints the peer id; genesis writes a file that start accepts', async () => {
     const dir = await newDir()
-    const init = run(['init', '--data', dir])
+    const init = runCli(['init', '--data', dir])
     assert.equal(init.code, 0)
     const peerId = init.stdout.trim()
     assert.match(peerId, /^12D3KooW\w+$/)
     const out = join(dir, 'genesis.out.json')
-    const gen = run(['genesis', '--network-id', 'testnet-1', '--operator', `${peerId}:10:alice`, '--param', 'gossip_ip_colocation_threshold=0', '--out', out])
+    const gen = runCli(['genesis', '--network-id', 'testnet-1', '--operator', `${peerId}:10:alice`, '--param', 'gossip_ip_colocation_threshold=0', '--out', out])
     assert.equal(gen.code, 0, gen.stderr)
     const node = await spawnNode(['--data', dir, '--genesis', out, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0'])
     try {
@@ -117,7 +110,7 @@ describe('the meshnode binary', { timeout: 120_000 }, () => {
     } finally {
       assert.equal(await stopChild(node), 0)
     }
-    const badOp = run(['genesis', '--network-id', 'x', '--operator', 'nonsense:1:bob'])
+    const badOp = runCli(['genesis', '--network-id', 'x', '--operator', 'nonsense:1:bob'])
     assert.notEqual(badOp.code, 0)
     assert.match(badOp.stderr, /operators\.0\.peer_id: not a valid peer id/)
   })
@@ -207,7 +200,7 @@ describe('the meshnode binary', { timeout: 120_000 }, () => {
     } else {
       await chmod(data, 0o500)
     }
-    const r = run(['start', '--data', data, ...LOOPBACK], {}, as)
+    const r = runCli(['start', '--data', data, ...LOOPBACK], {}, as)
     await chmod(data, 0o700)
     assert.notEqual(r.code, 0)
     const lines = r.stderr.trim().split('\n')
@@ -217,12 +210,12 @@ describe('the meshnode binary', { timeout: 120_000 }, () => {
 
   test('genesis --param sets map and text parameters; a bad one gets one line', () => {
     const peer = '12D3KooWDMPSPNDuobrGCUT8BPuieMnsjJKWxxdrcgbuap2n4etX'
-    const ok = run(['genesis', '--network-id', 'eu-1', '--operator', `${peer}:1:alice`, '--param', 'currency=EUR', '--param', 'price_list={"storage":{"unit":"GB","unit_price":0.01}}'])
+    const ok = runCli(['genesis', '--network-id', 'eu-1', '--operator', `${peer}:1:alice`, '--param', 'currency=EUR', '--param', 'price_list={"storage":{"unit":"GB","unit_price":0.01}}'])
     assert.equal(ok.code, 0, ok.stderr)
     const genesis = JSON.parse(ok.stdout) as { params: { currency: string, price_list: unknown } }
     assert.equal(genesis.params.currency, 'EUR')
     assert.deepEqual(genesis.params.price_list, { storage: { unit: 'GB', unit_price: 0.01 } })
-    const bad = run(['genesis', '--network-id', 'eu-1', '--operator', `${peer}:1:alice`, '--param', 'nosuch=2'])
+    const bad = runCli(['genesis', '--network-id', 'eu-1', '--operator', `${peer}:1:alice`, '--param', 'nosuch=2'])
     assert.notEqual(bad.code, 0)
     assert.match(bad.stderr.trim(), /^meshnode: invalid --param "nosuch=2": unknown parameter "nosuch" \(known: .*price_list.*\)$/)
   })

@@ -7,10 +7,8 @@ import type { RunningNode } from '../../src/launch.ts'
 import { TOKEN_FILE } from '../../src/data-dir.ts'
 import { startUpstream, type Upstream } from '../../simulations/live/upstream.ts'
 import { callAsOperator } from '../helpers/api.ts'
-import { removeDir, spawnNode, startNode, stopChild, tempDir, type ChildNode } from '../helpers/nodes.ts'
+import { BIN, removeDir, spawnNode, startNode, stopChild, tempDir, type ChildNode } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
-
-const BIN = new URL('../../bin/meshnode.js', import.meta.url).pathname
 
 interface Run { code: number | null, stdout: string, stderr: string }
 

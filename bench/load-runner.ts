@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { median } from './stats.ts'
+import { cpuSecondsOfStat, median } from './stats.ts'
 
 const LOAD_CLIENT = new URL('./load-client.ts', import.meta.url).pathname
 
@@ -111,17 +111,11 @@ export async function runLoadClient (url: string, options: LoadOptions): Promise
 /** A process's CPU time so far (user + system), in ms, from /proc/<pid>/stat; NaN where there is no /proc. */
 export function processCpuMs (pid: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(fields[11]) + Number(fields[12])) * 1000 / CLOCK_TICKS_PER_SECOND
+    return cpuSecondsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'), pid) * 1000
   } catch {
     return Number.NaN
   }
 }
-
-/** USER_HZ, 100 on every Linux that Node runs on. */
-const CLOCK_TICKS_PER_SECOND = 100
 
 /** The figures of several load runs of one side: medians of their rates, latencies and CPU, totals of their counts. */
 export interface LoadFigures { rps: number, p50: number, p99: number, serverCpu: number, clientCpu: number, requests: number, errors: number }

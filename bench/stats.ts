@@ -56,8 +56,12 @@ const clockTicks = ((): number => {
 
 /** utime + stime of a process (all its threads), in seconds, from /proc/<pid>/stat. */
 export async function procCpuSeconds (pid: number): Promise<number> {
-  const text = await readFile(`/proc/${pid}/stat`, 'utf8')
-  // Fields after "(comm)": state is field 3, utime 14, stime 15.
+  return cpuSecondsOfStat(await readFile(`/proc/${pid}/stat`, 'utf8'), pid)
+}
+
+/** utime + stime, in seconds, from the text of /proc/<pid>/stat. */
+export function cpuSecondsOfStat (text: string, pid: number): number {
+  // Fields after "(comm)", which may hold spaces: state is field 3, utime 14, stime 15.
   const rest = text.slice(text.lastIndexOf(')') + 2).split(' ')
   const utime = Number(rest[11])
   const stime = Number(rest[12])

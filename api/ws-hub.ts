@@ -10,7 +10,7 @@ import { OPERATOR_CHANNELS, WS_CHANNELS, WsClientMessage, type WsChannel, type W
 import { eventPayload } from '../src/events/node-event.ts'
 import { loadView } from './views.ts'
 
-export const WS_PATH = '/v1/ws'
+const WS_PATH = '/v1/ws'
 /** Client messages are small commands. */
 const MAX_CLIENT_MESSAGE_BYTES = 4 * 1024
 const SHUTDOWN_CLOSE_MS = 1_000

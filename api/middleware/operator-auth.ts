@@ -58,7 +58,7 @@ export function retryAfterSeconds (retryAfterMs: number): number {
 }
 
 /** 429 with Retry-After in whole seconds, rounded up. */
-export function refused (c: Context, retryAfterMs: number): MeshError {
+function refused (c: Context, retryAfterMs: number): MeshError {
   const seconds = retryAfterSeconds(retryAfterMs)
   c.header('Retry-After', String(seconds))
   return new MeshError('RATE_LIMIT_ERROR', 'too many failed authentications from this address: try again later', { retry_after_seconds: seconds })

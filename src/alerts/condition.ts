@@ -37,7 +37,7 @@ export type AlertMetric = keyof typeof ALERT_METRICS
 /** What the node measured at one evaluation; a figure it could not measure (not running yet) is absent. */
 export type MetricSample = Partial<Record<AlertMetric, number>>
 
-export const COMPARATORS = ['>=', '>', '<=', '<', '==', '!='] as const
+const COMPARATORS = ['>=', '>', '<=', '<', '==', '!='] as const
 export type Comparator = typeof COMPARATORS[number]
 
 export type Condition =

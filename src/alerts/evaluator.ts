@@ -78,9 +78,10 @@ export function evaluate (
       next.set(rule.id, { phase: 'pending', since })
       continue
     }
+    const metrics = metricsOf(rule.parsed)
     const values: Partial<Record<AlertMetric, number>> = {}
-    for (const m of metricsOf(rule.parsed)) if (sample[m] !== undefined) values[m] = sample[m]
-    const first = metricsOf(rule.parsed)[0]
+    for (const m of metrics) if (sample[m] !== undefined) values[m] = sample[m]
+    const first = metrics[0]
     const firing: Firing = {
       id: newId(),
       ruleId: rule.id,

@@ -11,7 +11,7 @@ export interface AlertEvent {
 }
 
 /** Events the node raises about the mesh itself (`MeshNode.emitEvent`), already in the shape webhooks deliver. */
-export const MESH_EVENT_TYPES = [
+const MESH_EVENT_TYPES = [
   'peer.down',
   'peer.up',
   'breaker.opened',

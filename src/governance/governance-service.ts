@@ -190,9 +190,10 @@ export class GovernanceService {
   /** Tells who follows membership, platform records, payments, proposals and votes; a record loaded from the store is not news. */
   private accepted (o: Signed, loaded = false): void {
     if (o.body.kind === 'admission' || o.body.kind === 'revocation') this.c.onMembership?.(o.body)
-    else if (isPlatformBody(o.body) && !loaded) this.c.onPlatform?.(o.id, o.body)
-    else if (o.body.kind === 'payment' && !loaded) this.c.onPayment?.(o as Signed<PaymentBody>)
-    else if ((o.body.kind === 'proposal' || o.body.kind === 'vote') && !loaded) this.c.onProposalOrVote?.(o as Signed<ProposalBody> | Signed<VoteBody>)
+    else if (loaded) return
+    else if (isPlatformBody(o.body)) this.c.onPlatform?.(o.id, o.body)
+    else if (o.body.kind === 'payment') this.c.onPayment?.(o as Signed<PaymentBody>)
+    else if (o.body.kind === 'proposal' || o.body.kind === 'vote') this.c.onProposalOrVote?.(o as Signed<ProposalBody> | Signed<VoteBody>)
   }
 
   private answerSync (bytes: Uint8Array): Uint8Array {

@@ -49,7 +49,7 @@ interface Run {
 const KEPT = 20
 const NO_BODY = RequestBody.of(new Uint8Array(0))
 /** What the router meters the test's requests as: the operator's own traffic. */
-export const LOAD_TEST_USER = 'operator'
+const LOAD_TEST_USER = 'operator'
 
 /**
  * Load tests through the mesh from this node: open-loop arrivals on schedule, each request

@@ -12,8 +12,8 @@ export const METHOD = 'holt_linear_trend'
 const GRID = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]
 
 /** Points a model is fitted on at the least, and back-test origins at the least. */
-export const MIN_TRAIN = 10
-export const MIN_ORIGINS = 5
+const MIN_TRAIN = 10
+const MIN_ORIGINS = 5
 /** Back-test origins at the most: the latest ones, closest to what the forecast follows. */
 const MAX_ORIGINS = 30
 
@@ -54,7 +54,7 @@ export function fitHolt (values: readonly number[]): HoltModel {
   return best as HoltModel
 }
 
-export function holtForecast (m: HoltModel, steps: number): number {
+function holtForecast (m: HoltModel, steps: number): number {
   return m.level + steps * m.trend
 }
 
@@ -163,12 +163,12 @@ export function evenSeries (means: ReadonlyArray<number | null>): number[] {
 }
 
 /** A forecast is made this many steps ahead: the history is bucketed in steps of horizon / FORECAST_STEPS. */
-export const FORECAST_STEPS = 6
+const FORECAST_STEPS = 6
 /**
  * The latest points a forecast is fitted on at most: Holt's smoothing weighs older points
  * less and less, and the back-test refits for every origin, so this bounds a query's cost.
  */
-export const MAX_SERIES = 360
+const MAX_SERIES = 360
 
 export interface HistoryForecast {
   /** The bucket width of the series and the series' length and span. */

@@ -35,7 +35,7 @@ export interface ThrottledAddress {
 }
 
 /** The windows that failed authentications are counted over, in `stats`. */
-export const FAILURE_WINDOWS = { '1m': 60_000, '15m': 900_000, '1h': 3_600_000 } as const
+const FAILURE_WINDOWS = { '1m': 60_000, '15m': 900_000, '1h': 3_600_000 } as const
 /** Failures are counted per second over the longest window: constant cost per failure, whatever their number. */
 const BUCKET_MS = 1_000
 const BUCKETS = FAILURE_WINDOWS['1h'] / BUCKET_MS

@@ -11,6 +11,7 @@ import { loadOrCreateIdentity } from '../src/p2p/identity.ts'
 import { VERSION } from '../src/version.ts'
 import { addClientCommands } from './client-commands.ts'
 import { CONFIG_FILE_KEYS, loadConfig } from './config.ts'
+import { splitParam } from './param-spec.ts'
 import { runNode } from './run-node.ts'
 
 const SimOptions = z.object({
@@ -166,17 +167,10 @@ export function parseParams (specs: string[]): NetworkParams {
   const shape = NetworkParamsSchema.shape
   const known = Object.keys(shape)
   for (const spec of specs) {
-    const eq = spec.indexOf('=')
-    if (eq < 1) throw new MeshError('GENESIS_ERROR', `invalid --param ${JSON.stringify(spec)}: expected KEY=VALUE, with KEY one of ${known.join(', ')}`)
-    const key = spec.slice(0, eq)
-    const raw = spec.slice(eq + 1)
+    const param = splitParam(spec)
+    if (param === undefined) throw new MeshError('GENESIS_ERROR', `invalid --param ${JSON.stringify(spec)}: expected KEY=VALUE, with KEY one of ${known.join(', ')}`)
+    const [key, value] = param
     if (!Object.hasOwn(shape, key)) throw new MeshError('GENESIS_ERROR', `invalid --param ${JSON.stringify(spec)}: unknown parameter "${key}" (known: ${known.join(', ')})`)
-    let value: unknown = raw
-    try {
-      value = JSON.parse(raw)
-    } catch {
-      // Not JSON: the text itself.
-    }
     const result = shape[key as keyof typeof shape].safeParse(value)
     if (!result.success) {
       const issue = result.error.issues[0]

@@ -4,6 +4,7 @@ import { TOKEN_FILE } from '../src/data-dir.ts'
 import { MeshError } from '../src/errors.ts'
 import { DEFAULTS } from '../src/node-config.ts'
 import { resolveApiTarget } from './api-client.ts'
+import { splitParam } from './param-spec.ts'
 import { fields, orDash, percent, table } from './table.ts'
 
 /**
@@ -60,14 +61,9 @@ const PROPOSAL_HEADER = ['ID', 'TITLE', 'TYPE', 'STATUS', 'YES', 'NO', 'ABSTAIN'
 
 /** `KEY=VALUE`, VALUE read as JSON when it is JSON, else as text (as `meshnode genesis --param`). */
 function paramValue (spec: string): [string, unknown] {
-  const eq = spec.indexOf('=')
-  if (eq < 1) throw new MeshError('VALIDATION_ERROR', `invalid --param ${JSON.stringify(spec)}: expected KEY=VALUE`)
-  const raw = spec.slice(eq + 1)
-  try {
-    return [spec.slice(0, eq), JSON.parse(raw)]
-  } catch {
-    return [spec.slice(0, eq), raw]
-  }
+  const param = splitParam(spec)
+  if (param === undefined) throw new MeshError('VALIDATION_ERROR', `invalid --param ${JSON.stringify(spec)}: expected KEY=VALUE`)
+  return param
 }
 
 interface ProposeOptions extends ClientOptions {

@@ -376,7 +376,7 @@ export class MeshNode {
         isMember: peerId => members.isMember(peerId),
         liveNodes: () => {
           const standing = members.standings()
-          return 1 + this.peerTable.list(this.clock.now()).filter(p => p.state === 'healthy' && standing(p.peerId).member).length
+          return 1 + this.peerTable.countHealthy(peerId => standing(peerId).member)
         }
       }, { topic: this.protocols.topics.rateLimit, ...this.tuning.rateLimit })
       await stack.start('rate-limit counts', loading(async () => { await rateLimits.open() }))

@@ -1,3 +1,4 @@
+import { round } from '../../src/round.ts'
 import { summarize } from '../../src/stats.ts'
 import type { TrafficFigures, TrafficKind } from '../result.ts'
 import type { Overlay } from './overlay.ts'
@@ -60,7 +61,7 @@ export class Traffic {
     for (let v = 0; v < Math.min(this.n, overlay.started); v++) if (overlay.running[v] === 1) nodes.push(v)
     const rate = (a: Float64Array): { mean: number, p99: number, max: number } => {
       const s = summarize(nodes.map(v => (a[v] as number) / seconds))
-      return { mean: round(s.mean), p99: round(s.p99), max: round(s.max) }
+      return { mean: round(s.mean, 3), p99: round(s.p99, 3), max: round(s.max, 3) }
     }
     return {
       window_ms: at - this.from,
@@ -75,7 +76,7 @@ export class Traffic {
         return {
           kind,
           published,
-          copies_per_node: published === 0 || nodes.length === 0 ? null : round(received / published / nodes.length),
+          copies_per_node: published === 0 || nodes.length === 0 ? null : round(received / published / nodes.length, 3),
           received_per_s: rate(r.msgs), sent_per_s: rate(s.msgs), received_bytes_per_s: sized ? rate(r.bytes) : null, sent_bytes_per_s: sized ? rate(s.bytes) : null
         }
       })
@@ -83,6 +84,3 @@ export class Traffic {
   }
 }
 
-function round (x: number): number {
-  return Math.round(x * 1000) / 1000
-}

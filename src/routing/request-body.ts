@@ -1,5 +1,10 @@
 import { MeshError } from '../errors.ts'
 
+/** Chunks as one array: the chunk itself when there is one (no copy). */
+export function joinChunks (chunks: readonly Uint8Array[]): Uint8Array {
+  return chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks)
+}
+
 /**
  * The body of a routed request as it arrives from the client: whole when it is small (read at
  * once, and replayable on another peer), streamed otherwise (read once, as the peer that took
@@ -82,7 +87,7 @@ export class RequestBody {
     while (bytes <= limit) {
       const next = await source.next()
       if (next.done === true) {
-        this.wholeBody = this.buffered.length === 1 ? this.buffered[0] : Buffer.concat(this.buffered)
+        this.wholeBody = joinChunks(this.buffered)
         this.buffered = []
         this.source = undefined
         return

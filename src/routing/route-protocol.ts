@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { parseJson } from '../codec/json-depth.ts'
 import { errorMessage } from '../errors.ts'
 import { LoadReportWireSchema, MAX_LOAD_ACTIVE, MAX_LOAD_DELAY_MS } from './load-report.ts'
+import { joinChunks } from './request-body.ts'
 
 /**
  * The route protocol: requests one after another on a stream, one at a time. The caller
@@ -155,7 +156,7 @@ export class RouteStream {
       const { done, value } = await next
       if (done === true) {
         if (head.kind === 'response' && readyBytes <= BODY_FRAME_BYTES) {
-          await this.writeWholeResponse(head, ready.length === 1 && ready[0] !== undefined ? ready[0] : Buffer.concat(ready), signal)
+          await this.writeWholeResponse(head, joinChunks(ready), signal)
           return
         }
         break
@@ -216,7 +217,7 @@ export class RouteStream {
       throw err
     }
     if (total !== bytes) throw new InvalidFrameError(`response body of ${total} bytes, not the ${bytes} its head declared`)
-    return parts.length === 1 && parts[0] !== undefined ? parts[0] : Buffer.concat(parts)
+    return joinChunks(parts)
   }
 
   /** Reads body frames up to the empty end frame; fails past `maxBytes`. */

@@ -5,6 +5,7 @@ import type { MeshLibp2p } from '../p2p/libp2p.ts'
 import { ExchangeSignal } from './exchange-signal.ts'
 import { encodeLoadReport, type LoadReport } from './load-report.ts'
 import type { LocalServices } from './local-services.ts'
+import { joinChunks } from './request-body.ts'
 import type { UpstreamResponse } from './upstream-client.ts'
 import {
   BODY_FRAME_BYTES, BodyTooLargeError, InvalidFrameError, RouteStream, forwardableHeaders,
@@ -230,7 +231,6 @@ class BodyFrames {
   async readAll (): Promise<Uint8Array | undefined> {
     const list: Uint8Array[] = []
     for await (const chunk of this.chunks()) list.push(chunk)
-    if (list.length === 0) return undefined
-    return list.length === 1 ? list[0] : Buffer.concat(list)
+    return list.length === 0 ? undefined : joinChunks(list)
   }
 }

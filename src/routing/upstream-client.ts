@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events'
 import { Agent, request, type ClientRequest, type IncomingMessage } from 'node:http'
+import { joinChunks } from './request-body.ts'
 
 export interface UpstreamRequest {
   method: string
@@ -96,7 +97,7 @@ function takeWhole (res: IncomingMessage): Uint8Array | undefined {
   if (!res.complete || res.readableFlowing === true) return undefined
   const chunks: Buffer[] = []
   for (let chunk: unknown = res.read(); chunk !== null; chunk = res.read()) chunks.push(chunk as Buffer)
-  return chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks)
+  return joinChunks(chunks)
 }
 
 /** An object, not the raw array form, so that node:http still sets Host; a repeated name keeps every value. */

@@ -213,6 +213,13 @@ export class PeerTable {
     return [...this.peers].map(([peerId, record]) => view(peerId, record, now))
   }
 
+  /** How many healthy peers pass `test`, with no view built: read per rate-limited request. */
+  countHealthy (test: (peerId: string) => boolean): number {
+    let n = 0
+    for (const [peerId, record] of this.peers) if (record.liveness.state === 'healthy' && test(peerId)) n++
+    return n
+  }
+
   countByState (): Record<PeerState, number> {
     const counts = Object.fromEntries(PEER_STATES.map(s => [s, 0])) as Record<PeerState, number>
     for (const record of this.peers.values()) counts[record.liveness.state]++

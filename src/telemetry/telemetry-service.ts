@@ -244,7 +244,7 @@ export class TelemetryService {
     this.intervalMs = ms
     if (this.hasLeft) return
     clearTimeout(this.publishTimer)
-    this.schedulePublish(jittered(this.publicationInterval(), this.opts.publishJitter, this.c.random))
+    this.schedulePublish(this.nextPublicationInMs())
   }
 
   private stopActivity (): void {
@@ -310,10 +310,15 @@ export class TelemetryService {
     }
   }
 
+  /** The wait until the next regular publication: the interval now, jittered. */
+  private nextPublicationInMs (): number {
+    return jittered(this.publicationInterval(), this.opts.publishJitter, this.c.random)
+  }
+
   private schedulePublish (delayMs: number): void {
     this.publishTimer = setTimeout(() => {
       this.publish()
-      this.schedulePublish(jittered(this.publicationInterval(), this.opts.publishJitter, this.c.random))
+      this.schedulePublish(this.nextPublicationInMs())
     }, delayMs)
   }
 

@@ -17,6 +17,7 @@ import { CONN_MAX, CONN_TARGET, HEARTBEAT_MS, MESH_D, MESH_DHI, MESH_DLO, Overla
 import { PARTITION_SAMPLE, planRun, type Plan } from './plan.ts'
 import { SnapshotLog } from './telemetry.ts'
 import { Traffic } from './traffic.ts'
+import { round } from '../../src/round.ts'
 
 /** How often convergence and agreement are sampled, and conditions re-checked, in virtual time. */
 const SAMPLE_MS = 500
@@ -200,15 +201,15 @@ class ModelRun {
     const at = this.queue.now
     this.countRunning()
     const share = this.log.share(at)
-    if (share !== undefined) this.convergence.push({ at_ms: at, share: round(share) })
+    if (share !== undefined) this.convergence.push({ at_ms: at, share: round(share, 6) })
     for (const name of this.governance.proposalNames()) {
       const s = this.governance.tallyStanding(name, at)
-      if (s !== undefined) this.agreement.push({ at_ms: at, subject: `proposal ${name}`, share: round(s.share), outcomes: s.outcomes })
+      if (s !== undefined) this.agreement.push({ at_ms: at, subject: `proposal ${name}`, share: round(s.share, 6), outcomes: s.outcomes })
     }
     const epoch = this.governance.epochOf(at)
     if (this.governance.hasCandidacies && epoch >= 1) {
       const s = this.governance.electionStanding(epoch, at)
-      this.agreement.push({ at_ms: at, subject: `election epoch ${epoch}`, share: round(s.share), outcomes: s.outcomes })
+      this.agreement.push({ at_ms: at, subject: `election epoch ${epoch}`, share: round(s.share, 6), outcomes: s.outcomes })
     }
   }
 
@@ -428,14 +429,14 @@ class ModelRun {
         if (s.pending > 0) return { ok: false, summary: `${s.pending} nodes are still voting or counting ${proposal}` }
         const agreed = s.outcomes === 1
         if (agreed && (outcome === undefined || s.top.startsWith(`${outcome} `))) return { ok: true, summary: `every running node tallies ${proposal}: ${s.top}` }
-        return { ok: false, summary: `tally of ${proposal}: ${s.outcomes} outcomes, the most common (${round(s.share * 100)} % of nodes) ${s.top}${outcome === undefined ? '' : `, expected ${outcome}`}` }
+        return { ok: false, summary: `tally of ${proposal}: ${s.outcomes} outcomes, the most common (${round(s.share * 100, 6)} % of nodes) ${s.top}${outcome === undefined ? '' : `, expected ${outcome}`}` }
       }
       case 'election_agrees': {
         const epoch = governance.epochOf(at)
         const s = governance.electionStanding(epoch, at)
         return s.outcomes === 1
           ? { ok: true, summary: `every running node elected [${s.top}] for epoch ${epoch}` }
-          : { ok: false, summary: `election of epoch ${epoch}: ${s.outcomes} outcomes, the most common (${round(s.share * 100)} % of nodes) [${s.top}]` }
+          : { ok: false, summary: `election of epoch ${epoch}: ${s.outcomes} outcomes, the most common (${round(s.share * 100, 6)} % of nodes) [${s.top}]` }
       }
       case 'billing_agrees':
       case 'load': return { ok: false, summary: `condition ${that.kind} runs only live` }
@@ -476,10 +477,6 @@ class ModelRun {
     if (this.log.unconverged > 0) notes.push(`${this.log.unconverged} of ${this.log.published} followed snapshots never reached some running node of their group; they are left out of the convergence times.`)
     return notes
   }
-}
-
-function round (x: number): number {
-  return Math.round(x * 1e6) / 1e6
 }
 
 function list (nodes: number[]): string {

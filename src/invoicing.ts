@@ -79,7 +79,7 @@ export interface BusinessFigures {
 }
 
 /** The `YYYY-MM` before a period. */
-export function previousPeriod (period: string): string {
+function previousPeriod (period: string): string {
   return periodOf(periodStart(period) - 1)
 }
 

@@ -9,6 +9,7 @@ import { toNumber } from '../../src/network/amount.ts'
 import type { ApiEnv } from '../context.ts'
 import { operations } from '../openapi/operation.ts'
 import { query } from '../validation.ts'
+import { isoTime } from '../views.ts'
 import { Period } from './billing.ts'
 
 const SPAN_MS = { h: HOUR_MS, d: DAY_MS, w: WEEK_MS } as const
@@ -62,7 +63,7 @@ export const AnalyticsBusinessResponse = z.object({
 })
 
 const covered = (period: string): z.infer<typeof Covered> => ({
-  period, from: new Date(periodStart(period)).toISOString(), to: new Date(periodEnd(period)).toISOString()
+  period, from: isoTime(periodStart(period)), to: isoTime(periodEnd(period))
 })
 
 const figuresView = (f: PeriodFigures): z.infer<typeof AnalyticsBusinessResponse>['history'][number] => ({
@@ -99,9 +100,9 @@ export function analyticsRoutes (): Hono<ApiEnv> {
       tenant: q.tenant ?? null,
       period: q.period,
       granularity: q.granularity,
-      from: new Date(window.from).toISOString(),
-      to: new Date(window.to).toISOString(),
-      data: points.map(p => ({ timestamp: new Date(p.start).toISOString(), value: toNumber(p.value), records: p.records })),
+      from: isoTime(window.from),
+      to: isoTime(window.to),
+      data: points.map(p => ({ timestamp: isoTime(p.start), value: toNumber(p.value), records: p.records })),
       total: { value: toNumber(points.reduce((a, p) => a + p.value, 0n)), records: points.reduce((n, p) => n + p.records, 0) }
     }
     return c.json(body)

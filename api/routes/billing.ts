@@ -17,7 +17,7 @@ import type { ParamsPeriod } from '../../src/network/params.ts'
 import type { ApiEnv, ApiNode } from '../context.ts'
 import { operations } from '../openapi/operation.ts'
 import { jsonValue, query, validate } from '../validation.ts'
-import { Time } from '../views.ts'
+import { Time, isoTime } from '../views.ts'
 import { parseJson } from '../../src/codec/json-depth.ts'
 
 const MAX_BATCH = 1000
@@ -248,7 +248,7 @@ function paymentView (p: PaymentRecord): z.infer<typeof PaymentSchema> {
     invoice_id: p.invoiceId,
     amount: p.amount,
     payment_method: { type: p.method, reference: p.reference },
-    recorded_at: new Date(p.time).toISOString(),
+    recorded_at: isoTime(p.time),
     recorded_by: p.author,
     record_id: p.objectId
   }

@@ -107,7 +107,7 @@ export const tenantOperations = operations(
   { id: 'revokeKey', method: 'delete', path: '/v1/tenants/:id/keys/:keyId', tag: 'platform', summary: 'Revoke an API key, on every node', responses: { 200: { ApiKeyResponse } }, errors: [403, 409] }
 )
 
-export function keyView (k: ApiKey, now: number): z.infer<typeof ApiKeyResponse> {
+function keyView (k: ApiKey, now: number): z.infer<typeof ApiKeyResponse> {
   return {
     id: k.id,
     tenant_id: k.tenantId,

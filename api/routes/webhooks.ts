@@ -5,7 +5,7 @@ import type { Delivery, Webhook } from '../../src/webhooks/webhook-service.ts'
 import type { ApiEnv } from '../context.ts'
 import { operations } from '../openapi/operation.ts'
 import { jsonBody, query } from '../validation.ts'
-import { isoTimeOrNull } from '../views.ts'
+import { isoTime, isoTimeOrNull } from '../views.ts'
 
 const EventType = z.enum([...WEBHOOK_EVENT_TYPES, '*'])
 
@@ -45,7 +45,7 @@ export const WebhookDeliveriesQuery = z.object({ limit: z.coerce.number().int().
 
 
 function webhookView (h: Webhook): z.infer<typeof WebhookResponse> {
-  return { id: h.id, url: h.url, events: h.events, created_at: new Date(h.createdAt).toISOString() }
+  return { id: h.id, url: h.url, events: h.events, created_at: isoTime(h.createdAt) }
 }
 
 function deliveryView (d: Delivery): z.infer<typeof WebhookDeliveryResponse> {
@@ -58,7 +58,7 @@ function deliveryView (d: Delivery): z.infer<typeof WebhookDeliveryResponse> {
     attempts: d.attempts,
     last_error: d.lastError,
     response_code: d.responseCode,
-    created_at: new Date(d.createdAt).toISOString(),
+    created_at: isoTime(d.createdAt),
     next_attempt_at: d.status === 'pending' ? isoTimeOrNull(d.nextAttemptAt) : null,
     delivered_at: isoTimeOrNull(d.deliveredAt)
   }

@@ -114,7 +114,7 @@ export class Platform {
     const now = this.requireOperator('create tenants')
     this.requireTier(t.tier, now)
     const tenantId = newId('ten', this.c.random)
-    await this.publish({ kind: 'tenant', author: this.c.selfId, tenant_id: tenantId, action: 'create', name: t.name, metadata: t.metadata, time: this.time() })
+    await this.publish(this.tenantRecord(tenantId, 'create', t.name, t.metadata))
     await this.publish(this.subscriptionRecord(tenantId, newId('sub', this.c.random), 'create', t.tier, t.billingCycle))
     return { tenant: this.tenant(tenantId), subscription: this.state.subscription(tenantId) as Subscription }
   }

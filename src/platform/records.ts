@@ -78,8 +78,6 @@ export type ApiKeyBody = z.infer<typeof ApiKeyBodySchema>
 export type KeyRevocationBody = z.infer<typeof KeyRevocationBodySchema>
 export type SubscriptionBody = z.infer<typeof SubscriptionBodySchema>
 export type PlatformBody = TenantBody | ApiKeyBody | KeyRevocationBody | SubscriptionBody
-export type TenantAction = typeof TENANT_ACTIONS[number]
-export type SubscriptionAction = typeof SUBSCRIPTION_ACTIONS[number]
 export type BillingCycle = z.infer<typeof BillingCycle>
 
 export const PLATFORM_KINDS: ReadonlySet<string> = new Set(['tenant', 'api_key', 'key_revocation', 'subscription'])
